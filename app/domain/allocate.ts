@@ -1,0 +1,234 @@
+import { evaluateRule } from "./buffer";
+import {
+  CHANNELS,
+  type ChannelId,
+  type ChannelSettings,
+  type ChannelTiming,
+  type GoogleLowStockMode,
+  type ShopChannelSettings,
+} from "./channels";
+import { dampIncrease, INITIAL_DAMPING, settledDamping, type DampingState } from "./damping";
+import type { Availability, Explanation, ExplanationStep } from "./explain";
+import type { VariantGid } from "./ids";
+import { sellableBreakdown, sellableUnits, type MasterRecord } from "./ledger";
+import { isOverrideActive, type ManualOverride } from "./override";
+import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement, type RuleSource } from "./rules";
+import { DEFAULT_VELOCITY_CONFIG, salesRatePerMs, type VelocityConfig } from "./velocity";
+
+/** Everything shared by the items of one shop in one computation. */
+export interface AllocationContext {
+  /** The clock, epoch ms: overrides expire, velocity decays and damping waits against it. */
+  readonly nowMs: number;
+  readonly rules: CompiledRuleSet;
+  readonly settings: ShopChannelSettings;
+  readonly timing: Readonly<Record<ChannelId, ChannelTiming>>;
+  readonly velocityConfig?: VelocityConfig;
+}
+
+/** What the caller persisted for one (channel, item) since the last computation. */
+export interface ItemChannelMemory {
+  readonly override?: ManualOverride | null;
+  readonly damping?: DampingState;
+  /** The quantity last pushed to the channel; a frozen channel keeps showing it. */
+  readonly lastPushed?: number | null;
+}
+
+export interface AllocationItem extends ItemPlacement {
+  readonly record: MasterRecord;
+  readonly memory?: Readonly<Partial<Record<ChannelId, ItemChannelMemory>>>;
+}
+
+/** A frozen channel showing more than it should. */
+export interface FreezeRisk {
+  /** Units the frozen value shows above what the rules compute now. */
+  readonly aboveTarget: number;
+  /** Units above sellable: a sale the store cannot honour. */
+  readonly aboveSellable: number;
+}
+
+export interface ChannelDecision {
+  readonly channel: ChannelId;
+  /** Desired quantity. For Google (availability only) the quantity Ballast computed. */
+  readonly quantity: number;
+  readonly availability: Availability;
+  /** Stock remains but the channel is shown none: the buffer has eaten it. */
+  readonly nearSellout: boolean;
+  /** Google in "pause_ads" mode near sellout: keep the offer in stock, pause its ads. */
+  readonly pauseAds: boolean;
+  /** False while the channel is frozen: the worker must not push. */
+  readonly push: boolean;
+  readonly risk: FreezeRisk | null;
+  readonly sellable: number;
+  /** Persist and pass back as memory.damping next time. */
+  readonly damping: DampingState;
+  /** Present when asked for (allocateItem's `explain` option). */
+  readonly explanation: Explanation | null;
+}
+
+export interface ItemAllocation {
+  readonly variantId: VariantGid;
+  readonly decisions: Readonly<Record<ChannelId, ChannelDecision>>;
+}
+
+export interface AllocateOptions {
+  /** Build explanations. Deterministic, so they can also be built later from the same inputs. */
+  readonly explain?: boolean;
+}
+
+// Reused by every call: allocation is synchronous, so no two calls share it at once.
+const scratchCandidates: CompiledRule[] = [];
+
+/** Desired quantities for every channel of one item. */
+export function allocateItem(item: AllocationItem, context: AllocationContext, options: AllocateOptions = {}): ItemAllocation {
+  const ratePerMs = salesRatePerMs(item.record.velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
+  const sellableEverywhere = sellableUnits(item.record, "all");
+  const explain = options.explain === true;
+  const decide = (channel: ChannelId): ChannelDecision => {
+    const settings = context.settings[channel];
+    const sellable =
+      settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
+    const lowStockMode = channel === "google" ? context.settings.google.lowStock : null;
+    return decideChannel(item, channel, settings, lowStockMode, sellable, ratePerMs, context, explain);
+  };
+  return {
+    variantId: item.variantId,
+    decisions: { online_store: decide("online_store"), meta: decide("meta"), google: decide("google") },
+  };
+}
+
+/** A full recompute: every item, every channel. */
+export function recompute(
+  items: Iterable<AllocationItem>,
+  context: AllocationContext,
+  options: AllocateOptions = {},
+): ItemAllocation[] {
+  const allocations: ItemAllocation[] = [];
+  for (const item of items) allocations.push(allocateItem(item, context, options));
+  return allocations;
+}
+
+function decideChannel(
+  item: AllocationItem,
+  channel: ChannelId,
+  settings: ChannelSettings,
+  lowStockMode: GoogleLowStockMode | null,
+  sellable: number,
+  ratePerMs: number,
+  context: AllocationContext,
+  explain: boolean,
+): ChannelDecision {
+  const memory = item.memory?.[channel];
+  const previousDamping = memory?.damping ?? INITIAL_DAMPING;
+  const steps: ExplanationStep[] | null = explain ? [] : null;
+  if (steps !== null) {
+    const breakdown = sellableBreakdown(item.record, settings.locations);
+    steps.push({
+      kind: "sellable",
+      units: sellable,
+      params: {
+        available: breakdown.available,
+        ballastSafetyStock: breakdown.ballastSafetyStock,
+        orderHolds: breakdown.orderHolds,
+        locations: settings.locations === "all" ? "all" : breakdown.locations,
+      },
+    });
+  }
+
+  let quantity: number;
+  let damping: DampingState;
+  let push = true;
+  let risk: FreezeRisk | null = null;
+  let rule: RuleSource | null = null;
+  let ruleCandidates = 0;
+
+  if (settings.state === "paused_stop_selling") {
+    quantity = 0;
+    damping = settledDamping(previousDamping, 0);
+    steps?.push({ kind: "paused_stop_selling", units: 0, params: {} });
+  } else {
+    const override = memory?.override;
+    let target: number;
+    let fromOverride = false;
+    if (override != null && isOverrideActive(override, context.nowMs)) {
+      // Validated against sellable when set; stock may have fallen since.
+      target = override.quantity < sellable ? override.quantity : sellable;
+      fromOverride = true;
+      steps?.push({
+        kind: "override",
+        units: target,
+        params: {
+          requested: override.quantity,
+          expiresAtMs: override.expiresAtMs,
+          limitedBySellable: target < override.quantity,
+        },
+      });
+    } else {
+      const timing = context.timing[channel];
+      const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
+      ruleCandidates = candidates.length;
+      let chosen = candidates[0] ?? context.rules.shopDefaults[channel];
+      target = evaluateRule(chosen, sellable, ratePerMs, timing, null);
+      // Several collection rules match: when in doubt, show less.
+      for (let index = 1; index < candidates.length; index++) {
+        const candidate = candidates[index];
+        if (candidate === undefined) continue;
+        const shown = evaluateRule(candidate, sellable, ratePerMs, timing, null);
+        if (shown < target) {
+          target = shown;
+          chosen = candidate;
+        }
+      }
+      rule = chosen.source;
+      if (steps !== null) evaluateRule(chosen, sellable, ratePerMs, timing, steps);
+    }
+
+    if (settings.state === "paused_freeze") {
+      quantity = memory?.lastPushed ?? target;
+      damping = previousDamping;
+      push = false;
+      const aboveSellable = Math.max(0, quantity - sellable);
+      const aboveTarget = Math.max(0, quantity - target);
+      if (aboveSellable > 0 || aboveTarget > 0) risk = { aboveTarget, aboveSellable };
+      steps?.push({ kind: "paused_freeze", units: quantity, params: { computed: target, excessOverSellable: aboveSellable } });
+    } else if (fromOverride) {
+      // A merchant's number applies at once.
+      quantity = target;
+      damping = settledDamping(previousDamping, target);
+    } else {
+      damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
+      quantity = damping.shown ?? target;
+      const pending = damping.pending;
+      if (steps !== null && pending !== null) {
+        steps.push({
+          kind: "damped_increase",
+          units: quantity,
+          params: {
+            target,
+            confirmations: pending.confirmations,
+            confirmationsNeeded: settings.damping.confirmations,
+            pendingSinceMs: pending.sinceMs,
+            minHoldMs: settings.damping.minHoldMs,
+          },
+        });
+      }
+    }
+  }
+
+  // A paused channel shows 0 on purpose; near sellout means the buffer ate the stock.
+  const nearSellout = settings.state !== "paused_stop_selling" && quantity === 0 && sellable > 0;
+  const pauseAds = lowStockMode === "pause_ads" && nearSellout;
+  // In pause_ads mode Google keeps "in stock" while the store can still sell, so the
+  // offer never contradicts the product page.
+  const availability: Availability = quantity > 0 || pauseAds ? "in_stock" : "out_of_stock";
+
+  let explanation: Explanation | null = null;
+  if (steps !== null) {
+    steps.push({ kind: "availability", units: quantity, params: { availability, nearSellout, lowStockMode } });
+    explanation = { channel, quantity, availability, sellable, rule, ruleCandidates, steps };
+  }
+  return { channel, quantity, availability, nearSellout, pauseAds, push, risk, sellable, damping, explanation };
+}
+
+/** Channels in display order with their decisions, for callers that iterate. */
+export const decisionsInOrder = (allocation: ItemAllocation): ChannelDecision[] =>
+  CHANNELS.map((channel) => allocation.decisions[channel]);

@@ -1,0 +1,105 @@
+import { effectiveDelayMs, type ChannelTiming } from "./channels";
+import type { ExplanationStep } from "./explain";
+import { poissonQuantile } from "./poisson";
+import type { CompiledRule } from "./rules";
+
+/**
+ * What one rule lets a channel show out of `sellable`:
+ *   held  = max(fixed, ceil(percent × sellable), tier hold, lag-aware hold)
+ *   shown = max(0, sellable − held), then 0 if shown ≤ floor, then min(shown, cap).
+ * Each hold part is a minimum ("hold at least"), so the largest applies. Percent is
+ * rounded up, which rounds what the channel shows down. Every step is non-decreasing
+ * in `sellable`, so more stock never shows less.
+ *
+ * The lag-aware hold is the Poisson quantile, at the rule's confidence, of the units
+ * expected to sell during the channel's effective delay (ratePerMs × delay).
+ *
+ * Pass `steps` to collect the explanation; the hot loop passes null and allocates nothing.
+ */
+export function evaluateRule(
+  rule: CompiledRule,
+  sellable: number,
+  ratePerMs: number,
+  timing: ChannelTiming,
+  steps: ExplanationStep[] | null,
+): number {
+  const fixedHold = rule.fixedUnits;
+  // Integer arithmetic in basis points: ceil(30% × 10) must be 3, not 4.
+  const percentHold = rule.percentBasisPoints > 0 ? Math.ceil((rule.percentBasisPoints * sellable) / 10_000) : 0;
+
+  let tierIndex = -1;
+  for (let index = 0; index < rule.tierThresholds.length; index++) {
+    if (sellable <= (rule.tierThresholds[index] ?? -1)) {
+      tierIndex = index;
+      break;
+    }
+  }
+  const tierHoldSetting = tierIndex === -1 ? 0 : (rule.tierHolds[tierIndex] ?? 0);
+  const tierHold = tierHoldSetting === -1 ? sellable : tierHoldSetting;
+
+  let lagHold = 0;
+  let delayMs = 0;
+  let expectedUnits = 0;
+  if (rule.lagConfidence > 0) {
+    delayMs = effectiveDelayMs(timing);
+    expectedUnits = ratePerMs * delayMs;
+    lagHold = poissonQuantile(expectedUnits, rule.lagConfidence);
+  }
+
+  const held = Math.max(fixedHold, percentHold, tierHold, lagHold);
+  const afterHolds = sellable > held ? sellable - held : 0;
+  const afterFloor = rule.floor >= 0 && afterHolds <= rule.floor ? 0 : afterHolds;
+  const shown = rule.cap >= 0 && afterFloor > rule.cap ? rule.cap : afterFloor;
+
+  if (steps !== null) {
+    // The first part (in the order listed) that holds `held` is the binding one.
+    let bindingClaimed = held === 0;
+    const claim = (units: number): boolean => {
+      if (bindingClaimed || units !== held) return false;
+      bindingClaimed = true;
+      return true;
+    };
+    const { rule: source } = rule;
+    if (source.fixedUnits !== undefined) {
+      steps.push({ kind: "fixed", units: fixedHold, params: { fixedUnits: fixedHold, binding: claim(fixedHold) } });
+    }
+    if (source.percent !== undefined) {
+      steps.push({
+        kind: "percent",
+        units: percentHold,
+        params: { percent: source.percent, ofUnits: sellable, binding: claim(percentHold) },
+      });
+    }
+    const tier = tierIndex === -1 ? undefined : source.tiers?.[tierIndex];
+    if (tier !== undefined) {
+      steps.push({
+        kind: "tier",
+        units: tierHold,
+        params: { atOrBelow: tier.atOrBelow, hold: tier.hold, binding: claim(tierHold) },
+      });
+    }
+    if (source.lagAware !== undefined) {
+      steps.push({
+        kind: "lag_aware",
+        units: lagHold,
+        params: {
+          ratePerMinute: ratePerMs * 60_000,
+          delayMs,
+          measuredLagMs: timing.measuredLagMs,
+          pushIntervalMs: timing.pushIntervalMs,
+          budgetWaitMs: timing.budgetWaitMs,
+          confidence: source.lagAware.confidence,
+          expectedUnits,
+          binding: claim(lagHold),
+        },
+      });
+    }
+    if (afterFloor !== afterHolds) {
+      steps.push({ kind: "floor", units: afterHolds - afterFloor, params: { atOrBelow: rule.floor } });
+    }
+    if (shown !== afterFloor) {
+      steps.push({ kind: "cap", units: afterFloor - shown, params: { max: rule.cap } });
+    }
+  }
+  return shown;
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { locationGidSchema } from "./ids";
+
+/** The channels Ballast shows stock to, in the order the UI lists them. */
+export const CHANNELS = ["online_store", "meta", "google"] as const;
+export type ChannelId = (typeof CHANNELS)[number];
+export const channelIdSchema = z.enum(CHANNELS);
+
+export const CHANNEL_NAMES: Readonly<Record<ChannelId, { en: string; fr: string }>> = {
+  online_store: { en: "Online Store", fr: "Boutique en ligne" },
+  meta: { en: "Meta", fr: "Meta" },
+  google: { en: "Google", fr: "Google" },
+};
+
+/**
+ * - active: Ballast pushes what the rules compute.
+ * - paused_stop_selling: the channel is shown 0.
+ * - paused_freeze: Ballast stops pushing; the channel keeps the last pushed value,
+ *   which may exceed what is sellable, so the decision carries a risk.
+ */
+export const CHANNEL_STATES = ["active", "paused_stop_selling", "paused_freeze"] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
+
+/**
+ * Where checkout happens decides what a stale channel costs: on the channel it is a
+ * true oversell; on the merchant's store Shopify refuses it (a failed checkout).
+ */
+export const CHECKOUT_PLACES = ["channel", "store"] as const;
+export type CheckoutPlace = (typeof CHECKOUT_PLACES)[number];
+export type StaleSaleCost = "oversell" | "failed_checkout";
+export const staleSaleCost = (checkoutOn: CheckoutPlace): StaleSaleCost =>
+  checkoutOn === "channel" ? "oversell" : "failed_checkout";
+
+/**
+ * Google learns availability only and accepts about two updates a day, so near a
+ * sellout Ballast can either keep the offer in stock and ask the connector to pause
+ * ads (no availability mismatch with the product page), or mark it out of stock.
+ */
+export const GOOGLE_LOW_STOCK_MODES = ["pause_ads", "out_of_stock"] as const;
+export type GoogleLowStockMode = (typeof GOOGLE_LOW_STOCK_MODES)[number];
+
+/** Increases wait until seen in `confirmations` consecutive computations AND `minHoldMs` old. */
+export const dampingParamsSchema = z
+  .object({
+    confirmations: z.number().int().min(1).max(10).default(2),
+    minHoldMs: z.number().int().min(0).max(86_400_000).default(30_000),
+  })
+  .strict();
+export type DampingParams = z.output<typeof dampingParamsSchema>;
+
+export const channelSettingsSchema = z
+  .object({
+    state: z.enum(CHANNEL_STATES).default("active"),
+    /** The locations this channel sells from; "all" means every location of the variant. */
+    locations: z.union([z.literal("all"), z.array(locationGidSchema).min(1)]).default("all"),
+    checkoutOn: z.enum(CHECKOUT_PLACES).default("store"),
+    damping: dampingParamsSchema.default({}),
+  })
+  .strict();
+export type ChannelSettings = z.output<typeof channelSettingsSchema>;
+
+export const googleChannelSettingsSchema = channelSettingsSchema
+  .extend({ lowStock: z.enum(GOOGLE_LOW_STOCK_MODES).default("pause_ads") })
+  .strict();
+export type GoogleChannelSettings = z.output<typeof googleChannelSettingsSchema>;
+
+export const shopChannelSettingsSchema = z
+  .object({
+    online_store: channelSettingsSchema.default({}),
+    meta: channelSettingsSchema.default({}),
+    google: googleChannelSettingsSchema.default({}),
+  })
+  .strict();
+export type ShopChannelSettings = z.output<typeof shopChannelSettingsSchema>;
+
+export const DEFAULT_CHANNEL_SETTINGS: ShopChannelSettings = shopChannelSettingsSchema.parse({});
+
+/**
+ * How late a channel is, measured or derived from its budget. The lag-aware buffer
+ * covers sales during effectiveDelayMs = measuredLagMs + pushIntervalMs + budgetWaitMs.
+ */
+export interface ChannelTiming {
+  /** Observed time from push to the channel showing the value (monitor's read-back). */
+  readonly measuredLagMs: number;
+  /** How often the worker pushes this channel. */
+  readonly pushIntervalMs: number;
+  /** Extra wait the channel's update budget imposes (see metaBudgetWaitMs, googleBudgetWaitMs). */
+  readonly budgetWaitMs: number;
+}
+
+export const effectiveDelayMs = (timing: ChannelTiming): number =>
+  Math.max(0, timing.measuredLagMs) + Math.max(0, timing.pushIntervalMs) + Math.max(0, timing.budgetWaitMs);
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Meta allows about `callsPerHour` catalog batch calls an hour per catalog, each with at
+ * most `itemsPerCall` items. An item waits for the calls that flush the queue ahead of
+ * it (at least one slot), plus any lock-out Meta announced in X-Business-Use-Case-Usage.
+ */
+export function metaBudgetWaitMs(budget: {
+  readonly pendingItems: number;
+  readonly itemsPerCall?: number;
+  readonly callsPerHour?: number;
+  readonly regainAccessMs?: number;
+}): number {
+  const itemsPerCall = budget.itemsPerCall ?? 3_000;
+  const callsPerHour = budget.callsPerHour ?? 100;
+  const callsAhead = Math.max(1, Math.ceil(Math.max(0, budget.pendingItems) / itemsPerCall));
+  return callsAhead * (HOUR_MS / callsPerHour) + Math.max(0, budget.regainAccessMs ?? 0);
+}
+
+/** Google accepts about `updatesPerDay` updates of one product: worst case, a whole interval. */
+export function googleBudgetWaitMs(budget: { readonly updatesPerDay?: number } = {}): number {
+  return DAY_MS / (budget.updatesPerDay ?? 2);
+}
+
+/** Conservative starting values until the monitor has measured each channel. */
+export const DEFAULT_CHANNEL_TIMING: Readonly<Record<ChannelId, ChannelTiming>> = {
+  online_store: { measuredLagMs: 5_000, pushIntervalMs: 10_000, budgetWaitMs: 0 },
+  meta: { measuredLagMs: 300_000, pushIntervalMs: 60_000, budgetWaitMs: metaBudgetWaitMs({ pendingItems: 1 }) },
+  google: { measuredLagMs: 1_800_000, pushIntervalMs: 300_000, budgetWaitMs: googleBudgetWaitMs() },
+};

@@ -1,0 +1,298 @@
+import { CHANNEL_NAMES, type ChannelId, type GoogleLowStockMode } from "./channels";
+import type { RuleSource } from "./rules";
+
+export type Availability = "in_stock" | "out_of_stock";
+
+/**
+ * One step of how a quantity was reached. `units` means, by kind:
+ * - sellable: the sellable quantity;
+ * - fixed, percent, tier, lag_aware: the units that part would hold back (the
+ *   largest, marked `binding`, is the one applied);
+ * - floor, cap: the units they removed from what the channel would show;
+ * - override, paused_stop_selling, paused_freeze, damped_increase, availability:
+ *   the quantity the channel is shown after the step.
+ */
+export type ExplanationStep =
+  | {
+      readonly kind: "sellable";
+      readonly units: number;
+      readonly params: {
+        readonly available: number;
+        readonly ballastSafetyStock: number;
+        readonly orderHolds: number;
+        readonly locations: "all" | number;
+      };
+    }
+  | { readonly kind: "fixed"; readonly units: number; readonly params: { readonly fixedUnits: number; readonly binding: boolean } }
+  | {
+      readonly kind: "percent";
+      readonly units: number;
+      readonly params: { readonly percent: number; readonly ofUnits: number; readonly binding: boolean };
+    }
+  | {
+      readonly kind: "tier";
+      readonly units: number;
+      readonly params: { readonly atOrBelow: number; readonly hold: number | "all"; readonly binding: boolean };
+    }
+  | {
+      readonly kind: "lag_aware";
+      readonly units: number;
+      readonly params: {
+        readonly ratePerMinute: number;
+        readonly delayMs: number;
+        readonly measuredLagMs: number;
+        readonly pushIntervalMs: number;
+        readonly budgetWaitMs: number;
+        readonly confidence: number;
+        readonly expectedUnits: number;
+        readonly binding: boolean;
+      };
+    }
+  | { readonly kind: "floor"; readonly units: number; readonly params: { readonly atOrBelow: number } }
+  | { readonly kind: "cap"; readonly units: number; readonly params: { readonly max: number } }
+  | {
+      readonly kind: "override";
+      readonly units: number;
+      readonly params: { readonly requested: number; readonly expiresAtMs: number; readonly limitedBySellable: boolean };
+    }
+  | { readonly kind: "paused_stop_selling"; readonly units: 0; readonly params: Readonly<Record<string, never>> }
+  | {
+      readonly kind: "paused_freeze";
+      readonly units: number;
+      readonly params: { readonly computed: number; readonly excessOverSellable: number };
+    }
+  | {
+      readonly kind: "damped_increase";
+      readonly units: number;
+      readonly params: {
+        readonly target: number;
+        readonly confirmations: number;
+        readonly confirmationsNeeded: number;
+        readonly pendingSinceMs: number;
+        readonly minHoldMs: number;
+      };
+    }
+  | {
+      readonly kind: "availability";
+      readonly units: number;
+      readonly params: {
+        readonly availability: Availability;
+        readonly nearSellout: boolean;
+        readonly lowStockMode: GoogleLowStockMode | null;
+      };
+    };
+
+export type ExplanationStepKind = ExplanationStep["kind"];
+
+/** Machine-readable account of one (channel, item) decision; render with renderExplanation. */
+export interface Explanation {
+  readonly channel: ChannelId;
+  readonly quantity: number;
+  readonly availability: Availability;
+  readonly sellable: number;
+  /** The rule in force (null when an override or a pause decided). */
+  readonly rule: RuleSource | null;
+  /** How many collection rules matched; the one showing least was kept. */
+  readonly ruleCandidates: number;
+  readonly steps: readonly ExplanationStep[];
+}
+
+export type Locale = "en" | "fr";
+
+const NBSP = "\u00a0";
+
+interface Words {
+  sellable: string;
+  fixed: (units: number) => string;
+  percent: (percent: string, of: number) => string;
+  tierHold: (atOrBelow: number, hold: number) => string;
+  tierAll: (atOrBelow: number) => string;
+  lagAware: (rate: string, delay: string, confidence: string) => string;
+  floor: (atOrBelow: number) => string;
+  cap: (max: number) => string;
+  override: (until: string, sellable: number) => string;
+  overrideLimited: (requested: number, sellable: number) => string;
+  stopSelling: (sellable: number) => string;
+  freeze: (computed: number) => string;
+  freezeRisk: (excess: number) => string;
+  damped: (target: number, confirmations: number, needed: number) => string;
+  inStock: string;
+  outOfStock: string;
+  pauseAds: string;
+  percentSign: string;
+}
+
+const WORDS: Record<Locale, Words> = {
+  en: {
+    sellable: "sellable",
+    fixed: (units) => `fixed: ${units} ${units === 1 ? "unit" : "units"}`,
+    percent: (percent, of) => `${percent}% of ${of}, rounded up`,
+    tierHold: (atOrBelow, hold) => `tier ≤ ${atOrBelow}: hold ${hold}`,
+    tierAll: (atOrBelow) => `tier ≤ ${atOrBelow}: show none`,
+    lagAware: (rate, delay, confidence) => `lag-aware: ${rate}/min × ${delay} at ${confidence}%`,
+    floor: (atOrBelow) => `out of stock at or below ${atOrBelow}`,
+    cap: (max) => `capped at ${max}`,
+    override: (until, sellable) => `manual override until ${until} (${sellable} sellable)`,
+    overrideLimited: (requested, sellable) => `manual override ${requested} limited to ${sellable} sellable`,
+    stopSelling: (sellable) => `paused, stop selling (${sellable} sellable)`,
+    freeze: (computed) => `frozen at the last pushed value (rules say ${computed})`,
+    freezeRisk: (excess) => `risk: ${excess} more than sellable`,
+    damped: (target, confirmations, needed) =>
+      `increase to ${target} waiting for confirmation (${confirmations} of ${needed} computations)`,
+    inStock: "in stock",
+    outOfStock: "out of stock",
+    pauseAds: "kept in stock, pause ads (near sellout)",
+    percentSign: "%",
+  },
+  fr: {
+    sellable: "vendables",
+    fixed: (units) => `fixe${NBSP}: ${units} ${units === 1 ? "unité" : "unités"}`,
+    percent: (percent, of) => `${percent}${NBSP}% de ${of}, arrondi au supérieur`,
+    tierHold: (atOrBelow, hold) => `palier ≤ ${atOrBelow}${NBSP}: retenir ${hold}`,
+    tierAll: (atOrBelow) => `palier ≤ ${atOrBelow}${NBSP}: ne rien montrer`,
+    lagAware: (rate, delay, confidence) => `délai${NBSP}: ${rate}/min × ${delay} à ${confidence}${NBSP}%`,
+    floor: (atOrBelow) => `rupture à ${atOrBelow} ou moins`,
+    cap: (max) => `plafonné à ${max}`,
+    override: (until, sellable) => `forçage manuel jusqu’au ${until} (${sellable} vendables)`,
+    overrideLimited: (requested, sellable) => `forçage manuel ${requested} limité à ${sellable} vendables`,
+    stopSelling: (sellable) => `en pause, vente arrêtée (${sellable} vendables)`,
+    freeze: (computed) => `figé à la dernière valeur envoyée (les règles donnent ${computed})`,
+    freezeRisk: (excess) => `risque${NBSP}: ${excess} de plus que le vendable`,
+    damped: (target, confirmations, needed) =>
+      `hausse à ${target} en attente de confirmation (${confirmations} calcul(s) sur ${needed})`,
+    inStock: "en stock",
+    outOfStock: "en rupture",
+    pauseAds: "maintenu en stock, annonces en pause (bientôt épuisé)",
+    percentSign: "%",
+  },
+};
+
+function formatNumber(value: number, maxDecimals: number, locale: Locale): string {
+  const text = String(Number(value.toFixed(maxDecimals)));
+  return locale === "fr" ? text.replace(".", ",") : text;
+}
+
+function formatRate(perMinute: number, locale: Locale): string {
+  const decimals = perMinute >= 10 ? 0 : perMinute >= 0.1 ? 1 : 2;
+  return formatNumber(perMinute, decimals, locale);
+}
+
+function formatDuration(ms: number, locale: Locale): string {
+  const seconds = ms / 1000;
+  if (seconds < 120) return `${formatNumber(seconds, 0, locale)} s`;
+  const minutes = seconds / 60;
+  if (minutes < 120) return `${formatNumber(minutes, 0, locale)} min`;
+  return `${formatNumber(minutes / 60, 1, locale)} h`;
+}
+
+/** UTC, minute precision: "2026-11-28 10:00 UTC". */
+function formatInstant(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+type HoldStep = Extract<ExplanationStep, { kind: "fixed" | "percent" | "tier" | "lag_aware" }>;
+
+function describeHold(step: HoldStep, words: Words, locale: Locale): string {
+  switch (step.kind) {
+    case "fixed":
+      return words.fixed(step.params.fixedUnits);
+    case "percent":
+      return words.percent(formatNumber(step.params.percent, 2, locale), step.params.ofUnits);
+    case "tier":
+      return step.params.hold === "all"
+        ? words.tierAll(step.params.atOrBelow)
+        : words.tierHold(step.params.atOrBelow, step.params.hold);
+    case "lag_aware":
+      return words.lagAware(
+        formatRate(step.params.ratePerMinute, locale),
+        formatDuration(step.params.delayMs, locale),
+        formatNumber(step.params.confidence * 100, 2, locale),
+      );
+  }
+}
+
+/**
+ * "Meta 7 = 10 sellable − 3 (lag-aware: 2.1/min × 90 s at 95%)": the formula the
+ * rules produced, then what overrode or adjusted it, then availability for Google.
+ */
+export function renderExplanation(explanation: Explanation, locale: Locale = "en"): string {
+  const words = WORDS[locale];
+  const name = CHANNEL_NAMES[explanation.channel][locale];
+  const { sellable } = explanation;
+
+  let formulaQuantity = sellable;
+  let heldUnits = 0;
+  let bindingHold: HoldStep | undefined;
+  const adjustments: string[] = [];
+  let decided: string | undefined;
+  let finalNote: string | undefined;
+
+  for (const step of explanation.steps) {
+    switch (step.kind) {
+      case "sellable":
+        break;
+      case "fixed":
+      case "percent":
+      case "tier":
+      case "lag_aware":
+        if (step.params.binding) {
+          bindingHold = step;
+          // A hold larger than the stock takes only the stock: "3 sellable − 3 (fixed: 5 units)".
+          heldUnits = Math.min(step.units, sellable);
+          formulaQuantity = sellable - heldUnits;
+        }
+        break;
+      case "floor":
+        adjustments.push(words.floor(step.params.atOrBelow));
+        formulaQuantity -= step.units;
+        break;
+      case "cap":
+        adjustments.push(words.cap(step.params.max));
+        formulaQuantity -= step.units;
+        break;
+      case "override":
+        decided = step.params.limitedBySellable
+          ? words.overrideLimited(step.params.requested, sellable)
+          : words.override(formatInstant(step.params.expiresAtMs), sellable);
+        break;
+      case "paused_stop_selling":
+        decided = words.stopSelling(sellable);
+        break;
+      case "paused_freeze":
+        decided =
+          step.params.excessOverSellable > 0
+            ? `${words.freeze(step.params.computed)}; ${words.freezeRisk(step.params.excessOverSellable)}`
+            : words.freeze(step.params.computed);
+        break;
+      case "damped_increase":
+        decided = words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
+        break;
+      case "availability":
+        if (step.params.lowStockMode !== null) {
+          finalNote =
+            step.params.nearSellout && step.params.availability === "in_stock"
+              ? words.pauseAds
+              : step.params.availability === "in_stock"
+                ? words.inStock
+                : words.outOfStock;
+        }
+        break;
+    }
+  }
+
+  let formula = `${sellable} ${words.sellable}`;
+  if (bindingHold !== undefined) {
+    formula += ` − ${heldUnits} (${describeHold(bindingHold, words, locale)})`;
+  }
+  if (adjustments.length > 0) formula += `, ${adjustments.join(", ")}`;
+
+  let text: string;
+  if (decided === undefined) {
+    text = `${name} ${explanation.quantity} = ${formula}`;
+  } else if (explanation.rule === null) {
+    text = `${name} ${explanation.quantity}: ${decided}`;
+  } else {
+    text = `${name} ${explanation.quantity}: ${decided}; ${formulaQuantity} = ${formula}`;
+  }
+  return finalNote === undefined ? text : `${text} → ${finalNote}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Ballast's pure inventory engine: master record, buffer rules, allocation per
+ * channel, velocity, explanations. No I/O; time is always a parameter.
+ * See README.md beside this file.
+ */
+export {
+  shopDomainSchema,
+  variantGidSchema,
+  productGidSchema,
+  collectionGidSchema,
+  locationGidSchema,
+  orderGidSchema,
+  shopDomain,
+  variantGid,
+  productGid,
+  collectionGid,
+  locationGid,
+  orderGid,
+} from "./ids";
+export type { Brand, ShopDomain, VariantGid, ProductGid, CollectionGid, LocationGid, OrderGid } from "./ids";
+
+export {
+  CHANNELS,
+  CHANNEL_NAMES,
+  CHANNEL_STATES,
+  CHECKOUT_PLACES,
+  GOOGLE_LOW_STOCK_MODES,
+  DEFAULT_CHANNEL_SETTINGS,
+  DEFAULT_CHANNEL_TIMING,
+  channelIdSchema,
+  channelSettingsSchema,
+  googleChannelSettingsSchema,
+  shopChannelSettingsSchema,
+  dampingParamsSchema,
+  effectiveDelayMs,
+  metaBudgetWaitMs,
+  googleBudgetWaitMs,
+  staleSaleCost,
+} from "./channels";
+export type {
+  ChannelId,
+  ChannelState,
+  ChannelSettings,
+  GoogleChannelSettings,
+  ShopChannelSettings,
+  ChannelTiming,
+  CheckoutPlace,
+  StaleSaleCost,
+  GoogleLowStockMode,
+  DampingParams,
+} from "./channels";
+
+export {
+  createMasterRecord,
+  applyLevelUpdate,
+  applyOwnSafetyStockMove,
+  applyOrder,
+  applyOrderCancelled,
+  sellableUnits,
+  sellableBreakdown,
+} from "./ledger";
+export type {
+  MasterRecord,
+  LocationLevels,
+  StampedQuantity,
+  OrderHold,
+  CancelledOrder,
+  LocationScope,
+  LevelUpdate,
+  OwnSafetyStockMove,
+  OrderSeen,
+  SellableBreakdown,
+} from "./ledger";
+
+export { EMPTY_VELOCITY, DEFAULT_VELOCITY_CONFIG, recordSale, salesRatePerMs, salesRatePerMinute } from "./velocity";
+export type { VelocityState, VelocityConfig } from "./velocity";
+
+export { poissonQuantile } from "./poisson";
+
+export { bufferRuleSchema, bufferTierSchema, channelRulesSchema, ruleSetSchema, compileRuleSet } from "./rules";
+export type { BufferRule, BufferTier, ChannelRules, RuleSet, RuleSetInput, RuleLevel, RuleSource, CompiledRuleSet } from "./rules";
+
+export { manualOverrideSchema, validateOverride, isOverrideActive } from "./override";
+export type { ManualOverride, OverrideRejection, Result } from "./override";
+
+export { INITIAL_DAMPING, dampIncrease } from "./damping";
+export type { DampingState, PendingIncrease } from "./damping";
+
+export { allocateItem, recompute, decisionsInOrder } from "./allocate";
+export type {
+  AllocationContext,
+  AllocationItem,
+  ItemChannelMemory,
+  ChannelDecision,
+  ItemAllocation,
+  FreezeRisk,
+  AllocateOptions,
+} from "./allocate";
+
+export { renderExplanation } from "./explain";
+export type { Explanation, ExplanationStep, ExplanationStepKind, Availability, Locale } from "./explain";
+
+export { SEED_EXAMPLE_RULES, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_NOW_MS } from "./seed";
