@@ -1,0 +1,67 @@
+/**
+ * The one small interface every channel connector implements.
+ *
+ * Connectors translate "make this channel show N for this item" into the channel's own
+ * API calls, and report what the channel shows now. They hold no stock logic: the
+ * domain engine decides N, the sync workers decide when to push.
+ */
+
+export type ChannelId = "online_store" | "meta" | "google";
+
+export type Availability = "in_stock" | "out_of_stock";
+
+export interface ChannelCapabilities {
+  channel: ChannelId;
+  /** "availability" channels (Google) cannot show a quantity, only in/out of stock. */
+  shows: "quantity" | "availability";
+  /** Most items one push call may carry. */
+  maxBatchSize: number;
+  /** The update budget the channel imposes, used to size lag-aware buffers. */
+  budget: {
+    /** Write calls allowed per rolling hour (Meta: ~100 batch calls per catalog). */
+    writeCallsPerHour?: number;
+    /** Updates a single item may receive per day (Google: about 2). */
+    updatesPerItemPerDay?: number;
+    /** Plain-language summary shown to merchants. */
+    summary: string;
+  };
+}
+
+/**
+ * One item to push. `itemKey` is the channel's own id for the thing being written:
+ * - online_store: `${inventoryItemGid}|${locationGid}` — `quantity` is the `available`
+ *   figure wanted at that location; the rest is held in `safety_stock`;
+ * - meta: the catalog item's retailer id;
+ * - google: the offer id.
+ */
+export interface PushItem {
+  itemKey: string;
+  quantity: number;
+  availability: Availability;
+  /** Google only: prefer pausing ads over a false "out of stock" near sell-out. */
+  pauseAds?: boolean;
+}
+
+export type PushResult =
+  | { itemKey: string; status: "applied"; /** what the channel accepted */ quantity: number }
+  | { itemKey: string; status: "retryable"; retryAfterMs: number; reason: string }
+  | { itemKey: string; status: "permanent"; code: string; reason: string };
+
+export interface ReadBackResult {
+  itemKey: string;
+  /** null when the channel has no such item (unmatched) or shows no quantity. */
+  quantity: number | null;
+  availability: Availability | null;
+  found: boolean;
+}
+
+export type HealthResult =
+  | { ok: true; detail: string }
+  | { ok: false; code: "credentials_revoked" | "unreachable" | "misconfigured" | "rate_limited"; detail: string };
+
+export interface ChannelConnector {
+  readonly capabilities: ChannelCapabilities;
+  push(batch: readonly PushItem[], options?: { signal?: AbortSignal }): Promise<PushResult[]>;
+  readBack(itemKeys: readonly string[], options?: { signal?: AbortSignal }): Promise<ReadBackResult[]>;
+  checkHealth(options?: { signal?: AbortSignal }): Promise<HealthResult>;
+}

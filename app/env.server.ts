@@ -1,0 +1,82 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Parsed once; a missing or malformed variable
+ * stops the app with a single line naming it (see README "Configuration").
+ */
+
+const url = z.string().url();
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .transform((value) => value?.replace(/\/+$/, ""));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+  SHOPIFY_APP_URL: url,
+  SCOPES: z
+    .string()
+    .default("read_products,write_products,read_inventory,write_inventory,read_orders,read_locations"),
+  /** `file:…` selects SQLite (the default), `postgresql://…` selects PostgreSQL. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgresql://")
+    .optional(),
+  /** 32 bytes, base64 or hex: encrypts channel credentials at rest (AES-256-GCM). */
+  BALLAST_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => decodeKey(value) !== null, "must be 32 bytes, base64 or hex encoded"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
+  WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
+  /** Base URLs: unset in production. The rehearsal and tests point them at the local fakes. */
+  SHOPIFY_ADMIN_API_BASE_URL: optionalUrl,
+  META_GRAPH_BASE_URL: url.default("https://graph.facebook.com"),
+  META_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v26.0").default("v26.0"),
+  GOOGLE_MERCHANT_BASE_URL: url.default("https://merchantapi.googleapis.com"),
+  GOOGLE_OAUTH_TOKEN_URL: url.default("https://oauth2.googleapis.com/token"),
+});
+
+export type Env = z.infer<typeof envSchema> & { DATABASE_URL: string; encryptionKey: Buffer };
+
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+export function decodeKey(value: string): Buffer | null {
+  const bytes = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  return bytes.length === 32 ? bytes : null;
+}
+
+/** SQLite path resolved from the working directory: import.meta.url points into build/ once bundled. */
+export function defaultDatabaseUrl(cwd = process.cwd()): string {
+  return `file:${path.join(cwd, "prisma", "dev.sqlite")}`;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = issue.path.join(".") || "environment";
+    const problem = issue.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue.message;
+    throw new ConfigurationError(`Configuration error: ${name} ${problem}. See README "Configuration".`);
+  }
+  const env = result.data;
+  return {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL ?? defaultDatabaseUrl(),
+    encryptionKey: decodeKey(env.BALLAST_ENCRYPTION_KEY)!,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,25 @@
+import { authenticate } from "~/shopify.server";
+
+export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> & {
+  /** The body exactly as Shopify signed it: ids above 2^53 survive only here. */
+  rawBody: string;
+};
+
+/**
+ * Verifies a webhook (HMAC of the raw body, required headers) and parses it.
+ * Throws a Response for bad input: 401 wrong HMAC, 400 missing headers or invalid JSON,
+ * 405 not POST. Nothing is written before this returns.
+ */
+export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
+  const rawBody = await request.clone().text();
+  try {
+    const context = await authenticate.webhook(request);
+    return { ...context, rawBody };
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    if (error instanceof SyntaxError) {
+      throw new Response("Webhook body is not valid JSON", { status: 400 });
+    }
+    throw error;
+  }
+}

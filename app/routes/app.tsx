@@ -1,0 +1,54 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisEnglish from "@shopify/polaris/locales/en.json";
+import polarisFrench from "@shopify/polaris/locales/fr.json";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { I18nProvider, useT } from "~/i18n/react";
+import { env } from "~/env.server";
+import { authenticate, database } from "~/shopify.server";
+import { localeForRequest } from "~/shops/locale.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const locale = await localeForRequest(database, session.shop, request);
+  return { apiKey: env().SHOPIFY_API_KEY, locale };
+};
+
+function Navigation() {
+  const t = useT();
+  return (
+    <NavMenu>
+      <Link to="/app" rel="home">
+        {t("nav.overview")}
+      </Link>
+      <Link to="/app/buffers">{t("nav.buffers")}</Link>
+      <Link to="/app/channels">{t("nav.channels")}</Link>
+      <Link to="/app/alerts">{t("nav.alerts")}</Link>
+      <Link to="/app/activity">{t("nav.activity")}</Link>
+    </NavMenu>
+  );
+}
+
+export default function AppLayout() {
+  const { apiKey, locale } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={locale === "fr" ? polarisFrench : polarisEnglish}>
+      <I18nProvider locale={locale}>
+        <Navigation />
+        <Outlet />
+      </I18nProvider>
+    </AppProvider>
+  );
+}
+
+// Shopify needs Remix to catch its thrown responses (redirects to the session-token bounce).
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

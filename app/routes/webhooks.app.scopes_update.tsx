@@ -1,0 +1,15 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { verifyWebhook } from "~/ingest/webhook-request.server";
+import { database } from "~/shopify.server";
+import { updateGrantedScopes } from "~/shops/lifecycle.server";
+
+const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { payload, session } = await verifyWebhook(request);
+  const parsed = scopesUpdatePayload.safeParse(payload);
+  if (!parsed.success) return new Response("payload.current must be a list of scopes", { status: 422 });
+  if (session) await updateGrantedScopes(database, session.id, parsed.data.current);
+  return new Response(null, { status: 200 });
+};

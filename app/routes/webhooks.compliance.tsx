@@ -1,0 +1,41 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { parseJsonLossless } from "~/ingest/json";
+import { verifyWebhook } from "~/ingest/webhook-request.server";
+import { logger } from "~/logger.server";
+import { database } from "~/shopify.server";
+import { purgeShopData } from "~/shops/lifecycle.server";
+
+const redactPayload = z.object({ orders_to_redact: z.array(z.union([z.string(), z.number()])).optional() });
+
+/**
+ * Mandatory compliance topics. Ballast keeps no customer personal data (orders are
+ * stored as ids, quantities and times only), so a data request has nothing to return.
+ * A wrong HMAC is refused with 401 by verifyWebhook, as Shopify's review requires.
+ */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { topic, shop, rawBody } = await verifyWebhook(request);
+  switch (topic) {
+    case "CUSTOMERS_DATA_REQUEST":
+      logger.info({ shop }, "customers/data_request: no customer personal data is stored");
+      break;
+    case "CUSTOMERS_REDACT": {
+      const parsed = redactPayload.safeParse(parseJsonLossless(rawBody));
+      if (!parsed.success) return new Response("orders_to_redact must be a list of order ids", { status: 422 });
+      const orderIds = parsed.data.orders_to_redact ?? [];
+      const orderGids = orderIds.map((id) => `gid://shopify/Order/${String(id)}`);
+      await database.$transaction([
+        database.hold.deleteMany({ where: { shop, orderGid: { in: orderGids } } }),
+        database.orderRecord.deleteMany({ where: { shop, orderGid: { in: orderGids } } }),
+      ]);
+      break;
+    }
+    case "SHOP_REDACT":
+      await purgeShopData(database, shop);
+      logger.info({ shop }, "shop/redact: all shop data deleted");
+      break;
+    default:
+      return new Response(`Unexpected compliance topic ${String(topic)}`, { status: 400 });
+  }
+  return new Response(null, { status: 200 });
+};

@@ -1,0 +1,39 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { db } from "./db.server";
+import { env } from "./env.server";
+import { logger } from "./logger.server";
+
+/** The one place the Shopify app is configured. Reading env() here fails fast at start-up. */
+const config = env();
+logger.level = config.LOG_LEVEL;
+
+export const database = db(config.DATABASE_URL);
+
+export const sessionStorage = new PrismaSessionStorage(database);
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  apiVersion: ApiVersion.October26,
+  scopes: config.SCOPES.split(","),
+  appUrl: config.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage,
+  // Shopify-managed installation + token exchange: no OAuth redirects inside the iframe.
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    // Offline tokens (used by background sync) expire and refresh themselves.
+    expiringOfflineAccessTokens: true,
+  },
+});
+
+export default shopify;
+export const apiVersion = ApiVersion.October26;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
