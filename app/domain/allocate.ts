@@ -83,40 +83,53 @@ export function allocateItem(item: AllocationItem, context: AllocationContext, o
   const ratePerMs = salesRatePerMs(item.record.velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
   const sellableEverywhere = sellableUnits(item.record, "all");
   const explain = options.explain === true;
-  const decide = (channel: ChannelId): ChannelDecision => {
-    const settings = context.settings[channel];
-    const sellable =
-      settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
-    const lowStockMode = channel === "google" ? context.settings.google.lowStock : null;
-    return decideChannel(item, channel, settings, lowStockMode, sellable, ratePerMs, context, explain);
-  };
   return {
     variantId: item.variantId,
-    decisions: { online_store: decide("online_store"), meta: decide("meta"), google: decide("google") },
+    decisions: {
+      online_store: decideChannel(item, "online_store", sellableEverywhere, ratePerMs, context, explain),
+      meta: decideChannel(item, "meta", sellableEverywhere, ratePerMs, context, explain),
+      google: decideChannel(item, "google", sellableEverywhere, ratePerMs, context, explain),
+    },
   };
 }
 
-/** A full recompute: every item, every channel. */
+/**
+ * A full recompute, streamed: each item's allocation is handed to `visit` and not
+ * kept, so memory stays flat however many items there are (a worker compares each
+ * with what was pushed and keeps only the dirty ones).
+ */
+export function forEachAllocation(
+  items: Iterable<AllocationItem>,
+  context: AllocationContext,
+  visit: (allocation: ItemAllocation, item: AllocationItem) => void,
+  options: AllocateOptions = {},
+): void {
+  for (const item of items) visit(allocateItem(item, context, options), item);
+}
+
+/** A full recompute, collected (convenient for previews, tests and the rehearsal). */
 export function recompute(
   items: Iterable<AllocationItem>,
   context: AllocationContext,
   options: AllocateOptions = {},
 ): ItemAllocation[] {
   const allocations: ItemAllocation[] = [];
-  for (const item of items) allocations.push(allocateItem(item, context, options));
+  forEachAllocation(items, context, (allocation) => allocations.push(allocation), options);
   return allocations;
 }
 
 function decideChannel(
   item: AllocationItem,
   channel: ChannelId,
-  settings: ChannelSettings,
-  lowStockMode: GoogleLowStockMode | null,
-  sellable: number,
+  sellableEverywhere: number,
   ratePerMs: number,
   context: AllocationContext,
   explain: boolean,
 ): ChannelDecision {
+  const settings: ChannelSettings = context.settings[channel];
+  const lowStockMode: GoogleLowStockMode | null = channel === "google" ? context.settings.google.lowStock : null;
+  const sellable =
+    settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
   const memory = item.memory?.[channel];
   const previousDamping = memory?.damping ?? INITIAL_DAMPING;
   const steps: ExplanationStep[] | null = explain ? [] : null;

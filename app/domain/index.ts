@@ -86,7 +86,7 @@ export type { ManualOverride, OverrideRejection, Result } from "./override";
 export { INITIAL_DAMPING, dampIncrease } from "./damping";
 export type { DampingState, PendingIncrease } from "./damping";
 
-export { allocateItem, recompute, decisionsInOrder } from "./allocate";
+export { allocateItem, forEachAllocation, recompute, decisionsInOrder } from "./allocate";
 export type {
   AllocationContext,
   AllocationItem,
