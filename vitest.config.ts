@@ -16,9 +16,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: "sqlite", include: everything, env: { BALLAST_TEST_DB: "sqlite" } } },
+      { extends: true as const, test: { name: "sqlite", include: everything, env: { BALLAST_TEST_DB: "sqlite" } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true, test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql" } } }]
+        ? [{ extends: true as const, test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql" } } }]
         : []),
     ],
   },

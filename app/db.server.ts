@@ -25,18 +25,17 @@ export function createDatabase(url: string): Database {
 }
 
 declare global {
-  // Survives Vite's module reloads in development, so reloads do not open new pools.
-  var ballastDatabase: Database | undefined;
+  // Kept on globalThis so Vite's module reloads in development do not open new pools.
+  var ballastDatabases: Map<string, Database> | undefined;
 }
-
-let database: Database | undefined;
 
 /** The process-wide client for `url`, created on first use. */
 export function db(url: string): Database {
-  if (process.env.NODE_ENV !== "production") {
-    globalThis.ballastDatabase ??= createDatabase(url);
-    return globalThis.ballastDatabase;
+  globalThis.ballastDatabases ??= new Map();
+  let database = globalThis.ballastDatabases.get(url);
+  if (!database) {
+    database = createDatabase(url);
+    globalThis.ballastDatabases.set(url, database);
   }
-  database ??= createDatabase(url);
   return database;
 }

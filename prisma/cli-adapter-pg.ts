@@ -41,12 +41,16 @@ class CatalogTypesAsTextClient extends pg.Client {
 }
 
 class PrismaPgForCli extends PrismaPg {
+  constructor(private readonly poolConfig: pg.PoolConfig) {
+    super(poolConfig);
+  }
+
   // The stock teardown drops the shadow database while its pool is still connected.
   override async connectToShadowDb() {
     const main = await this.connect();
     const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID().replaceAll("-", "")}`;
     await main.executeScript(`CREATE DATABASE "${database}"`);
-    const shadowFactory = new PrismaPg({ ...this.config, database });
+    const shadowFactory = new PrismaPg({ ...this.poolConfig, database });
     const shadow = await shadowFactory.connect();
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {

@@ -26,7 +26,7 @@ export async function freePort(): Promise<number> {
 export async function startAppServer(env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
   const child = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
-    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, parseEnv } from "./env.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://ballast.example.com",
+  BALLAST_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+};
+
+describe("parseEnv", () => {
+  it("accepts a minimal production environment and fills the defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.DATABASE_URL).toMatch(/^file:.*prisma\/dev\.sqlite$/);
+    expect(env.META_GRAPH_API_VERSION).toBe("v26.0");
+    expect(env.encryptionKey).toHaveLength(32);
+    expect(env.SHOPIFY_ADMIN_API_BASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ["SHOPIFY_API_SECRET", { SHOPIFY_API_SECRET: undefined }, /SHOPIFY_API_SECRET is required/],
+    ["SHOPIFY_APP_URL", { SHOPIFY_APP_URL: "not a url" }, /SHOPIFY_APP_URL/],
+    ["BALLAST_ENCRYPTION_KEY", { BALLAST_ENCRYPTION_KEY: "c2hvcnQ=" }, /BALLAST_ENCRYPTION_KEY must be 32 bytes/],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with file: or postgresql:\/\//],
+    ["META_GRAPH_API_VERSION", { META_GRAPH_API_VERSION: "26" }, /META_GRAPH_API_VERSION must look like v26.0/],
+  ])("stops with one line naming %s when it is wrong", (_name, change, message) => {
+    const attempt = () => parseEnv({ ...valid, ...change });
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message.split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("accepts a hex encryption key", () => {
+    expect(parseEnv({ ...valid, BALLAST_ENCRYPTION_KEY: "ab".repeat(32) }).encryptionKey[0]).toBe(0xab);
+  });
+});

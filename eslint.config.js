@@ -1,0 +1,51 @@
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/**", "app/generated/**", "node_modules/**", "rehearsals/**", "public/build/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    // Configuration is parsed once, in app/env.server.ts; the app reads nothing else.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/env.server.ts", "app/**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through env() from ~/env.server." },
+      ],
+    },
+  },
+  {
+    // The domain engine is pure: no I/O, no framework, no clock, no randomness.
+    files: ["app/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*", "fs", "http", "https", "net", "child_process"], message: "The domain does no I/O." },
+            { group: ["@prisma/*", "~/generated/*", "~/db.server", "*.server"], message: "The domain has no database." },
+            { group: ["@remix-run/*", "@shopify/*", "react", "react-dom"], message: "The domain imports no framework." },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "Time is a parameter in the domain." },
+        { object: "Math", property: "random", message: "Randomness is a parameter in the domain." },
+      ],
+    },
+  },
+);
