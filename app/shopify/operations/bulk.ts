@@ -1,0 +1,92 @@
+/** shopify.dev/docs/api/usage/bulk-operations/queries */
+export const BULK_RUN_QUERY_MUTATION = `#graphql
+  mutation BallastBulkRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const BULK_OPERATION_STATUS_QUERY = `#graphql
+  query BallastBulkOperationStatus($id: ID!) {
+    node(id: $id) {
+      ... on BulkOperation {
+        id
+        status
+        errorCode
+        objectCount
+        url
+        partialDataUrl
+      }
+    }
+  }
+`;
+
+/**
+ * Full catalogue with levels. Two levels of connections (productVariants → inventoryLevels),
+ * within Shopify's bulk nesting limit. Level lines carry `__parentId` = their variant.
+ */
+export const CATALOGUE_BULK_QUERY = `
+  {
+    productVariants {
+      edges {
+        node {
+          id
+          title
+          sku
+          updatedAt
+          product {
+            id
+            title
+            status
+          }
+          inventoryItem {
+            id
+            tracked
+            inventoryLevels {
+              edges {
+                node {
+                  id
+                  location {
+                    id
+                  }
+                  quantities(names: ["available", "safety_stock", "committed", "on_hand"]) {
+                    name
+                    quantity
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
+
+export interface BulkRunData {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: BulkOperationStatus } | null;
+    userErrors: { field: string[] | null; message: string }[];
+  } | null;
+}
+
+export interface BulkStatusData {
+  node: {
+    id: string;
+    status: BulkOperationStatus;
+    errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
+    objectCount: string;
+    url: string | null;
+    partialDataUrl: string | null;
+  } | null;
+}

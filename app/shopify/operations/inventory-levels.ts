@@ -1,0 +1,65 @@
+/** Quantity names Ballast reads: `available` is what channels sell, `safety_stock` is Ballast's hold. */
+export const READ_QUANTITY_NAMES = ["available", "safety_stock", "committed", "on_hand"] as const;
+
+/** All levels of one location, optionally only those updated since a time (incremental reads). */
+export const LOCATION_INVENTORY_LEVELS_QUERY = `#graphql
+  query BallastLocationInventoryLevels($locationId: ID!, $first: Int!, $after: String, $query: String) {
+    location(id: $locationId) {
+      id
+      inventoryLevels(first: $first, after: $after, query: $query) {
+        nodes {
+          id
+          updatedAt
+          item {
+            id
+          }
+          quantities(names: ["available", "safety_stock", "committed", "on_hand"]) {
+            name
+            quantity
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+/** Current quantities of given items at one location (read before a move, and read-back). */
+export const ITEM_LEVELS_AT_LOCATION_QUERY = `#graphql
+  query BallastItemLevelsAtLocation($itemIds: [ID!]!, $locationId: ID!) {
+    nodes(ids: $itemIds) {
+      ... on InventoryItem {
+        id
+        tracked
+        inventoryLevel(locationId: $locationId) {
+          quantities(names: ["available", "safety_stock"]) {
+            name
+            quantity
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface QuantityNode {
+  name: string;
+  quantity: number;
+}
+
+export interface LocationInventoryLevelsData {
+  location: {
+    id: string;
+    inventoryLevels: {
+      nodes: { id: string; updatedAt: string; item: { id: string }; quantities: QuantityNode[] }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  } | null;
+}
+
+export interface ItemLevelsAtLocationData {
+  nodes: ({ id: string; tracked: boolean; inventoryLevel: { quantities: QuantityNode[] } | null } | Record<string, never> | null)[];
+}

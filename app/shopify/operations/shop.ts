@@ -1,0 +1,13 @@
+/** The cheapest authenticated read: proves the token works (cost 1). */
+export const SHOP_HEALTH_QUERY = `#graphql
+  query BallastShopHealth {
+    shop {
+      name
+      myshopifyDomain
+    }
+  }
+`;
+
+export interface ShopHealthData {
+  shop: { name: string; myshopifyDomain: string };
+}
