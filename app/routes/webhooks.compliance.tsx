@@ -24,10 +24,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!parsed.success) return new Response("orders_to_redact must be a list of order ids", { status: 422 });
       const orderIds = parsed.data.orders_to_redact ?? [];
       const orderGids = orderIds.map((id) => `gid://shopify/Order/${String(id)}`);
-      await database.$transaction([
-        database.hold.deleteMany({ where: { shop, orderGid: { in: orderGids } } }),
-        database.orderRecord.deleteMany({ where: { shop, orderGid: { in: orderGids } } }),
-      ]);
+      // Order records hold no personal data, but the customer's orders go all the same.
+      await database.orderRecord.deleteMany({ where: { shop, orderGid: { in: orderGids } } });
       break;
     }
     case "SHOP_REDACT":

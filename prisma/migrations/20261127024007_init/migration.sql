@@ -1,14 +1,11 @@
--- CreateSchema
-CREATE SCHEMA IF NOT EXISTS "public";
-
 -- CreateTable
 CREATE TABLE "Session" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "isOnline" BOOLEAN NOT NULL DEFAULT false,
     "scope" TEXT,
-    "expires" TIMESTAMP(3),
+    "expires" DATETIME,
     "accessToken" TEXT NOT NULL,
     "userId" BIGINT,
     "firstName" TEXT,
@@ -19,21 +16,20 @@ CREATE TABLE "Session" (
     "collaborator" BOOLEAN,
     "emailVerified" BOOLEAN,
     "refreshToken" TEXT,
-    "refreshTokenExpires" TIMESTAMP(3),
-
-    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+    "refreshTokenExpires" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Shop" (
-    "shop" TEXT NOT NULL,
-    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "uninstalledAt" TIMESTAMP(3),
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" DATETIME,
     "locale" TEXT NOT NULL DEFAULT 'en',
     "settings" JSONB,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Shop_pkey" PRIMARY KEY ("shop")
+    "recomputeRequestedAt" DATETIME,
+    "lastReconciledAt" DATETIME,
+    "lastFullReadAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
@@ -42,9 +38,9 @@ CREATE TABLE "Location" (
     "gid" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "active" BOOLEAN NOT NULL DEFAULT true,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "Location_pkey" PRIMARY KEY ("shop","gid")
+    PRIMARY KEY ("shop", "gid")
 );
 
 -- CreateTable
@@ -55,28 +51,23 @@ CREATE TABLE "Variant" (
     "inventoryItemGid" TEXT NOT NULL,
     "title" TEXT NOT NULL DEFAULT '',
     "sku" TEXT,
-    "price" DECIMAL(65,30) NOT NULL DEFAULT 0,
+    "price" DECIMAL NOT NULL DEFAULT 0,
     "tracked" BOOLEAN NOT NULL DEFAULT true,
     "collectionGids" JSONB,
-    "deletedAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "deletedAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "Variant_pkey" PRIMARY KEY ("shop","gid")
+    PRIMARY KEY ("shop", "gid")
 );
 
 -- CreateTable
-CREATE TABLE "InventoryLevel" (
+CREATE TABLE "Ledger" (
     "shop" TEXT NOT NULL,
-    "inventoryItemGid" TEXT NOT NULL,
-    "locationGid" TEXT NOT NULL,
-    "available" INTEGER NOT NULL,
-    "onHand" INTEGER,
-    "committed" INTEGER,
-    "safetyStock" INTEGER NOT NULL DEFAULT 0,
-    "shopifyUpdatedAt" TIMESTAMP(3) NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "variantGid" TEXT NOT NULL,
+    "record" JSONB NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "InventoryLevel_pkey" PRIMARY KEY ("shop","inventoryItemGid","locationGid")
+    PRIMARY KEY ("shop", "variantGid")
 );
 
 -- CreateTable
@@ -85,51 +76,34 @@ CREATE TABLE "OrderRecord" (
     "orderGid" TEXT NOT NULL,
     "sourceName" TEXT,
     "lines" JSONB NOT NULL,
-    "placedAt" TIMESTAMP(3) NOT NULL,
-    "cancelledAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "placedAt" DATETIME NOT NULL,
+    "cancelledAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "OrderRecord_pkey" PRIMARY KEY ("shop","orderGid")
-);
-
--- CreateTable
-CREATE TABLE "Hold" (
-    "id" TEXT NOT NULL,
-    "shop" TEXT NOT NULL,
-    "orderGid" TEXT NOT NULL,
-    "variantGid" TEXT NOT NULL,
-    "quantity" INTEGER NOT NULL,
-    "placedAt" TIMESTAMP(3) NOT NULL,
-    "releasedAt" TIMESTAMP(3),
-
-    CONSTRAINT "Hold_pkey" PRIMARY KEY ("id")
+    PRIMARY KEY ("shop", "orderGid")
 );
 
 -- CreateTable
 CREATE TABLE "BufferRule" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "scope" TEXT NOT NULL,
     "scopeGid" TEXT NOT NULL DEFAULT '',
     "rule" JSONB NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "BufferRule_pkey" PRIMARY KEY ("id")
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Override" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "variantGid" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
     "reason" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "Override_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable
@@ -139,11 +113,14 @@ CREATE TABLE "ChannelConnection" (
     "state" TEXT NOT NULL DEFAULT 'active',
     "settings" JSONB,
     "encryptedCredentials" TEXT,
-    "lastHealthAt" TIMESTAMP(3),
+    "pausedBy" TEXT,
+    "lastHealthAt" DATETIME,
     "lastHealthError" TEXT,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "lastPushAt" DATETIME,
+    "recentWriteCalls" JSONB,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "ChannelConnection_pkey" PRIMARY KEY ("shop","channel")
+    PRIMARY KEY ("shop", "channel")
 );
 
 -- CreateTable
@@ -156,17 +133,17 @@ CREATE TABLE "ChannelItemState" (
     "desiredAvailability" TEXT NOT NULL,
     "explanation" JSONB NOT NULL,
     "dampingState" JSONB,
-    "computedAt" TIMESTAMP(3) NOT NULL,
+    "computedAt" DATETIME NOT NULL,
     "pushed" INTEGER,
-    "pushedAt" TIMESTAMP(3),
+    "pushedAt" DATETIME,
     "confirmed" INTEGER,
-    "confirmedAt" TIMESTAMP(3),
+    "confirmedAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "nextAttemptAt" TIMESTAMP(3),
+    "nextAttemptAt" DATETIME,
     "lastError" TEXT,
-    "parkedAt" TIMESTAMP(3),
+    "parkedAt" DATETIME,
 
-    CONSTRAINT "ChannelItemState_pkey" PRIMARY KEY ("shop","channel","itemKey")
+    PRIMARY KEY ("shop", "channel", "itemKey")
 );
 
 -- CreateTable
@@ -174,67 +151,73 @@ CREATE TABLE "ChannelLease" (
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "owner" TEXT NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
 
-    CONSTRAINT "ChannelLease_pkey" PRIMARY KEY ("shop","channel")
+    PRIMARY KEY ("shop", "channel")
 );
 
 -- CreateTable
 CREATE TABLE "WebhookEvent" (
-    "eventId" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
     "apiVersion" TEXT NOT NULL,
-    "triggeredAt" TIMESTAMP(3),
-    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "triggeredAt" DATETIME,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "payload" TEXT NOT NULL,
-    "processedAt" TIMESTAMP(3),
+    "processedAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "lastError" TEXT,
+    "lastError" TEXT
+);
 
-    CONSTRAINT "WebhookEvent_pkey" PRIMARY KEY ("eventId")
+-- CreateTable
+CREATE TABLE "Operation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'queued',
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "total" INTEGER,
+    "error" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" DATETIME,
+    "finishedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "LagSample" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
-    "pushedAt" TIMESTAMP(3) NOT NULL,
-    "observedAt" TIMESTAMP(3) NOT NULL,
-    "lagMs" INTEGER NOT NULL,
-
-    CONSTRAINT "LagSample_pkey" PRIMARY KEY ("id")
+    "pushedAt" DATETIME NOT NULL,
+    "observedAt" DATETIME NOT NULL,
+    "lagMs" INTEGER NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Alert" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "kind" TEXT NOT NULL,
     "severity" TEXT NOT NULL,
     "dedupeKey" TEXT NOT NULL,
     "details" JSONB,
-    "openedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "resolvedAt" TIMESTAMP(3),
-    "acknowledgedAt" TIMESTAMP(3),
-
-    CONSTRAINT "Alert_pkey" PRIMARY KEY ("id")
+    "openedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "resolvedAt" DATETIME,
+    "acknowledgedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Activity" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "variantGid" TEXT,
     "kind" TEXT NOT NULL,
     "details" JSONB NOT NULL,
-    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "Activity_pkey" PRIMARY KEY ("id")
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex
@@ -248,12 +231,6 @@ CREATE INDEX "Variant_shop_productGid_idx" ON "Variant"("shop", "productGid");
 
 -- CreateIndex
 CREATE INDEX "OrderRecord_shop_placedAt_idx" ON "OrderRecord"("shop", "placedAt");
-
--- CreateIndex
-CREATE INDEX "Hold_shop_variantGid_releasedAt_idx" ON "Hold"("shop", "variantGid", "releasedAt");
-
--- CreateIndex
-CREATE UNIQUE INDEX "Hold_shop_orderGid_variantGid_key" ON "Hold"("shop", "orderGid", "variantGid");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "BufferRule_shop_channel_scope_scopeGid_key" ON "BufferRule"("shop", "channel", "scope", "scopeGid");
@@ -272,6 +249,12 @@ CREATE INDEX "WebhookEvent_processedAt_receivedAt_idx" ON "WebhookEvent"("proces
 
 -- CreateIndex
 CREATE INDEX "WebhookEvent_shop_topic_idx" ON "WebhookEvent"("shop", "topic");
+
+-- CreateIndex
+CREATE INDEX "Operation_shop_createdAt_idx" ON "Operation"("shop", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Operation_state_createdAt_idx" ON "Operation"("state", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "LagSample_shop_channel_observedAt_idx" ON "LagSample"("shop", "channel", "observedAt");
