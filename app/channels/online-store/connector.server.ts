@@ -1,0 +1,209 @@
+import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { AdminApiError } from "~/shopify/admin-errors";
+import { gidNumericId } from "~/shopify/gid";
+import { MAX_CHANGES_PER_MOVE, moveQuantities, readItemLevels, type ItemLevel } from "~/shopify/inventory.server";
+import { SHOP_HEALTH_QUERY, type ShopHealthData } from "~/shopify/operations/shop";
+import type { MoveChangeInput } from "~/shopify/operations/inventory-move";
+import { logger } from "~/logger.server";
+import { changeIndexOf, idempotencyKeyFor, itemKeyOf, moveChange, parseItemKey, planMove, type ItemKeyParts, type MovePlan } from "./plan";
+
+export interface OnlineStoreConnectorOptions {
+  client: AdminClient;
+  /** Read → move rounds when another writer changes a level in between (CAS conflict). */
+  maxConflictRounds?: number;
+  /** Suggested delay for results that failed for a passing reason. */
+  retryAfterMs?: number;
+  /** The ledger document for units Ballast holds in safety_stock (must not be gid://shopify/…). */
+  ledgerDocumentUri?: (locationId: string) => string;
+  referenceDocumentUri?: string;
+}
+
+interface Entry {
+  itemKey: string;
+  parts: ItemKeyParts;
+  quantity: number;
+}
+
+const CAPABILITIES: ChannelCapabilities = {
+  channel: "online_store",
+  shows: "quantity",
+  maxBatchSize: MAX_CHANGES_PER_MOVE,
+  budget: {
+    summary:
+      "Shopify's GraphQL cost bucket (100–2,000 points/s by plan). A push of up to 250 items costs one read and one 10-point move; " +
+      "the hold applies to every Shopify channel selling from that location.",
+  },
+};
+
+/**
+ * The Online Store as a channel. Shopify has one sellable pool per location, so the
+ * "buffer" is units moved from `available` to `safety_stock` (and back): every Shopify
+ * sales channel at that location sees the lower figure.
+ */
+export class OnlineStoreConnector implements ChannelConnector {
+  readonly capabilities = CAPABILITIES;
+  private readonly client: AdminClient;
+  private readonly maxConflictRounds: number;
+  private readonly retryAfterMs: number;
+  private readonly ledgerDocumentUri: (locationId: string) => string;
+  private readonly referenceDocumentUri: string;
+  private readonly log = logger.child({ component: "online-store-connector" });
+
+  constructor(options: OnlineStoreConnectorOptions) {
+    this.client = options.client;
+    this.maxConflictRounds = options.maxConflictRounds ?? 4;
+    this.retryAfterMs = options.retryAfterMs ?? 30_000;
+    this.ledgerDocumentUri = options.ledgerDocumentUri ?? ((locationId) => `gid://ballast/OnlineStoreBuffer/${gidNumericId(locationId) ?? "unknown"}`);
+    this.referenceDocumentUri = options.referenceDocumentUri ?? "gid://ballast/ChannelSync/online_store";
+  }
+
+  async push(batch: readonly PushItem[], options: { signal?: AbortSignal } = {}): Promise<PushResult[]> {
+    const results = new Map<string, PushResult>();
+    // One intended value per level: the last one in the batch wins.
+    const entries = new Map<string, Entry>();
+    for (const item of batch) {
+      const parts = parseItemKey(item.itemKey);
+      if (!parts) {
+        results.set(item.itemKey, { itemKey: item.itemKey, status: "permanent", code: "INVALID_ITEM_KEY", reason: "expected `${inventoryItemGid}|${locationGid}`" });
+        continue;
+      }
+      entries.set(item.itemKey, { itemKey: item.itemKey, parts, quantity: item.quantity });
+    }
+    const all = [...entries.values()];
+    for (let start = 0; start < all.length; start += MAX_CHANGES_PER_MOVE) {
+      await this.pushChunk(all.slice(start, start + MAX_CHANGES_PER_MOVE), results, options.signal);
+    }
+    return batch.map((item) => results.get(item.itemKey)!);
+  }
+
+  private async pushChunk(chunk: Entry[], results: Map<string, PushResult>, signal?: AbortSignal): Promise<void> {
+    let pending = chunk;
+    let generation = 0;
+    for (let round = 0; round < this.maxConflictRounds && pending.length; round += 1) {
+      let levels: Map<string, ItemLevel>;
+      try {
+        levels = await readItemLevels(this.client, pending.map((entry) => entry.parts), { signal });
+      } catch (error) {
+        for (const entry of pending) results.set(entry.itemKey, this.failure(entry.itemKey, error));
+        return;
+      }
+      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; change: MoveChangeInput }[] = [];
+      for (const entry of pending) {
+        const level = levels.get(entry.itemKey);
+        if (!level || level.status === "unknown_item") {
+          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "UNKNOWN_ITEM", reason: "Shopify has no such inventory item" });
+          continue;
+        }
+        if (level.status === "not_stocked") {
+          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION", reason: "the item is not stocked at this location" });
+          continue;
+        }
+        const current = { available: level.available, safetyStock: level.safetyStock };
+        const plan = planMove(current, entry.quantity);
+        if (plan.kind === "none") {
+          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached });
+          continue;
+        }
+        moves.push({ entry, plan, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
+      }
+      if (!moves.length) return;
+
+      const changes = moves.map((move) => move.change);
+      let outcome;
+      try {
+        outcome = await moveQuantities(
+          this.client,
+          {
+            input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes },
+            idempotencyKey: idempotencyKeyFor(this.client.shop, changes, generation),
+          },
+          { signal },
+        );
+      } catch (error) {
+        for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
+        return;
+      }
+      if (outcome.ok) {
+        for (const move of moves) results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached });
+        return;
+      }
+
+      // The mutation is atomic: nothing moved. Drop items Shopify refuses for good, re-read and retry the rest.
+      generation += 1;
+      const refused = new Set<number>();
+      for (const error of outcome.userErrors) {
+        const code = error.code ?? "UNKNOWN";
+        if (code === "CHANGE_FROM_QUANTITY_STALE" || code.startsWith("IDEMPOTENCY_")) continue;
+        const index = changeIndexOf(error.field);
+        const targets = index === null ? moves.map((_, position) => position) : [index];
+        for (const position of targets) {
+          const move = moves[position];
+          if (!move) continue;
+          refused.add(position);
+          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "permanent", code, reason: error.message });
+        }
+      }
+      this.log.info(
+        { shop: this.client.shop, round, codes: outcome.userErrors.map((error) => error.code) },
+        "inventoryMoveQuantities refused; re-reading and retrying",
+      );
+      pending = moves.filter((_, position) => !refused.has(position)).map((move) => move.entry);
+    }
+    for (const entry of pending) {
+      results.set(entry.itemKey, {
+        itemKey: entry.itemKey,
+        status: "retryable",
+        retryAfterMs: this.retryAfterMs,
+        reason: `quantities kept changing between read and write (${this.maxConflictRounds} rounds)`,
+      });
+    }
+  }
+
+  private failure(itemKey: string, error: unknown): PushResult {
+    if (error instanceof AdminApiError && !error.retryable) {
+      return { itemKey, status: "permanent", code: error.code, reason: error.message };
+    }
+    const retryAfterMs = error instanceof AdminApiError ? (error.details.retryAfterMs ?? this.retryAfterMs) : this.retryAfterMs;
+    return { itemKey, status: "retryable", retryAfterMs, reason: (error as Error).message };
+  }
+
+  async readBack(itemKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ReadBackResult[]> {
+    const parsed = itemKeys.map((itemKey) => ({ itemKey, parts: parseItemKey(itemKey) }));
+    const valid = parsed.filter((entry): entry is { itemKey: string; parts: ItemKeyParts } => entry.parts !== null);
+    const levels = await readItemLevels(this.client, valid.map((entry) => entry.parts), options);
+    return parsed.map(({ itemKey, parts }) => {
+      const level = parts ? levels.get(itemKeyOf(parts)) : undefined;
+      if (!level || level.status !== "found") return { itemKey, quantity: null, availability: null, found: false };
+      return { itemKey, quantity: level.available, availability: level.available > 0 ? "in_stock" : "out_of_stock", found: true };
+    });
+  }
+
+  async checkHealth(options: { signal?: AbortSignal } = {}): Promise<HealthResult> {
+    try {
+      const { data } = await this.client.request<ShopHealthData>(SHOP_HEALTH_QUERY, {}, { signal: options.signal, retries: 1 });
+      return { ok: true, detail: `connected to ${data.shop.myshopifyDomain}` };
+    } catch (error) {
+      if (!(error instanceof AdminApiError)) return { ok: false, code: "unreachable", detail: (error as Error).message };
+      switch (error.code) {
+        case "UNAUTHORIZED":
+          return { ok: false, code: "credentials_revoked", detail: "Shopify refused the access token: reinstall or re-authorise the app" };
+        case "PAYMENT_REQUIRED":
+        case "FORBIDDEN":
+        case "NOT_FOUND":
+        case "GRAPHQL":
+        case "BAD_REQUEST":
+        case "MAX_COST_EXCEEDED":
+          return { ok: false, code: "misconfigured", detail: error.message };
+        case "THROTTLED":
+          return { ok: false, code: "rate_limited", detail: error.message };
+        default:
+          return { ok: false, code: "unreachable", detail: error.message };
+      }
+    }
+  }
+}
+
+export function createOnlineStoreConnector(options: OnlineStoreConnectorOptions): OnlineStoreConnector {
+  return new OnlineStoreConnector(options);
+}
