@@ -1,0 +1,86 @@
+/** The Meta fake's own wire behaviour, checked over HTTP as any client would see it. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VirtualClock } from "./clock";
+import { startMetaFake, type MetaFake } from "./server";
+
+const TOKEN = "fake-token";
+const CATALOG = "42";
+let fake: MetaFake;
+const clock = new VirtualClock();
+
+beforeAll(async () => {
+  fake = await startMetaFake({
+    clock,
+    accessTokens: [TOKEN],
+    batchCallsPerHour: 100,
+    batchTiming: { startAfterMs: 1_000, finishAfterMs: 4_000 },
+    propagationDelayMs: 10_000,
+    catalogs: [
+      { id: CATALOG, items: [{ retailerId: "1", quantity: 1 }] },
+      { id: "43", items: [] },
+    ],
+  });
+});
+afterAll(() => fake.close());
+
+const graph = (path: string, init?: RequestInit) => fetch(`${fake.url}/v26.0${path}`, init);
+
+describe("Meta fake", () => {
+  it("accepts a form body with access_token, as Graph API clients send it, and upserts by default", async () => {
+    const form = new URLSearchParams({
+      access_token: TOKEN,
+      item_type: "PRODUCT_ITEM",
+      requests: JSON.stringify([{ method: "UPDATE", data: { id: "new-one", quantity_to_sell_on_facebook: 3 } }]),
+    });
+    const response = await graph(`/${CATALOG}/items_batch`, { method: "POST", body: form });
+    expect(response.status).toBe(200);
+    const usage = JSON.parse(response.headers.get("x-business-use-case-usage")!) as Record<string, Array<Record<string, unknown>>>;
+    expect(Object.values(usage)[0]?.[0]).toMatchObject({ type: "catalog_batch", call_count: 1, estimated_time_to_regain_access: 0 });
+    const { handles } = (await response.json()) as { handles: string[] };
+
+    const status = async () =>
+      ((await (await graph(`/${CATALOG}/check_batch_request_status?handle=${handles[0]}&load_ids_of_invalid_requests=true&access_token=${TOKEN}`)).json()) as { data: Array<{ status: string }> }).data[0]!.status;
+    expect(await status()).toBe("scheduled");
+    clock.advance(1_000);
+    expect(await status()).toBe("started");
+    clock.advance(3_000);
+    expect(await status()).toBe("finished");
+    expect(fake.control.trueItem(CATALOG, "new-one")).toMatchObject({ quantity: 3 });
+  });
+
+  it("refuses more than 5,000 requests with error 100 in Graph's error shape", async () => {
+    const requests = Array.from({ length: 5001 }, (_, index) => ({ method: "UPDATE", data: { id: String(index) } }));
+    const response = await graph(`/43/items_batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ item_type: "PRODUCT_ITEM", requests }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ code: 100, type: "OAuthException", is_transient: false });
+    expect(typeof error.message).toBe("string");
+    expect(typeof error.fbtrace_id).toBe("string");
+  });
+
+  it("answers 190 for an unknown token and refuses an unknown version prefix", async () => {
+    const bad = await graph(`/${CATALOG}?access_token=nope`);
+    expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(190);
+    const old = await fetch(`${fake.url}/v2.0/${CATALOG}?access_token=${TOKEN}`);
+    expect(((await old.json()) as { error: { code: number } }).error.code).toBe(2635);
+  });
+
+  it("pages the products edge with cursors", async () => {
+    fake.control.seedItems("44", [{ retailerId: "1", quantity: 1 }, { retailerId: "2", quantity: 2 }, { retailerId: "3", quantity: 3 }]);
+    const ids: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = (await (await graph(`/44/products?fields=retailer_id&limit=2${after ? `&after=${after}` : ""}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+        data: Array<{ retailer_id: string }>;
+        paging: { next?: string; cursors: { after: string } };
+      };
+      ids.push(...page.data.map((row) => row.retailer_id));
+      after = page.paging.next ? page.paging.cursors.after : undefined;
+    } while (after);
+    expect(ids.sort()).toEqual(["1", "2", "3"]);
+  });
+});
