@@ -1,0 +1,56 @@
+import type { Database } from "~/db.server";
+import type { ChannelId } from "~/domain";
+
+/**
+ * The activity log: every quantity change and every human or automatic action, with its
+ * cause. `details` is machine-readable (e.g. an engine explanation) and rendered per locale.
+ */
+export type ActivityKind =
+  | "quantity_pushed"
+  | "push_failed"
+  | "rule_changed"
+  | "override_set"
+  | "override_cleared"
+  | "override_expired"
+  | "channel_paused"
+  | "channel_resumed"
+  | "resync_requested"
+  | "holds_released"
+  | "metafield_rejected"
+  | "auto_protect";
+
+export interface ActivityEntry {
+  shop: string;
+  kind: ActivityKind;
+  channel?: ChannelId | null;
+  variantGid?: string | null;
+  details: Record<string, unknown>;
+  at?: Date;
+}
+
+export async function recordActivity(database: Database, entry: ActivityEntry): Promise<void> {
+  await database.activity.create({
+    data: {
+      shop: entry.shop,
+      kind: entry.kind,
+      channel: entry.channel ?? null,
+      variantGid: entry.variantGid ?? null,
+      details: entry.details as object,
+      ...(entry.at ? { at: entry.at } : {}),
+    },
+  });
+}
+
+export async function recordActivities(database: Database, entries: readonly ActivityEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await database.activity.createMany({
+    data: entries.map((entry) => ({
+      shop: entry.shop,
+      kind: entry.kind,
+      channel: entry.channel ?? null,
+      variantGid: entry.variantGid ?? null,
+      details: entry.details as object,
+      ...(entry.at ? { at: entry.at } : {}),
+    })),
+  });
+}
