@@ -18,7 +18,6 @@ import {
   ruleSetSchema,
   shopChannelSettingsSchema,
   shopDomain,
-  variantGid,
   type AllocationContext,
   type AllocationItem,
   type BufferRule,
