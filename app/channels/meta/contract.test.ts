@@ -201,7 +201,7 @@ describe("Meta catalog connector contract", () => {
     expect(slowed).toMatchObject({ status: "retryable", reason: expect.stringContaining("meta_slowing_down") });
     expect(fake.control.counters.itemsBatchCalls).toBe(3); // the connector did not call
 
-    clock.advance(slowed!.status === "retryable" ? slowed.retryAfterMs : 0);
+    clock.advance(slowed?.status === "retryable" ? slowed.retryAfterMs : 0);
     expect((await connector.push([item("1001", 4)]))[0]?.status).toBe("applied");
   });
 
@@ -213,7 +213,7 @@ describe("Meta catalog connector contract", () => {
 
     const [limited] = await first.push([item("1001", 3), item("1002", 3)]);
     expect(limited).toMatchObject({ status: "retryable", reason: expect.stringContaining("meta_rate_limited") });
-    const regainMs = limited!.status === "retryable" ? limited.retryAfterMs : 0;
+    const regainMs = limited?.status === "retryable" ? limited.retryAfterMs : 0;
     expect(regainMs).toBeGreaterThan(55 * 60_000); // the first call leaves the rolling hour in ~59 min
     expect(regainMs % 60_000).toBe(0); // minutes, from the header
     const callsSoFar = fake.control.counters.itemsBatchCalls;
