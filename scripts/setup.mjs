@@ -32,7 +32,8 @@ for (const [provider, layout] of Object.entries(PRISMA_LAYOUT)) {
 }
 
 const url = resolveDatabaseUrl();
-if (process.env.SKIP_MIGRATE !== "1") {
+// `--generate-only` (npm's postinstall): clients ready for typecheck and build, no database touched.
+if (!process.argv.includes("--generate-only")) {
   prisma(["migrate", "deploy"], url);
   console.log(`setup: ${providerOf(url)} database is up to date`);
 }

@@ -72,6 +72,7 @@ CREATE TABLE "Ledger" (
     "shop" TEXT NOT NULL,
     "variantGid" TEXT NOT NULL,
     "record" JSONB NOT NULL,
+    "dirty" BOOLEAN NOT NULL DEFAULT true,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "Ledger_pkey" PRIMARY KEY ("shop","variantGid")
@@ -250,6 +251,9 @@ CREATE INDEX "Variant_shop_inventoryItemGid_idx" ON "Variant"("shop", "inventory
 
 -- CreateIndex
 CREATE INDEX "Variant_shop_productGid_idx" ON "Variant"("shop", "productGid");
+
+-- CreateIndex
+CREATE INDEX "Ledger_shop_dirty_idx" ON "Ledger"("shop", "dirty");
 
 -- CreateIndex
 CREATE INDEX "OrderRecord_shop_placedAt_idx" ON "OrderRecord"("shop", "placedAt");
