@@ -225,6 +225,7 @@ describe("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () =
 
 describe("Catalogue reads (shopify.dev: pagination, search syntax updated_at, bulk operations)", () => {
   it("incremental read with updated_at:> returns only what changed since", async () => {
+    for (let index = 0; index < 8; index += 1) seedItem(1, 0, `PAGE-${index}`);
     const all = await collect(readCatalogue(client(), { pageSize: 7 }));
     expect(all.length).toBeGreaterThan(7);
     const since = all.map((variant) => variant.updatedAt).sort().at(-1)!;

@@ -17,7 +17,7 @@ export interface FailureModes {
   serverErrorRate: number;
   /** The next N Admin API requests are answered 503 before doing anything. */
   serverErrorNext: number;
-  /** The next N requests execute (and commit) and are then answered 503: a lost response. */
+  /** The next N mutations execute (and commit) and are then answered 503: a lost answer. Queries are not counted. */
   failAfterCommitNext: number;
   /** Every Admin API answer waits this long first. */
   slowMs: number;
@@ -318,7 +318,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const actual = result.data ? Math.min(requested, queryCost(schema, document, { operationName, variables, data: result.data })) : requested;
     bucket.refund(requested - actual);
 
-    if (failures.failAfterCommitNext > 0) {
+    if (failures.failAfterCommitNext > 0 && operation?.operation === "mutation") {
       failures.failAfterCommitNext -= 1;
       log.status = 503;
       response.writeHead(503, { "Content-Type": "text/html" });
