@@ -94,13 +94,14 @@ describe("order holds", () => {
     expect(sellableUnits(cancelledThenCreated)).toBe(10);
   });
 
-  it("forgets a cancel once every location is newer than its order", () => {
+  it("forgets a cancel once a level newer than its order arrives where the order was", () => {
     const tombstoned = applyOrderCancelled(stocked(10, 4), order);
     expect(tombstoned.cancelledOrders).toHaveLength(1);
-    const partly = applyLevelUpdate(tombstoned, { locationId: WAREHOUSE, available: 10, updatedAtMs: T + 5_000 });
-    expect(partly.cancelledOrders).toHaveLength(1);
-    const fully = applyLevelUpdate(partly, { locationId: SHOPFRONT, available: 4, updatedAtMs: T + 5_000 });
-    expect(fully.cancelledOrders).toEqual([]);
+    const elsewhere = applyLevelUpdate(tombstoned, { locationId: SHOPFRONT, available: 4, updatedAtMs: T + 5_000 });
+    expect(elsewhere.cancelledOrders).toHaveLength(1);
+    const reflected = applyLevelUpdate(elsewhere, { locationId: WAREHOUSE, available: 10, updatedAtMs: T + 5_000 });
+    expect(reflected.cancelledOrders).toEqual([]);
+    expect(sellableUnits(applyOrder(reflected, order))).toBe(14);
   });
 });
 

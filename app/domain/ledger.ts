@@ -38,6 +38,7 @@ export interface OrderHold {
 /** A cancel that arrived before its order, so the late order does not create a hold. */
 export interface CancelledOrder {
   readonly orderId: OrderGid;
+  readonly locationId: LocationGid | null;
   readonly orderedAtMs: number;
 }
 
@@ -141,17 +142,16 @@ export function applyOrder(
 /**
  * Releases the order's hold. Shopify restocks a cancelled order through a level
  * update of its own, so nothing else changes. The sale stays in the velocity: it was
- * demand all the same.
+ * demand all the same. The cancel leaves a tombstone, so an order delivered late (or
+ * again) does not hold units; it is dropped under the rule that releases holds.
  */
-export function applyOrderCancelled(
-  record: MasterRecord,
-  cancel: { readonly orderId: OrderGid; readonly orderedAtMs: number },
-): MasterRecord {
+export function applyOrderCancelled(record: MasterRecord, cancel: CancelledOrder): MasterRecord {
   const holds = record.holds.filter((hold) => hold.orderId !== cancel.orderId);
-  if (holds.length !== record.holds.length) return { ...record, holds };
-  if (record.cancelledOrders.some((entry) => entry.orderId === cancel.orderId)) return record;
-  if (isReflectedEverywhere(record, cancel.orderedAtMs)) return record;
-  return { ...record, cancelledOrders: [...record.cancelledOrders, { ...cancel }] };
+  const known = record.cancelledOrders.some((entry) => entry.orderId === cancel.orderId);
+  const needsTombstone = !known && !isReflected(record, cancel.locationId, cancel.orderedAtMs);
+  if (holds.length === record.holds.length && !needsTombstone) return record;
+  const tombstone: CancelledOrder = { orderId: cancel.orderId, locationId: cancel.locationId, orderedAtMs: cancel.orderedAtMs };
+  return { ...record, holds, cancelledOrders: needsTombstone ? [...record.cancelledOrders, tombstone] : record.cancelledOrders };
 }
 
 const inScope = (scope: LocationScope, locationId: LocationGid): boolean =>
@@ -233,21 +233,11 @@ function isReflected(record: MasterRecord, locationId: LocationGid | null, order
   );
 }
 
-/**
- * A cancel does not say which location its order drew from, so its tombstone is kept
- * until every known location has been stamped after the order: no late order can then
- * create a hold.
- */
-function isReflectedEverywhere(record: MasterRecord, orderedAtMs: number): boolean {
-  return (
-    record.locations.length > 0 &&
-    record.locations.every((location) => location.available !== null && location.available.updatedAtMs > orderedAtMs)
-  );
-}
-
 function releaseReflectedOrders(record: MasterRecord): MasterRecord {
   const holds = record.holds.filter((hold) => !isReflected(record, hold.locationId, hold.orderedAtMs));
-  const cancelledOrders = record.cancelledOrders.filter((entry) => !isReflectedEverywhere(record, entry.orderedAtMs));
+  const cancelledOrders = record.cancelledOrders.filter(
+    (entry) => !isReflected(record, entry.locationId, entry.orderedAtMs),
+  );
   if (holds.length === record.holds.length && cancelledOrders.length === record.cancelledOrders.length) return record;
   return { ...record, holds, cancelledOrders };
 }

@@ -83,7 +83,8 @@ export const masterRecordArb: fc.Arbitrary<MasterRecord> = fc
       fc.record({
         available: fc.integer({ min: -3, max: 150 }),
         ownSafetyStock: fc.integer({ min: 0, max: 5 }),
-        stampedAgoMs: fc.integer({ min: 1, max: 3_600_000 }),
+        // Levels older than every hold: a level newer than an order would have released it.
+        stampedAgoMs: fc.integer({ min: 120_000, max: 3_600_000 }),
       }),
       { minLength: 1, maxLength: 3 },
     ),

@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import { allocateItem, recompute, type AllocationContext, type AllocationItem } from "./allocate";
+import { DEFAULT_CHANNEL_SETTINGS, DEFAULT_CHANNEL_TIMING, shopChannelSettingsSchema, type ChannelTiming } from "./channels";
+import { renderExplanation } from "./explain";
+import type { LocationGid, ShopDomain, VariantGid } from "./ids";
+import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./ledger";
+import { compileRuleSet, ruleSetSchema, type RuleSetInput } from "./rules";
+import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM } from "./seed";
+import { recordSale } from "./velocity";
+
+const T = Date.UTC(2026, 10, 27, 12, 0, 0);
+const VARIANT = "gid://shopify/ProductVariant/44960469696645" as VariantGid;
+const WAREHOUSE = "gid://shopify/Location/76543210987" as LocationGid;
+
+function recordWith(available: number): MasterRecord {
+  return applyLevelUpdate(createMasterRecord("allocate.myshopify.com" as ShopDomain, VARIANT), {
+    locationId: WAREHOUSE,
+    available,
+    updatedAtMs: T - 60_000,
+  });
+}
+const item = (record: MasterRecord, memory?: AllocationItem["memory"]): AllocationItem => ({
+  ...SEED_EXAMPLE_ITEM,
+  variantId: VARIANT,
+  record,
+  memory,
+});
+const contextWith = (changes: Partial<AllocationContext> & { settingsInput?: unknown; rulesInput?: RuleSetInput }) => {
+  const { settingsInput, rulesInput, ...rest } = changes;
+  return {
+    ...SEED_EXAMPLE_CONTEXT,
+    nowMs: T,
+    ...(settingsInput === undefined ? {} : { settings: shopChannelSettingsSchema.parse(settingsInput) }),
+    ...(rulesInput === undefined ? {} : { rules: compileRuleSet(ruleSetSchema.parse(rulesInput)) }),
+    ...rest,
+  };
+};
+
+describe("lag-aware allocation", () => {
+  it("renders the velocity, the effective delay and the confidence", () => {
+    let record = recordWith(10);
+    // 2.1 units a minute for the last half hour, all already reflected in the level.
+    for (let minute = 0; minute < 30; minute++) {
+      record = { ...record, velocity: recordSale(record.velocity, 2.1, T - (30 - minute) * 60_000) };
+    }
+    const meta: ChannelTiming = { measuredLagMs: 30_000, pushIntervalMs: 30_000, budgetWaitMs: 30_000 };
+    const context = contextWith({
+      timing: { ...DEFAULT_CHANNEL_TIMING, meta },
+      rulesInput: {
+        shopDefaults: { online_store: {}, meta: { fixedUnits: 1, lagAware: { confidence: 0.95 } }, google: {} },
+      },
+    });
+    const decision = allocateItem(item(record), context, { explain: true }).decisions.meta;
+    const lag = decision.explanation?.steps.find((step) => step.kind === "lag_aware");
+    expect(lag?.params).toMatchObject({ delayMs: 90_000, confidence: 0.95, binding: true });
+    expect(decision.quantity).toBe(10 - (lag?.units ?? 0));
+    expect(lag?.units).toBeGreaterThan(1);
+    expect(renderExplanation(decision.explanation!, "en")).toMatch(
+      /^Meta \d+ = 10 sellable − \d+ \(lag-aware: \d\.\d\/min × 90 s at 95%\)$/,
+    );
+    expect(renderExplanation(decision.explanation!, "fr")).toMatch(/\(délai\u00a0: \d,\d\/min × 90 s à 95\u00a0%\)$/);
+  });
+
+  it("budget-starved channels get a larger buffer", () => {
+    let record = recordWith(60);
+    record = { ...record, velocity: recordSale(record.velocity, 3, T - 60_000) };
+    const context = contextWith({
+      rulesInput: {
+        shopDefaults: {
+          online_store: { lagAware: { confidence: 0.95 } },
+          meta: { lagAware: { confidence: 0.95 } },
+          google: { lagAware: { confidence: 0.95 } },
+        },
+      },
+    });
+    const { online_store, meta, google } = allocateItem(item(record), context).decisions;
+    expect(online_store.quantity).toBeGreaterThanOrEqual(meta.quantity);
+    expect(meta.quantity).toBeGreaterThan(google.quantity);
+  });
+});
+
+describe("channel states", () => {
+  it("paused_stop_selling shows 0 and says why", () => {
+    const context = contextWith({ settingsInput: { meta: { state: "paused_stop_selling" } } });
+    const meta = allocateItem(item(recordWith(10)), context, { explain: true }).decisions.meta;
+    expect(meta).toMatchObject({ quantity: 0, availability: "out_of_stock", push: true, nearSellout: false });
+    expect(renderExplanation(meta.explanation!)).toBe("Meta 0: paused, stop selling (10 sellable)");
+  });
+
+  it("paused_freeze keeps the last pushed value, stops pushing and flags the risk", () => {
+    const context = contextWith({ settingsInput: { meta: { state: "paused_freeze" } } });
+    const meta = allocateItem(item(recordWith(4), { meta: { lastPushed: 9 } }), context, { explain: true }).decisions.meta;
+    expect(meta).toMatchObject({ quantity: 9, push: false, risk: { aboveTarget: 6, aboveSellable: 5 } });
+    expect(renderExplanation(meta.explanation!)).toBe(
+      "Meta 9: frozen at the last pushed value (rules say 3); risk: 5 more than sellable; 3 = 4 sellable − 1 (25% of 4, rounded up)",
+    );
+  });
+
+  it("paused_freeze below target carries no risk", () => {
+    const context = contextWith({ settingsInput: { meta: { state: "paused_freeze" } } });
+    const meta = allocateItem(item(recordWith(10), { meta: { lastPushed: 2 } }), context).decisions.meta;
+    expect(meta).toMatchObject({ quantity: 2, push: false, risk: null });
+  });
+});
+
+describe("Google, availability only", () => {
+  const lowStock = (mode: "pause_ads" | "out_of_stock", available: number) =>
+    allocateItem(item(recordWith(available)), contextWith({ settingsInput: { google: { lowStock: mode } } }), {
+      explain: true,
+    }).decisions.google;
+
+  it("near sellout keeps the offer in stock and asks to pause ads by default", () => {
+    const google = lowStock("pause_ads", 3);
+    expect(google).toMatchObject({ quantity: 0, availability: "in_stock", nearSellout: true, pauseAds: true });
+    expect(renderExplanation(google.explanation!)).toBe(
+      "Google 0 = 3 sellable − 3 (tier ≤ 3: show none) → kept in stock, pause ads (near sellout)",
+    );
+  });
+
+  it("near sellout in out_of_stock mode marks the offer out of stock", () => {
+    expect(lowStock("out_of_stock", 3)).toMatchObject({ quantity: 0, availability: "out_of_stock", pauseAds: false });
+  });
+
+  it("with nothing sellable is out of stock in either mode", () => {
+    expect(lowStock("pause_ads", 0)).toMatchObject({ availability: "out_of_stock", nearSellout: false, pauseAds: false });
+  });
+
+  it("defaults to pause_ads", () => {
+    expect(DEFAULT_CHANNEL_SETTINGS.google.lowStock).toBe("pause_ads");
+  });
+});
+
+describe("manual overrides in allocation", () => {
+  const override = { channel: "meta" as const, variantId: VARIANT, quantity: 9, expiresAtMs: T + 60_000 };
+
+  it("replace the rules until they expire", () => {
+    const active = allocateItem(item(recordWith(10), { meta: { override } }), contextWith({}), { explain: true });
+    expect(active.decisions.meta.quantity).toBe(9);
+    expect(renderExplanation(active.decisions.meta.explanation!)).toBe(
+      "Meta 9: manual override until 2026-11-27 12:01 UTC (10 sellable)",
+    );
+    const expired = allocateItem(item(recordWith(10), { meta: { override } }), contextWith({ nowMs: T + 60_000 }));
+    expect(expired.decisions.meta.quantity).toBe(7);
+  });
+
+  it("never show more than what became sellable since", () => {
+    const decision = allocateItem(item(recordWith(5), { meta: { override } }), contextWith({}), { explain: true }).decisions.meta;
+    expect(decision.quantity).toBe(5);
+    expect(renderExplanation(decision.explanation!)).toBe("Meta 5: manual override 9 limited to 5 sellable");
+  });
+});
+
+describe("damping in allocation", () => {
+  it("holds an increase back until confirmed, then applies it", () => {
+    const context = contextWith({ settingsInput: { meta: { damping: { confirmations: 2, minHoldMs: 0 } } } });
+    const first = allocateItem(item(recordWith(20), { meta: { damping: { shown: 4, pending: null } } }), context, {
+      explain: true,
+    }).decisions.meta;
+    expect(first.quantity).toBe(4);
+    expect(renderExplanation(first.explanation!)).toBe(
+      "Meta 4: increase to 15 waiting for confirmation (1 of 2 computations); 15 = 20 sellable − 5 (25% of 20, rounded up)",
+    );
+    const second = allocateItem(item(recordWith(20), { meta: { damping: first.damping } }), contextWith({ ...context, nowMs: T + 1 }));
+    expect(second.decisions.meta.quantity).toBe(15);
+  });
+
+  it("applies a decrease at once", () => {
+    const decision = allocateItem(item(recordWith(4), { meta: { damping: { shown: 15, pending: null } } }), contextWith({}));
+    expect(decision.decisions.meta.quantity).toBe(3);
+  });
+});
+
+describe("recompute", () => {
+  it("allocates every item in order", () => {
+    const items = [item(recordWith(10)), item(recordWith(0))];
+    const allocations = recompute(items, contextWith({}));
+    expect(allocations.map((allocation) => allocation.decisions.online_store.quantity)).toEqual([8, 0]);
+    expect(allocations[0]?.decisions.meta.explanation).toBeNull();
+  });
+});
