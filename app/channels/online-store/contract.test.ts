@@ -78,7 +78,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     const before = fake.requests.length;
     const results = await connector().push(items.map((item) => ({ itemKey: item.itemKey, quantity: 2, availability: "in_stock" as const })));
     expect(results.every((result) => result.status === "applied")).toBe(true);
-    const moves = fake.requests.slice(before).filter((entry) => entry.operationName === "BallastInventoryMove");
+    const moves = fake.requests.slice(before).filter((entry) => entry.operationName === "BallastInventoryMove" && entry.status === 200 && !entry.throttled);
     const sizes = moves.map((entry) => (entry.variables["input"] as { changes: unknown[] }).changes.length);
     expect(sizes).toEqual([250, 10]);
     expect(items.every((item) => levelOf(item.itemKey).available === 2)).toBe(true);
@@ -277,7 +277,7 @@ describe("Buffer metafields (CHANNELS.md: metafieldsSet ≤ 25, atomic, compareD
     const requestsBefore = fake.requests.length;
     const written = await writeBufferMetafields(client(), owners.map((ownerId, index) => ({ ownerId, value: { minimum: index } })));
     expect(written.every((result) => result.ok)).toBe(true);
-    const sets = fake.requests.slice(requestsBefore).filter((entry) => entry.operationName === "BallastMetafieldsSet");
+    const sets = fake.requests.slice(requestsBefore).filter((entry) => entry.operationName === "BallastMetafieldsSet" && entry.status === 200 && !entry.throttled);
     expect(sets.map((entry) => (entry.variables["metafields"] as unknown[]).length)).toEqual([25, 5]);
 
     const read = await readBufferMetafields(client(), owners.slice(0, 2));
