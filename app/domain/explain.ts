@@ -119,7 +119,6 @@ interface Words {
   inStock: string;
   outOfStock: string;
   pauseAds: string;
-  percentSign: string;
 }
 
 const WORDS: Record<Locale, Words> = {
@@ -142,7 +141,6 @@ const WORDS: Record<Locale, Words> = {
     inStock: "in stock",
     outOfStock: "out of stock",
     pauseAds: "kept in stock, pause ads (near sellout)",
-    percentSign: "%",
   },
   fr: {
     sellable: "vendables",
@@ -163,7 +161,6 @@ const WORDS: Record<Locale, Words> = {
     inStock: "en stock",
     outOfStock: "en rupture",
     pauseAds: "maintenu en stock, annonces en pause (bientôt épuisé)",
-    percentSign: "%",
   },
 };
 
