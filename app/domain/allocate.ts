@@ -178,21 +178,10 @@ function decideChannel(
     } else {
       const timing = context.timing[channel];
       const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
-      ruleCandidates = candidates.length;
-      let chosen = candidates[0] ?? context.rules.shopDefaults[channel];
-      target = evaluateRule(chosen, sellable, ratePerMs, timing, null);
-      // Several collection rules match: when in doubt, show less.
-      for (let index = 1; index < candidates.length; index++) {
-        const candidate = candidates[index];
-        if (candidate === undefined) continue;
-        const shown = evaluateRule(candidate, sellable, ratePerMs, timing, null);
-        if (shown < target) {
-          target = shown;
-          chosen = candidate;
-        }
-      }
+      const chosen = leastShowingRule(candidates, sellable, ratePerMs, timing) ?? context.rules.shopDefaults[channel];
       rule = chosen.source;
-      if (steps !== null) evaluateRule(chosen, sellable, ratePerMs, timing, steps);
+      ruleCandidates = candidates.length;
+      target = evaluateRule(chosen, sellable, ratePerMs, timing, steps);
     }
 
     if (settings.state === "paused_freeze") {
@@ -240,6 +229,26 @@ function decideChannel(
     explanation = { channel, quantity, availability, sellable, rule, ruleCandidates, steps };
   }
   return { channel, quantity, availability, nearSellout, pauseAds, push, risk, sellable, damping, explanation };
+}
+
+/** Several collection rules may match: when in doubt, show less (the first wins ties). */
+function leastShowingRule(
+  candidates: readonly CompiledRule[],
+  sellable: number,
+  ratePerMs: number,
+  timing: ChannelTiming,
+): CompiledRule | undefined {
+  if (candidates.length < 2) return candidates[0];
+  let chosen: CompiledRule | undefined;
+  let leastShown = Infinity;
+  for (const candidate of candidates) {
+    const shown = evaluateRule(candidate, sellable, ratePerMs, timing, null);
+    if (shown < leastShown) {
+      leastShown = shown;
+      chosen = candidate;
+    }
+  }
+  return chosen;
 }
 
 /** Channels in display order with their decisions, for callers that iterate. */
