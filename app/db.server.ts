@@ -1,6 +1,6 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as SqliteClient, type Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
 /**
@@ -9,6 +9,9 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
  * they expose the same API; only the query compiler inside differs.
  */
 export type Database = SqliteClient;
+/** The client inside an interactive transaction: what functions that may run in one accept. */
+export type DatabaseTransaction = Prisma.TransactionClient;
+export type Queryable = Database | DatabaseTransaction;
 export type DatabaseProvider = "sqlite" | "postgresql";
 
 export function databaseProvider(url: string): DatabaseProvider {

@@ -30,6 +30,14 @@ const envSchema = z.object({
   BALLAST_ENCRYPTION_KEY: z
     .string()
     .refine((value) => decodeKey(value) !== null, "must be 32 bytes, base64 or hex encoded"),
+  /** Keys being rotated out, comma-separated: still decrypt, never encrypt (see README "Key rotation"). */
+  BALLAST_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || value.split(",").every((key) => decodeKey(key.trim()) !== null),
+      "must be a comma-separated list of 32-byte keys, base64 or hex encoded",
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
   WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
@@ -41,7 +49,11 @@ const envSchema = z.object({
   GOOGLE_OAUTH_TOKEN_URL: url.default("https://oauth2.googleapis.com/token"),
 });
 
-export type Env = z.infer<typeof envSchema> & { DATABASE_URL: string; encryptionKey: Buffer };
+export type Env = z.infer<typeof envSchema> & {
+  DATABASE_URL: string;
+  encryptionKey: Buffer;
+  previousEncryptionKeys: Buffer[];
+};
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
@@ -70,6 +82,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? defaultDatabaseUrl(),
     encryptionKey: decodeKey(env.BALLAST_ENCRYPTION_KEY)!,
+    previousEncryptionKeys: (env.BALLAST_ENCRYPTION_KEY_PREVIOUS ?? "")
+      .split(",")
+      .filter((key) => key.trim() !== "")
+      .map((key) => decodeKey(key.trim())!),
   };
 }
 

@@ -43,7 +43,14 @@ export interface PushItem {
 }
 
 export type PushResult =
-  | { itemKey: string; status: "applied"; /** what the channel accepted */ quantity: number }
+  | {
+      itemKey: string;
+      status: "applied";
+      /** What the channel accepted (the Online Store may reach less than asked: see its README). */
+      quantity: number;
+      /** Online Store: units in safety_stock at the location after the write, as Shopify counted them. */
+      held?: number;
+    }
   | { itemKey: string; status: "retryable"; retryAfterMs: number; reason: string }
   | { itemKey: string; status: "permanent"; code: string; reason: string };
 

@@ -88,7 +88,7 @@ export class OnlineStoreConnector implements ChannelConnector {
         for (const entry of pending) results.set(entry.itemKey, this.failure(entry.itemKey, error));
         return;
       }
-      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; change: MoveChangeInput }[] = [];
+      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; held: number; change: MoveChangeInput }[] = [];
       for (const entry of pending) {
         const level = levels.get(entry.itemKey);
         if (!level || level.status === "unknown_item") {
@@ -102,10 +102,11 @@ export class OnlineStoreConnector implements ChannelConnector {
         const current = { available: level.available, safetyStock: level.safetyStock };
         const plan = planMove(current, entry.quantity);
         if (plan.kind === "none") {
-          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached });
+          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock });
           continue;
         }
-        moves.push({ entry, plan, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
+        const held = plan.kind === "hold" ? current.safetyStock + plan.quantity : current.safetyStock - plan.quantity;
+        moves.push({ entry, plan, held, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
       }
       if (!moves.length) return;
 
@@ -125,7 +126,9 @@ export class OnlineStoreConnector implements ChannelConnector {
         return;
       }
       if (outcome.ok) {
-        for (const move of moves) results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached });
+        for (const move of moves) {
+          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached, held: move.held });
+        }
         return;
       }
 

@@ -55,21 +55,21 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
   it("holds units back by moving available → safety_stock; on_hand is unchanged (quantity names: on_hand = sum)", async () => {
     const item = seedItem(10);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 7, availability: "in_stock" }]);
-    expect(result).toEqual({ itemKey: item.itemKey, status: "applied", quantity: 7 });
+    expect(result).toEqual({ itemKey: item.itemKey, status: "applied", quantity: 7, held: 3 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 3, on_hand: 10 });
   });
 
   it("releases held units back to available", async () => {
     const item = seedItem(4, 6);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock" }]);
-    expect(result).toMatchObject({ status: "applied", quantity: 9 });
+    expect(result).toMatchObject({ status: "applied", quantity: 9, held: 1 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 9, safety_stock: 1 });
   });
 
   it("a request above available + safety_stock releases everything and reports the quantity reached", async () => {
     const item = seedItem(5, 2);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 10, availability: "in_stock" }]);
-    expect(result).toMatchObject({ status: "applied", quantity: 7 });
+    expect(result).toMatchObject({ status: "applied", quantity: 7, held: 0 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 0 });
   });
 

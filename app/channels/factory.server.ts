@@ -1,0 +1,87 @@
+import type { Database } from "~/db.server";
+import type { ChannelId } from "~/domain";
+import type { Env } from "~/env.server";
+import { logger } from "~/logger.server";
+import { createKeyring, decryptSecret } from "~/security/crypto.server";
+import { AdminClient } from "~/shopify/admin-client.server";
+import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
+import { createGoogleConnector, type GoogleUpdateLedger } from "./google/connector.server";
+import { createMetaConnector } from "./meta/connector.server";
+import { createOnlineStoreConnector } from "./online-store/connector.server";
+import type { ChannelConnector } from "./types";
+
+/**
+ * Builds the connector for one shop's channel from what is stored: the offline session
+ * (Online Store), or the connection's config and sealed credentials (Meta, Google).
+ * Base URLs come from the environment, so the same code reaches Shopify, Meta and
+ * Google in production and the local fakes in tests and the rehearsal.
+ */
+export type ConnectorUnavailable = { reason: "not_connected" | "no_session" | "invalid_configuration"; detail: string };
+
+export interface ConnectorDependencies {
+  database: Database;
+  env: Pick<Env, "SHOPIFY_ADMIN_API_BASE_URL" | "META_GRAPH_BASE_URL" | "META_GRAPH_API_VERSION" | "GOOGLE_MERCHANT_BASE_URL" | "GOOGLE_OAUTH_TOKEN_URL" | "encryptionKey" | "previousEncryptionKeys">;
+  googleUpdateLedger?: (shop: string) => GoogleUpdateLedger;
+}
+
+export async function adminClientFor(deps: ConnectorDependencies, shop: string): Promise<AdminClient | null> {
+  const session = await deps.database.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
+  if (!session?.accessToken) return null;
+  return new AdminClient({ shop, accessToken: session.accessToken, baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger });
+}
+
+export async function connectorFor(
+  deps: ConnectorDependencies,
+  shop: string,
+  channel: ChannelId,
+): Promise<ChannelConnector | ConnectorUnavailable> {
+  if (channel === "online_store") {
+    const client = await adminClientFor(deps, shop);
+    if (!client) return { reason: "no_session", detail: "no offline session: the shop has not installed Ballast" };
+    return createOnlineStoreConnector({ client });
+  }
+
+  const connection = await deps.database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+  if (!connection?.encryptedCredentials || connection.state === "disconnected") {
+    return { reason: "not_connected", detail: `${channel} is not connected` };
+  }
+  const keyring = createKeyring(deps.env.encryptionKey, deps.env.previousEncryptionKeys);
+  let secret: unknown;
+  try {
+    secret = decryptSecret(connection.encryptedCredentials, keyring, { context: credentialContext(shop, channel) });
+  } catch {
+    return { reason: "invalid_configuration", detail: "stored credentials cannot be decrypted with the configured keys" };
+  }
+
+  if (channel === "meta") {
+    const config = metaConfigSchema.safeParse(connection.config);
+    const credentials = metaCredentialsSchema.safeParse(secret);
+    if (!config.success || !credentials.success) return { reason: "invalid_configuration", detail: "Meta connection is incomplete" };
+    return createMetaConnector({
+      graphBaseUrl: deps.env.META_GRAPH_BASE_URL,
+      apiVersion: deps.env.META_GRAPH_API_VERSION,
+      catalogId: config.data.catalogId,
+      accessToken: credentials.data.accessToken,
+      logger,
+    });
+  }
+
+  const config = googleConfigSchema.safeParse(connection.config);
+  const credentials = googleCredentialsSchema.safeParse(secret);
+  if (!config.success || !credentials.success) return { reason: "invalid_configuration", detail: "Google connection is incomplete" };
+  return createGoogleConnector({
+    merchantBaseUrl: deps.env.GOOGLE_MERCHANT_BASE_URL,
+    tokenUrl: deps.env.GOOGLE_OAUTH_TOKEN_URL,
+    accountId: config.data.accountId,
+    dataSourceId: config.data.dataSourceId,
+    contentLanguage: config.data.contentLanguage,
+    feedLabel: config.data.feedLabel,
+    credentials: credentials.data,
+    logger,
+    ...(deps.googleUpdateLedger ? { updateLedger: deps.googleUpdateLedger(shop) } : {}),
+  });
+}
+
+export function isConnector(value: ChannelConnector | ConnectorUnavailable): value is ChannelConnector {
+  return "push" in value;
+}

@@ -1,0 +1,251 @@
+import type { Database } from "~/db.server";
+import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
+import { loadChannelSettings } from "~/channels/connection-store.server";
+import { renderItemId } from "~/channels/item-ids";
+import {
+  allocateItem,
+  collectionGid,
+  compileRuleSet,
+  productGid,
+  variantGid,
+  type AllocationContext,
+  type ChannelDecision,
+  type ChannelId,
+  type DampingState,
+  type ItemChannelMemory,
+  type MasterRecord,
+} from "~/domain";
+import { splitOnlineStoreTarget } from "~/domain/online-store-split";
+import { loadRuleSet } from "~/rules/rule-store.server";
+import { emptyLedger } from "./ledger-store.server";
+import { loadChannelTiming } from "./timing.server";
+
+/**
+ * Master record + rules + overrides + measured lag → desired quantity per (channel,
+ * item), written to ChannelItemState. A row whose desired differs from pushed is dirty;
+ * the push workers take it from there. Only rows whose decision changed are written.
+ *
+ * For Google (availability only) `desired` is an availability code, so a quantity change
+ * that does not change what Google shows spends none of its ~2 updates a day.
+ */
+export const GOOGLE_CODE = { out_of_stock: 0, in_stock: 1, in_stock_ads_paused: 2 } as const;
+
+const PAGE_SIZE = 1_000;
+
+export interface RecomputeResult {
+  items: number;
+  rowsWritten: number;
+}
+
+interface ConnectedChannel {
+  channel: "meta" | "google";
+  template: string;
+  countryCode?: string;
+}
+
+export async function recomputeShop(
+  database: Database,
+  shop: string,
+  options: { now: Date; scope: "dirty" | "all" },
+): Promise<RecomputeResult> {
+  const nowMs = options.now.getTime();
+  const [ruleSet, settings, timing, connected] = await Promise.all([
+    loadRuleSet(database, shop),
+    loadChannelSettings(database, shop),
+    loadChannelTiming(database, shop, options.now),
+    connectedCatalogs(database, shop),
+  ]);
+  const context: AllocationContext = { nowMs, rules: compileRuleSet(ruleSet), settings, timing };
+  const result: RecomputeResult = { items: 0, rowsWritten: 0 };
+
+  let cursor: string | undefined;
+  for (;;) {
+    // "dirty": only variants whose master record changed since they were last computed.
+    const dirtyPage = options.scope === "dirty" ? await dirtyVariantGids(database, shop, PAGE_SIZE, cursor) : null;
+    if (dirtyPage !== null && dirtyPage.length === 0) break;
+    const variants = await database.variant.findMany({
+      where: {
+        shop,
+        deletedAt: null,
+        tracked: true,
+        ...(dirtyPage ? { gid: { in: dirtyPage } } : cursor ? { gid: { gt: cursor } } : {}),
+      },
+      orderBy: { gid: "asc" },
+      take: PAGE_SIZE,
+    });
+    const pageGids = dirtyPage ?? variants.map((variant) => variant.gid);
+    if (pageGids.length === 0) break;
+    cursor = pageGids.at(-1);
+    const gids = variants.map((variant) => variant.gid);
+    const loadedAt = new Date();
+
+    const [ledgers, overrides, states] = await Promise.all([
+      database.ledger.findMany({ where: { shop, variantGid: { in: gids } }, select: { variantGid: true, record: true } }),
+      database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: options.now } } }),
+      database.channelItemState.findMany({ where: { shop, variantGid: { in: gids } } }),
+    ]);
+    const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
+    const statesOf = groupBy(states, (state) => state.variantGid);
+
+    const writes: Parameters<typeof database.channelItemState.upsert>[0][] = [];
+    for (const variant of variants) {
+      const record = recordOf.get(variant.gid) ?? emptyLedger(shop, variant.gid);
+      const existing = statesOf.get(variant.gid) ?? [];
+      const memory: Partial<Record<ChannelId, ItemChannelMemory>> = {};
+      for (const channel of ["online_store", "meta", "google"] as const) {
+        const rows = existing.filter((row) => row.channel === channel);
+        const override = overrides.find((candidate) => candidate.channel === channel);
+        memory[channel] = {
+          override: override
+            ? { channel, variantId: variantGid(variant.gid), quantity: override.quantity, expiresAtMs: override.expiresAt.getTime() }
+            : null,
+          damping: (rows[0]?.dampingState as DampingState | null) ?? undefined,
+          lastPushed: rows.length > 0 && rows.every((row) => row.pushed !== null) ? sum(rows.map((row) => row.pushed ?? 0)) : null,
+        };
+      }
+      const allocation = allocateItem(
+        {
+          variantId: variantGid(variant.gid),
+          productId: productGid(variant.productGid),
+          collectionIds: parseCollections(variant.collectionGids),
+          record,
+          memory,
+        },
+        context,
+        { explain: true },
+      );
+
+      const desiredRows: DesiredRow[] = [];
+      const onlineStore = allocation.decisions.online_store;
+      for (const target of splitOnlineStoreTarget(record, settings.online_store.locations, onlineStore.quantity)) {
+        desiredRows.push({
+          channel: "online_store",
+          itemKey: `${variant.inventoryItemGid}|${target.locationId}`,
+          decision: onlineStore,
+          desired: target.available,
+          availability: target.available > 0 ? "in_stock" : "out_of_stock",
+          split: { locationId: target.locationId, pool: target.pool, shownTotal: onlineStore.quantity },
+        });
+      }
+      for (const catalog of connected) {
+        const decision = allocation.decisions[catalog.channel];
+        let itemKey: string;
+        try {
+          itemKey = renderItemId(catalog.template, {
+            variantId: variant.gid,
+            productId: variant.productGid,
+            countryCode: catalog.countryCode,
+            sku: variant.sku,
+          });
+        } catch {
+          continue; // e.g. {sku} for a variant without one: listed as unmatched in the UI.
+        }
+        const availability = decision.availability;
+        const desired =
+          catalog.channel === "google"
+            ? availability === "out_of_stock"
+              ? GOOGLE_CODE.out_of_stock
+              : decision.pauseAds
+                ? GOOGLE_CODE.in_stock_ads_paused
+                : GOOGLE_CODE.in_stock
+            : decision.quantity;
+        desiredRows.push({ channel: catalog.channel, itemKey, decision, desired, availability, split: null });
+      }
+
+      for (const row of desiredRows) {
+        const current = existing.find((state) => state.channel === row.channel && state.itemKey === row.itemKey);
+        // A frozen channel keeps what it was last shown: nothing new to push.
+        const desired = row.decision.push ? row.desired : (current?.pushed ?? current?.desired ?? row.desired);
+        const explanation = { ...(row.decision.explanation ?? {}), split: row.split, risk: row.decision.risk } as object;
+        const damping = row.decision.damping as unknown as object;
+        const changed =
+          current === undefined ||
+          current.desired !== desired ||
+          current.desiredAvailability !== row.availability ||
+          JSON.stringify(current.dampingState) !== JSON.stringify(damping);
+        if (!changed) continue;
+        const fields = {
+          variantGid: variant.gid,
+          desired,
+          desiredAvailability: row.availability,
+          explanation,
+          dampingState: damping,
+          computedAt: options.now,
+          // A new decision deserves a fresh try even if the last one was parked.
+          ...(current && current.desired !== desired ? { parkedAt: null, attempts: 0, nextAttemptAt: null } : {}),
+        };
+        writes.push({
+          where: { shop_channel_itemKey: { shop, channel: row.channel, itemKey: row.itemKey } },
+          create: { shop, channel: row.channel, itemKey: row.itemKey, ...fields },
+          update: fields,
+        });
+      }
+    }
+
+    await database.$transaction([
+      ...writes.map((write) => database.channelItemState.upsert(write)),
+      database.ledger.updateMany({
+        // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
+        where: { shop, variantGid: { in: pageGids }, dirty: true, updatedAt: { lte: loadedAt } },
+        data: { dirty: false },
+      }),
+    ]);
+    result.items += variants.length;
+    result.rowsWritten += writes.length;
+    if (pageGids.length < PAGE_SIZE) break;
+  }
+  return result;
+}
+
+interface DesiredRow {
+  channel: ChannelId;
+  itemKey: string;
+  decision: ChannelDecision;
+  desired: number;
+  availability: "in_stock" | "out_of_stock";
+  split: { locationId: string; pool: number; shownTotal: number } | null;
+}
+
+async function dirtyVariantGids(database: Database, shop: string, take: number, after?: string): Promise<string[]> {
+  const rows = await database.ledger.findMany({
+    where: { shop, dirty: true, ...(after ? { variantGid: { gt: after } } : {}) },
+    orderBy: { variantGid: "asc" },
+    take,
+    select: { variantGid: true },
+  });
+  return rows.map((row) => row.variantGid);
+}
+
+async function connectedCatalogs(database: Database, shop: string): Promise<ConnectedChannel[]> {
+  const rows = await database.channelConnection.findMany({
+    where: { shop, channel: { in: ["meta", "google"] }, encryptedCredentials: { not: null }, state: { not: "disconnected" } },
+  });
+  const catalogs: ConnectedChannel[] = [];
+  for (const row of rows) {
+    if (row.channel === "meta") {
+      const config = metaConfigSchema.safeParse(row.config);
+      if (config.success) catalogs.push({ channel: "meta", template: config.data.itemIdTemplate, countryCode: config.data.countryCode });
+    } else {
+      const config = googleConfigSchema.safeParse(row.config);
+      if (config.success) catalogs.push({ channel: "google", template: config.data.itemIdTemplate, countryCode: config.data.countryCode });
+    }
+  }
+  return catalogs;
+}
+
+function parseCollections(value: unknown) {
+  if (!Array.isArray(value)) return [];
+  return value.filter((entry): entry is string => typeof entry === "string" && /^gid:\/\/shopify\/Collection\/\d+$/.test(entry)).map(collectionGid);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
