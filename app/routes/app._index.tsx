@@ -1,18 +1,160 @@
-import { BlockStack, Card, Page, Text } from "@shopify/polaris";
-import { useT } from "~/i18n/react";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text, Tooltip } from "@shopify/polaris";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { pageContext } from "~/admin/context.server";
+import { loadOverview } from "~/admin/overview.server";
+import { LagChart } from "~/components/LagChart";
+import { OperationProgress } from "~/components/OperationProgress";
+import { StateBadge } from "~/components/StateBadge";
+import { channelName, formatDateTime, formatDuration, formatNumber } from "~/components/format";
+import { useLocale, useT } from "~/i18n/react";
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, database } = await pageContext(request);
+  return loadOverview(database, shop, Date.now());
+};
+
+function Explained({ label, help }: { label: string; help: string }) {
+  return (
+    <Tooltip content={help} dismissOnMouseOut>
+      <span style={{ borderBottom: "1px dotted currentColor", cursor: "help" }} tabIndex={0}>
+        {label}
+      </span>
+    </Tooltip>
+  );
+}
 
 export default function Overview() {
+  const data = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
+  const rows = data.channels.map((channel) => [
+    channelName(channel.channel, locale),
+    <StateBadge key="state" state={channel.state} />,
+    formatDateTime(channel.lastPushAt, locale),
+    channel.lag.samples === 0
+      ? t("overview.noSamples")
+      : t("overview.lagValue", {
+          p50: formatDuration(channel.lag.p50Ms, locale),
+          p95: formatDuration(channel.lag.p95Ms, locale),
+          samples: formatNumber(channel.lag.samples, locale),
+        }),
+    channel.confirmed === 0 && channel.drift === 0
+      ? t("overview.noReadBack")
+      : t("overview.driftValue", { drift: formatNumber(channel.drift, locale), confirmed: formatNumber(channel.confirmed, locale) }),
+    t("overview.errorsValue", { errors: formatNumber(channel.errors, locale), parked: formatNumber(channel.parked, locale) }),
+  ]);
+  const running = data.operations.filter((operation) => operation.state === "queued" || operation.state === "running");
+
   return (
     <Page title={t("overview.title")}>
-      <Card>
-        <BlockStack gap="200">
-          <Text as="p">{t("overview.intro")}</Text>
-          <Text as="p" tone="subdued">
-            {t("overview.example")}
+      <Layout>
+        {data.openAlerts.total > 0 ? (
+          <Layout.Section>
+            <Banner
+              tone={data.openAlerts.critical > 0 ? "critical" : "warning"}
+              title={t("overview.alertsBanner", { count: data.openAlerts.total })}
+              action={{ content: t("overview.alertsBannerAction"), url: "/app/alerts" }}
+            >
+              <p>{t("overview.alertsBannerBody", { critical: data.openAlerts.critical, warning: data.openAlerts.warning })}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {running.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                {running.map((operation) => (
+                  <OperationProgress key={operation.id} operation={operation} />
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  <Explained label={t("overview.prevented.title")} help={t("overview.prevented.definition")} />
+                </Text>
+                <InlineStack gap="800">
+                  <BlockStack gap="100">
+                    <Text as="p" variant="heading2xl">
+                      {formatNumber(data.prevented.oversells, locale)}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {t("overview.prevented.oversells")}
+                    </Text>
+                  </BlockStack>
+                  <BlockStack gap="100">
+                    <Text as="p" variant="heading2xl">
+                      {formatNumber(data.prevented.failedCheckouts, locale)}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {t("overview.prevented.failedCheckouts")}
+                    </Text>
+                  </BlockStack>
+                </InlineStack>
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {t("overview.prevented.examined", { count: formatNumber(data.prevented.selloutsExamined, locale) })}
+                </Text>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("overview.about")}
+                </Text>
+                <Text as="p">{t("overview.intro")}</Text>
+                <Text as="p" tone="subdued">
+                  {t("overview.example")}
+                </Text>
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {t("overview.items", { count: formatNumber(data.items, locale) })}
+                </Text>
+              </BlockStack>
+            </Card>
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+              headings={[
+                t("overview.col.channel"),
+                t("overview.col.state"),
+                <Explained key="push" label={t("overview.col.lastPush")} help={t("overview.help.lastPush")} />,
+                <Explained key="lag" label={t("overview.col.lag")} help={t("overview.help.lag")} />,
+                <Explained key="drift" label={t("overview.col.drift")} help={t("overview.help.drift")} />,
+                <Explained key="errors" label={t("overview.col.errors")} help={t("overview.help.errors")} />,
+              ]}
+              rows={rows}
+            />
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                <Explained label={t("overview.chart.title")} help={t("overview.chart.help")} />
+              </Text>
+              <LagChart series={data.lagSeries} />
+              <Text as="p" tone="subdued" variant="bodySm">
+                {t("overview.chart.driftNote")}
+              </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Text as="p" tone="subdued" variant="bodySm">
+            <Link to="/app/activity">{t("overview.activityLink")}</Link>
           </Text>
-        </BlockStack>
-      </Card>
+        </Layout.Section>
+      </Layout>
     </Page>
   );
 }

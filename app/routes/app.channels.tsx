@@ -1,5 +1,393 @@
-import { PlaceholderPage } from "~/components/PlaceholderPage";
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Divider,
+  FormLayout,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { CHANNELS, channelIdSchema, type ChannelId } from "~/domain";
+import {
+  changeChannelState,
+  connectChannel,
+  disconnectChannel,
+  freezeRisk,
+  loadChannelViews,
+  previewTemplates,
+  recentOperations,
+  startOperation,
+  testChannel,
+  type ChannelView,
+} from "~/admin/channels.server";
+import { templatesFromText } from "~/admin/channel-config";
+import { pageContext } from "~/admin/context.server";
+import { numericId } from "~/admin/ids";
+import { OperationProgress } from "~/components/OperationProgress";
+import { StateBadge } from "~/components/StateBadge";
+import { channelName, formatDateTime } from "~/components/format";
+import type { MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, database } = await pageContext(request);
+  const [channels, operations, ...risks] = await Promise.all([
+    loadChannelViews(database, shop),
+    recentOperations(database, shop),
+    ...CHANNELS.map((channel) => freezeRisk(database, shop, channel)),
+  ]);
+  return { channels, operations, risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]> };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, database } = await pageContext(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const field = (name: string) => String(form.get(name) ?? "");
+  const channel = channelIdSchema.safeParse(form.get("channel"));
+  const nowMs = Date.now();
+  if (intent === "resync" || intent === "releaseHolds") {
+    await startOperation(database, { shop, kind: intent === "resync" ? "resync" : "release_holds", nowMs, source: "admin" });
+    return { intent, ok: true as const };
+  }
+  if (!channel.success) return { intent, ok: false as const, message: "unknown channel" };
+  if (intent === "pause" || intent === "resume") {
+    const state = intent === "resume" ? "active" : field("mode") === "freeze" ? "paused_freeze" : "paused_stop_selling";
+    const result = await changeChannelState(database, { shop, channel: channel.data, state, nowMs, source: "admin" });
+    return result.ok ? { intent, ok: true as const } : { intent, ok: false as const, message: result.error.message };
+  }
+  if (channel.data === "online_store") return { intent, ok: false as const, message: "the Online Store needs no connection" };
+  const connectable = channel.data;
+  if (intent === "connect") {
+    const templates = templatesFromText(field("templates"));
+    const config =
+      connectable === "meta"
+        ? { catalogId: field("catalogId"), countryCode: field("countryCode"), ...(templates.length ? { itemIdTemplates: templates } : {}) }
+        : {
+            accountId: field("accountId"),
+            dataSourceId: field("dataSourceId"),
+            contentLanguage: field("contentLanguage"),
+            feedLabel: field("feedLabel"),
+            countryCode: field("countryCode"),
+            ...(templates.length ? { itemIdTemplates: templates } : {}),
+          };
+    const credentials =
+      connectable === "meta"
+        ? { accessToken: field("accessToken") }
+        : field("credentialKind") === "service_account"
+          ? { kind: "service_account", clientEmail: field("clientEmail"), privateKey: field("privateKey") }
+          : { kind: "refresh_token", clientId: field("clientId"), clientSecret: field("clientSecret"), refreshToken: field("refreshToken") };
+    const result = await connectChannel(database, shop, { channel: connectable, config, credentials }, nowMs);
+    // Never echo credentials back: only field names and the channel's own diagnosis.
+    return { intent, channel: connectable, ...result };
+  }
+  if (intent === "test") {
+    const result = await testChannel(database, shop, connectable, nowMs);
+    return { intent, channel: connectable, ok: result?.ok ?? false, health: result };
+  }
+  if (intent === "disconnect") {
+    await disconnectChannel(database, shop, connectable, nowMs);
+    return { intent, ok: true as const };
+  }
+  if (intent === "previewTemplates") {
+    const preview = await previewTemplates(database, shop, connectable, { templates: templatesFromText(field("templates")), countryCode: field("countryCode") || "US" });
+    return { intent, channel: connectable, ok: true as const, preview };
+  }
+  return { intent, ok: false as const, message: "unknown intent" };
+};
+
+type ActionData = ReturnType<typeof useActionData<typeof action>>;
+
+function ConnectForm({ channel, view, actionData }: { channel: "meta" | "google"; view: ChannelView; actionData: ActionData }) {
+  const t = useT();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const config = (view.config ?? {}) as Record<string, unknown>;
+  const text = (key: string, fallback = "") => (typeof config[key] === "string" ? (config[key] as string) : fallback);
+  const [values, setValues] = useState<Record<string, string>>({
+    catalogId: text("catalogId"),
+    accountId: text("accountId"),
+    dataSourceId: text("dataSourceId"),
+    contentLanguage: text("contentLanguage", "en"),
+    feedLabel: text("feedLabel", "US"),
+    countryCode: text("countryCode", "US"),
+    templates: Array.isArray(config.itemIdTemplates) ? (config.itemIdTemplates as string[]).join("\n") : "",
+    credentialKind: "refresh_token",
+  });
+  const fieldErrors = actionData && "fields" in actionData && actionData.intent === "connect" && actionData.channel === channel ? actionData.fields : {};
+  const error = (name: string) => fieldErrors[name];
+  const input = (name: string, label: MessageKey, options: { secret?: boolean; help?: MessageKey; multiline?: boolean; path?: string } = {}) => (
+    <TextField
+      label={t(label)}
+      value={values[name] ?? ""}
+      onChange={(value) => setValues({ ...values, [name]: value })}
+      autoComplete="off"
+      type={options.secret ? "password" : "text"}
+      helpText={options.help ? t(options.help) : undefined}
+      multiline={options.multiline ? 2 : undefined}
+      error={error(options.path ?? `config.${name}`)}
+    />
+  );
+  const send = (intent: string) => submit({ intent, channel, ...values }, { method: "post" });
+  return (
+    <FormLayout>
+      {channel === "meta" ? (
+        <>
+          {input("catalogId", "channels.field.catalogId")}
+          {input("accessToken", "channels.field.accessToken", { secret: true, help: "channels.help.accessToken", path: "credentials.accessToken" })}
+        </>
+      ) : (
+        <>
+          <FormLayout.Group condensed>
+            {input("accountId", "channels.field.accountId")}
+            {input("dataSourceId", "channels.field.dataSourceId", { help: "channels.help.dataSourceId" })}
+          </FormLayout.Group>
+          <FormLayout.Group condensed>
+            {input("contentLanguage", "channels.field.contentLanguage")}
+            {input("feedLabel", "channels.field.feedLabel")}
+          </FormLayout.Group>
+          <Select
+            label={t("channels.field.credentialKind")}
+            options={[
+              { label: t("channels.credential.refresh_token"), value: "refresh_token" },
+              { label: t("channels.credential.service_account"), value: "service_account" },
+            ]}
+            value={values.credentialKind}
+            onChange={(value) => setValues({ ...values, credentialKind: value })}
+          />
+          {values.credentialKind === "service_account" ? (
+            <>
+              {input("clientEmail", "channels.field.clientEmail", { path: "credentials.clientEmail" })}
+              {input("privateKey", "channels.field.privateKey", { secret: true, path: "credentials.privateKey" })}
+            </>
+          ) : (
+            <>
+              {input("clientId", "channels.field.clientId", { path: "credentials.clientId" })}
+              {input("clientSecret", "channels.field.clientSecret", { secret: true, path: "credentials.clientSecret" })}
+              {input("refreshToken", "channels.field.refreshToken", { secret: true, path: "credentials.refreshToken" })}
+            </>
+          )}
+        </>
+      )}
+      <FormLayout.Group condensed>
+        {input("countryCode", "channels.field.countryCode")}
+        {input("templates", "channels.field.templates", { multiline: true, help: "channels.help.templates", path: "config.itemIdTemplates" })}
+      </FormLayout.Group>
+      <InlineStack gap="200">
+        <Button variant="primary" onClick={() => send("connect")} loading={navigation.state === "submitting"}>
+          {t(view.connected ? "channels.reconnect" : "channels.connect")}
+        </Button>
+        <Button onClick={() => send("previewTemplates")}>{t("channels.previewTemplates")}</Button>
+      </InlineStack>
+    </FormLayout>
+  );
+}
+
+function TemplatePreviewResult({ actionData, channel }: { actionData: ActionData; channel: ChannelId }) {
+  const t = useT();
+  if (!actionData || actionData.intent !== "previewTemplates" || !("preview" in actionData) || actionData.channel !== channel) return null;
+  const preview = actionData.preview;
+  if (!preview) return null;
+  return (
+    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
+      <BlockStack gap="200">
+        <Text as="h4" variant="headingSm">
+          {t("channels.preview.title", { matched: preview.matched.length, unmatched: preview.unmatched.length, sampled: preview.sampled })}
+        </Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          {t(`channels.preview.method.${preview.method}` as MessageKey)} {preview.error ? t("channels.preview.error", { detail: preview.error }) : ""}
+          {preview.unclaimed ? ` ${t("channels.preview.unclaimed", { count: preview.unclaimed })}` : ""}
+        </Text>
+        <List type="bullet">
+          {preview.matched.map((entry) => (
+            <List.Item key={entry.variantId}>
+              ✓ {entry.title || numericId(entry.variantId)} → {entry.itemId}
+            </List.Item>
+          ))}
+          {preview.unmatched.map((entry) => (
+            <List.Item key={entry.variantId}>
+              {preview.method === "rendered_only" ? "·" : "✗"} {entry.title || numericId(entry.variantId)} → {entry.itemId ?? entry.reason ?? "—"}
+            </List.Item>
+          ))}
+        </List>
+      </BlockStack>
+    </Box>
+  );
+}
 
 export default function Channels() {
-  return <PlaceholderPage titleKey="channels.title" />;
+  const { channels, operations, risks } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submit = useSubmit();
+  const revalidator = useRevalidator();
+  const t = useT();
+  const locale = useLocale();
+  const [confirm, setConfirm] = useState<{ kind: "freeze"; channel: ChannelId } | { kind: "release" } | null>(null);
+  const running = operations.some((operation) => operation.state === "queued" || operation.state === "running");
+
+  // Progress of long operations: poll while one is queued or running.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [running, revalidator]);
+
+  const post = (values: Record<string, string>) => {
+    setConfirm(null);
+    submit(values, { method: "post" });
+  };
+
+  return (
+    <Page
+      title={t("channels.title")}
+      primaryAction={{ content: t("channels.resync"), onAction: () => post({ intent: "resync" }), helpText: t("channels.help.resync") }}
+    >
+      <Layout>
+        {actionData && !actionData.ok ? (
+          <Layout.Section>
+            <Banner tone="critical" title={t("channels.failed")}>
+              <p>
+                {"reason" in actionData
+                  ? t("channels.healthFailed", { reason: String(actionData.reason), detail: String(actionData.detail) })
+                  : "fields" in actionData
+                    ? t("channels.invalidFields")
+                    : "health" in actionData && actionData.health && !actionData.health.ok
+                      ? t("channels.healthFailed", { reason: actionData.health.code, detail: actionData.health.detail })
+                      : "message" in actionData
+                        ? String(actionData.message)
+                        : ""}
+              </p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {actionData && actionData.ok && actionData.intent !== "previewTemplates" ? (
+          <Layout.Section>
+            <Banner tone="success" title={t(`channels.done.${actionData.intent}` as MessageKey)} />
+          </Layout.Section>
+        ) : null}
+        {operations.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("channels.operations")}
+                </Text>
+                {operations.map((operation) => (
+                  <OperationProgress key={operation.id} operation={operation} />
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+        {channels.map((view) => {
+          const risk = risks[view.channel];
+          const paused = view.state === "paused_stop_selling" || view.state === "paused_freeze";
+          return (
+            <Layout.Section key={view.channel}>
+              <Card>
+                <BlockStack gap="400">
+                  <InlineStack align="space-between" blockAlign="center">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="h2" variant="headingMd">
+                        {channelName(view.channel, locale)}
+                      </Text>
+                      <StateBadge state={view.state} />
+                    </InlineStack>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale) })}
+                    </Text>
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    {t(`channels.describe.${view.channel}` as MessageKey)}{" "}
+                    {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
+                  </Text>
+                  {view.lastHealthError ? (
+                    <Banner tone="warning" title={t("channels.lastHealthError")}>
+                      <p>{view.lastHealthError}</p>
+                    </Banner>
+                  ) : null}
+                  {view.connected ? (
+                    <InlineStack gap="200">
+                      {paused ? (
+                        <Button variant="primary" onClick={() => post({ intent: "resume", channel: view.channel })}>
+                          {t("channels.resume")}
+                        </Button>
+                      ) : null}
+                      {view.state !== "paused_stop_selling" ? (
+                        <Button onClick={() => post({ intent: "pause", channel: view.channel, mode: "stop_selling" })}>{t("channels.pauseStop")}</Button>
+                      ) : null}
+                      {view.state !== "paused_freeze" ? (
+                        <Button onClick={() => setConfirm({ kind: "freeze", channel: view.channel })}>{t("channels.pauseFreeze")}</Button>
+                      ) : null}
+                      {view.channel !== "online_store" ? (
+                        <>
+                          <Button onClick={() => post({ intent: "test", channel: view.channel })}>{t("channels.test")}</Button>
+                          <Button tone="critical" onClick={() => post({ intent: "disconnect", channel: view.channel })}>
+                            {t("channels.disconnect")}
+                          </Button>
+                        </>
+                      ) : (
+                        <Button tone="critical" onClick={() => setConfirm({ kind: "release" })}>
+                          {t("channels.releaseHolds")}
+                        </Button>
+                      )}
+                    </InlineStack>
+                  ) : null}
+                  {confirm?.kind === "freeze" && confirm.channel === view.channel ? (
+                    <Banner
+                      tone={risk.aboveSellable > 0 ? "critical" : "warning"}
+                      title={t("channels.freezeRiskTitle")}
+                      action={{ content: t("channels.confirmFreeze"), onAction: () => post({ intent: "pause", channel: view.channel, mode: "freeze" }) }}
+                      secondaryAction={{ content: t("buffers.cancel"), onAction: () => setConfirm(null) }}
+                    >
+                      <p>{t("channels.freezeRisk", { aboveTarget: risk.aboveTarget, aboveSellable: risk.aboveSellable })}</p>
+                    </Banner>
+                  ) : null}
+                  {confirm?.kind === "release" && view.channel === "online_store" ? (
+                    <Banner
+                      tone="critical"
+                      title={t("channels.releaseTitle")}
+                      action={{ content: t("channels.confirmRelease"), onAction: () => post({ intent: "releaseHolds" }) }}
+                      secondaryAction={{ content: t("buffers.cancel"), onAction: () => setConfirm(null) }}
+                    >
+                      <p>{t("channels.releaseWarning")}</p>
+                    </Banner>
+                  ) : null}
+                  {view.channel !== "online_store" ? (
+                    <>
+                      <Divider />
+                      {view.connected ? (
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {t("channels.connectedConfig", {
+                            config: Object.entries(view.config ?? {})
+                              .map(([key, value]) => `${key}: ${Array.isArray(value) ? (value as unknown[]).join(" | ") : String(value)}`)
+                              .join(" · "),
+                            at: formatDateTime(view.lastHealthAt, locale),
+                          })}
+                        </Text>
+                      ) : null}
+                      <ConnectForm channel={view.channel as "meta" | "google"} view={view} actionData={actionData} />
+                      <TemplatePreviewResult actionData={actionData} channel={view.channel} />
+                    </>
+                  ) : null}
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          );
+        })}
+      </Layout>
+    </Page>
+  );
 }

@@ -1,0 +1,154 @@
+import type { Database } from "~/db.server";
+import { CHANNELS, sellableUnits, staleSaleCost, type ChannelId, type MasterRecord } from "~/domain";
+import { loadChannelSettings } from "~/channels/connection-store.server";
+import { loadChannelViews, recentOperations, type ChannelView, type OperationView } from "./channels.server";
+import { hourlyBuckets, type LagBucket } from "./stats";
+import { measuredLag, type ChannelLag } from "./timing.server";
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+export interface ChannelHealth extends ChannelView {
+  lag: ChannelLag;
+  /** Items whose confirmed quantity differs from the desired one. */
+  drift: number;
+  /** Items confirmed by the channel at all (drift is out of these). */
+  confirmed: number;
+  /** Items whose last push failed (lastError set), of which parked (given up until a human looks). */
+  errors: number;
+  parked: number;
+  /** Items pushed but not confirmed by a read-back yet. */
+  awaitingConfirmation: number;
+}
+
+export interface PreventedSales {
+  /** Checkout on the channel: the channel would have taken an order Shopify could not fill. */
+  oversells: number;
+  /** Checkout on the store: Shopify would have refused the order (failed checkout), never an oversell. */
+  failedCheckouts: number;
+  byChannel: { channel: ChannelId; count: number; cost: "oversell" | "failed_checkout" }[];
+  /** Sell-outs this week examined (variants ordered this week now at 0 sellable). */
+  selloutsExamined: number;
+}
+
+export interface OverviewData {
+  channels: ChannelHealth[];
+  lagSeries: Record<ChannelId, LagBucket[]>;
+  openAlerts: { total: number; critical: number; warning: number };
+  prevented: PreventedSales;
+  operations: OperationView[];
+  items: number;
+}
+
+async function driftCounts(database: Database, shop: string) {
+  const [drift, confirmed, errors, parked, awaiting] = await Promise.all([
+    database.channelItemState.groupBy({
+      by: ["channel"],
+      where: { shop, confirmed: { not: null }, NOT: { confirmed: { equals: database.channelItemState.fields.desired } } },
+      _count: { _all: true },
+    }),
+    database.channelItemState.groupBy({ by: ["channel"], where: { shop, confirmed: { not: null } }, _count: { _all: true } }),
+    database.channelItemState.groupBy({ by: ["channel"], where: { shop, lastError: { not: null } }, _count: { _all: true } }),
+    database.channelItemState.groupBy({ by: ["channel"], where: { shop, parkedAt: { not: null } }, _count: { _all: true } }),
+    database.channelItemState.groupBy({ by: ["channel"], where: { shop, pushed: { not: null }, confirmed: null }, _count: { _all: true } }),
+  ]);
+  const count = (rows: { channel: string; _count: { _all: number } }[], channel: ChannelId) =>
+    rows.find((row) => row.channel === channel)?._count._all ?? 0;
+  return (channel: ChannelId) => ({
+    drift: count(drift, channel),
+    confirmed: count(confirmed, channel),
+    errors: count(errors, channel),
+    parked: count(parked, channel),
+    awaitingConfirmation: count(awaiting, channel),
+  });
+}
+
+/**
+ * Sales prevented this week, counted only where the data proves it: a variant ordered this
+ * week that is now sold out (0 sellable), on a slower channel (Meta, Google) whose
+ * read-back had already confirmed 0 before the last order of the week. Without Ballast's
+ * buffer that channel would still have been showing stock. Restocked items and channels
+ * without read-back are not counted, so this is a lower bound.
+ */
+export async function preventedThisWeek(database: Database, shop: string, nowMs: number): Promise<PreventedSales> {
+  const orders = await database.orderRecord.findMany({
+    where: { shop, placedAt: { gte: new Date(nowMs - WEEK_MS) }, cancelledAt: null },
+    select: { lines: true, placedAt: true },
+    orderBy: { placedAt: "desc" },
+    take: 20_000,
+  });
+  const lastOrderAt = new Map<string, number>();
+  for (const order of orders) {
+    if (!Array.isArray(order.lines)) continue;
+    for (const line of order.lines as unknown[]) {
+      const variantGid = typeof line === "object" && line !== null ? (line as { variantGid?: unknown }).variantGid : undefined;
+      if (typeof variantGid !== "string") continue;
+      lastOrderAt.set(variantGid, Math.max(lastOrderAt.get(variantGid) ?? 0, order.placedAt.getTime()));
+    }
+  }
+  const settings = await loadChannelSettings(database, shop);
+  const empty: PreventedSales = { oversells: 0, failedCheckouts: 0, byChannel: [], selloutsExamined: 0 };
+  if (lastOrderAt.size === 0) return empty;
+  const variantGids = [...lastOrderAt.keys()];
+  const [ledgers, states] = await Promise.all([
+    database.ledger.findMany({ where: { shop, variantGid: { in: variantGids } } }),
+    database.channelItemState.findMany({
+      where: { shop, variantGid: { in: variantGids }, channel: { in: ["meta", "google"] }, confirmed: 0 },
+      select: { channel: true, variantGid: true, confirmedAt: true },
+    }),
+  ]);
+  const counts = new Map<ChannelId, number>();
+  let selloutsExamined = 0;
+  for (const ledger of ledgers) {
+    const record = ledger.record as unknown as MasterRecord;
+    if (sellableUnits(record, "all") > 0) continue;
+    selloutsExamined += 1;
+    const last = lastOrderAt.get(ledger.variantGid) ?? 0;
+    for (const channel of ["meta", "google"] as const) {
+      const protectedBefore = states.some(
+        (state) => state.channel === channel && state.variantGid === ledger.variantGid && state.confirmedAt !== null && state.confirmedAt.getTime() < last,
+      );
+      if (protectedBefore) counts.set(channel, (counts.get(channel) ?? 0) + 1);
+    }
+  }
+  const byChannel = [...counts.entries()].map(([channel, count]) => ({ channel, count, cost: staleSaleCost(settings[channel].checkoutOn) }));
+  return {
+    oversells: byChannel.filter((entry) => entry.cost === "oversell").reduce((sum, entry) => sum + entry.count, 0),
+    failedCheckouts: byChannel.filter((entry) => entry.cost === "failed_checkout").reduce((sum, entry) => sum + entry.count, 0),
+    byChannel,
+    selloutsExamined,
+  };
+}
+
+export async function loadOverview(database: Database, shop: string, nowMs: number): Promise<OverviewData> {
+  const [views, lag, counts, samples, alerts, prevented, operations, items] = await Promise.all([
+    loadChannelViews(database, shop),
+    measuredLag(database, shop, nowMs),
+    driftCounts(database, shop),
+    database.lagSample.findMany({
+      where: { shop, observedAt: { gte: new Date(nowMs - DAY_MS) } },
+      select: { channel: true, observedAt: true, lagMs: true },
+    }),
+    database.alert.groupBy({ by: ["severity"], where: { shop, resolvedAt: null, acknowledgedAt: null }, _count: { _all: true } }),
+    preventedThisWeek(database, shop, nowMs),
+    recentOperations(database, shop, 3),
+    database.ledger.count({ where: { shop } }),
+  ]);
+  const lagSeries = {} as Record<ChannelId, LagBucket[]>;
+  for (const channel of CHANNELS) {
+    lagSeries[channel] = hourlyBuckets(
+      samples.filter((sample) => sample.channel === channel).map((sample) => ({ atMs: sample.observedAt.getTime(), lagMs: sample.lagMs })),
+      nowMs - DAY_MS,
+      nowMs,
+    );
+  }
+  const severity = (name: string) => alerts.find((row) => row.severity === name)?._count._all ?? 0;
+  return {
+    channels: views.map((view) => ({ ...view, lag: lag[view.channel], ...counts(view.channel) })),
+    lagSeries,
+    openAlerts: { total: alerts.reduce((sum, row) => sum + row._count._all, 0), critical: severity("critical"), warning: severity("warning") },
+    prevented,
+    operations,
+    items,
+  };
+}

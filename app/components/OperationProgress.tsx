@@ -1,0 +1,37 @@
+import { useId } from "react";
+import { BlockStack, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import type { OperationView } from "~/admin/channels.server";
+import type { MessageKey } from "~/i18n";
+import { useLocale, useT } from "~/i18n/react";
+import { formatDateTime, formatNumber } from "./format";
+
+/** A long operation (full read, resync, release holds) with the worker's done/total. */
+export function OperationProgress({ operation }: { operation: OperationView }) {
+  const t = useT();
+  const locale = useLocale();
+  const labelId = useId();
+  const percent = operation.total && operation.total > 0 ? Math.min(100, Math.round((operation.done / operation.total) * 100)) : null;
+  const label = t(`operation.${operation.kind}` as MessageKey);
+  return (
+    <BlockStack gap="100">
+      <InlineStack align="space-between">
+        <Text as="span" fontWeight="semibold" id={labelId}>
+          {label}
+        </Text>
+        <Text as="span" tone="subdued">
+          {t(`operation.state.${operation.state}` as MessageKey)} ·{" "}
+          {operation.total === null
+            ? t("operation.doneUnknownTotal", { done: formatNumber(operation.done, locale) })
+            : t("operation.doneOfTotal", { done: formatNumber(operation.done, locale), total: formatNumber(operation.total, locale) })}
+        </Text>
+      </InlineStack>
+      {operation.state === "queued" || operation.state === "running" ? (
+        <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} />
+      ) : null}
+      <Text as="span" tone="subdued" variant="bodySm">
+        {t("operation.requestedAt", { at: formatDateTime(operation.createdAt, locale) })}
+        {operation.error ? ` · ${operation.error}` : ""}
+      </Text>
+    </BlockStack>
+  );
+}

@@ -1,0 +1,88 @@
+import { renderExplanation, type Explanation } from "~/domain";
+import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
+import { channelName, formatDateTime } from "./format";
+
+/**
+ * One activity entry as a sentence in the page's language. `details` is what the
+ * writer recorded (see app/monitor/activity.server.ts); unknown shapes fall back to the
+ * kind and the raw details rather than inventing text.
+ */
+type Details = Record<string, unknown>;
+
+const str = (value: unknown): string => (value === null || value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
+
+function ruleText(value: unknown, locale: Locale): string {
+  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+  if (value === null || value === undefined) return t("activity.rule.none");
+  if (typeof value !== "object") return str(value);
+  const rule = value as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof rule.fixedUnits === "number") parts.push(t("buffers.summary.fixed", { n: rule.fixedUnits }));
+  if (typeof rule.percent === "number") parts.push(t("buffers.summary.percent", { n: rule.percent }));
+  if (Array.isArray(rule.tiers)) parts.push(t("buffers.summary.tiers", { n: rule.tiers.length }));
+  if (typeof rule.floor === "number") parts.push(t("buffers.summary.floor", { n: rule.floor }));
+  if (typeof rule.cap === "number") parts.push(t("buffers.summary.cap", { n: rule.cap }));
+  const lag = rule.lagAware as { confidence?: unknown } | undefined;
+  if (lag && typeof lag.confidence === "number") parts.push(t("buffers.summary.lag", { n: Number((lag.confidence * 100).toFixed(2)) }));
+  return parts.length ? parts.join(" · ") : t("buffers.summary.none");
+}
+
+export function activityText(entry: { kind: string; channel: string | null; details: Details }, locale: Locale): string {
+  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+  const d = entry.details;
+  const channel = entry.channel ? channelName(entry.channel, locale) : t("activity.allChannels");
+  const source = d.source === "api" ? t("activity.source.api") : d.source === "admin" ? t("activity.source.admin") : "";
+  const withSource = (text: string) => (source ? `${text} (${source})` : text);
+  switch (entry.kind) {
+    case "rule_changed":
+      return withSource(
+        t("activity.rule_changed", {
+          channel,
+          scope: t(`activity.scope.${d.scope === "product" || d.scope === "collection" || d.scope === "variant" ? d.scope : "shop"}` as MessageKey),
+          target: typeof d.target === "string" ? ` ${d.target.replace(/^gid:\/\/shopify\/\w+\//, "")}` : "",
+          before: ruleText(d.before, locale),
+          after: ruleText(d.after, locale),
+        }),
+      );
+    case "override_set":
+      return withSource(
+        t("activity.override_set", { channel, quantity: str(d.quantity), until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale), sellable: str(d.sellable) }) +
+          (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
+      );
+    case "override_cleared":
+      return withSource(t("activity.override_cleared", { channel, quantity: str(d.quantity) }));
+    case "override_expired":
+      return t("activity.override_expired", { channel, quantity: str(d.quantity) });
+    case "channel_paused":
+      return withSource(t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""));
+    case "channel_resumed":
+      return withSource(t("activity.channel_resumed", { channel }));
+    case "channel_connected":
+      return t("activity.channel_connected", { channel });
+    case "channel_disconnected":
+      return t("activity.channel_disconnected", { channel });
+    case "resync_requested":
+      return withSource(t("activity.resync_requested"));
+    case "holds_released":
+      return withSource(t(d.requested ? "activity.holds_release_requested" : "activity.holds_released"));
+    case "quantity_pushed": {
+      const explanation = d.explanation as Explanation | undefined;
+      if (explanation && Array.isArray(explanation.steps)) {
+        try {
+          return t("activity.quantity_pushed_explained", { channel, text: renderExplanation(explanation, locale) });
+        } catch {
+          // fall through to the plain sentence
+        }
+      }
+      return t("activity.quantity_pushed", { channel, quantity: str(d.quantity ?? d.pushed), from: str(d.previous ?? d.from) });
+    }
+    case "push_failed":
+      return t("activity.push_failed", { channel, error: str(d.error ?? d.reason ?? d.code) });
+    case "metafield_rejected":
+      return t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) });
+    case "auto_protect":
+      return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
+    default:
+      return `${entry.kind}: ${JSON.stringify(d)}`;
+  }
+}

@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { apiError, withApi, zodDetails } from "~/admin/api.server";
+import { alertFilterSchema, listAlerts } from "~/admin/alerts.server";
+
+/** GET /api/v1/alerts?status=open|acknowledged|resolved|all&severity=&channel=&limit= */
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  withApi(request, async ({ shop, database }) => {
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    const filter = alertFilterSchema.safeParse(query);
+    if (!filter.success) return apiError(400, "invalid_query", "unknown filter value", zodDetails(filter.error.issues));
+    return Response.json({ alerts: await listAlerts(database, shop, filter.data) });
+  });
