@@ -1,9 +1,10 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { db } from "./db.server";
+import { databaseProvider, db } from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
+import { SyncWorker } from "./sync/worker.server";
 
 /** The one place the Shopify app is configured. Reading env() here fails fast at start-up. */
 const config = env();
@@ -29,6 +30,22 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
 });
+
+/**
+ * One machine by default: the sync worker runs inside the web process. With
+ * WORKER_MODE=external it runs as `npm run worker` instead (one or several).
+ */
+declare global {
+  var ballastWorker: SyncWorker | undefined;
+}
+if (config.WORKER_MODE === "inprocess" && !globalThis.ballastWorker) {
+  globalThis.ballastWorker = new SyncWorker({
+    database,
+    provider: databaseProvider(config.DATABASE_URL),
+    connectors: { database, env: config },
+  });
+  globalThis.ballastWorker.start();
+}
 
 export default shopify;
 export const apiVersion = ApiVersion.October26;

@@ -49,12 +49,15 @@ export async function recomputeShop(
   options: { now: Date; scope: "dirty" | "all" },
 ): Promise<RecomputeResult> {
   const nowMs = options.now.getTime();
-  const [ruleSet, settings, timing, connected] = await Promise.all([
+  const [ruleSet, settings, timing, connected, shopRow] = await Promise.all([
     loadRuleSet(database, shop),
     loadChannelSettings(database, shop),
     loadChannelTiming(database, shop, options.now),
     connectedCatalogs(database, shop),
+    database.shop.findUnique({ where: { shop }, select: { settings: true } }),
   ]);
+  // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
+  const holdsReleased = (shopRow?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true;
   const context: AllocationContext = { nowMs, rules: compileRuleSet(ruleSet), settings, timing };
   const result: RecomputeResult = { items: 0, rowsWritten: 0 };
 
@@ -118,13 +121,14 @@ export async function recomputeShop(
       const desiredRows: DesiredRow[] = [];
       const onlineStore = allocation.decisions.online_store;
       for (const target of splitOnlineStoreTarget(record, settings.online_store.locations, onlineStore.quantity)) {
+        const desired = holdsReleased ? target.pool : target.available;
         desiredRows.push({
           channel: "online_store",
           itemKey: `${variant.inventoryItemGid}|${target.locationId}`,
           decision: onlineStore,
-          desired: target.available,
-          availability: target.available > 0 ? "in_stock" : "out_of_stock",
-          split: { locationId: target.locationId, pool: target.pool, shownTotal: onlineStore.quantity },
+          desired,
+          availability: desired > 0 ? "in_stock" : "out_of_stock",
+          split: { locationId: target.locationId, pool: target.pool, shownTotal: onlineStore.quantity, holdsReleased },
         });
       }
       for (const catalog of connected) {
@@ -203,7 +207,7 @@ interface DesiredRow {
   decision: ChannelDecision;
   desired: number;
   availability: "in_stock" | "out_of_stock";
-  split: { locationId: string; pool: number; shownTotal: number } | null;
+  split: { locationId: string; pool: number; shownTotal: number; holdsReleased: boolean } | null;
 }
 
 async function dirtyVariantGids(database: Database, shop: string, take: number, after?: string): Promise<string[]> {

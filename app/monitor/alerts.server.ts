@@ -1,0 +1,57 @@
+import type { Database } from "~/db.server";
+import type { ChannelId } from "~/domain";
+
+/**
+ * Alerts are deduplicated by (shop, channel, kind): raising one that is already open
+ * refreshes its details instead of opening another; resolving closes it.
+ */
+export type AlertKind =
+  | "push_parked"
+  | "credentials_revoked"
+  | "lag_high"
+  | "drift_high"
+  | "competing_writer"
+  | "webhook_gap"
+  | "reconciliation_difference"
+  | "invalid_metafield"
+  | "shopify_unreachable";
+
+export interface AlertInput {
+  shop: string;
+  channel?: ChannelId | null;
+  kind: AlertKind;
+  severity: "info" | "warning" | "critical";
+  details?: Record<string, unknown>;
+  at: Date;
+}
+
+export const alertDedupeKey = (input: Pick<AlertInput, "channel" | "kind">) => `${input.channel ?? "shop"}:${input.kind}`;
+
+export async function raiseAlert(database: Database, input: AlertInput): Promise<"opened" | "refreshed"> {
+  const dedupeKey = alertDedupeKey(input);
+  const open = await database.alert.findFirst({ where: { shop: input.shop, dedupeKey, resolvedAt: null }, select: { id: true } });
+  if (open) {
+    await database.alert.update({ where: { id: open.id }, data: { details: (input.details ?? {}) as object, severity: input.severity } });
+    return "refreshed";
+  }
+  await database.alert.create({
+    data: {
+      shop: input.shop,
+      channel: input.channel ?? null,
+      kind: input.kind,
+      severity: input.severity,
+      dedupeKey,
+      details: (input.details ?? {}) as object,
+      openedAt: input.at,
+    },
+  });
+  return "opened";
+}
+
+export async function resolveAlert(database: Database, input: Pick<AlertInput, "shop" | "channel" | "kind" | "at">): Promise<boolean> {
+  const result = await database.alert.updateMany({
+    where: { shop: input.shop, dedupeKey: alertDedupeKey(input), resolvedAt: null },
+    data: { resolvedAt: input.at },
+  });
+  return result.count > 0;
+}

@@ -1,0 +1,211 @@
+import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
+import type { Database } from "~/db.server";
+import { applyOwnSafetyStockMove, locationGid, type ChannelId, type MasterRecord } from "~/domain";
+import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
+import { raiseAlert } from "~/monitor/alerts.server";
+import { GOOGLE_CODE } from "./recompute.server";
+
+/**
+ * Pushes one channel's dirty rows (desired ≠ pushed) with absolute values, decreases
+ * first, in batches the channel accepts, within its budget. Callers hold the
+ * (shop, channel) lease, so one connection is written by one worker at a time.
+ * A push repeated after a crash writes the same absolute values: harmless.
+ */
+export interface PushPolicy {
+  /** Most batch calls in one pass. */
+  maxCalls: number;
+  /** Write calls allowed per rolling hour (Meta: ~100 per catalog); undefined = no hourly budget. */
+  writeCallsPerHour?: number;
+  /** Base delay for a retryable failure without its own delay. */
+  retryBaseMs: number;
+  random: () => number;
+}
+
+export interface PushSummary {
+  calls: number;
+  applied: number;
+  retryable: number;
+  parked: number;
+  /** Set when the hourly budget is spent: the time the next call fits. */
+  budgetWaitUntil: Date | null;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function pushChannel(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  connector: ChannelConnector,
+  now: Date,
+  policy: PushPolicy,
+): Promise<PushSummary> {
+  const summary: PushSummary = { calls: 0, applied: 0, retryable: 0, parked: 0, budgetWaitUntil: null };
+  const batchSize = connector.capabilities.maxBatchSize;
+  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+  let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
+
+  const dirty = await database.channelItemState.findMany({
+    where: {
+      shop,
+      channel,
+      parkedAt: null,
+      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+    },
+    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, explanation: true },
+  });
+  const pending = dirty
+    .filter((row) => row.pushed !== row.desired)
+    // Safety before sales: what must come down goes first.
+    .sort((a, b) => a.desired - (a.pushed ?? a.desired) - (b.desired - (b.pushed ?? b.desired)) || (a.itemKey < b.itemKey ? -1 : 1));
+
+  for (let start = 0; start < pending.length && summary.calls < policy.maxCalls; start += batchSize) {
+    if (policy.writeCallsPerHour !== undefined && recentCalls.length >= policy.writeCallsPerHour) {
+      summary.budgetWaitUntil = new Date(recentCalls[0]! + HOUR_MS);
+      break;
+    }
+    const rows = pending.slice(start, start + batchSize);
+    const batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
+    const results = await connector.push(batch);
+    summary.calls += 1;
+    recentCalls = [...recentCalls, now.getTime()];
+    await applyResults(database, shop, channel, now, rows, results, policy, summary);
+  }
+
+  if (summary.calls > 0) {
+    await database.channelConnection.upsert({
+      where: { shop_channel: { shop, channel } },
+      create: { shop, channel, lastPushAt: now, recentWriteCalls: recentCalls },
+      update: { lastPushAt: now, recentWriteCalls: recentCalls },
+    });
+  }
+  return summary;
+}
+
+function pushItemFor(channel: ChannelId, row: { itemKey: string; desired: number; desiredAvailability: string }): PushItem {
+  if (channel === "google") {
+    return {
+      itemKey: row.itemKey,
+      quantity: row.desired,
+      availability: row.desired === GOOGLE_CODE.out_of_stock ? "out_of_stock" : "in_stock",
+      pauseAds: row.desired === GOOGLE_CODE.in_stock_ads_paused,
+    };
+  }
+  return { itemKey: row.itemKey, quantity: row.desired, availability: row.desired > 0 ? "in_stock" : "out_of_stock" };
+}
+
+async function applyResults(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  rows: { itemKey: string; variantGid: string; desired: number; pushed: number | null; explanation: unknown }[],
+  results: PushResult[],
+  policy: PushPolicy,
+  summary: PushSummary,
+): Promise<void> {
+  const resultOf = new Map(results.map((result) => [result.itemKey, result]));
+  const activities: ActivityEntry[] = [];
+  const heldMoves: { variantGid: string; locationId: string; held: number; available: number }[] = [];
+  await database.$transaction(async (tx) => {
+    for (const row of rows) {
+      const result = resultOf.get(row.itemKey) ?? {
+        itemKey: row.itemKey,
+        status: "retryable" as const,
+        retryAfterMs: policy.retryBaseMs,
+        reason: "the channel returned no result for this item",
+      };
+      const where = { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } };
+      if (result.status === "applied") {
+        summary.applied += 1;
+        // The Online Store may reach less than asked (not enough held to release): wait for
+        // Shopify's level update rather than asking again at once.
+        const reachedAll = channel !== "online_store" || result.quantity === row.desired;
+        await tx.channelItemState.update({
+          where,
+          data: {
+            pushed: reachedAll ? row.desired : result.quantity,
+            pushedAt: now,
+            attempts: 0,
+            lastError: null,
+            nextAttemptAt: reachedAll ? null : new Date(now.getTime() + policy.retryBaseMs),
+          },
+        });
+        activities.push({
+          shop,
+          kind: "quantity_pushed",
+          channel,
+          variantGid: row.variantGid,
+          details: { itemKey: row.itemKey, from: row.pushed, to: result.quantity, explanation: row.explanation },
+          at: now,
+        });
+        if (channel === "online_store" && result.held !== undefined) {
+          const locationId = row.itemKey.split("|")[1];
+          if (locationId) heldMoves.push({ variantGid: row.variantGid, locationId, held: result.held, available: result.quantity });
+        }
+      } else if (result.status === "retryable") {
+        summary.retryable += 1;
+        const current = await tx.channelItemState.findUnique({ where, select: { attempts: true } });
+        const attempts = (current?.attempts ?? 0) + 1;
+        // Exponential backoff with full jitter, never sooner than the channel asked.
+        const backoff = Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
+        const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
+        await tx.channelItemState.update({
+          where,
+          data: { attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) },
+        });
+      } else {
+        summary.parked += 1;
+        await tx.channelItemState.update({
+          where,
+          data: { parkedAt: now, lastError: `${result.code}: ${result.reason}` },
+        });
+        activities.push({
+          shop,
+          kind: "push_failed",
+          channel,
+          variantGid: row.variantGid,
+          details: { itemKey: row.itemKey, code: result.code, reason: result.reason },
+          at: now,
+        });
+      }
+    }
+    // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
+    for (const move of heldMoves) {
+      const ledger = await tx.ledger.findUnique({ where: { shop_variantGid: { shop, variantGid: move.variantGid } } });
+      if (!ledger) continue;
+      const record = applyOwnSafetyStockMove(ledger.record as unknown as MasterRecord, {
+        locationId: locationGid(move.locationId),
+        updatedAtMs: now.getTime(),
+        ballastSafetyStock: move.held,
+        available: move.available,
+      });
+      await tx.ledger.update({
+        where: { shop_variantGid: { shop, variantGid: move.variantGid } },
+        data: { record: record as unknown as object },
+      });
+    }
+  });
+  await recordActivities(database, activities);
+
+  const parkedCodes = new Set(results.filter((result) => result.status === "permanent").map((result) => result.code));
+  for (const code of parkedCodes) {
+    if (code === "credentials_revoked") {
+      await database.channelConnection.updateMany({ where: { shop, channel }, data: { state: "error", lastHealthError: "credentials revoked" } });
+    }
+    await raiseAlert(database, {
+      shop,
+      channel,
+      kind: code === "credentials_revoked" ? "credentials_revoked" : "push_parked",
+      severity: "critical",
+      details: { code },
+      at: now,
+    });
+  }
+}
+
+function recentWriteCalls(value: unknown, now: Date): number[] {
+  if (!Array.isArray(value)) return [];
+  const since = now.getTime() - HOUR_MS;
+  return value.filter((time): time is number => typeof time === "number" && time > since).sort((a, b) => a - b);
+}

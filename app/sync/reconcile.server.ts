@@ -1,0 +1,134 @@
+import type { Database } from "~/db.server";
+import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { readCatalogueBulk } from "~/shopify/bulk.server";
+import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
+import { emptyLedger } from "./ledger-store.server";
+
+/**
+ * Reads Shopify and folds what it says into the master record, healing whatever
+ * webhooks missed. Incremental (changed since the last read) by default; `full` reads
+ * the whole catalogue through a bulk operation. Levels carry Shopify's own times, so a
+ * read never overwrites a newer webhook; levels without a time (bulk exports) are
+ * stamped with the moment the read began, the oldest time they can describe.
+ */
+export interface ReconcileProgress {
+  (done: number, total: number | null): Promise<void>;
+}
+
+export interface ReconcileResult {
+  variants: number;
+  levels: number;
+  /** Levels whose available differed from the master record before the read (missed webhooks). */
+  differences: number;
+}
+
+export async function reconcileShop(
+  database: Database,
+  shop: string,
+  client: AdminClient,
+  options: { now: Date; mode: "incremental" | "full"; onProgress?: ReconcileProgress },
+): Promise<ReconcileResult> {
+  const startedAt = options.now;
+  const shopRow = await database.shop.findUnique({ where: { shop } });
+  const since = options.mode === "incremental" ? (shopRow?.lastReconciledAt ?? undefined) : undefined;
+
+  const locations = await readLocations(client);
+  for (const location of locations) {
+    await database.location.upsert({
+      where: { shop_gid: { shop, gid: location.id } },
+      create: { shop, gid: location.id, name: location.name, active: location.isActive },
+      update: { name: location.name, active: location.isActive },
+    });
+  }
+
+  let variants: CatalogueVariant[];
+  let levels: LevelSnapshot[];
+  if (options.mode === "full") {
+    const snapshot = await readCatalogueBulk(client);
+    variants = snapshot.variants;
+    levels = snapshot.levels;
+  } else {
+    variants = await collect(readCatalogue(client, { updatedSince: since }));
+    levels = [];
+    for (const location of locations.filter((candidate) => candidate.isActive)) {
+      levels.push(...(await collect(readInventoryLevels(client, location.id, { updatedSince: since }))));
+    }
+  }
+  const total = variants.length + levels.length;
+  await options.onProgress?.(0, total);
+
+  for (const variant of variants) {
+    const fields = {
+      productGid: variant.productId,
+      inventoryItemGid: variant.inventoryItemId,
+      title: variant.productTitle === variant.title || variant.title === "Default Title" ? variant.productTitle : `${variant.productTitle} — ${variant.title}`,
+      sku: variant.sku,
+      tracked: variant.tracked,
+      deletedAt: null,
+    };
+    await database.variant.upsert({
+      where: { shop_gid: { shop, gid: variant.variantId } },
+      create: { shop, gid: variant.variantId, ...fields },
+      update: fields,
+    });
+  }
+  await options.onProgress?.(variants.length, total);
+
+  const variantsOfItem = new Map<string, string[]>();
+  const itemGids = [...new Set(levels.map((level) => level.inventoryItemId))];
+  for (let start = 0; start < itemGids.length; start += 500) {
+    const rows = await database.variant.findMany({
+      where: { shop, inventoryItemGid: { in: itemGids.slice(start, start + 500) }, tracked: true, deletedAt: null },
+      select: { gid: true, inventoryItemGid: true },
+    });
+    for (const row of rows) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
+  }
+
+  let differences = 0;
+  let done = variants.length;
+  for (let start = 0; start < levels.length; start += 200) {
+    const chunk = levels.slice(start, start + 200);
+    const gids = [...new Set(chunk.flatMap((level) => variantsOfItem.get(level.inventoryItemId) ?? []))];
+    const ledgers = new Map(
+      (await database.ledger.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, row.record as unknown as MasterRecord]),
+    );
+    for (const level of chunk) {
+      for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
+        const before = ledgers.get(gid) ?? emptyLedger(shop, gid);
+        const updatedAtMs = level.updatedAt ? Date.parse(level.updatedAt) : startedAt.getTime();
+        const locationId = locationGid(level.locationId);
+        const known = before.locations.find((location) => location.locationId === locationId);
+        if (known?.available && known.available.value !== level.available && known.available.updatedAtMs < updatedAtMs) differences += 1;
+        let after = applyLevelUpdate(before, {
+          locationId,
+          updatedAtMs,
+          available: level.available,
+          onHand: level.onHand,
+          committed: level.committed,
+        });
+        // Ballast treats safety_stock at the locations it manages as its Online Store buffer.
+        after = applyOwnSafetyStockMove(after, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: level.safetyStock });
+        ledgers.set(gid, after);
+      }
+    }
+    await database.$transaction(
+      [...ledgers].map(([variantGid, record]) =>
+        database.ledger.upsert({
+          where: { shop_variantGid: { shop, variantGid } },
+          create: { shop, variantGid, record: record as unknown as object, dirty: true },
+          update: { record: record as unknown as object, dirty: true },
+        }),
+      ),
+    );
+    done += chunk.length;
+    await options.onProgress?.(done, total);
+  }
+
+  await database.shop.upsert({
+    where: { shop },
+    create: { shop, lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
+    update: { lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
+  });
+  return { variants: variants.length, levels: levels.length, differences };
+}

@@ -1,0 +1,271 @@
+import { randomUUID } from "node:crypto";
+import { adminClientFor, connectorFor, isConnector, type ConnectorDependencies } from "~/channels/factory.server";
+import type { Database, DatabaseProvider } from "~/db.server";
+import { CHANNELS, DEFAULT_CHANNEL_TIMING, type ChannelId } from "~/domain";
+import { processPendingEvents } from "~/ingest/process-events.server";
+import { logger } from "~/logger.server";
+import { recordActivity } from "~/monitor/activity.server";
+import { raiseAlert, resolveAlert } from "~/monitor/alerts.server";
+import { confirmPushed } from "./confirm.server";
+import { withLease } from "./lease.server";
+import { pushChannel, type PushSummary } from "./push.server";
+import { reconcileShop } from "./reconcile.server";
+import { recomputeShop } from "./recompute.server";
+
+/**
+ * The loop that protects stock. Each pass, for every installed shop: apply recorded
+ * webhooks to the master record, recompute what changed, run queued operations, push
+ * each channel's differences and read them back. Every step is level-triggered and
+ * resumable, so a pass interrupted at any point (crash, kill -9, deploy) is simply
+ * redone by the next one, in this process or another.
+ */
+export interface WorkerOptions {
+  database: Database;
+  provider: DatabaseProvider;
+  connectors: ConnectorDependencies;
+  clock?: () => Date;
+  random?: () => number;
+  /** Pause between passes. */
+  idleMs?: number;
+  /** How often each channel may be written (coalesces many orders into one push). */
+  pushIntervalMs?: Partial<Record<ChannelId, number>>;
+  /** Incremental read of Shopify (heals lost webhooks), and the daily full bulk read. */
+  reconcileEveryMs?: number;
+  fullReadEveryMs?: number;
+  /** Recompute everything this often: sales speed decays with time, not only with events. */
+  fullRecomputeEveryMs?: number;
+  leaseTtlMs?: number;
+  readBackSample?: number;
+}
+
+export interface PassReport {
+  shops: number;
+  eventsProcessed: number;
+  rowsWritten: number;
+  pushes: Partial<Record<ChannelId, PushSummary>>;
+}
+
+const META_WRITE_CALLS_PER_HOUR = 100;
+
+export class SyncWorker {
+  readonly owner = `worker-${randomUUID()}`;
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly lastFullRecompute = new Map<string, number>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.runOnce();
+        } catch (error) {
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, "sync pass failed; retrying");
+        }
+        if (!this.running) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs ?? 1_000);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One pass over every installed shop. Tests and the rehearsal call it directly. */
+  async runOnce(): Promise<PassReport> {
+    const { database } = this.options;
+    const sessions = await database.session.findMany({ where: { isOnline: false }, select: { shop: true } });
+    const report: PassReport = { shops: 0, eventsProcessed: 0, rowsWritten: 0, pushes: {} };
+    for (const { shop } of sessions) {
+      report.shops += 1;
+      await this.runShop(shop, report);
+    }
+    return report;
+  }
+
+  private lease(shop: string, lane: string) {
+    return { shop, lane, owner: this.owner, now: this.clock(), ttlMs: this.options.leaseTtlMs ?? 60_000 };
+  }
+
+  private async runShop(shop: string, report: PassReport): Promise<void> {
+    const { database, provider } = this.options;
+    const ingested = await withLease(database, provider, this.lease(shop, "ingest"), async () => {
+      const events = await processPendingEvents(database, shop, { now: this.clock() });
+      report.eventsProcessed += events.processed;
+      await this.runOperations(shop);
+      await this.expireOverrides(shop);
+      await this.reconcileIfDue(shop);
+      return this.recompute(shop);
+    });
+    if (ingested !== null) report.rowsWritten += ingested;
+
+    for (const channel of CHANNELS) {
+      const summary = await withLease(database, provider, this.lease(shop, channel), () => this.pushAndConfirm(shop, channel));
+      if (summary) report.pushes[channel] = summary;
+    }
+  }
+
+  private async recompute(shop: string): Promise<number> {
+    const { database } = this.options;
+    const now = this.clock();
+    const shopRow = await database.shop.findUnique({ where: { shop }, select: { recomputeRequestedAt: true } });
+    const everyMs = this.options.fullRecomputeEveryMs ?? 5 * 60_000;
+    const fullDue = now.getTime() - (this.lastFullRecompute.get(shop) ?? 0) >= everyMs;
+    if (shopRow?.recomputeRequestedAt || fullDue) {
+      const result = await recomputeShop(database, shop, { now, scope: "all" });
+      this.lastFullRecompute.set(shop, now.getTime());
+      // Cleared only if no newer request arrived meanwhile.
+      if (shopRow?.recomputeRequestedAt) {
+        await database.shop.updateMany({
+          where: { shop, recomputeRequestedAt: { lte: shopRow.recomputeRequestedAt } },
+          data: { recomputeRequestedAt: null },
+        });
+      }
+      return result.rowsWritten;
+    }
+    return (await recomputeShop(database, shop, { now, scope: "dirty" })).rowsWritten;
+  }
+
+  private async expireOverrides(shop: string): Promise<void> {
+    const { database } = this.options;
+    const now = this.clock();
+    const expired = await database.override.findMany({ where: { shop, expiresAt: { lte: now } } });
+    for (const override of expired) {
+      await database.$transaction([
+        database.override.delete({ where: { id: override.id } }),
+        database.ledger.updateMany({ where: { shop, variantGid: override.variantGid }, data: { dirty: true } }),
+      ]);
+      await recordActivity(database, {
+        shop,
+        kind: "override_expired",
+        channel: override.channel as ChannelId,
+        variantGid: override.variantGid,
+        details: { quantity: override.quantity, expiresAt: override.expiresAt.toISOString() },
+        at: now,
+      });
+    }
+  }
+
+  private async reconcileIfDue(shop: string): Promise<void> {
+    const { database } = this.options;
+    const now = this.clock();
+    const shopRow = await database.shop.findUnique({ where: { shop }, select: { lastReconciledAt: true, lastFullReadAt: true } });
+    const reconcileEvery = this.options.reconcileEveryMs ?? 10 * 60_000;
+    const fullEvery = this.options.fullReadEveryMs ?? 24 * 3_600_000;
+    const fullDue = !shopRow?.lastFullReadAt || now.getTime() - shopRow.lastFullReadAt.getTime() >= fullEvery;
+    const incrementalDue = !shopRow?.lastReconciledAt || now.getTime() - shopRow.lastReconciledAt.getTime() >= reconcileEvery;
+    if (!fullDue && !incrementalDue) return;
+    await this.reconcile(shop, fullDue ? "full" : "incremental", null);
+  }
+
+  private async reconcile(shop: string, mode: "full" | "incremental", operationId: string | null): Promise<void> {
+    const { database } = this.options;
+    const client = await adminClientFor(this.options.connectors, shop);
+    if (!client) return;
+    try {
+      const result = await reconcileShop(database, shop, client, {
+        now: this.clock(),
+        mode,
+        onProgress: operationId
+          ? async (done, total) => {
+              await database.operation.update({ where: { id: operationId }, data: { done, total } });
+            }
+          : undefined,
+      });
+      await resolveAlert(database, { shop, kind: "shopify_unreachable", at: this.clock() });
+      if (result.differences > 0) {
+        await raiseAlert(database, {
+          shop,
+          kind: "reconciliation_difference",
+          severity: "warning",
+          details: { levels: result.differences, mode },
+          at: this.clock(),
+        });
+      }
+    } catch (error) {
+      // Outage mode: the ledger keeps protecting (order holds still lower what channels show).
+      await raiseAlert(database, {
+        shop,
+        kind: "shopify_unreachable",
+        severity: "critical",
+        details: { error: error instanceof Error ? error.message.slice(0, 300) : String(error) },
+        at: this.clock(),
+      });
+      if (operationId) throw error;
+    }
+  }
+
+  private async runOperations(shop: string): Promise<void> {
+    const { database } = this.options;
+    const queued = await database.operation.findMany({ where: { shop, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "asc" } });
+    for (const operation of queued) {
+      await database.operation.update({ where: { id: operation.id }, data: { state: "running", startedAt: this.clock() } });
+      try {
+        if (operation.kind === "resync" || operation.kind === "full_read") {
+          await this.reconcile(shop, "full", operation.id);
+          await database.shop.update({ where: { shop }, data: { recomputeRequestedAt: this.clock() } });
+        } else if (operation.kind === "release_holds") {
+          await setHoldsReleased(database, shop, true);
+          await database.shop.update({ where: { shop }, data: { recomputeRequestedAt: this.clock() } });
+          await recordActivity(database, { shop, kind: "holds_released", channel: "online_store", details: {}, at: this.clock() });
+        }
+        await database.operation.update({ where: { id: operation.id }, data: { state: "succeeded", finishedAt: this.clock() } });
+      } catch (error) {
+        await database.operation.update({
+          where: { id: operation.id },
+          data: { state: "failed", finishedAt: this.clock(), error: error instanceof Error ? error.message.slice(0, 500) : String(error) },
+        });
+      }
+    }
+  }
+
+  private async pushAndConfirm(shop: string, channel: ChannelId): Promise<PushSummary | null> {
+    const { database } = this.options;
+    const now = this.clock();
+    const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+    if (connection?.state === "paused_freeze" || connection?.state === "disconnected" || connection?.state === "error") return null;
+    const interval = this.options.pushIntervalMs?.[channel] ?? DEFAULT_CHANNEL_TIMING[channel].pushIntervalMs;
+    if (connection?.lastPushAt && now.getTime() - connection.lastPushAt.getTime() < interval) return null;
+
+    const connector = await connectorFor(this.options.connectors, shop, channel);
+    if (!isConnector(connector)) return null;
+    const summary = await pushChannel(database, shop, channel, connector, now, {
+      maxCalls: channel === "meta" ? 4 : 20,
+      writeCallsPerHour: channel === "meta" ? META_WRITE_CALLS_PER_HOUR : undefined,
+      retryBaseMs: 5_000,
+      random: this.random,
+    });
+    try {
+      await confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250 });
+    } catch (error) {
+      logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "read-back failed");
+    }
+    return summary;
+  }
+}
+
+/** "Release all holds": the Online Store shows everything until holds are resumed. */
+export async function setHoldsReleased(database: Database, shop: string, released: boolean): Promise<void> {
+  const row = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
+  const settings = typeof row?.settings === "object" && row.settings !== null ? (row.settings as Record<string, unknown>) : {};
+  const next = { ...settings, onlineStoreHoldsReleased: released };
+  await database.shop.upsert({ where: { shop }, create: { shop, settings: next }, update: { settings: next } });
+}

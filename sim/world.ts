@@ -1,0 +1,137 @@
+/**
+ * A fake world for Ballast: Shopify, Meta and Google fakes on loopback, one shop with a
+ * catalogue, stock at one location, a Meta catalog and a Google Merchant account whose
+ * items match the shop's variants by Shopify's own channel conventions. Used by the
+ * pipeline tests, the peak rehearsal and the benchmarks; the app only sees base URLs.
+ */
+import { startGoogleFake, type GoogleFake } from "./fakes/google/server";
+import { startMetaFake, type MetaFake } from "./fakes/meta/server";
+import type { FakeClock } from "./fakes/meta/clock";
+import { startFakeShopify, type FakeShopify } from "./fakes/shopify";
+
+export interface WorldOptions {
+  shop?: string;
+  variants: number;
+  stockPerVariant: (index: number) => number;
+  /** Where the app receives Shopify's webhooks (signed with `appSecret`). */
+  webhooks?: { url: string; secret: string };
+  metaPropagationDelayMs?: number;
+  googleProcessingDelayMs?: number;
+  metaBatchCallsPerHour?: number;
+  clock?: FakeClock;
+  countryCode?: string;
+}
+
+export interface WorldVariant {
+  variantGid: string;
+  productGid: string;
+  inventoryItemGid: string;
+  metaRetailerId: string;
+  googleOfferId: string;
+  sku: string;
+}
+
+export interface World {
+  shop: string;
+  accessToken: string;
+  locationGid: string;
+  variants: WorldVariant[];
+  shopify: FakeShopify;
+  meta: MetaFake;
+  google: GoogleFake;
+  catalogId: string;
+  metaAccessToken: string;
+  google_: { accountId: string; dataSourceId: string; primaryDataSourceId: string; accessToken: string; refreshToken: { clientId: string; clientSecret: string; refreshToken: string } };
+  /** The environment that points the app at this world. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const shop = options.shop ?? "ballast-rehearsal.myshopify.com";
+  const accessToken = "shpat_rehearsal_token_0123456789";
+  const countryCode = options.countryCode ?? "US";
+  const shopify = await startFakeShopify({
+    shops: [{ domain: shop, accessToken, restoreRate: 1_000 }],
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+  });
+  const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
+
+  const variants: WorldVariant[] = [];
+  for (let index = 0; index < options.variants; index++) {
+    const sku = `BAL-${String(index + 1).padStart(5, "0")}`;
+    const product = shopify.addProduct(shop, {
+      title: `Product ${index + 1}`,
+      variants: [{ title: "Default Title", sku, stock: { [locationGid]: { available: options.stockPerVariant(index) } } }],
+    });
+    const variant = product.variants[0]!;
+    variants.push({
+      variantGid: variant.variantId,
+      productGid: product.productId,
+      inventoryItemGid: variant.inventoryItemId,
+      sku,
+      metaRetailerId: numericId(variant.variantId),
+      googleOfferId: `shopify_${countryCode}_${numericId(product.productId)}_${numericId(variant.variantId)}`,
+    });
+  }
+
+  const catalogId = "880000000000001";
+  const metaAccessToken = "EAAB-rehearsal-system-user-token-0123456789";
+  const meta = await startMetaFake({
+    accessTokens: [metaAccessToken],
+    catalogs: [
+      {
+        id: catalogId,
+        items: variants.map((variant, index) => ({ retailerId: variant.metaRetailerId, quantity: options.stockPerVariant(index) })),
+      },
+    ],
+    propagationDelayMs: options.metaPropagationDelayMs ?? 0,
+    batchTiming: { startAfterMs: 0, finishAfterMs: 0 },
+    ...(options.metaBatchCallsPerHour ? { batchCallsPerHour: options.metaBatchCallsPerHour } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+
+  const google_ = {
+    accountId: "123456789",
+    dataSourceId: "10001",
+    primaryDataSourceId: "10000",
+    accessToken: "ya29.rehearsal-access-token",
+    refreshToken: { clientId: "rehearsal-client.apps.googleusercontent.com", clientSecret: "rehearsal-client-secret", refreshToken: "1//rehearsal-refresh-token" },
+  };
+  const google = await startGoogleFake({
+    accountId: google_.accountId,
+    dataSources: [
+      { dataSourceId: google_.primaryDataSourceId, type: "primary", input: "AUTOFEED", contentLanguage: "en", feedLabel: countryCode, takeFromDataSources: [google_.dataSourceId, "self"] },
+      { dataSourceId: google_.dataSourceId, type: "supplemental", input: "API", contentLanguage: "en", feedLabel: countryCode },
+    ],
+    products: variants.map((variant) => ({ offerId: variant.googleOfferId, availability: "IN_STOCK" as const, dataSourceId: google_.primaryDataSourceId })),
+    processingDelayMs: options.googleProcessingDelayMs ?? 0,
+    oauth: { clients: [google_.refreshToken] },
+    staticAccessTokens: [google_.accessToken],
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+
+  return {
+    shop,
+    accessToken,
+    locationGid,
+    variants,
+    shopify,
+    meta,
+    google,
+    catalogId,
+    metaAccessToken,
+    google_,
+    env: {
+      SHOPIFY_ADMIN_API_BASE_URL: shopify.url,
+      META_GRAPH_BASE_URL: meta.url,
+      GOOGLE_MERCHANT_BASE_URL: google.url,
+      GOOGLE_OAUTH_TOKEN_URL: `${google.url}/token`,
+    },
+    async close() {
+      await Promise.all([shopify.close(), meta.close(), google.close()]);
+    },
+  };
+}
