@@ -8,7 +8,8 @@ import { draftFromRule, parseDraft, parseRulesDraft, type RulesDraft, type Field
 import type { PreviewInputs } from "./buffer-preview";
 import { loadPreviewItems } from "./items.server";
 import { mirrorBufferMetafield, type MirrorResult } from "./metafield-mirror.server";
-import { measuredLag, timingFromLag, MIN_LAG_SAMPLES, type ChannelLag } from "./timing.server";
+import { loadChannelTiming } from "~/sync/timing.server";
+import { measuredLag, type ChannelLag } from "./timing.server";
 
 /** The Buffers page: shop defaults, per-product and per-collection rules, preview inputs. */
 export interface TargetRules {
@@ -24,15 +25,15 @@ export interface BuffersData {
   targets: TargetRules[];
   preview: PreviewInputs;
   lag: Record<ChannelId, ChannelLag>;
-  minLagSamples: number;
 }
 
 export async function loadBuffers(database: Database, shop: string, nowMs: number): Promise<BuffersData> {
-  const [ruleSet, settings, items, lag] = await Promise.all([
+  const [ruleSet, settings, items, lag, timing] = await Promise.all([
     loadRuleSet(database, shop),
     loadChannelSettings(database, shop),
     loadPreviewItems(database, shop, nowMs),
     measuredLag(database, shop, nowMs),
+    loadChannelTiming(database, shop, new Date(nowMs)),
   ]);
   const defaults = Object.fromEntries(CHANNELS.map((channel) => [channel, draftFromRule(ruleSet.shopDefaults[channel])])) as RulesDraft;
   const productGids = Object.keys(ruleSet.products);
@@ -51,9 +52,8 @@ export async function loadBuffers(database: Database, shop: string, nowMs: numbe
   return {
     defaults,
     targets,
-    preview: { items, stored: ruleSet, settings, timing: timingFromLag(lag), nowMs },
+    preview: { items, stored: ruleSet, settings, timing, nowMs },
     lag,
-    minLagSamples: MIN_LAG_SAMPLES,
   };
 }
 

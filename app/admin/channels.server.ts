@@ -2,22 +2,25 @@ import type { Database } from "~/db.server";
 import { env } from "~/env.server";
 import { CHANNELS, sellableUnits, type ChannelId, type ChannelState, type MasterRecord } from "~/domain";
 import { GOOGLE_DEFAULT_TEMPLATES, META_DEFAULT_TEMPLATES, matchCatalogItems, renderItemId, ItemIdTemplateError } from "~/channels/item-ids";
-import { loadChannelSettings, setChannelState } from "~/channels/connection-store.server";
-import { createMetaConnector } from "~/channels/meta/connector.server";
-import { createGoogleConnector } from "~/channels/google/connector.server";
-import type { ChannelConnector, HealthResult } from "~/channels/types";
-import { createKeyring, decryptSecret, encryptSecret, type JsonValue } from "~/security/crypto.server";
-import { recordActivity, type ActivityKind } from "~/monitor/activity.server";
-import { requestOperation, requestRecompute, type OperationKind } from "~/sync/requests.server";
-import { logger } from "~/logger.server";
 import {
+  credentialContext,
   googleConfigSchema,
   googleCredentialsSchema,
   metaConfigSchema,
   metaCredentialsSchema,
   type GoogleConfig,
   type MetaConfig,
-} from "./channel-config";
+} from "~/channels/connection-config";
+import { connectorFor as storedConnectorFor, isConnector } from "~/channels/factory.server";
+import { loadChannelSettings, setChannelState } from "~/channels/connection-store.server";
+import { createMetaConnector, MetaCatalogConnector } from "~/channels/meta/connector.server";
+import { createGoogleConnector } from "~/channels/google/connector.server";
+import type { ChannelConnector, HealthResult } from "~/channels/types";
+import { createKeyring, encryptSecret, type JsonValue } from "~/security/crypto.server";
+import { recordActivity, type ActivityKind } from "~/monitor/activity.server";
+import { requestOperation, requestRecompute, type OperationKind } from "~/sync/requests.server";
+import { logger } from "~/logger.server";
+import { setHoldsReleased } from "~/sync/worker.server";
 
 /**
  * The Channels page and the channel endpoints of /api/v1: state changes, connections and
@@ -34,8 +37,7 @@ async function logActivity(database: Database, entry: Omit<Parameters<typeof rec
   await recordActivity(database, { ...entry, kind: entry.kind as ActivityKind });
 }
 
-const keyring = () => createKeyring(env().encryptionKey);
-const sealContext = (shop: string, channel: ChannelId) => `${shop}|${channel}`;
+const keyring = () => createKeyring(env().encryptionKey, env().previousEncryptionKeys);
 
 export interface ChannelView {
   channel: ChannelId;
@@ -112,6 +114,19 @@ export async function startOperation(
     details: { operationId: id, source: input.source, requested: true },
   });
   return id;
+}
+
+/** Whether "release all holds" is in force (the Online Store shows every unit). */
+export async function holdsAreReleased(database: Database, shop: string): Promise<boolean> {
+  const row = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
+  return (row?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true;
+}
+
+/** Ends "release all holds": the Online Store buffer applies again. */
+export async function resumeHolds(database: Database, shop: string, nowMs: number): Promise<void> {
+  await setHoldsReleased(database, shop, false);
+  await requestRecompute(database, shop, new Date(nowMs));
+  await recordActivity(database, { shop, kind: "channel_resumed", channel: "online_store", at: new Date(nowMs), details: { holds: "resumed", source: "admin" } });
 }
 
 export interface OperationView {
@@ -191,7 +206,8 @@ function fieldsOf(issues: readonly { path: (string | number)[]; message: string 
   return fields;
 }
 
-function connectorFor(channel: ConnectableChannel, config: MetaConfig | GoogleConfig, credentials: unknown): ChannelConnector & { listRetailerIds?: () => Promise<string[]> } {
+/** A connector for credentials not stored yet: they are checked before anything is saved. */
+function unsavedConnector(channel: ConnectableChannel, config: MetaConfig | GoogleConfig, credentials: unknown): ChannelConnector {
   const settings = env();
   if (channel === "meta") {
     const meta = config as MetaConfig;
@@ -240,9 +256,9 @@ export async function connectChannel(database: Database, shop: string, input: Co
       },
     };
   }
-  const result = await health(connectorFor(input.channel, config.data, credentials.data));
+  const result = await health(unsavedConnector(input.channel, config.data, credentials.data));
   if (!result.ok) return { ok: false, code: "health_failed", reason: result.code, detail: result.detail };
-  const sealed = encryptSecret(credentials.data as unknown as JsonValue, keyring(), { context: sealContext(shop, input.channel) });
+  const sealed = encryptSecret(credentials.data as unknown as JsonValue, keyring(), { context: credentialContext(shop, input.channel) });
   const now = new Date(nowMs);
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel: input.channel } },
@@ -254,20 +270,17 @@ export async function connectChannel(database: Database, shop: string, input: Co
   return { ok: true, detail: result.detail };
 }
 
-async function storedConnector(database: Database, shop: string, channel: ConnectableChannel) {
-  const row = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
-  if (!row?.encryptedCredentials || row.state === "disconnected") return null;
-  const config = (channel === "meta" ? metaConfigSchema : googleConfigSchema).safeParse(row.config);
-  if (!config.success) return null;
-  const credentials = decryptSecret(row.encryptedCredentials, keyring(), { context: sealContext(shop, channel) });
-  return { connector: connectorFor(channel, config.data, credentials), config: config.data };
+/** The connector built from what is stored (the sync worker's factory); null when not connected. */
+async function storedConnector(database: Database, shop: string, channel: ConnectableChannel): Promise<ChannelConnector | null> {
+  const connector = await storedConnectorFor({ database, env: env() }, shop, channel);
+  return isConnector(connector) ? connector : null;
 }
 
 /** "Test connection": checks health with the stored credentials and records the answer. */
 export async function testChannel(database: Database, shop: string, channel: ConnectableChannel, nowMs: number): Promise<HealthResult | null> {
   const stored = await storedConnector(database, shop, channel);
   if (!stored) return null;
-  const result = await health(stored.connector);
+  const result = await health(stored);
   await database.channelConnection.update({
     where: { shop_channel: { shop, channel } },
     data: { lastHealthAt: new Date(nowMs), lastHealthError: result.ok ? null : `${result.code}: ${result.detail}` },
@@ -307,10 +320,11 @@ export async function previewTemplates(
   database: Database,
   shop: string,
   channel: ConnectableChannel,
-  input: { templates: string[]; countryCode: string },
+  input: { template: string; countryCode: string },
   sampleSize = 20,
 ): Promise<TemplatePreview> {
-  const templates = input.templates.length > 0 ? input.templates : [...(channel === "meta" ? META_DEFAULT_TEMPLATES : GOOGLE_DEFAULT_TEMPLATES)];
+  // The template typed, else every convention Shopify's own channels have used.
+  const templates = input.template.trim() ? [input.template.trim()] : [...(channel === "meta" ? META_DEFAULT_TEMPLATES : GOOGLE_DEFAULT_TEMPLATES)];
   const variants = await database.variant.findMany({
     where: { shop, deletedAt: null, tracked: true },
     orderBy: { updatedAt: "desc" },
@@ -342,8 +356,8 @@ export async function previewTemplates(
     logger.warn({ shop, channel, err: error }, "stored channel credentials could not be opened");
   }
   try {
-    if (stored && channel === "meta" && stored.connector.listRetailerIds) {
-      const retailerIds = await stored.connector.listRetailerIds();
+    if (stored instanceof MetaCatalogConnector) {
+      const retailerIds = await stored.listRetailerIds();
       const report = matchCatalogItems(parts, retailerIds, templates);
       return {
         ...base,
@@ -357,7 +371,7 @@ export async function previewTemplates(
     if (stored && channel === "google") {
       const ids = variants.map((variant) => ({ gid: variant.gid, ...rendered(variant.gid) }));
       const keys = ids.flatMap((entry) => (entry.itemId ? [entry.itemId] : []));
-      const found = await stored.connector.readBack(keys);
+      const found = await stored.readBack(keys);
       const seen = new Set(found.filter((result) => result.found).map((result) => result.itemKey));
       return {
         ...base,

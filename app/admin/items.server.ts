@@ -18,7 +18,7 @@ import {
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { loadRuleSet } from "~/rules/rule-store.server";
 import type { PreviewItem } from "./buffer-preview";
-import { measuredLag, timingFromLag } from "./timing.server";
+import { loadChannelTiming } from "~/sync/timing.server";
 
 /**
  * Items as the admin pages show them: the master record (Ledger), the variant's placement
@@ -142,14 +142,14 @@ const iso = (date: Date | null | undefined): string | null => (date ? date.toISO
 
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
 export async function loadItem(database: Database, shop: string, variantGid: VariantGid, nowMs: number, locale: Locale): Promise<ItemView | null> {
-  const [variant, ledger, states, overrides, settings, ruleSet, lag] = await Promise.all([
+  const [variant, ledger, states, overrides, settings, ruleSet, timing] = await Promise.all([
     database.variant.findUnique({ where: { shop_gid: { shop, gid: variantGid } } }),
     database.ledger.findUnique({ where: { shop_variantGid: { shop, variantGid } } }),
     database.channelItemState.findMany({ where: { shop, variantGid }, orderBy: { itemKey: "asc" } }),
     database.override.findMany({ where: { shop, variantGid } }),
     loadChannelSettings(database, shop),
     loadRuleSet(database, shop),
-    measuredLag(database, shop, nowMs),
+    loadChannelTiming(database, shop, new Date(nowMs)),
   ]);
   if (!variant && !ledger) return null;
   const record = (ledger?.record ?? null) as MasterRecord | null;
@@ -177,7 +177,7 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
         }),
       ),
     },
-    { nowMs, rules: compileRuleSet(ruleSet), settings, timing: timingFromLag(lag) },
+    { nowMs, rules: compileRuleSet(ruleSet), settings, timing },
     { explain: true },
   );
 

@@ -56,7 +56,7 @@ export function activityText(entry: { kind: string; channel: string | null; deta
     case "channel_paused":
       return withSource(t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""));
     case "channel_resumed":
-      return withSource(t("activity.channel_resumed", { channel }));
+      return withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel }));
     case "channel_connected":
       return t("activity.channel_connected", { channel });
     case "channel_disconnected":
@@ -74,10 +74,14 @@ export function activityText(entry: { kind: string; channel: string | null; deta
           // fall through to the plain sentence
         }
       }
-      return t("activity.quantity_pushed", { channel, quantity: str(d.quantity ?? d.pushed), from: str(d.previous ?? d.from) });
+      return t("activity.quantity_pushed", { channel, quantity: str(d.to ?? d.quantity), from: str(d.from) });
     }
     case "push_failed":
-      return t("activity.push_failed", { channel, error: str(d.error ?? d.reason ?? d.code) });
+      return t("activity.push_failed", { channel, error: str(d.reason ?? d.error ?? d.code) });
+    case "push_parked":
+      return t("activity.push_parked", { channel, error: str(d.code ?? d.reason) });
+    case "credentials_revoked":
+      return t("activity.credentials_revoked", { channel });
     case "metafield_rejected":
       return t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) });
     case "auto_protect":

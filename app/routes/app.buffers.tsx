@@ -139,10 +139,11 @@ export default function Buffers() {
     );
 
   const channel = CHANNELS[tab] ?? "online_store";
+  // The sync uses the measured p95 once it has enough samples, else a conservative default.
   const lagNote = CHANNELS.map((entry) =>
-    data.lag[entry].samples >= data.minLagSamples
+    data.lag[entry].samples > 0 && data.preview.timing[entry].measuredLagMs === data.lag[entry].p95Ms
       ? t("buffers.lagMeasured", { channel: channelName(entry, locale), p95: formatDuration(data.lag[entry].p95Ms, locale), samples: data.lag[entry].samples })
-      : t("buffers.lagDefault", { channel: channelName(entry, locale), min: data.minLagSamples }),
+      : t("buffers.lagDefault", { channel: channelName(entry, locale), lag: formatDuration(data.preview.timing[entry].measuredLagMs, locale), samples: data.lag[entry].samples }),
   ).join(" ");
 
   return (

@@ -25,12 +25,13 @@ import {
   freezeRisk,
   loadChannelViews,
   previewTemplates,
+  holdsAreReleased,
   recentOperations,
+  resumeHolds,
   startOperation,
   testChannel,
   type ChannelView,
 } from "~/admin/channels.server";
-import { templatesFromText } from "~/admin/channel-config";
 import { pageContext } from "~/admin/context.server";
 import { numericId } from "~/admin/ids";
 import { OperationProgress } from "~/components/OperationProgress";
@@ -46,7 +47,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     recentOperations(database, shop),
     ...CHANNELS.map((channel) => freezeRisk(database, shop, channel)),
   ]);
-  return { channels, operations, risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]> };
+  return { channels, operations, holdsReleased: await holdsAreReleased(database, shop), risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]> };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -56,6 +57,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const field = (name: string) => String(form.get(name) ?? "");
   const channel = channelIdSchema.safeParse(form.get("channel"));
   const nowMs = Date.now();
+  if (intent === "resumeHolds") {
+    await resumeHolds(database, shop, nowMs);
+    return { intent, ok: true as const };
+  }
   if (intent === "resync" || intent === "releaseHolds") {
     await startOperation(database, { shop, kind: intent === "resync" ? "resync" : "release_holds", nowMs, source: "admin" });
     return { intent, ok: true as const };
@@ -69,17 +74,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (channel.data === "online_store") return { intent, ok: false as const, message: "the Online Store needs no connection" };
   const connectable = channel.data;
   if (intent === "connect") {
-    const templates = templatesFromText(field("templates"));
+    // Empty optional fields are left out so the schema's defaults (Shopify's conventions) apply.
+    const optional = (name: string, key = name) => (field(name).trim() ? { [key]: field(name).trim() } : {});
     const config =
       connectable === "meta"
-        ? { catalogId: field("catalogId"), countryCode: field("countryCode"), ...(templates.length ? { itemIdTemplates: templates } : {}) }
+        ? { catalogId: field("catalogId").trim(), ...optional("countryCode"), ...optional("template", "itemIdTemplate") }
         : {
-            accountId: field("accountId"),
-            dataSourceId: field("dataSourceId"),
-            contentLanguage: field("contentLanguage"),
-            feedLabel: field("feedLabel"),
-            countryCode: field("countryCode"),
-            ...(templates.length ? { itemIdTemplates: templates } : {}),
+            accountId: field("accountId").trim(),
+            dataSourceId: field("dataSourceId").trim(),
+            ...optional("contentLanguage"),
+            ...optional("feedLabel"),
+            ...optional("countryCode"),
+            ...optional("template", "itemIdTemplate"),
           };
     const credentials =
       connectable === "meta"
@@ -100,7 +106,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { intent, ok: true as const };
   }
   if (intent === "previewTemplates") {
-    const preview = await previewTemplates(database, shop, connectable, { templates: templatesFromText(field("templates")), countryCode: field("countryCode") || "US" });
+    const preview = await previewTemplates(database, shop, connectable, { template: field("template"), countryCode: field("countryCode").trim() || "US" });
     return { intent, channel: connectable, ok: true as const, preview };
   }
   return { intent, ok: false as const, message: "unknown intent" };
@@ -121,7 +127,7 @@ function ConnectForm({ channel, view, actionData }: { channel: "meta" | "google"
     contentLanguage: text("contentLanguage", "en"),
     feedLabel: text("feedLabel", "US"),
     countryCode: text("countryCode", "US"),
-    templates: Array.isArray(config.itemIdTemplates) ? (config.itemIdTemplates as string[]).join("\n") : "",
+    template: text("itemIdTemplate"),
     credentialKind: "refresh_token",
   });
   const fieldErrors = actionData && "fields" in actionData && actionData.intent === "connect" && actionData.channel === channel ? actionData.fields : {};
@@ -181,7 +187,7 @@ function ConnectForm({ channel, view, actionData }: { channel: "meta" | "google"
       )}
       <FormLayout.Group condensed>
         {input("countryCode", "channels.field.countryCode")}
-        {input("templates", "channels.field.templates", { multiline: true, help: "channels.help.templates", path: "config.itemIdTemplates" })}
+        {input("template", "channels.field.templates", { help: "channels.help.templates", path: "config.itemIdTemplate" })}
       </FormLayout.Group>
       <InlineStack gap="200">
         <Button variant="primary" onClick={() => send("connect")} loading={navigation.state === "submitting"}>
@@ -226,7 +232,7 @@ function TemplatePreviewResult({ actionData, channel }: { actionData: ActionData
 }
 
 export default function Channels() {
-  const { channels, operations, risks } = useLoaderData<typeof loader>();
+  const { channels, operations, risks, holdsReleased } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submit = useSubmit();
   const revalidator = useRevalidator();
@@ -313,6 +319,11 @@ export default function Channels() {
                     {t(`channels.describe.${view.channel}` as MessageKey)}{" "}
                     {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
                   </Text>
+                  {view.channel === "online_store" && holdsReleased ? (
+                    <Banner tone="warning" title={t("channels.holdsReleasedTitle")}>
+                      <p>{t("channels.holdsReleasedBody")}</p>
+                    </Banner>
+                  ) : null}
                   {view.lastHealthError ? (
                     <Banner tone="warning" title={t("channels.lastHealthError")}>
                       <p>{view.lastHealthError}</p>
@@ -338,6 +349,10 @@ export default function Channels() {
                             {t("channels.disconnect")}
                           </Button>
                         </>
+                      ) : holdsReleased ? (
+                        <Button variant="primary" onClick={() => post({ intent: "resumeHolds" })}>
+                          {t("channels.resumeHolds")}
+                        </Button>
                       ) : (
                         <Button tone="critical" onClick={() => setConfirm({ kind: "release" })}>
                           {t("channels.releaseHolds")}
