@@ -107,17 +107,20 @@ async function applyOrderSeen(tx: DatabaseTransaction, shop: string, order: Pars
 }
 
 async function applyCancel(tx: DatabaseTransaction, shop: string, order: ParsedOrder): Promise<EventOutcome> {
+  const existing = await tx.orderRecord.findUnique({ where: { shop_orderGid: { shop, orderGid: order.orderGid } } });
   await upsertOrderRecord(tx, shop, order);
   const variants = await trackedVariants(tx, shop, [...order.units.keys()]);
   const ledgers = await loadLedgers(tx, shop, variants);
+  const orderId = orderGid(order.orderGid);
+  const locationId = order.locationGid === null ? null : locationGid(order.locationGid);
   for (const variant of variants) {
     const record = ledgers.get(variant) ?? emptyLedger(shop, variant);
-    const cancel = {
-      orderId: orderGid(order.orderGid),
-      locationId: order.locationGid === null ? null : locationGid(order.locationGid),
-      orderedAtMs: order.placedAtMs,
-    };
-    await saveIfChanged(tx, record, applyOrderCancelled(record, cancel));
+    // A cancel that overtakes its order still counts the sale once, as in-order delivery
+    // would; the late orders/create then finds the order known and changes nothing.
+    const counted = existing
+      ? record
+      : applyOrder(record, { orderId, locationId, units: order.units.get(variant) ?? 0, orderedAtMs: order.placedAtMs });
+    await saveIfChanged(tx, record, applyOrderCancelled(counted, { orderId, locationId, orderedAtMs: order.placedAtMs }));
   }
   return { kind: "applied", variants };
 }

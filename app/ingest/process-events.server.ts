@@ -46,7 +46,7 @@ export async function processPendingEvents(
           const reason = error instanceof Error ? error.message.slice(0, 500) : String(error);
           logger.error({ shop, eventId: event.eventId, err: reason }, "webhook event failed; will retry");
           await database.webhookEvent.update({
-            where: { eventId: event.eventId },
+            where: { shop_eventId: { shop, eventId: event.eventId } },
             data: { attempts: { increment: 1 }, lastError: reason },
           });
         }
@@ -64,14 +64,17 @@ async function applyBatch(database: Database, events: StoredEvent[], now: Date):
       for (const event of events) {
         // Claim first: if another worker already applied it, this is a no-op.
         const claimed = await tx.webhookEvent.updateMany({
-          where: { eventId: event.eventId, processedAt: null },
+          where: { shop: event.shop, eventId: event.eventId, processedAt: null },
           data: { processedAt: now, attempts: { increment: 1 } },
         });
         if (claimed.count === 0) continue;
         const outcome = await applyEvent(tx, event);
         if (outcome.kind !== "applied") {
           if (outcome.kind === "rejected") rejected += 1;
-          await tx.webhookEvent.update({ where: { eventId: event.eventId }, data: { lastError: `${outcome.kind}: ${outcome.reason}` } });
+          await tx.webhookEvent.update({
+            where: { shop_eventId: { shop: event.shop, eventId: event.eventId } },
+            data: { lastError: `${outcome.kind}: ${outcome.reason}` },
+          });
         }
       }
       return rejected;

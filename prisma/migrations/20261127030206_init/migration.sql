@@ -1,14 +1,11 @@
--- CreateSchema
-CREATE SCHEMA IF NOT EXISTS "public";
-
 -- CreateTable
 CREATE TABLE "Session" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "isOnline" BOOLEAN NOT NULL DEFAULT false,
     "scope" TEXT,
-    "expires" TIMESTAMP(3),
+    "expires" DATETIME,
     "accessToken" TEXT NOT NULL,
     "userId" BIGINT,
     "firstName" TEXT,
@@ -19,24 +16,20 @@ CREATE TABLE "Session" (
     "collaborator" BOOLEAN,
     "emailVerified" BOOLEAN,
     "refreshToken" TEXT,
-    "refreshTokenExpires" TIMESTAMP(3),
-
-    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+    "refreshTokenExpires" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Shop" (
-    "shop" TEXT NOT NULL,
-    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "uninstalledAt" TIMESTAMP(3),
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" DATETIME,
     "locale" TEXT NOT NULL DEFAULT 'en',
     "settings" JSONB,
-    "recomputeRequestedAt" TIMESTAMP(3),
-    "lastReconciledAt" TIMESTAMP(3),
-    "lastFullReadAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Shop_pkey" PRIMARY KEY ("shop")
+    "recomputeRequestedAt" DATETIME,
+    "lastReconciledAt" DATETIME,
+    "lastFullReadAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
@@ -45,9 +38,9 @@ CREATE TABLE "Location" (
     "gid" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "active" BOOLEAN NOT NULL DEFAULT true,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "Location_pkey" PRIMARY KEY ("shop","gid")
+    PRIMARY KEY ("shop", "gid")
 );
 
 -- CreateTable
@@ -58,13 +51,13 @@ CREATE TABLE "Variant" (
     "inventoryItemGid" TEXT NOT NULL,
     "title" TEXT NOT NULL DEFAULT '',
     "sku" TEXT,
-    "price" DECIMAL(65,30) NOT NULL DEFAULT 0,
+    "price" DECIMAL NOT NULL DEFAULT 0,
     "tracked" BOOLEAN NOT NULL DEFAULT true,
     "collectionGids" JSONB,
-    "deletedAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "deletedAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "Variant_pkey" PRIMARY KEY ("shop","gid")
+    PRIMARY KEY ("shop", "gid")
 );
 
 -- CreateTable
@@ -73,9 +66,9 @@ CREATE TABLE "Ledger" (
     "variantGid" TEXT NOT NULL,
     "record" JSONB NOT NULL,
     "dirty" BOOLEAN NOT NULL DEFAULT true,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "Ledger_pkey" PRIMARY KEY ("shop","variantGid")
+    PRIMARY KEY ("shop", "variantGid")
 );
 
 -- CreateTable
@@ -84,38 +77,34 @@ CREATE TABLE "OrderRecord" (
     "orderGid" TEXT NOT NULL,
     "sourceName" TEXT,
     "lines" JSONB NOT NULL,
-    "placedAt" TIMESTAMP(3) NOT NULL,
-    "cancelledAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "placedAt" DATETIME NOT NULL,
+    "cancelledAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "OrderRecord_pkey" PRIMARY KEY ("shop","orderGid")
+    PRIMARY KEY ("shop", "orderGid")
 );
 
 -- CreateTable
 CREATE TABLE "BufferRule" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "scope" TEXT NOT NULL,
     "scopeGid" TEXT NOT NULL DEFAULT '',
     "rule" JSONB NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "BufferRule_pkey" PRIMARY KEY ("id")
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Override" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "variantGid" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
     "reason" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "Override_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable
@@ -127,13 +116,13 @@ CREATE TABLE "ChannelConnection" (
     "config" JSONB,
     "encryptedCredentials" TEXT,
     "pausedBy" TEXT,
-    "lastHealthAt" TIMESTAMP(3),
+    "lastHealthAt" DATETIME,
     "lastHealthError" TEXT,
-    "lastPushAt" TIMESTAMP(3),
+    "lastPushAt" DATETIME,
     "recentWriteCalls" JSONB,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
 
-    CONSTRAINT "ChannelConnection_pkey" PRIMARY KEY ("shop","channel")
+    PRIMARY KEY ("shop", "channel")
 );
 
 -- CreateTable
@@ -146,17 +135,17 @@ CREATE TABLE "ChannelItemState" (
     "desiredAvailability" TEXT NOT NULL,
     "explanation" JSONB NOT NULL,
     "dampingState" JSONB,
-    "computedAt" TIMESTAMP(3) NOT NULL,
+    "computedAt" DATETIME NOT NULL,
     "pushed" INTEGER,
-    "pushedAt" TIMESTAMP(3),
+    "pushedAt" DATETIME,
     "confirmed" INTEGER,
-    "confirmedAt" TIMESTAMP(3),
+    "confirmedAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "nextAttemptAt" TIMESTAMP(3),
+    "nextAttemptAt" DATETIME,
     "lastError" TEXT,
-    "parkedAt" TIMESTAMP(3),
+    "parkedAt" DATETIME,
 
-    CONSTRAINT "ChannelItemState_pkey" PRIMARY KEY ("shop","channel","itemKey")
+    PRIMARY KEY ("shop", "channel", "itemKey")
 );
 
 -- CreateTable
@@ -164,83 +153,75 @@ CREATE TABLE "ChannelLease" (
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "owner" TEXT NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
 
-    CONSTRAINT "ChannelLease_pkey" PRIMARY KEY ("shop","channel")
+    PRIMARY KEY ("shop", "channel")
 );
 
 -- CreateTable
 CREATE TABLE "WebhookEvent" (
-    "eventId" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
     "apiVersion" TEXT NOT NULL,
-    "triggeredAt" TIMESTAMP(3),
-    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "triggeredAt" DATETIME,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "payload" TEXT NOT NULL,
-    "processedAt" TIMESTAMP(3),
+    "processedAt" DATETIME,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
 
-    CONSTRAINT "WebhookEvent_pkey" PRIMARY KEY ("eventId")
+    PRIMARY KEY ("shop", "eventId")
 );
 
 -- CreateTable
 CREATE TABLE "Operation" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'queued',
     "done" INTEGER NOT NULL DEFAULT 0,
     "total" INTEGER,
     "error" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "startedAt" TIMESTAMP(3),
-    "finishedAt" TIMESTAMP(3),
-
-    CONSTRAINT "Operation_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" DATETIME,
+    "finishedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "LagSample" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
-    "pushedAt" TIMESTAMP(3) NOT NULL,
-    "observedAt" TIMESTAMP(3) NOT NULL,
-    "lagMs" INTEGER NOT NULL,
-
-    CONSTRAINT "LagSample_pkey" PRIMARY KEY ("id")
+    "pushedAt" DATETIME NOT NULL,
+    "observedAt" DATETIME NOT NULL,
+    "lagMs" INTEGER NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Alert" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "kind" TEXT NOT NULL,
     "severity" TEXT NOT NULL,
     "dedupeKey" TEXT NOT NULL,
     "details" JSONB,
-    "openedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "resolvedAt" TIMESTAMP(3),
-    "acknowledgedAt" TIMESTAMP(3),
-
-    CONSTRAINT "Alert_pkey" PRIMARY KEY ("id")
+    "openedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "resolvedAt" DATETIME,
+    "acknowledgedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Activity" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "variantGid" TEXT,
     "kind" TEXT NOT NULL,
     "details" JSONB NOT NULL,
-    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "Activity_pkey" PRIMARY KEY ("id")
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex
@@ -271,10 +252,7 @@ CREATE INDEX "ChannelItemState_shop_channel_nextAttemptAt_idx" ON "ChannelItemSt
 CREATE INDEX "ChannelItemState_shop_variantGid_idx" ON "ChannelItemState"("shop", "variantGid");
 
 -- CreateIndex
-CREATE INDEX "WebhookEvent_processedAt_receivedAt_idx" ON "WebhookEvent"("processedAt", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "WebhookEvent_shop_topic_idx" ON "WebhookEvent"("shop", "topic");
+CREATE INDEX "WebhookEvent_shop_processedAt_receivedAt_idx" ON "WebhookEvent"("shop", "processedAt", "receivedAt");
 
 -- CreateIndex
 CREATE INDEX "Operation_shop_createdAt_idx" ON "Operation"("shop", "createdAt");

@@ -1,11 +1,14 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
 -- CreateTable
 CREATE TABLE "Session" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "isOnline" BOOLEAN NOT NULL DEFAULT false,
     "scope" TEXT,
-    "expires" DATETIME,
+    "expires" TIMESTAMP(3),
     "accessToken" TEXT NOT NULL,
     "userId" BIGINT,
     "firstName" TEXT,
@@ -16,20 +19,24 @@ CREATE TABLE "Session" (
     "collaborator" BOOLEAN,
     "emailVerified" BOOLEAN,
     "refreshToken" TEXT,
-    "refreshTokenExpires" DATETIME
+    "refreshTokenExpires" TIMESTAMP(3),
+
+    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Shop" (
-    "shop" TEXT NOT NULL PRIMARY KEY,
-    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "uninstalledAt" DATETIME,
+    "shop" TEXT NOT NULL,
+    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" TIMESTAMP(3),
     "locale" TEXT NOT NULL DEFAULT 'en',
     "settings" JSONB,
-    "recomputeRequestedAt" DATETIME,
-    "lastReconciledAt" DATETIME,
-    "lastFullReadAt" DATETIME,
-    "updatedAt" DATETIME NOT NULL
+    "recomputeRequestedAt" TIMESTAMP(3),
+    "lastReconciledAt" TIMESTAMP(3),
+    "lastFullReadAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Shop_pkey" PRIMARY KEY ("shop")
 );
 
 -- CreateTable
@@ -38,9 +45,9 @@ CREATE TABLE "Location" (
     "gid" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "active" BOOLEAN NOT NULL DEFAULT true,
-    "updatedAt" DATETIME NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "gid")
+    CONSTRAINT "Location_pkey" PRIMARY KEY ("shop","gid")
 );
 
 -- CreateTable
@@ -51,13 +58,13 @@ CREATE TABLE "Variant" (
     "inventoryItemGid" TEXT NOT NULL,
     "title" TEXT NOT NULL DEFAULT '',
     "sku" TEXT,
-    "price" DECIMAL NOT NULL DEFAULT 0,
+    "price" DECIMAL(65,30) NOT NULL DEFAULT 0,
     "tracked" BOOLEAN NOT NULL DEFAULT true,
     "collectionGids" JSONB,
-    "deletedAt" DATETIME,
-    "updatedAt" DATETIME NOT NULL,
+    "deletedAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "gid")
+    CONSTRAINT "Variant_pkey" PRIMARY KEY ("shop","gid")
 );
 
 -- CreateTable
@@ -66,9 +73,9 @@ CREATE TABLE "Ledger" (
     "variantGid" TEXT NOT NULL,
     "record" JSONB NOT NULL,
     "dirty" BOOLEAN NOT NULL DEFAULT true,
-    "updatedAt" DATETIME NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "variantGid")
+    CONSTRAINT "Ledger_pkey" PRIMARY KEY ("shop","variantGid")
 );
 
 -- CreateTable
@@ -77,34 +84,38 @@ CREATE TABLE "OrderRecord" (
     "orderGid" TEXT NOT NULL,
     "sourceName" TEXT,
     "lines" JSONB NOT NULL,
-    "placedAt" DATETIME NOT NULL,
-    "cancelledAt" DATETIME,
-    "updatedAt" DATETIME NOT NULL,
+    "placedAt" TIMESTAMP(3) NOT NULL,
+    "cancelledAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "orderGid")
+    CONSTRAINT "OrderRecord_pkey" PRIMARY KEY ("shop","orderGid")
 );
 
 -- CreateTable
 CREATE TABLE "BufferRule" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "scope" TEXT NOT NULL,
     "scopeGid" TEXT NOT NULL DEFAULT '',
     "rule" JSONB NOT NULL,
-    "updatedAt" DATETIME NOT NULL
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "BufferRule_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Override" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "variantGid" TEXT NOT NULL,
     "quantity" INTEGER NOT NULL,
-    "expiresAt" DATETIME NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
     "reason" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Override_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -116,13 +127,13 @@ CREATE TABLE "ChannelConnection" (
     "config" JSONB,
     "encryptedCredentials" TEXT,
     "pausedBy" TEXT,
-    "lastHealthAt" DATETIME,
+    "lastHealthAt" TIMESTAMP(3),
     "lastHealthError" TEXT,
-    "lastPushAt" DATETIME,
+    "lastPushAt" TIMESTAMP(3),
     "recentWriteCalls" JSONB,
-    "updatedAt" DATETIME NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "channel")
+    CONSTRAINT "ChannelConnection_pkey" PRIMARY KEY ("shop","channel")
 );
 
 -- CreateTable
@@ -135,17 +146,17 @@ CREATE TABLE "ChannelItemState" (
     "desiredAvailability" TEXT NOT NULL,
     "explanation" JSONB NOT NULL,
     "dampingState" JSONB,
-    "computedAt" DATETIME NOT NULL,
+    "computedAt" TIMESTAMP(3) NOT NULL,
     "pushed" INTEGER,
-    "pushedAt" DATETIME,
+    "pushedAt" TIMESTAMP(3),
     "confirmed" INTEGER,
-    "confirmedAt" DATETIME,
+    "confirmedAt" TIMESTAMP(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "nextAttemptAt" DATETIME,
+    "nextAttemptAt" TIMESTAMP(3),
     "lastError" TEXT,
-    "parkedAt" DATETIME,
+    "parkedAt" TIMESTAMP(3),
 
-    PRIMARY KEY ("shop", "channel", "itemKey")
+    CONSTRAINT "ChannelItemState_pkey" PRIMARY KEY ("shop","channel","itemKey")
 );
 
 -- CreateTable
@@ -153,73 +164,83 @@ CREATE TABLE "ChannelLease" (
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
     "owner" TEXT NOT NULL,
-    "expiresAt" DATETIME NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
 
-    PRIMARY KEY ("shop", "channel")
+    CONSTRAINT "ChannelLease_pkey" PRIMARY KEY ("shop","channel")
 );
 
 -- CreateTable
 CREATE TABLE "WebhookEvent" (
-    "eventId" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
     "apiVersion" TEXT NOT NULL,
-    "triggeredAt" DATETIME,
-    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "triggeredAt" TIMESTAMP(3),
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "payload" TEXT NOT NULL,
-    "processedAt" DATETIME,
+    "processedAt" TIMESTAMP(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
-    "lastError" TEXT
+    "lastError" TEXT,
+
+    CONSTRAINT "WebhookEvent_pkey" PRIMARY KEY ("shop","eventId")
 );
 
 -- CreateTable
 CREATE TABLE "Operation" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'queued',
     "done" INTEGER NOT NULL DEFAULT 0,
     "total" INTEGER,
     "error" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "startedAt" DATETIME,
-    "finishedAt" DATETIME
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" TIMESTAMP(3),
+    "finishedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Operation_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "LagSample" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
-    "pushedAt" DATETIME NOT NULL,
-    "observedAt" DATETIME NOT NULL,
-    "lagMs" INTEGER NOT NULL
+    "pushedAt" TIMESTAMP(3) NOT NULL,
+    "observedAt" TIMESTAMP(3) NOT NULL,
+    "lagMs" INTEGER NOT NULL,
+
+    CONSTRAINT "LagSample_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Alert" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "kind" TEXT NOT NULL,
     "severity" TEXT NOT NULL,
     "dedupeKey" TEXT NOT NULL,
     "details" JSONB,
-    "openedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "resolvedAt" DATETIME,
-    "acknowledgedAt" DATETIME
+    "openedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "resolvedAt" TIMESTAMP(3),
+    "acknowledgedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Alert_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Activity" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "channel" TEXT,
     "variantGid" TEXT,
     "kind" TEXT NOT NULL,
     "details" JSONB NOT NULL,
-    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Activity_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -250,10 +271,7 @@ CREATE INDEX "ChannelItemState_shop_channel_nextAttemptAt_idx" ON "ChannelItemSt
 CREATE INDEX "ChannelItemState_shop_variantGid_idx" ON "ChannelItemState"("shop", "variantGid");
 
 -- CreateIndex
-CREATE INDEX "WebhookEvent_processedAt_receivedAt_idx" ON "WebhookEvent"("processedAt", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "WebhookEvent_shop_topic_idx" ON "WebhookEvent"("shop", "topic");
+CREATE INDEX "WebhookEvent_shop_processedAt_receivedAt_idx" ON "WebhookEvent"("shop", "processedAt", "receivedAt");
 
 -- CreateIndex
 CREATE INDEX "Operation_shop_createdAt_idx" ON "Operation"("shop", "createdAt");
