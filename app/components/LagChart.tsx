@@ -43,9 +43,38 @@ export function LagChart({ series }: { series: Record<ChannelId, LagBucket[]> })
     name: `${channelName(channel, locale)} p95`,
     data: series[channel].map((bucket) => ({ key: hour(bucket.startMs), value: bucket.p95 === null ? null : bucket.p95 / 1000 })),
   }));
+  // Polaris Viz's SVG is not accessible (unlabelled point images, focusable points inside
+  // images): it is hidden from assistive technology and kept out of the tab order, and the
+  // same numbers are given as a table for screen readers.
   return (
-    <div style={{ height: HEIGHT }} role="img" aria-label={t("overview.chart.label")}>
-      {mounted ? (
+    <div>
+      <Box visuallyHidden>
+      <table>
+        <caption>{t("overview.chart.label")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">UTC</th>
+            {data.map((line) => (
+              <th scope="col" key={line.name}>
+                {line.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {(series.online_store ?? []).map((bucket, index) => (
+            <tr key={bucket.startMs}>
+              <th scope="row">{hour(bucket.startMs)}</th>
+              {data.map((line) => (
+                <td key={line.name}>{line.data[index]?.value === null || line.data[index] === undefined ? "—" : formatDuration((line.data[index]?.value ?? 0) * 1000, locale)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      </Box>
+      <div style={{ height: HEIGHT }} aria-hidden="true" {...{ inert: "" }}>
+        {mounted ? (
         <Suspense fallback={null}>
           <LineChart
             data={data}
@@ -55,7 +84,8 @@ export function LagChart({ series }: { series: Record<ChannelId, LagBucket[]> })
             yAxisOptions={{ labelFormatter: (value) => formatDuration(Number(value) * 1000, locale) }}
           />
         </Suspense>
-      ) : null}
+        ) : null}
+      </div>
     </div>
   );
 }

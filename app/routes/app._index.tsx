@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text, Tooltip } from "@shopify/polaris";
+import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text, Tooltip } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { pageContext } from "~/admin/context.server";
 import { loadOverview } from "~/admin/overview.server";
@@ -8,6 +8,7 @@ import { LagChart } from "~/components/LagChart";
 import { OperationProgress } from "~/components/OperationProgress";
 import { StateBadge } from "~/components/StateBadge";
 import { channelName, formatDateTime, formatDuration, formatNumber } from "~/components/format";
+import { DataTable } from "~/components/DataTable";
 import { useLocale, useT } from "~/i18n/react";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -123,6 +124,7 @@ export default function Overview() {
         <Layout.Section>
           <Card padding="0">
             <DataTable
+                label={t("overview.col.channel")}
               columnContentTypes={["text", "text", "text", "text", "text", "text"]}
               headings={[
                 t("overview.col.channel"),

@@ -10,7 +10,6 @@ import {
   ButtonGroup,
   Card,
   Checkbox,
-  DataTable,
   InlineStack,
   Layout,
   Page,
@@ -25,6 +24,7 @@ import { pageContext } from "~/admin/context.server";
 import { numericId, parseResourceGid } from "~/admin/ids";
 import { RuleEditor, useRuleSummary } from "~/components/RuleEditor";
 import { channelName, formatDuration } from "~/components/format";
+import { DataTable } from "~/components/DataTable";
 import { useLocale, useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -224,6 +224,7 @@ export default function Buffers() {
             </Box>
             <div data-testid="buffer-preview">
               <DataTable
+                label={t("buffers.preview")}
                 columnContentTypes={["text", "numeric", "text", "text", "text"]}
                 headings={[t("buffers.col.item"), t("buffers.col.sellable"), ...CHANNELS.map((entry) => channelName(entry, locale))]}
                 rows={rows.map((row) => [
@@ -304,6 +305,7 @@ export default function Buffers() {
                 </Text>
               ) : (
                 <DataTable
+                label={t("buffers.targets")}
                   columnContentTypes={["text", "text", "text", "text", "text"]}
                   headings={[t("buffers.col.target"), ...CHANNELS.map((entry) => channelName(entry, locale)), ""]}
                   rows={data.targets.map((entry) => [

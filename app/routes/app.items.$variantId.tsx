@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { channelIdSchema } from "~/domain";
 import { pageContext } from "~/admin/context.server";
 import { numericId, parseVariantId } from "~/admin/ids";
@@ -10,6 +10,7 @@ import { clearOverride, setOverride } from "~/admin/overrides.server";
 import { StateBadge } from "~/components/StateBadge";
 import { channelName, formatDateTime } from "~/components/format";
 import type { MessageKey } from "~/i18n";
+import { DataTable } from "~/components/DataTable";
 import { useLocale, useT } from "~/i18n/react";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -147,6 +148,7 @@ export default function ItemDetail() {
               </Text>
               {item.master.locations.length ? (
                 <DataTable
+                label={t("item.master")}
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
                   headings={[t("item.col.location"), t("item.col.available"), t("item.col.onHand"), t("item.col.committed"), t("item.col.safety"), t("item.col.updated")]}
                   rows={item.master.locations.map((location) => [
@@ -203,6 +205,7 @@ export default function ItemDetail() {
                   </Text>
                 ) : (
                   <DataTable
+                label={channelName(view.channel, locale)}
                     columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
                     headings={[t("item.col.itemKey"), t("item.col.desired"), t("item.col.pushed"), t("item.col.confirmed"), t("item.col.why")]}
                     rows={view.rows.map((row) => [

@@ -13,6 +13,9 @@ import { localeForRequest } from "~/shops/locale.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
+// Shopify admin shows its own title bar; the document still needs a title (screen readers, axe).
+export const meta = () => [{ title: "Ballast" }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const locale = await localeForRequest(database, session.shop, request);
