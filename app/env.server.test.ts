@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, parseEnv } from "./env.server";
+import { ConfigurationError, parseEnv, pushIntervals } from "./env.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -32,6 +32,12 @@ describe("parseEnv", () => {
     } catch (error) {
       expect((error as Error).message.split("\n")).toHaveLength(1);
     }
+  });
+
+  it("reads per-channel push intervals", () => {
+    const env = parseEnv({ ...valid, SYNC_PUSH_INTERVALS: "meta=60000,online_store=0" });
+    expect(pushIntervals(env.SYNC_PUSH_INTERVALS)).toEqual({ meta: 60000, online_store: 0 });
+    expect(() => parseEnv({ ...valid, SYNC_PUSH_INTERVALS: "tiktok=5" })).toThrow(/SYNC_PUSH_INTERVALS/);
   });
 
   it("accepts a hex encryption key", () => {

@@ -41,6 +41,16 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
   WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
+  /** Pause between sync passes. */
+  SYNC_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /**
+   * How often each channel may be written, e.g. "online_store=10000,meta=60000,google=300000":
+   * longer coalesces more orders into one push; Meta's hourly budget caps it anyway.
+   */
+  SYNC_PUSH_INTERVALS: z
+    .string()
+    .regex(/^((online_store|meta|google)=\d+)(,(online_store|meta|google)=\d+)*$/, "must look like meta=60000,google=300000")
+    .optional(),
   /** Base URLs: unset in production. The rehearsal and tests point them at the local fakes. */
   SHOPIFY_ADMIN_API_BASE_URL: optionalUrl,
   META_GRAPH_BASE_URL: url.default("https://graph.facebook.com"),
@@ -67,6 +77,16 @@ export function decodeKey(value: string): Buffer | null {
 /** SQLite path resolved from the working directory: import.meta.url points into build/ once bundled. */
 export function defaultDatabaseUrl(cwd = process.cwd()): string {
   return `file:${path.join(cwd, "prisma", "dev.sqlite")}`;
+}
+
+/** "meta=60000,google=300000" → { meta: 60000, google: 300000 } */
+export function pushIntervals(value: string | undefined): Partial<Record<"online_store" | "meta" | "google", number>> {
+  const intervals: Partial<Record<"online_store" | "meta" | "google", number>> = {};
+  for (const pair of value?.split(",") ?? []) {
+    const [channel, milliseconds] = pair.split("=") as ["online_store" | "meta" | "google", string];
+    intervals[channel] = Number(milliseconds);
+  }
+  return intervals;
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {

@@ -2,7 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { databaseProvider, db } from "./db.server";
-import { env } from "./env.server";
+import { env, pushIntervals } from "./env.server";
 import { logger } from "./logger.server";
 import { SyncWorker } from "./sync/worker.server";
 
@@ -43,8 +43,13 @@ if (config.WORKER_MODE === "inprocess" && !globalThis.ballastWorker) {
     database,
     provider: databaseProvider(config.DATABASE_URL),
     connectors: { database, env: config },
+    idleMs: config.SYNC_IDLE_MS,
+    pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
   });
   globalThis.ballastWorker.start();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void globalThis.ballastWorker?.stop());
+  }
 }
 
 export default shopify;

@@ -187,11 +187,15 @@ async function upsertOrderRecord(tx: DatabaseTransaction, shop: string, order: P
   });
 }
 
-/** Variants Ballast tracks stock for; an order line of an unknown variant is skipped. */
+/**
+ * The order's variants, less those Shopify does not track. A variant not yet in the
+ * catalogue (an order that beat the first full read) is kept: its hold must not be lost.
+ */
 async function trackedVariants(tx: DatabaseTransaction, shop: string, gids: string[]): Promise<string[]> {
   if (gids.length === 0) return [];
-  const rows = await tx.variant.findMany({ where: { shop, gid: { in: gids }, tracked: true }, select: { gid: true } });
-  return rows.map((row) => row.gid);
+  const untracked = await tx.variant.findMany({ where: { shop, gid: { in: gids }, tracked: false }, select: { gid: true } });
+  const skip = new Set(untracked.map((row) => row.gid));
+  return gids.filter((gid) => !skip.has(gid));
 }
 
 async function variantsOfItem(tx: DatabaseTransaction, shop: string, inventoryItemGid: string): Promise<string[]> {

@@ -4,14 +4,20 @@
  * Several workers may run at once: leases give each (shop, channel) one writer.
  */
 import { databaseProvider, db } from "~/db.server";
-import { env } from "~/env.server";
+import { env, pushIntervals } from "~/env.server";
 import { logger } from "~/logger.server";
 import { SyncWorker } from "./worker.server";
 
 const config = env();
 logger.level = config.LOG_LEVEL;
 const database = db(config.DATABASE_URL);
-const worker = new SyncWorker({ database, provider: databaseProvider(config.DATABASE_URL), connectors: { database, env: config } });
+const worker = new SyncWorker({
+  database,
+  provider: databaseProvider(config.DATABASE_URL),
+  connectors: { database, env: config },
+  idleMs: config.SYNC_IDLE_MS,
+  pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
+});
 worker.start();
 logger.info({ owner: worker.owner }, "sync worker started");
 

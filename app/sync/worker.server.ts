@@ -6,6 +6,7 @@ import { processPendingEvents } from "~/ingest/process-events.server";
 import { logger } from "~/logger.server";
 import { recordActivity } from "~/monitor/activity.server";
 import { raiseAlert, resolveAlert } from "~/monitor/alerts.server";
+import { monitorShop } from "~/monitor/monitor.server";
 import { confirmPushed } from "./confirm.server";
 import { withLease } from "./lease.server";
 import { pushChannel, type PushSummary } from "./push.server";
@@ -74,6 +75,8 @@ export class SyncWorker {
         if (!this.running) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.idleMs ?? 1_000);
+          // The pause alone must not keep a stopping process alive.
+          timer.unref();
           this.wake = () => {
             clearTimeout(timer);
             resolve();
@@ -121,6 +124,10 @@ export class SyncWorker {
       const summary = await withLease(database, provider, this.lease(shop, channel), () => this.pushAndConfirm(shop, channel));
       if (summary) report.pushes[channel] = summary;
     }
+    // Lag, drift, alerts, auto-protect and alert delivery (app/monitor).
+    await withLease(database, provider, this.lease(shop, "monitor"), () =>
+      monitorShop(database, shop, this.clock(), { connectors: this.options.connectors, reconcileEveryMs: this.options.reconcileEveryMs }),
+    ).catch((error: unknown) => logger.error({ shop, err: error instanceof Error ? error.message : String(error) }, "monitor pass failed"));
   }
 
   private async recompute(shop: string): Promise<number> {

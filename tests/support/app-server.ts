@@ -51,9 +51,13 @@ export async function startAppServer(env: Record<string, string>): Promise<Runni
     process: child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
       child.kill("SIGTERM");
-      await once(child, "exit");
+      // A graceful stop finishes the current sync pass; past that, stop it hard.
+      const hard = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(hard);
     },
   };
 }
