@@ -17,7 +17,10 @@ export type ActivityKind =
   | "resync_requested"
   | "holds_released"
   | "metafield_rejected"
-  | "auto_protect";
+  | "auto_protect"
+  | "drift_detected"
+  | "credentials_restored"
+  | "alert_delivery_failed";
 
 export interface ActivityEntry {
   shop: string;

@@ -14,7 +14,9 @@ export type AlertKind =
   | "webhook_gap"
   | "reconciliation_difference"
   | "invalid_metafield"
-  | "shopify_unreachable";
+  | "shopify_unreachable"
+  | "push_errors"
+  | "throttled";
 
 export interface AlertInput {
   shop: string;
@@ -27,8 +29,13 @@ export interface AlertInput {
 
 export const alertDedupeKey = (input: Pick<AlertInput, "channel" | "kind">) => `${input.channel ?? "shop"}:${input.kind}`;
 
+/**
+ * Every raise stamps `details.lastSeenAt`, so a rule evaluated elsewhere can tell whether
+ * the condition was seen again since (see monitor rules for reconciliation differences).
+ */
 export async function raiseAlert(database: Database, input: AlertInput): Promise<"opened" | "refreshed"> {
   const dedupeKey = alertDedupeKey(input);
+  input = { ...input, details: { ...(input.details ?? {}), lastSeenAt: input.at.toISOString() } };
   const open = await database.alert.findFirst({ where: { shop: input.shop, dedupeKey, resolvedAt: null }, select: { id: true } });
   if (open) {
     await database.alert.update({ where: { id: open.id }, data: { details: (input.details ?? {}) as object, severity: input.severity } });
@@ -46,6 +53,14 @@ export async function raiseAlert(database: Database, input: AlertInput): Promise
     },
   });
   return "opened";
+}
+
+/** Open alerts of a shop (optionally one channel), oldest first. */
+export async function openAlerts(database: Database, shop: string, channel?: ChannelId | null) {
+  return database.alert.findMany({
+    where: { shop, resolvedAt: null, ...(channel !== undefined ? { channel } : {}) },
+    orderBy: { openedAt: "asc" },
+  });
 }
 
 export async function resolveAlert(database: Database, input: Pick<AlertInput, "shop" | "channel" | "kind" | "at">): Promise<boolean> {

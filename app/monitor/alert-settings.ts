@@ -1,0 +1,118 @@
+import { z } from "zod";
+import type { ChannelId } from "~/domain";
+
+/**
+ * Alert rules and delivery settings, stored in Shop.settings JSON under `alerts`.
+ * Plain zod, no I/O: the admin UI validates forms with the same schema the server uses.
+ * Secrets (SMTP password, webhook signing secret) are never part of what the UI reads:
+ * they are sealed with app/security and only their presence is reported.
+ */
+
+export const channelAlertRulesSchema = z
+  .object({
+    /** Measured lag (p95 over the lag window, or the oldest unconfirmed push) above this opens `lag_high`. */
+    lagMinutes: z.number().min(1).max(24 * 60),
+    /** Items showing the wrong value at once, at or above this, open `drift_high`. */
+    driftItems: z.number().int().min(1).max(1_000_000),
+    /** One item wrong for this long opens `drift_high`. */
+    driftMinutes: z.number().min(1).max(7 * 24 * 60),
+    /** Items whose pushes keep failing (≥ 3 attempts) at or above this open `push_errors`. */
+    errorItems: z.number().int().min(1).max(1_000_000),
+    /** Auto-protect: act when lag crosses `lagMinutes`, undo when it is back under. */
+    autoProtect: z.boolean(),
+    /** What auto-protect does: pause the channel in stop-selling mode, or only widen its lag-aware buffers. */
+    autoProtectMode: z.enum(["pause_stop_selling", "widen_buffers"]),
+  })
+  .strict();
+export type ChannelAlertRules = z.output<typeof channelAlertRulesSchema>;
+
+export const emailDeliverySchema = z
+  .object({
+    enabled: z.boolean(),
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65_535),
+    /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+    secure: z.boolean(),
+    user: z.string().max(255).optional(),
+    from: z.string().email().max(255),
+    to: z.array(z.string().email().max(255)).min(1).max(20),
+  })
+  .strict();
+
+export const webhookDeliverySchema = z
+  .object({
+    enabled: z.boolean(),
+    url: z
+      .string()
+      .url()
+      .max(2_000)
+      .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL"),
+  })
+  .strict();
+
+export const alertSettingsSchema = z
+  .object({
+    channels: z.object({ online_store: channelAlertRulesSchema, meta: channelAlertRulesSchema, google: channelAlertRulesSchema }).strict(),
+    /** Sliding window for lag percentiles. */
+    lagWindowMinutes: z.number().int().min(5).max(24 * 60),
+    /** No webhook for this long, in a shop that usually receives them, opens `webhook_gap`. */
+    webhookGapMinutes: z.number().int().min(5).max(7 * 24 * 60),
+    /** "Usually receives": at least this many webhooks in the 24 hours before the gap. */
+    webhookGapMinDailyEvents: z.number().int().min(1).max(1_000_000),
+    competingWriter: z
+      .object({
+        /** A drift seen within this long after a confirmed push counts as "came back after a push". */
+        windowMinutes: z.number().int().min(1).max(24 * 60),
+        /** That many such drifts on one item within the lookback reveal a competing writer. */
+        repeats: z.number().int().min(2).max(100),
+        lookbackHours: z.number().min(1).max(7 * 24),
+      })
+      .strict(),
+    email: emailDeliverySchema.nullable(),
+    webhook: webhookDeliverySchema.nullable(),
+  })
+  .strict();
+export type AlertSettings = z.output<typeof alertSettingsSchema>;
+
+/** What the UI may send: the settings plus new secrets (omitted = keep the stored one, null = remove). */
+export const alertSettingsInputSchema = alertSettingsSchema.extend({
+  emailPassword: z.string().max(1_000).nullable().optional(),
+  webhookSecret: z.string().min(16).max(500).nullable().optional(),
+});
+export type AlertSettingsInput = z.input<typeof alertSettingsInputSchema>;
+
+export const DEFAULT_CHANNEL_ALERT_RULES: Readonly<Record<ChannelId, ChannelAlertRules>> = {
+  // Shopify's own pool: lag here is Shopify being slow to apply a move, which is rare.
+  online_store: { lagMinutes: 10, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
+  // Native syncs lag 15–20 min at peak; Ballast's own pushes should land well within 30.
+  meta: { lagMinutes: 30, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
+  // Google processes inputs in minutes to an hour; availability is coarse, so widen first.
+  google: { lagMinutes: 120, driftItems: 5, driftMinutes: 120, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
+};
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+  channels: { ...DEFAULT_CHANNEL_ALERT_RULES },
+  lagWindowMinutes: 60,
+  webhookGapMinutes: 60,
+  webhookGapMinDailyEvents: 24,
+  competingWriter: { windowMinutes: 60, repeats: 3, lookbackHours: 6 },
+  email: null,
+  webhook: null,
+};
+
+/**
+ * Guidance codes carried in `Alert.details.guidance` (translated by the UI: app/locales).
+ * Listed in app/monitor/README.md.
+ */
+export const GUIDANCE = {
+  disableNativeChannelInventorySync: "disable_native_channel_inventory_sync",
+  rankSupplementalSourceFirst: "rank_supplemental_source_first",
+  checkOtherInventoryApps: "check_other_inventory_apps",
+  reconnectChannel: "reconnect_channel",
+  waitForBudget: "wait_for_budget",
+  checkWebhookSubscriptions: "check_webhook_subscriptions",
+  reviewParkedItems: "review_parked_items",
+  considerPausingChannel: "consider_pausing_channel",
+  resyncChannel: "resync_channel",
+} as const;
+export type GuidanceCode = (typeof GUIDANCE)[keyof typeof GUIDANCE];

@@ -1,0 +1,178 @@
+import type { ChannelConnector } from "~/channels/types";
+import type { Database } from "~/db.server";
+import type { ChannelId } from "~/domain";
+import { GOOGLE_CODE } from "~/sync/recompute.server";
+import { readAllowance } from "./stats";
+
+/**
+ * Drift: an item the sync state says is in place (pushed = desired, read back as such)
+ * that the channel now shows differently — someone edited the catalogue, Shopify's own
+ * channel app overwrote it, a value was lost. Found by sampled read-backs within each
+ * channel's read budget; over time the sampling is a rolling full audit (the item checked
+ * longest ago goes next), sized so every item is read at least once per audit period.
+ *
+ * Each drift is an episode (DriftEpisode) with a start and an end: minutes spent wrong.
+ * Repair is level-triggered: marking the row's `pushed` as what the channel shows makes
+ * it dirty, and the next pass pushes the desired value again with an absolute write.
+ * A channel showing *less* than Ballast pushed on a quantity channel (Meta's own
+ * checkout sold units; the order is on its way through Shopify) is the safe side: it is
+ * recorded at once but repaired only after a grace period.
+ *
+ * The Online Store is not drift-checked: it is Shopify's own pool, changed by every sale;
+ * differences there are master-record changes that webhooks and reconciliation heal
+ * (and report as `reconciliation_difference`).
+ */
+export interface ReadBudget {
+  /** Items the channel lets Ballast read back per hour, beside the post-push confirmations. */
+  itemsPerHour: number;
+  maxPerPass: number;
+  /** Every item in sync is read at least once in this period, if the budget allows. */
+  auditPeriodMs: number;
+}
+
+export const DEFAULT_READ_BUDGETS: Readonly<Record<Exclude<ChannelId, "online_store">, ReadBudget>> = {
+  // products edge: 100 retailer ids a call; ~60 calls an hour leaves room for confirmations.
+  meta: { itemsPerHour: 6_000, maxPerPass: 500, auditPeriodMs: 6 * 3_600_000 },
+  // one GET per product: 20 a minute, far inside the per-minute quota.
+  google: { itemsPerHour: 1_200, maxPerPass: 100, auditPeriodMs: 24 * 3_600_000 },
+};
+
+export const DOWN_DRIFT_GRACE_MS = 15 * 60_000;
+
+export interface DriftCheckResult {
+  checked: number;
+  drifted: number;
+  opened: number;
+  closed: number;
+  repaired: number;
+  /** The audit could not cover every item within its period at this budget. */
+  auditBehind: boolean;
+}
+
+type Row = {
+  itemKey: string;
+  variantGid: string;
+  desired: number;
+  pushed: number | null;
+  pushedAt: Date | null;
+  confirmed: number | null;
+  confirmedAt: Date | null;
+  checkedAt: Date | null;
+};
+
+function observedValue(channel: ChannelId, expected: number, shown: { quantity: number | null; availability: string | null }): number | null {
+  if (channel === "google") {
+    if (shown.availability === null) return null;
+    if (shown.availability === "out_of_stock") return GOOGLE_CODE.out_of_stock;
+    return expected === GOOGLE_CODE.in_stock_ads_paused ? GOOGLE_CODE.in_stock_ads_paused : GOOGLE_CODE.in_stock;
+  }
+  return shown.quantity;
+}
+
+/** Closes episodes whose item was confirmed again after a re-push (read-back saw the pushed value). */
+export async function closeHealedEpisodes(database: Database, shop: string, channel: ChannelId, now: Date): Promise<number> {
+  const open = await database.driftEpisode.findMany({ where: { shop, channel, endedAt: null }, select: { id: true, itemKey: true, startedAt: true } });
+  if (open.length === 0) return 0;
+  const rows = await database.channelItemState.findMany({
+    where: { shop, channel, itemKey: { in: open.map((episode) => episode.itemKey) } },
+    select: { itemKey: true, desired: true, pushed: true, confirmed: true, confirmedAt: true },
+  });
+  const rowOf = new Map(rows.map((row) => [row.itemKey, row]));
+  let closed = 0;
+  for (const episode of open) {
+    const row = rowOf.get(episode.itemKey);
+    // The item is gone from the sync state: nothing is wrong any more.
+    const healed = !row || (row.pushed === row.desired && row.confirmed === row.pushed && row.confirmedAt !== null && row.confirmedAt > episode.startedAt);
+    if (!healed) continue;
+    await database.driftEpisode.update({ where: { id: episode.id }, data: { endedAt: row?.confirmedAt && row.confirmedAt < now ? row.confirmedAt : now } });
+    closed += 1;
+  }
+  return closed;
+}
+
+export async function checkDrift(
+  database: Database,
+  shop: string,
+  channel: Exclude<ChannelId, "online_store">,
+  connector: ChannelConnector,
+  now: Date,
+  budget: ReadBudget = DEFAULT_READ_BUDGETS[channel],
+): Promise<DriftCheckResult> {
+  const result: DriftCheckResult = { checked: 0, drifted: 0, opened: 0, closed: 0, repaired: 0, auditBehind: false };
+  result.closed += await closeHealedEpisodes(database, shop, channel, now);
+
+  const rows: Row[] = await database.channelItemState.findMany({
+    where: { shop, channel, parkedAt: null, pushed: { not: null }, confirmedAt: { not: null } },
+    select: { itemKey: true, variantGid: true, desired: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true, checkedAt: true },
+  });
+  const openEpisodes = await database.driftEpisode.findMany({ where: { shop, channel, endedAt: null }, select: { id: true, itemKey: true, startedAt: true } });
+  const openOf = new Map(openEpisodes.map((episode) => [episode.itemKey, episode]));
+  // In sync (nothing to push or confirm), or drifting down (left in place, watched).
+  const candidates = rows.filter((row) => (row.pushed === row.desired && row.confirmed === row.pushed) || openOf.has(row.itemKey));
+  if (candidates.length === 0) return result;
+
+  const lastCheckMs = rows.reduce<number | null>((latest, row) => (row.checkedAt ? Math.max(latest ?? 0, row.checkedAt.getTime()) : latest), null);
+  const allowance = readAllowance({ itemsPerHour: budget.itemsPerHour, maxPerPass: budget.maxPerPass, lastCheckMs, nowMs: now.getTime() });
+  result.auditBehind = budget.itemsPerHour * (budget.auditPeriodMs / 3_600_000) < candidates.length;
+  if (allowance <= 0) return result;
+
+  // Open drift first, then items not read since their last confirmation (a competing
+  // writer strikes minutes after a push), then the rolling audit: checked longest ago.
+  const rank = (row: Row) => (openOf.has(row.itemKey) ? 0 : row.checkedAt === null || (row.confirmedAt !== null && row.checkedAt < row.confirmedAt) ? 1 : 2);
+  const chosen = [...candidates]
+    .sort((a, b) => rank(a) - rank(b) || (a.checkedAt?.getTime() ?? 0) - (b.checkedAt?.getTime() ?? 0) || (a.itemKey < b.itemKey ? -1 : 1))
+    .slice(0, allowance);
+
+  const shown = await connector.readBack(chosen.map((row) => row.itemKey));
+  const shownOf = new Map(shown.map((entry) => [entry.itemKey, entry]));
+  for (const row of chosen) {
+    const entry = shownOf.get(row.itemKey);
+    const where = { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } };
+    result.checked += 1;
+    const expected = row.pushed!;
+    const observed = entry?.found ? observedValue(channel, expected, entry) : null;
+    const open = openOf.get(row.itemKey);
+    if (observed === null || observed === expected) {
+      // Not found reads as "not shown": confirmation's business, not drift's.
+      await database.channelItemState.update({ where, data: { checkedAt: now } });
+      if (observed === expected && open) {
+        await database.driftEpisode.update({ where: { id: open.id }, data: { endedAt: now } });
+        result.closed += 1;
+      }
+      continue;
+    }
+
+    result.drifted += 1;
+    if (!open) {
+      await database.driftEpisode.create({
+        data: {
+          shop,
+          channel,
+          itemKey: row.itemKey,
+          variantGid: row.variantGid,
+          expected,
+          observed,
+          sincePushMs: row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null,
+          startedAt: now,
+        },
+      });
+      result.opened += 1;
+    }
+    // Showing more than pushed is unsafe: repair now. Google: any mismatch contradicts the
+    // product page. Showing less on a quantity channel: repair after the grace period.
+    const startedAt = open?.startedAt ?? now;
+    const repair = channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS;
+    if (repair && row.pushed === row.desired) {
+      await database.channelItemState.update({
+        where,
+        // pushed = what the channel shows → the row is dirty; confirmed likewise, so the
+        // confirmation step waits for the next push instead of timing this one.
+        data: { pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null },
+      });
+      result.repaired += 1;
+    } else {
+      await database.channelItemState.update({ where, data: { checkedAt: now } });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,178 @@
+import type { Database } from "~/db.server";
+import { CHANNELS, type ChannelId } from "~/domain";
+import { parseAlertSettings } from "./settings.server";
+import { buildSeries, lagStats, overlapMs, type LagStats, type SeriesPoint } from "./stats";
+
+/**
+ * What the monitor measured, per channel: for the Overview page, the alert rules and the
+ * engine's lag-aware timing. Read-only; every figure comes from stored rows (lag samples
+ * written by read-back, drift episodes written by the drift check, sync state).
+ */
+
+const THROTTLE_PATTERN = /rate_limited|slowing_down|google_quota|throttl|budget/i;
+const CREDENTIAL_PATTERN = /^(credentials_revoked|UNAUTHORIZED)\b/;
+
+export interface ChannelHealth {
+  channel: ChannelId;
+  /** active | paused_stop_selling | paused_freeze | error | disconnected */
+  state: string;
+  pausedBy: string | null;
+  lastPushAt: string | null;
+  /** Lag over the sliding window (ms), from read-back samples. */
+  lag: { p50: number | null; p95: number | null; max: number | null; samples: number; windowMinutes: number };
+  /** Oldest push not yet seen by read-back (ms), or null: a channel that stops showing pushes has no samples. */
+  oldestUnconfirmedMs: number | null;
+  /** The figure the lag rule and auto-protect compare: max(p95, oldest unconfirmed). */
+  effectiveLagMs: number | null;
+  /** Items showing a different value now. */
+  driftItems: number;
+  /** Item-minutes spent wrong over the window (open and closed episodes). */
+  driftMinutes: number;
+  /** Longest current drift, minutes. */
+  longestDriftMinutes: number;
+  /** Items whose pushes keep failing (≥ 3 attempts), not parked. */
+  errors: number;
+  /** Items waiting because the channel throttled Ballast or its budget is spent. */
+  throttled: number;
+  /** Items Ballast stopped pushing until someone looks (permanent failures). */
+  parked: number;
+  /** Parked for refused credentials. */
+  credentialFailures: number;
+  /** Items whose desired value is not yet pushed. */
+  pending: number;
+  /** Rolling audit: items in sync, and when the least recently checked one was last read. */
+  audit: { itemsInSync: number; checkedInWindow: number; oldestCheckAt: string | null };
+}
+
+export async function measuredLag(database: Database, shop: string, channel: ChannelId, now: Date, windowMs: number): Promise<LagStats> {
+  const rows = await database.lagSample.findMany({
+    where: { shop, channel, observedAt: { gt: new Date(now.getTime() - windowMs), lte: now } },
+    select: { lagMs: true },
+  });
+  return lagStats(rows.map((row) => row.lagMs));
+}
+
+/** Per-channel health for the Overview page (see README). `windowMinutes` defaults to the shop's lag window. */
+export async function channelHealth(database: Database, shop: string, now: Date, options: { windowMinutes?: number } = {}): Promise<Record<ChannelId, ChannelHealth>> {
+  const shopRow = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
+  const settings = parseAlertSettings((shopRow?.settings as Record<string, unknown> | null)?.alerts);
+  const windowMinutes = options.windowMinutes ?? settings.lagWindowMinutes;
+  const windowMs = windowMinutes * 60_000;
+  const fromMs = now.getTime() - windowMs;
+  const [connections, samples, states, episodes] = await Promise.all([
+    database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, pausedBy: true, lastPushAt: true, recentWriteCalls: true } }),
+    database.lagSample.findMany({ where: { shop, observedAt: { gt: new Date(fromMs), lte: now } }, select: { channel: true, lagMs: true } }),
+    database.channelItemState.findMany({
+      where: { shop },
+      select: { channel: true, desired: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true, attempts: true, nextAttemptAt: true, lastError: true, parkedAt: true, checkedAt: true },
+    }),
+    database.driftEpisode.findMany({
+      where: { shop, OR: [{ endedAt: null }, { endedAt: { gt: new Date(fromMs) } }] },
+      select: { channel: true, startedAt: true, endedAt: true },
+    }),
+  ]);
+
+  const result = {} as Record<ChannelId, ChannelHealth>;
+  for (const channel of CHANNELS) {
+    const connection = connections.find((row) => row.channel === channel);
+    const stats = lagStats(samples.filter((sample) => sample.channel === channel).map((sample) => sample.lagMs));
+    const rows = states.filter((row) => row.channel === channel);
+    let oldestUnconfirmedMs: number | null = null;
+    let errors = 0;
+    let throttled = 0;
+    let parked = 0;
+    let credentialFailures = 0;
+    let pending = 0;
+    let itemsInSync = 0;
+    let checkedInWindow = 0;
+    let oldestCheck: number | null = null;
+    for (const row of rows) {
+      if (row.parkedAt) {
+        parked += 1;
+        if (row.lastError && CREDENTIAL_PATTERN.test(row.lastError)) credentialFailures += 1;
+        continue;
+      }
+      if (row.pushed !== row.desired) pending += 1;
+      const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
+      if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) throttled += 1;
+      else if (row.attempts >= 3 && row.lastError) errors += 1;
+      const unconfirmed = row.pushed !== null && row.pushedAt !== null && (row.confirmed !== row.pushed || (row.confirmedAt ?? new Date(0)) < row.pushedAt);
+      if (unconfirmed && row.pushedAt! <= now) {
+        const age = now.getTime() - row.pushedAt!.getTime();
+        // Older than a day is not lag any more: it is drift or a lost item, reported as such.
+        if (age <= 86_400_000) oldestUnconfirmedMs = Math.max(oldestUnconfirmedMs ?? 0, age);
+      }
+      if (row.pushed !== null && row.pushed === row.desired && row.confirmed === row.pushed) {
+        itemsInSync += 1;
+        if (row.checkedAt && row.checkedAt.getTime() > fromMs) checkedInWindow += 1;
+        const checked = row.checkedAt?.getTime() ?? 0;
+        oldestCheck = oldestCheck === null ? checked : Math.min(oldestCheck, checked);
+      }
+    }
+    // Meta's hourly batch budget spent with work waiting is throttling too.
+    const recentCalls = Array.isArray(connection?.recentWriteCalls)
+      ? (connection!.recentWriteCalls as unknown[]).filter((time) => typeof time === "number" && time > now.getTime() - 3_600_000).length
+      : 0;
+    if (channel === "meta" && recentCalls >= 100 && pending > 0) throttled = Math.max(throttled, pending);
+
+    const channelEpisodes = episodes.filter((episode) => episode.channel === channel);
+    const open = channelEpisodes.filter((episode) => episode.endedAt === null);
+    const driftMs = channelEpisodes.reduce(
+      (sum, episode) => sum + overlapMs({ startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null }, fromMs, now.getTime()),
+      0,
+    );
+    const effective = stats.p95Ms === null && oldestUnconfirmedMs === null ? null : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
+    result[channel] = {
+      channel,
+      state: connection?.state ?? "active",
+      pausedBy: connection?.pausedBy ?? null,
+      lastPushAt: connection?.lastPushAt?.toISOString() ?? null,
+      lag: { p50: stats.p50Ms, p95: stats.p95Ms, max: stats.maxMs, samples: stats.samples, windowMinutes },
+      oldestUnconfirmedMs,
+      effectiveLagMs: effective,
+      driftItems: open.length,
+      driftMinutes: Math.round((driftMs / 60_000) * 10) / 10,
+      longestDriftMinutes: Math.round((Math.max(0, ...open.map((episode) => now.getTime() - episode.startedAt.getTime())) / 60_000) * 10) / 10,
+      errors,
+      throttled,
+      parked,
+      credentialFailures,
+      pending,
+      audit: { itemsInSync, checkedInWindow, oldestCheckAt: oldestCheck === null || oldestCheck === 0 ? null : new Date(oldestCheck).toISOString() },
+    };
+  }
+  return result;
+}
+
+/** Lag and drift per time bucket, per channel, for the Overview chart. */
+export async function lagAndDriftSeries(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: { hours: number; bucketMinutes: number },
+): Promise<Record<ChannelId, SeriesPoint[]>> {
+  const bucketMs = Math.max(1, options.bucketMinutes) * 60_000;
+  // Buckets aligned to the bucket size, so successive calls draw the same points.
+  const toMs = Math.ceil(now.getTime() / bucketMs) * bucketMs;
+  const fromMs = toMs - Math.ceil((options.hours * 3_600_000) / bucketMs) * bucketMs;
+  const [samples, episodes] = await Promise.all([
+    database.lagSample.findMany({ where: { shop, observedAt: { gte: new Date(fromMs), lte: now } }, select: { channel: true, observedAt: true, lagMs: true } }),
+    database.driftEpisode.findMany({
+      where: { shop, startedAt: { lte: now }, OR: [{ endedAt: null }, { endedAt: { gt: new Date(fromMs) } }] },
+      select: { channel: true, startedAt: true, endedAt: true },
+    }),
+  ]);
+  const result = {} as Record<ChannelId, SeriesPoint[]>;
+  for (const channel of CHANNELS) {
+    result[channel] = buildSeries({
+      fromMs,
+      toMs: Math.min(toMs, now.getTime() + 1),
+      bucketMs,
+      lags: samples.filter((sample) => sample.channel === channel).map((sample) => ({ observedAtMs: sample.observedAt.getTime(), lagMs: sample.lagMs })),
+      drift: episodes
+        .filter((episode) => episode.channel === channel)
+        .map((episode) => ({ startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null })),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,83 @@
+/**
+ * Measured lag against the Meta fake driven into a propagation delay: the lag alert opens,
+ * auto-protect pauses the channel in stop-selling mode, and both are undone once the
+ * channel is fast again. A merchant's own pause is never undone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setChannelState } from "~/channels/connection-store.server";
+import { channelHealth } from "./health.server";
+import { openAlert, startMonitorWorld, type MonitorWorld } from "./testing/monitor-world";
+
+const MINUTE = 60_000;
+let mw: MonitorWorld;
+
+beforeAll(async () => {
+  mw = await startMonitorWorld();
+});
+afterAll(async () => {
+  await mw?.close();
+});
+
+const db = () => mw.testDatabase.database;
+const metaState = () => db().channelConnection.findUnique({ where: { shop_channel: { shop: mw.world.shop, channel: "meta" } } });
+
+describe("lag and auto-protect", { shuffle: false }, () => {
+  it("GIVEN a healthy Meta WHEN pushes land at once THEN lag is measured near zero and no alert is open", async () => {
+    await mw.pass();
+    await mw.pass(MINUTE);
+    const health = await channelHealth(db(), mw.world.shop, mw.now());
+    expect(health.meta.lag.samples).toBeGreaterThanOrEqual(3);
+    expect(health.meta.lag.p95).toBe(0);
+    expect(health.meta.state).toBe("active");
+    expect(await openAlert(db(), mw.world.shop, "meta", "lag_high")).toBeNull();
+  });
+
+  it("GIVEN Meta delays every write by 45 minutes WHEN a sale changes what Meta should show THEN lag_high opens and auto-protect pauses Meta (stop selling), logged", async () => {
+    mw.world.meta.control.setPropagationDelay(45 * MINUTE);
+    await mw.sell(0, 3);
+    const passes = await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, { stepMs: 5 * MINUTE, maxPasses: 12 });
+    // Crossed by the oldest push Meta has not shown yet (each new push restarts that clock),
+    // before any slow sample arrives; never before the 30-minute threshold.
+    expect(passes * 5).toBeGreaterThan(30);
+    expect(passes * 5).toBeLessThanOrEqual(60);
+    expect(await metaState()).toMatchObject({ state: "paused_stop_selling", pausedBy: "auto_protect" });
+    const activity = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
+    expect(activity?.details).toMatchObject({ action: "paused", reason: "lag_above_threshold", mode: "pause_stop_selling", thresholdMs: 30 * MINUTE });
+    // The fast channels keep selling.
+    const health = await channelHealth(db(), mw.world.shop, mw.now());
+    expect(health.online_store.state).toBe("active");
+    expect(health.google.state).toBe("active");
+  });
+
+  it("WHEN the pause is recomputed THEN Meta is asked to show 0 for every item", async () => {
+    await mw.pass(MINUTE);
+    const rows = await db().channelItemState.findMany({ where: { shop: mw.world.shop, channel: "meta" } });
+    expect(rows.every((row) => row.desired === 0 && row.pushed === 0)).toBe(true);
+  });
+
+  it("GIVEN Meta is fast again WHEN the slow samples leave the window THEN Meta resumes, the alert resolves, and both are logged", async () => {
+    mw.world.meta.control.setPropagationDelay(0);
+    await mw.passUntil(async () => (await metaState())?.state === "active", { stepMs: 10 * MINUTE, maxPasses: 30 });
+    expect(await metaState()).toMatchObject({ state: "active", pausedBy: null });
+    expect(await openAlert(db(), mw.world.shop, "meta", "lag_high")).toBeNull();
+    const resolved = await db().alert.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "lag_high" } });
+    expect(resolved?.resolvedAt).not.toBeNull();
+    const actions = (await db().activity.findMany({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "asc" } })).map(
+      (entry) => (entry.details as { action: string }).action,
+    );
+    expect(actions).toEqual(["paused", "resumed"]);
+  });
+
+  it("GIVEN the merchant paused Meta by hand WHEN lag crosses the threshold and recovers THEN auto-protect never resumes it", async () => {
+    await setChannelState(db(), { shop: mw.world.shop, channel: "meta", state: "paused_stop_selling", by: "merchant" });
+    mw.world.meta.control.setPropagationDelay(45 * MINUTE);
+    await mw.sell(1, 2);
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, { stepMs: 5 * MINUTE, maxPasses: 12 });
+    const widening = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
+    expect(widening?.details).toMatchObject({ action: "widening", reason: "lag_above_threshold_channel_already_paused" });
+    mw.world.meta.control.setPropagationDelay(0);
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) === null, { stepMs: 10 * MINUTE, maxPasses: 30 });
+    await mw.pass(MINUTE);
+    expect(await metaState()).toMatchObject({ state: "paused_stop_selling", pausedBy: "merchant" });
+  });
+});
