@@ -1,0 +1,1 @@
+/// <reference types="@shopify/ui-extensions/admin.product-details.block.render" />
