@@ -66,7 +66,7 @@ interface AlertRow {
 
 export function alertText(alert: AlertRow, event: DeliveryEvent, appUrl?: string): { subject: string; text: string } {
   const title = TITLES[alert.kind] ?? alert.kind;
-  const where = alert.channel ? ` — ${CHANNEL_NAMES[alert.channel] ?? alert.channel}` : "";
+  const where = alert.channel ? ` - ${CHANNEL_NAMES[alert.channel] ?? alert.channel}` : "";
   const prefix = event === "resolved" ? "Resolved" : alert.severity === "critical" ? "Critical" : alert.severity === "warning" ? "Warning" : "Info";
   const subject = `[Ballast] ${prefix}: ${title}${where} (${alert.shop})`;
   const details = typeof alert.details === "object" && alert.details !== null ? (alert.details as Record<string, unknown>) : {};
