@@ -118,6 +118,9 @@ export default function ItemDetail() {
   const locale = useLocale();
   const title = item.title || numericId(item.variantId);
   const quantity = (value: number | null) => (value === null ? "—" : String(value));
+  // Google shows availability only: its sync rows hold availability codes (app/sync/recompute.server.ts).
+  const shown = (channel: string, value: number | null) =>
+    channel === "google" && value !== null && value >= 0 && value <= 2 ? t(`item.googleCode.${value}` as MessageKey) : quantity(value);
 
   return (
     <Page
@@ -210,9 +213,9 @@ export default function ItemDetail() {
                     headings={[t("item.col.itemKey"), t("item.col.desired"), t("item.col.pushed"), t("item.col.confirmed"), t("item.col.why")]}
                     rows={view.rows.map((row) => [
                       row.itemKey,
-                      `${row.desired} (${formatDateTime(row.computedAt, locale)})`,
-                      `${quantity(row.pushed)} (${formatDateTime(row.pushedAt, locale)})`,
-                      `${quantity(row.confirmed)} (${formatDateTime(row.confirmedAt, locale)})`,
+                      `${shown(view.channel, row.desired)} (${formatDateTime(row.computedAt, locale)})`,
+                      `${shown(view.channel, row.pushed)} (${formatDateTime(row.pushedAt, locale)})`,
+                      `${shown(view.channel, row.confirmed)} (${formatDateTime(row.confirmedAt, locale)})`,
                       [row.explanation ?? "—", row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "", row.parked ? t("item.parked") : ""]
                         .filter(Boolean)
                         .join(" · "),
