@@ -55,6 +55,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const countryCode = options.countryCode ?? "US";
   const shopify = await startFakeShopify({
     shops: [{ domain: shop, accessToken, restoreRate: 1_000 }],
+    // The same clock as Meta and Google: level timestamps follow simulated time in a rehearsal.
+    ...(options.clock ? { now: () => options.clock!.now() } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   const locationGid = shopify.addLocation(shop, { name: "Warehouse" });

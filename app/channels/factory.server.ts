@@ -6,6 +6,7 @@ import { createKeyring, decryptSecret } from "~/security/crypto.server";
 import { AdminClient } from "~/shopify/admin-client.server";
 import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
 import { createGoogleConnector, type GoogleUpdateLedger } from "./google/connector.server";
+import type { ConnectorClock } from "./meta/backoff.server";
 import { createMetaConnector } from "./meta/connector.server";
 import { createOnlineStoreConnector } from "./online-store/connector.server";
 import type { ChannelConnector } from "./types";
@@ -22,6 +23,8 @@ export interface ConnectorDependencies {
   database: Database;
   env: Pick<Env, "SHOPIFY_ADMIN_API_BASE_URL" | "META_GRAPH_BASE_URL" | "META_GRAPH_API_VERSION" | "GOOGLE_MERCHANT_BASE_URL" | "GOOGLE_OAUTH_TOKEN_URL" | "encryptionKey" | "previousEncryptionKeys">;
   googleUpdateLedger?: (shop: string) => GoogleUpdateLedger;
+  /** Time for the connectors' waits (batch polling, backoff): a virtual clock in the rehearsal. */
+  clock?: ConnectorClock;
 }
 
 export async function adminClientFor(deps: ConnectorDependencies, shop: string): Promise<AdminClient | null> {
@@ -63,6 +66,7 @@ export async function connectorFor(
       catalogId: config.data.catalogId,
       accessToken: credentials.data.accessToken,
       logger,
+      ...(deps.clock ? { clock: deps.clock } : {}),
     });
   }
 
@@ -78,6 +82,7 @@ export async function connectorFor(
     feedLabel: config.data.feedLabel,
     credentials: credentials.data,
     logger,
+    ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.googleUpdateLedger ? { updateLedger: deps.googleUpdateLedger(shop) } : {}),
   });
 }

@@ -154,7 +154,18 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     const versions = inputs.get(`${dataSourceId}|${key}`) ?? [];
     versions.push(version);
     versions.sort((a, b) => a.visibleAt - b.visibleAt);
-    if (versions.length > 20) versions.splice(0, versions.length - 20);
+    // Bounded history that keeps the version visible now (many writes may still be processing).
+    if (versions.length > 20) {
+      const now = clock.now();
+      let visible = 0;
+      for (let index = versions.length - 1; index >= 0; index -= 1) {
+        if (versions[index]!.visibleAt <= now) {
+          visible = index;
+          break;
+        }
+      }
+      versions.splice(0, Math.min(visible, versions.length - 20));
+    }
     inputs.set(`${dataSourceId}|${key}`, versions);
   };
   for (const product of options.products ?? []) {

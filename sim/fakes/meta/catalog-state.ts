@@ -222,7 +222,19 @@ export class MetaCatalogState {
   #write(item: CatalogItem, version: ItemVersion): void {
     item.versions.push(version);
     item.versions.sort((a, b) => a.visibleAt - b.visibleAt);
-    if (item.versions.length > 20) item.versions.splice(0, item.versions.length - 20);
+    // Bounded history, but never drop the version visible now: with more than 20 writes still
+    // propagating (a long lag), trimming it would make the item vanish from reads.
+    if (item.versions.length > 20) {
+      const now = this.options.clock.now();
+      let visible = 0;
+      for (let index = item.versions.length - 1; index >= 0; index -= 1) {
+        if (item.versions[index]!.visibleAt <= now) {
+          visible = index;
+          break;
+        }
+      }
+      item.versions.splice(0, Math.min(visible, item.versions.length - 20));
+    }
   }
 
   #scheduleCompetingWriter(item: CatalogItem, landedAt: number): void {

@@ -1,0 +1,342 @@
+/**
+ * Ballast adaptive, for real: the production build served by remix-serve on a fresh
+ * SQLite file (WORKER_MODE=external), the Shopify, Meta and Google fakes, and the sync
+ * worker run here, once per simulated step, on a virtual clock shared with the fakes.
+ * Every order reaches the app as correctly signed webhooks over HTTP (delayed,
+ * sometimes duplicated or out of order, per the scenario); buyers see what the fakes
+ * show (Meta read over its Graph API, Google as the fake processes inserts).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { createDatabase, type Database } from "~/db.server";
+import { CHANNELS, ruleSetSchema, type RuleSet } from "~/domain";
+import { saveRule } from "~/rules/rule-store.server";
+import { SyncWorker } from "~/sync/worker.server";
+import { startAppServer, type RunningApp } from "../../tests/support/app-server";
+import { VirtualClock } from "../fakes/meta/clock";
+import { deliverWebhook, jsonWithBigInts, type WebhookTarget } from "../fakes/shopify/webhooks";
+import { installShop } from "../install-shop";
+import { startWorld, type World } from "../world";
+import { Accounting, type PerChannel, type StrategyResult } from "./metrics";
+import { stream } from "./random";
+import type { Buyer, ExpandedScenario } from "./scenario";
+import type { ProgressReporter } from "./inprocess";
+
+/**
+ * The rules the adaptive strategy runs with: every channel holds the sales expected
+ * during its measured delay at 95% (the engine's lag-aware rule), nothing fixed. The
+ * seed defaults add the static 2 / 25% / tiers under it, which would make "adaptive"
+ * hold at least what "static" holds by construction (held = the largest part).
+ */
+export const ADAPTIVE_RULES: RuleSet = ruleSetSchema.parse({
+  shopDefaults: {
+    online_store: { lagAware: { confidence: 0.95 } },
+    meta: { lagAware: { confidence: 0.95 } },
+    google: { lagAware: { confidence: 0.95 } },
+  },
+});
+
+export const REHEARSAL_API_KEY = "ballast-rehearsal-api-key";
+export const REHEARSAL_API_SECRET = "ballast-rehearsal-api-secret";
+const ENCRYPTION_KEY = Buffer.alloc(32, 11);
+const SAMPLE_EVERY_MS = 5 * 60_000;
+const DELIVERY_CONCURRENCY = 8;
+
+export interface AdaptiveOptions {
+  databaseFile: string;
+  progress?: ProgressReporter;
+  /** Called once the app and the shop are up: print the dashboard link. */
+  onReady?: (app: { url: string; shop: string; apiKey: string; secret: string }) => void;
+  /** Pace: at most this many simulated seconds per real second (0 = as fast as possible). */
+  speed?: number;
+  keepOpen?: boolean;
+  rules?: RuleSet;
+}
+
+export interface AdaptiveRun {
+  result: StrategyResult;
+  app: RunningApp;
+  world: World;
+  database: Database;
+  close(): Promise<void>;
+}
+
+interface Delivery {
+  at: number;
+  seq: number;
+  topic: string;
+  body: string;
+  eventId: string;
+  triggeredAt: string;
+}
+
+function migrate(databaseUrl: string): void {
+  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
+}
+
+const numeric = (gid: string) => BigInt(gid.slice(gid.lastIndexOf("/") + 1));
+
+export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly Buyer[], options: AdaptiveOptions): Promise<AdaptiveRun> {
+  const started = performance.now();
+  const { variants, startMs, stepMs, steps, scenario } = expanded;
+  mkdirSync(path.dirname(options.databaseFile), { recursive: true });
+  const databaseUrl = `file:${path.resolve(options.databaseFile)}`;
+  migrate(databaseUrl);
+  const database = createDatabase(databaseUrl);
+
+  const clock = new VirtualClock(startMs);
+  const world = await startWorld({
+    variants: variants.length,
+    stockPerVariant: (index) => variants[index]!.stock,
+    metaPropagationDelayMs: expanded.lagMs("meta", startMs),
+    googleProcessingDelayMs: expanded.lagMs("google", startMs),
+    // Meta's catalog batch budget (~100 calls an hour) is what the app must live with.
+    clock,
+  });
+  const app = await startAppServer({
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: REHEARSAL_API_KEY,
+    SHOPIFY_API_SECRET: REHEARSAL_API_SECRET,
+    SHOPIFY_APP_URL: "http://127.0.0.1",
+    BALLAST_ENCRYPTION_KEY: ENCRYPTION_KEY.toString("base64"),
+    DATABASE_URL: databaseUrl,
+    WORKER_MODE: "external",
+    LOG_LEVEL: "error",
+    ...world.env,
+  });
+  const close = async () => {
+    await app.stop();
+    await world.close();
+    await database.$disconnect();
+  };
+
+  try {
+    await installShop(database, world, ENCRYPTION_KEY);
+    const rules = options.rules ?? ADAPTIVE_RULES;
+    for (const channel of CHANNELS) {
+      const rule = rules.shopDefaults[channel];
+      if (rule) await saveRule(database, { shop: world.shop, channel, scope: "shop", rule });
+    }
+    options.onReady?.({ url: app.url, shop: world.shop, apiKey: REHEARSAL_API_KEY, secret: REHEARSAL_API_SECRET });
+
+    const worker = new SyncWorker({
+      database,
+      provider: "sqlite",
+      connectors: {
+        database,
+        env: {
+          SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
+          META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
+          META_GRAPH_API_VERSION: "v26.0",
+          GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
+          GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
+          encryptionKey: ENCRYPTION_KEY,
+          previousEncryptionKeys: [],
+        },
+        // Batch polling and backoff wait on the simulated clock, not the wall clock.
+        clock,
+      },
+      clock: () => new Date(clock.now()),
+      random: stream(expanded.seed, "worker"),
+    });
+
+    const accounting = new Accounting("adaptive", "http", variants, startMs);
+    const target: WebhookTarget = { url: `${app.url}/webhooks/stock`, secret: REHEARSAL_API_SECRET, timeoutMs: 10_000 };
+    const webhookRandom = stream(expanded.seed, "webhooks");
+    const chaosRandom = stream(expanded.seed, "webhook-chaos");
+    const queue: Delivery[] = [];
+    let seq = 0;
+    let orderSeq = 0;
+    const offerIndex = new Map(world.variants.map((variant, index) => [variant.googleOfferId.toLowerCase(), index]));
+    // Google: what the fake shows, rebuilt from the inserts it received (visible after the processing delay).
+    const googleVersions: { visibleAt: number; inStock: boolean }[][] = variants.map((variant) => [{ visibleAt: -Infinity, inStock: variant.stock > 0 }]);
+    let insertsSeen = 0;
+    let myMetaReads = 0;
+    const failedDeliveries: string[] = [];
+
+    const googleVisible = (item: number, at: number) => {
+      const list = googleVersions[item]!;
+      for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= at) return list[index]!.inStock;
+      return false;
+    };
+    const metaRead = async (retailerIds?: string[]): Promise<Map<string, number>> => {
+      const shown = new Map<string, number>();
+      let url: string | null = `${world.meta.url}/v26.0/${world.catalogId}/products?fields=retailer_id,quantity_to_sell_on_facebook&limit=1000${
+        retailerIds ? `&filter=${encodeURIComponent(JSON.stringify({ retailer_id: { is_any: retailerIds } }))}` : ""
+      }`;
+      while (url) {
+        myMetaReads += 1;
+        const response = await fetch(url, { headers: { Authorization: `Bearer ${world.metaAccessToken}` } });
+        const page = (await response.json()) as { data: { retailer_id: string; quantity_to_sell_on_facebook?: number }[]; paging?: { next?: string } };
+        for (const row of page.data) shown.set(row.retailer_id, row.quantity_to_sell_on_facebook ?? 0);
+        url = page.paging?.next ?? null;
+      }
+      return shown;
+    };
+    const master = (item: number) => {
+      const variant = world.variants[item]!;
+      const level = world.shopify.quantities(world.shop, variant.inventoryItemGid, world.locationGid)!;
+      return { available: level.available, sellable: level.available + level.safety_stock };
+    };
+    const deliver = async (due: Delivery[]) => {
+      for (let index = 0; index < due.length; index += DELIVERY_CONCURRENCY) {
+        const batch = due.slice(index, index + DELIVERY_CONCURRENCY);
+        const results = await Promise.all(
+          batch.map((delivery) =>
+            deliverWebhook(target, { topic: delivery.topic, shopDomain: world.shop, body: delivery.body, eventId: delivery.eventId, triggeredAt: delivery.triggeredAt }),
+          ),
+        );
+        for (const result of results) if (result.status !== 200) failedDeliveries.push(`${result.topic} ${result.status ?? result.error}`);
+      }
+    };
+    const schedule = (at: number, topic: string, payload: unknown, eventId: string) => {
+      const base = { topic, body: jsonWithBigInts(payload), eventId, triggeredAt: new Date(at).toISOString() };
+      return (deliverAt: number) => queue.push({ ...base, at: deliverAt, seq: seq++ });
+    };
+
+    // First pass at the start: full read of Shopify, first pushes.
+    await worker.runOnce();
+    let buyerIndex = 0;
+    let nextSample = startMs;
+    const realStart = performance.now();
+    for (let step = 0; step < steps; step += 1) {
+      const now = startMs + step * stepMs;
+      if (clock.now() < now) clock.advance(now - clock.now());
+      world.meta.control.setPropagationDelay(expanded.lagMs("meta", now));
+      world.google.control.setProcessingDelay(expanded.lagMs("google", now));
+
+      queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      let dueCount = 0;
+      while (dueCount < queue.length && queue[dueCount]!.at <= now) dueCount += 1;
+      await deliver(queue.splice(0, dueCount));
+
+      await worker.runOnce();
+      const inserted = world.google.control.insertedBodies;
+      for (; insertsSeen < inserted.length; insertsSeen += 1) {
+        const body = inserted[insertsSeen] as { offerId?: string; productAttributes?: { availability?: string } };
+        const item = offerIndex.get(String(body.offerId).toLowerCase());
+        if (item === undefined) continue;
+        googleVersions[item]!.push({ visibleAt: now + expanded.lagMs("google", now), inStock: body.productAttributes?.availability !== "OUT_OF_STOCK" });
+        googleVersions[item]!.sort((a, b) => a.visibleAt - b.visibleAt);
+      }
+
+      const stepEnd = now + stepMs;
+      while (buyerIndex < buyers.length && buyers[buyerIndex]!.atMs < stepEnd) {
+        const buyer = buyers[buyerIndex]!;
+        buyerIndex += 1;
+        if (clock.now() < buyer.atMs) clock.advance(buyer.atMs - clock.now());
+        const item = buyer.variant;
+        const variant = world.variants[item]!;
+        const { available, sellable } = master(item);
+        let shown: number;
+        if (buyer.channel === "online_store") shown = Math.max(0, available);
+        else if (buyer.channel === "meta") shown = (await metaRead([variant.metaRetailerId])).get(variant.metaRetailerId) ?? 0;
+        else shown = googleVisible(item, buyer.atMs) ? Number.POSITIVE_INFINITY : 0;
+        const checkout = buyer.channel === "online_store" ? "store" : scenario.channels[buyer.channel].checkout;
+        const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout }, available, sellable);
+        if (bought <= 0) continue;
+        if (buyer.channel === "meta" && checkout === "channel") world.meta.control.sell(world.catalogId, variant.metaRetailerId, bought);
+        await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: bought }], webhooks: false });
+
+        orderSeq += 1;
+        const orderId = 820_000_000_000_000_000n + BigInt(orderSeq);
+        const createdAt = new Date(buyer.atMs).toISOString();
+        const order = {
+          id: orderId,
+          admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+          created_at: createdAt,
+          updated_at: createdAt,
+          name: `#R${orderSeq}`,
+          financial_status: "paid",
+          fulfillment_status: null,
+          source_name: buyer.channel === "online_store" ? "web" : buyer.channel === "meta" ? "facebook" : "web",
+          line_items: [
+            {
+              id: orderId * 10n,
+              admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10n}`,
+              variant_id: numeric(variant.variantGid),
+              product_id: numeric(variant.productGid),
+              sku: variant.sku,
+              quantity: bought,
+              variant_inventory_management: "shopify",
+              fulfillment_status: null,
+            },
+          ],
+        };
+        const level = world.shopify.inventoryLevelUpdatePayload(world.shop, variant.inventoryItemGid, world.locationGid);
+        const delay = expanded.webhookDelayMs(buyer.atMs, webhookRandom);
+        const sendOrder = schedule(buyer.atMs, "orders/create", order, `rehearsal-order-${orderSeq}`);
+        const sendLevel = schedule(buyer.atMs, "inventory_levels/update", level, `rehearsal-level-${orderSeq}`);
+        const outOfOrder = chaosRandom() < scenario.webhooks.outOfOrderRate;
+        const levelDelay = delay + (outOfOrder ? -Math.min(delay, 1_000) : 1_000);
+        const orderDelay = delay + (outOfOrder ? 1_000 + Math.round(chaosRandom() * 60_000) : 0);
+        sendOrder(buyer.atMs + orderDelay);
+        sendLevel(buyer.atMs + levelDelay);
+        if (chaosRandom() < scenario.webhooks.duplicateRate) sendOrder(buyer.atMs + orderDelay + expanded.webhookDelayMs(buyer.atMs, webhookRandom));
+        if (chaosRandom() < scenario.webhooks.duplicateRate) sendLevel(buyer.atMs + levelDelay + expanded.webhookDelayMs(buyer.atMs, webhookRandom));
+      }
+
+      while (nextSample <= stepEnd && nextSample < expanded.endMs) {
+        const metaShown = await metaRead();
+        const shownTotals: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
+        const drift: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
+        let stock = 0;
+        for (let item = 0; item < variants.length; item += 1) {
+          const { available, sellable } = master(item);
+          const positive = Math.max(0, sellable);
+          stock += positive;
+          const metaQuantity = metaShown.get(world.variants[item]!.metaRetailerId) ?? 0;
+          const googleInStock = googleVisible(item, nextSample);
+          shownTotals.online_store += Math.max(0, available);
+          shownTotals.meta += metaQuantity;
+          shownTotals.google += googleInStock ? 1 : 0;
+          if (metaQuantity > positive) drift.meta += 1;
+          if (googleInStock && positive <= 0) drift.google += 1;
+        }
+        accounting.drift(drift);
+        accounting.sample(nextSample, stock, shownTotals);
+        nextSample += SAMPLE_EVERY_MS;
+      }
+
+      if (options.speed && options.speed > 0) {
+        const aheadMs = ((now + stepMs - startMs) / options.speed) - (performance.now() - realStart);
+        if (aheadMs > 0) await new Promise((resolve) => setTimeout(resolve, aheadMs));
+      }
+      if (options.progress && (step % 30 === 0 || step === steps - 1)) {
+        const current = accounting.current;
+        options.progress("adaptive", (step + 1) / steps, `oversold ${current.oversoldUnits} · withheld ${current.withheldUnits} · failed checkouts ${current.failedCheckoutUnits} · webhooks queued ${queue.length}`);
+      }
+    }
+    // Deliver what is still in flight so the app's record ends complete.
+    await deliver(queue.sort((a, b) => a.at - b.at || a.seq - b.seq).splice(0));
+
+    const alerts = await database.alert.findMany({ where: { shop: world.shop }, select: { kind: true, openedAt: true }, orderBy: { openedAt: "asc" } });
+    const byKind: StrategyResult["alerts"]["byKind"] = {};
+    for (const alert of alerts) {
+      const entry = (byKind[alert.kind] ??= { count: 0, firstAtHour: Math.round(((alert.openedAt.getTime() - startMs) / 3_600_000) * 100) / 100 });
+      entry.count += 1;
+    }
+    const pushRows = await database.activity.groupBy({ by: ["channel"], where: { shop: world.shop, kind: "quantity_pushed" }, _count: { _all: true } });
+    const pushes: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
+    for (const row of pushRows) if (row.channel && row.channel in pushes) pushes[row.channel as keyof PerChannel<number>] = row._count._all;
+    const apiCalls = {
+      online_store: world.shopify.requests.filter((request) => request.shop === world.shop).length,
+      meta: world.meta.control.counters.requests - myMetaReads,
+      google: world.google.control.counters.requests,
+      total: 0,
+    };
+    accounting.note(
+      `Real app over HTTP: ${seq} signed webhook deliveries (${failedDeliveries.length} not answered 200), worker run in-process once per ${scenario.stepSeconds} s step on the shared virtual clock; API calls are every request the app made to each fake (reads included).`,
+    );
+    if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
+    const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
+    return { result, app, world, database, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
