@@ -73,23 +73,23 @@ const open = async (pathname: string, locale: "en" | "fr" = "en") => {
 };
 
 describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
-  it("previews a buffer change live, refuses invalid input, saves it and logs it in Activity", async () => {
+  it("previews a buffer change live, refuses invalid input, saves it and logs it in Activity", { timeout: 90_000 }, async () => {
     const page = browser.page;
     await open("/app/buffers");
     await page.getByRole("tab", { name: "Meta" }).click();
     const seedMeta = page.getByTestId("preview-seed-meta");
-    await expect.poll(() => seedMeta.textContent()).toBe("7");
+    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
 
     const percent = page.getByLabel("Percent held back");
     await percent.fill("50");
     // 10 sellable − ceil(50 % × 10) = 5, computed in the browser by the real engine.
-    await expect.poll(() => seedMeta.textContent()).toBe("5");
-    await expect.poll(() => page.getByTestId("buffer-preview").textContent()).toContain("Meta 5 = 10 sellable − 5 (50% of 10, rounded up)");
+    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("5");
+    await expect.poll(() => page.getByTestId("buffer-preview").textContent(), { timeout: 15_000 }).toContain("Meta 5 = 10 sellable − 5 (50% of 10, rounded up)");
 
     // Invalid input: an inline error, the preview keeps the saved rule, Save is disabled.
     await percent.fill("abc");
-    await expect.poll(() => page.getByText("Enter a number.").count()).toBeGreaterThan(0);
-    await expect.poll(() => seedMeta.textContent()).toBe("7");
+    await expect.poll(() => page.getByText("Enter a number.").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
     expect(await page.getByRole("button", { name: "Save", exact: true }).isDisabled()).toBe(true);
 
     await percent.fill("50");
@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     await page.getByText("Meta buffer, shop default: 25 % · lag-aware 95 % → 50 % · lag-aware 95 % (in Ballast)").waitFor();
   });
 
-  it("adds a product rule through the resource picker", async () => {
+  it("adds a product rule through the resource picker", { timeout: 90_000 }, async () => {
     const page = browser.page;
     await open("/app/buffers");
     await page.getByRole("button", { name: "Add product rule" }).click();
@@ -122,10 +122,10 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     expect(rule?.rule).toMatchObject({ fixedUnits: 4 });
     // Clean up so the other tests see shop defaults only.
     await page.getByRole("button", { name: "Remove", exact: true }).click();
-    await expect.poll(() => testDatabase.database.bufferRule.count({ where: { shop: SHOP, scope: "product" } })).toBe(0);
+    await expect.poll(() => testDatabase.database.bufferRule.count({ where: { shop: SHOP, scope: "product" } }), { timeout: 15_000 }).toBe(0);
   });
 
-  it("pauses the Online Store and resumes it", async () => {
+  it("pauses the Online Store and resumes it", { timeout: 90_000 }, async () => {
     const page = browser.page;
     await open("/app/channels");
     await page.getByRole("button", { name: "Pause: stop selling" }).click();
@@ -144,7 +144,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     expect((await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } }))?.state).toBe("active");
   });
 
-  it("sets an override, rejects one above sellable, and shows it expire", async () => {
+  it("sets an override, rejects one above sellable, and shows it expire", { timeout: 120_000 }, async () => {
     const page = browser.page;
     const itemPath = `/app/items/${BIG_VARIANT_ID}`;
     await open(itemPath);
@@ -155,15 +155,15 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: "Set override" }).nth(1).click();
     await page.getByText("Only 10 can be sold on this channel; an override cannot show more.").waitFor();
 
-    // Expires 6 s from now, in the browser's own time zone (datetime-local).
+    // Expires 20 s from now (room for a loaded machine), in the browser's own time zone (datetime-local).
     const expires = await page.evaluate(() => {
-      const at = new Date(Date.now() + 6_000);
+      const at = new Date(Date.now() + 20_000);
       return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     });
     await quantity.fill("3");
     await until.fill(expires);
     await page.getByRole("button", { name: "Set override" }).nth(1).click();
-    await expect.poll(() => page.getByTestId("now-meta").textContent()).toBe("3");
+    await expect.poll(() => page.getByTestId("now-meta").textContent(), { timeout: 15_000 }).toBe("3");
     await page.getByText(/^Override 3 until/).waitFor();
     expect(await page.getByTestId("explanation-meta").textContent()).toContain("manual override");
 
@@ -174,7 +174,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
           await open(itemPath);
           return page.getByText(/^Override 3 expired/).count();
         },
-        { timeout: 20_000, interval: 1_000 },
+        { timeout: 60_000, interval: 1_000 },
       )
       .toBe(1);
     expect(await page.getByTestId("now-meta").textContent()).not.toBe("3");
@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
       for (const entry of pages) {
         await open(entry.path, locale);
         await page.getByText(entry.ready(locale)).first().waitFor();
-        if (entry.name === "overview") await page.locator("[inert] svg").first().waitFor();
+        if (entry.name === "overview") await page.locator("[inert] svg").first().waitFor({ state: "attached", timeout: 60_000 });
         metrics.push({ page: entry.name, locale, ...(await webVitals(page)) });
         await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${locale}.png`), fullPage: true });
         const found = await seriousViolations(page);
