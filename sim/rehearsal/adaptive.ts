@@ -87,6 +87,10 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
   const databaseUrl = `file:${path.resolve(options.databaseFile)}`;
   migrate(databaseUrl);
   const database = createDatabase(databaseUrl);
+  // A rehearsal database is scratch: WAL (kept in the file, so the server uses it too) and
+  // no fsync per commit, or the run measures the disk instead of the app.
+  await database.$queryRawUnsafe("PRAGMA journal_mode=WAL");
+  await database.$executeRawUnsafe("PRAGMA synchronous=NORMAL");
 
   const clock = new VirtualClock(startMs);
   const world = await startWorld({
@@ -142,6 +146,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       },
       clock: () => new Date(clock.now()),
       random: stream(expanded.seed, "worker"),
+      ...(process.env.REHEARSAL_RECONCILE_MS ? { reconcileEveryMs: Number(process.env.REHEARSAL_RECONCILE_MS) } : {}),
     });
 
     const accounting = new Accounting("adaptive", "http", variants, startMs);
@@ -202,6 +207,13 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     await worker.runOnce();
     let buyerIndex = 0;
     let nextSample = startMs;
+    const spent = { webhooks: 0, worker: 0, buyers: 0, samples: 0 };
+    let mark = performance.now();
+    const lap = (key: keyof typeof spent) => {
+      const at = performance.now();
+      spent[key] += at - mark;
+      mark = at;
+    };
     const realStart = performance.now();
     for (let step = 0; step < steps; step += 1) {
       const now = startMs + step * stepMs;
@@ -212,9 +224,11 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
       let dueCount = 0;
       while (dueCount < queue.length && queue[dueCount]!.at <= now) dueCount += 1;
+      mark = performance.now();
       await deliver(queue.splice(0, dueCount));
-
+      lap("webhooks");
       await worker.runOnce();
+      lap("worker");
       const inserted = world.google.control.insertedBodies;
       for (; insertsSeen < inserted.length; insertsSeen += 1) {
         const body = inserted[insertsSeen] as { offerId?: string; productAttributes?: { availability?: string } };
@@ -280,6 +294,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
         if (chaosRandom() < scenario.webhooks.duplicateRate) sendLevel(buyer.atMs + levelDelay + expanded.webhookDelayMs(buyer.atMs, webhookRandom));
       }
 
+      lap("buyers");
       while (nextSample <= stepEnd && nextSample < expanded.endMs) {
         const metaShown = await metaRead();
         const shownTotals: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
@@ -302,6 +317,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
         nextSample += SAMPLE_EVERY_MS;
       }
 
+      lap("samples");
       if (options.speed && options.speed > 0) {
         const aheadMs = ((now + stepMs - startMs) / options.speed) - (performance.now() - realStart);
         if (aheadMs > 0) await new Promise((resolve) => setTimeout(resolve, aheadMs));
@@ -314,6 +330,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     // Deliver what is still in flight so the app's record ends complete.
     await deliver(queue.sort((a, b) => a.at - b.at || a.seq - b.seq).splice(0));
 
+    if (process.env.REHEARSAL_DEBUG) { const counts = new Map<string, number>(); for (const line of world.google.control.requestLines) { const key = line.replace(/[0-9A-Za-z_~-]{20,}/g, "…").slice(0, 80); counts.set(key, (counts.get(key) ?? 0) + 1); } console.log([...counts].sort((a, b) => b[1] - a[1]).slice(0, 8)); }
     const alerts = await database.alert.findMany({ where: { shop: world.shop }, select: { kind: true, openedAt: true }, orderBy: { openedAt: "asc" } });
     const byKind: StrategyResult["alerts"]["byKind"] = {};
     for (const alert of alerts) {
@@ -332,6 +349,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     accounting.note(
       `Real app over HTTP: ${seq} signed webhook deliveries (${failedDeliveries.length} not answered 200), worker run in-process once per ${scenario.stepSeconds} s step on the shared virtual clock; API calls are every request the app made to each fake (reads included).`,
     );
+    accounting.note(`Wall time spent: webhooks ${(spent.webhooks / 1000).toFixed(1)} s, worker ${(spent.worker / 1000).toFixed(1)} s, buyers ${(spent.buyers / 1000).toFixed(1)} s, sampling ${(spent.samples / 1000).toFixed(1)} s.`);
     if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
     const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
     return { result, app, world, database, close };
