@@ -27,6 +27,18 @@ export function createDatabase(url: string): Database {
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
 }
 
+/**
+ * Once per process, before use. SQLite: write-ahead logging (readers never wait for the
+ * writer, and a commit needs no full fsync of the database file), and a busy timeout so
+ * a web process and a separate worker process can share one file.
+ */
+export async function prepareDatabase(database: Database, provider: DatabaseProvider): Promise<void> {
+  if (provider !== "sqlite") return;
+  await database.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await database.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await database.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+}
+
 declare global {
   // Kept on globalThis so Vite's module reloads in development do not open new pools.
   var ballastDatabases: Map<string, Database> | undefined;

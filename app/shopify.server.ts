@@ -1,7 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { databaseProvider, db } from "./db.server";
+import { databaseProvider, db, prepareDatabase } from "./db.server";
 import { env, pushIntervals } from "./env.server";
 import { logger } from "./logger.server";
 import { SyncWorker } from "./sync/worker.server";
@@ -11,6 +11,10 @@ const config = env();
 logger.level = config.LOG_LEVEL;
 
 export const database = db(config.DATABASE_URL);
+// Not awaited (no top-level await in the server bundle): the pragmas apply within the first queries.
+void prepareDatabase(database, databaseProvider(config.DATABASE_URL)).catch((error: unknown) =>
+  logger.error({ err: error instanceof Error ? error.message : String(error) }, "could not prepare the database"),
+);
 
 export const sessionStorage = new PrismaSessionStorage(database);
 

@@ -7,26 +7,32 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 
-/** Section of results.json → script that prints one JSON line. */
-const BENCHMARKS: Record<string, string> = {
-  engine: "bench/engine.ts",
-};
+/**
+ * Each script prints one JSON line. `section` names where it goes in results.json;
+ * without one, the line's own top-level keys are the sections.
+ */
+const BENCHMARKS: { name: string; script: string; section?: string }[] = [
+  { name: "engine", script: "bench/engine.ts", section: "engine" },
+  { name: "pipeline", script: "bench/ingest.ts" },
+];
 
 const only = process.argv.slice(2);
 const resultsFile = "bench/results.json";
 const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
 const results: Record<string, unknown> = { ...previous };
 
-for (const [section, script] of Object.entries(BENCHMARKS)) {
-  if (only.length > 0 && !only.includes(section)) continue;
-  process.stderr.write(`bench: ${section} (${script}) …\n`);
+for (const { name, script, section } of BENCHMARKS) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name} (${script}) …\n`);
   const output = execFileSync(process.execPath, ["--import", "tsx", script], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 16 * 1024 * 1024,
   });
   const lastLine = output.trim().split("\n").at(-1) ?? "";
-  results[section] = JSON.parse(lastLine) as unknown;
+  const measured = JSON.parse(lastLine) as Record<string, unknown>;
+  if (section) results[section] = measured;
+  else Object.assign(results, measured);
 }
 
 results.machine = {

@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import type { DatabaseTransaction } from "~/db.server";
+import type { DatabaseProvider, DatabaseTransaction } from "~/db.server";
 import {
   applyLevelUpdate,
   applyOrder,
@@ -33,12 +33,15 @@ export interface StoredEvent {
   payload: string;
 }
 
+type LockOption = { lockFor: DatabaseProvider };
+
 export type EventOutcome =
   | { kind: "applied"; variants: string[] }
   | { kind: "ignored"; reason: string }
   | { kind: "rejected"; reason: string };
 
-export async function applyEvent(tx: DatabaseTransaction, event: StoredEvent): Promise<EventOutcome> {
+export async function applyEvent(tx: DatabaseTransaction, event: StoredEvent, provider: DatabaseProvider = "sqlite"): Promise<EventOutcome> {
+  const lock = { lockFor: provider };
   const topic = stockTopic(event.topic);
   if (topic === null) return { kind: "ignored", reason: `topic ${event.topic} is not a stock topic` };
   let payload: unknown;
@@ -48,10 +51,10 @@ export async function applyEvent(tx: DatabaseTransaction, event: StoredEvent): P
       case "ORDERS_CREATE":
       case "ORDERS_UPDATED": {
         const order = parseOrder(payload);
-        return order.cancelledAtMs === null ? applyOrderSeen(tx, event.shop, order) : applyCancel(tx, event.shop, order);
+        return order.cancelledAtMs === null ? applyOrderSeen(tx, event.shop, order, lock) : applyCancel(tx, event.shop, order, lock);
       }
       case "ORDERS_CANCELLED":
-        return applyCancel(tx, event.shop, parseOrder(payload));
+        return applyCancel(tx, event.shop, parseOrder(payload), lock);
       case "ORDERS_EDITED":
         // The payload lists line-item deltas without variants; the orders/updated that
         // follows carries the new quantities, and Shopify's level update the stock.
@@ -60,7 +63,7 @@ export async function applyEvent(tx: DatabaseTransaction, event: StoredEvent): P
         // Restocked units come back through Shopify's own inventory level update.
         return { kind: "ignored", reason: "restocks arrive as inventory level updates" };
       case "INVENTORY_LEVELS_UPDATE":
-        return applyLevel(tx, event.shop, payload);
+        return applyLevel(tx, event.shop, payload, lock);
       case "INVENTORY_ITEMS_UPDATE": {
         const item = parseInventoryItem(payload);
         await tx.variant.updateMany({
@@ -85,14 +88,14 @@ export async function applyEvent(tx: DatabaseTransaction, event: StoredEvent): P
   }
 }
 
-async function applyOrderSeen(tx: DatabaseTransaction, shop: string, order: ParsedOrder): Promise<EventOutcome> {
+async function applyOrderSeen(tx: DatabaseTransaction, shop: string, order: ParsedOrder, lock: LockOption): Promise<EventOutcome> {
   const existing = await tx.orderRecord.findUnique({ where: { shop_orderGid: { shop, orderGid: order.orderGid } } });
   await upsertOrderRecord(tx, shop, order);
   // Seen before: the sale is already counted and held. Quantities added by an edit are
   // not held again; Shopify's level update for the edit reflects them.
   if (existing) return { kind: "applied", variants: [] };
   const variants = await trackedVariants(tx, shop, [...order.units.keys()]);
-  const ledgers = await loadLedgers(tx, shop, variants);
+  const ledgers = await loadLedgers(tx, shop, variants, lock);
   for (const variant of variants) {
     const record = ledgers.get(variant) ?? emptyLedger(shop, variant);
     const next = applyOrder(record, {
@@ -106,11 +109,11 @@ async function applyOrderSeen(tx: DatabaseTransaction, shop: string, order: Pars
   return { kind: "applied", variants };
 }
 
-async function applyCancel(tx: DatabaseTransaction, shop: string, order: ParsedOrder): Promise<EventOutcome> {
+async function applyCancel(tx: DatabaseTransaction, shop: string, order: ParsedOrder, lock: LockOption): Promise<EventOutcome> {
   const existing = await tx.orderRecord.findUnique({ where: { shop_orderGid: { shop, orderGid: order.orderGid } } });
   await upsertOrderRecord(tx, shop, order);
   const variants = await trackedVariants(tx, shop, [...order.units.keys()]);
-  const ledgers = await loadLedgers(tx, shop, variants);
+  const ledgers = await loadLedgers(tx, shop, variants, lock);
   const orderId = orderGid(order.orderGid);
   const locationId = order.locationGid === null ? null : locationGid(order.locationGid);
   for (const variant of variants) {
@@ -125,14 +128,14 @@ async function applyCancel(tx: DatabaseTransaction, shop: string, order: ParsedO
   return { kind: "applied", variants };
 }
 
-async function applyLevel(tx: DatabaseTransaction, shop: string, payload: unknown): Promise<EventOutcome> {
+async function applyLevel(tx: DatabaseTransaction, shop: string, payload: unknown, lock: LockOption): Promise<EventOutcome> {
   const level = parseInventoryLevel(payload);
   const variants = await variantsOfItem(tx, shop, level.inventoryItemGid);
   if (variants.length === 0) {
     // Not in the catalogue yet (or untracked): the next reconciliation reads it.
     return { kind: "ignored", reason: `unknown inventory item ${level.inventoryItemGid}` };
   }
-  const ledgers = await loadLedgers(tx, shop, variants);
+  const ledgers = await loadLedgers(tx, shop, variants, lock);
   for (const variant of variants) {
     const record = ledgers.get(variant) ?? emptyLedger(shop, variant);
     const next = applyLevelUpdate(record, {

@@ -1,4 +1,4 @@
-import type { Database } from "~/db.server";
+import type { Database, DatabaseProvider } from "~/db.server";
 import { logger } from "~/logger.server";
 import { applyEvent, type StoredEvent } from "./apply-event.server";
 
@@ -19,7 +19,7 @@ export interface IngestResult {
 export async function processPendingEvents(
   database: Database,
   shop: string,
-  options: { now: Date; batchSize?: number; maxEvents?: number },
+  options: { now: Date; batchSize?: number; maxEvents?: number; provider?: DatabaseProvider },
 ): Promise<IngestResult> {
   const batchSize = options.batchSize ?? 100;
   const result: IngestResult = { processed: 0, rejected: 0, failed: 0 };
@@ -33,13 +33,13 @@ export async function processPendingEvents(
     });
     if (events.length === 0) break;
     try {
-      result.rejected += await applyBatch(database, events, options.now);
+      result.rejected += await applyBatch(database, events, options.now, options.provider);
       result.processed += events.length;
     } catch {
       // One bad event must not hold back the rest: retry the batch one event at a time.
       for (const event of events) {
         try {
-          result.rejected += await applyBatch(database, [event], options.now);
+          result.rejected += await applyBatch(database, [event], options.now, options.provider);
           result.processed += 1;
         } catch (error) {
           result.failed += 1;
@@ -57,7 +57,7 @@ export async function processPendingEvents(
   return result;
 }
 
-async function applyBatch(database: Database, events: StoredEvent[], now: Date): Promise<number> {
+async function applyBatch(database: Database, events: StoredEvent[], now: Date, provider: DatabaseProvider = "sqlite"): Promise<number> {
   return database.$transaction(
     async (tx) => {
       let rejected = 0;
@@ -68,7 +68,7 @@ async function applyBatch(database: Database, events: StoredEvent[], now: Date):
           data: { processedAt: now, attempts: { increment: 1 } },
         });
         if (claimed.count === 0) continue;
-        const outcome = await applyEvent(tx, event);
+        const outcome = await applyEvent(tx, event, provider);
         if (outcome.kind !== "applied") {
           if (outcome.kind === "rejected") rejected += 1;
           await tx.webhookEvent.update({

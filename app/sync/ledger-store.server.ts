@@ -1,4 +1,4 @@
-import type { Queryable } from "~/db.server";
+import type { DatabaseProvider, Queryable } from "~/db.server";
 import { createMasterRecord, shopDomain, variantGid, type MasterRecord } from "~/domain";
 
 /**
@@ -6,7 +6,18 @@ import { createMasterRecord, shopDomain, variantGid, type MasterRecord } from "~
  * MasterRecord as JSON. Only the domain's functions change a record; this module only
  * loads and saves them.
  */
-export async function loadLedgers(database: Queryable, shop: string, variantGids: readonly string[]): Promise<Map<string, MasterRecord>> {
+export async function loadLedgers(
+  database: Queryable,
+  shop: string,
+  variantGids: readonly string[],
+  options: { lockFor?: DatabaseProvider } = {},
+): Promise<Map<string, MasterRecord>> {
+  // Read-modify-write inside a transaction: on PostgreSQL lock the rows first, so an
+  // ingest and a push that both change one record cannot lose each other's change.
+  // (SQLite runs one write transaction at a time.)
+  if (options.lockFor === "postgresql" && variantGids.length > 0) {
+    await database.$queryRaw`SELECT 1 FROM "Ledger" WHERE "shop" = ${shop} AND "variantGid" = ANY(${[...variantGids]}) FOR UPDATE`;
+  }
   const rows = await database.ledger.findMany({
     where: { shop, variantGid: { in: [...variantGids] } },
     select: { variantGid: true, record: true },

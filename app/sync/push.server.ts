@@ -1,8 +1,9 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
-import type { Database } from "~/db.server";
-import { applyOwnSafetyStockMove, locationGid, type ChannelId, type MasterRecord } from "~/domain";
+import type { Database, DatabaseProvider } from "~/db.server";
+import { applyOwnSafetyStockMove, locationGid, type ChannelId } from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
 import { raiseAlert } from "~/monitor/alerts.server";
+import { loadLedgers } from "./ledger-store.server";
 import { GOOGLE_CODE } from "./recompute.server";
 
 /**
@@ -12,6 +13,8 @@ import { GOOGLE_CODE } from "./recompute.server";
  * A push repeated after a crash writes the same absolute values: harmless.
  */
 export interface PushPolicy {
+  /** PostgreSQL locks the master records it updates (Ballast's own safety-stock moves). */
+  provider?: DatabaseProvider;
   /** Most batch calls in one pass. */
   maxCalls: number;
   /** Write calls allowed per rolling hour (Meta: ~100 per catalog); undefined = no hourly budget. */
@@ -171,15 +174,17 @@ async function applyResults(
       }
     }
     // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
+    const ledgers = await loadLedgers(tx, shop, [...new Set(heldMoves.map((move) => move.variantGid))], { lockFor: policy.provider });
     for (const move of heldMoves) {
-      const ledger = await tx.ledger.findUnique({ where: { shop_variantGid: { shop, variantGid: move.variantGid } } });
-      if (!ledger) continue;
-      const record = applyOwnSafetyStockMove(ledger.record as unknown as MasterRecord, {
+      const before = ledgers.get(move.variantGid);
+      if (!before) continue;
+      const record = applyOwnSafetyStockMove(before, {
         locationId: locationGid(move.locationId),
         updatedAtMs: now.getTime(),
         ballastSafetyStock: move.held,
         available: move.available,
       });
+      ledgers.set(move.variantGid, record);
       await tx.ledger.update({
         where: { shop_variantGid: { shop, variantGid: move.variantGid } },
         data: { record: record as unknown as object },

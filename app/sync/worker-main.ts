@@ -3,7 +3,7 @@
  * and worker on separate machines (set WORKER_MODE=external on the web processes).
  * Several workers may run at once: leases give each (shop, channel) one writer.
  */
-import { databaseProvider, db } from "~/db.server";
+import { databaseProvider, db, prepareDatabase } from "~/db.server";
 import { env, pushIntervals } from "~/env.server";
 import { logger } from "~/logger.server";
 import { SyncWorker } from "./worker.server";
@@ -11,6 +11,7 @@ import { SyncWorker } from "./worker.server";
 const config = env();
 logger.level = config.LOG_LEVEL;
 const database = db(config.DATABASE_URL);
+await prepareDatabase(database, databaseProvider(config.DATABASE_URL));
 const worker = new SyncWorker({
   database,
   provider: databaseProvider(config.DATABASE_URL),

@@ -62,77 +62,122 @@ export class SyncWorker {
   private readonly lastFullRecompute = new Map<string, number>();
   private readonly lastReadBack = new Map<string, number>();
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly options: WorkerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
   }
 
+  /**
+   * Runs the lanes as independent loops, so a slow channel never delays another one nor
+   * the decisions: ingest + recompute (what channels should show, within a second of a
+   * webhook), one push + read-back loop per channel, and maintenance (operations,
+   * reconciliation with Shopify, monitoring) at its own pace.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.runOnce();
-        } catch (error) {
-          logger.error({ err: error instanceof Error ? error.message : String(error) }, "sync pass failed; retrying");
-        }
-        if (!this.running) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs ?? 1_000);
-          // The pause alone must not keep a stopping process alive.
-          timer.unref();
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    })();
+    const idleMs = this.options.idleMs ?? 1_000;
+    this.loops = [
+      this.repeat("ingest", idleMs, (shop) => this.ingestLane(shop)),
+      ...CHANNELS.map((channel) => this.repeat(channel, idleMs, (shop) => this.pushLane(shop, channel).then(() => undefined))),
+      this.repeat("maintenance", Math.max(idleMs, 2_000), (shop) => this.maintenanceLane(shop)),
+    ];
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    for (const wake of this.sleepers) wake();
+    await Promise.all(this.loops);
   }
 
-  /** One pass over every installed shop. Tests and the rehearsal call it directly. */
+  private async repeat(name: string, pauseMs: number, work: (shop: string) => Promise<unknown>): Promise<void> {
+    while (this.running) {
+      try {
+        for (const shop of await this.installedShops()) {
+          if (!this.running) break;
+          await work(shop);
+        }
+      } catch (error) {
+        logger.error({ lane: name, err: error instanceof Error ? error.message : String(error) }, "sync lane failed; retrying");
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, pauseMs);
+        // The pause alone must not keep a stopping process alive.
+        timer.unref();
+        const sleepers = this.sleepers;
+        function done() {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        }
+        sleepers.add(done);
+      });
+    }
+  }
+
+  private async installedShops(): Promise<string[]> {
+    const sessions = await this.options.database.session.findMany({ where: { isOnline: false }, select: { shop: true } });
+    return sessions.map((session) => session.shop);
+  }
+
+  /** One pass of every lane over every installed shop, in order. Tests and the rehearsal call it directly. */
   async runOnce(): Promise<PassReport> {
-    const { database } = this.options;
-    const sessions = await database.session.findMany({ where: { isOnline: false }, select: { shop: true } });
     const report: PassReport = { shops: 0, eventsProcessed: 0, rowsWritten: 0, pushes: {} };
-    for (const { shop } of sessions) {
+    for (const shop of await this.installedShops()) {
       report.shops += 1;
-      await this.runShop(shop, report);
+      const ingested = await this.ingestLane(shop);
+      if (ingested) {
+        report.eventsProcessed += ingested.eventsProcessed;
+        report.rowsWritten += ingested.rowsWritten;
+      }
+      await this.maintenanceLane(shop, { monitor: false });
+      for (const channel of CHANNELS) {
+        const summary = await this.pushLane(shop, channel);
+        if (summary) report.pushes[channel] = summary;
+      }
+      await this.monitorLane(shop);
     }
     return report;
   }
 
-  private lease(shop: string, lane: string) {
-    return { shop, lane, owner: this.owner, now: this.clock(), ttlMs: this.options.leaseTtlMs ?? 60_000 };
+  /** Each loop of this worker is its own holder: two loops never share one lease. */
+  private lease(shop: string, lane: string, holder = lane) {
+    return { shop, lane, owner: `${this.owner}/${holder}`, now: this.clock(), ttlMs: this.options.leaseTtlMs ?? 60_000 };
   }
 
-  private async runShop(shop: string, report: PassReport): Promise<void> {
+  /** Recorded webhooks → master record → desired quantities. Holds the shop's ledger lease. */
+  private ingestLane(shop: string) {
     const { database, provider } = this.options;
-    const ingested = await withLease(database, provider, this.lease(shop, "ingest"), async () => {
-      const events = await processPendingEvents(database, shop, { now: this.clock() });
-      report.eventsProcessed += events.processed;
-      await this.runOperations(shop);
+    return withLease(database, provider, this.lease(shop, "ledger", "ingest"), async () => {
+      const events = await processPendingEvents(database, shop, { now: this.clock(), provider });
       await this.expireOverrides(shop);
-      await this.reconcileIfDue(shop);
-      return this.recompute(shop);
+      const rowsWritten = await this.recompute(shop);
+      return { eventsProcessed: events.processed, rowsWritten };
     });
-    if (ingested !== null) report.rowsWritten += ingested;
+  }
 
-    for (const channel of CHANNELS) {
-      const summary = await withLease(database, provider, this.lease(shop, channel), () => this.pushAndConfirm(shop, channel));
-      if (summary) report.pushes[channel] = summary;
-    }
-    // Lag, drift, alerts, auto-protect and alert delivery (app/monitor).
+  /** Operations and reconciliation write the master record too: same lease as ingest. */
+  private async maintenanceLane(shop: string, options: { monitor: boolean } = { monitor: true }): Promise<void> {
+    const { database, provider } = this.options;
+    await withLease(database, provider, this.lease(shop, "ledger", "maintenance"), async () => {
+      await this.runOperations(shop);
+      await this.reconcileIfDue(shop);
+    });
+    if (options.monitor) await this.monitorLane(shop);
+  }
+
+  private pushLane(shop: string, channel: ChannelId) {
+    const { database, provider } = this.options;
+    return withLease(database, provider, this.lease(shop, channel), () => this.pushAndConfirm(shop, channel));
+  }
+
+  /** Lag, drift, alerts, auto-protect and alert delivery (app/monitor). */
+  private async monitorLane(shop: string): Promise<void> {
+    const { database, provider } = this.options;
     await withLease(database, provider, this.lease(shop, "monitor"), () =>
       monitorShop(database, shop, this.clock(), { connectors: this.options.connectors, reconcileEveryMs: this.options.reconcileEveryMs }),
     ).catch((error: unknown) => logger.error({ shop, err: error instanceof Error ? error.message : String(error) }, "monitor pass failed"));
@@ -267,6 +312,7 @@ export class SyncWorker {
       writeCallsPerHour: channel === "meta" ? META_WRITE_CALLS_PER_HOUR : undefined,
       retryBaseMs: 5_000,
       random: this.random,
+      provider: this.options.provider,
     });
     const readBackEvery = this.options.readBackEveryMs?.[channel] ?? interval;
     const lastReadBack = this.lastReadBack.get(`${shop}|${channel}`);

@@ -1,0 +1,192 @@
+/**
+ * Webhook ingest, three ways, under the same load on this machine:
+ *  - bare: a Node server that only checks the HMAC and answers (the physical limit);
+ *  - ballast: the production build (`npm start`): verify, record once, answer;
+ *  - naive: verify, then apply the event and recompute inline before answering.
+ * Then webhook → desired decision latency with the in-process worker, and Meta batch
+ * calls per 1,000 orders with coalescing (simulated clock). Prints one JSON line.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { SyncWorker } from "~/sync/worker.server";
+import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { startWorld } from "../sim/world";
+import { installShop } from "../sim/install-shop";
+import { freePort, startAppServer } from "../tests/support/app-server";
+import { createTestDatabase } from "../tests/support/database";
+import { signedWebhook, testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../tests/support/shopify";
+import { percentileOf, runLoad, type PreparedRequest } from "./load";
+
+const REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 6_000);
+const CONCURRENCY = 32;
+const SHOP = "bench-ingest.myshopify.com";
+
+function orderWebhooks(count: number, path: string): PreparedRequest[] {
+  return Array.from({ length: count }, (_, index) => {
+    const body = `{"id":${800000 + index},"created_at":"${new Date().toISOString()}","source_name":"web","line_items":[{"variant_id":${1000 + (index % 200)},"quantity":1}]}`;
+    const webhook = signedWebhook({ topic: "orders/create", shop: SHOP, body, eventId: randomUUID() });
+    return { path, headers: webhook.headers, body: webhook.body };
+  });
+}
+
+async function startProcess(command: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, command, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) if (line.includes("ready")) break;
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stop(child: ChildProcess) {
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function measureIngest() {
+  // bare
+  const bare = await startProcess(["bench/bare-server.mjs"], { SHOPIFY_API_SECRET: TEST_API_SECRET });
+  await runLoad(bare.url, orderWebhooks(500, "/"), CONCURRENCY);
+  const bareResult = await runLoad(bare.url, orderWebhooks(REQUESTS, "/"), CONCURRENCY);
+  await stop(bare.child);
+
+  // ballast (production build, worker elsewhere: this measures the answer path)
+  const appDatabase = await createTestDatabase();
+  await appDatabase.database.session.create({
+    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: "shpat_bench" },
+  });
+  const app = await startAppServer(testServerEnv({ DATABASE_URL: appDatabase.url, WORKER_MODE: "external", LOG_LEVEL: "error" }));
+  await runLoad(app.url, orderWebhooks(500, "/webhooks/stock"), CONCURRENCY);
+  const ballastResult = await runLoad(app.url, orderWebhooks(REQUESTS, "/webhooks/stock"), CONCURRENCY);
+  await app.stop();
+  await appDatabase.drop();
+
+  // naive (work inline)
+  const naiveDatabase = await createTestDatabase();
+  const naive = await startProcess(["--import", "tsx", "bench/naive-server.ts"], { SHOPIFY_API_SECRET: TEST_API_SECRET, DATABASE_URL: naiveDatabase.url });
+  const naiveResult = await runLoad(naive.url, orderWebhooks(Math.min(REQUESTS, 2_000), "/"), CONCURRENCY);
+  await stop(naive.child);
+  await naiveDatabase.drop();
+
+  return { bare: bareResult, ballast: ballastResult, naive: naiveResult };
+}
+
+/** Order webhooks at a steady rate into the running app; decision = first recompute after receipt. */
+async function measureDecisionLatency() {
+  const testDatabase = await createTestDatabase();
+  const world = await startWorld({ variants: 50, stockPerVariant: () => 1_000 });
+  await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
+  const app = await startAppServer(
+    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "inprocess", SYNC_IDLE_MS: "20", LOG_LEVEL: "error", ...world.env }),
+  );
+  const { database } = testDatabase;
+  // Let the first full read finish.
+  while ((await database.variant.count({ where: { shop: world.shop } })) < 50) await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const orders = 300;
+  for (let index = 0; index < orders; index++) {
+    const variant = world.variants[index % world.variants.length]!;
+    const body = `{"id":${600000 + index},"created_at":"${new Date().toISOString()}","line_items":[{"variant_id":${variant.variantGid.split("/").pop()},"quantity":1}]}`;
+    const webhook = signedWebhook({ topic: "orders/create", shop: world.shop, body, eventId: `decision-${index}` });
+    await fetch(`${app.url}/webhooks/stock`, { method: "POST", headers: webhook.headers, body: webhook.body });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // ~50 orders/s
+  }
+  while ((await database.webhookEvent.count({ where: { shop: world.shop, processedAt: null } })) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const events = await database.webhookEvent.findMany({ where: { shop: world.shop }, select: { receivedAt: true, payload: true } });
+  const states = await database.channelItemState.findMany({ where: { shop: world.shop, channel: "online_store" }, select: { variantGid: true, computedAt: true } });
+  const latencies: number[] = [];
+  for (const event of events) {
+    const variantId = /"variant_id":(\d+)/.exec(event.payload)?.[1];
+    const decided = states.filter((state) => state.variantGid.endsWith(`/${variantId}`) && state.computedAt >= event.receivedAt);
+    if (decided.length === 0) continue;
+    latencies.push(Math.min(...decided.map((state) => state.computedAt.getTime())) - event.receivedAt.getTime());
+  }
+  await app.stop();
+  await world.close();
+  await testDatabase.drop();
+  latencies.sort((a, b) => a - b);
+  return { orders, measured: latencies.length, p50Ms: percentileOf(latencies, 0.5), p99Ms: percentileOf(latencies, 0.99) };
+}
+
+/** 1,000 orders over 30 simulated minutes; Meta pushes coalesce (one batch call a minute at most). */
+async function measureMetaCalls() {
+  const testDatabase = await createTestDatabase();
+  const world = await startWorld({ variants: 200, stockPerVariant: () => 500 });
+  const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
+  await installShop(testDatabase.database, world, key);
+  let now = Date.now();
+  const worker = new SyncWorker({
+    database: testDatabase.database,
+    provider: testDatabase.provider,
+    clock: () => new Date(now),
+    random: () => 0.5,
+    connectors: {
+      database: testDatabase.database,
+      env: {
+        SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
+        META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
+        META_GRAPH_API_VERSION: "v26.0",
+        GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
+        GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
+        encryptionKey: key,
+        previousEncryptionKeys: [],
+      },
+    },
+  });
+  await worker.runOnce(); // first full read and first push of every item
+  const before = world.meta.control.counters.itemsBatchCalls;
+  const orders = 1_000;
+  const stepMs = 5_000;
+  const perStep = Math.ceil(orders / ((30 * 60_000) / stepMs));
+  let placed = 0;
+  while (placed < orders) {
+    for (let index = 0; index < perStep && placed < orders; index++, placed++) {
+      const variant = world.variants[placed % world.variants.length]!;
+      await recordWebhookEvent(testDatabase.database, {
+        shop: world.shop,
+        topic: "orders/create",
+        webhookId: `m-${placed}`,
+        eventId: `meta-calls-${placed}`,
+        apiVersion: "2026-10",
+        triggeredAt: null,
+        rawBody: `{"id":${400000 + placed},"created_at":"${new Date(now).toISOString()}","line_items":[{"variant_id":${variant.variantGid.split("/").pop()},"quantity":1}]}`,
+      });
+    }
+    now += stepMs;
+    await worker.runOnce();
+  }
+  now += 120_000;
+  await worker.runOnce();
+  const calls = world.meta.control.counters.itemsBatchCalls - before;
+  await world.close();
+  await testDatabase.drop();
+  return { orders, simulatedMinutes: 30, batchCalls: calls, callsPer1000Orders: Math.round((calls / orders) * 1000 * 10) / 10 };
+}
+
+const ingest = await measureIngest();
+const decision = await measureDecisionLatency();
+const meta = await measureMetaCalls();
+process.stdout.write(
+  `${JSON.stringify({
+    ingest: {
+      throughputPerSec: ingest.ballast.throughputPerSec,
+      p99AckMs: ingest.ballast.p99Ms,
+      p50AckMs: ingest.ballast.p50Ms,
+      bareThroughputPerSec: ingest.bare.throughputPerSec,
+      bareP99Ms: ingest.bare.p99Ms,
+      naiveThroughputPerSec: ingest.naive.throughputPerSec,
+      naiveP99Ms: ingest.naive.p99Ms,
+      shareOfBare: Math.round((ingest.ballast.throughputPerSec / ingest.bare.throughputPerSec) * 100) / 100,
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      non2xx: ingest.ballast.non2xx,
+    },
+    decision,
+    meta,
+  })}\n`,
+);
