@@ -68,6 +68,30 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
+/**
+ * The lag chart is loaded on demand and drawn after hydration. Once in about five runs on a
+ * heavily loaded machine it was not drawn within a minute (cause not found: it always was
+ * in 12 of 12 isolated loads); the page is then opened once more, and the console is
+ * reported if the chart is still missing.
+ */
+async function chartRendered(page: Browser["page"], reopen: () => Promise<void>) {
+  const logs: string[] = [];
+  const listener = (message: { type(): string; text(): string }) => logs.push(`${message.type()}: ${message.text()}`);
+  page.on("console", listener);
+  try {
+    const chart = page.locator("[inert] svg").first();
+    const drawn = await chart.waitFor({ state: "attached", timeout: 30_000 }).then(() => true, () => false);
+    if (!drawn) {
+      await reopen();
+      await chart.waitFor({ state: "attached", timeout: 30_000 }).catch((error: unknown) => {
+        throw new Error(`lag chart not drawn: ${String(error)}\n${logs.join("\n")}`);
+      });
+    }
+  } finally {
+    page.off("console", listener);
+  }
+}
+
 const open = async (pathname: string, locale: "en" | "fr" = "en") => {
   await browser.page.goto(embeddedUrl(app.url, SHOP, pathname, locale), { waitUntil: "networkidle" });
 };
@@ -198,7 +222,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
       for (const entry of pages) {
         await open(entry.path, locale);
         await page.getByText(entry.ready(locale)).first().waitFor();
-        if (entry.name === "overview") await page.locator("[inert] svg").first().waitFor({ state: "attached", timeout: 60_000 });
+        if (entry.name === "overview") await chartRendered(page, () => open(entry.path, locale));
         metrics.push({ page: entry.name, locale, ...(await webVitals(page)) });
         await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${locale}.png`), fullPage: true });
         const found = await seriousViolations(page);
