@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Database } from "~/db.server";
 import type { ChannelId } from "~/domain";
 import type { Env } from "~/env.server";
@@ -33,7 +34,7 @@ export async function adminClientFor(deps: ConnectorDependencies, shop: string):
   return new AdminClient({ shop, accessToken: session.accessToken, baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger });
 }
 
-export async function connectorFor(
+async function buildConnector(
   deps: ConnectorDependencies,
   shop: string,
   channel: ChannelId,
@@ -89,4 +90,42 @@ export async function connectorFor(
 
 export function isConnector(value: ChannelConnector | ConnectorUnavailable): value is ChannelConnector {
   return "push" in value;
+}
+
+/**
+ * Connectors are kept between calls (per set of dependencies): rebuilding one per pass
+ * would redo OAuth token grants (Google) and lose the connector's own budget state. A
+ * kept connector is replaced as soon as its source changes: the connection row (config,
+ * credentials, state) or, for the Online Store, the offline access token.
+ */
+const kept = new WeakMap<ConnectorDependencies, Map<string, { version: string; connector: ChannelConnector }>>();
+
+export async function connectorFor(
+  deps: ConnectorDependencies,
+  shop: string,
+  channel: ChannelId,
+): Promise<ChannelConnector | ConnectorUnavailable> {
+  const entries = kept.get(deps) ?? new Map<string, { version: string; connector: ChannelConnector }>();
+  kept.set(deps, entries);
+  const version = await sourceVersion(deps.database, shop, channel);
+  const key = `${shop}|${channel}`;
+  const cached = entries.get(key);
+  if (cached && cached.version === version) return cached.connector;
+  const connector = await buildConnector(deps, shop, channel);
+  if (isConnector(connector)) entries.set(key, { version, connector });
+  else entries.delete(key);
+  return connector;
+}
+
+async function sourceVersion(database: Database, shop: string, channel: ChannelId): Promise<string> {
+  if (channel === "online_store") {
+    const session = await database.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
+    return createHash("sha256").update(session?.accessToken ?? "").digest("hex");
+  }
+  // Not updatedAt: every push stamps the row (lastPushAt), which must not evict the connector.
+  const connection = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop, channel } },
+    select: { state: true, config: true, encryptedCredentials: true },
+  });
+  return createHash("sha256").update(JSON.stringify(connection ?? null)).digest("hex");
 }

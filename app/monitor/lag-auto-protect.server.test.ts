@@ -27,7 +27,8 @@ describe("lag and auto-protect", { shuffle: false }, () => {
     await mw.pass(MINUTE);
     const health = await channelHealth(db(), mw.world.shop, mw.now());
     expect(health.meta.lag.samples).toBeGreaterThanOrEqual(3);
-    expect(health.meta.lag.p95).toBe(0);
+    // The connector waits a beat for the batch to finish (on the virtual clock): near zero.
+    expect(health.meta.lag.p95).toBeLessThanOrEqual(5_000);
     expect(health.meta.state).toBe("active");
     expect(await openAlert(db(), mw.world.shop, "meta", "lag_high")).toBeNull();
   });

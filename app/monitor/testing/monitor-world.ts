@@ -37,6 +37,8 @@ export async function startMonitorWorld(options: { variants?: number; stock?: nu
   await installShop(testDatabase.database, world, TEST_KEY);
   const connectors: ConnectorDependencies = {
     database: testDatabase.database,
+    // The connectors' own waits and budgets run on the same virtual clock as the worker.
+    clock,
     env: {
       SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
       META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
