@@ -17,7 +17,7 @@ import { createMetaConnector, MetaCatalogConnector } from "~/channels/meta/conne
 import { createGoogleConnector } from "~/channels/google/connector.server";
 import type { ChannelConnector, HealthResult } from "~/channels/types";
 import { createKeyring, encryptSecret, type JsonValue } from "~/security/crypto.server";
-import { recordActivity, type ActivityKind } from "~/monitor/activity.server";
+import { recordActivity } from "~/monitor/activity.server";
 import { requestOperation, requestRecompute, type OperationKind } from "~/sync/requests.server";
 import { logger } from "~/logger.server";
 import { setHoldsReleased } from "~/sync/worker.server";
@@ -30,12 +30,7 @@ import { setHoldsReleased } from "~/sync/worker.server";
 export type ConnectableChannel = Exclude<ChannelId, "online_store">;
 export const CONNECTABLE: readonly ConnectableChannel[] = ["meta", "google"];
 
-// Connect / disconnect are human actions without their own ActivityKind yet (asked of the
-// monitor's owner); the column is a string and the Activity page renders these two kinds.
-type AdminActivityKind = ActivityKind | "channel_connected" | "channel_disconnected";
-async function logActivity(database: Database, entry: Omit<Parameters<typeof recordActivity>[1], "kind"> & { kind: AdminActivityKind }) {
-  await recordActivity(database, { ...entry, kind: entry.kind as ActivityKind });
-}
+const logActivity = recordActivity;
 
 const keyring = () => createKeyring(env().encryptionKey, env().previousEncryptionKeys);
 

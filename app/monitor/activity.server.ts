@@ -12,6 +12,8 @@ export type ActivityKind =
   | "override_set"
   | "override_cleared"
   | "override_expired"
+  | "channel_connected"
+  | "channel_disconnected"
   | "channel_paused"
   | "channel_resumed"
   | "resync_requested"

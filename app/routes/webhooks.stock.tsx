@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { webhookRecorder } from "~/ingest/webhook-recorder.server";
 import { verifyWebhook } from "~/ingest/webhook-request.server";
 import { database } from "~/shopify.server";
 
@@ -14,7 +14,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     // No offline session: the shop never installed Ballast or has uninstalled it.
     return new Response(`Unknown shop ${webhook.shop}`, { status: 404 });
   }
-  const outcome = await recordWebhookEvent(database, {
+  const outcome = await webhookRecorder(database).record({
     shop: webhook.shop,
     topic: String(webhook.topic),
     webhookId: webhook.webhookId,

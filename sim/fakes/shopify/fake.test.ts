@@ -23,6 +23,8 @@ async function gql(query: string, variables: Record<string, unknown> = {}, token
     headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
     body: JSON.stringify({ query, variables }),
   });
+  // The tests walk arbitrary GraphQL answers; each assertion checks the shape it reads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: any; extensions?: any } };
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from "graphql";
+import { execute, type GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from "graphql";
 import { adminSchema } from "./schema";
 import { CostBucket, queryCost, selectOperation, SINGLE_QUERY_MAX_COST } from "./cost";
 import { gid, parseGid, parseGidOf } from "./ids";
