@@ -1,4 +1,5 @@
 import { authenticate } from "~/shopify.server";
+import { MAX_WEBHOOK_BYTES } from "./stock-webhook.server";
 
 export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> & {
   /** The body exactly as Shopify signed it: ids above 2^53 survive only here. */
@@ -8,10 +9,13 @@ export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> &
 /**
  * Verifies a webhook (HMAC of the raw body, required headers) and parses it.
  * Throws a Response for bad input: 401 wrong HMAC, 400 missing headers or invalid JSON,
- * 405 not POST. Nothing is written before this returns.
+ * 405 not POST, 413 too large. Nothing is written before this returns.
  */
 export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BYTES) throw new Response("Webhook body too large", { status: 413 });
   const rawBody = await request.clone().text();
+  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw new Response("Webhook body too large", { status: 413 });
   try {
     const context = await authenticate.webhook(request);
     return { ...context, rawBody };

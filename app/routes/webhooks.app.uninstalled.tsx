@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { forgetInstalled } from "~/ingest/stock-webhook.server";
 import { verifyWebhook } from "~/ingest/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
@@ -8,6 +9,7 @@ import { markShopUninstalled } from "~/shops/lifecycle.server";
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await verifyWebhook(request);
   await markShopUninstalled(database, shop, new Date());
+  forgetInstalled(shop);
   logger.info({ shop }, "app uninstalled: sessions deleted, channels stopped");
   return new Response(null, { status: 200 });
 };

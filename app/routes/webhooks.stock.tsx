@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { env } from "~/env.server";
+import { isInstalled, verifyStockWebhook } from "~/ingest/stock-webhook.server";
 import { webhookRecorder } from "~/ingest/webhook-recorder.server";
-import { verifyWebhook } from "~/ingest/webhook-request.server";
 import { database } from "~/shopify.server";
 
 /**
@@ -9,20 +10,11 @@ import { database } from "~/shopify.server";
  * retries failures, so the work happens after the answer, from the recorded event.
  */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const webhook = await verifyWebhook(request);
-  if (!webhook.session) {
+  const webhook = await verifyStockWebhook(request, env().SHOPIFY_API_SECRET);
+  if (!(await isInstalled(database, webhook.shop))) {
     // No offline session: the shop never installed Ballast or has uninstalled it.
     return new Response(`Unknown shop ${webhook.shop}`, { status: 404 });
   }
-  const outcome = await webhookRecorder(database).record({
-    shop: webhook.shop,
-    topic: String(webhook.topic),
-    webhookId: webhook.webhookId,
-    // Without an event id each delivery is recorded; the level-triggered pipeline makes a replay harmless.
-    eventId: webhook.eventId ?? `webhook:${webhook.webhookId}`,
-    apiVersion: webhook.apiVersion,
-    triggeredAt: webhook.triggeredAt ? new Date(webhook.triggeredAt) : null,
-    rawBody: webhook.rawBody,
-  });
+  const outcome = await webhookRecorder(database).record(webhook);
   return new Response(null, { status: 200, headers: { "X-Ballast-Event": outcome } });
 };

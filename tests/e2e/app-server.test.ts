@@ -83,6 +83,17 @@ describe("stock webhooks", () => {
     expect(await testDatabase.database.webhookEvent.count({ where: { shop } })).toBe(0);
   });
 
+  it("answers 413 to a body over the size limit, and records nothing", async () => {
+    const shop = "huge.myshopify.com";
+    await seedOfflineSession(testDatabase.database, shop);
+    const webhook = signedWebhook({ topic: "orders/create", shop, body: `{"id":1,"note":"${"x".repeat(3 * 1024 * 1024)}"}` });
+
+    const response = await post("/webhooks/stock", webhook);
+
+    expect(response.status).toBe(413);
+    expect(await testDatabase.database.webhookEvent.count({ where: { shop } })).toBe(0);
+  });
+
   it("answers 404 for a shop that has not installed Ballast, and records nothing", async () => {
     const shop = "stranger.myshopify.com";
     const webhook = signedWebhook({ topic: "orders/create", shop, body: { id: 1 } });
