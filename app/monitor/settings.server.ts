@@ -25,7 +25,7 @@ interface StoredSecrets {
   webhookSecret?: string;
 }
 
-const secretContext = (shop: string, name: string) => `${shop}|alerts|${name}`;
+export const secretContext = (shop: string, name: string) => `${shop}|alerts|${name}`;
 
 async function readShopSettings(database: Database, shop: string): Promise<Record<string, unknown>> {
   const row = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
