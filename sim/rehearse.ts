@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(htmlPath, htmlReport(report, table));
     console.log(`\n${table}\n`);
+    for (const note of run.result.notes) console.log(`  adaptive: ${note}`);
     console.log(`goal: adaptive oversells 0 where native oversells: ${report.goal.adaptiveOversoldZeroWhereNativeOversells ? "met" : "NOT met"}; adaptive withholds ≤ 1/3 of static: ${report.goal.adaptiveWithheldAtMostThirdOfStatic ? "met" : "NOT met"}`);
     console.log(`JSON report: ${jsonPath}`);
     console.log(`HTML report: ${pathToFileURL(path.resolve(htmlPath)).href}`);

@@ -125,6 +125,8 @@ export async function checkDrift(
 
   const shown = await connector.readBack(chosen.map((row) => row.itemKey));
   const shownOf = new Map(shown.map((entry) => [entry.itemKey, entry]));
+  // Rows only stamped as checked: one statement for all of them after the loop.
+  const checkedOnly: string[] = [];
   for (const row of chosen) {
     const entry = shownOf.get(row.itemKey);
     const where = { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } };
@@ -134,7 +136,7 @@ export async function checkDrift(
     const open = openOf.get(row.itemKey);
     if (observed === null || observed === expected) {
       // Not found reads as "not shown": confirmation's business, not drift's.
-      await database.channelItemState.update({ where, data: { checkedAt: now } });
+      checkedOnly.push(row.itemKey);
       if (observed === expected && open) {
         await database.driftEpisode.update({ where: { id: open.id }, data: { endedAt: now } });
         result.closed += 1;
@@ -171,8 +173,11 @@ export async function checkDrift(
       });
       result.repaired += 1;
     } else {
-      await database.channelItemState.update({ where, data: { checkedAt: now } });
+      checkedOnly.push(row.itemKey);
     }
+  }
+  for (let start = 0; start < checkedOnly.length; start += 500) {
+    await database.channelItemState.updateMany({ where: { shop, channel, itemKey: { in: checkedOnly.slice(start, start + 500) } }, data: { checkedAt: now } });
   }
   return result;
 }

@@ -29,6 +29,10 @@ export async function confirmPushed(
   const shown = await connector.readBack(unconfirmed.map((row) => row.itemKey));
   const shownOf = new Map(shown.map((result) => [result.itemKey, result]));
   let confirmed = 0;
+  // One statement per distinct value read, one insert for all lag samples: a read-back of
+  // hundreds of rows stays a handful of statements.
+  const byValue = new Map<number, string[]>();
+  const samples: { shop: string; channel: ChannelId; pushedAt: Date; observedAt: Date; lagMs: number }[] = [];
   for (const row of unconfirmed) {
     const result = shownOf.get(row.itemKey);
     if (!result?.found) continue;
@@ -41,16 +45,22 @@ export async function confirmPushed(
             : GOOGLE_CODE.in_stock
         : result.quantity;
     if (value === null) continue;
-    await database.channelItemState.update({
-      where: { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } },
-      data: { confirmed: value, confirmedAt: now },
-    });
+    const keys = byValue.get(value) ?? [];
+    keys.push(row.itemKey);
+    byValue.set(value, keys);
     if (value === row.pushed) {
       confirmed += 1;
-      await database.lagSample.create({
-        data: { shop, channel, pushedAt: row.pushedAt!, observedAt: now, lagMs: now.getTime() - row.pushedAt!.getTime() },
+      samples.push({ shop, channel, pushedAt: row.pushedAt!, observedAt: now, lagMs: now.getTime() - row.pushedAt!.getTime() });
+    }
+  }
+  for (const [value, itemKeys] of byValue) {
+    for (let start = 0; start < itemKeys.length; start += 500) {
+      await database.channelItemState.updateMany({
+        where: { shop, channel, itemKey: { in: itemKeys.slice(start, start + 500) } },
+        data: { confirmed: value, confirmedAt: now },
       });
     }
   }
+  if (samples.length > 0) await database.lagSample.createMany({ data: samples });
   return { checked: unconfirmed.length, confirmed };
 }

@@ -55,7 +55,7 @@ export async function pushChannel(
       parkedAt: null,
       OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
     },
-    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, explanation: true },
+    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, explanation: true, attempts: true },
   });
   const pending = dirty
     .filter((row) => row.pushed !== row.desired)
@@ -102,7 +102,7 @@ async function applyResults(
   shop: string,
   channel: ChannelId,
   now: Date,
-  rows: { itemKey: string; variantGid: string; desired: number; pushed: number | null; explanation: unknown }[],
+  rows: { itemKey: string; variantGid: string; desired: number; pushed: number | null; explanation: unknown; attempts: number }[],
   results: PushResult[],
   policy: PushPolicy,
   summary: PushSummary,
@@ -111,6 +111,8 @@ async function applyResults(
   const activities: ActivityEntry[] = [];
   const heldMoves: { variantGid: string; locationId: string; held: number; available: number }[] = [];
   await database.$transaction(async (tx) => {
+    // Applied rows that end in the same state are written with one statement.
+    const appliedGroups = new Map<string, { pushed: number; retry: boolean; itemKeys: string[] }>();
     for (const row of rows) {
       const result = resultOf.get(row.itemKey) ?? {
         itemKey: row.itemKey,
@@ -124,16 +126,11 @@ async function applyResults(
         // The Online Store may reach less than asked (not enough held to release): wait for
         // Shopify's level update rather than asking again at once.
         const reachedAll = channel !== "online_store" || result.quantity === row.desired;
-        await tx.channelItemState.update({
-          where,
-          data: {
-            pushed: reachedAll ? row.desired : result.quantity,
-            pushedAt: now,
-            attempts: 0,
-            lastError: null,
-            nextAttemptAt: reachedAll ? null : new Date(now.getTime() + policy.retryBaseMs),
-          },
-        });
+        const pushed = reachedAll ? row.desired : result.quantity;
+        const groupKey = `${pushed}|${reachedAll}`;
+        const group = appliedGroups.get(groupKey) ?? { pushed, retry: !reachedAll, itemKeys: [] };
+        group.itemKeys.push(row.itemKey);
+        appliedGroups.set(groupKey, group);
         activities.push({
           shop,
           kind: "quantity_pushed",
@@ -148,8 +145,7 @@ async function applyResults(
         }
       } else if (result.status === "retryable") {
         summary.retryable += 1;
-        const current = await tx.channelItemState.findUnique({ where, select: { attempts: true } });
-        const attempts = (current?.attempts ?? 0) + 1;
+        const attempts = row.attempts + 1;
         // Exponential backoff with full jitter, never sooner than the channel asked.
         const backoff = Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
         const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
@@ -172,6 +168,18 @@ async function applyResults(
           at: now,
         });
       }
+    }
+    for (const group of appliedGroups.values()) {
+      await tx.channelItemState.updateMany({
+        where: { shop, channel, itemKey: { in: group.itemKeys } },
+        data: {
+          pushed: group.pushed,
+          pushedAt: now,
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: group.retry ? new Date(now.getTime() + policy.retryBaseMs) : null,
+        },
+      });
     }
     // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
     const ledgers = await loadLedgers(tx, shop, [...new Set(heldMoves.map((move) => move.variantGid))], { lockFor: policy.provider });

@@ -1,4 +1,5 @@
 import type { Database } from "~/db.server";
+import type { Prisma } from "~/generated/sqlite/client";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { renderItemId } from "~/channels/item-ids";
@@ -90,7 +91,9 @@ export async function recomputeShop(
     const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
     const statesOf = groupBy(states, (state) => state.variantGid);
 
-    const writes: Parameters<typeof database.channelItemState.upsert>[0][] = [];
+    // New rows in one insert; changed rows one UPDATE each (no read-before-write as upsert does).
+    const creates: Prisma.ChannelItemStateCreateManyInput[] = [];
+    const updates: Parameters<typeof database.channelItemState.updateMany>[0][] = [];
     for (const variant of variants) {
       const record = recordOf.get(variant.gid) ?? emptyLedger(shop, variant.gid);
       const existing = statesOf.get(variant.gid) ?? [];
@@ -178,16 +181,14 @@ export async function recomputeShop(
           // A new decision deserves a fresh try even if the last one was parked.
           ...(current && current.desired !== desired ? { parkedAt: null, attempts: 0, nextAttemptAt: null } : {}),
         };
-        writes.push({
-          where: { shop_channel_itemKey: { shop, channel: row.channel, itemKey: row.itemKey } },
-          create: { shop, channel: row.channel, itemKey: row.itemKey, ...fields },
-          update: fields,
-        });
+        if (current === undefined) creates.push({ shop, channel: row.channel, itemKey: row.itemKey, ...fields });
+        else updates.push({ where: { shop, channel: row.channel, itemKey: row.itemKey }, data: fields });
       }
     }
 
     await database.$transaction([
-      ...writes.map((write) => database.channelItemState.upsert(write)),
+      ...(creates.length > 0 ? [database.channelItemState.createMany({ data: creates })] : []),
+      ...updates.map((update) => database.channelItemState.updateMany(update)),
       database.ledger.updateMany({
         // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
         where: { shop, variantGid: { in: pageGids }, dirty: true, updatedAt: { lte: loadedAt } },
@@ -195,7 +196,7 @@ export async function recomputeShop(
       }),
     ]);
     result.items += variants.length;
-    result.rowsWritten += writes.length;
+    result.rowsWritten += creates.length + updates.length;
     if (pageGids.length < PAGE_SIZE) break;
   }
   return result;

@@ -44,6 +44,10 @@ export interface WorkerOptions {
    * Default: the channel's push interval.
    */
   readBackEveryMs?: Partial<Record<ChannelId, number>>;
+  /** Run the monitor at most this often per shop in `runOnce` (default: every pass). */
+  monitorEveryMs?: number;
+  /** Wall time spent per phase (ingest, recompute, maintenance, push:<channel>, readback:<channel>, monitor); filled when given. */
+  phaseTimings?: Map<string, { ms: number; count: number }>;
 }
 
 export interface PassReport {
@@ -61,6 +65,7 @@ export class SyncWorker {
   private readonly random: () => number;
   private readonly lastFullRecompute = new Map<string, number>();
   private readonly lastReadBack = new Map<string, number>();
+  private readonly lastMonitor = new Map<string, number>();
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -134,14 +139,33 @@ export class SyncWorker {
         report.eventsProcessed += ingested.eventsProcessed;
         report.rowsWritten += ingested.rowsWritten;
       }
-      await this.maintenanceLane(shop, { monitor: false });
+      await this.timed("maintenance", () => this.maintenanceLane(shop, { monitor: false }));
       for (const channel of CHANNELS) {
         const summary = await this.pushLane(shop, channel);
         if (summary) report.pushes[channel] = summary;
       }
-      await this.monitorLane(shop);
+      const nowMs = this.clock().getTime();
+      const lastMonitor = this.lastMonitor.get(shop);
+      if (lastMonitor === undefined || nowMs - lastMonitor >= (this.options.monitorEveryMs ?? 0)) {
+        this.lastMonitor.set(shop, nowMs);
+        await this.timed("monitor", () => this.monitorLane(shop));
+      }
     }
     return report;
+  }
+
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const timings = this.options.phaseTimings;
+    if (!timings) return work();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const entry = timings.get(phase) ?? { ms: 0, count: 0 };
+      entry.ms += performance.now() - started;
+      entry.count += 1;
+      timings.set(phase, entry);
+    }
   }
 
   /** Each loop of this worker is its own holder: two loops never share one lease. */
@@ -153,9 +177,9 @@ export class SyncWorker {
   private ingestLane(shop: string) {
     const { database, provider } = this.options;
     return withLease(database, provider, this.lease(shop, "ledger", "ingest"), async () => {
-      const events = await processPendingEvents(database, shop, { now: this.clock(), provider });
+      const events = await this.timed("ingest", () => processPendingEvents(database, shop, { now: this.clock(), provider }));
       await this.expireOverrides(shop);
-      const rowsWritten = await this.recompute(shop);
+      const rowsWritten = await this.timed("recompute", () => this.recompute(shop));
       return { eventsProcessed: events.processed, rowsWritten };
     });
   }
@@ -307,19 +331,19 @@ export class SyncWorker {
 
     const connector = await connectorFor(this.options.connectors, shop, channel);
     if (!isConnector(connector)) return null;
-    const summary = await pushChannel(database, shop, channel, connector, now, {
+    const summary = await this.timed(`push:${channel}`, () => pushChannel(database, shop, channel, connector, now, {
       maxCalls: channel === "meta" ? 4 : 20,
       writeCallsPerHour: channel === "meta" ? META_WRITE_CALLS_PER_HOUR : undefined,
       retryBaseMs: 5_000,
       random: this.random,
       provider: this.options.provider,
-    });
+    }));
     const readBackEvery = this.options.readBackEveryMs?.[channel] ?? interval;
     const lastReadBack = this.lastReadBack.get(`${shop}|${channel}`);
     if (lastReadBack !== undefined && this.clock().getTime() - lastReadBack < readBackEvery) return summary;
     this.lastReadBack.set(`${shop}|${channel}`, this.clock().getTime());
     try {
-      await confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250 });
+      await this.timed(`readback:${channel}`, () => confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250 }));
     } catch (error) {
       logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "read-back failed");
     }

@@ -8,10 +8,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { createDatabase, type Database } from "~/db.server";
 import { CHANNELS, ruleSetSchema, type RuleSet } from "~/domain";
 import { saveRule } from "~/rules/rule-store.server";
+import { logger } from "~/logger.server";
 import { SyncWorker } from "~/sync/worker.server";
 import { startAppServer, type RunningApp } from "../../tests/support/app-server";
 import { VirtualClock } from "../fakes/meta/clock";
@@ -41,7 +43,8 @@ export const REHEARSAL_API_KEY = "ballast-rehearsal-api-key";
 export const REHEARSAL_API_SECRET = "ballast-rehearsal-api-secret";
 const ENCRYPTION_KEY = Buffer.alloc(32, 11);
 const SAMPLE_EVERY_MS = 5 * 60_000;
-const DELIVERY_CONCURRENCY = 8;
+const DELIVERY_CONCURRENCY = Number(process.env.REHEARSAL_DELIVERY_CONCURRENCY ?? 16);
+const MONITOR_EVERY_MS = 5 * 60_000;
 
 export interface AdaptiveOptions {
   databaseFile: string;
@@ -80,12 +83,28 @@ function migrate(databaseUrl: string): void {
 
 const numeric = (gid: string) => BigInt(gid.slice(gid.lastIndexOf("/") + 1));
 
+/** REHEARSAL_SQL_PROFILE=1: count the statements this process runs, by text (profiling aid). */
+function sqlProfile(): Map<string, number> | null {
+  if (!process.env.REHEARSAL_SQL_PROFILE) return null;
+  const counts = new Map<string, number>();
+  const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as { prototype: { prepare: (sql: string) => unknown } };
+  const prototype = BetterSqlite.prototype;
+  const prepare = prototype.prepare;
+  prototype.prepare = function (this: unknown, sql: string) {
+    const key = sql.replace(/\s+/g, " ").slice(0, 140);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return prepare.call(this, sql);
+  };
+  return counts;
+}
+
 export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly Buyer[], options: AdaptiveOptions): Promise<AdaptiveRun> {
   const started = performance.now();
   const { variants, startMs, stepMs, steps, scenario } = expanded;
   mkdirSync(path.dirname(options.databaseFile), { recursive: true });
   const databaseUrl = `file:${path.resolve(options.databaseFile)}`;
   migrate(databaseUrl);
+  const sqlCounts = sqlProfile();
   const database = createDatabase(databaseUrl);
   // A rehearsal database is scratch: WAL (kept in the file, so the server uses it too) and
   // no fsync per commit, or the run measures the disk instead of the app.
@@ -127,7 +146,11 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     }
     options.onReady?.({ url: app.url, shop: world.shop, apiKey: REHEARSAL_API_KEY, secret: REHEARSAL_API_SECRET });
 
+    // The worker's info lines (one per batch) would drown the progress and cost time.
+    logger.level = process.env.LOG_LEVEL ?? "warn";
+    const phaseTimings = new Map<string, { ms: number; count: number }>();
     const worker = new SyncWorker({
+      phaseTimings,
       database,
       provider: "sqlite",
       connectors: {
@@ -146,6 +169,9 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       },
       clock: () => new Date(clock.now()),
       random: stream(expanded.seed, "worker"),
+      // The heavier lanes at their own pace, as the long-running worker's maintenance loop
+      // runs them: the monitor (drift audit, alert rules) every 5 simulated minutes.
+      monitorEveryMs: MONITOR_EVERY_MS,
       ...(process.env.REHEARSAL_RECONCILE_MS ? { reconcileEveryMs: Number(process.env.REHEARSAL_RECONCILE_MS) } : {}),
     });
 
@@ -215,7 +241,8 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       mark = at;
     };
     const realStart = performance.now();
-    for (let step = 0; step < steps; step += 1) {
+    const stepLimit = process.env.REHEARSAL_PROFILE_STEPS ? Math.min(steps, Number(process.env.REHEARSAL_PROFILE_STEPS)) : steps;
+    for (let step = 0; step < stepLimit; step += 1) {
       const now = startMs + step * stepMs;
       if (clock.now() < now) clock.advance(now - clock.now());
       world.meta.control.setPropagationDelay(expanded.lagMs("meta", now));
@@ -350,6 +377,10 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       `Real app over HTTP: ${seq} signed webhook deliveries (${failedDeliveries.length} not answered 200), worker run in-process once per ${scenario.stepSeconds} s step on the shared virtual clock; API calls are every request the app made to each fake (reads included).`,
     );
     accounting.note(`Wall time spent: webhooks ${(spent.webhooks / 1000).toFixed(1)} s, worker ${(spent.worker / 1000).toFixed(1)} s, buyers ${(spent.buyers / 1000).toFixed(1)} s, sampling ${(spent.samples / 1000).toFixed(1)} s.`);
+    accounting.note(
+      `Worker phases: ${[...phaseTimings].sort((a, b) => b[1].ms - a[1].ms).map(([phase, entry]) => `${phase} ${(entry.ms / 1000).toFixed(1)} s/${entry.count}`).join(", ")}.`,
+    );
+    if (sqlCounts) console.log([...sqlCounts].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([sql, count]) => `${String(count).padStart(7)} ${sql}`).join("\n"));
     if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
     const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
     return { result, app, world, database, close };
