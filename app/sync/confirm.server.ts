@@ -45,6 +45,8 @@ export async function confirmPushed(
             : GOOGLE_CODE.in_stock
         : result.quantity;
     if (value === null) continue;
+    // Still showing the same older value: nothing learned, nothing to write.
+    if (value === row.confirmed && value !== row.pushed) continue;
     const keys = byValue.get(value) ?? [];
     keys.push(row.itemKey);
     byValue.set(value, keys);
