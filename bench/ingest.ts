@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { SyncWorker } from "~/sync/worker.server";
 import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { startWorld } from "../sim/world";
-import { installShop } from "../sim/install-shop";
+import { installShop, worldConnectors } from "../sim/install-shop";
 import { freePort, startAppServer } from "../tests/support/app-server";
 import { createTestDatabase } from "../tests/support/database";
 import { signedWebhook, testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../tests/support/shopify";
@@ -125,18 +125,7 @@ async function measureMetaCalls() {
     provider: testDatabase.provider,
     clock: () => new Date(now),
     random: () => 0.5,
-    connectors: {
-      database: testDatabase.database,
-      env: {
-        SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
-        META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
-        META_GRAPH_API_VERSION: "v26.0",
-        GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
-        GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
-        encryptionKey: key,
-        previousEncryptionKeys: [],
-      },
-    },
+    connectors: worldConnectors(world, testDatabase.database, key),
   });
   await worker.runOnce(); // first full read and first push of every item
   const before = world.meta.control.counters.itemsBatchCalls;

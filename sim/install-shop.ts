@@ -3,7 +3,9 @@
  * shop: the offline session (token exchange needs Shopify over the network), the shop
  * row, and Meta and Google connections with sealed credentials.
  */
+import type { ConnectorClock } from "~/channels/backoff.server";
 import { credentialContext } from "~/channels/connection-config";
+import type { ConnectorDependencies } from "~/channels/factory.server";
 import type { Database } from "~/db.server";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import type { World } from "./world";
@@ -48,4 +50,26 @@ export async function installShop(database: Database, world: World, encryptionKe
     },
     update: {},
   });
+}
+
+/** Connector dependencies that reach this world's fakes (tests, benchmarks, the rehearsal). */
+export function worldConnectors(
+  world: World,
+  database: Database,
+  encryptionKey: Buffer,
+  options: { clock?: ConnectorClock; shopifyBaseUrl?: string } = {},
+): ConnectorDependencies {
+  return {
+    database,
+    ...(options.clock ? { clock: options.clock } : {}),
+    env: {
+      SHOPIFY_ADMIN_API_BASE_URL: options.shopifyBaseUrl ?? world.env.SHOPIFY_ADMIN_API_BASE_URL,
+      META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
+      META_GRAPH_API_VERSION: "v26.0",
+      GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
+      GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
+      encryptionKey,
+      previousEncryptionKeys: [],
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { createKeyring, decryptSecret } from "~/security/crypto.server";
 import { AdminClient } from "~/shopify/admin-client.server";
 import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
 import { createGoogleConnector, type GoogleUpdateLedger } from "./google/connector.server";
-import type { ConnectorClock } from "./meta/backoff.server";
+import type { ConnectorClock } from "./backoff.server";
 import { createMetaConnector } from "./meta/connector.server";
 import { createOnlineStoreConnector } from "./online-store/connector.server";
 import type { ChannelConnector } from "./types";

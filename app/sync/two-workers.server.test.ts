@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { startWorld, type World } from "../../sim/world";
-import { installShop } from "../../sim/install-shop";
+import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { SyncWorker } from "./worker.server";
 
@@ -71,18 +71,7 @@ function worker() {
   return new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
-    connectors: {
-      database: testDatabase.database,
-      env: {
-        SHOPIFY_ADMIN_API_BASE_URL: proxyUrl,
-        META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
-        META_GRAPH_API_VERSION: "v26.0",
-        GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
-        GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
-        encryptionKey: KEY,
-        previousEncryptionKeys: [],
-      },
-    },
+    connectors: worldConnectors(world, testDatabase.database, KEY, { shopifyBaseUrl: proxyUrl }),
     pushIntervalMs: { online_store: 0 },
     random: () => 0.5,
   });
