@@ -37,6 +37,35 @@ const contextWith = (changes: Partial<AllocationContext> & { settingsInput?: unk
 };
 
 describe("lag-aware allocation", () => {
+  const lagAwareRules: RuleSetInput = {
+    shopDefaults: { online_store: {}, meta: { lagAware: { confidence: 0.95 } }, google: {} },
+  };
+  const meta: ChannelTiming = { measuredLagMs: 15 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0 };
+
+  it("holds for an item never sold when the shop gives a prior sales speed, and never shows more as the prior grows", () => {
+    const shown = (prior: number | undefined) =>
+      allocateItem(item(recordWith(10)), contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior }))
+        .decisions.meta.quantity;
+    expect(shown(undefined)).toBe(10);
+    expect(shown(0)).toBe(10);
+    let previous = shown(0);
+    for (const perHour of [0.1, 0.5, 1, 2, 5, 20]) {
+      const next = shown(perHour / 3_600_000);
+      expect(next).toBeLessThanOrEqual(previous);
+      previous = next;
+    }
+    expect(shown(2 / 3_600_000)).toBeLessThan(10);
+  });
+
+  it("ignores the prior once the item has a sales speed of its own", () => {
+    let record = recordWith(10);
+    record = { ...record, velocity: recordSale(record.velocity, 1, T - 3 * 3_600_000) };
+    const decide = (prior: number | undefined) =>
+      allocateItem(item(record), contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior })).decisions.meta
+        .quantity;
+    expect(decide(100 / 3_600_000)).toBe(decide(undefined));
+  });
+
   it("renders the velocity, the effective delay and the confidence", () => {
     let record = recordWith(10);
     // 2.1 units a minute for the last half hour, all already reflected in the level.

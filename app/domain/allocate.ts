@@ -23,6 +23,13 @@ export interface AllocationContext {
   readonly settings: ShopChannelSettings;
   readonly timing: Readonly<Record<ChannelId, ChannelTiming>>;
   readonly velocityConfig?: VelocityConfig;
+  /**
+   * Sales speed assumed for an item with no sale recorded yet (units per ms), e.g. the
+   * shop's recent orders per item. Without it an item's lag-aware hold is 0 until its
+   * first sale, which a channel's delay turns into an oversell of that first sale.
+   * Ignored once the item has its own velocity.
+   */
+  readonly priorRatePerMs?: number;
 }
 
 /** What the caller persisted for one (channel, item) since the last computation. */
@@ -80,7 +87,12 @@ const scratchCandidates: CompiledRule[] = [];
 
 /** Desired quantities for every channel of one item. */
 export function allocateItem(item: AllocationItem, context: AllocationContext, options: AllocateOptions = {}): ItemAllocation {
-  const ratePerMs = salesRatePerMs(item.record.velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
+  const velocity = item.record.velocity;
+  const neverSold = velocity.short === 0 && velocity.long === 0;
+  const ratePerMs =
+    neverSold && context.priorRatePerMs !== undefined && context.priorRatePerMs > 0
+      ? context.priorRatePerMs
+      : salesRatePerMs(velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
   const sellableEverywhere = sellableUnits(item.record, "all");
   const explain = options.explain === true;
   return {

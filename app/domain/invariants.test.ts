@@ -88,6 +88,19 @@ describe("invariants", () => {
     );
   });
 
+  it("a prior sales speed for never-sold items never shows any channel more, nor above sellable", () => {
+    fc.assert(
+      fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, fc.double({ min: 0, max: 1e-4, noNaN: true }), (rules, timing, record, settings, prior) => {
+        const without = allocateItem(itemFor(record), contextFor(rules, timing, settings));
+        const withPrior = allocateItem(itemFor(record), { ...contextFor(rules, timing, settings), priorRatePerMs: prior });
+        for (const channel of CHANNELS) {
+          expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(without.decisions[channel].quantity);
+          expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(withPrior.decisions[channel].sellable);
+        }
+      }),
+    );
+  });
+
   it("a frozen channel above sellable always carries the risk", () => {
     fc.assert(
       fc.property(ruleSetArb, masterRecordArb, fc.integer({ min: 0, max: 300 }), (rules, record, lastPushed) => {
