@@ -12,6 +12,7 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     globalSetup: ["tests/support/build-once.ts"],
+    setupFiles: ["tests/support/quiet-logs.ts"],
     sequence: { shuffle: true },
     testTimeout: 30_000,
     hookTimeout: 120_000,
