@@ -21,6 +21,14 @@ export interface StockWebhook {
 /** Shopify's largest payloads (orders with hundreds of lines) stay well below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
+/**
+ * 413, closing the connection: the rest of an oversized body may still be on its way, and a
+ * client reusing that connection would read garbage or be reset.
+ */
+export function tooLarge(): Response {
+  return new Response("Webhook body too large", { status: 413, headers: { Connection: "close" } });
+}
+
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 export function hmacMatches(rawBody: string, header: string | null, secret: string): boolean {
@@ -34,10 +42,10 @@ export function hmacMatches(rawBody: string, header: string | null, secret: stri
 export async function verifyStockWebhook(request: Request, secret: string): Promise<StockWebhook> {
   if (request.method !== "POST") throw new Response(null, { status: 405 });
   if (Number(request.headers.get("content-length") ?? "0") > MAX_WEBHOOK_BYTES) {
-    throw new Response("Webhook body too large", { status: 413 });
+    throw tooLarge();
   }
   const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw new Response("Webhook body too large", { status: 413 });
+  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw tooLarge();
   if (!hmacMatches(rawBody, request.headers.get("x-shopify-hmac-sha256"), secret)) {
     throw new Response(null, { status: 401, statusText: "Unauthorized" });
   }

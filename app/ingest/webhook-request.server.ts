@@ -1,5 +1,5 @@
 import { authenticate } from "~/shopify.server";
-import { MAX_WEBHOOK_BYTES } from "./stock-webhook.server";
+import { MAX_WEBHOOK_BYTES, tooLarge } from "./stock-webhook.server";
 
 export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> & {
   /** The body exactly as Shopify signed it: ids above 2^53 survive only here. */
@@ -13,9 +13,9 @@ export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> &
  */
 export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_WEBHOOK_BYTES) throw new Response("Webhook body too large", { status: 413 });
+  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
   const rawBody = await request.clone().text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw new Response("Webhook body too large", { status: 413 });
+  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw tooLarge();
   try {
     const context = await authenticate.webhook(request);
     return { ...context, rawBody };
