@@ -64,6 +64,9 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
   // verified): the lag-aware hold is
   // 0 until an item has sold (no velocity yet) and Meta's delay is the 5-minute default until
   // five read-backs are measured, so in the first minutes adaptive shows all but nothing held.
+  // Still failing after the engine got a prior sales speed for never-sold items (the shop's
+  // orders per item over 2 h): the prior alone does not fix it; Meta's 5-minute cold-start
+  // delay is the other suspect (raising it broke the lag/auto-protect monitor test, so not done).
   // `it.fails` keeps the expectation visible: it turns red the day the engine fixes it.
   it.fails("adaptive oversells no more than native (not yet true on this scenario)", () => {
     expect(measured).not.toBeNull();
