@@ -92,10 +92,12 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
 describe("crash recovery", () => {
   it("converges after repeated kill -9 during a webhook storm, with no order applied twice", { timeout: 240_000 }, async () => {
     const random = prng(20261127);
+    app = await startAppServer(serverEnv());
+    // The first full read of Shopify comes first, as after an install.
+    await waitFor(async () => (await testDatabase.database.shop.findUnique({ where: { shop: world.shop } }))?.lastFullReadAt != null, "first full read");
     const placedAt = new Date();
     const orders = ordersFor(random, placedAt);
     let pending = [...orders];
-    app = await startAppServer(serverEnv());
 
     // Three crashes at random moments while webhooks pour in and the worker pushes.
     for (let crash = 0; crash < 3; crash++) {
@@ -122,12 +124,14 @@ describe("crash recovery", () => {
     expect(await database.webhookEvent.count({ where: { shop: world.shop } })).toBe(ORDERS);
     expect(await database.orderRecord.count({ where: { shop: world.shop } })).toBe(ORDERS);
 
-    // Exactly once: holds and sales speed equal one application of each order.
+    // Exactly once: the sales speed equals one application of each order (a replay would
+    // count it again). Holds may be fewer than the orders: a later read of Shopify (or
+    // Ballast's own inventory move, which reads it first) counts as reflecting them.
     for (const [index, variant] of world.variants.entries()) {
       const mine = orders.filter((order) => order.variantIndex === index);
       const ledger = await database.ledger.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: variant.variantGid } } });
       const record = ledger!.record as unknown as MasterRecord;
-      expect(record.holds.reduce((sum, hold) => sum + hold.units, 0)).toBe(mine.reduce((sum, order) => sum + order.units, 0));
+      expect(record.holds.reduce((sum, hold) => sum + hold.units, 0)).toBeLessThanOrEqual(mine.reduce((sum, order) => sum + order.units, 0));
       let expected = createMasterRecord(shopDomain(world.shop), variantGid(variant.variantGid)).velocity;
       for (const order of mine) expected = recordSale(expected, order.units, placedAt.getTime());
       const at = placedAt.getTime() + 1;
