@@ -4,7 +4,8 @@
  * accessibility (axe-core) and LCP/CLS of every page in English and French, with
  * screenshots for the README.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
@@ -17,7 +18,12 @@ import { BIG_VARIANT_ID, seedItem } from "./seed";
 
 const SHOP = "browser-shop.myshopify.com";
 const PRODUCT = "gid://shopify/Product/8234567890123";
-const SCREENSHOTS = path.join(process.cwd(), "docs", "screenshots");
+// The README's screenshots and metrics are refreshed on purpose only
+// (BALLAST_UPDATE_SCREENSHOTS=1); ordinary runs write them to a temporary folder.
+const SCREENSHOTS =
+  process.env.BALLAST_UPDATE_SCREENSHOTS === "1"
+    ? path.join(process.cwd(), "docs", "screenshots")
+    : mkdtempSync(path.join(tmpdir(), "ballast-screenshots-"));
 const hasChromium = existsSync(CHROMIUM);
 
 let testDatabase: TestDatabase;
