@@ -18,7 +18,7 @@ import { SyncWorker } from "~/sync/worker.server";
 import { startAppServer, type RunningApp } from "../../tests/support/app-server";
 import { VirtualClock } from "../fakes/meta/clock";
 import { deliverWebhook, jsonWithBigInts, type WebhookTarget } from "../fakes/shopify/webhooks";
-import { installShop } from "../install-shop";
+import { installShop, worldConnectors } from "../install-shop";
 import { startWorld, type World } from "../world";
 import { Accounting, type PerChannel, type StrategyResult } from "./metrics";
 import { stream } from "./random";
@@ -155,20 +155,8 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       phaseTimings,
       database,
       provider: "sqlite",
-      connectors: {
-        database,
-        env: {
-          SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
-          META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
-          META_GRAPH_API_VERSION: "v26.0",
-          GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
-          GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
-          encryptionKey: ENCRYPTION_KEY,
-          previousEncryptionKeys: [],
-        },
-        // Batch polling and backoff wait on the simulated clock, not the wall clock.
-        clock,
-      },
+      // Batch polling and backoff wait on the simulated clock, not the wall clock.
+      connectors: worldConnectors(world, database, ENCRYPTION_KEY, { clock }),
       clock: () => new Date(clock.now()),
       random: stream(expanded.seed, "worker"),
       // The heavier lanes at their own pace, as the long-running worker's maintenance loop

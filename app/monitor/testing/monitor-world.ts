@@ -6,7 +6,7 @@
 import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { SyncWorker } from "~/sync/worker.server";
 import { VirtualClock } from "../../../sim/fakes/meta/clock";
-import { installShop } from "../../../sim/install-shop";
+import { installShop, worldConnectors } from "../../../sim/install-shop";
 import { startWorld, type World } from "../../../sim/world";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/database";
 import type { ConnectorDependencies } from "~/channels/factory.server";
@@ -35,20 +35,8 @@ export async function startMonitorWorld(options: { variants?: number; stock?: nu
   const testDatabase = await createTestDatabase();
   const world = await startWorld({ variants: options.variants ?? 3, stockPerVariant: () => options.stock ?? 10, clock });
   await installShop(testDatabase.database, world, TEST_KEY);
-  const connectors: ConnectorDependencies = {
-    database: testDatabase.database,
-    // The connectors' own waits and budgets run on the same virtual clock as the worker.
-    clock,
-    env: {
-      SHOPIFY_ADMIN_API_BASE_URL: world.env.SHOPIFY_ADMIN_API_BASE_URL,
-      META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
-      META_GRAPH_API_VERSION: "v26.0",
-      GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,
-      GOOGLE_OAUTH_TOKEN_URL: world.env.GOOGLE_OAUTH_TOKEN_URL!,
-      encryptionKey: TEST_KEY,
-      previousEncryptionKeys: [],
-    },
-  };
+  // The connectors' own waits and budgets run on the same virtual clock as the worker.
+  const connectors: ConnectorDependencies = worldConnectors(world, testDatabase.database, TEST_KEY, { clock });
   const worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
