@@ -11,7 +11,7 @@ const databaseBacked = ["app/**/*.server.test.ts", "tests/**/*.test.ts", "sim/**
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    globalSetup: ["tests/support/build-once.ts"],
+    globalSetup: ["tests/support/build-once.ts", "tests/support/log-capture.ts"],
     setupFiles: ["tests/support/quiet-logs.ts"],
     sequence: { shuffle: true },
     testTimeout: 30_000,

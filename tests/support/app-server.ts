@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:net";
+import path from "node:path";
 
 export interface RunningApp {
   url: string;
@@ -32,6 +34,9 @@ export async function startAppServer(env: Record<string, string>): Promise<Runni
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // Everything the server wrote joins the suite's log scan (tests/support/log-capture.ts).
+  const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
+  if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `server-${port}-${child.pid ?? 0}.log`), output));
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 30_000;

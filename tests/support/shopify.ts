@@ -18,7 +18,8 @@ export function testServerEnv(overrides: Record<string, string> = {}): Record<st
     SHOPIFY_APP_URL: "http://127.0.0.1",
     SCOPES: TEST_SCOPES,
     BALLAST_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    LOG_LEVEL: "warn",
+    // Everything the app can log, for the suite's log scan (tests/support/log-capture.ts).
+    LOG_LEVEL: "debug",
     ...overrides,
   };
 }
