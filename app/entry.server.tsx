@@ -3,9 +3,15 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./env.server";
+import { stockWebhookListener } from "./ingest/stock-webhook-listener.server";
+import { addDocumentResponseHeaders, database } from "./shopify.server";
 
 export const streamTimeout = 5000;
+
+/** The production server (server.mjs) answers stock webhooks with this, before Remix. */
+export const handleStockWebhook = stockWebhookListener({ database: () => database, secret: () => env().SHOPIFY_API_SECRET });
+export { isStockWebhookRequest } from "./ingest/stock-webhook-listener.server";
 
 export default async function handleRequest(
   request: Request,

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Database } from "~/db.server";
+import { webhookRecorder } from "./webhook-recorder.server";
 
 /**
  * The hot path for stock webhooks (orders, inventory, products: thousands a minute at
@@ -38,33 +39,69 @@ export function hmacMatches(rawBody: string, header: string | null, secret: stri
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Throws a Response for bad input (413, 401, 400); nothing is written before it returns. */
-export async function verifyStockWebhook(request: Request, secret: string): Promise<StockWebhook> {
-  if (request.method !== "POST") throw new Response(null, { status: 405 });
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_WEBHOOK_BYTES) {
-    throw tooLarge();
-  }
-  const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw tooLarge();
-  if (!hmacMatches(rawBody, request.headers.get("x-shopify-hmac-sha256"), secret)) {
-    throw new Response(null, { status: 401, statusText: "Unauthorized" });
-  }
-  const shop = request.headers.get("x-shopify-shop-domain") ?? "";
-  const topic = request.headers.get("x-shopify-topic");
-  const webhookId = request.headers.get("x-shopify-webhook-id");
-  const apiVersion = request.headers.get("x-shopify-api-version");
+/** A refused delivery: the status and the short reason the sender gets. */
+export interface Refusal {
+  status: 400 | 401 | 405 | 413;
+  reason: string;
+}
+
+export type DeliveryVerdict = { ok: true; webhook: StockWebhook } | { ok: false; refusal: Refusal };
+
+/**
+ * The one check of a stock webhook, shared by the Remix route and the Node fast path:
+ * HMAC of the raw body, the X-Shopify-* headers, JSON. Pure: nothing is read or written.
+ */
+export function checkStockDelivery(header: (name: string) => string | null, rawBody: string, secret: string): DeliveryVerdict {
+  const refuse = (status: Refusal["status"], reason: string): DeliveryVerdict => ({ ok: false, refusal: { status, reason } });
+  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large");
+  if (!hmacMatches(rawBody, header("x-shopify-hmac-sha256"), secret)) return refuse(401, "Unauthorized");
+  const shop = header("x-shopify-shop-domain") ?? "";
+  const topic = header("x-shopify-topic");
+  const webhookId = header("x-shopify-webhook-id");
+  const apiVersion = header("x-shopify-api-version");
   if (!topic || !webhookId || !apiVersion || !SHOP_DOMAIN.test(shop)) {
-    throw new Response("Missing or malformed X-Shopify-* headers", { status: 400 });
+    return refuse(400, "Missing or malformed X-Shopify-* headers");
   }
   try {
     JSON.parse(rawBody);
   } catch {
-    throw new Response("Webhook body is not valid JSON", { status: 400 });
+    return refuse(400, "Webhook body is not valid JSON");
   }
-  const triggered = request.headers.get("x-shopify-triggered-at");
+  const triggered = header("x-shopify-triggered-at");
   const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
-  const eventId = request.headers.get("x-shopify-event-id") ?? `webhook:${webhookId}`;
-  return { shop, topic, webhookId, eventId, apiVersion, triggeredAt, rawBody };
+  const eventId = header("x-shopify-event-id") ?? `webhook:${webhookId}`;
+  return { ok: true, webhook: { shop, topic, webhookId, eventId, apiVersion, triggeredAt, rawBody } };
+}
+
+function refusalResponse({ status, reason }: Refusal): Response {
+  if (status === 413) return tooLarge();
+  if (status === 401) return new Response(null, { status, statusText: reason });
+  return new Response(reason, { status });
+}
+
+/** Throws a Response for bad input (405, 413, 401, 400); nothing is written before it returns. */
+export async function verifyStockWebhook(request: Request, secret: string): Promise<StockWebhook> {
+  if (request.method !== "POST") throw new Response(null, { status: 405 });
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_WEBHOOK_BYTES) throw tooLarge();
+  const verdict = checkStockDelivery((name) => request.headers.get(name), await request.text(), secret);
+  if (!verdict.ok) throw refusalResponse(verdict.refusal);
+  return verdict.webhook;
+}
+
+/**
+ * Records a verified delivery once (keyed by shop + event id) for an installed shop.
+ * The answer means "durably recorded" (or "already recorded"); 404 for a shop without
+ * Ballast installed.
+ */
+export async function receiveStockWebhook(
+  database: Database,
+  webhook: StockWebhook,
+): Promise<{ status: 200; outcome: "recorded" | "duplicate" } | { status: 404; reason: string }> {
+  if (!(await isInstalled(database, webhook.shop))) {
+    // No offline session: the shop never installed Ballast or has uninstalled it.
+    return { status: 404, reason: `Unknown shop ${webhook.shop}` };
+  }
+  return { status: 200, outcome: await webhookRecorder(database).record(webhook) };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Starts the production build (`build/server/index.js`) with remix-serve, exactly as
+ * Starts the production build (`build/server/index.js`) with server.mjs, exactly as
  * `npm start` does, on a free loopback port.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 
 export async function startAppServer(env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], {
+  const child = spawn(process.execPath, ["server.mjs", "build/server/index.js"], {
     env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });

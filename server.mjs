@@ -1,0 +1,44 @@
+/**
+ * The production server (`npm start`): what remix-serve does (compression, static assets,
+ * the Remix handler), plus one path answered before Express and Remix — stock webhooks,
+ * the only traffic that arrives thousands of times a minute (see
+ * app/ingest/stock-webhook-listener.server.ts). No per-request access log: the app logs
+ * with pino, and never request bodies.
+ */
+import { createServer } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+
+process.env.NODE_ENV ??= "production";
+const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
+const build = await import(pathToFileURL(buildPath).href);
+installGlobals({ nativeFetch: build.future.v3_singleFetch });
+const { handleStockWebhook, isStockWebhookRequest } = build.entry.module;
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = createServer((request, response) => {
+  if (isStockWebhookRequest(request)) void handleStockWebhook(request, response);
+  else app(request, response);
+});
+// Shopify keeps connections to the app open between deliveries.
+server.keepAliveTimeout = 65_000;
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST;
+const onListen = () => console.log(`[ballast] listening on http://${host ?? "localhost"}:${port}`);
+if (host) server.listen(port, host, onListen);
+else server.listen(port, onListen);
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => server.close());
+}
