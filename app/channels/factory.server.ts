@@ -6,7 +6,8 @@ import { logger } from "~/logger.server";
 import { createKeyring, decryptSecret } from "~/security/crypto.server";
 import { AdminClient } from "~/shopify/admin-client.server";
 import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
-import { createGoogleConnector, type GoogleUpdateLedger } from "./google/connector.server";
+import { createGoogleConnector } from "./google/connector.server";
+import { DatabaseUpdateLedger, type GoogleUpdateLedger } from "./google/update-ledger.server";
 import type { ConnectorClock } from "./backoff.server";
 import { createMetaConnector } from "./meta/connector.server";
 import { createOnlineStoreConnector } from "./online-store/connector.server";
@@ -23,6 +24,7 @@ export type ConnectorUnavailable = { reason: "not_connected" | "no_session" | "i
 export interface ConnectorDependencies {
   database: Database;
   env: Pick<Env, "SHOPIFY_ADMIN_API_BASE_URL" | "META_GRAPH_BASE_URL" | "META_GRAPH_API_VERSION" | "GOOGLE_MERCHANT_BASE_URL" | "GOOGLE_OAUTH_TOKEN_URL" | "encryptionKey" | "previousEncryptionKeys">;
+  /** Default: the shop's rows in the database, so spent Google updates survive a restart. */
   googleUpdateLedger?: (shop: string) => GoogleUpdateLedger;
   /** Time for the connectors' waits (batch polling, backoff): a virtual clock in the rehearsal. */
   clock?: ConnectorClock;
@@ -84,7 +86,7 @@ async function buildConnector(
     credentials: credentials.data,
     logger,
     ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.googleUpdateLedger ? { updateLedger: deps.googleUpdateLedger(shop) } : {}),
+    updateLedger: deps.googleUpdateLedger ? deps.googleUpdateLedger(shop) : new DatabaseUpdateLedger(deps.database, shop),
   });
 }
 

@@ -30,27 +30,9 @@ import {
   type GoogleErrorBody,
 } from "./merchant-api";
 import { GoogleAccessTokens, GoogleAuthError, type GoogleCredentials } from "./oauth.server";
+import { DAY_MS, InMemoryUpdateLedger, type GoogleUpdateLedger } from "./update-ledger.server";
 
-const DAY_MS = 86_400_000;
-
-/** Where the per-product update history lives; the app can back it with the database. */
-export interface GoogleUpdateLedger {
-  /** Times (ms) of updates to `offerId` after `since`. */
-  updatesSince(offerId: string, since: number): Promise<number[]>;
-  record(offerId: string, at: number): Promise<void>;
-}
-
-export class InMemoryUpdateLedger implements GoogleUpdateLedger {
-  readonly #updates = new Map<string, number[]>();
-  async updatesSince(offerId: string, since: number): Promise<number[]> {
-    return (this.#updates.get(offerId) ?? []).filter((at) => at > since);
-  }
-  async record(offerId: string, at: number): Promise<void> {
-    const kept = (this.#updates.get(offerId) ?? []).filter((time) => time > at - DAY_MS);
-    kept.push(at);
-    this.#updates.set(offerId, kept);
-  }
-}
+export { DatabaseUpdateLedger, InMemoryUpdateLedger, type GoogleUpdateLedger } from "./update-ledger.server";
 
 export interface GoogleConnectorConfig {
   /** `env().GOOGLE_MERCHANT_BASE_URL`: https://merchantapi.googleapis.com in production. */
@@ -66,6 +48,7 @@ export interface GoogleConnectorConfig {
   logger?: Logger;
   clock?: ConnectorClock;
   random?: () => number;
+  /** Default in memory; the factory passes the shop's database ledger (survives restarts). */
   updateLedger?: GoogleUpdateLedger;
   updatesPerProductPerDay?: number;
   safetyOverdraftPerDay?: number;
@@ -141,12 +124,17 @@ export class GoogleMerchantConnector implements ChannelConnector {
     const refusal = await this.#checkDataSource(options.signal);
     if (refusal) return batch.map((item) => ({ itemKey: item.itemKey, ...refusal }));
 
+    // One look-up for the whole batch; #pushOne adds what it spends, so a key twice in a batch counts twice.
+    const history = await this.#ledger.updatesSince(
+      batch.map((item) => item.itemKey),
+      this.#clock.now() - DAY_MS,
+    );
     const results = new Map<string, PushResult>();
     let stopAll: Refusal | null = null;
     const queue = [...batch];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const result: PushResult = stopAll ? { itemKey: item.itemKey, ...stopAll } : await this.#pushOne(item, options.signal);
+        const result: PushResult = stopAll ? { itemKey: item.itemKey, ...stopAll } : await this.#pushOne(item, history, options.signal);
         if (!stopAll && result.status === "permanent" && result.code === "credentials_revoked") stopAll = { status: "permanent", code: result.code, reason: result.reason };
         results.set(item.itemKey, result);
       }
@@ -244,12 +232,12 @@ export class GoogleMerchantConnector implements ChannelConnector {
     return refusal;
   }
 
-  async #pushOne(item: PushItem, signal?: AbortSignal): Promise<PushResult> {
+  async #pushOne(item: PushItem, history: Map<string, number[]>, signal?: AbortSignal): Promise<PushResult> {
     const now = this.#clock.now();
     if (this.#quotaBlockedUntil > now) {
       return { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#quotaBlockedUntil - now, reason: "google_quota: per-minute request quota used up" };
     }
-    const recent = (await this.#ledger.updatesSince(item.itemKey, now - DAY_MS)).sort((a, b) => a - b);
+    const recent = (history.get(item.itemKey) ?? []).filter((at) => at > now - DAY_MS).sort((a, b) => a - b);
     const towardSafety = item.availability === "out_of_stock" || item.pauseAds === true;
     const allowance = this.#config.updatesPerProductPerDay + (towardSafety ? this.#config.safetyOverdraftPerDay : 0);
     if (recent.length >= allowance) {
@@ -281,7 +269,9 @@ export class GoogleMerchantConnector implements ChannelConnector {
       this.#log.warn({ offerId: item.itemKey, errorClass: error.errorClass, reason: error.reason, httpStatus: error.httpStatus }, "google insert failed");
       return { itemKey: item.itemKey, ...this.#refusalFor(error) };
     }
-    await this.#ledger.record(item.itemKey, this.#clock.now());
+    const at = this.#clock.now();
+    await this.#ledger.record(item.itemKey, at);
+    history.set(item.itemKey, [...(history.get(item.itemKey) ?? []), at]);
     return { itemKey: item.itemKey, status: "applied", quantity: item.quantity };
   }
 
