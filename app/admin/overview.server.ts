@@ -1,8 +1,9 @@
 import type { Database } from "~/db.server";
-import { CHANNELS, sellableUnits, staleSaleCost, type ChannelId, type MasterRecord } from "~/domain";
+import { sellableUnits, staleSaleCost, type ChannelId, type MasterRecord } from "~/domain";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { loadChannelViews, recentOperations, type ChannelView, type OperationView } from "./channels.server";
-import { hourlyBuckets, type LagBucket } from "./stats";
+import { lagAndDriftSeries } from "~/monitor/health.server";
+import type { SeriesPoint } from "~/monitor/stats";
 import { measuredLag, type ChannelLag } from "./timing.server";
 
 const DAY_MS = 86_400_000;
@@ -10,9 +11,13 @@ const WEEK_MS = 7 * DAY_MS;
 
 export interface ChannelHealth extends ChannelView {
   lag: ChannelLag;
-  /** Items whose confirmed quantity differs from the desired one. */
+  /**
+   * Items in drift now: open drift episodes (the monitor's definition: an item pushed and
+   * read back as pushed that the channel later shows differently). The chart's drift line
+   * counts the same episodes, so its last point and this figure agree.
+   */
   drift: number;
-  /** Items confirmed by the channel at all (drift is out of these). */
+  /** Items read back from the channel at all (drift is out of these). */
   confirmed: number;
   /** Items whose last push failed (lastError set), of which parked (given up until a human looks). */
   errors: number;
@@ -33,7 +38,8 @@ export interface PreventedSales {
 
 export interface OverviewData {
   channels: ChannelHealth[];
-  lagSeries: Record<ChannelId, LagBucket[]>;
+  /** Per hour over the last 24 h (UTC-aligned): lag percentiles and items in drift, per channel. */
+  series: Record<ChannelId, SeriesPoint[]>;
   openAlerts: { total: number; critical: number; warning: number };
   prevented: PreventedSales;
   operations: OperationView[];
@@ -42,11 +48,7 @@ export interface OverviewData {
 
 async function driftCounts(database: Database, shop: string) {
   const [drift, confirmed, errors, parked, awaiting] = await Promise.all([
-    database.channelItemState.groupBy({
-      by: ["channel"],
-      where: { shop, confirmed: { not: null }, NOT: { confirmed: { equals: database.channelItemState.fields.desired } } },
-      _count: { _all: true },
-    }),
+    database.driftEpisode.groupBy({ by: ["channel"], where: { shop, endedAt: null }, _count: { _all: true } }),
     database.channelItemState.groupBy({ by: ["channel"], where: { shop, confirmed: { not: null } }, _count: { _all: true } }),
     database.channelItemState.groupBy({ by: ["channel"], where: { shop, lastError: { not: null } }, _count: { _all: true } }),
     database.channelItemState.groupBy({ by: ["channel"], where: { shop, parkedAt: { not: null } }, _count: { _all: true } }),
@@ -121,31 +123,20 @@ export async function preventedThisWeek(database: Database, shop: string, nowMs:
 }
 
 export async function loadOverview(database: Database, shop: string, nowMs: number): Promise<OverviewData> {
-  const [views, lag, counts, samples, alerts, prevented, operations, items] = await Promise.all([
+  const [views, lag, counts, series, alerts, prevented, operations, items] = await Promise.all([
     loadChannelViews(database, shop),
     measuredLag(database, shop, nowMs),
     driftCounts(database, shop),
-    database.lagSample.findMany({
-      where: { shop, observedAt: { gte: new Date(nowMs - DAY_MS) } },
-      select: { channel: true, observedAt: true, lagMs: true },
-    }),
+    lagAndDriftSeries(database, shop, new Date(nowMs), { hours: 24, bucketMinutes: 60 }),
     database.alert.groupBy({ by: ["severity"], where: { shop, resolvedAt: null, acknowledgedAt: null }, _count: { _all: true } }),
     preventedThisWeek(database, shop, nowMs),
     recentOperations(database, shop, 3),
     database.ledger.count({ where: { shop } }),
   ]);
-  const lagSeries = {} as Record<ChannelId, LagBucket[]>;
-  for (const channel of CHANNELS) {
-    lagSeries[channel] = hourlyBuckets(
-      samples.filter((sample) => sample.channel === channel).map((sample) => ({ atMs: sample.observedAt.getTime(), lagMs: sample.lagMs })),
-      nowMs - DAY_MS,
-      nowMs,
-    );
-  }
   const severity = (name: string) => alerts.find((row) => row.severity === name)?._count._all ?? 0;
   return {
     channels: views.map((view) => ({ ...view, lag: lag[view.channel], ...counts(view.channel) })),
-    lagSeries,
+    series,
     openAlerts: { total: alerts.reduce((sum, row) => sum + row._count._all, 0), critical: severity("critical"), warning: severity("warning") },
     prevented,
     operations,

@@ -27,6 +27,30 @@ function ruleText(value: unknown, locale: Locale): string {
   return parts.length ? parts.join(" · ") : t("buffers.summary.none");
 }
 
+/** What a channel settings save changed, field by field (details: before/after as stored). */
+function settingsChanges(before: Details, after: Details, locale: Locale): string {
+  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const locations = (value: unknown) => (Array.isArray(value) ? t("activity.settings.locationsSome", { count: value.length }) : t("activity.settings.locationsAll"));
+  const checkout = (value: unknown) => t(value === "channel" ? "activity.settings.checkout.channel" : "activity.settings.checkout.store");
+  const lowStock = (value: unknown) => t(value === "out_of_stock" ? "activity.settings.lowStock.out_of_stock" : "activity.settings.lowStock.pause_ads");
+  const damping = (value: unknown) => {
+    const entry = (typeof value === "object" && value !== null ? value : {}) as { confirmations?: unknown; minHoldMs?: unknown };
+    return t("activity.settings.dampingValue", { confirmations: str(entry.confirmations), seconds: typeof entry.minHoldMs === "number" ? entry.minHoldMs / 1000 : "—" });
+  };
+  const parts: string[] = [];
+  if (!same(before.locations, after.locations)) parts.push(t("activity.settings.locations", { before: locations(before.locations), after: locations(after.locations) }));
+  if (!same(before.checkoutOn, after.checkoutOn)) parts.push(t("activity.settings.checkoutOn", { before: checkout(before.checkoutOn), after: checkout(after.checkoutOn) }));
+  if ("lowStock" in after && !same(before.lowStock, after.lowStock)) parts.push(t("activity.settings.lowStock", { before: lowStock(before.lowStock), after: lowStock(after.lowStock) }));
+  if (!same(before.damping, after.damping)) parts.push(t("activity.settings.damping", { before: damping(before.damping), after: damping(after.damping) }));
+  const beforeConfig = (before.config ?? {}) as Details;
+  const afterConfig = (after.config ?? {}) as Details;
+  for (const field of ["itemIdTemplate", "countryCode", "contentLanguage", "feedLabel"]) {
+    if (!same(beforeConfig[field], afterConfig[field])) parts.push(t("activity.settings.config", { field, before: str(beforeConfig[field]), after: str(afterConfig[field]) }));
+  }
+  return parts.join("; ");
+}
+
 export function activityText(entry: { kind: string; channel: string | null; details: Details }, locale: Locale): string {
   const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
   const d = entry.details;
@@ -57,6 +81,13 @@ export function activityText(entry: { kind: string; channel: string | null; deta
       return withSource(t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""));
     case "channel_resumed":
       return withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel }));
+    case "channel_settings_changed":
+      return withSource(
+        t("activity.channel_settings_changed", {
+          channel,
+          changes: settingsChanges((d.before ?? {}) as Details, (d.after ?? {}) as Details, locale),
+        }),
+      );
     case "channel_connected":
       return t("activity.channel_connected", { channel });
     case "channel_disconnected":

@@ -16,6 +16,7 @@ export type ActivityKind =
   | "channel_disconnected"
   | "channel_paused"
   | "channel_resumed"
+  | "channel_settings_changed"
   | "resync_requested"
   | "holds_released"
   | "metafield_rejected"

@@ -4,7 +4,7 @@ import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text, 
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { pageContext } from "~/admin/context.server";
 import { loadOverview } from "~/admin/overview.server";
-import { LagChart } from "~/components/LagChart";
+import { LagDriftChart } from "~/components/LagDriftChart";
 import { OperationProgress } from "~/components/OperationProgress";
 import { StateBadge } from "~/components/StateBadge";
 import { channelName, formatDateTime, formatDuration, formatNumber } from "~/components/format";
@@ -43,11 +43,15 @@ export default function Overview() {
           p95: formatDuration(channel.lag.p95Ms, locale),
           samples: formatNumber(channel.lag.samples, locale),
         }),
-    channel.confirmed === 0 && channel.drift === 0
+    channel.channel === "online_store"
+      ? t("overview.driftNotChecked")
+      : channel.confirmed === 0 && channel.drift === 0
       ? t("overview.noReadBack")
       : t("overview.driftValue", { drift: formatNumber(channel.drift, locale), confirmed: formatNumber(channel.confirmed, locale) }),
     t("overview.errorsValue", { errors: formatNumber(channel.errors, locale), parked: formatNumber(channel.parked, locale) }),
   ]);
+  // The Online Store is Shopify's own pool, not read back for drift (app/monitor/drift.server.ts).
+  const driftChannels = data.channels.filter((channel) => channel.channel !== "online_store" && (channel.confirmed > 0 || channel.drift > 0)).map((channel) => channel.channel);
   const running = data.operations.filter((operation) => operation.state === "queued" || operation.state === "running");
 
   return (
@@ -144,10 +148,7 @@ export default function Overview() {
               <Text as="h2" variant="headingMd">
                 <Explained label={t("overview.chart.title")} help={t("overview.chart.help")} />
               </Text>
-              <LagChart series={data.lagSeries} />
-              <Text as="p" tone="subdued" variant="bodySm">
-                {t("overview.chart.driftNote")}
-              </Text>
+              <LagDriftChart series={data.series} driftChannels={driftChannels} />
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -4,14 +4,12 @@ import { useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit 
 import {
   Banner,
   BlockStack,
-  Box,
   Button,
   Card,
   Divider,
   FormLayout,
   InlineStack,
   Layout,
-  List,
   Page,
   Select,
   Text,
@@ -33,8 +31,8 @@ import {
   type ChannelView,
 } from "~/admin/channels.server";
 import { pageContext } from "~/admin/context.server";
-import { numericId } from "~/admin/ids";
 import { OperationProgress } from "~/components/OperationProgress";
+import { TemplatePreview } from "~/components/TemplatePreview";
 import { StateBadge } from "~/components/StateBadge";
 import { channelName, formatDateTime } from "~/components/format";
 import type { MessageKey } from "~/i18n";
@@ -200,35 +198,8 @@ function ConnectForm({ channel, view, actionData }: { channel: "meta" | "google"
 }
 
 function TemplatePreviewResult({ actionData, channel }: { actionData: ActionData; channel: ChannelId }) {
-  const t = useT();
   if (!actionData || actionData.intent !== "previewTemplates" || !("preview" in actionData) || actionData.channel !== channel) return null;
-  const preview = actionData.preview;
-  if (!preview) return null;
-  return (
-    <Box padding="300" background="bg-surface-secondary" borderRadius="200">
-      <BlockStack gap="200">
-        <Text as="h4" variant="headingSm">
-          {t("channels.preview.title", { matched: preview.matched.length, unmatched: preview.unmatched.length, sampled: preview.sampled })}
-        </Text>
-        <Text as="p" tone="subdued" variant="bodySm">
-          {t(`channels.preview.method.${preview.method}` as MessageKey)} {preview.error ? t("channels.preview.error", { detail: preview.error }) : ""}
-          {preview.unclaimed ? ` ${t("channels.preview.unclaimed", { count: preview.unclaimed })}` : ""}
-        </Text>
-        <List type="bullet">
-          {preview.matched.map((entry) => (
-            <List.Item key={entry.variantId}>
-              ✓ {entry.title || numericId(entry.variantId)} → {entry.itemId}
-            </List.Item>
-          ))}
-          {preview.unmatched.map((entry) => (
-            <List.Item key={entry.variantId}>
-              {preview.method === "rendered_only" ? "·" : "✗"} {entry.title || numericId(entry.variantId)} → {entry.itemId ?? entry.reason ?? "—"}
-            </List.Item>
-          ))}
-        </List>
-      </BlockStack>
-    </Box>
-  );
+  return actionData.preview ? <TemplatePreview preview={actionData.preview} /> : null;
 }
 
 export default function Channels() {
@@ -311,9 +282,14 @@ export default function Channels() {
                       </Text>
                       <StateBadge state={view.state} />
                     </InlineStack>
-                    <Text as="span" tone="subdued" variant="bodySm">
-                      {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale) })}
-                    </Text>
+                    <InlineStack gap="300" blockAlign="center">
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale) })}
+                      </Text>
+                      <Button url={`/app/channels/${view.channel}`} accessibilityLabel={t("settings.linkLabel", { channel: channelName(view.channel, locale) })}>
+                        {t("settings.link")}
+                      </Button>
+                    </InlineStack>
                   </InlineStack>
                   <Text as="p" tone="subdued">
                     {t(`channels.describe.${view.channel}` as MessageKey)}{" "}

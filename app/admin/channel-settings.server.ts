@@ -1,0 +1,91 @@
+import type { Database } from "~/db.server";
+import type { ChannelId } from "~/domain";
+import { loadChannelSettings } from "~/channels/connection-store.server";
+import { recordActivity } from "~/monitor/activity.server";
+import { requestRecompute } from "~/sync/requests.server";
+import { draftFromStored, parseSettingsDraft, type SettingsDraft, type SettingsFieldError } from "./channel-settings-form";
+
+/**
+ * The per-channel settings page (/app/channels/:channel): what the sync worker reads from
+ * the connection row's `settings` and `config`. Saved only when the whole form parses with
+ * the same schemas the worker uses; a save requests a recompute and is written to Activity
+ * with the values before and after.
+ */
+export interface ChannelSettingsData {
+  channel: ChannelId;
+  connected: boolean;
+  draft: SettingsDraft;
+  /** The shop's locations as last read from Shopify (inactive ones can still hold stock). */
+  locations: { gid: string; name: string; active: boolean }[];
+  /** Non-secret connector config as stored (catalog, account, data source ids…). */
+  config: Record<string, unknown> | null;
+}
+
+async function connection(database: Database, shop: string, channel: ChannelId) {
+  const row = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+  const connected = channel === "online_store" || (row?.encryptedCredentials != null && row.state !== "disconnected");
+  return { row, connected, config: (row?.config as Record<string, unknown> | null) ?? null };
+}
+
+export async function loadChannelSettingsPage(database: Database, shop: string, channel: ChannelId): Promise<ChannelSettingsData> {
+  const [settings, stored, locations] = await Promise.all([
+    loadChannelSettings(database, shop),
+    connection(database, shop, channel),
+    database.location.findMany({ where: { shop }, orderBy: { name: "asc" }, select: { gid: true, name: true, active: true } }),
+  ]);
+  return {
+    channel,
+    connected: stored.connected,
+    draft: draftFromStored(channel, settings[channel], stored.config, stored.connected),
+    locations,
+    config: stored.config,
+  };
+}
+
+export type SaveSettingsResult = { ok: true; changed: boolean } | { ok: false; errors: SettingsFieldError[] };
+
+/** Validates the whole form and saves it, or saves nothing. */
+export async function saveChannelSettings(
+  database: Database,
+  input: { shop: string; channel: ChannelId; draft: SettingsDraft; nowMs: number; source: "admin" | "api" },
+): Promise<SaveSettingsResult> {
+  const { shop, channel } = input;
+  const [current, stored, locations] = await Promise.all([
+    loadChannelSettings(database, shop),
+    connection(database, shop, channel),
+    database.location.findMany({ where: { shop }, select: { gid: true } }),
+  ]);
+  // A connector form for a channel that is not connected (stale page) is ignored, not stored.
+  const draft = stored.connected ? input.draft : { ...input.draft, connector: null };
+  const parsed = parseSettingsDraft(
+    channel,
+    draft,
+    stored.config,
+    locations.map((location) => location.gid),
+  );
+  if (!parsed.ok) return parsed;
+  const { state: _state, ...before } = current[channel];
+  const configChanged = parsed.config !== null && JSON.stringify(parsed.config) !== JSON.stringify(stored.config);
+  const settingsChanged = JSON.stringify(parsed.settings) !== JSON.stringify(before);
+  if (!configChanged && !settingsChanged) return { ok: true, changed: false };
+  const now = new Date(input.nowMs);
+  const config = configChanged && parsed.config ? { config: parsed.config as object } : {};
+  await database.channelConnection.upsert({
+    where: { shop_channel: { shop, channel } },
+    create: { shop, channel, state: "active", settings: parsed.settings, ...config },
+    update: { settings: parsed.settings, ...config },
+  });
+  await requestRecompute(database, shop, now);
+  await recordActivity(database, {
+    shop,
+    kind: "channel_settings_changed",
+    channel,
+    at: now,
+    details: {
+      source: input.source,
+      before: { ...before, ...(configChanged ? { config: stored.config } : {}) },
+      after: { ...parsed.settings, ...(configChanged ? { config: parsed.config } : {}) },
+    },
+  });
+  return { ok: true, changed: true };
+}

@@ -1,0 +1,155 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
+import { BlockStack, Box, Text, Tooltip } from "@shopify/polaris";
+import type { ChannelId } from "~/domain";
+import type { SeriesPoint } from "~/monitor/stats";
+import { useLocale, useT } from "~/i18n/react";
+import { channelName, formatDuration, formatNumber } from "./format";
+
+/**
+ * Lag (p95 per hour) and items in drift (at the end of each hour) over the last 24 h, with
+ * Shopify's Polaris Viz. Two panels on one time axis: a line chart has one y-axis, and
+ * durations and item counts do not share a scale. Charts measure the DOM, so they render
+ * in the browser only; each panel keeps its height meanwhile (no layout shift) and the
+ * library is loaded on demand (it is not needed for the first paint).
+ */
+const LineChart = lazy(async () => {
+  const viz = await import("@shopify/polaris-viz");
+  return {
+    default: (props: Parameters<typeof viz.LineChart>[0]) => (
+      <viz.PolarisVizProvider>
+        <viz.LineChart {...props} />
+      </viz.PolarisVizProvider>
+    ),
+  };
+});
+
+const HEIGHT = 220;
+const hour = (iso: string) => iso.slice(11, 16);
+
+interface Line {
+  name: string;
+  data: { key: string; value: number | null }[];
+}
+
+function Explained({ label, help }: { label: string; help: string }) {
+  return (
+    <Tooltip content={help} dismissOnMouseOut>
+      <span style={{ borderBottom: "1px dotted currentColor", cursor: "help" }} tabIndex={0}>
+        {label}
+      </span>
+    </Tooltip>
+  );
+}
+
+function Panel({ id, title, help, lines, empty, format, mounted }: { id: string; title: string; help: string; lines: Line[]; empty: string; format: (value: number) => string; mounted: boolean }) {
+  let body: ReactNode;
+  if (lines.length === 0) {
+    body = (
+      <Box minHeight={`${HEIGHT}px`} padding="400" background="bg-surface-secondary" borderRadius="200">
+        <Text as="p" tone="subdued">
+          {empty}
+        </Text>
+      </Box>
+    );
+  } else {
+    // Polaris Viz's SVG is not accessible (unlabelled point images, focusable points inside
+    // images): it is hidden from assistive technology and kept out of the tab order; the same
+    // numbers are in the table read to screen readers.
+    body = (
+      <div style={{ height: HEIGHT }} aria-hidden="true" data-chart-panel={id} {...{ inert: "" }}>
+        {mounted ? (
+          <Suspense fallback={null}>
+            <LineChart
+              data={lines}
+              theme="Light"
+              isAnimated={false}
+              xAxisOptions={{ labelFormatter: (value) => `${String(value)} UTC` }}
+              yAxisOptions={{ labelFormatter: (value) => format(Number(value)), integersOnly: id === "drift" }}
+            />
+          </Suspense>
+        ) : null}
+      </div>
+    );
+  }
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        <Explained label={title} help={help} />
+      </Text>
+      {body}
+    </BlockStack>
+  );
+}
+
+export function LagDriftChart({ series, driftChannels }: { series: Record<ChannelId, SeriesPoint[]>; driftChannels: readonly ChannelId[] }) {
+  const t = useT();
+  const locale = useLocale();
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const channels = Object.keys(series) as ChannelId[];
+  const lag: Line[] = channels
+    .filter((channel) => series[channel].some((point) => point.lagSamples > 0))
+    .map((channel) => ({
+      name: t("overview.chart.lagSeries", { channel: channelName(channel, locale) }),
+      data: series[channel].map((point) => ({ key: hour(point.at), value: point.lagP95Ms === null ? null : point.lagP95Ms / 1000 })),
+    }));
+  // Drift only for channels whose read-back runs: a flat zero for a channel never checked
+  // would claim "no drift" where nothing was looked at.
+  const drift: Line[] = driftChannels.map((channel) => ({
+    name: t("overview.chart.driftSeries", { channel: channelName(channel, locale) }),
+    data: series[channel].map((point) => ({ key: hour(point.at), value: point.driftItems })),
+  }));
+  const buckets = series[channels[0]!] ?? [];
+  const cell = (value: number | null, kind: "lag" | "drift") =>
+    value === null ? "—" : kind === "lag" ? formatDuration(value * 1000, locale) : formatNumber(value, locale);
+  return (
+    <BlockStack gap="400">
+      <Box visuallyHidden>
+        <table>
+          <caption>{t("overview.chart.label")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">UTC</th>
+              {[...lag, ...drift].map((line) => (
+                <th scope="col" key={line.name}>
+                  {line.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {buckets.map((bucket, index) => (
+              <tr key={bucket.at}>
+                <th scope="row">{hour(bucket.at)}</th>
+                {lag.map((line) => (
+                  <td key={line.name}>{cell(line.data[index]?.value ?? null, "lag")}</td>
+                ))}
+                {drift.map((line) => (
+                  <td key={line.name}>{cell(line.data[index]?.value ?? null, "drift")}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Box>
+      <Panel
+        id="lag"
+        title={t("overview.chart.lagTitle")}
+        help={t("overview.chart.lagHelp")}
+        lines={lag}
+        empty={t("overview.chart.empty")}
+        format={(seconds) => formatDuration(seconds * 1000, locale)}
+        mounted={mounted}
+      />
+      <Panel
+        id="drift"
+        title={t("overview.chart.driftTitle")}
+        help={t("overview.chart.driftHelp")}
+        lines={drift}
+        empty={t("overview.chart.driftEmpty")}
+        format={(items) => formatNumber(items, locale)}
+        mounted={mounted}
+      />
+    </BlockStack>
+  );
+}
