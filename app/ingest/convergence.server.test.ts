@@ -131,6 +131,55 @@ describe("webhook convergence", () => {
     );
   });
 
+  it("PROPERTY: one batch ends where one event at a time ends, catalogue changes included", async () => {
+    const NEW_VARIANT = "9000000000000002";
+    const NEW_ITEM = "271878346596884016";
+    const product = {
+      eventId: "product-update",
+      topic: "products/update",
+      body: `{"id":1,"title":"Tee","variants":[{"id":${VARIANT},"inventory_item_id":${ITEM},"inventory_management":"shopify"},{"id":${NEW_VARIANT},"inventory_item_id":${NEW_ITEM},"inventory_management":"shopify"}]}`,
+    };
+    const newVariantEvents: Event[] = [
+      { eventId: "new-level", topic: "inventory_levels/update", body: `{"inventory_item_id":${NEW_ITEM},"location_id":${LOCATION},"available":7,"updated_at":"${new Date(T0 + 30_000).toISOString()}"}` },
+      { eventId: "new-order", topic: "orders/create", body: `{"id":777,"created_at":"${new Date(T0 + 40_000).toISOString()}","line_items":[{"variant_id":${NEW_VARIANT},"quantity":2}]}` },
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ units: fc.integer({ min: 1, max: 5 }), cancel: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        async (script, productAt) => {
+          const events = eventsFor(script);
+          // The product update (adding a variant) lands somewhere among the others; the new variant's events after it.
+          events.splice(productAt % (events.length + 1), 0, product);
+          events.push(...newVariantEvents);
+          const states = [];
+          for (const batchSize of [1, 100]) {
+            shopCounter += 1;
+            const shop = `batching-${shopCounter}.myshopify.com`;
+            const { database } = testDatabase;
+            await database.variant.create({
+              data: { shop, gid: `gid://shopify/ProductVariant/${VARIANT}`, productGid: "gid://shopify/Product/1", inventoryItemGid: `gid://shopify/InventoryItem/${ITEM}` },
+            });
+            for (const [index, event] of events.entries()) {
+              await recordWebhookEvent(database, { shop, topic: event.topic, webhookId: `d-${index}`, eventId: event.eventId, apiVersion: "2026-10", triggeredAt: null, rawBody: event.body });
+            }
+            const result = await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000), batchSize });
+            expect(result.failed).toBe(0);
+            const ledgers = await database.ledger.findMany({ where: { shop }, orderBy: { variantGid: "asc" }, select: { variantGid: true, record: true } });
+            const orders = await database.orderRecord.findMany({ where: { shop }, orderBy: { orderGid: "asc" }, select: { orderGid: true, cancelledAt: true, lines: true, sourceName: true } });
+            const lastErrors = await database.webhookEvent.findMany({ where: { shop }, orderBy: { eventId: "asc" }, select: { eventId: true, lastError: true } });
+            states.push({ ledgers: ledgers.map(({ variantGid, record }) => ({ variantGid, record: { ...(record as object), shop: null } })), orders, lastErrors });
+          }
+          expect(states[1]).toEqual(states[0]);
+          // The new variant's level and order applied after the product update created it.
+          const added = states[0]!.ledgers.find((ledger) => ledger.variantGid.endsWith(NEW_VARIANT));
+          expect(added).toBeDefined();
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
   it("rejects a malformed payload without applying it, and keeps going", async () => {
     const shop = "malformed-events.myshopify.com";
     const { database } = testDatabase;

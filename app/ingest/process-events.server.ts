@@ -1,6 +1,7 @@
 import type { Database, DatabaseProvider } from "~/db.server";
 import { logger } from "~/logger.server";
-import { applyEvent, type StoredEvent } from "./apply-event.server";
+import { Prisma } from "~/generated/sqlite/client";
+import { applyEvents, type StoredEvent } from "./apply-event.server";
 
 /**
  * Applies recorded webhooks to the master record, oldest first. Each batch runs in one
@@ -58,26 +59,28 @@ export async function processPendingEvents(
 }
 
 async function applyBatch(database: Database, events: StoredEvent[], now: Date, provider: DatabaseProvider = "sqlite"): Promise<number> {
+  const shop = events[0]!.shop;
   return database.$transaction(
     async (tx) => {
-      let rejected = 0;
-      for (const event of events) {
-        // Claim first: if another worker already applied it, this is a no-op.
-        const claimed = await tx.webhookEvent.updateMany({
-          where: { shop: event.shop, eventId: event.eventId, processedAt: null },
-          data: { processedAt: now, attempts: { increment: 1 } },
-        });
-        if (claimed.count === 0) continue;
-        const outcome = await applyEvent(tx, event, provider);
-        if (outcome.kind !== "applied") {
-          if (outcome.kind === "rejected") rejected += 1;
-          await tx.webhookEvent.update({
-            where: { shop_eventId: { shop: event.shop, eventId: event.eventId } },
-            data: { lastError: `${outcome.kind}: ${outcome.reason}` },
-          });
-        }
+      // Claim first: events another worker already applied are left out.
+      const claimed = await tx.$queryRaw<{ eventId: string }[]>`
+        UPDATE "WebhookEvent" SET "processedAt" = ${now}, "attempts" = "attempts" + 1
+        WHERE "shop" = ${shop} AND "processedAt" IS NULL AND "eventId" IN (${Prisma.join(events.map((event) => event.eventId))})
+        RETURNING "eventId"`;
+      const claimedIds = new Set(claimed.map((row) => row.eventId));
+      const mine = events.filter((event) => claimedIds.has(event.eventId));
+      const outcomes = await applyEvents(tx, shop, mine, provider);
+      // Why an event changed nothing, kept on the event: one statement per distinct reason.
+      const notApplied = new Map<string, string[]>();
+      outcomes.forEach((outcome, index) => {
+        if (outcome.kind === "applied") return;
+        const reason = `${outcome.kind}: ${outcome.reason}`;
+        notApplied.set(reason, [...(notApplied.get(reason) ?? []), mine[index]!.eventId]);
+      });
+      for (const [reason, eventIds] of notApplied) {
+        await tx.webhookEvent.updateMany({ where: { shop, eventId: { in: eventIds } }, data: { lastError: reason } });
       }
-      return rejected;
+      return outcomes.filter((outcome) => outcome.kind === "rejected").length;
     },
     { timeout: 30_000, maxWait: 10_000 },
   );

@@ -1,4 +1,5 @@
 import type { DatabaseProvider, Queryable } from "~/db.server";
+import { Prisma } from "~/generated/sqlite/client";
 import { createMasterRecord, shopDomain, variantGid, type MasterRecord } from "~/domain";
 
 /**
@@ -29,12 +30,22 @@ export function emptyLedger(shop: string, gid: string): MasterRecord {
   return createMasterRecord(shopDomain(shop), variantGid(gid));
 }
 
-/** Saves a changed record and marks it for recompute, in the caller's transaction. */
-export async function saveLedger(database: Queryable, record: MasterRecord): Promise<void> {
-  const json = record as unknown as object;
-  await database.ledger.upsert({
-    where: { shop_variantGid: { shop: record.shop, variantGid: record.variantId } },
-    create: { shop: record.shop, variantGid: record.variantId, record: json, dirty: true },
-    update: { record: json, dirty: true },
-  });
+/**
+ * Saves changed records and marks them for recompute, in one statement (an upsert of
+ * every row): a busy ingest batch changes hundreds of records, and one ORM upsert each
+ * cost a read and a write per row.
+ */
+export async function saveLedgers(database: Queryable, records: readonly MasterRecord[], provider: DatabaseProvider): Promise<void> {
+  if (records.length === 0) return;
+  const now = new Date();
+  const json = (record: MasterRecord) => {
+    const text = JSON.stringify(record);
+    // PostgreSQL stores it as jsonb; SQLite keeps the text, as Prisma does.
+    return provider === "postgresql" ? Prisma.sql`CAST(${text} AS jsonb)` : Prisma.sql`${text}`;
+  };
+  const rows = records.map((record) => Prisma.sql`(${record.shop}, ${record.variantId}, ${json(record)}, TRUE, ${now})`);
+  await database.$executeRaw`
+    INSERT INTO "Ledger" ("shop", "variantGid", "record", "dirty", "updatedAt")
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT ("shop", "variantGid") DO UPDATE SET "record" = excluded."record", "dirty" = TRUE, "updatedAt" = excluded."updatedAt"`;
 }
