@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { verifyWebhook } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { database } from "~/shopify.server";
 import { updateGrantedScopes } from "~/shops/lifecycle.server";
 
 const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
+
+export const loader = webhookLoader;
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { payload, session } = await verifyWebhook(request);

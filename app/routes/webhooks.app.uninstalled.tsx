@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { forgetInstalled } from "~/ingest/stock-webhook.server";
-import { verifyWebhook } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
 import { markShopUninstalled } from "~/shops/lifecycle.server";
 
 // Webhooks can arrive more than once and after the app was uninstalled: every step is idempotent.
+export const loader = webhookLoader;
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await verifyWebhook(request);
   await markShopUninstalled(database, shop, new Date());

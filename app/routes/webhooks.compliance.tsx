@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { parseJsonLossless } from "~/ingest/json";
-import { verifyWebhook } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
 import { purgeShopData } from "~/shops/lifecycle.server";
@@ -13,6 +13,8 @@ const redactPayload = z.object({ orders_to_redact: z.array(z.union([z.string(), 
  * stored as ids, quantities and times only), so a data request has nothing to return.
  * A wrong HMAC is refused with 401 by verifyWebhook, as Shopify's review requires.
  */
+export const loader = webhookLoader;
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { topic, shop, rawBody } = await verifyWebhook(request);
   switch (topic) {

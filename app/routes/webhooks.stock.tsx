@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { env } from "~/env.server";
 import { receiveStockWebhook, verifyStockWebhook } from "~/ingest/stock-webhook.server";
+import { webhookLoader } from "~/ingest/webhook-request.server";
 import { database } from "~/shopify.server";
 
 /**
@@ -10,6 +11,8 @@ import { database } from "~/shopify.server";
  * In production `server.mjs` answers this path before Remix (app/ingest/stock-webhook-listener.server.ts)
  * with the same checks; this route serves it under `vite dev`.
  */
+export const loader = webhookLoader;
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const received = await receiveStockWebhook(database, await verifyStockWebhook(request, env().SHOPIFY_API_SECRET));
   if (received.status === 404) return new Response(received.reason, { status: 404 });
