@@ -50,9 +50,36 @@ export async function withApi(request: Request, handler: (context: ApiContext) =
   }
 }
 
-/** Parses a JSON body; null when it is not JSON. */
+/** Bodies of /api/v1 requests are a few fields; anything larger is refused before it is read whole. */
+export const MAX_API_BODY_BYTES = 64 * 1024;
+
+// Closes the connection: the rest of the body may still be on its way (see stock-webhook.server.ts).
+const bodyTooLarge = () => apiError(413, "body_too_large", `the body must be at most ${MAX_API_BODY_BYTES / 1024} KB`, undefined, { Connection: "close" });
+
+/** The body as text, or null once it passes `limit` bytes (reading stops there). */
+async function limitedText(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses a JSON body; null when it is not JSON. Throws a 413 answer past MAX_API_BODY_BYTES. */
 export async function jsonBody(request: Request): Promise<unknown | null> {
-  const text = await request.text();
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_API_BODY_BYTES) throw bodyTooLarge();
+  const text = await limitedText(request, MAX_API_BODY_BYTES);
+  if (text === null) throw bodyTooLarge();
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;
