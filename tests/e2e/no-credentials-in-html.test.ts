@@ -6,7 +6,8 @@
  * the token endpoint does not know). Every embedded page, the loader data Remix sends on
  * client navigation, the channel page's actions (test, connect with bad credentials) and
  * the /api/v1 routes that carry channel information are read, and no body may contain a
- * token, secret, private key or sealed credential.
+ * token, secret, private key or sealed credential; nor may the server's own log, written
+ * at debug level while it pushed with revoked and refused tokens.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +102,44 @@ async function channelAction(shop: string, fields: Record<string, string>) {
   return { status: response.status, body: await response.text() };
 }
 
+/** Test connection on both shops, then connect attempts with credentials the channels refuse. */
+async function channelActions(): Promise<Array<{ where: string; status: number; body: string }>> {
+  const answers: Array<{ where: string; status: number; body: string }> = [];
+  for (const shop of [world.shop, OTHER_SHOP]) {
+    for (const channel of ["meta", "google"]) answers.push({ where: `${shop} test ${channel}`, ...(await channelAction(shop, { intent: "test", channel })) });
+  }
+  answers.push({
+    where: "connect meta",
+    ...(await channelAction(OTHER_SHOP, { intent: "connect", channel: "meta", catalogId: world.catalogId, accessToken: REFUSED_CONNECT_TOKEN })),
+  });
+  answers.push({
+    where: "connect google (OAuth client)",
+    ...(await channelAction(OTHER_SHOP, {
+      intent: "connect",
+      channel: "google",
+      accountId: world.google_.accountId,
+      dataSourceId: world.google_.dataSourceId,
+      credentialKind: "refresh_token",
+      clientId: world.google_.refreshToken.clientId,
+      clientSecret: CONNECT_SECRET,
+      refreshToken: CONNECT_REFRESH,
+    })),
+  });
+  answers.push({
+    where: "connect google (service account)",
+    ...(await channelAction(OTHER_SHOP, {
+      intent: "connect",
+      channel: "google",
+      accountId: world.google_.accountId,
+      dataSourceId: world.google_.dataSourceId,
+      credentialKind: "service_account",
+      clientEmail: SERVICE_ACCOUNT_EMAIL,
+      privateKey: PRIVATE_KEY_PEM,
+    })),
+  });
+  return answers;
+}
+
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   const { database } = testDatabase;
@@ -136,7 +175,7 @@ beforeAll(async () => {
   });
 
   app = await startAppServer(
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "inprocess", SYNC_IDLE_MS: "50", SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0", ...world.env }),
+    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "inprocess", SYNC_IDLE_MS: "50", SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0", LOG_LEVEL: "debug", ...world.env }),
   );
 
   // The working shop: pushed to both channels first, so its pages show real channel state.
@@ -195,39 +234,7 @@ describe("no channel credential in what the app sends to the browser", () => {
 
   it("the channel page's actions: test connection, and connect with credentials the channel refuses", async () => {
     const before = await testDatabase.database.channelConnection.findMany({ where: { shop: OTHER_SHOP }, orderBy: { channel: "asc" } });
-    const answers: Array<{ where: string; status: number; body: string }> = [];
-    for (const shop of [world.shop, OTHER_SHOP]) {
-      for (const channel of ["meta", "google"]) answers.push({ where: `${shop} test ${channel}`, ...(await channelAction(shop, { intent: "test", channel })) });
-    }
-    answers.push({
-      where: "connect meta",
-      ...(await channelAction(OTHER_SHOP, { intent: "connect", channel: "meta", catalogId: world.catalogId, accessToken: REFUSED_CONNECT_TOKEN })),
-    });
-    answers.push({
-      where: "connect google (OAuth client)",
-      ...(await channelAction(OTHER_SHOP, {
-        intent: "connect",
-        channel: "google",
-        accountId: world.google_.accountId,
-        dataSourceId: world.google_.dataSourceId,
-        credentialKind: "refresh_token",
-        clientId: world.google_.refreshToken.clientId,
-        clientSecret: CONNECT_SECRET,
-        refreshToken: CONNECT_REFRESH,
-      })),
-    });
-    answers.push({
-      where: "connect google (service account)",
-      ...(await channelAction(OTHER_SHOP, {
-        intent: "connect",
-        channel: "google",
-        accountId: world.google_.accountId,
-        dataSourceId: world.google_.dataSourceId,
-        credentialKind: "service_account",
-        clientEmail: SERVICE_ACCOUNT_EMAIL,
-        privateKey: PRIVATE_KEY_PEM,
-      })),
-    });
+    const answers = await channelActions();
 
     for (const { where, status, body } of answers) {
       expect(status, where).toBe(200);
@@ -237,6 +244,15 @@ describe("no channel credential in what the app sends to the browser", () => {
     // The channels refused them, so nothing was stored: the second shop keeps its sealed originals.
     const after = await testDatabase.database.channelConnection.findMany({ where: { shop: OTHER_SHOP }, orderBy: { channel: "asc" } });
     expect(after.map((row) => row.encryptedCredentials)).toEqual(before.map((row) => row.encryptedCredentials));
+  });
+
+  it("nor in the server's logs (debug level): pushes with revoked and refused tokens, tests, refused connects", async () => {
+    await channelActions(); // tests run in random order: make sure the validation paths ran
+    const logs = app.output();
+    // The log holds the failures this test is about: the check reads a real log.
+    expect(logs).toContain("google insert failed");
+    expect(logs).toMatch(/"channel":"meta"/);
+    expect(leaksIn(logs)).toEqual([]);
   });
 
   it("/api/v1 routes that carry channel information", async () => {
