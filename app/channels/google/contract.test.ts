@@ -113,6 +113,14 @@ describe("Google Merchant Center connector contract", () => {
     }, 5 * 60_000);
   });
 
+  fakeOnly(`async processing: no handle to poll — insert answers at once, the product is readable only minutes later; until then read-back says not found (${INSERT_DOC})`, async () => {
+    const { clock, connector } = await setup({ processingDelayMs: 5 * 60_000 });
+    expect((await connector.push([item(OFFER, "out_of_stock")]))[0]).toMatchObject({ status: "applied" });
+    expect((await connector.readBack([OFFER]))[0]).toMatchObject({ availability: "in_stock" });
+    clock.advance(5 * 60_000);
+    expect((await connector.readBack([OFFER]))[0]).toMatchObject({ availability: "out_of_stock" });
+  });
+
   fakeOnly(`processing delay: an inserted input is readable as a product only minutes later; until then read-back says not found (${INSERT_DOC})`, async () => {
     const { fake, clock, connector } = await setup({ processingDelayMs: 5 * 60_000 });
     const [result] = await connector.push([item("brand-new-offer", "in_stock")]);
@@ -290,15 +298,63 @@ describe("Google Merchant Center connector contract", () => {
     expect(await connector.checkHealth()).toMatchObject({ ok: false, code: "misconfigured" });
   });
 
+  fakeOnly(`batching: the Merchant API has no batch insert — one productInputs:insert per product, the data source checked once per push (${INSERT_DOC})`, async () => {
+    const offers = Array.from({ length: 12 }, (_, index) => `batch-offer-${index}`);
+    const { fake, connector } = await setup({ requestsPerMinute: 100 });
+    const results = await connector.push(offers.map((offerId) => item(offerId, "in_stock")));
+
+    expect(results.map((result) => result.status)).toEqual(offers.map(() => "applied"));
+    expect(fake.control.counters.inserts).toBe(12);
+    expect(fake.control.insertedBodies.map((body) => (body as { offerId: string }).offerId).sort()).toEqual([...offers].sort());
+    expect(fake.control.counters.dataSourceGets).toBe(1);
+    expect(connector.capabilities).toMatchObject({ shows: "availability", budget: { updatesPerItemPerDay: 2 } });
+  });
+
+  fakeOnly(`idempotent retry: an insert whose answer is lost is sent again; insert replaces the same input, so the replay rewrites the same input with the same value (${INSERT_DOC}: "if the product input already exists, it is replaced")`, async () => {
+    const { fake, clock, connector } = await setup({ processingDelayMs: 0 }, { requestTimeoutMs: 100 });
+    await connector.push([item("shopify_US_1_2", "in_stock")]); // token and data-source check done
+    fake.control.slowNext(1_000);
+
+    const [result] = await connector.push([item(OFFER, "out_of_stock")]);
+
+    expect(result).toMatchObject({ status: "applied" });
+    const inserts = fake.control.insertedBodies.filter((body) => (body as { offerId: string }).offerId === OFFER);
+    expect(inserts).toHaveLength(2); // Google received both: the first answer was lost, not the request
+    expect(inserts[0]).toEqual(inserts[1]);
+    clock.advance(1);
+    expect(fake.control.trueProduct(OFFER)).toMatchObject({ availability: "OUT_OF_STOCK" });
+    expect((await connector.readBack([OFFER]))[0]).toMatchObject({ found: true, availability: "out_of_stock" });
+  });
+
+  fakeOnly(`unknown item: an offer missing from the primary feed is accepted by insert but never becomes a product; read-back says not found, and no product is created (${RULES_DOC}: supplemental sources only add to products of a primary source)`, async () => {
+    const { fake, clock, connector } = await setup({ processingDelayMs: 0 });
+    const [result] = await connector.push([item("offer-not-in-shopify-feed", "out_of_stock")]);
+    expect(result).toMatchObject({ status: "applied" });
+    clock.advance(60_000);
+    expect(await connector.readBack(["offer-not-in-shopify-feed"])).toEqual([{ itemKey: "offer-not-in-shopify-feed", found: false, quantity: null, availability: null }]);
+    expect(fake.control.trueProduct("offer-not-in-shopify-feed")).toBeUndefined();
+  });
+
   fakeOnly("no credential appears in logs or request URLs (issue 4: credentials never logged)", async () => {
-    const { fake, connector, logs } = await setup({ requestsPerMinute: 3 });
+    const { fake, connector, logs, config } = await setup({ requestsPerMinute: 3 });
     await connector.push(["a", "b", "c", "d"].map((offerId) => item(offerId, "in_stock")));
     fake.control.revokeAccess();
     await connector.push([item(OFFER, "in_stock")]);
     await connector.checkHealth();
 
+    // A service-account key Google does not know: the token grant fails.
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const unknownAccount = createGoogleConnector({
+      ...config,
+      credentials: { kind: "service_account", clientEmail: "unknown@project.iam.gserviceaccount.com", privateKey: pem },
+    });
+    expect((await unknownAccount.push([item(OFFER, "in_stock")]))[0]).toMatchObject({ status: "permanent", code: "credentials_revoked" });
+    expect(await unknownAccount.checkHealth()).toMatchObject({ ok: false });
+
     expect(logs.text()).toContain("google insert failed"); // the capture works
-    for (const secret of [CLIENT.clientSecret, CLIENT.refreshToken, "ya29."]) {
+    const keyBody = pem.split("\n").find((line) => line.length > 40)!;
+    for (const secret of [CLIENT.clientSecret, CLIENT.refreshToken, "ya29.", "PRIVATE KEY", keyBody]) {
       expect(logs.text()).not.toContain(secret);
       expect(fake.control.requestLines.join("\n")).not.toContain(secret);
     }

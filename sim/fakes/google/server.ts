@@ -85,6 +85,8 @@ export interface GoogleFakeControl {
   /** Revokes every access token, refresh token and service-account key (as a merchant unlinking the app). */
   revokeAccess(): void;
   failNext(kind: GoogleFailureKind, count?: number): void;
+  /** The next `count` answers (token grants excluded) leave after `ms` of real time; the request has already taken effect (a lost answer). */
+  slowNext(ms: number, count?: number): void;
   /** The processed product as Google would show it now, ignoring the processing delay. */
   trueProduct(offerId: string, feed?: { contentLanguage: string; feedLabel: string }): { availability?: GoogleAvailability; pause?: string; dataSourceId: string } | undefined;
   /** Writes on the primary feed, as Shopify's own Google channel does. */
@@ -186,6 +188,8 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   for (const token of options.staticAccessTokens ?? []) issuedTokens.set(token, Infinity);
   let revoked = false;
   const injected: GoogleFailureKind[] = [];
+  const slow = { ms: 0, count: 0 };
+  const sleepers = new Set<NodeJS.Timeout>();
   const requestTimes: number[] = [];
   const updateTimes = new Map<string, number[]>();
   let competingWriter: { afterMs: number; availabilityFor(offerId: string): GoogleAvailability | undefined } | null = null;
@@ -405,9 +409,17 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://fake");
     requestLines.push(`${req.method} ${url.pathname}${url.search}`);
     const send = (status: number, body: unknown) => {
-      res.statusCode = status;
-      res.setHeader("content-type", "application/json; charset=UTF-8");
-      res.end(JSON.stringify(body));
+      const finish = () => {
+        if (res.writableEnded) return;
+        res.statusCode = status;
+        res.setHeader("content-type", "application/json; charset=UTF-8");
+        res.end(JSON.stringify(body));
+      };
+      if (slow.count > 0 && url.pathname !== "/token") {
+        slow.count -= 1;
+        const timer = setTimeout(() => (sleepers.delete(timer), finish()), slow.ms);
+        sleepers.add(timer);
+      } else finish();
     };
     try {
       settle();
@@ -476,6 +488,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     failNext(kind, count = 1) {
       for (let index = 0; index < count; index += 1) injected.push(kind);
     },
+    slowNext(ms, count = 1) {
+      slow.ms = ms;
+      slow.count = count;
+    },
     trueProduct(offerId, feed) {
       settle();
       const primary = primaryFor();
@@ -510,6 +526,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     control,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const timer of sleepers) clearTimeout(timer);
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
