@@ -22,10 +22,10 @@ function delegate(database: Database, model: string): Delegate {
 const stable = (row: Record<string, unknown>) =>
   JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value instanceof Uint8Array ? Buffer.from(value).toString("hex") : value));
 
-/** Every table, or only the rows of one shop. */
-export async function snapshotDatabase(database: Database, options: { shop?: string } = {}): Promise<TableSnapshot> {
+/** Every table (or only `models`), or only the rows of one shop. */
+export async function snapshotDatabase(database: Database, options: { shop?: string; models?: readonly string[] } = {}): Promise<TableSnapshot> {
   const snapshot: TableSnapshot = {};
-  for (const model of MODELS) {
+  for (const model of options.models ?? MODELS) {
     const rows = await delegate(database, model).findMany(options.shop ? { where: { shop: options.shop } } : undefined);
     const lines = rows.map(stable).sort();
     snapshot[model] = { rows: rows.length, hash: createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16) };
