@@ -266,6 +266,26 @@ describe("Meta catalog connector contract", () => {
     expect(result).toMatchObject({ status: "applied" });
   });
 
+  fakeOnly(`idempotent retry: an items_batch whose answer is lost is sent again; UPDATE carries absolute values and allow_upsert=false, so the replay sets the same value and creates nothing (${BATCH_API})`, async () => {
+    const { fake, clock, connector } = await setup({ propagationDelayMs: 0 }, { requestTimeoutMs: 100 });
+    const itemsBefore = fake.control.counters.itemsSent;
+    fake.control.slowNext(1_000, 1);
+
+    const results = await connector.push([item("1001", 2), item("1002", 0)]);
+
+    expect(results).toEqual([
+      { itemKey: "1001", status: "applied", quantity: 2 },
+      { itemKey: "1002", status: "applied", quantity: 0 },
+    ]);
+    // Meta received both batches: the first answer was lost, not the request.
+    expect(fake.control.counters.itemsBatchCalls).toBe(2);
+    expect(fake.control.counters.itemsSent - itemsBefore).toBe(4);
+    clock.advance(1);
+    expect(fake.control.trueItem(CATALOG, "1001")).toMatchObject({ quantity: 2, writer: "ballast" });
+    expect(fake.control.trueItem(CATALOG, "1002")).toMatchObject({ quantity: 0 });
+    expect(await connector.listRetailerIds()).toHaveLength(2);
+  });
+
   fakeOnly(`status checks are rate limited too (error 80009): the connector waits and polls again (${CHANNELS_MD})`, async () => {
     const { fake, connector } = await setup();
     fake.control.throttleStatusChecks(3);

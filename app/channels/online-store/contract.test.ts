@@ -1,7 +1,10 @@
 /**
  * Online Store contract: what Shopify Admin GraphQL 2026-10 documents, checked through
- * the real connector and client. Runs against the local fake (default); fault-injection
- * cases need the fake and are skipped against a real store (see app/channels/README.md).
+ * the real connector and client. Each case names the documented behaviour and its source.
+ * Runs against the local fake (default); with SHOPIFY_CONTRACT_SHOP and
+ * SHOPIFY_CONTRACT_TOKEN set, the fake cases are skipped (they seed items and inject
+ * faults a real store cannot be asked for) and the cases that need neither run against
+ * that development store (app/channels/README.md "Online Store").
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
@@ -10,6 +13,24 @@ import { readCatalogue, collect } from "~/shopify/catalogue.server";
 import { readCatalogueBulk, BulkOperationError } from "~/shopify/bulk.server";
 import { readBufferMetafields, writeBufferMetafields } from "~/shopify/metafields.server";
 import { OnlineStoreConnector } from "./connector.server";
+
+const MOVE_DOC = "shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventoryMoveQuantities";
+const LIMITS_DOC = "shopify.dev/docs/api/usage/limits";
+const BULK_DOC = "shopify.dev/docs/api/usage/bulk-operations/queries";
+const CHANNELS_MD = "CHANNELS.md §Shopify Admin GraphQL 2026-10";
+
+/** A real development store, when given: only cases that need no seeding or fault injection run against it. */
+const gidOf = (kind: string, value: string) => (value.startsWith("gid://") ? value : `gid://shopify/${kind}/${value}`);
+const real =
+  process.env.SHOPIFY_CONTRACT_SHOP && process.env.SHOPIFY_CONTRACT_TOKEN
+    ? {
+        shop: process.env.SHOPIFY_CONTRACT_SHOP,
+        accessToken: process.env.SHOPIFY_CONTRACT_TOKEN,
+        inventoryItem: process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID ? gidOf("InventoryItem", process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID) : null,
+        location: process.env.SHOPIFY_CONTRACT_LOCATION_ID ? gidOf("Location", process.env.SHOPIFY_CONTRACT_LOCATION_ID) : null,
+      }
+    : null;
+const fakeOnly = real ? describe.skip : describe;
 
 const SHOP = "contract-shop.myshopify.com";
 const TOKEN = "shpat_contract_token";
@@ -51,7 +72,37 @@ beforeEach(() => {
   fake.restoreToken(SHOP);
 });
 
-describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, inventoryMoveQuantities)", () => {
+describe.runIf(real)("Online Store against a real development store", () => {
+  const realConnector = () => new OnlineStoreConnector({ client: new AdminClient({ shop: real!.shop, accessToken: real!.accessToken }), retryAfterMs: 1000 });
+
+  it(`health: shop { name } answers with the offline token (${CHANNELS_MD})`, async () => {
+    expect(await realConnector().checkHealth()).toMatchObject({ ok: true });
+  });
+
+  it(`unknown item: a move for an inventory item the store does not have is refused for that item (${MOVE_DOC})`, async () => {
+    const location = real!.location ?? "gid://shopify/Location/1";
+    const [result] = await realConnector().push([{ itemKey: `gid://shopify/InventoryItem/1|${location}`, quantity: 1, availability: "in_stock" }]);
+    expect(result).toMatchObject({ status: "permanent" });
+  });
+
+  it.runIf(real?.inventoryItem && real.location)(`hold one unit in safety_stock, read it back, release it (${MOVE_DOC}; changeFromQuantity and @idempotent required since 2026-04)`, async () => {
+    const connector = realConnector();
+    const itemKey = `${real!.inventoryItem}|${real!.location}`;
+    const [start] = await connector.readBack([itemKey]);
+    expect(start).toMatchObject({ found: true });
+    const available = start!.quantity!;
+    expect(available, "the contract item needs at least one unit available").toBeGreaterThan(0);
+    try {
+      expect((await connector.push([{ itemKey, quantity: available - 1, availability: "in_stock" }]))[0]).toMatchObject({ status: "applied", quantity: available - 1 });
+      expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available - 1 });
+    } finally {
+      expect((await connector.push([{ itemKey, quantity: available, availability: "in_stock" }]))[0]).toMatchObject({ status: "applied", quantity: available });
+    }
+    expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available });
+  });
+});
+
+fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it("holds units back by moving available → safety_stock; on_hand is unchanged (quantity names: on_hand = sum)", async () => {
     const item = seedItem(10);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 7, availability: "in_stock" }]);
@@ -73,7 +124,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 0 });
   });
 
-  it("batches at most 250 changes per inventoryMoveQuantities call (input arrays ≤ 250)", async () => {
+  it(`batching: at most 250 changes per inventoryMoveQuantities call (${MOVE_DOC}: input arrays ≤ 250)`, async () => {
     const items = Array.from({ length: 260 }, (_, index) => seedItem(5, 0, `BATCH-${index}`));
     const before = fake.requests.length;
     const results = await connector().push(items.map((item) => ({ itemKey: item.itemKey, quantity: 2, availability: "in_stock" as const })));
@@ -84,7 +135,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(items.every((item) => levelOf(item.itemKey).available === 2)).toBe(true);
   });
 
-  it("CAS conflict: another writer changes available between read and write → CHANGE_FROM_QUANTITY_STALE, re-read, retry", async () => {
+  it(`CAS conflict: another writer changes available between read and write → CHANGE_FROM_QUANTITY_STALE, re-read, retry (${MOVE_DOC}: changeFromQuantity; ${CHANNELS_MD})`, async () => {
     const item = seedItem(10);
     fake.competeOnNextMutation(SHOP, { inventoryItemId: item.inventoryItemId, locationId: location, delta: -2 });
     const movesBefore = fake.apiAdjustmentCount(SHOP);
@@ -95,7 +146,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);
   });
 
-  it("idempotent retry: the answer is lost after Shopify applied the move; the retry with the same @idempotent key replays, no double move", async () => {
+  it(`idempotent retry: the answer is lost after Shopify applied the move; the retry with the same @idempotent key replays, no double move (${CHANNELS_MD}: "replay returns the original result")`, async () => {
     const item = seedItem(10);
     const movesBefore = fake.apiAdjustmentCount(SHOP);
     const requestsBefore = fake.requests.length;
@@ -109,7 +160,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(moves[0]!.variables["idempotencyKey"]).toBe(moves[1]!.variables["idempotencyKey"]);
   });
 
-  it("the idempotency key is deterministic per intended change: a new push after a crash that sees the same state reuses it and replays", async () => {
+  it(`idempotent retry: the key is deterministic per intended change, so a new push after a crash that sees the same state reuses it and replays (${CHANNELS_MD})`, async () => {
     const item = seedItem(10);
     const movesBefore = fake.apiAdjustmentCount(SHOP);
     await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }]);
@@ -122,7 +173,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);
   });
 
-  it("THROTTLED (HTTP 200 and 429) is retried with backoff until the bucket recovers (shopify.dev/docs/api/usage/limits)", async () => {
+  it(`throttling: THROTTLED (HTTP 200 and 429) is retried with backoff until the bucket recovers (${LIMITS_DOC})`, async () => {
     const item = seedItem(10);
     fake.setFailureModes({ throttleNext: 2 });
     const [first] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock" }]);
@@ -134,28 +185,28 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(fake.requests.slice(requestsBefore).filter((entry) => entry.throttled).map((entry) => entry.status)).toEqual([429, 429]);
   });
 
-  it("an empty bucket throttles for real, and the client waits for the refill reported in extensions.cost.throttleStatus", async () => {
+  it(`throttling: an empty bucket throttles for real, and the client waits for the refill reported in extensions.cost.throttleStatus (${LIMITS_DOC})`, async () => {
     const item = seedItem(10);
     fake.drainBucket(SHOP, 0);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 4, availability: "in_stock" }]);
     expect(result).toMatchObject({ status: "applied", quantity: 4 });
   });
 
-  it("5xx answers are retried", async () => {
+  it(`backoff: 5xx answers are retried with jittered backoff (${LIMITS_DOC}; issue 4)`, async () => {
     const item = seedItem(10);
     fake.setFailureModes({ serverErrorNext: 2 });
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 1, availability: "in_stock" }]);
     expect(result).toMatchObject({ status: "applied", quantity: 1 });
   });
 
-  it("a request that never answers times out and is retried", async () => {
+  it(`backoff: a request that never answers times out and is retried (issue 4: "5xx and timeouts")`, async () => {
     const item = seedItem(10);
     fake.setFailureModes({ hangNext: 1 });
     const [result] = await connector({ requestTimeoutMs: 200 }).push([{ itemKey: item.itemKey, quantity: 3, availability: "in_stock" }]);
     expect(result).toMatchObject({ status: "applied", quantity: 3 });
   });
 
-  it("unknown item → permanent UNKNOWN_ITEM; the rest of the batch is applied", async () => {
+  it(`unknown item → permanent UNKNOWN_ITEM; the rest of the batch is applied (${MOVE_DOC}: userErrors)`, async () => {
     const item = seedItem(10);
     const unknown = `gid://shopify/InventoryItem/999999999999999999|${location}`;
     const results = await connector().push([
@@ -168,14 +219,14 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
     expect(results[2]).toMatchObject({ status: "permanent", code: "INVALID_ITEM_KEY" });
   });
 
-  it("an item not stocked at the location → permanent ITEM_NOT_STOCKED_AT_LOCATION", async () => {
+  it(`unknown item: not stocked at the location → permanent ITEM_NOT_STOCKED_AT_LOCATION (${MOVE_DOC}; ${CHANNELS_MD})`, async () => {
     const item = seedItem(10);
     const otherLocation = fake.addLocation(SHOP, { name: "Pop-up" });
     const [result] = await connector().push([{ itemKey: `${item.inventoryItemId}|${otherLocation}`, quantity: 1, availability: "in_stock" }]);
     expect(result).toMatchObject({ status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
   });
 
-  it("revoked token → 401, terminal (not retried), health reports credentials_revoked", async () => {
+  it(`revoked token → 401, terminal (not retried), health reports credentials_revoked (shopify.dev/docs/api/admin-graphql, status and error codes: 401 Unauthorized)`, async () => {
     const item = seedItem(10);
     fake.revokeToken(SHOP);
     const requestsBefore = fake.requests.length;
@@ -206,7 +257,7 @@ describe("Online Store push (CHANNELS.md: Shopify Admin GraphQL 2026-10, invento
   });
 });
 
-describe("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () => {
+fakeOnly("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () => {
   it("inventory item ids above Number.MAX_SAFE_INTEGER survive push, readBack and catalogue reads as strings", async () => {
     const product = fake.addProduct(SHOP, { title: "Big id", variants: [{ sku: "BIG", inventoryItemId: "271878346596999999", stock: { [location]: { available: 5 } } }] });
     const itemGid = product.variants[0]!.inventoryItemId;
@@ -223,7 +274,7 @@ describe("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () =
   });
 });
 
-describe("Catalogue reads (shopify.dev: pagination, search syntax updated_at, bulk operations)", () => {
+fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${BULK_DOC})`, () => {
   it("incremental read with updated_at:> returns only what changed since", async () => {
     for (let index = 0; index < 8; index += 1) seedItem(1, 0, `PAGE-${index}`);
     const all = await collect(readCatalogue(client(), { pageSize: 7 }));
@@ -234,7 +285,7 @@ describe("Catalogue reads (shopify.dev: pagination, search syntax updated_at, bu
     expect(incremental.map((variant) => variant.inventoryItemId)).toEqual([changed.inventoryItemId]);
   });
 
-  it("a bulk operation full read parses JSONL and attaches levels by __parentId", async () => {
+  it(`async handle: a bulk operation is polled until COMPLETED, then its JSONL is parsed and levels attached by __parentId (${BULK_DOC})`, async () => {
     const item = seedItem(12, 3, "BULK");
     const snapshot = await readCatalogueBulk(client(), { pollIntervalMs: 1 });
     expect(snapshot.complete).toBe(true);
@@ -271,7 +322,7 @@ describe("Catalogue reads (shopify.dev: pagination, search syntax updated_at, bu
   });
 });
 
-describe("Buffer metafields (CHANNELS.md: metafieldsSet ≤ 25, atomic, compareDigest, $app)", () => {
+fakeOnly("Buffer metafields (CHANNELS.md: metafieldsSet ≤ 25, atomic, compareDigest, $app)", () => {
   it("writes in chunks of 25, reads back, and refuses a stale compareDigest", async () => {
     const owners = Array.from({ length: 30 }, (_, index) => seedItem(1, 0, `MF-${index}`).productId);
     const requestsBefore = fake.requests.length;
