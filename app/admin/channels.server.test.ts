@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { testServerEnv } from "../../tests/support/shopify";
-import { connectChannel, disconnectChannel, previewTemplates, recentOperations, startOperation, testChannel } from "./channels.server";
+import { connectChannel, disconnectChannel, previewTemplates, recentOperations, startOperation, testChannel, trackFirstFullRead } from "./channels.server";
 
 let world: World;
 let testDatabase: TestDatabase;
@@ -101,5 +101,20 @@ describe("channels", { shuffle: false }, () => {
       ["resync", "queued"],
     ]);
     expect((await kinds()).slice(-2)).toEqual(["resync_requested:", "holds_released:online_store"]);
+  });
+
+  it("GIVEN a shop never read in full WHEN pages open THEN one first-read operation is tracked; once read, none", async () => {
+    await trackFirstFullRead(db(), world.shop);
+    await trackFirstFullRead(db(), world.shop);
+    expect(await db().operation.count({ where: { shop: world.shop, kind: "full_read" } })).toBe(1);
+    // Even after it failed: the failure stays visible, the merchant retries with "Resync now".
+    await db().operation.updateMany({ where: { shop: world.shop, kind: "full_read" }, data: { state: "failed" } });
+    await trackFirstFullRead(db(), world.shop);
+    expect(await db().operation.count({ where: { shop: world.shop, kind: "full_read" } })).toBe(1);
+
+    const other = "read-already.myshopify.com";
+    await db().shop.create({ data: { shop: other, lastFullReadAt: new Date() } });
+    await trackFirstFullRead(db(), other);
+    expect(await db().operation.count({ where: { shop: other } })).toBe(0);
   });
 });

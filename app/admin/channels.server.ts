@@ -111,6 +111,19 @@ export async function startOperation(
   return id;
 }
 
+/**
+ * The first full catalogue read as a tracked operation, so the pages show its progress:
+ * requested when a page opens before the shop has ever been read in full. The worker runs
+ * queued operations before its own scheduled reads, so the catalogue is read once. A failed
+ * first read is left for the merchant to see (and retry with "Resync now"), not repeated.
+ */
+export async function trackFirstFullRead(database: Database, shop: string): Promise<void> {
+  const row = await database.shop.findUnique({ where: { shop }, select: { lastFullReadAt: true } });
+  if (row?.lastFullReadAt) return;
+  if (await database.operation.findFirst({ where: { shop, kind: "full_read" }, select: { id: true } })) return;
+  await requestOperation(database, shop, "full_read");
+}
+
 /** Whether "release all holds" is in force (the Online Store shows every unit). */
 export async function holdsAreReleased(database: Database, shop: string): Promise<boolean> {
   const row = await database.shop.findUnique({ where: { shop }, select: { settings: true } });

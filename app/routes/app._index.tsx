@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text, Tooltip } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { pageContext } from "~/admin/context.server";
@@ -53,6 +54,15 @@ export default function Overview() {
   // The Online Store is Shopify's own pool, not read back for drift (app/monitor/drift.server.ts).
   const driftChannels = data.channels.filter((channel) => channel.channel !== "online_store" && (channel.confirmed > 0 || channel.drift > 0)).map((channel) => channel.channel);
   const running = data.operations.filter((operation) => operation.state === "queued" || operation.state === "running");
+  const revalidator = useRevalidator();
+  // Progress of long operations (the first catalogue read, resync, release holds): poll while one is pending.
+  useEffect(() => {
+    if (running.length === 0) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [running.length, revalidator]);
 
   return (
     <Page title={t("overview.title")}>

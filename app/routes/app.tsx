@@ -6,6 +6,7 @@ import polarisFrench from "@shopify/polaris/locales/fr.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { trackFirstFullRead } from "~/admin/channels.server";
 import { I18nProvider, useT } from "~/i18n/react";
 import { env } from "~/env.server";
 import { authenticate, database } from "~/shopify.server";
@@ -18,7 +19,7 @@ export const meta = () => [{ title: "Ballast" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const locale = await localeForRequest(database, session.shop, request);
+  const [locale] = await Promise.all([localeForRequest(database, session.shop, request), trackFirstFullRead(database, session.shop)]);
   return { apiKey: env().SHOPIFY_API_KEY, locale };
 };
 
