@@ -49,21 +49,24 @@ describe("DatabaseUpdateLedger", () => {
     expect((await after.updatesSince(["offer-1"], t0)).get("offer-1")).toEqual([t0 + HOUR]);
   });
 
-  it("drops an offer's rows older than a day when it records a new one", async () => {
+  it("drops the shop's rows that can no longer count (older than the window by a day) when it looks up a batch", async () => {
     const shop = "ledger-prune.myshopify.com";
-    const ledger = new DatabaseUpdateLedger(testDatabase.database, shop);
     const t0 = Date.UTC(2026, 10, 20);
+    const ledger = new DatabaseUpdateLedger(testDatabase.database, shop);
     await ledger.record("offer", t0);
     await ledger.record("offer", t0 + 2 * HOUR);
-    await ledger.record("other", t0);
+    await ledger.record("other", t0 + DAY_MS + HOUR);
+    await new DatabaseUpdateLedger(testDatabase.database, "ledger-prune-bystander.myshopify.com").record("offer", t0);
 
-    await ledger.record("offer", t0 + DAY_MS + HOUR);
+    // Two days and an hour later, the window starts at t0 + DAY + HOUR: t0 is more than a day before it.
+    const now = t0 + 2 * DAY_MS + HOUR;
+    expect((await ledger.updatesSince(["offer", "other"], now - DAY_MS)).size).toBe(0);
 
-    const rows = await testDatabase.database.googleProductUpdate.findMany({ where: { shop }, orderBy: { at: "asc" } });
-    expect(rows.map((row) => [row.offerId, row.at.getTime()])).toEqual([
-      ["other", t0],
-      ["offer", t0 + 2 * HOUR],
-      ["offer", t0 + DAY_MS + HOUR],
+    const rows = await testDatabase.database.googleProductUpdate.findMany({ where: { shop: { startsWith: "ledger-prune" } }, orderBy: { at: "asc" } });
+    expect(rows.map((row) => [row.shop, row.offerId, row.at.getTime()])).toEqual([
+      ["ledger-prune-bystander.myshopify.com", "offer", t0],
+      [shop, "offer", t0 + 2 * HOUR],
+      [shop, "other", t0 + DAY_MS + HOUR],
     ]);
   });
 

@@ -39,12 +39,20 @@ export class InMemoryUpdateLedger implements GoogleUpdateLedger {
 const LOOKUP_CHUNK = 500;
 
 export class DatabaseUpdateLedger implements GoogleUpdateLedger {
+  /** `since` of the last prune: old rows are dropped at most once an hour per ledger. */
+  #prunedAt = -Infinity;
+
   constructor(
     private readonly database: Database,
     private readonly shop: string,
   ) {}
 
   async updatesSince(offerIds: readonly string[], since: number): Promise<Map<string, number[]>> {
+    if (since - this.#prunedAt >= 3_600_000) {
+      // Rows older than the window never count again; a day of slack covers clocks that differ between workers.
+      await this.database.googleProductUpdate.deleteMany({ where: { shop: this.shop, at: { lt: new Date(since - DAY_MS) } } });
+      this.#prunedAt = since;
+    }
     const unique = [...new Set(offerIds)];
     const found = new Map<string, number[]>();
     for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
@@ -61,12 +69,8 @@ export class DatabaseUpdateLedger implements GoogleUpdateLedger {
     return found;
   }
 
-  /** Written right after Google accepted the insert: a crash later still counts it. */
+  /** Written right after Google accepted the insert: a crash later still counts it. One statement per update. */
   async record(offerId: string, at: number): Promise<void> {
-    await this.database.$transaction([
-      // Only the last day decides the budget; older rows of this offer are dead weight.
-      this.database.googleProductUpdate.deleteMany({ where: { shop: this.shop, offerId, at: { lte: new Date(at - DAY_MS) } } }),
-      this.database.googleProductUpdate.create({ data: { shop: this.shop, offerId, at: new Date(at) } }),
-    ]);
+    await this.database.googleProductUpdate.create({ data: { shop: this.shop, offerId, at: new Date(at) } });
   }
 }
