@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -25,12 +25,52 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startAppServer(env: Record<string, string>): Promise<RunningApp> {
+/** Every hashed asset the server build and the client chunks refer to is in the copy. */
+function completeBuild(dir: string): boolean {
+  const server = path.join(dir, "build", "server", "index.js");
+  const assets = path.join(dir, "build", "client", "assets");
+  if (!existsSync(server) || !existsSync(assets)) return false;
+  const sources = [readFileSync(server, "utf8"), ...readdirSync(assets).filter((name) => name.endsWith(".js")).map((name) => readFileSync(path.join(assets, name), "utf8"))];
+  const referenced = new Set(sources.flatMap((source) => source.match(/assets\/[\w.-]+\.(?:js|css)/g) ?? []));
+  return referenced.size > 0 && [...referenced].every((asset) => existsSync(path.join(dir, "build", "client", asset)));
+}
+
+/**
+ * A private copy of the production build for one server. Other test runs in the same tree
+ * rebuild `build/` (vite empties it first): a server reading assets from the shared folder
+ * then answers 404 for its own chunks and the page never hydrates, or a chunk loaded on
+ * demand (the Overview's charts) is missing. The copy lives under node_modules/.cache so the
+ * server bundle still resolves the project's packages; a copy taken mid-rebuild is retaken.
+ */
+async function privateBuild(): Promise<string> {
+  const root = path.join(process.cwd(), "node_modules", ".cache", "ballast-test-builds");
+  mkdirSync(root, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const dir = mkdtempSync(path.join(root, "build-"));
+    try {
+      cpSync("build", path.join(dir, "build"), { recursive: true });
+    } catch {
+      // A file vanished while copying: the shared build is being rewritten.
+    }
+    if (completeBuild(dir)) {
+      if (existsSync("public")) symlinkSync(path.resolve("public"), path.join(dir, "public"));
+      return dir;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    if (attempt >= 120) throw new Error("build/ stayed incomplete for two minutes (another run rebuilding it?)");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+export async function startAppServer(env: Record<string, string>, options: { privateBuild?: boolean } = {}): Promise<RunningApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["server.mjs", "build/server/index.js"], {
+  const cwd = options.privateBuild ? await privateBuild() : process.cwd();
+  const child = spawn(process.execPath, [path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")], {
+    cwd,
     env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (options.privateBuild) child.once("exit", () => rmSync(cwd, { recursive: true, force: true }));
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
