@@ -13,7 +13,7 @@ import type { VariantGid } from "./ids";
 import { sellableBreakdown, sellableUnits, type MasterRecord } from "./ledger";
 import { isOverrideActive, type ManualOverride } from "./override";
 import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement, type RuleSource } from "./rules";
-import { DEFAULT_VELOCITY_CONFIG, salesRatePerMs, type VelocityConfig } from "./velocity";
+import { DEFAULT_VELOCITY_CONFIG, salesRateEstimatePerMs, type VelocityConfig } from "./velocity";
 
 /** Everything shared by the items of one shop in one computation. */
 export interface AllocationContext {
@@ -92,7 +92,7 @@ export function allocateItem(item: AllocationItem, context: AllocationContext, o
   const ratePerMs =
     neverSold && context.priorRatePerMs !== undefined && context.priorRatePerMs > 0
       ? context.priorRatePerMs
-      : salesRatePerMs(velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
+      : salesRateEstimatePerMs(velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
   const sellableEverywhere = sellableUnits(item.record, "all");
   const explain = options.explain === true;
   return {

@@ -86,6 +86,7 @@ export function evaluateRule(
           ratePerMinute: ratePerMs * 60_000,
           delayMs,
           measuredLagMs: timing.measuredLagMs,
+          ...(timing.inFlightLagMs !== undefined ? { inFlightLagMs: timing.inFlightLagMs } : {}),
           pushIntervalMs: timing.pushIntervalMs,
           budgetWaitMs: timing.budgetWaitMs,
           confidence: source.lagAware.confidence,

@@ -77,11 +77,17 @@ export const DEFAULT_CHANNEL_SETTINGS: ShopChannelSettings = shopChannelSettings
 
 /**
  * How late a channel is, measured or derived from its budget. The lag-aware buffer
- * covers sales during effectiveDelayMs = measuredLagMs + pushIntervalMs + budgetWaitMs.
+ * covers sales during effectiveDelayMs = max(measuredLagMs, inFlightLagMs) +
+ * pushIntervalMs + budgetWaitMs.
  */
 export interface ChannelTiming {
   /** Observed time from push to the channel showing the value (monitor's read-back). */
   readonly measuredLagMs: number;
+  /**
+   * Age of the oldest push the channel has not shown yet. It grows with a lag spike as it
+   * happens, before any slow sample is measured; the larger of the two is used.
+   */
+  readonly inFlightLagMs?: number;
   /** How often the worker pushes this channel. */
   readonly pushIntervalMs: number;
   /** Extra wait the channel's update budget imposes (see metaBudgetWaitMs, googleBudgetWaitMs). */
@@ -89,7 +95,7 @@ export interface ChannelTiming {
 }
 
 export const effectiveDelayMs = (timing: ChannelTiming): number =>
-  Math.max(0, timing.measuredLagMs) + Math.max(0, timing.pushIntervalMs) + Math.max(0, timing.budgetWaitMs);
+  Math.max(0, timing.measuredLagMs, timing.inFlightLagMs ?? 0) + Math.max(0, timing.pushIntervalMs) + Math.max(0, timing.budgetWaitMs);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

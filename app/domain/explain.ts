@@ -41,6 +41,7 @@ export type ExplanationStep =
         readonly ratePerMinute: number;
         readonly delayMs: number;
         readonly measuredLagMs: number;
+        readonly inFlightLagMs?: number;
         readonly pushIntervalMs: number;
         readonly budgetWaitMs: number;
         readonly confidence: number;

@@ -72,10 +72,10 @@ export type {
   SellableBreakdown,
 } from "./ledger";
 
-export { EMPTY_VELOCITY, DEFAULT_VELOCITY_CONFIG, recordSale, salesRatePerMs, salesRatePerMinute } from "./velocity";
+export { EMPTY_VELOCITY, DEFAULT_RATE_CONFIDENCE, DEFAULT_VELOCITY_CONFIG, recordSale, salesRateEstimatePerMs, salesRatePerMs, salesRatePerMinute } from "./velocity";
 export type { VelocityState, VelocityConfig } from "./velocity";
 
-export { poissonQuantile } from "./poisson";
+export { poissonMeanUpperBound, poissonQuantile } from "./poisson";
 
 export { bufferRuleSchema, bufferTierSchema, channelRulesSchema, ruleSetSchema, compileRuleSet } from "./rules";
 export type { BufferRule, BufferTier, ChannelRules, RuleSet, RuleSetInput, RuleLevel, RuleSource, CompiledRuleSet } from "./rules";

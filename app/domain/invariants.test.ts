@@ -34,8 +34,10 @@ import {
   timingArb,
   timingsArb,
   VARIANT,
+  velocityArb,
   withMoreStock,
 } from "./testing/arbitraries";
+import { DEFAULT_VELOCITY_CONFIG, salesRateEstimatePerMs, salesRatePerMs } from "./velocity";
 
 const dampingArb = fc.option(
   fc.record({
@@ -200,6 +202,7 @@ describe("invariants", () => {
   it("larger lag or velocity never yields a smaller buffer", () => {
     const addTiming = (a: ChannelTiming, b: ChannelTiming): ChannelTiming => ({
       measuredLagMs: a.measuredLagMs + b.measuredLagMs,
+      inFlightLagMs: (a.inFlightLagMs ?? 0) + (b.inFlightLagMs ?? 0),
       pushIntervalMs: a.pushIntervalMs + b.pushIntervalMs,
       budgetWaitMs: a.budgetWaitMs + b.budgetWaitMs,
     });
@@ -216,6 +219,27 @@ describe("invariants", () => {
           const base = evaluateRule(compiled, sellable, rate, timing, null);
           expect(evaluateRule(compiled, sellable, rate + extraRate, timing, null)).toBeLessThanOrEqual(base);
           expect(evaluateRule(compiled, sellable, rate, addTiming(timing, extraTiming), null)).toBeLessThanOrEqual(base);
+        },
+      ),
+    );
+  });
+
+  it("the rate buffers use is never below the average, and more sales never lower it", () => {
+    fc.assert(
+      fc.property(
+        velocityArb,
+        fc.double({ min: 0, max: 20, noNaN: true }),
+        fc.integer({ min: 0, max: 86_400_000 }),
+        fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+        (velocity, extraUnits, laterMs, rateConfidence) => {
+          const at = NOW_MS + laterMs;
+          const config = { ...DEFAULT_VELOCITY_CONFIG, rateConfidence };
+          const estimate = salesRateEstimatePerMs(velocity, at, config);
+          expect(estimate).toBeGreaterThanOrEqual(salesRatePerMs(velocity, at, config));
+          const more = { ...velocity, short: velocity.short + extraUnits, long: velocity.long + extraUnits };
+          expect(salesRateEstimatePerMs(more, at, config)).toBeGreaterThanOrEqual(estimate);
+          // A higher confidence never gives a slower rate.
+          expect(salesRateEstimatePerMs(velocity, at, { ...config, rateConfidence: Math.min(0.99, rateConfidence + 0.05) })).toBeGreaterThanOrEqual(estimate);
         },
       ),
     );

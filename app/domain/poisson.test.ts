@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { logFactorial, poissonQuantile } from "./poisson";
+import { logFactorial, normalQuantile, poissonMeanUpperBound, poissonQuantile } from "./poisson";
 
 /** Straight summation, fine for small means: the reference. */
 function referenceQuantile(mean: number, confidence: number): number {
@@ -52,5 +52,41 @@ describe("poissonQuantile", () => {
     let exact = 0;
     for (let n = 1; n <= 400; n++) exact += Math.log(n);
     expect(logFactorial(400)).toBeCloseTo(exact, 9);
+  });
+});
+
+describe("poissonMeanUpperBound", () => {
+  it("is close to the exact Jeffreys bound (Gamma(n + ½) quantiles)", () => {
+    // Reference quantiles of Gamma(n + 0.5, 1) at 80% and 95% (bisection on the regularized gamma).
+    expect(poissonMeanUpperBound(0, 0.8)).toBeCloseTo(0.821, 1);
+    expect(poissonMeanUpperBound(0, 0.95)).toBeCloseTo(1.921, 0);
+    expect(poissonMeanUpperBound(2, 0.8)).toBeCloseTo(3.64, 1);
+    expect(poissonMeanUpperBound(10, 0.95)).toBeCloseTo(16.335, 1);
+  });
+
+  it("is above the count, grows with it and with the confidence, and narrows relatively as counts grow", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1_000, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0.5, max: 0.98, noNaN: true }), (count, more, confidence) => {
+        const bound = poissonMeanUpperBound(count, confidence);
+        expect(bound).toBeGreaterThanOrEqual(count);
+        expect(poissonMeanUpperBound(count + more, confidence)).toBeGreaterThanOrEqual(bound);
+        expect(poissonMeanUpperBound(count, confidence + 0.01)).toBeGreaterThanOrEqual(bound);
+      }),
+    );
+    expect(poissonMeanUpperBound(400, 0.8) / 400).toBeLessThan(poissonMeanUpperBound(4, 0.8) / 4);
+  });
+
+  it("refuses a confidence outside (0, 1)", () => {
+    expect(() => poissonMeanUpperBound(1, 1)).toThrow(RangeError);
+    expect(() => poissonMeanUpperBound(1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("normalQuantile", () => {
+  it("matches known values", () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.8)).toBeCloseTo(0.841621, 5);
+    expect(normalQuantile(0.95)).toBeCloseTo(1.644854, 5);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
   });
 });

@@ -44,3 +44,38 @@ export function logFactorial(n: number): number {
     inverse * (1 / 12 - inverseSquared * (1 / 360 - inverseSquared / 1260))
   );
 }
+
+/**
+ * Upper confidence bound on a Poisson mean after observing `count` events (a decayed
+ * count may be fractional): the Jeffreys bound, the `confidence` quantile of
+ * Gamma(count + ½, 1), by the Wilson–Hilferty approximation of χ²(2·count + 1) / 2
+ * (within a few percent down to count 0, and never below the count itself). Few
+ * observations give a wide bound, so a rarely seen seller is not taken for a slow one.
+ */
+export function poissonMeanUpperBound(count: number, confidence: number): number {
+  if (!(confidence > 0) || confidence >= 1) throw new RangeError("confidence must be in (0, 1)");
+  const observed = count > 0 ? count : 0;
+  const degrees = 2 * observed + 1;
+  const spread = 2 / (9 * degrees);
+  const cube = 1 - spread + normalQuantile(confidence) * Math.sqrt(spread);
+  const bound = (degrees * cube * cube * cube) / 2;
+  return bound > observed ? bound : observed;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0) || !(p < 1)) throw new RangeError("p must be in (0, 1)");
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155211977];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VELOCITY_CONFIG, EMPTY_VELOCITY, recordSale, salesRatePerMinute, salesRatePerMs } from "./velocity";
+import { DEFAULT_VELOCITY_CONFIG, EMPTY_VELOCITY, recordSale, salesRateEstimatePerMs, salesRatePerMinute, salesRatePerMs } from "./velocity";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);
 const MINUTE = 60_000;
@@ -46,5 +46,34 @@ describe("two-horizon EWMA velocity", () => {
     const state = recordSale(EMPTY_VELOCITY, 3, T);
     expect(recordSale(state, 0, T + 1)).toBe(state);
     expect(salesRatePerMs(state, T - MINUTE)).toBe(salesRatePerMs(state, T));
+  });
+});
+
+describe("the rate buffers are sized with", () => {
+  it("reads a few sales as an upper bound, a steady seller close to its average", () => {
+    const few = recordSale(recordSale(EMPTY_VELOCITY, 1, T), 1, T + 30 * MINUTE);
+    const at = T + 60 * MINUTE;
+    const average = salesRatePerMs(few, at);
+    // Two units in the last hour: well above the 2-hour average.
+    expect(salesRateEstimatePerMs(few, at)).toBeGreaterThan(1.5 * average);
+
+    let steady = EMPTY_VELOCITY;
+    for (let minute = 0; minute < 600; minute++) steady = recordSale(steady, 2, T + minute * MINUTE);
+    const steadyAt = T + 600 * MINUTE;
+    expect(salesRateEstimatePerMs(steady, steadyAt) / salesRatePerMs(steady, steadyAt)).toBeLessThan(1.1);
+  });
+
+  it("follows a burst through the short horizon", () => {
+    let state = EMPTY_VELOCITY;
+    for (let minute = 0; minute < 5; minute++) state = recordSale(state, 6, T + minute * MINUTE);
+    const at = T + 5 * MINUTE;
+    expect(salesRateEstimatePerMs(state, at)).toBeCloseTo(salesRatePerMs(state, at), 12);
+  });
+
+  it("is zero without sales and uses the configured confidence", () => {
+    expect(salesRateEstimatePerMs(EMPTY_VELOCITY, T)).toBe(0);
+    const state = recordSale(EMPTY_VELOCITY, 1, T);
+    const at = T + 3 * 60 * MINUTE;
+    expect(salesRateEstimatePerMs(state, at, { ...DEFAULT_VELOCITY_CONFIG, rateConfidence: 0.95 })).toBeGreaterThan(salesRateEstimatePerMs(state, at));
   });
 });

@@ -20,8 +20,18 @@ export const channelAlertRulesSchema = z
     errorItems: z.number().int().min(1).max(1_000_000),
     /** Auto-protect: act when lag crosses `lagMinutes`, undo when it is back under. */
     autoProtect: z.boolean(),
-    /** What auto-protect does: pause the channel in stop-selling mode, or only widen its lag-aware buffers. */
+    /**
+     * What auto-protect does when lag crosses `lagMinutes`: widen the lag-aware buffers
+     * (recompute at once with the measured lag; the channel keeps selling what is safe), or
+     * pause the channel in stop-selling mode (it shows 0 everywhere until lag is back under).
+     */
     autoProtectMode: z.enum(["pause_stop_selling", "widen_buffers"]),
+    /**
+     * In `widen_buffers` mode, lag beyond which buffers are not enough and auto-protect
+     * pauses the channel (stop selling) anyway, until lag is back under `lagMinutes`.
+     * null: never pause. Omitted: the channel's default (settings saved before it existed).
+     */
+    pauseAboveLagMinutes: z.number().min(1).max(7 * 24 * 60).nullable().optional(),
   })
   .strict();
 export type ChannelAlertRules = z.output<typeof channelAlertRulesSchema>;
@@ -81,13 +91,24 @@ export const alertSettingsInputSchema = alertSettingsSchema.extend({
 });
 export type AlertSettingsInput = z.input<typeof alertSettingsInputSchema>;
 
+/**
+ * Auto-protect widens buffers by default: the lag-aware term already sizes each buffer to
+ * the measured lag (and to a push still in flight), so a lag spike costs the units at risk
+ * during the delay, not a channel's whole day of sales (pausing shows 0 for every item: a
+ * rehearsed Black Friday lost thousands of units to it). Only Meta, where a stale quantity
+ * is a true oversell, is paused when lag goes far beyond what a buffer covers. Pausing the
+ * Online Store would stop the store itself; Google's checkout is on the store (a stale
+ * offer is a refused checkout, not an oversell) and marking every offer out of stock
+ * spends its ~2 updates a day. Pausing cannot help a channel whose credentials are refused
+ * either: its zeros could not be pushed (credentials_revoked is an alert of its own).
+ */
 export const DEFAULT_CHANNEL_ALERT_RULES: Readonly<Record<ChannelId, ChannelAlertRules>> = {
   // Shopify's own pool: lag here is Shopify being slow to apply a move, which is rare.
-  online_store: { lagMinutes: 10, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
-  // Native syncs lag 15–20 min at peak; Ballast's own pushes should land well within 30.
-  meta: { lagMinutes: 30, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
-  // Google processes inputs in minutes to an hour; availability is coarse, so widen first.
-  google: { lagMinutes: 120, driftItems: 5, driftMinutes: 120, errorItems: 1, autoProtect: true, autoProtectMode: "pause_stop_selling" },
+  online_store: { lagMinutes: 10, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: null },
+  // Native syncs lag 15–20 min at peak (spikes to 30–35); Ballast's own pushes should land well within 30.
+  meta: { lagMinutes: 30, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: 120 },
+  // Google processes inputs in minutes to an hour (spikes to 2 h); availability is coarse.
+  google: { lagMinutes: 120, driftItems: 5, driftMinutes: 120, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: null },
 };
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {

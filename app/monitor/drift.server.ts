@@ -38,6 +38,8 @@ export const DEFAULT_READ_BUDGETS: Readonly<Record<Exclude<ChannelId, "online_st
 };
 
 export const DOWN_DRIFT_GRACE_MS = 15 * 60_000;
+/** A push still not shown after this long is taken as lost and written again. */
+export const IN_FLIGHT_LOST_AFTER_MS = 3 * 3_600_000;
 
 export interface DriftCheckResult {
   checked: number;
@@ -163,7 +165,13 @@ export async function checkDrift(
     // Showing more than pushed is unsafe: repair now. Google: any mismatch contradicts the
     // product page. Showing less on a quantity channel: repair after the grace period.
     const startedAt = open?.startedAt ?? now;
-    const repair = channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS;
+    // A push the channel has not shown yet is on its way: writing the same value again does
+    // not make it land sooner, and restarting its clock would hide the channel's real lag
+    // (the lag sample and the in-flight age are measured from the last push).
+    const inFlight = row.pushedAt !== null && (row.confirmed !== row.pushed || row.confirmedAt === null || row.pushedAt > row.confirmedAt);
+    const lateEnoughToBeLost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
+    const repair =
+      (!inFlight || lateEnoughToBeLost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
     if (repair && row.pushed === row.desired) {
       await database.channelItemState.update({
         where,

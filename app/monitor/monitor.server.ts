@@ -191,9 +191,21 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
 }
 
 export function isLagHigh(health: ChannelHealth, rules: ChannelAlertRules): boolean {
-  const threshold = rules.lagMinutes * 60_000;
+  return lagAbove(health, rules.lagMinutes);
+}
+
+/** Measured lag (p95 over enough samples, or the oldest push the channel has not shown) above `minutes`. */
+export function lagAbove(health: ChannelHealth, minutes: number): boolean {
+  const threshold = minutes * 60_000;
   const measured = health.lag.samples >= MIN_LAG_SAMPLES && health.lag.p95 !== null && health.lag.p95 > threshold;
   return measured || (health.oldestUnconfirmedMs ?? 0) > threshold;
+}
+
+/** The lag at which auto-protect pauses the channel (stop selling), or null if it never does. */
+export function pauseLagMinutes(rules: ChannelAlertRules): number | null {
+  if (!rules.autoProtect) return null;
+  if (rules.autoProtectMode === "pause_stop_selling") return rules.lagMinutes;
+  return rules.pauseAboveLagMinutes ?? null;
 }
 
 async function checkDriftFor(
@@ -262,11 +274,14 @@ async function competingWriterFindings(database: Database, shop: string, channel
 }
 
 /**
- * Auto-protect: when lag crosses the channel's threshold, pause it in stop-selling mode
- * (or, in `widen_buffers` mode, rely on the lag-aware term and ask for a recompute so the
- * measured lag is used at once), and undo it when lag is back under the threshold. It
- * only resumes pauses it made itself (pausedBy "auto_protect"); a merchant who resumes by
- * hand while lag is still high is not overruled. Every step is an activity entry.
+ * Auto-protect, when lag crosses the channel's threshold. By default (`widen_buffers`) it
+ * relies on the lag-aware term, which sizes each buffer to the measured lag, and asks for a
+ * recompute so that lag is used at once; only lag beyond `pauseAboveLagMinutes` (far beyond
+ * what buffers can cover) pauses the channel in stop-selling mode. In `pause_stop_selling`
+ * mode it pauses at `lagMinutes`. A pause is undone once lag is back under `lagMinutes`
+ * (hysteresis), and only a pause auto-protect made itself (pausedBy "auto_protect"): a
+ * merchant who resumes by hand while lag is still high is not overruled. Every step is an
+ * activity entry.
  */
 async function autoProtect(
   database: Database,
@@ -278,22 +293,34 @@ async function autoProtect(
   health: ChannelHealth,
 ): Promise<string | null> {
   const last = await database.activity.findFirst({ where: { shop, channel, kind: "auto_protect" }, orderBy: { at: "desc" }, select: { details: true } });
-  const lastAction = (last?.details as { action?: string } | undefined)?.action;
+  const { action: lastAction, reason: lastReason } = (last?.details ?? {}) as { action?: string; reason?: string };
   const engaged = lastAction === "paused" || lastAction === "widening";
+  // The merchant had paused the channel when lag went high: resuming it is their call.
+  const merchantInCharge = lastAction === "widening" && lastReason === "lag_above_threshold_channel_already_paused";
   const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } }, select: { state: true, pausedBy: true } });
   const state = connection?.state ?? "active";
-  const figures = { lagMs: health.effectiveLagMs, p95Ms: health.lag.p95, oldestUnconfirmedMs: health.oldestUnconfirmedMs, thresholdMs: rules.lagMinutes * 60_000 };
+  const pauseAt = pauseLagMinutes(rules);
+  const figures = {
+    lagMs: health.effectiveLagMs,
+    p95Ms: health.lag.p95,
+    oldestUnconfirmedMs: health.oldestUnconfirmedMs,
+    thresholdMs: rules.lagMinutes * 60_000,
+    pauseThresholdMs: pauseAt === null ? null : pauseAt * 60_000,
+  };
   const log = (action: string, reason: string, extra: Record<string, unknown> = {}) =>
     recordActivity(database, { shop, kind: "auto_protect", channel, details: { action, reason, mode: rules.autoProtectMode, ...figures, ...extra }, at: now });
 
+  const pauseDue = lagHigh && pauseAt !== null && lagAbove(health, pauseAt);
+  // A widening escalates to a pause when lag keeps growing past the pause threshold.
+  if (pauseDue && lastAction !== "paused" && !merchantInCharge && state === "active") {
+    await setChannelState(database, { shop, channel, state: "paused_stop_selling", by: "auto_protect" });
+    await requestRecompute(database, shop, now);
+    const reason = rules.autoProtectMode === "pause_stop_selling" ? "lag_above_threshold" : "lag_beyond_buffers";
+    await log("paused", reason, { undo: "resume the channel on the Channels page" });
+    return "paused";
+  }
   if (lagHigh && !engaged) {
     if (!rules.autoProtect) return null;
-    if (rules.autoProtectMode === "pause_stop_selling" && state === "active") {
-      await setChannelState(database, { shop, channel, state: "paused_stop_selling", by: "auto_protect" });
-      await requestRecompute(database, shop, now);
-      await log("paused", "lag_above_threshold", { undo: "resume the channel on the Channels page" });
-      return "paused";
-    }
     // Widening: the lag-aware term sizes buffers from the measured lag; recompute now.
     await requestRecompute(database, shop, now);
     await log("widening", state === "active" ? "lag_above_threshold" : "lag_above_threshold_channel_already_paused");

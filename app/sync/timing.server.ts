@@ -9,8 +9,16 @@ import {
 } from "~/domain";
 
 const DAY_MS = 86_400_000;
+/**
+ * The lag p95 is taken over the last hour when it has enough samples, so buffers shrink
+ * back within the hour once a spike is over (over a day, one spike kept them wide all day);
+ * otherwise over the day, otherwise the default.
+ */
+const RECENT_MS = 3_600_000;
 /** Fewer samples than this and the measured figure is noise: keep the conservative default. */
 const MIN_SAMPLES = 5;
+/** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
+const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
 
 /** p95 of a sorted list (nearest rank). */
 export function percentile(sorted: readonly number[], fraction: number): number {
@@ -21,8 +29,9 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 
 /**
  * Each channel's effective delay inputs: the p95 propagation lag the monitor measured
- * over 24 hours (or the default until there are enough samples), the push interval,
- * and the wait the channel's budget imposes given what is queued for it.
+ * (last hour, else the last 24 hours, else the default until there are enough samples),
+ * the age of the oldest push the channel has not shown yet (a spike in progress), the push
+ * interval, and the wait the channel's budget imposes given what is queued for it.
  */
 export async function loadChannelTiming(
   database: Database,
@@ -30,27 +39,49 @@ export async function loadChannelTiming(
   now: Date,
   options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
 ): Promise<Record<ChannelId, ChannelTiming>> {
-  const since = new Date(now.getTime() - DAY_MS);
   // p95 per channel computed by the database (count, then the nearest-rank row): a day of
   // samples can be tens of thousands of rows, read on every recompute.
-  const measuredP95 = {} as Record<ChannelId, number | null>;
-  for (const channel of CHANNELS) {
-    const where = { shop, channel, observedAt: { gte: since } };
+  const p95Since = async (channel: ChannelId, since: Date): Promise<number | null> => {
+    const where = { shop, channel, observedAt: { gte: since, lte: now } };
     const count = await database.lagSample.count({ where });
-    if (count < MIN_SAMPLES) {
-      measuredP95[channel] = null;
-      continue;
-    }
+    if (count < MIN_SAMPLES) return null;
     const rank = Math.min(count - 1, Math.max(0, Math.ceil(0.95 * count) - 1));
     const row = await database.lagSample.findFirst({ where, orderBy: { lagMs: "asc" }, skip: rank, select: { lagMs: true } });
-    measuredP95[channel] = row?.lagMs ?? null;
+    return row?.lagMs ?? null;
+  };
+  const measuredP95 = {} as Record<ChannelId, number | null>;
+  const inFlight = {} as Record<ChannelId, number | undefined>;
+  for (const channel of CHANNELS) {
+    measuredP95[channel] = (await p95Since(channel, new Date(now.getTime() - RECENT_MS))) ?? (await p95Since(channel, new Date(now.getTime() - DAY_MS)));
+    if (!IN_FLIGHT_CHANNELS.includes(channel)) continue;
+    // Oldest push not yet confirmed by read-back (older than a day is drift, not lag).
+    const oldest = await database.channelItemState.findFirst({
+      where: {
+        shop,
+        channel,
+        parkedAt: null,
+        pushed: { not: null },
+        pushedAt: { gte: new Date(now.getTime() - DAY_MS), lte: now },
+        OR: [
+          { confirmed: null },
+          { NOT: { confirmed: { equals: database.channelItemState.fields.pushed } } },
+          { confirmedAt: null },
+          { pushedAt: { gt: database.channelItemState.fields.confirmedAt } },
+        ],
+      },
+      orderBy: { pushedAt: "asc" },
+      select: { pushedAt: true },
+    });
+    inFlight[channel] = oldest?.pushedAt ? now.getTime() - oldest.pushedAt.getTime() : 0;
   }
   const queuedForMeta = await database.channelItemState.count({ where: { shop, channel: "meta", parkedAt: null, OR: [{ pushed: null }, { NOT: { pushed: { equals: database.channelItemState.fields.desired } } }] } });
   const timing = {} as Record<ChannelId, ChannelTiming>;
   for (const channel of CHANNELS) {
     const fallback = DEFAULT_CHANNEL_TIMING[channel];
+    const inFlightLagMs = inFlight[channel];
     timing[channel] = {
       measuredLagMs: measuredP95[channel] ?? fallback.measuredLagMs,
+      ...(inFlightLagMs !== undefined ? { inFlightLagMs } : {}),
       pushIntervalMs: options.pushIntervalMs?.[channel] ?? fallback.pushIntervalMs,
       budgetWaitMs:
         channel === "meta" ? metaBudgetWaitMs({ pendingItems: queuedForMeta }) : channel === "google" ? googleBudgetWaitMs() : 0,

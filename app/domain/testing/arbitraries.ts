@@ -57,11 +57,15 @@ export const bufferRuleArb: fc.Arbitrary<BufferRule> = fc
     return bufferRuleSchema.parse(cap === undefined ? parts : { ...parts, cap });
   });
 
-export const timingArb: fc.Arbitrary<ChannelTiming> = fc.record({
-  measuredLagMs: fc.integer({ min: 0, max: 3_600_000 }),
-  pushIntervalMs: fc.integer({ min: 0, max: 600_000 }),
-  budgetWaitMs: fc.integer({ min: 0, max: 43_200_000 }),
-});
+export const timingArb: fc.Arbitrary<ChannelTiming> = fc.record(
+  {
+    measuredLagMs: fc.integer({ min: 0, max: 3_600_000 }),
+    inFlightLagMs: fc.integer({ min: 0, max: 7_200_000 }),
+    pushIntervalMs: fc.integer({ min: 0, max: 600_000 }),
+    budgetWaitMs: fc.integer({ min: 0, max: 43_200_000 }),
+  },
+  { requiredKeys: ["measuredLagMs", "pushIntervalMs", "budgetWaitMs"] },
+);
 
 /** Units per ms, from none to a 10-a-minute best seller. */
 export const ratePerMsArb = fc.double({ min: 0, max: 10 / 60_000, noNaN: true });
