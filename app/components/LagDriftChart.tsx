@@ -16,7 +16,8 @@ const LineChart = lazy(async () => {
   const viz = await import("@shopify/polaris-viz");
   return {
     default: (props: Parameters<typeof viz.LineChart>[0]) => (
-      <viz.PolarisVizProvider>
+      // Straight segments: a smoothed curve would draw values between hours that were never measured.
+      <viz.PolarisVizProvider themes={{ Light: { line: { hasSpline: false } } }}>
         <viz.LineChart {...props} />
       </viz.PolarisVizProvider>
     ),
@@ -24,10 +25,13 @@ const LineChart = lazy(async () => {
 });
 
 const HEIGHT = 220;
+// One colour per channel in both panels, so a channel's lag and drift read together.
+const COLORS: Record<ChannelId, string> = { online_store: "#2c6ecb", meta: "#8051e6", google: "#c05717" };
 const hour = (iso: string) => iso.slice(11, 16);
 
 interface Line {
   name: string;
+  color: string;
   data: { key: string; value: number | null }[];
 }
 
@@ -91,12 +95,14 @@ export function LagDriftChart({ series, driftChannels }: { series: Record<Channe
     .filter((channel) => series[channel].some((point) => point.lagSamples > 0))
     .map((channel) => ({
       name: t("overview.chart.lagSeries", { channel: channelName(channel, locale) }),
+      color: COLORS[channel],
       data: series[channel].map((point) => ({ key: hour(point.at), value: point.lagP95Ms === null ? null : point.lagP95Ms / 1000 })),
     }));
   // Drift only for channels whose read-back runs: a flat zero for a channel never checked
   // would claim "no drift" where nothing was looked at.
   const drift: Line[] = driftChannels.map((channel) => ({
     name: t("overview.chart.driftSeries", { channel: channelName(channel, locale) }),
+    color: COLORS[channel],
     data: series[channel].map((point) => ({ key: hour(point.at), value: point.driftItems })),
   }));
   const buckets = series[channels[0]!] ?? [];
