@@ -19,13 +19,17 @@ export async function updateGrantedScopes(database: Database, sessionId: string,
   await database.session.updateMany({ where: { id: sessionId }, data: { scope: scopes.join(",") } });
 }
 
-/** shop/redact: delete everything Ballast stores for the shop. */
+/** shop/redact: delete everything Ballast stores for the shop (every table; tests/e2e/app-review.test.ts seeds each one). */
 export async function purgeShopData(database: Database, shop: string): Promise<void> {
   const where = { where: { shop } };
   await database.$transaction([
     database.session.deleteMany(where),
     database.activity.deleteMany(where),
+    database.alertDelivery.deleteMany(where),
     database.alert.deleteMany(where),
+    database.driftEpisode.deleteMany(where),
+    database.feedToken.deleteMany(where),
+    database.googleProductUpdate.deleteMany(where),
     database.lagSample.deleteMany(where),
     database.webhookEvent.deleteMany(where),
     database.channelLease.deleteMany(where),
