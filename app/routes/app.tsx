@@ -9,6 +9,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { trackFirstFullRead } from "~/admin/channels.server";
 import { I18nProvider, useT } from "~/i18n/react";
 import { env } from "~/env.server";
+import { refuseForeignShopParameter } from "~/admin/context.server";
 import { authenticate, database } from "~/shopify.server";
 import { localeForRequest } from "~/shops/locale.server";
 
@@ -19,6 +20,7 @@ export const meta = () => [{ title: "Ballast" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  refuseForeignShopParameter(request, session.shop);
   const [locale] = await Promise.all([localeForRequest(database, session.shop, request), trackFirstFullRead(database, session.shop)]);
   return { apiKey: env().SHOPIFY_API_KEY, locale };
 };
