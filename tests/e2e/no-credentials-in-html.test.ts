@@ -209,7 +209,7 @@ describe("no channel credential in what the app sends to the browser", () => {
     expect(leaksIn(PRIVATE_KEY_PEM)).toEqual(expect.arrayContaining(["service-account private key (header)", "service-account private key (body)"]));
   });
 
-  it("embedded pages (document and client-navigation data) of both shops", async () => {
+  it("embedded pages (document and client-navigation data) of both shops", { timeout: 120_000 }, async () => {
     const bodies: Array<{ where: string; status: number; body: string }> = [];
     for (const [shop, variantGid] of [
       [world.shop, world.variants[0]!.variantGid],
@@ -232,7 +232,7 @@ describe("no channel credential in what the app sends to the browser", () => {
     for (const { where, body } of bodies) expect(leaksIn(body), where).toEqual([]);
   });
 
-  it("the channel page's actions: test connection, and connect with credentials the channel refuses", async () => {
+  it("the channel page's actions: test connection, and connect with credentials the channel refuses", { timeout: 120_000 }, async () => {
     const before = await testDatabase.database.channelConnection.findMany({ where: { shop: OTHER_SHOP }, orderBy: { channel: "asc" } });
     const answers = await channelActions();
 
@@ -246,7 +246,7 @@ describe("no channel credential in what the app sends to the browser", () => {
     expect(after.map((row) => row.encryptedCredentials)).toEqual(before.map((row) => row.encryptedCredentials));
   });
 
-  it("nor in the server's logs (debug level): pushes with revoked and refused tokens, tests, refused connects", async () => {
+  it("nor in the server's logs (debug level): pushes with revoked and refused tokens, tests, refused connects", { timeout: 120_000 }, async () => {
     await channelActions(); // tests run in random order: make sure the validation paths ran
     const logs = app.output();
     // The log holds the failures this test is about: the check reads a real log.
@@ -255,7 +255,7 @@ describe("no channel credential in what the app sends to the browser", () => {
     expect(leaksIn(logs)).toEqual([]);
   });
 
-  it("/api/v1 routes that carry channel information", async () => {
+  it("/api/v1 routes that carry channel information", { timeout: 120_000 }, async () => {
     const variantId = world.variants[0]!.variantGid.split("/").pop()!;
     const productId = world.variants[0]!.productGid.split("/").pop()!;
     const answers = [
