@@ -5,13 +5,14 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
-import { createDatabase } from "~/db.server";
+import { createDatabase, databaseProvider } from "~/db.server";
 import { processPendingEvents } from "~/ingest/process-events.server";
 import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { recomputeShop } from "~/sync/recompute.server";
 
 const secret = process.env.SHOPIFY_API_SECRET!;
 const database = createDatabase(process.env.DATABASE_URL!);
+const provider = databaseProvider(process.env.DATABASE_URL!);
 let queue = Promise.resolve();
 
 const server = createServer((request, response) => {
@@ -34,8 +35,8 @@ const server = createServer((request, response) => {
         triggeredAt: null,
         rawBody: body.toString(),
       });
-      await processPendingEvents(database, shop, { now: new Date() });
-      await recomputeShop(database, shop, { now: new Date(), scope: "dirty" });
+      await processPendingEvents(database, shop, { now: new Date(), provider });
+      await recomputeShop(database, shop, { now: new Date(), scope: "dirty", provider });
       response.writeHead(200).end();
     }).catch(() => void response.writeHead(500).end());
   });

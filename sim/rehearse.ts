@@ -147,6 +147,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // fetch's "fetch failed" says why only in its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  console.error(error instanceof Error ? `${error.message}${cause}\n${error.stack ?? ""}` : error);
   process.exit(1);
 });

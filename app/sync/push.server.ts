@@ -1,8 +1,9 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
 import type { Database, DatabaseProvider } from "~/db.server";
-import { applyOwnSafetyStockMove, locationGid, type ChannelId } from "~/domain";
+import { applyOwnSafetyStockMove, locationGid, type ChannelId, type MasterRecord } from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
 import { raiseAlert } from "~/monitor/alerts.server";
+import { updateRows } from "./bulk-update.server";
 import { loadLedgers } from "./ledger-store.server";
 import { GOOGLE_CODE } from "./recompute.server";
 
@@ -13,8 +14,8 @@ import { GOOGLE_CODE } from "./recompute.server";
  * A push repeated after a crash writes the same absolute values: harmless.
  */
 export interface PushPolicy {
-  /** PostgreSQL locks the master records it updates (Ballast's own safety-stock moves). */
-  provider?: DatabaseProvider;
+  /** Bulk updates are written for it; PostgreSQL also locks the master records it updates (Ballast's own safety-stock moves). */
+  provider: DatabaseProvider;
   /** Most batch calls in one pass. */
   maxCalls: number;
   /** Write calls allowed per rolling hour (Meta: ~100 per catalog); undefined = no hourly budget. */
@@ -115,7 +116,10 @@ async function applyResults(
   const activities: ActivityEntry[] = [];
   const heldMoves: { variantGid: string; locationId: string; held: number; available: number }[] = [];
   await database.$transaction(async (tx) => {
-    // Applied rows that end in the same state are written with one statement.
+    // Applied rows that end in the same state are written with one statement; retries and
+    // parked rows (each with its own values) with one bulk update each.
+    const retries: Record<string, unknown>[] = [];
+    const parked: Record<string, unknown>[] = [];
     const appliedGroups = new Map<string, { pushed: number; retry: boolean; itemKeys: string[] }>();
     for (const row of rows) {
       const result = resultOf.get(row.itemKey) ?? {
@@ -124,7 +128,6 @@ async function applyResults(
         retryAfterMs: policy.retryBaseMs,
         reason: "the channel returned no result for this item",
       };
-      const where = { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } };
       if (result.status === "applied") {
         summary.applied += 1;
         // The Online Store may reach less than asked (not enough held to release): wait for
@@ -153,16 +156,10 @@ async function applyResults(
         // Exponential backoff with full jitter, never sooner than the channel asked.
         const backoff = Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
         const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
-        await tx.channelItemState.update({
-          where,
-          data: { attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) },
-        });
+        retries.push({ channel, itemKey: row.itemKey, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) });
       } else {
         summary.parked += 1;
-        await tx.channelItemState.update({
-          where,
-          data: { parkedAt: now, lastError: `${result.code}: ${result.reason}` },
-        });
+        parked.push({ channel, itemKey: row.itemKey, parkedAt: now, lastError: `${result.code}: ${result.reason}` });
         activities.push({
           shop,
           kind: "push_failed",
@@ -172,6 +169,13 @@ async function applyResults(
           at: now,
         });
       }
+    }
+    const keys = { channel: "text", itemKey: "text" } as const;
+    if (retries.length > 0) {
+      await updateRows(tx, policy.provider, { table: "ChannelItemState", shop, keys, set: { attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" }, rows: retries });
+    }
+    if (parked.length > 0) {
+      await updateRows(tx, policy.provider, { table: "ChannelItemState", shop, keys, set: { parkedAt: "timestamp", lastError: "text" }, rows: parked });
     }
     for (const group of appliedGroups.values()) {
       await tx.channelItemState.updateMany({
@@ -187,6 +191,7 @@ async function applyResults(
     }
     // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
     const ledgers = await loadLedgers(tx, shop, [...new Set(heldMoves.map((move) => move.variantGid))], { lockFor: policy.provider });
+    const movedRecords = new Map<string, MasterRecord>();
     for (const move of heldMoves) {
       const before = ledgers.get(move.variantGid);
       if (!before) continue;
@@ -197,11 +202,15 @@ async function applyResults(
         available: move.available,
       });
       ledgers.set(move.variantGid, record);
-      await tx.ledger.update({
-        where: { shop_variantGid: { shop, variantGid: move.variantGid } },
-        data: { record: record as unknown as object },
-      });
+      movedRecords.set(move.variantGid, record);
     }
+    await updateRows(tx, policy.provider, {
+      table: "Ledger",
+      shop,
+      keys: { variantGid: "text" },
+      set: { record: "json", updatedAt: "timestamp" },
+      rows: [...movedRecords].map(([variantGid, record]) => ({ variantGid, record, updatedAt: new Date() })),
+    });
   });
   await recordActivities(database, activities);
 

@@ -1,4 +1,4 @@
-import type { Database } from "~/db.server";
+import type { Database, DatabaseProvider } from "~/db.server";
 import type { Prisma } from "~/generated/sqlite/client";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import { loadChannelSettings } from "~/channels/connection-store.server";
@@ -19,6 +19,7 @@ import {
 } from "~/domain";
 import { splitOnlineStoreTarget } from "~/domain/online-store-split";
 import { loadRuleSet } from "~/rules/rule-store.server";
+import { updateRows } from "./bulk-update.server";
 import { emptyLedger } from "./ledger-store.server";
 import { loadChannelTiming } from "./timing.server";
 
@@ -34,6 +35,16 @@ export const GOOGLE_CODE = { out_of_stock: 0, in_stock: 1, in_stock_ads_paused: 
 
 const PAGE_SIZE = 1_000;
 
+const DECISION_COLUMNS = {
+  variantGid: "text",
+  desired: "integer",
+  desiredAvailability: "text",
+  explanation: "json",
+  dampingState: "json",
+  computedAt: "timestamp",
+} as const;
+const FRESH_TRY_COLUMNS = { parkedAt: "timestamp", attempts: "integer", nextAttemptAt: "timestamp" } as const;
+
 export interface RecomputeResult {
   items: number;
   rowsWritten: number;
@@ -48,8 +59,9 @@ interface ConnectedChannel {
 export async function recomputeShop(
   database: Database,
   shop: string,
-  options: { now: Date; scope: "dirty" | "all" },
+  options: { now: Date; scope: "dirty" | "all"; provider: DatabaseProvider },
 ): Promise<RecomputeResult> {
+  const { provider } = options;
   const nowMs = options.now.getTime();
   // Most ingest passes find nothing changed: answer that before loading rules and timing.
   if (options.scope === "dirty" && (await database.ledger.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
@@ -97,9 +109,11 @@ export async function recomputeShop(
     const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
     const statesOf = groupBy(states, (state) => state.variantGid);
 
-    // New rows in one insert; changed rows one UPDATE each (no read-before-write as upsert does).
+    // New rows in one insert; changed rows in two bulk updates (a new decision also clears
+    // the retry state, so a parked row gets a fresh try; an unchanged one keeps it).
     const creates: Prisma.ChannelItemStateCreateManyInput[] = [];
-    const updates: Parameters<typeof database.channelItemState.updateMany>[0][] = [];
+    const decided: Record<string, unknown>[] = [];
+    const redecided: Record<string, unknown>[] = [];
     for (const variant of variants) {
       const record = recordOf.get(variant.gid) ?? emptyLedger(shop, variant.gid);
       const existing = statesOf.get(variant.gid) ?? [];
@@ -184,25 +198,28 @@ export async function recomputeShop(
           explanation,
           dampingState: damping,
           computedAt: options.now,
-          // A new decision deserves a fresh try even if the last one was parked.
-          ...(current && current.desired !== desired ? { parkedAt: null, attempts: 0, nextAttemptAt: null } : {}),
         };
         if (current === undefined) creates.push({ shop, channel: row.channel, itemKey: row.itemKey, ...fields });
-        else updates.push({ where: { shop, channel: row.channel, itemKey: row.itemKey }, data: fields });
+        else (current.desired !== desired ? redecided : decided).push({ channel: row.channel, itemKey: row.itemKey, ...fields });
       }
     }
 
-    await database.$transaction([
-      ...(creates.length > 0 ? [database.channelItemState.createMany({ data: creates })] : []),
-      ...updates.map((update) => database.channelItemState.updateMany(update)),
-      database.ledger.updateMany({
+    await database.$transaction(async (tx) => {
+      if (creates.length > 0) await tx.channelItemState.createMany({ data: creates });
+      const keys = { channel: "text", itemKey: "text" } as const;
+      if (decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: decided });
+      if (redecided.length > 0) {
+        const rows = redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
+        await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS }, rows });
+      }
+      await tx.ledger.updateMany({
         // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
         where: { shop, variantGid: { in: pageGids }, dirty: true, updatedAt: { lte: loadedAt } },
         data: { dirty: false },
-      }),
-    ]);
+      });
+    });
     result.items += variants.length;
-    result.rowsWritten += creates.length + updates.length;
+    result.rowsWritten += creates.length + decided.length + redecided.length;
     if (pageGids.length < PAGE_SIZE) break;
   }
   return result;

@@ -222,7 +222,7 @@ export class SyncWorker {
     const everyMs = this.options.fullRecomputeEveryMs ?? 5 * 60_000;
     const fullDue = now.getTime() - (this.lastFullRecompute.get(shop) ?? 0) >= everyMs;
     if (shopRow?.recomputeRequestedAt || fullDue) {
-      const result = await recomputeShop(database, shop, { now, scope: "all" });
+      const result = await recomputeShop(database, shop, { now, scope: "all", provider: this.options.provider });
       this.lastFullRecompute.set(shop, now.getTime());
       // Cleared only if no newer request arrived meanwhile.
       if (shopRow?.recomputeRequestedAt) {
@@ -233,7 +233,7 @@ export class SyncWorker {
       }
       return result.rowsWritten;
     }
-    return (await recomputeShop(database, shop, { now, scope: "dirty" })).rowsWritten;
+    return (await recomputeShop(database, shop, { now, scope: "dirty", provider: this.options.provider })).rowsWritten;
   }
 
   private async expireOverrides(shop: string): Promise<void> {
