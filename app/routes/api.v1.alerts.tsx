@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, withApi, zodDetails } from "~/admin/api.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { apiError, methodNotAllowed, withApi, zodDetails } from "~/admin/api.server";
 import { alertFilterSchema, listAlerts } from "~/admin/alerts.server";
 
 /** GET /api/v1/alerts?status=open|acknowledged|resolved|all&severity=&channel=&limit= */
@@ -10,3 +10,6 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     if (!filter.success) return apiError(400, "invalid_query", "unknown filter value", zodDetails(filter.error.issues));
     return Response.json({ alerts: await listAlerts(database, shop, filter.data) });
   });
+
+// Read-only: any other method gets the API's JSON 405 (Remix's own 405 has no JSON body).
+export const action = ({ request }: ActionFunctionArgs) => withApi(request, async () => methodNotAllowed(["GET"]));

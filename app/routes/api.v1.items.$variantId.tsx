@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, withApi } from "~/admin/api.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { apiError, methodNotAllowed, withApi } from "~/admin/api.server";
 import { parseVariantId } from "~/admin/ids";
 import { loadItem } from "~/admin/items.server";
 
@@ -14,3 +14,6 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     if (!item) return apiError(404, "item_not_found", "no such item in this shop");
     return Response.json({ item });
   });
+
+// Read-only: any other method gets the API's JSON 405 (Remix's own 405 has no JSON body).
+export const action = ({ request }: ActionFunctionArgs) => withApi(request, async () => methodNotAllowed(["GET"]));

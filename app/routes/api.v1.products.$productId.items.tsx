@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, withApi } from "~/admin/api.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { apiError, methodNotAllowed, withApi } from "~/admin/api.server";
 import { loadItem } from "~/admin/items.server";
 import type { VariantGid } from "~/domain";
 import { resolveLocale } from "~/i18n";
@@ -43,3 +43,6 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     }
     return Response.json({ productId: productGid, items });
   });
+
+// Read-only: any other method gets the API's JSON 405 (Remix's own 405 has no JSON body).
+export const action = ({ request }: ActionFunctionArgs) => withApi(request, async () => methodNotAllowed(["GET"]));
