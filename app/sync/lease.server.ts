@@ -4,7 +4,7 @@ import type { Database, DatabaseProvider } from "~/db.server";
  * One worker at a time per (shop, lane): a lane is a channel ("meta", …) or "ingest".
  * A lease expires on its own, so a crashed worker's work is taken over after `ttlMs`.
  * Claiming is one conditional UPDATE (or INSERT for a new lane), atomic on SQLite and
- * PostgreSQL; on PostgreSQL the row is claimed with FOR UPDATE SKIP LOCKED so a worker
+ * PostgreSQL, in raw SQL because every lane of every pass claims one; on PostgreSQL the row is claimed with FOR UPDATE SKIP LOCKED so a worker
  * never waits behind another that is claiming the same lane.
  */
 export interface LeaseRequest {
@@ -26,31 +26,31 @@ export async function acquireLease(database: Database, provider: DatabaseProvide
             WHERE "shop" = ${request.shop} AND "channel" = ${request.lane}
               AND ("expiresAt" < ${request.now} OR "owner" = ${request.owner})
             FOR UPDATE SKIP LOCKED)`
-      : (
-          await database.channelLease.updateMany({
-            where: {
-              shop: request.shop,
-              channel: request.lane,
-              OR: [{ expiresAt: { lt: request.now } }, { owner: request.owner }],
-            },
-            data: { owner: request.owner, expiresAt },
-          })
-        ).count;
+      : await database.$executeRaw`
+          UPDATE "ChannelLease" SET "owner" = ${request.owner}, "expiresAt" = ${expiresAt}
+          WHERE "shop" = ${request.shop} AND "channel" = ${request.lane}
+            AND ("expiresAt" < ${request.now} OR "owner" = ${request.owner})`;
   if (claimed > 0) return true;
-  try {
-    await database.channelLease.create({
-      data: { shop: request.shop, channel: request.lane, owner: request.owner, expiresAt },
-    });
-    return true;
-  } catch (error) {
-    if (typeof error === "object" && error !== null && "code" in error && error.code === "P2002") return false;
-    throw error;
-  }
+  // First use of this lane: whoever inserts the row holds it.
+  const inserted = await database.$executeRaw`
+    INSERT INTO "ChannelLease" ("shop", "channel", "owner", "expiresAt")
+    VALUES (${request.shop}, ${request.lane}, ${request.owner}, ${expiresAt})
+    ON CONFLICT DO NOTHING`;
+  return inserted > 0;
 }
 
+/**
+ * Expires the lease rather than deleting it: the next claim of the lane is then one
+ * UPDATE, where a deleted row cost a failed UPDATE and an INSERT every pass.
+ */
 export async function releaseLease(database: Database, request: Pick<LeaseRequest, "shop" | "lane" | "owner">): Promise<void> {
-  await database.channelLease.deleteMany({ where: { shop: request.shop, channel: request.lane, owner: request.owner } });
+  await database.$executeRaw`
+    UPDATE "ChannelLease" SET "expiresAt" = ${RELEASED}
+    WHERE "shop" = ${request.shop} AND "channel" = ${request.lane} AND "owner" = ${request.owner}`;
 }
+
+/** Before any clock a worker runs on, virtual or real. */
+const RELEASED = new Date(0);
 
 /** Runs `work` while holding the lease; returns null when another worker holds it. */
 export async function withLease<T>(
