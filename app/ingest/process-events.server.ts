@@ -2,6 +2,7 @@ import type { Database, DatabaseProvider } from "~/db.server";
 import { logger } from "~/logger.server";
 import { Prisma } from "~/generated/sqlite/client";
 import { applyEvents, type StoredEvent } from "./apply-event.server";
+import { withoutPersonalData } from "./minimize";
 
 /**
  * Applies recorded webhooks to the master record, oldest first. Each batch runs in one
@@ -70,6 +71,13 @@ async function applyBatch(database: Database, events: StoredEvent[], now: Date, 
       const claimedIds = new Set(claimed.map((row) => row.eventId));
       const mine = events.filter((event) => claimedIds.has(event.eventId));
       const outcomes = await applyEvents(tx, shop, mine, provider);
+      // Applied or not, the event keeps no customer personal data (one statement per batch).
+      if (mine.length > 0) {
+        const minimized = mine.map((event) => Prisma.sql`WHEN ${event.eventId} THEN ${withoutPersonalData(event.payload)}`);
+        await tx.$executeRaw`
+          UPDATE "WebhookEvent" SET "payload" = CASE "eventId" ${Prisma.join(minimized, " ")} ELSE "payload" END
+          WHERE "shop" = ${shop} AND "eventId" IN (${Prisma.join(mine.map((event) => event.eventId))})`;
+      }
       // Why an event changed nothing, kept on the event: one statement per distinct reason.
       const notApplied = new Map<string, string[]>();
       outcomes.forEach((outcome, index) => {
