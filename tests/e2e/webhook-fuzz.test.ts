@@ -10,14 +10,14 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SyncWorker } from "~/sync/worker.server";
 import { startAppServer, type RunningApp } from "../support/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { snapshotDatabase } from "../support/db-snapshot";
 import { postWebhook } from "../support/http";
+import { ingestWorker } from "../support/ingest-worker";
 import { CUSTOMER } from "../support/secrets";
 import { seedOfflineSession } from "../support/sessions";
-import { signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
+import { signedWebhook, testServerEnv } from "../support/shopify";
 import { BIG_VARIANT_ID, LOCATION, seedItem } from "./browser/seed";
 
 const SHOP = "fuzz-shop.myshopify.com";
@@ -142,23 +142,7 @@ describe("fuzzed stock webhook bodies, correctly signed", () => {
     const recorded = await testDatabase.database.webhookEvent.count({ where: { shop: SHOP } });
     expect(recorded).toBeGreaterThan(RUNS / 2);
 
-    const worker = new SyncWorker({
-      database: testDatabase.database,
-      provider: testDatabase.provider,
-      connectors: {
-        database: testDatabase.database,
-        // The ingest lane never calls a channel; nothing listens here.
-        env: {
-          SHOPIFY_ADMIN_API_BASE_URL: "http://127.0.0.1:9",
-          META_GRAPH_BASE_URL: "http://127.0.0.1:9",
-          META_GRAPH_API_VERSION: "v26.0",
-          GOOGLE_MERCHANT_BASE_URL: "http://127.0.0.1:9",
-          GOOGLE_OAUTH_TOKEN_URL: "http://127.0.0.1:9/token",
-          encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"),
-          previousEncryptionKeys: [],
-        },
-      },
-    });
+    const worker = ingestWorker(testDatabase);
     const report = await worker.runOnce("ingest");
     expect(report.eventsProcessed).toBe(recorded);
 

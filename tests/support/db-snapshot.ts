@@ -39,3 +39,10 @@ export async function shopRowCounts(database: Database, shop: string): Promise<R
   for (const model of MODELS) counts[model] = (await delegate(database, model).findMany({ where: { shop } })).length;
   return counts;
 }
+
+/** Every row of one shop in every table, as text: for scanning what is stored at rest. */
+export async function dumpShopRows(database: Database, shop: string): Promise<string> {
+  const lines: string[] = [];
+  for (const model of MODELS) for (const row of await delegate(database, model).findMany({ where: { shop } })) lines.push(`${model} ${stable(row)}`);
+  return lines.join("\n");
+}
