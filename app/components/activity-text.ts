@@ -1,6 +1,6 @@
 import { renderExplanation, type Explanation } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
-import { channelName, formatDateTime } from "./format";
+import { channelName, formatDateTime, formatDuration } from "./format";
 
 /**
  * One activity entry as a sentence in the page's language. `details` is what the
@@ -9,6 +9,7 @@ import { channelName, formatDateTime } from "./format";
  */
 type Details = Record<string, unknown>;
 
+const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
 const str = (value: unknown): string => (value === null || value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
 
 function ruleText(value: unknown, locale: Locale): string {
@@ -115,8 +116,15 @@ export function activityText(entry: { kind: string; channel: string | null; deta
       return t("activity.credentials_revoked", { channel });
     case "metafield_rejected":
       return t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) });
-    case "auto_protect":
+    case "auto_protect": {
+      // What auto-protect did (app/monitor/README.md "Activity entries"), in words.
+      const figures = { channel, lag: formatDuration(num(d.lagMs), locale), threshold: formatDuration(num(d.thresholdMs), locale) };
+      if (d.action === "widening") return t(d.reason === "lag_above_threshold_channel_already_paused" ? "activity.auto_protect.widening_paused" : "activity.auto_protect.widening", figures);
+      if (d.action === "paused") return t(d.reason === "lag_beyond_buffers" ? "activity.auto_protect.paused_beyond" : "activity.auto_protect.paused", figures);
+      if (d.action === "resumed") return t("activity.auto_protect.resumed", figures);
+      if (d.action === "released") return t(d.reason === "changed_by_hand" ? "activity.auto_protect.released_by_hand" : "activity.auto_protect.released", figures);
       return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
+    }
     default:
       return `${entry.kind}: ${JSON.stringify(d)}`;
   }
