@@ -165,13 +165,14 @@ export async function checkDrift(
     // Showing more than pushed is unsafe: repair now. Google: any mismatch contradicts the
     // product page. Showing less on a quantity channel: repair after the grace period.
     const startedAt = open?.startedAt ?? now;
-    // A push the channel has not shown yet is on its way: writing the same value again does
-    // not make it land sooner, and restarting its clock would hide the channel's real lag
-    // (the lag sample and the in-flight age are measured from the last push).
-    const inFlight = row.pushedAt !== null && (row.confirmed !== row.pushed || row.confirmedAt === null || row.pushedAt > row.confirmedAt);
-    const lateEnoughToBeLost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
+    // Showing more than a push the channel has not shown yet: the lower value is on its
+    // way. Writing it again does not make it land sooner, and restarting its clock hid the
+    // channel's real lag (lag samples and the in-flight age are measured from the last push).
+    const decreaseInFlight =
+      observed > expected && row.pushedAt !== null && (row.confirmedAt === null || row.pushedAt > row.confirmedAt || row.confirmed !== row.pushed);
+    const lost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
     const repair =
-      (!inFlight || lateEnoughToBeLost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
+      (!decreaseInFlight || lost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
     if (repair && row.pushed === row.desired) {
       await database.channelItemState.update({
         where,

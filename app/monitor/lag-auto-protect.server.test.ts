@@ -26,7 +26,8 @@ afterAll(async () => {
 const db = () => mw.testDatabase.database;
 const metaState = () => db().channelConnection.findUnique({ where: { shop_channel: { shop: mw.world.shop, channel: "meta" } } });
 
-describe("lag and auto-protect", { shuffle: false }, () => {
+// Each test runs dozens of worker passes against the fakes: minutes on a loaded 2-core machine.
+describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
   it("GIVEN a healthy Meta WHEN pushes land at once THEN lag is measured near zero and no alert is open", async () => {
     await mw.pass();
     await mw.pass(MINUTE);

@@ -54,7 +54,9 @@ export async function loadChannelTiming(
   for (const channel of CHANNELS) {
     measuredP95[channel] = (await p95Since(channel, new Date(now.getTime() - RECENT_MS))) ?? (await p95Since(channel, new Date(now.getTime() - DAY_MS)));
     if (!IN_FLIGHT_CHANNELS.includes(channel)) continue;
-    // Oldest push not yet confirmed by read-back (older than a day is drift, not lag).
+    // Oldest push not yet shown: last seen showing more than pushed (a decrease on its way,
+    // the risky kind) or never read. Meta's own checkout leaves rows showing *less* than
+    // pushed, which is not lag. Older than a day is drift, not lag.
     const oldest = await database.channelItemState.findFirst({
       where: {
         shop,
@@ -62,12 +64,7 @@ export async function loadChannelTiming(
         parkedAt: null,
         pushed: { not: null },
         pushedAt: { gte: new Date(now.getTime() - DAY_MS), lte: now },
-        OR: [
-          { confirmed: null },
-          { NOT: { confirmed: { equals: database.channelItemState.fields.pushed } } },
-          { confirmedAt: null },
-          { pushedAt: { gt: database.channelItemState.fields.confirmedAt } },
-        ],
+        OR: [{ confirmed: null }, { confirmedAt: null }, { confirmed: { gt: database.channelItemState.fields.pushed } }],
       },
       orderBy: { pushedAt: "asc" },
       select: { pushedAt: true },
