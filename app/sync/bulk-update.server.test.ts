@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { updateRows } from "./bulk-update.server";
+import { updateRows, upsertRows } from "./bulk-update.server";
 
 let testDatabase: TestDatabase;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe("updateRows (one statement, many rows with their own values)", () => {
         { channel: "meta", itemKey: "2", desired: 0, explanation: {}, dampingState: { step: 2 }, computedAt: at, nextAttemptAt: at, lastError: null },
       ],
     });
-    const rows = await database.channelItemState.findMany({ orderBy: [{ shop: "asc" }, { itemKey: "asc" }] });
+    const rows = await database.channelItemState.findMany({ where: { shop: { in: ["a.myshopify.com", "b.myshopify.com"] } }, orderBy: [{ shop: "asc" }, { itemKey: "asc" }] });
     const view = rows.map(({ shop, itemKey, desired, explanation, dampingState, computedAt, nextAttemptAt, lastError, attempts }) => ({
       shop,
       itemKey,
@@ -75,5 +75,28 @@ describe("updateRows (one statement, many rows with their own values)", () => {
     const rows = await database.channelItemState.findMany({ where: { shop }, select: { itemKey: true, desired: true } });
     expect(rows).toHaveLength(1_234);
     expect(rows.every((entry) => entry.desired === Number(entry.itemKey) * 2)).toBe(true);
+  });
+
+  it("upserts: inserts new rows and updates only the given columns of existing ones", async () => {
+    const { database, provider } = testDatabase;
+    const shop = "upsert.myshopify.com";
+    await database.variant.create({ data: { shop, gid: "v1", productGid: "p1", inventoryItemGid: "i1", title: "old", price: "12.5", tracked: true } });
+    const at = new Date(Date.UTC(2026, 10, 27, 15));
+    await upsertRows(database, provider, {
+      table: "Variant",
+      shop,
+      keys: { gid: "text" },
+      set: { productGid: "text", inventoryItemGid: "text", title: "text", sku: "text", tracked: "boolean", deletedAt: "timestamp", updatedAt: "timestamp" },
+      rows: [
+        { gid: "v1", productGid: "p1", inventoryItemGid: "i1", title: "new", sku: null, tracked: false, deletedAt: null, updatedAt: at },
+        { gid: "v2", productGid: "p1", inventoryItemGid: "i2", title: "added", sku: "SKU-2", tracked: true, deletedAt: at, updatedAt: at },
+      ],
+    });
+    const rows = await database.variant.findMany({ where: { shop }, orderBy: { gid: "asc" } });
+    expect(rows.map(({ gid, title, sku, tracked, deletedAt, price }) => ({ gid, title, sku, tracked, deletedAt: deletedAt?.toISOString() ?? null, price: String(price) }))).toEqual([
+      // price is not among the columns written: it keeps its value (and a new row gets the default).
+      { gid: "v1", title: "new", sku: null, tracked: false, deletedAt: null, price: "12.5" },
+      { gid: "v2", title: "added", sku: "SKU-2", tracked: true, deletedAt: at.toISOString(), price: "0" },
+    ]);
   });
 });

@@ -2,16 +2,17 @@ import type { DatabaseProvider, Queryable } from "~/db.server";
 import { Prisma } from "~/generated/sqlite/client";
 
 /**
- * Many rows of one shop, each with its own values, updated in one statement:
- *   WITH "v"(key…, value…) AS (VALUES (…), (…)) UPDATE "Table" SET … FROM "v" WHERE …
- * (SQLite ≥ 3.33 and PostgreSQL both run it.) A sync pass changes hundreds of rows with
- * different values; one ORM update each cost far more than the database's own work.
- * Identifiers come from this file's callers, never from input.
+ * Many rows of one shop, each with its own values, written in one statement:
+ *   updateRows: WITH "v"(key…, value…) AS (VALUES (…), (…)) UPDATE "Table" SET … FROM "v" WHERE …
+ *   upsertRows: INSERT INTO "Table" (…) VALUES (…), (…) ON CONFLICT (keys) DO UPDATE SET …
+ * (SQLite ≥ 3.33 and PostgreSQL both run them.) A sync pass changes hundreds of rows
+ * with different values; one ORM statement each cost far more than the database's own
+ * work. Identifiers come from this file's callers, never from input.
  */
 export type ColumnType = "text" | "integer" | "json" | "timestamp" | "boolean";
 
 export interface BulkUpdate {
-  table: "ChannelItemState" | "Ledger";
+  table: "ChannelItemState" | "Ledger" | "Variant";
   shop: string;
   /** Columns that, with the shop, identify a row. */
   keys: Record<string, ColumnType>;
@@ -60,5 +61,24 @@ export async function updateRows(database: Queryable, provider: DatabaseProvider
       UPDATE ${table} SET ${assignments}
       FROM "v"
       WHERE ${table}."shop" = ${update.shop} AND ${Prisma.join(matches, " AND ")}`;
+  }
+}
+
+/** Inserts rows, or updates the `set` columns of those that exist (keys: shop + `keys`). */
+export async function upsertRows(database: Queryable, provider: DatabaseProvider, upsert: BulkUpdate): Promise<void> {
+  const columns: [string, ColumnType][] = [["shop", "text"], ...Object.entries(upsert.keys), ...Object.entries(upsert.set)];
+  const conflict = Prisma.join(["shop", ...Object.keys(upsert.keys)].map(quoted));
+  const assignments = Prisma.join(
+    Object.keys(upsert.set).map((name) => Prisma.sql`${quoted(name)} = excluded.${quoted(name)}`),
+    ", ",
+  );
+  for (let start = 0; start < upsert.rows.length; start += ROWS_PER_STATEMENT) {
+    const tuples = upsert.rows
+      .slice(start, start + ROWS_PER_STATEMENT)
+      .map((row) => Prisma.sql`(${Prisma.join(columns.map(([name, type]) => value(provider, type, name === "shop" ? upsert.shop : row[name])))})`);
+    await database.$executeRaw`
+      INSERT INTO ${quoted(upsert.table)} (${Prisma.join(columns.map(([name]) => quoted(name)))})
+      VALUES ${Prisma.join(tuples)}
+      ON CONFLICT (${conflict}) DO UPDATE SET ${assignments}`;
   }
 }

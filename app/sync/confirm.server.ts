@@ -1,6 +1,7 @@
 import type { ChannelConnector } from "~/channels/types";
-import type { Database } from "~/db.server";
+import type { Database, DatabaseProvider } from "~/db.server";
 import type { ChannelId } from "~/domain";
+import { updateRows } from "./bulk-update.server";
 import { GOOGLE_CODE } from "./recompute.server";
 
 /**
@@ -14,8 +15,9 @@ export async function confirmPushed(
   channel: ChannelId,
   connector: ChannelConnector,
   now: Date,
-  options: { maxItems: number },
+  options: { maxItems: number; provider: DatabaseProvider },
 ): Promise<{ checked: number; confirmed: number }> {
+  const { provider } = options;
   const rows = await database.channelItemState.findMany({
     where: {
       shop,
@@ -41,9 +43,9 @@ export async function confirmPushed(
   const shown = await connector.readBack(unconfirmed.map((row) => row.itemKey));
   const shownOf = new Map(shown.map((result) => [result.itemKey, result]));
   let confirmed = 0;
-  // One statement per distinct value read, one insert for all lag samples: a read-back of
-  // hundreds of rows stays a handful of statements.
-  const byValue = new Map<number, string[]>();
+  // One bulk update for every value read, one insert for all lag samples: a read-back of
+  // hundreds of rows stays a couple of statements.
+  const reads: { channel: ChannelId; itemKey: string; confirmed: number; confirmedAt: Date }[] = [];
   const samples: { shop: string; channel: ChannelId; pushedAt: Date; observedAt: Date; lagMs: number }[] = [];
   for (const row of unconfirmed) {
     const result = shownOf.get(row.itemKey);
@@ -59,22 +61,19 @@ export async function confirmPushed(
     if (value === null) continue;
     // Still showing the same older value: nothing learned, nothing to write.
     if (value === row.confirmed && value !== row.pushed) continue;
-    const keys = byValue.get(value) ?? [];
-    keys.push(row.itemKey);
-    byValue.set(value, keys);
+    reads.push({ channel, itemKey: row.itemKey, confirmed: value, confirmedAt: now });
     if (value === row.pushed) {
       confirmed += 1;
       samples.push({ shop, channel, pushedAt: row.pushedAt!, observedAt: now, lagMs: now.getTime() - row.pushedAt!.getTime() });
     }
   }
-  for (const [value, itemKeys] of byValue) {
-    for (let start = 0; start < itemKeys.length; start += 500) {
-      await database.channelItemState.updateMany({
-        where: { shop, channel, itemKey: { in: itemKeys.slice(start, start + 500) } },
-        data: { confirmed: value, confirmedAt: now },
-      });
-    }
-  }
+  await updateRows(database, provider, {
+    table: "ChannelItemState",
+    shop,
+    keys: { channel: "text", itemKey: "text" },
+    set: { confirmed: "integer", confirmedAt: "timestamp" },
+    rows: reads,
+  });
   if (samples.length > 0) await database.lagSample.createMany({ data: samples });
   return { checked: unconfirmed.length, confirmed };
 }

@@ -1,5 +1,5 @@
 import type { DatabaseProvider, Queryable } from "~/db.server";
-import { Prisma } from "~/generated/sqlite/client";
+import { upsertRows } from "./bulk-update.server";
 import { createMasterRecord, shopDomain, variantGid, type MasterRecord } from "~/domain";
 
 /**
@@ -32,20 +32,19 @@ export function emptyLedger(shop: string, gid: string): MasterRecord {
 
 /**
  * Saves changed records and marks them for recompute, in one statement (an upsert of
- * every row): a busy ingest batch changes hundreds of records, and one ORM upsert each
- * cost a read and a write per row.
+ * every row): a busy ingest batch or a catalogue read changes hundreds of records.
  */
 export async function saveLedgers(database: Queryable, records: readonly MasterRecord[], provider: DatabaseProvider): Promise<void> {
-  if (records.length === 0) return;
-  const now = new Date();
-  const json = (record: MasterRecord) => {
-    const text = JSON.stringify(record);
-    // PostgreSQL stores it as jsonb; SQLite keeps the text, as Prisma does.
-    return provider === "postgresql" ? Prisma.sql`CAST(${text} AS jsonb)` : Prisma.sql`${text}`;
-  };
-  const rows = records.map((record) => Prisma.sql`(${record.shop}, ${record.variantId}, ${json(record)}, TRUE, ${now})`);
-  await database.$executeRaw`
-    INSERT INTO "Ledger" ("shop", "variantGid", "record", "dirty", "updatedAt")
-    VALUES ${Prisma.join(rows)}
-    ON CONFLICT ("shop", "variantGid") DO UPDATE SET "record" = excluded."record", "dirty" = TRUE, "updatedAt" = excluded."updatedAt"`;
+  const byShop = new Map<string, MasterRecord[]>();
+  for (const record of records) byShop.set(record.shop, [...(byShop.get(record.shop) ?? []), record]);
+  const updatedAt = new Date();
+  for (const [shop, ofShop] of byShop) {
+    await upsertRows(database, provider, {
+      table: "Ledger",
+      shop,
+      keys: { variantGid: "text" },
+      set: { record: "json", dirty: "boolean", updatedAt: "timestamp" },
+      rows: ofShop.map((record) => ({ variantGid: record.variantId, record, dirty: true, updatedAt })),
+    });
+  }
 }

@@ -116,11 +116,10 @@ async function applyResults(
   const activities: ActivityEntry[] = [];
   const heldMoves: { variantGid: string; locationId: string; held: number; available: number }[] = [];
   await database.$transaction(async (tx) => {
-    // Applied rows that end in the same state are written with one statement; retries and
-    // parked rows (each with its own values) with one bulk update each.
+    // Applied, retried and parked rows, each with its own values: one bulk update each.
+    const applied: Record<string, unknown>[] = [];
     const retries: Record<string, unknown>[] = [];
     const parked: Record<string, unknown>[] = [];
-    const appliedGroups = new Map<string, { pushed: number; retry: boolean; itemKeys: string[] }>();
     for (const row of rows) {
       const result = resultOf.get(row.itemKey) ?? {
         itemKey: row.itemKey,
@@ -134,10 +133,15 @@ async function applyResults(
         // Shopify's level update rather than asking again at once.
         const reachedAll = channel !== "online_store" || result.quantity === row.desired;
         const pushed = reachedAll ? row.desired : result.quantity;
-        const groupKey = `${pushed}|${reachedAll}`;
-        const group = appliedGroups.get(groupKey) ?? { pushed, retry: !reachedAll, itemKeys: [] };
-        group.itemKeys.push(row.itemKey);
-        appliedGroups.set(groupKey, group);
+        applied.push({
+          channel,
+          itemKey: row.itemKey,
+          pushed,
+          pushedAt: now,
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: reachedAll ? null : new Date(now.getTime() + policy.retryBaseMs),
+        });
         activities.push({
           shop,
           kind: "quantity_pushed",
@@ -177,18 +181,13 @@ async function applyResults(
     if (parked.length > 0) {
       await updateRows(tx, policy.provider, { table: "ChannelItemState", shop, keys, set: { parkedAt: "timestamp", lastError: "text" }, rows: parked });
     }
-    for (const group of appliedGroups.values()) {
-      await tx.channelItemState.updateMany({
-        where: { shop, channel, itemKey: { in: group.itemKeys } },
-        data: {
-          pushed: group.pushed,
-          pushedAt: now,
-          attempts: 0,
-          lastError: null,
-          nextAttemptAt: group.retry ? new Date(now.getTime() + policy.retryBaseMs) : null,
-        },
-      });
-    }
+    await updateRows(tx, policy.provider, {
+      table: "ChannelItemState",
+      shop,
+      keys,
+      set: { pushed: "integer", pushedAt: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
+      rows: applied,
+    });
     // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
     const ledgers = await loadLedgers(tx, shop, [...new Set(heldMoves.map((move) => move.variantGid))], { lockFor: policy.provider });
     const movedRecords = new Map<string, MasterRecord>();

@@ -1,9 +1,10 @@
-import type { Database } from "~/db.server";
+import type { Database, DatabaseProvider } from "~/db.server";
 import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogueBulk } from "~/shopify/bulk.server";
 import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
-import { emptyLedger } from "./ledger-store.server";
+import { upsertRows } from "./bulk-update.server";
+import { emptyLedger, saveLedgers } from "./ledger-store.server";
 
 /**
  * Reads Shopify and folds what it says into the master record, healing whatever
@@ -27,8 +28,9 @@ export async function reconcileShop(
   database: Database,
   shop: string,
   client: AdminClient,
-  options: { now: Date; mode: "incremental" | "full"; onProgress?: ReconcileProgress },
+  options: { now: Date; mode: "incremental" | "full"; provider: DatabaseProvider; onProgress?: ReconcileProgress },
 ): Promise<ReconcileResult> {
+  const { provider } = options;
   const startedAt = options.now;
   const shopRow = await database.shop.findUnique({ where: { shop } });
   const since = options.mode === "incremental" ? (shopRow?.lastReconciledAt ?? undefined) : undefined;
@@ -58,21 +60,22 @@ export async function reconcileShop(
   const total = variants.length + levels.length;
   await options.onProgress?.(0, total);
 
-  for (const variant of variants) {
-    const fields = {
+  await upsertRows(database, provider, {
+    table: "Variant",
+    shop,
+    keys: { gid: "text" },
+    set: { productGid: "text", inventoryItemGid: "text", title: "text", sku: "text", tracked: "boolean", deletedAt: "timestamp", updatedAt: "timestamp" },
+    rows: variants.map((variant) => ({
+      gid: variant.variantId,
       productGid: variant.productId,
       inventoryItemGid: variant.inventoryItemId,
       title: variant.productTitle === variant.title || variant.title === "Default Title" ? variant.productTitle : `${variant.productTitle} — ${variant.title}`,
       sku: variant.sku,
       tracked: variant.tracked,
       deletedAt: null,
-    };
-    await database.variant.upsert({
-      where: { shop_gid: { shop, gid: variant.variantId } },
-      create: { shop, gid: variant.variantId, ...fields },
-      update: fields,
-    });
-  }
+      updatedAt: new Date(),
+    })),
+  });
   await options.onProgress?.(variants.length, total);
 
   const variantsOfItem = new Map<string, string[]>();
@@ -112,15 +115,7 @@ export async function reconcileShop(
         ledgers.set(gid, after);
       }
     }
-    await database.$transaction(
-      [...ledgers].map(([variantGid, record]) =>
-        database.ledger.upsert({
-          where: { shop_variantGid: { shop, variantGid } },
-          create: { shop, variantGid, record: record as unknown as object, dirty: true },
-          update: { record: record as unknown as object, dirty: true },
-        }),
-      ),
-    );
+    await saveLedgers(database, [...ledgers.values()], provider);
     done += chunk.length;
     await options.onProgress?.(done, total);
   }

@@ -276,6 +276,7 @@ export class SyncWorker {
       const result = await reconcileShop(database, shop, client, {
         now: this.clock(),
         mode,
+        provider: this.options.provider,
         onProgress: operationId
           ? async (done, total) => {
               await database.operation.update({ where: { id: operationId }, data: { done, total } });
@@ -351,7 +352,7 @@ export class SyncWorker {
     if (lastReadBack !== undefined && this.clock().getTime() - lastReadBack < readBackEvery) return summary;
     this.lastReadBack.set(`${shop}|${channel}`, this.clock().getTime());
     try {
-      await this.timed(`readback:${channel}`, () => confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250 }));
+      await this.timed(`readback:${channel}`, () => confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250, provider: this.options.provider }));
     } catch (error) {
       logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "read-back failed");
     }
