@@ -34,7 +34,6 @@ export async function purgeShopData(database: Database, shop: string): Promise<v
     database.webhookEvent.deleteMany(where),
     database.channelLease.deleteMany(where),
     database.channelItemState.deleteMany(where),
-    database.googleProductUpdate.deleteMany(where),
     database.channelConnection.deleteMany(where),
     database.override.deleteMany(where),
     database.bufferRule.deleteMany(where),
