@@ -113,7 +113,7 @@ async function measureDecisionLatency() {
   return { orders, measured: latencies.length, p50Ms: percentileOf(latencies, 0.5), p99Ms: percentileOf(latencies, 0.99) };
 }
 
-/** 1,000 orders over 30 simulated minutes; Meta pushes coalesce (one batch call a minute at most). */
+/** 1,000 orders over 30 simulated minutes; Meta pushes coalesce (one batch call per push interval, sell-outs at once). */
 async function measureMetaCalls() {
   const testDatabase = await createTestDatabase();
   const world = await startWorld({ variants: 200, stockPerVariant: () => 500 });

@@ -59,7 +59,13 @@ interface ConnectedChannel {
 export async function recomputeShop(
   database: Database,
   shop: string,
-  options: { now: Date; scope: "dirty" | "all"; provider: DatabaseProvider },
+  options: {
+    now: Date;
+    scope: "dirty" | "all";
+    provider: DatabaseProvider;
+    /** The worker's push intervals: the wait between pushes is part of each channel's delay. */
+    pushIntervalMs?: Partial<Record<ChannelId, number>>;
+  },
 ): Promise<RecomputeResult> {
   const { provider } = options;
   const nowMs = options.now.getTime();
@@ -70,7 +76,7 @@ export async function recomputeShop(
   const [ruleSet, settings, timing, connected, shopRow, priorRatePerMs] = await Promise.all([
     loadRuleSet(database, shop),
     loadChannelSettings(database, shop),
-    loadChannelTiming(database, shop, options.now),
+    loadChannelTiming(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }),
     connectedCatalogs(database, shop),
     database.shop.findUnique({ where: { shop }, select: { settings: true } }),
     shopPriorRatePerMs(database, shop, options.now),

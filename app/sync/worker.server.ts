@@ -58,6 +58,8 @@ export interface PassReport {
 }
 
 const META_WRITE_CALLS_PER_HOUR = 100;
+/** Sell-outs go out at once, but no more often than this (Meta's budget is per hour). */
+const URGENT_PUSH_GAP_MS = 15_000;
 
 export class SyncWorker {
   readonly owner = `worker-${randomUUID()}`;
@@ -222,7 +224,7 @@ export class SyncWorker {
     const everyMs = this.options.fullRecomputeEveryMs ?? 5 * 60_000;
     const fullDue = now.getTime() - (this.lastFullRecompute.get(shop) ?? 0) >= everyMs;
     if (shopRow?.recomputeRequestedAt || fullDue) {
-      const result = await recomputeShop(database, shop, { now, scope: "all", provider: this.options.provider });
+      const result = await recomputeShop(database, shop, { now, scope: "all", provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs });
       this.lastFullRecompute.set(shop, now.getTime());
       // Cleared only if no newer request arrived meanwhile.
       if (shopRow?.recomputeRequestedAt) {
@@ -233,7 +235,7 @@ export class SyncWorker {
       }
       return result.rowsWritten;
     }
-    return (await recomputeShop(database, shop, { now, scope: "dirty", provider: this.options.provider })).rowsWritten;
+    return (await recomputeShop(database, shop, { now, scope: "dirty", provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs })).rowsWritten;
   }
 
   private async expireOverrides(shop: string): Promise<void> {
@@ -330,13 +332,27 @@ export class SyncWorker {
     }
   }
 
+  /**
+   * A channel still showing stock for an item that sold out cannot wait for its next
+   * scheduled push: the interval is part of every buffer, but a buffer cannot cover a
+   * sell-out that arrives faster than expected.
+   */
+  private async hasSellOut(shop: string, channel: ChannelId): Promise<boolean> {
+    const row = await this.options.database.channelItemState.findFirst({
+      where: { shop, channel, desired: 0, pushed: { gt: 0 }, parkedAt: null },
+      select: { itemKey: true },
+    });
+    return row !== null;
+  }
+
   private async pushAndConfirm(shop: string, channel: ChannelId): Promise<PushSummary | null> {
     const { database } = this.options;
     const now = this.clock();
     const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
     if (connection?.state === "paused_freeze" || connection?.state === "disconnected" || connection?.state === "error") return null;
     const interval = this.options.pushIntervalMs?.[channel] ?? DEFAULT_CHANNEL_TIMING[channel].pushIntervalMs;
-    if (connection?.lastPushAt && now.getTime() - connection.lastPushAt.getTime() < interval) return null;
+    const sinceLastPush = connection?.lastPushAt ? now.getTime() - connection.lastPushAt.getTime() : Infinity;
+    if (sinceLastPush < interval && !(sinceLastPush >= URGENT_PUSH_GAP_MS && (await this.hasSellOut(shop, channel)))) return null;
 
     const connector = await connectorFor(this.options.connectors, shop, channel);
     if (!isConnector(connector)) return null;
