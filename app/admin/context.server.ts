@@ -25,9 +25,24 @@ export function refuseForeignShopParameter(request: Request, sessionShop: string
   if (urlShop && urlShop !== sessionShop) throw new Response("The shop in the URL is not the session token's shop", { status: 400 });
 }
 
+/** Page form posts are a few fields (a service-account key at most); larger bodies are refused before they are parsed. */
+export const MAX_PAGE_FORM_BYTES = 256 * 1024;
+
 export async function pageContext(request: Request): Promise<PageContext> {
   const { session } = await authenticate.admin(request);
   refuseForeignShopParameter(request, session.shop);
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_PAGE_FORM_BYTES) {
+    // Drain (discarding) before answering: answering a sender still blocked on its upload, or cutting it off, left it
+    // hanging or reset. Past a hard cap the connection is cut all the same.
+    const reader = request.body?.getReader();
+    for (let read = 0; reader && read <= 32 * MAX_PAGE_FORM_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      read += value.byteLength;
+    }
+    await reader?.cancel();
+    throw new Response("Request body too large", { status: 413, headers: { Connection: "close" } });
+  }
   const locale = await localeForRequest(database, session.shop, request);
   return { shop: session.shop, locale, database, accessToken: session.accessToken ?? "" };
 }
