@@ -17,7 +17,7 @@ import { snapshotDatabase } from "../support/db-snapshot";
 import { bearer, craftedToken, send, type Answer } from "../support/http";
 import { CUSTOMER, orderWithCustomer } from "../support/secrets";
 import { seedOfflineSession } from "../support/sessions";
-import { sessionToken, shopifyHmac, signedWebhook, testServerEnv, TEST_SCOPES } from "../support/shopify";
+import { BROWSER_USER_AGENT, sessionToken, shopifyHmac, signedWebhook, testServerEnv, TEST_SCOPES } from "../support/shopify";
 import { BIG_VARIANT_ID, seedItem } from "./browser/seed";
 
 const SHOP_A = "bad-input-a.myshopify.com";
@@ -230,6 +230,22 @@ describe("/api/v1 refuses bad requests", () => {
     { name: "resync: GET instead of POST", status: 405, reason: /^method_not_allowed/, request: () => bearer(app.url, sessionToken(SHOP_A), "GET", "/api/v1/resync") },
     { name: "alerts: unknown status filter", status: 400, reason: /^invalid_query/, request: () => bearer(app.url, sessionToken(SHOP_A), "GET", "/api/v1/alerts?status=maybe") },
     { name: "alerts: absurd limit", status: 400, reason: /^invalid_query/, request: () => bearer(app.url, sessionToken(SHOP_A), "GET", "/api/v1/alerts?limit=100000000") },
+  ];
+  it.each(cases.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
+    await expectRefused(testCase);
+  });
+});
+
+describe("embedded page actions refuse bad requests", () => {
+  const form = (path: string, body: string) =>
+    send(`${app.url}${path}.data`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, Authorization: `Bearer ${sessionToken(SHOP_A)}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  const cases: Case[] = [
+    { name: "channels: form post over the size limit", status: 413, reason: /too large/i, request: () => form("/app/channels", `intent=pause&channel=online_store&reason=${"x".repeat(300 * 1024)}`) },
+    { name: "item: form post over the size limit", status: 413, reason: /too large/i, request: () => form(`/app/items/${BIG_VARIANT_ID}`, `intent=set&channel=meta&quantity=1&reason=${"x".repeat(300 * 1024)}`) },
   ];
   it.each(cases.map((testCase) => [testCase.name, testCase] as const))("%s", async (_name, testCase) => {
     await expectRefused(testCase);
