@@ -11,6 +11,7 @@ import { confirmPushed } from "./confirm.server";
 import { withLease } from "./lease.server";
 import { pushChannel, type PushSummary } from "./push.server";
 import { reconcileShop } from "./reconcile.server";
+import { pruneExpired } from "./retention.server";
 import { recomputeShop } from "./recompute.server";
 
 /**
@@ -68,6 +69,7 @@ export class SyncWorker {
   private readonly lastFullRecompute = new Map<string, number>();
   private readonly lastReadBack = new Map<string, number>();
   private readonly lastMonitor = new Map<string, number>();
+  private readonly lastPrune = new Map<string, number>();
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -200,8 +202,17 @@ export class SyncWorker {
     await withLease(database, provider, this.lease(shop, "ledger", "maintenance"), async () => {
       await this.runOperations(shop);
       await this.reconcileIfDue(shop);
+      await this.pruneIfDue(shop);
     });
     if (options.monitor) await this.monitorLane(shop);
+  }
+
+  /** Retention (app/sync/retention.server.ts), hourly per shop. */
+  private async pruneIfDue(shop: string): Promise<void> {
+    const nowMs = this.clock().getTime();
+    if (nowMs - (this.lastPrune.get(shop) ?? 0) < 3_600_000) return;
+    this.lastPrune.set(shop, nowMs);
+    await pruneExpired(this.options.database, shop, this.clock());
   }
 
   private pushLane(shop: string, channel: ChannelId) {
