@@ -59,6 +59,11 @@ export interface PassReport {
 }
 
 const META_WRITE_CALLS_PER_HOUR = 100;
+/**
+ * Items read back per pass. Google reads one product per request against a per-minute
+ * quota shared with inserts: a large sample was refused whole and confirmed nothing.
+ */
+const READ_BACK_SAMPLE: Record<ChannelId, number> = { online_store: 250, meta: 250, google: 25 };
 /** Sell-outs go out at once, but no more often than this (Meta's budget is per hour). */
 const URGENT_PUSH_GAP_MS = 15_000;
 
@@ -379,7 +384,7 @@ export class SyncWorker {
     if (lastReadBack !== undefined && this.clock().getTime() - lastReadBack < readBackEvery) return summary;
     this.lastReadBack.set(`${shop}|${channel}`, this.clock().getTime());
     try {
-      await this.timed(`readback:${channel}`, () => confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? 250, provider: this.options.provider }));
+      await this.timed(`readback:${channel}`, () => confirmPushed(database, shop, channel, connector, this.clock(), { maxItems: this.options.readBackSample ?? READ_BACK_SAMPLE[channel], provider: this.options.provider }));
     } catch (error) {
       logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "read-back failed");
     }
