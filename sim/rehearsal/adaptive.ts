@@ -1,5 +1,5 @@
 /**
- * Ballast adaptive, for real: the production build served by remix-serve on a fresh
+ * Ballast adaptive, for real: the production build served by server.mjs (`npm start`) on a fresh
  * SQLite file (WORKER_MODE=external), the Shopify, Meta and Google fakes, and the sync
  * worker run here, once per simulated step, on a virtual clock shared with the fakes.
  * Every order reaches the app as correctly signed webhooks over HTTP (delayed,
