@@ -5,12 +5,10 @@
  * routes change.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { seedOfflineSession } from "../support/sessions";
-import { BROWSER_USER_AGENT, sessionToken, testServerEnv } from "../support/shopify";
-import { BIG_VARIANT_ID, seedItem } from "./browser/seed";
+import { describe, expect, it } from "vitest";
+import { BROWSER_USER_AGENT, sessionToken } from "../support/shopify";
+import { BIG_VARIANT_ID } from "./browser/seed";
+import { seededApp } from "../support/seeded-app";
 
 const SHOP = "openapi-shop.myshopify.com";
 const METHODS = ["get", "put", "post", "delete"] as const;
@@ -33,22 +31,10 @@ function documented(): Map<string, Set<string>> {
   return paths;
 }
 
-let testDatabase: TestDatabase;
-let app: RunningApp;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  await seedOfflineSession(testDatabase.database, SHOP);
-  await seedItem(testDatabase.database, SHOP, { available: 10 });
-  app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
-});
-afterAll(async () => {
-  await app?.stop();
-  await testDatabase?.drop();
-});
+const seeded = seededApp(SHOP);
 
 async function call(method: string, path: string) {
-  const url = `${app.url}/api/v1${path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMETERS[name] ?? name)}`;
+  const url = `${seeded.app.url}/api/v1${path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMETERS[name] ?? name)}`;
   const response = await fetch(url, {
     method: method.toUpperCase(),
     headers: { "User-Agent": BROWSER_USER_AGENT, Accept: "application/json", Authorization: `Bearer ${sessionToken(SHOP)}`, "Content-Type": "application/json" },

@@ -3,32 +3,17 @@
  * customer's name, email, phone and addresses; once the worker has applied them, no row
  * of the shop, in any table, holds any of it (only ids, quantities, sources and times).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { describe, expect, it } from "vitest";
 import { dumpShopRows } from "../support/db-snapshot";
 import { postWebhook } from "../support/http";
 import { ingestWorker } from "../support/ingest-worker";
 import { CUSTOMER, orderWithCustomer } from "../support/secrets";
-import { seedOfflineSession } from "../support/sessions";
-import { signedWebhook, testServerEnv } from "../support/shopify";
-import { BIG_VARIANT_ID, seedItem } from "./browser/seed";
+import { signedWebhook } from "../support/shopify";
+import { BIG_VARIANT_ID } from "./browser/seed";
+import { seededApp } from "../support/seeded-app";
 
 const SHOP = "privacy-shop.myshopify.com";
-let testDatabase: TestDatabase;
-let app: RunningApp;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  await seedOfflineSession(testDatabase.database, SHOP);
-  await seedItem(testDatabase.database, SHOP, { available: 10 });
-  app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await testDatabase?.drop();
-});
+const seeded = seededApp(SHOP);
 
 const personalData = Object.values(CUSTOMER).filter((value) => value.length > 5);
 
@@ -40,15 +25,15 @@ describe("customer personal data at rest", () => {
       // Not parseable for its topic: rejected, and its details must not stay either.
       signedWebhook({ topic: "orders/create", shop: SHOP, body: orderWithCustomer({ id: 610_002, variantId: BIG_VARIANT_ID, quantity: 2 }).replace('"quantity":2', '"quantity":"two"') }),
     ];
-    for (const delivery of deliveries) expect((await postWebhook(app.url, "/webhooks/stock", delivery)).status).toBe(200);
+    for (const delivery of deliveries) expect((await postWebhook(seeded.app.url, "/webhooks/stock", delivery)).status).toBe(200);
 
-    const worker = ingestWorker(testDatabase);
+    const worker = ingestWorker(seeded.testDatabase);
     expect((await worker.runOnce("ingest")).eventsProcessed).toBe(3);
     // The order was applied: it is kept, as ids, quantities and times.
-    const order = await testDatabase.database.orderRecord.findUnique({ where: { shop_orderGid: { shop: SHOP, orderGid: "gid://shopify/Order/610001" } } });
+    const order = await seeded.testDatabase.database.orderRecord.findUnique({ where: { shop_orderGid: { shop: SHOP, orderGid: "gid://shopify/Order/610001" } } });
     expect(order).not.toBeNull();
 
-    const stored = await dumpShopRows(testDatabase.database, SHOP);
+    const stored = await dumpShopRows(seeded.testDatabase.database, SHOP);
     expect(stored).toContain("610001");
     expect(personalData.filter((value) => stored.includes(value))).toEqual([]);
   });

@@ -9,16 +9,14 @@
  * handled with the reason it changed nothing, and the stock is exactly as before.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { describe, expect, it } from "vitest";
 import { snapshotDatabase } from "../support/db-snapshot";
 import { postWebhook } from "../support/http";
 import { ingestWorker } from "../support/ingest-worker";
 import { CUSTOMER } from "../support/secrets";
-import { seedOfflineSession } from "../support/sessions";
-import { signedWebhook, testServerEnv } from "../support/shopify";
-import { BIG_VARIANT_ID, LOCATION, seedItem } from "./browser/seed";
+import { signedWebhook } from "../support/shopify";
+import { BIG_VARIANT_ID, LOCATION } from "./browser/seed";
+import { seededApp } from "../support/seeded-app";
 
 const SHOP = "fuzz-shop.myshopify.com";
 const RUNS = 200;
@@ -27,21 +25,8 @@ const LOCATION_ID = LOCATION.split("/").pop()!;
 /** The tables that hold stock: none of them may change. */
 const STOCK_TABLES = ["Ledger", "Variant", "Location", "OrderRecord"];
 
-let testDatabase: TestDatabase;
-let app: RunningApp;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  await seedOfflineSession(testDatabase.database, SHOP);
-  await seedItem(testDatabase.database, SHOP, { available: 10 });
-  // The worker runs below, in this process, on the same database.
-  app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await testDatabase?.drop();
-});
+// The worker runs below, in this process, on the same database.
+const seeded = seededApp(SHOP);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -123,7 +108,7 @@ const delivery = fc.oneof({ arbitrary: brokenPayload, weight: 3 }, { arbitrary: 
 
 describe("fuzzed stock webhook bodies, correctly signed", () => {
   it(`${RUNS} deliveries: 200 or 4xx, never 5xx; the worker then marks each handled and stock is unchanged`, async () => {
-    const stockBefore = await snapshotDatabase(testDatabase.database, { shop: SHOP, models: STOCK_TABLES });
+    const stockBefore = await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: STOCK_TABLES });
     const statuses = new Map<number, number>();
     let sequence = 0;
 
@@ -131,7 +116,7 @@ describe("fuzzed stock webhook bodies, correctly signed", () => {
       fc.asyncProperty(delivery, async ({ topic, body }) => {
         sequence += 1;
         const webhook = signedWebhook({ topic, shop: SHOP, body, eventId: `fuzz-${sequence}` });
-        const answer = await postWebhook(app.url, "/webhooks/stock", webhook);
+        const answer = await postWebhook(seeded.app.url, "/webhooks/stock", webhook);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         expect(answer.status === 200 || (answer.status >= 400 && answer.status < 500), `${answer.status} for ${topic} ${body.slice(0, 200)}`).toBe(true);
       }),
@@ -139,25 +124,25 @@ describe("fuzzed stock webhook bodies, correctly signed", () => {
     );
     expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
 
-    const recorded = await testDatabase.database.webhookEvent.count({ where: { shop: SHOP } });
+    const recorded = await seeded.testDatabase.database.webhookEvent.count({ where: { shop: SHOP } });
     expect(recorded).toBeGreaterThan(RUNS / 2);
 
-    const worker = ingestWorker(testDatabase);
+    const worker = ingestWorker(seeded.testDatabase);
     const report = await worker.runOnce("ingest");
     expect(report.eventsProcessed).toBe(recorded);
 
-    const events = await testDatabase.database.webhookEvent.findMany({ where: { shop: SHOP }, select: { eventId: true, processedAt: true, lastError: true } });
+    const events = await seeded.testDatabase.database.webhookEvent.findMany({ where: { shop: SHOP }, select: { eventId: true, processedAt: true, lastError: true } });
     // Handled: marked processed, and when it changed nothing, why (a few are valid and harmless, e.g. a product update of another product).
     const unhandled = events.filter((event) => event.processedAt === null || (event.lastError !== null && !/^(rejected|ignored): /.test(event.lastError)));
     expect(unhandled.map((event) => `${event.eventId}: ${event.lastError ?? "pending"}`)).toEqual([]);
     const explained = events.filter((event) => event.lastError !== null).length;
     expect(explained).toBeGreaterThan(recorded * 0.8);
-    expect(await snapshotDatabase(testDatabase.database, { shop: SHOP, models: STOCK_TABLES })).toEqual(stockBefore);
+    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: STOCK_TABLES })).toEqual(stockBefore);
 
     // Still serving: a valid delivery is recorded and applied.
     const valid = signedWebhook({ topic: "inventory_levels/update", shop: SHOP, body: JSON.stringify(VALID["inventory_levels/update"]!()), eventId: "fuzz-valid" });
-    expect((await postWebhook(app.url, "/webhooks/stock", valid)).status).toBe(200);
+    expect((await postWebhook(seeded.app.url, "/webhooks/stock", valid)).status).toBe(200);
     expect((await worker.runOnce("ingest")).eventsProcessed).toBe(1);
-    expect(await snapshotDatabase(testDatabase.database, { shop: SHOP, models: ["Ledger"] })).not.toEqual({ Ledger: stockBefore.Ledger });
+    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: ["Ledger"] })).not.toEqual({ Ledger: stockBefore.Ledger });
   });
 });
