@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
-import { BlockStack, Box, Text, Tooltip } from "@shopify/polaris";
+import { BlockStack, Box, Text } from "@shopify/polaris";
 import type { ChannelId } from "~/domain";
 import type { SeriesPoint } from "~/monitor/stats";
 import { useLocale, useT } from "~/i18n/react";
 import { channelName, formatDuration, formatNumber } from "./format";
+import { Explained } from "./Explained";
 
 /**
  * Lag (p95 per hour) and items in drift (at the end of each hour) over the last 24 h, with
@@ -33,16 +34,6 @@ interface Line {
   name: string;
   color: string;
   data: { key: string; value: number | null }[];
-}
-
-function Explained({ label, help }: { label: string; help: string }) {
-  return (
-    <Tooltip content={help} dismissOnMouseOut>
-      <span style={{ borderBottom: "1px dotted currentColor", cursor: "help" }} tabIndex={0}>
-        {label}
-      </span>
-    </Tooltip>
-  );
 }
 
 function Panel({ id, title, help, lines, empty, format, mounted }: { id: string; title: string; help: string; lines: Line[]; empty: string; format: (value: number) => string; mounted: boolean }) {

@@ -68,6 +68,16 @@ export function recordSale(
   };
 }
 
+/** The short horizon's rate (units per ms) and the long horizon's decayed unit count at `atMs`. */
+function decayedAt(state: VelocityState, atMs: number, config: VelocityConfig): { shortRate: number; longCount: number } {
+  // A clock slightly behind the last event must not inflate the rate.
+  const elapsed = Math.max(0, atMs - state.atMs);
+  return {
+    shortRate: (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs,
+    longCount: state.long * Math.exp(-elapsed / config.longHorizonMs),
+  };
+}
+
 /** Units per millisecond at `atMs`: the larger of the two horizons. */
 export function salesRatePerMs(
   state: VelocityState,
@@ -75,11 +85,9 @@ export function salesRatePerMs(
   config: VelocityConfig = DEFAULT_VELOCITY_CONFIG,
 ): number {
   if (state.short === 0 && state.long === 0) return 0;
-  // A clock slightly behind the last event must not inflate the rate.
-  const elapsed = Math.max(0, atMs - state.atMs);
-  const short = (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs;
-  const long = (state.long * Math.exp(-elapsed / config.longHorizonMs)) / config.longHorizonMs;
-  return short > long ? short : long;
+  const { shortRate, longCount } = decayedAt(state, atMs, config);
+  const long = longCount / config.longHorizonMs;
+  return shortRate > long ? shortRate : long;
 }
 
 export const salesRatePerMinute = (
@@ -103,9 +111,7 @@ export function salesRateEstimatePerMs(
   config: VelocityConfig = DEFAULT_VELOCITY_CONFIG,
 ): number {
   if (state.short === 0 && state.long === 0) return 0;
-  const elapsed = Math.max(0, atMs - state.atMs);
-  const short = (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs;
-  const longCount = state.long * Math.exp(-elapsed / config.longHorizonMs);
+  const { shortRate, longCount } = decayedAt(state, atMs, config);
   const longUpper = poissonMeanUpperBound(longCount, config.rateConfidence ?? DEFAULT_RATE_CONFIDENCE) / config.longHorizonMs;
-  return short > longUpper ? short : longUpper;
+  return shortRate > longUpper ? shortRate : longUpper;
 }

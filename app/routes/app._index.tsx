@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useEffect } from "react";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text, Tooltip } from "@shopify/polaris";
+import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { pageContext } from "~/admin/context.server";
 import { loadOverview } from "~/admin/overview.server";
@@ -11,6 +11,7 @@ import { StateBadge } from "~/components/StateBadge";
 import { channelName, formatDateTime, formatDuration, formatNumber } from "~/components/format";
 import { DataTable } from "~/components/DataTable";
 import { useLocale, useT } from "~/i18n/react";
+import { Explained } from "~/components/Explained";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -18,16 +19,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database } = await pageContext(request);
   return loadOverview(database, shop, Date.now());
 };
-
-function Explained({ label, help }: { label: string; help: string }) {
-  return (
-    <Tooltip content={help} dismissOnMouseOut>
-      <span style={{ borderBottom: "1px dotted currentColor", cursor: "help" }} tabIndex={0}>
-        {label}
-      </span>
-    </Tooltip>
-  );
-}
 
 export default function Overview() {
   const data = useLoaderData<typeof loader>();
