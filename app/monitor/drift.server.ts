@@ -33,8 +33,9 @@ export interface ReadBudget {
 export const DEFAULT_READ_BUDGETS: Readonly<Record<Exclude<ChannelId, "online_store">, ReadBudget>> = {
   // products edge: 100 retailer ids a call; ~60 calls an hour leaves room for confirmations.
   meta: { itemsPerHour: 6_000, maxPerPass: 500, auditPeriodMs: 6 * 3_600_000 },
-  // one GET per product: 20 a minute, far inside the per-minute quota.
-  google: { itemsPerHour: 1_200, maxPerPass: 100, auditPeriodMs: 24 * 3_600_000 },
+  // One GET per product, against a per-minute quota (60 by default) shared with inserts and
+  // confirmations: 100 at once was refused whole. 30 a pass, 600 an hour.
+  google: { itemsPerHour: 600, maxPerPass: 30, auditPeriodMs: 24 * 3_600_000 },
 };
 
 export const DOWN_DRIFT_GRACE_MS = 15 * 60_000;

@@ -110,7 +110,11 @@ export async function recomputeShop(
     const [ledgers, overrides, states] = await Promise.all([
       database.ledger.findMany({ where: { shop, variantGid: { in: gids } }, select: { variantGid: true, record: true } }),
       database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: options.now } } }),
-      database.channelItemState.findMany({ where: { shop, variantGid: { in: gids } } }),
+      // Not the explanations: a page of them is most of the bytes, and they are only written here.
+      database.channelItemState.findMany({
+        where: { shop, variantGid: { in: gids } },
+        select: { variantGid: true, channel: true, itemKey: true, desired: true, desiredAvailability: true, dampingState: true, pushed: true },
+      }),
     ]);
     const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
     const statesOf = groupBy(states, (state) => state.variantGid);

@@ -39,20 +39,12 @@ export async function loadChannelTiming(
   now: Date,
   options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
 ): Promise<Record<ChannelId, ChannelTiming>> {
-  // p95 per channel computed by the database (count, then the nearest-rank row): a day of
-  // samples can be tens of thousands of rows, read on every recompute.
-  const p95Since = async (channel: ChannelId, since: Date): Promise<number | null> => {
-    const where = { shop, channel, observedAt: { gte: since, lte: now } };
-    const count = await database.lagSample.count({ where });
-    if (count < MIN_SAMPLES) return null;
-    const rank = Math.min(count - 1, Math.max(0, Math.ceil(0.95 * count) - 1));
-    const row = await database.lagSample.findFirst({ where, orderBy: { lagMs: "asc" }, skip: rank, select: { lagMs: true } });
-    return row?.lagMs ?? null;
-  };
+  const recent = await p95ByChannel(database, shop, new Date(now.getTime() - RECENT_MS), now);
+  const day = await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now);
   const measuredP95 = {} as Record<ChannelId, number | null>;
   const inFlight = {} as Record<ChannelId, number | undefined>;
   for (const channel of CHANNELS) {
-    measuredP95[channel] = (await p95Since(channel, new Date(now.getTime() - RECENT_MS))) ?? (await p95Since(channel, new Date(now.getTime() - DAY_MS)));
+    measuredP95[channel] = recent.get(channel) ?? day.get(channel) ?? null;
     if (!IN_FLIGHT_CHANNELS.includes(channel)) continue;
     // Oldest push not yet shown: last seen showing more than pushed (a decrease on its way,
     // the risky kind) or never read. Meta's own checkout leaves rows showing *less* than
@@ -85,4 +77,24 @@ export async function loadChannelTiming(
     };
   }
   return timing;
+}
+
+/**
+ * Nearest-rank p95 of the lag samples observed in [since, now], per channel with at least
+ * MIN_SAMPLES of them, computed by the database in one statement: a day of samples is tens
+ * of thousands of rows, and this runs on every recompute.
+ */
+async function p95ByChannel(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, number>> {
+  const rows = await database.$queryRaw<{ channel: string; lagMs: number | bigint; samples: number | bigint }[]>`
+    SELECT "channel", "lagMs", "samples" FROM (
+      SELECT "channel", "lagMs",
+        ROW_NUMBER() OVER (PARTITION BY "channel" ORDER BY "lagMs") AS "position",
+        COUNT(*) OVER (PARTITION BY "channel") AS "samples"
+      FROM "LagSample"
+      WHERE "shop" = ${shop} AND "observedAt" >= ${since} AND "observedAt" <= ${now}
+    ) AS "ranked"
+    WHERE "position" = ("samples" * 95 + 99) / 100`;
+  const p95 = new Map<string, number>();
+  for (const row of rows) if (Number(row.samples) >= MIN_SAMPLES) p95.set(row.channel, Number(row.lagMs));
+  return p95;
 }

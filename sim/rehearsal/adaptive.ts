@@ -83,19 +83,49 @@ function migrate(databaseUrl: string): void {
 
 const numeric = (gid: string) => BigInt(gid.slice(gid.lastIndexOf("/") + 1));
 
-/** REHEARSAL_SQL_PROFILE=1: count the statements this process runs, by text (profiling aid). */
-function sqlProfile(): Map<string, number> | null {
+/** REHEARSAL_SQL_PROFILE=1: count the statements this process runs and the time SQLite spends on them, by text (profiling aid). */
+function sqlProfile(): Map<string, { count: number; ms: number }> | null {
   if (!process.env.REHEARSAL_SQL_PROFILE) return null;
-  const counts = new Map<string, number>();
-  const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as { prototype: { prepare: (sql: string) => unknown } };
+  const totals = new Map<string, { count: number; ms: number }>();
+  type Statement = { run: (...args: unknown[]) => unknown; all: (...args: unknown[]) => unknown };
+  const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as { prototype: { prepare: (sql: string) => Statement } };
+  const keys = new WeakMap<object, string>();
   const prototype = BetterSqlite.prototype;
   const prepare = prototype.prepare;
-  prototype.prepare = function (this: unknown, sql: string) {
-    const key = sql.replace(/\s+/g, " ").slice(0, 140);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    return prepare.call(this, sql);
+  let patched = false;
+  const time = (statement: object, started: number) => {
+    const entry = totals.get(keys.get(statement) ?? "?");
+    if (entry) entry.ms += performance.now() - started;
   };
-  return counts;
+  prototype.prepare = function (this: unknown, sql: string) {
+    const started = performance.now();
+    const flat = sql.replace(/\s+/g, " ").replaceAll("`main`.", "").replaceAll("`", "");
+    const where = flat.indexOf(" WHERE ");
+    const key = where > 0 ? `${flat.slice(0, 70)} …${flat.slice(where, where + 170)}` : flat.slice(0, 140);
+    const entry = totals.get(key) ?? { count: 0, ms: 0 };
+    entry.count += 1;
+    totals.set(key, entry);
+    const statement = prepare.call(this, sql);
+    keys.set(statement, key);
+    entry.ms += performance.now() - started;
+    if (!patched) {
+      patched = true;
+      const statementPrototype = Object.getPrototypeOf(statement) as Statement;
+      for (const method of ["run", "all"] as const) {
+        const original = statementPrototype[method];
+        statementPrototype[method] = function (this: object, ...args: unknown[]) {
+          const at = performance.now();
+          try {
+            return original.apply(this, args);
+          } finally {
+            time(this, at);
+          }
+        };
+      }
+    }
+    return statement;
+  };
+  return totals;
 }
 
 export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly Buyer[], options: AdaptiveOptions): Promise<AdaptiveRun> {
@@ -178,6 +208,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     let insertsSeen = 0;
     let myMetaReads = 0;
     const failedDeliveries: string[] = [];
+    const oversellNotes: string[] = [];
 
     const googleVisible = (item: number, at: number) => {
       const list = googleVersions[item]!;
@@ -277,7 +308,19 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
         else if (buyer.channel === "meta") shown = (await metaRead([variant.metaRetailerId])).get(variant.metaRetailerId) ?? 0;
         else shown = googleVisible(item, buyer.atMs) ? Number.POSITIVE_INFINITY : 0;
         const checkout = buyer.channel === "online_store" ? "store" : scenario.channels[buyer.channel].checkout;
-        const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout }, available, sellable);
+        const oversoldBefore = accounting.current.oversoldUnits;
+        const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout }, available, sellable, buyer.atMs);
+        if (accounting.current.oversoldUnits > oversoldBefore && buyer.channel !== "online_store") {
+          // What Ballast had decided and pushed for this item: the oversell's explanation.
+          const state = await database.channelItemState.findFirst({
+            where: { shop: world.shop, channel: buyer.channel, variantGid: variant.variantGid },
+            select: { desired: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true, computedAt: true },
+          });
+          const at = (date: Date | null | undefined) => (date ? `${((date.getTime() - startMs) / 3_600_000).toFixed(3)} h` : "never");
+          oversellNotes.push(
+            `Oversell at ${((buyer.atMs - startMs) / 3_600_000).toFixed(3)} h on ${buyer.channel} (${variant.sku}): shown ${shown}, sellable ${sellable}; Ballast desired ${state?.desired ?? "?"} (computed ${at(state?.computedAt)}), pushed ${state?.pushed ?? "?"} at ${at(state?.pushedAt)}, last read back ${state?.confirmed ?? "?"} at ${at(state?.confirmedAt)}.`,
+          );
+        }
         if (bought <= 0) continue;
         if (buyer.channel === "meta" && checkout === "channel") world.meta.control.sell(world.catalogId, variant.metaRetailerId, bought);
         await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: bought }], webhooks: false });
@@ -380,7 +423,8 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     accounting.note(
       `Worker phases: ${[...phaseTimings].sort((a, b) => b[1].ms - a[1].ms).map(([phase, entry]) => `${phase} ${(entry.ms / 1000).toFixed(1)} s/${entry.count}`).join(", ")}.`,
     );
-    if (sqlCounts) console.log([...sqlCounts].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([sql, count]) => `${String(count).padStart(7)} ${sql}`).join("\n"));
+    if (sqlCounts) console.log([...sqlCounts].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(([sql, { count, ms }]) => `${(ms / 1000).toFixed(2).padStart(7)} s ${String(count).padStart(7)} ${sql}`).join("\n"));
+    for (const note of oversellNotes.slice(0, 20)) accounting.note(note);
     if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
     const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
     return { result, app, world, database, close };

@@ -184,7 +184,7 @@ export function simulateInProcess(
             : google.visible(item, at) > 0
               ? Number.POSITIVE_INFINITY
               : 0;
-      const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout: checkout[buyer.channel] }, storeAvailable, physical[item]!);
+      const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout: checkout[buyer.channel] }, storeAvailable, physical[item]!, buyer.atMs);
       if (bought <= 0) continue;
       if (buyer.channel === "meta" && checkout.meta === "channel") meta.sell(item, bought, at);
       physical[item] = physical[item]! - bought;

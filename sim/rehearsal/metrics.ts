@@ -26,6 +26,17 @@ export interface TimelinePoint {
   failedCheckoutUnits: number;
 }
 
+/** One oversell, so the number can be explained item by item (the first 100 are kept). */
+export interface OversellEvent {
+  hour: number;
+  channel: BuyerChannel;
+  sku: string;
+  units: number;
+  /** What the channel showed the buyer, and what the master could really sell. */
+  shown: number;
+  sellable: number;
+}
+
 export interface StrategyResult {
   strategy: StrategyId;
   /** How it ran: the real app over HTTP, or the same model of the channels in-process. */
@@ -36,6 +47,7 @@ export interface StrategyResult {
   oversoldUnits: number;
   oversoldValue: number;
   oversoldByChannel: PerChannel<number>;
+  oversells: OversellEvent[];
   failedCheckoutUnits: number;
   failedCheckoutValue: number;
   failedCheckoutByChannel: PerChannel<number>;
@@ -81,6 +93,7 @@ export class Accounting {
       oversoldUnits: 0,
       oversoldValue: 0,
       oversoldByChannel: zero(),
+      oversells: [],
       failedCheckoutUnits: 0,
       failedCheckoutValue: 0,
       failedCheckoutByChannel: zero(),
@@ -105,7 +118,7 @@ export class Accounting {
    * Ballast's own safety stock, after every order). Returns the units that become an
    * order in Shopify.
    */
-  buyer(channel: BuyerChannel, variant: number, wanted: number, view: ChannelView, storeAvailable: number, master: number): number {
+  buyer(channel: BuyerChannel, variant: number, wanted: number, view: ChannelView, storeAvailable: number, master: number, atMs?: number): number {
     const price = this.variants[variant]!.price;
     const sellable = Math.max(0, master);
     const r = this.result;
@@ -117,6 +130,16 @@ export class Accounting {
       r.oversoldUnits += oversold;
       r.oversoldValue += oversold * price;
       r.oversoldByChannel[channel] += oversold;
+      if (oversold > 0 && r.oversells.length < 100) {
+        r.oversells.push({
+          hour: atMs === undefined ? Number.NaN : Math.round(((atMs - this.startMs) / 3_600_000) * 1000) / 1000,
+          channel,
+          sku: this.variants[variant]!.sku,
+          units: oversold,
+          shown: view.shown,
+          sellable,
+        });
+      }
     } else if (view.shown > 0) {
       const attempted = Math.min(wanted, view.shown);
       bought = Math.min(attempted, Math.max(0, storeAvailable));

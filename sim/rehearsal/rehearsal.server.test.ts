@@ -54,7 +54,7 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
       expect(adaptive.demandUnits).toBe(native.demandUnits);
       measured = { adaptive: adaptive.oversoldUnits, native: native.oversoldUnits };
       expect(adaptive.apiCalls.meta).toBeGreaterThan(0);
-      expect(adaptive.notes[0]).toMatch(/0 not answered 200/);
+      expect(adaptive.notes.join("\n")).toMatch(/\(0 not answered 200\)/);
     } finally {
       await run.close();
     }
