@@ -40,6 +40,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...valid, SYNC_PUSH_INTERVALS: "tiktok=5" })).toThrow(/SYNC_PUSH_INTERVALS/);
   });
 
+  it("reads the lease TTL, 60 s unless set, and refuses one under a second", () => {
+    expect(parseEnv(valid).SYNC_LEASE_TTL_MS).toBe(60_000);
+    expect(parseEnv({ ...valid, SYNC_LEASE_TTL_MS: "5000" }).SYNC_LEASE_TTL_MS).toBe(5_000);
+    expect(() => parseEnv({ ...valid, SYNC_LEASE_TTL_MS: "50" })).toThrow(/SYNC_LEASE_TTL_MS/);
+  });
+
   it("accepts a hex encryption key", () => {
     expect(parseEnv({ ...valid, BALLAST_ENCRYPTION_KEY: "ab".repeat(32) }).encryptionKey[0]).toBe(0xab);
   });

@@ -44,6 +44,11 @@ const envSchema = z.object({
   /** Pause between sync passes. */
   SYNC_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /**
+   * How long a worker's hold on a lane lasts without renewal: after a crash, another
+   * worker takes the lane over this much later. Renewed every third of it while held.
+   */
+  SYNC_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /**
    * How often each channel may be written, e.g. "online_store=10000,meta=60000,google=300000":
    * longer coalesces more orders into one push; Meta's hourly budget caps it anyway.
    */

@@ -48,6 +48,7 @@ if (config.WORKER_MODE === "inprocess" && !globalThis.ballastWorker) {
     provider: databaseProvider(config.DATABASE_URL),
     connectors: { database, env: config },
     idleMs: config.SYNC_IDLE_MS,
+    leaseTtlMs: config.SYNC_LEASE_TTL_MS,
     pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
   });
   globalThis.ballastWorker.start();

@@ -1,4 +1,5 @@
 import type { Database, DatabaseProvider } from "~/db.server";
+import { logger } from "~/logger.server";
 
 /**
  * One worker at a time per (shop, lane): a lane is a channel ("meta", …) or "ingest".
@@ -40,6 +41,17 @@ export async function acquireLease(database: Database, provider: DatabaseProvide
 }
 
 /**
+ * Extends a lease its owner still holds; false when another worker has claimed it since.
+ * A lease that expired unclaimed is still the owner's: nobody else can have written.
+ */
+export async function renewLease(database: Database, request: LeaseRequest): Promise<boolean> {
+  const renewed = await database.$executeRaw`
+    UPDATE "ChannelLease" SET "expiresAt" = ${new Date(request.now.getTime() + request.ttlMs)}
+    WHERE "shop" = ${request.shop} AND "channel" = ${request.lane} AND "owner" = ${request.owner}`;
+  return renewed > 0;
+}
+
+/**
  * Expires the lease rather than deleting it: the next claim of the lane is then one
  * UPDATE, where a deleted row cost a failed UPDATE and an INSERT every pass.
  */
@@ -52,17 +64,57 @@ export async function releaseLease(database: Database, request: Pick<LeaseReques
 /** Before any clock a worker runs on, virtual or real. */
 const RELEASED = new Date(0);
 
-/** Runs `work` while holding the lease; returns null when another worker holds it. */
+export class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+  constructor(readonly lane: string) {
+    super(`lease on ${lane} was taken over by another worker`);
+  }
+}
+
+/**
+ * Runs `work` while holding the lease; returns null when another worker holds it.
+ *
+ * The lease is renewed every third of its TTL while `work` runs: a push can outlast the
+ * TTL (a Meta batch is polled for minutes, Shopify throttles, Google answers 429), and an
+ * expired lease let a second worker push the same items while the first was still
+ * writing them (seen with two worker processes, app/sync/two-worker-processes.server.test.ts).
+ * If the lease is lost anyway (this process stalled past the TTL, or could not reach the
+ * database to renew it), `signal` aborts so the work stops writing.
+ */
 export async function withLease<T>(
   database: Database,
   provider: DatabaseProvider,
   request: LeaseRequest,
-  work: () => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
+  options: { clock?: () => Date } = {},
 ): Promise<T | null> {
   if (!(await acquireLease(database, provider, request))) return null;
+  const clock = options.clock ?? (() => new Date());
+  const controller = new AbortController();
+  let heldSince = performance.now();
+  let renewal: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    renewal = renewal.then(async () => {
+      if (controller.signal.aborted) return;
+      const startedAt = performance.now();
+      try {
+        if (await renewLease(database, { ...request, now: clock() })) heldSince = startedAt;
+        else controller.abort(new LeaseLostError(request.lane));
+      } catch (error) {
+        logger.warn({ shop: request.shop, lane: request.lane, err: error instanceof Error ? error.message : String(error) }, "lease renewal failed");
+        // Unconfirmed for a whole TTL: another worker may hold it by now.
+        if (performance.now() - heldSince >= request.ttlMs) controller.abort(new LeaseLostError(request.lane));
+      }
+    });
+  }, Math.max(1, Math.floor(request.ttlMs / 3)));
+  // The heartbeat alone must not keep a stopping process alive.
+  heartbeat.unref();
   try {
-    return await work();
+    return await work(controller.signal);
   } finally {
+    clearInterval(heartbeat);
+    // A renewal landing after the release would hold the lane for another TTL.
+    await renewal;
     await releaseLease(database, request);
   }
 }

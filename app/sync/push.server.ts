@@ -23,6 +23,8 @@ export interface PushPolicy {
   /** Base delay for a retryable failure without its own delay. */
   retryBaseMs: number;
   random: () => number;
+  /** Aborted when the (shop, channel) lease is lost: no further batch is sent. */
+  signal?: AbortSignal;
 }
 
 export interface PushSummary {
@@ -72,9 +74,11 @@ export async function pushChannel(
       summary.budgetWaitUntil = new Date(recentCalls[0]! + HOUR_MS);
       break;
     }
+    // Another worker holds the channel now: it pushes what is left.
+    if (policy.signal?.aborted) break;
     const rows = pending.slice(start, start + batchSize);
     const batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
-    const results = await connector.push(batch);
+    const results = await connector.push(batch, policy.signal ? { signal: policy.signal } : {});
     summary.calls += 1;
     recentCalls = [...recentCalls, now.getTime()];
     await applyResults(database, shop, channel, now, rows, results, policy, summary);

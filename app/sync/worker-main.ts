@@ -17,6 +17,7 @@ const worker = new SyncWorker({
   provider: databaseProvider(config.DATABASE_URL),
   connectors: { database, env: config },
   idleMs: config.SYNC_IDLE_MS,
+  leaseTtlMs: config.SYNC_LEASE_TTL_MS,
   pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
 });
 worker.start();

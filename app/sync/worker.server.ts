@@ -8,7 +8,7 @@ import { recordActivity } from "~/monitor/activity.server";
 import { raiseAlert, resolveAlert } from "~/monitor/alerts.server";
 import { monitorShop } from "~/monitor/monitor.server";
 import { confirmPushed } from "./confirm.server";
-import { withLease } from "./lease.server";
+import { withLease, type LeaseRequest } from "./lease.server";
 import { pushChannel, type PushSummary } from "./push.server";
 import { reconcileShop } from "./reconcile.server";
 import { pruneExpired } from "./retention.server";
@@ -186,14 +186,19 @@ export class SyncWorker {
   }
 
   /** Each loop of this worker is its own holder: two loops never share one lease. */
-  private lease(shop: string, lane: string, holder = lane) {
+  private lease(shop: string, lane: string, holder = lane): LeaseRequest {
     return { shop, lane, owner: `${this.owner}/${holder}`, now: this.clock(), ttlMs: this.options.leaseTtlMs ?? 60_000 };
+  }
+
+  /** Holds the lease while `work` runs (renewed on this worker's clock); null when another worker holds it. */
+  private withLease<T>(request: LeaseRequest, work: (signal: AbortSignal) => Promise<T>): Promise<T | null> {
+    return withLease(this.options.database, this.options.provider, request, work, { clock: this.clock });
   }
 
   /** Recorded webhooks → master record → desired quantities. Holds the shop's ledger lease. */
   private ingestLane(shop: string) {
     const { database, provider } = this.options;
-    return withLease(database, provider, this.lease(shop, "ledger", "ingest"), async () => {
+    return this.withLease(this.lease(shop, "ledger", "ingest"), async () => {
       const events = await this.timed("ingest", () => processPendingEvents(database, shop, { now: this.clock(), provider }));
       await this.expireOverrides(shop);
       const rowsWritten = await this.timed("recompute", () => this.recompute(shop));
@@ -203,8 +208,7 @@ export class SyncWorker {
 
   /** Operations and reconciliation write the master record too: same lease as ingest. */
   private async maintenanceLane(shop: string, options: { monitor: boolean } = { monitor: true }): Promise<void> {
-    const { database, provider } = this.options;
-    await withLease(database, provider, this.lease(shop, "ledger", "maintenance"), async () => {
+    await this.withLease(this.lease(shop, "ledger", "maintenance"), async () => {
       await this.runOperations(shop);
       await this.reconcileIfDue(shop);
       await this.pruneIfDue(shop);
@@ -221,14 +225,13 @@ export class SyncWorker {
   }
 
   private pushLane(shop: string, channel: ChannelId) {
-    const { database, provider } = this.options;
-    return withLease(database, provider, this.lease(shop, channel), () => this.pushAndConfirm(shop, channel));
+    return this.withLease(this.lease(shop, channel), (signal) => this.pushAndConfirm(shop, channel, signal));
   }
 
   /** Lag, drift, alerts, auto-protect and alert delivery (app/monitor). */
   private async monitorLane(shop: string): Promise<void> {
-    const { database, provider } = this.options;
-    await withLease(database, provider, this.lease(shop, "monitor"), () =>
+    const { database } = this.options;
+    await this.withLease(this.lease(shop, "monitor"), () =>
       monitorShop(database, shop, this.clock(), { connectors: this.options.connectors, reconcileEveryMs: this.options.reconcileEveryMs }),
     ).catch((error: unknown) => logger.error({ shop, err: error instanceof Error ? error.message : String(error) }, "monitor pass failed"));
   }
@@ -361,7 +364,7 @@ export class SyncWorker {
     return row !== null;
   }
 
-  private async pushAndConfirm(shop: string, channel: ChannelId): Promise<PushSummary | null> {
+  private async pushAndConfirm(shop: string, channel: ChannelId, signal: AbortSignal): Promise<PushSummary | null> {
     const { database } = this.options;
     const now = this.clock();
     const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
@@ -378,6 +381,7 @@ export class SyncWorker {
       retryBaseMs: 5_000,
       random: this.random,
       provider: this.options.provider,
+      signal,
     }));
     const readBackEvery = this.options.readBackEveryMs?.[channel] ?? interval;
     const lastReadBack = this.lastReadBack.get(`${shop}|${channel}`);
