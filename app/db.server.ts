@@ -20,11 +20,22 @@ export function databaseProvider(url: string): DatabaseProvider {
   throw new Error("DATABASE_URL must start with file: or postgresql://");
 }
 
+const urls = new WeakMap<Database, string>();
+
 export function createDatabase(url: string): Database {
-  if (databaseProvider(url) === "sqlite") {
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
-  }
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
+  const database =
+    databaseProvider(url) === "sqlite"
+      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) })
+      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database);
+  urls.set(database, url);
+  return database;
+}
+
+/** The URL a client was created with: the webhook writer opens its own connection to it. */
+export function databaseUrl(database: Database): string {
+  const url = urls.get(database);
+  if (url === undefined) throw new Error("database client not created by createDatabase");
+  return url;
 }
 
 /**

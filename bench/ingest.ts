@@ -5,6 +5,7 @@
  *  - naive: verify, then apply the event and recompute inline before answering.
  * Then webhook → desired decision latency with the in-process worker, and Meta batch
  * calls per 1,000 orders with coalescing (simulated clock). Prints one JSON line.
+ * With `--only ingest`: bare and Ballast answers only (no naive server, decision, Meta).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -22,6 +23,7 @@ import { percentileOf, runLoad, type PreparedRequest } from "./load";
 const REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 6_000);
 const CONCURRENCY = 32;
 const SHOP = "bench-ingest.myshopify.com";
+const ONLY_INGEST = process.argv.slice(2).join(" ") === "--only ingest";
 
 function orderWebhooks(count: number, path: string): PreparedRequest[] {
   return Array.from({ length: count }, (_, index) => {
@@ -61,7 +63,12 @@ async function measureIngest() {
   await runLoad(app.url, orderWebhooks(500, "/webhooks/stock"), CONCURRENCY);
   const ballastResult = await runLoad(app.url, orderWebhooks(REQUESTS, "/webhooks/stock"), CONCURRENCY);
   await app.stop();
+  // Every 200 must mean a stored row.
+  const stored = await appDatabase.database.webhookEvent.count({ where: { shop: SHOP } });
+  if (stored !== 500 + REQUESTS - ballastResult.non2xx) throw new Error(`${stored} webhook rows stored for ${500 + REQUESTS} deliveries (${ballastResult.non2xx} not answered 2xx)`);
   await appDatabase.drop();
+
+  if (ONLY_INGEST) return { bare: bareResult, ballast: ballastResult, naive: null };
 
   // naive (work inline)
   const naiveDatabase = await createTestDatabase();
@@ -182,8 +189,8 @@ async function measureMetaCalls() {
 }
 
 const ingest = await measureIngest();
-const decision = await measureDecisionLatency();
-const meta = await measureMetaCalls();
+const decision = ONLY_INGEST ? undefined : await measureDecisionLatency();
+const meta = ONLY_INGEST ? undefined : await measureMetaCalls();
 process.stdout.write(
   `${JSON.stringify({
     ingest: {
@@ -192,8 +199,7 @@ process.stdout.write(
       p50AckMs: ingest.ballast.p50Ms,
       bareThroughputPerSec: ingest.bare.throughputPerSec,
       bareP99Ms: ingest.bare.p99Ms,
-      naiveThroughputPerSec: ingest.naive.throughputPerSec,
-      naiveP99Ms: ingest.naive.p99Ms,
+      ...(ingest.naive ? { naiveThroughputPerSec: ingest.naive.throughputPerSec, naiveP99Ms: ingest.naive.p99Ms } : {}),
       shareOfBare: Math.round((ingest.ballast.throughputPerSec / ingest.bare.throughputPerSec) * 100) / 100,
       requests: REQUESTS,
       concurrency: CONCURRENCY,

@@ -111,14 +111,21 @@ export async function receiveStockWebhook(
  * in that window is never pushed (the worker only serves installed shops).
  */
 const INSTALLED_TTL_MS = 5_000;
-const installed = new Map<string, { value: boolean; until: number }>();
+const installed = new Map<string, { value: Promise<boolean>; until: number }>();
 
-export async function isInstalled(database: Database, shop: string, nowMs = Date.now()): Promise<boolean> {
+export function isInstalled(database: Database, shop: string, nowMs = Date.now()): Promise<boolean> {
   const cached = installed.get(shop);
   if (cached && cached.until > nowMs) return cached.value;
-  const session = await database.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
-  installed.set(shop, { value: session !== null, until: nowMs + INSTALLED_TTL_MS });
-  return session !== null;
+  // The lookup itself is cached, so the deliveries that arrive while it runs (dozens at
+  // peak, when an entry expires) share one query.
+  const value = database.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } }).then((session) => session !== null);
+  const entry = { value, until: nowMs + INSTALLED_TTL_MS };
+  installed.set(shop, entry);
+  // A failed lookup is not remembered: the next delivery asks again.
+  value.catch(() => {
+    if (installed.get(shop) === entry) installed.delete(shop);
+  });
+  return value;
 }
 
 export function forgetInstalled(shop: string): void {

@@ -1,7 +1,8 @@
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hmacMatches, verifyStockWebhook } from "./stock-webhook.server";
+import type { Database } from "~/db.server";
+import { forgetInstalled, hmacMatches, isInstalled, verifyStockWebhook } from "./stock-webhook.server";
 
 const SECRET = "hot-path-secret";
 
@@ -55,5 +56,48 @@ describe("stock webhook hot path", () => {
     const lower = Object.fromEntries(Object.entries(validHeaders(body)).map(([name, value]) => [name.toLowerCase(), value]));
     const webhook = await verifyStockWebhook(request(body, lower), SECRET);
     expect(webhook).toMatchObject({ shop: "hot-path.myshopify.com", topic: "orders/create", eventId: "e-1", rawBody: body });
+  });
+});
+
+describe("installed-shop lookup", () => {
+  /** A database whose offline-session lookup is counted and answered when the test says. */
+  function sessions() {
+    const pending: ((found: boolean | Error) => void)[] = [];
+    const database = {
+      session: {
+        findFirst: () =>
+          new Promise((resolve, reject) => pending.push((found) => (found instanceof Error ? reject(found) : resolve(found ? { id: "offline" } : null)))),
+      },
+    } as unknown as Database;
+    return { database, pending };
+  }
+
+  it("shares one query among the deliveries that arrive while it runs, and caches the answer a few seconds", async () => {
+    const shop = "shared-lookup.myshopify.com";
+    forgetInstalled(shop);
+    const { database, pending } = sessions();
+    const answers = Promise.all([isInstalled(database, shop, 0), isInstalled(database, shop, 1), isInstalled(database, shop, 2)]);
+    expect(pending).toHaveLength(1);
+    pending[0]!(true);
+    expect(await answers).toEqual([true, true, true]);
+    expect(await isInstalled(database, shop, 4_000)).toBe(true);
+    expect(pending).toHaveLength(1);
+    const later = isInstalled(database, shop, 6_000);
+    expect(pending).toHaveLength(2);
+    pending[1]!(false);
+    expect(await later).toBe(false);
+  });
+
+  it("does not remember a failed lookup", async () => {
+    const shop = "failed-lookup.myshopify.com";
+    forgetInstalled(shop);
+    const { database, pending } = sessions();
+    const first = isInstalled(database, shop, 0);
+    pending[0]!(new Error("database unavailable"));
+    await expect(first).rejects.toThrow("database unavailable");
+    const retried = isInstalled(database, shop, 1);
+    expect(pending).toHaveLength(2);
+    pending[1]!(true);
+    expect(await retried).toBe(true);
   });
 });

@@ -1,14 +1,15 @@
-import type { Database } from "~/db.server";
-import { Prisma } from "~/generated/sqlite/client";
+import { databaseUrl, type Database } from "~/db.server";
 import type { WebhookEnvelope } from "./record-webhook.server";
+import { eventKey, openWebhookEventWriter, type WebhookEventWriter } from "./webhook-event-writer.server";
 
 /**
  * Group commit for webhook acknowledgements. Each webhook is answered only once it is
- * durably recorded, but the deliveries that arrive while one write is in progress are
- * written together in the next single transaction: one commit (one fsync) for many
- * answers. At Black Friday rates this multiplies how many webhooks one process can
- * acknowledge, and every answer still means "recorded". The insert is raw SQL (the same
- * on SQLite and PostgreSQL): on this path the ORM's per-statement work was most of the cost.
+ * durably recorded, but the deliveries that arrive while one write is in progress (or in
+ * the same turn of the event loop) are written together in the next single transaction:
+ * one commit for many answers. At Black Friday rates this multiplies how many webhooks one
+ * process can acknowledge, and every answer still means "recorded". The rows are written
+ * outside the ORM (webhook-event-writer.server.ts): on this path its per-statement work
+ * was most of the cost.
  */
 type Outcome = "recorded" | "duplicate";
 
@@ -24,7 +25,7 @@ export class WebhookRecorder {
   private queue: Waiting[] = [];
   private writing = false;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly writer: WebhookEventWriter) {}
 
   record(envelope: WebhookEnvelope): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
@@ -33,9 +34,18 @@ export class WebhookRecorder {
     });
   }
 
+  /** Closes the writer's connection; pending records still finish first. */
+  async close(): Promise<void> {
+    while (this.writing) await new Promise((resolve) => setImmediate(resolve));
+    await this.writer.close();
+  }
+
   private async drain(): Promise<void> {
     this.writing = true;
     try {
+      // The SQLite writer is synchronous: without this pause the first delivery of a burst
+      // would be written alone before the others of the same turn are even queued.
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.write(batch);
@@ -53,19 +63,8 @@ export class WebhookRecorder {
       if (!firstOfEvent.has(key)) firstOfEvent.set(key, envelope);
     }
     try {
-      // One statement, no transaction: the insert is atomic, and rows another delivery
-      // (or process) recorded first are skipped by the primary key, not raised.
-      const receivedAt = new Date();
-      const rows = [...firstOfEvent.values()].map(
-        (envelope) =>
-          Prisma.sql`(${envelope.shop}, ${envelope.eventId}, ${envelope.topic}, ${envelope.webhookId}, ${envelope.apiVersion}, ${envelope.triggeredAt}, ${receivedAt}, ${envelope.rawBody}, 0)`,
-      );
-      const inserted = await this.database.$queryRaw<{ shop: string; eventId: string }[]>`
-        INSERT INTO "WebhookEvent" ("shop", "eventId", "topic", "webhookId", "apiVersion", "triggeredAt", "receivedAt", "payload", "attempts")
-        VALUES ${Prisma.join(rows)}
-        ON CONFLICT ("shop", "eventId") DO NOTHING
-        RETURNING "shop", "eventId"`;
-      const recorded = new Set(inserted.map((row) => eventKey(row.shop, row.eventId)));
+      // One atomic write; rows another delivery (or process) recorded first are skipped.
+      const recorded = await this.writer.insertNew([...firstOfEvent.values()], new Date());
       for (const waiting of batch) {
         const key = eventKey(waiting.envelope.shop, waiting.envelope.eventId);
         // The first delivery of a newly inserted event is "recorded"; every other one is a duplicate.
@@ -79,17 +78,21 @@ export class WebhookRecorder {
   }
 }
 
-function eventKey(shop: string, eventId: string): string {
-  return `${shop}\n${eventId}`;
-}
-
 const recorders = new WeakMap<Database, WebhookRecorder>();
 
+/** The process's recorder for this database, with its own connection to it (opened on first use). */
 export function webhookRecorder(database: Database): WebhookRecorder {
   let recorder = recorders.get(database);
   if (!recorder) {
-    recorder = new WebhookRecorder(database);
+    recorder = new WebhookRecorder(openWebhookEventWriter(databaseUrl(database)));
     recorders.set(database, recorder);
   }
   return recorder;
+}
+
+/** Closes the recorder's connection (tests, before dropping their database). */
+export async function closeWebhookRecorder(database: Database): Promise<void> {
+  const recorder = recorders.get(database);
+  recorders.delete(database);
+  await recorder?.close();
 }
