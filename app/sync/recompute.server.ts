@@ -48,6 +48,8 @@ const FRESH_TRY_COLUMNS = { parkedAt: "timestamp", attempts: "integer", nextAtte
 export interface RecomputeResult {
   items: number;
   rowsWritten: number;
+  /** Catalogue rows deleted because their item id is no longer the variant's (see below). */
+  rowsRetired: number;
 }
 
 interface ConnectedChannel {
@@ -71,7 +73,7 @@ export async function recomputeShop(
   const nowMs = options.now.getTime();
   // Most ingest passes find nothing changed: answer that before loading rules and timing.
   if (options.scope === "dirty" && (await database.ledger.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
-    return { items: 0, rowsWritten: 0 };
+    return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
   const [ruleSet, settings, timing, connected, shopRow, priorRatePerMs] = await Promise.all([
     loadRuleSet(database, shop),
@@ -84,7 +86,7 @@ export async function recomputeShop(
   // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
   const holdsReleased = (shopRow?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true;
   const context: AllocationContext = { nowMs, rules: compileRuleSet(ruleSet), settings, timing, priorRatePerMs };
-  const result: RecomputeResult = { items: 0, rowsWritten: 0 };
+  const result: RecomputeResult = { items: 0, rowsWritten: 0, rowsRetired: 0 };
 
   let cursor: string | undefined;
   for (;;) {
@@ -124,9 +126,33 @@ export async function recomputeShop(
     const creates: Prisma.ChannelItemStateCreateManyInput[] = [];
     const decided: Record<string, unknown>[] = [];
     const redecided: Record<string, unknown>[] = [];
+    const retired: { channel: "meta" | "google"; itemKey: string }[] = [];
     for (const variant of variants) {
       const record = recordOf.get(variant.gid) ?? emptyLedger(shop, variant.gid);
-      const existing = statesOf.get(variant.gid) ?? [];
+      // The catalogue item this variant is now, by the connection's item-id template (null
+      // when the template cannot name it, e.g. {sku} without a SKU).
+      const catalogKeys = new Map<"meta" | "google", string | null>();
+      for (const catalog of connected) {
+        try {
+          catalogKeys.set(catalog.channel, renderItemId(catalog.template, {
+            variantId: variant.gid,
+            productId: variant.productGid,
+            countryCode: catalog.countryCode,
+            sku: variant.sku,
+          }));
+        } catch {
+          catalogKeys.set(catalog.channel, null); // listed as unmatched in the UI
+        }
+      }
+      // Rows under any other id were kept for an earlier template (or SKU): the worker would
+      // go on reading them back, the monitor counting them (parked, unconfirmed, drifting)
+      // and the engine adding their pushed quantity to this item's. Retired here, since
+      // every template change requests a full recompute.
+      const isStale = (row: { channel: string; itemKey: string }) =>
+        (row.channel === "meta" || row.channel === "google") && catalogKeys.has(row.channel) && catalogKeys.get(row.channel) !== row.itemKey;
+      const stale = (statesOf.get(variant.gid) ?? []).filter(isStale);
+      for (const row of stale) retired.push({ channel: row.channel as "meta" | "google", itemKey: row.itemKey });
+      const existing = (statesOf.get(variant.gid) ?? []).filter((row) => !isStale(row));
       const memory: Partial<Record<ChannelId, ItemChannelMemory>> = {};
       for (const channel of ["online_store", "meta", "google"] as const) {
         const rows = existing.filter((row) => row.channel === channel);
@@ -166,17 +192,8 @@ export async function recomputeShop(
       }
       for (const catalog of connected) {
         const decision = allocation.decisions[catalog.channel];
-        let itemKey: string;
-        try {
-          itemKey = renderItemId(catalog.template, {
-            variantId: variant.gid,
-            productId: variant.productGid,
-            countryCode: catalog.countryCode,
-            sku: variant.sku,
-          });
-        } catch {
-          continue; // e.g. {sku} for a variant without one: listed as unmatched in the UI.
-        }
+        const itemKey = catalogKeys.get(catalog.channel);
+        if (!itemKey) continue;
         const availability = decision.availability;
         const desired =
           catalog.channel === "google"
@@ -215,6 +232,10 @@ export async function recomputeShop(
     }
 
     await database.$transaction(async (tx) => {
+      for (const channel of ["meta", "google"] as const) {
+        const itemKeys = retired.filter((row) => row.channel === channel).map((row) => row.itemKey);
+        if (itemKeys.length > 0) await tx.channelItemState.deleteMany({ where: { shop, channel, itemKey: { in: itemKeys } } });
+      }
       if (creates.length > 0) await tx.channelItemState.createMany({ data: creates });
       const keys = { channel: "text", itemKey: "text" } as const;
       if (decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: decided });
@@ -230,6 +251,7 @@ export async function recomputeShop(
     });
     result.items += variants.length;
     result.rowsWritten += creates.length + decided.length + redecided.length;
+    result.rowsRetired += retired.length;
     if (pageGids.length < PAGE_SIZE) break;
   }
   return result;

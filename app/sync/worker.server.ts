@@ -245,6 +245,7 @@ export class SyncWorker {
     if (shopRow?.recomputeRequestedAt || fullDue) {
       const result = await recomputeShop(database, shop, { now, scope: "all", provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs });
       this.lastFullRecompute.set(shop, now.getTime());
+      if (result.rowsRetired > 0) logger.info({ shop, rows: result.rowsRetired }, "catalogue rows under old item ids retired");
       // Cleared only if no newer request arrived meanwhile.
       if (shopRow?.recomputeRequestedAt) {
         await database.shop.updateMany({
