@@ -1,5 +1,7 @@
 import type { ChannelConnector } from "~/channels/types";
-import type { Database } from "~/db.server";
+import { databaseProvider, databaseUrl, type Database } from "~/db.server";
+import type { Prisma } from "~/generated/sqlite/client";
+import { updateRows } from "~/sync/bulk-update.server";
 import type { ChannelId } from "~/domain";
 import { GOOGLE_CODE } from "~/sync/recompute.server";
 import { readAllowance } from "./stats";
@@ -37,6 +39,8 @@ export const DEFAULT_READ_BUDGETS: Readonly<Record<Exclude<ChannelId, "online_st
   // confirmations: 100 at once was refused whole. 30 a pass, 600 an hour.
   google: { itemsPerHour: 600, maxPerPass: 30, auditPeriodMs: 24 * 3_600_000 },
 };
+
+const providerOf = (database: Database) => databaseProvider(databaseUrl(database));
 
 export const DOWN_DRIFT_GRACE_MS = 15 * 60_000;
 /** A push still not shown after this long is taken as lost and written again. */
@@ -81,16 +85,15 @@ export async function closeHealedEpisodes(database: Database, shop: string, chan
     select: { itemKey: true, desired: true, pushed: true, confirmed: true, confirmedAt: true },
   });
   const rowOf = new Map(rows.map((row) => [row.itemKey, row]));
-  let closed = 0;
+  const ended: { id: string; endedAt: Date }[] = [];
   for (const episode of open) {
     const row = rowOf.get(episode.itemKey);
     // The item is gone from the sync state: nothing is wrong any more.
     const healed = !row || (row.pushed === row.desired && row.confirmed === row.pushed && row.confirmedAt !== null && row.confirmedAt > episode.startedAt);
-    if (!healed) continue;
-    await database.driftEpisode.update({ where: { id: episode.id }, data: { endedAt: row?.confirmedAt && row.confirmedAt < now ? row.confirmedAt : now } });
-    closed += 1;
+    if (healed) ended.push({ id: episode.id, endedAt: row?.confirmedAt && row.confirmedAt < now ? row.confirmedAt : now });
   }
-  return closed;
+  await updateRows(database, providerOf(database), { table: "DriftEpisode", shop, keys: { id: "text" }, set: { endedAt: "timestamp" }, rows: ended });
+  return ended.length;
 }
 
 export async function checkDrift(
@@ -128,11 +131,13 @@ export async function checkDrift(
 
   const shown = await connector.readBack(chosen.map((row) => row.itemKey));
   const shownOf = new Map(shown.map((entry) => [entry.itemKey, entry]));
-  // Rows only stamped as checked: one statement for all of them after the loop.
+  // Written after the loop, a few statements for the whole sample.
   const checkedOnly: string[] = [];
+  const closedIds: string[] = [];
+  const openedEpisodes: Prisma.DriftEpisodeCreateManyInput[] = [];
+  const repairs: { channel: string; itemKey: string; pushed: number; confirmed: number; confirmedAt: Date; checkedAt: Date; nextAttemptAt: null }[] = [];
   for (const row of chosen) {
     const entry = shownOf.get(row.itemKey);
-    const where = { shop_channel_itemKey: { shop, channel, itemKey: row.itemKey } };
     result.checked += 1;
     const expected = row.pushed!;
     const observed = entry?.found ? observedValue(channel, expected, entry) : null;
@@ -141,7 +146,7 @@ export async function checkDrift(
       // Not found reads as "not shown": confirmation's business, not drift's.
       checkedOnly.push(row.itemKey);
       if (observed === expected && open) {
-        await database.driftEpisode.update({ where: { id: open.id }, data: { endedAt: now } });
+        closedIds.push(open.id);
         result.closed += 1;
       }
       continue;
@@ -149,17 +154,15 @@ export async function checkDrift(
 
     result.drifted += 1;
     if (!open) {
-      await database.driftEpisode.create({
-        data: {
-          shop,
-          channel,
-          itemKey: row.itemKey,
-          variantGid: row.variantGid,
-          expected,
-          observed,
-          sincePushMs: row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null,
-          startedAt: now,
-        },
+      openedEpisodes.push({
+        shop,
+        channel,
+        itemKey: row.itemKey,
+        variantGid: row.variantGid,
+        expected,
+        observed,
+        sincePushMs: row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null,
+        startedAt: now,
       });
       result.opened += 1;
     }
@@ -175,17 +178,23 @@ export async function checkDrift(
     const repair =
       (!decreaseInFlight || lost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
     if (repair && row.pushed === row.desired) {
-      await database.channelItemState.update({
-        where,
-        // pushed = what the channel shows → the row is dirty; confirmed likewise, so the
-        // confirmation step waits for the next push instead of timing this one.
-        data: { pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null },
-      });
+      // pushed = what the channel shows → the row is dirty; confirmed likewise, so the
+      // confirmation step waits for the next push instead of timing this one.
+      repairs.push({ channel, itemKey: row.itemKey, pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null });
       result.repaired += 1;
     } else {
       checkedOnly.push(row.itemKey);
     }
   }
+  if (closedIds.length > 0) await database.driftEpisode.updateMany({ where: { shop, id: { in: closedIds } }, data: { endedAt: now } });
+  if (openedEpisodes.length > 0) await database.driftEpisode.createMany({ data: openedEpisodes });
+  await updateRows(database, providerOf(database), {
+    table: "ChannelItemState",
+    shop,
+    keys: { channel: "text", itemKey: "text" },
+    set: { pushed: "integer", confirmed: "integer", confirmedAt: "timestamp", checkedAt: "timestamp", nextAttemptAt: "timestamp" },
+    rows: repairs,
+  });
   for (let start = 0; start < checkedOnly.length; start += 500) {
     await database.channelItemState.updateMany({ where: { shop, channel, itemKey: { in: checkedOnly.slice(start, start + 500) } }, data: { checkedAt: now } });
   }

@@ -7,7 +7,7 @@ import { createKeyring } from "~/security/crypto.server";
 import { requestRecompute } from "~/sync/requests.server";
 import { recordActivity } from "./activity.server";
 import { GUIDANCE, type AlertSettings, type ChannelAlertRules } from "./alert-settings";
-import { raiseAlert, resolveAlert } from "./alerts.server";
+import { alertDedupeKey, raiseAlert, resolveAlert } from "./alerts.server";
 import { deliverAlerts, type DeliveryReport } from "./delivery.server";
 import { DEFAULT_READ_BUDGETS, checkDrift, type DriftCheckResult, type ReadBudget } from "./drift.server";
 import { channelHealth, type ChannelHealth } from "./health.server";
@@ -70,7 +70,10 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
 
   const health = await channelHealth(database, shop, now);
   report.health = health;
+  // Most rules resolve an alert that is not open: known from one read, not one write each.
+  const openKeys = new Set((await database.alert.findMany({ where: { shop, resolvedAt: null }, select: { dedupeKey: true } })).map((row) => row.dedupeKey));
   const apply = async (outcome: "raise" | "resolve", input: Parameters<typeof raiseAlert>[1]) => {
+    if (outcome === "resolve" && !openKeys.has(alertDedupeKey(input))) return;
     if (outcome === "raise") {
       if ((await raiseAlert(database, input)) === "opened") report.opened.push(`${input.channel ?? "shop"}:${input.kind}`);
     } else if (await resolveAlert(database, input)) {

@@ -1,4 +1,5 @@
 import type { Database } from "~/db.server";
+import { Prisma } from "~/generated/sqlite/client";
 import {
   CHANNELS,
   DEFAULT_CHANNEL_TIMING,
@@ -40,7 +41,9 @@ export async function loadChannelTiming(
   options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
 ): Promise<Record<ChannelId, ChannelTiming>> {
   const recent = await p95ByChannel(database, shop, new Date(now.getTime() - RECENT_MS), now);
-  const day = await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now);
+  // The day's samples (tens of thousands of rows to rank) only for a channel quiet this hour.
+  const quiet = CHANNELS.filter((channel) => !recent.has(channel));
+  const day = quiet.length > 0 ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet) : new Map<string, number>();
   const measuredP95 = {} as Record<ChannelId, number | null>;
   const inFlight = {} as Record<ChannelId, number | undefined>;
   for (const channel of CHANNELS) {
@@ -81,17 +84,17 @@ export async function loadChannelTiming(
 
 /**
  * Nearest-rank p95 of the lag samples observed in [since, now], per channel with at least
- * MIN_SAMPLES of them, computed by the database in one statement: a day of samples is tens
- * of thousands of rows, and this runs on every recompute.
+ * MIN_SAMPLES of them, computed by the database in one statement (an hour of samples is a
+ * few thousand rows at peak; this runs on every recompute).
  */
-async function p95ByChannel(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, number>> {
+async function p95ByChannel(database: Database, shop: string, since: Date, now: Date, channels: readonly ChannelId[] = CHANNELS): Promise<Map<string, number>> {
   const rows = await database.$queryRaw<{ channel: string; lagMs: number | bigint; samples: number | bigint }[]>`
     SELECT "channel", "lagMs", "samples" FROM (
       SELECT "channel", "lagMs",
         ROW_NUMBER() OVER (PARTITION BY "channel" ORDER BY "lagMs") AS "position",
         COUNT(*) OVER (PARTITION BY "channel") AS "samples"
       FROM "LagSample"
-      WHERE "shop" = ${shop} AND "observedAt" >= ${since} AND "observedAt" <= ${now}
+      WHERE "shop" = ${shop} AND "channel" IN (${Prisma.join(channels)}) AND "observedAt" >= ${since} AND "observedAt" <= ${now}
     ) AS "ranked"
     WHERE "position" = ("samples" * 95 + 99) / 100`;
   const p95 = new Map<string, number>();
