@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_CHANNEL_TIMING } from "~/domain";
+import { DEFAULT_CHANNEL_TIMING, metaBudgetWaitMs } from "~/domain";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { loadChannelTiming, percentile } from "./timing.server";
+import { loadChannelTiming, percentile, syncQueues } from "./timing.server";
 
 let testDatabase: TestDatabase;
 beforeAll(async () => {
@@ -60,5 +60,49 @@ describe("loadChannelTiming: measured lag p95", () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("loadChannelTiming: pushes in flight and the queue", () => {
+  it("ages the oldest push a channel has not shown (never read, or still showing more), and counts what waits for a push", async () => {
+    const shop = `timing-${++shopSeq}.myshopify.com`;
+    const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
+    const row = (itemKey: string, fields: { desired: number; pushed?: number | null; pushedAt?: Date | null; confirmed?: number | null; confirmedAt?: Date | null; parkedAt?: Date | null }) => ({
+      shop,
+      channel: "meta",
+      itemKey,
+      variantGid: `gid://shopify/ProductVariant/${itemKey.length}`,
+      desiredAvailability: "in_stock",
+      explanation: {},
+      computedAt: ago(60),
+      pushed: null,
+      pushedAt: null,
+      confirmed: null,
+      confirmedAt: null,
+      parkedAt: null,
+      ...fields,
+    });
+    await testDatabase.database.channelItemState.createMany({
+      data: [
+        row("showing-more", { desired: 10, pushed: 10, pushedAt: ago(7), confirmed: 12, confirmedAt: ago(1) }),
+        row("never-read", { desired: 4, pushed: 4, pushedAt: ago(3) }),
+        // Showing less than pushed: Meta's own checkout sold units, not lag.
+        row("showing-less", { desired: 5, pushed: 5, pushedAt: ago(20), confirmed: 3, confirmedAt: ago(10) }),
+        row("shown", { desired: 6, pushed: 6, pushedAt: ago(30), confirmed: 6, confirmedAt: ago(25) }),
+        // Parked rows and pushes older than a day are not lag.
+        row("parked", { desired: 1, pushed: 2, pushedAt: ago(40), parkedAt: ago(39) }),
+        row("lost", { desired: 8, pushed: 8, pushedAt: ago(26 * 60) }),
+        // Waiting for a push: never pushed, or desired moved since.
+        row("new", { desired: 3 }),
+        row("moved", { desired: 2, pushed: 9, pushedAt: ago(5), confirmed: 9, confirmedAt: ago(4) }),
+      ],
+    });
+    const timing = await loadChannelTiming(testDatabase.database, shop, NOW);
+    expect(timing.meta.inFlightLagMs).toBe(7 * MINUTE);
+    expect(timing.online_store.inFlightLagMs).toBe(0);
+    expect(timing.google.inFlightLagMs).toBeUndefined();
+    expect(timing.meta.budgetWaitMs).toBe(metaBudgetWaitMs({ pendingItems: 2 }));
+    const queues = await syncQueues(testDatabase.database, shop, new Date(NOW.getTime() - 86_400_000), NOW);
+    expect(queues.get("meta")).toEqual({ oldestInFlight: ago(7), queued: 2 });
   });
 });

@@ -44,29 +44,16 @@ export async function loadChannelTiming(
   // The day's samples (tens of thousands of rows to rank) only for a channel quiet this hour.
   const quiet = CHANNELS.filter((channel) => !recent.has(channel));
   const day = quiet.length > 0 ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet) : new Map<string, number>();
+  const queues = await syncQueues(database, shop, new Date(now.getTime() - DAY_MS), now);
   const measuredP95 = {} as Record<ChannelId, number | null>;
   const inFlight = {} as Record<ChannelId, number | undefined>;
   for (const channel of CHANNELS) {
     measuredP95[channel] = recent.get(channel) ?? day.get(channel) ?? null;
     if (!IN_FLIGHT_CHANNELS.includes(channel)) continue;
-    // Oldest push not yet shown: last seen showing more than pushed (a decrease on its way,
-    // the risky kind) or never read. Meta's own checkout leaves rows showing *less* than
-    // pushed, which is not lag. Older than a day is drift, not lag.
-    const oldest = await database.channelItemState.findFirst({
-      where: {
-        shop,
-        channel,
-        parkedAt: null,
-        pushed: { not: null },
-        pushedAt: { gte: new Date(now.getTime() - DAY_MS), lte: now },
-        OR: [{ confirmed: null }, { confirmedAt: null }, { confirmed: { gt: database.channelItemState.fields.pushed } }],
-      },
-      orderBy: { pushedAt: "asc" },
-      select: { pushedAt: true },
-    });
-    inFlight[channel] = oldest?.pushedAt ? now.getTime() - oldest.pushedAt.getTime() : 0;
+    const oldest = queues.get(channel)?.oldestInFlight;
+    inFlight[channel] = oldest ? now.getTime() - oldest.getTime() : 0;
   }
-  const queuedForMeta = await database.channelItemState.count({ where: { shop, channel: "meta", parkedAt: null, OR: [{ pushed: null }, { NOT: { pushed: { equals: database.channelItemState.fields.desired } } }] } });
+  const queuedForMeta = queues.get("meta")?.queued ?? 0;
   const timing = {} as Record<ChannelId, ChannelTiming>;
   for (const channel of CHANNELS) {
     const fallback = DEFAULT_CHANNEL_TIMING[channel];
@@ -100,4 +87,25 @@ async function p95ByChannel(database: Database, shop: string, since: Date, now: 
   const p95 = new Map<string, number>();
   for (const row of rows) if (Number(row.samples) >= MIN_SAMPLES) p95.set(row.channel, Number(row.lagMs));
   return p95;
+}
+
+/**
+ * Per channel, in one statement: the oldest push the channel has not shown yet (last seen
+ * showing more than pushed — a decrease on its way, the risky kind — or never read; Meta's
+ * own checkout leaves rows showing *less* than pushed, which is not lag; older than a day
+ * is drift, not lag), and how many items wait for a push.
+ */
+export async function syncQueues(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, { oldestInFlight: Date | null; queued: number }>> {
+  const rows = await database.$queryRaw<{ channel: string; oldestInFlight: Date | string | null; queued: number | bigint | null }[]>`
+    SELECT "channel",
+      MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now}
+                AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")
+          THEN "pushedAt" END) AS "oldestInFlight",
+      SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "queued"
+    FROM "ChannelItemState"
+    WHERE "shop" = ${shop} AND "parkedAt" IS NULL
+    GROUP BY "channel"`;
+  // An aggregate loses the column's type on SQLite: the stored ISO text comes back as is.
+  const asDate = (value: Date | string | null) => (value === null ? null : value instanceof Date ? value : new Date(value));
+  return new Map(rows.map((row) => [row.channel, { oldestInFlight: asDate(row.oldestInFlight), queued: Number(row.queued ?? 0) }]));
 }
