@@ -175,6 +175,32 @@ describe("fake Shopify Admin GraphQL", () => {
     expect(body.data.metafieldsSet.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
   });
 
+  it("a merchant's edit in Shopify admin changes an app-owned metafield and its compareDigest; collections own metafields too", async () => {
+    const collection = fake.addCollection(SHOP, { title: "Summer" });
+    const set = await gql(
+      "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { compareDigest } userErrors { code } } }",
+      { m: [{ ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: '{"meta":{"fixedUnits":1}}' }] },
+    );
+    expect(set.body.data.metafieldsSet.userErrors).toEqual([]);
+    const digest = set.body.data.metafieldsSet.metafields[0].compareDigest;
+    const READ = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Collection { id title metafield(namespace: "$app", key: "buffer") { value compareDigest } } } }`;
+
+    fake.editMetafieldInAdmin(SHOP, collection, "buffer", '{"meta":{"fixedUnits":2}}');
+    const edited = (await gql(READ, { ids: [collection] })).body.data.nodes[0];
+    expect(edited).toMatchObject({ id: collection, title: "Summer", metafield: { value: '{"meta":{"fixedUnits":2}}' } });
+    expect(edited.metafield.compareDigest).not.toBe(digest);
+    // The app's compare-and-set with the digest it read before the edit is refused.
+    const stale = await gql("mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }", {
+      m: [{ ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: "{}", compareDigest: digest }],
+    });
+    expect(stale.body.data.metafieldsSet.userErrors[0].code).toBe("STALE_OBJECT");
+
+    // The admin editor refuses invalid JSON; clearing the field removes the metafield.
+    expect(() => fake.editMetafieldInAdmin(SHOP, collection, "buffer", "{not json")).toThrow();
+    fake.editMetafieldInAdmin(SHOP, collection, "buffer", "");
+    expect((await gql(READ, { ids: [collection] })).body.data.nodes[0].metafield).toBeNull();
+  });
+
   it("sends HMAC-signed webhooks with Shopify's headers and ids above 2^53 as raw JSON numbers; duplicates share the event id", async () => {
     received = [];
     const item = fake.addProduct(SHOP, { title: "Big", variants: [{ inventoryItemId: "271878346596884999", stock: { [location]: { available: 4 } } }] }).variants[0]!.inventoryItemId;

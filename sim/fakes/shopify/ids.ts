@@ -7,6 +7,7 @@ export type GidType =
   | "Shop"
   | "Product"
   | "ProductVariant"
+  | "Collection"
   | "InventoryItem"
   | "InventoryLevel"
   | "Location"

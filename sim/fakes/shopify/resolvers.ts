@@ -8,6 +8,7 @@ import {
   quantityOf,
   type AdjustmentGroupRecord,
   type BulkOperationRecord,
+  type CollectionRecord,
   type FakeShopState,
   type InventoryItemRecord,
   type InventoryPayload,
@@ -226,6 +227,19 @@ export function variantNode(context: ResolverContext, variant: VariantRecord) {
   };
 }
 
+export function collectionNode(context: ResolverContext, collection: CollectionRecord) {
+  const ownerGid = gid("Collection", collection.id);
+  return {
+    __typename: "Collection",
+    id: ownerGid,
+    legacyResourceId: collection.id.toString(),
+    title: collection.title,
+    handle: collection.handle,
+    updatedAt: collection.updatedAt,
+    ...metafieldFields(context, ownerGid),
+  };
+}
+
 export function itemNode(context: ResolverContext, item: InventoryItemRecord) {
   const levels = () => [...context.shop.levels.values()].filter((level) => level.inventoryItemId === item.id);
   return {
@@ -361,6 +375,10 @@ function nodeById(context: ResolverContext, id: string): unknown {
       const record = shop.variants.get(parsed.id);
       return record ? variantNode(context, record) : null;
     }
+    case "Collection": {
+      const record = shop.collections.get(parsed.id);
+      return record ? collectionNode(context, record) : null;
+    }
     case "InventoryItem": {
       const record = shop.inventoryItems.get(parsed.id);
       return record ? itemNode(context, record) : null;
@@ -463,6 +481,11 @@ export const rootValue = {
   },
   products: (args: ConnectionArgs, context: ResolverContext) =>
     connection(context, [...context.shop.products.values()], (product) => product.id.toString(), args, (product) => productNode(context, product), searchableProduct(context)),
+  collection: (args: { id: string }, context: ResolverContext) => {
+    const id = parseGidOf("Collection", args.id);
+    const record = id === null ? undefined : context.shop.collections.get(id);
+    return record ? collectionNode(context, record) : null;
+  },
   productVariant: (args: { id: string }, context: ResolverContext) => {
     const id = parseGidOf("ProductVariant", args.id);
     const record = id === null ? undefined : context.shop.variants.get(id);

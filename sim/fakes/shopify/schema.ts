@@ -87,6 +87,16 @@ export const ADMIN_SDL = /* GraphQL */ `
     metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
   }
 
+  type Collection implements Node {
+    id: ID!
+    legacyResourceId: UnsignedInt64!
+    title: String!
+    handle: String!
+    updatedAt: DateTime!
+    metafield(namespace: String, key: String!): Metafield
+    metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
+  }
+
   type InventoryItem implements Node {
     id: ID!
     legacyResourceId: UnsignedInt64!
@@ -186,6 +196,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     product(id: ID!): Product
     products(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): ProductConnection!
     productVariant(id: ID!): ProductVariant
+    collection(id: ID!): Collection
     productVariants(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): ProductVariantConnection!
     inventoryItem(id: ID!): InventoryItem
     inventoryItems(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): InventoryItemConnection!

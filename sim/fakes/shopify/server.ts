@@ -89,6 +89,13 @@ export interface FakeShopify {
   shop(domain: string): FakeShopState;
   addLocation(domain: string, input: { name: string; isActive?: boolean }): string;
   addProduct(domain: string, spec: SeedProductSpec): SeededProduct;
+  /** A collection (metafield owner; membership is not modelled); returns its GID. */
+  addCollection(domain: string, input: { title: string }): string;
+  /**
+   * The merchant edits a metafield in Shopify admin (default namespace: the app's `$app`);
+   * "" removes it, as clearing the field does. `unchecked` skips the admin's JSON check.
+   */
+  editMetafieldInAdmin(domain: string, ownerGid: string, key: string, value: string, options?: { namespace?: string; unchecked?: boolean }): void;
   setQuantities(domain: string, inventoryItemId: string, locationId: string, quantities: Partial<Quantities>): void;
   quantities(domain: string, inventoryItemId: string, locationId: string): (Quantities & { on_hand: number }) | null;
   /** An order: available → committed, plus orders/create and inventory_levels/update webhooks when `webhooks` is on. */
@@ -356,7 +363,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const args = JSON.parse((await readBody(request)) || "[]") as unknown[];
     const method = (fake as unknown as Record<string, unknown>)[path];
     const allowed = new Set([
-      "addShop", "addLocation", "addProduct", "setQuantities", "quantities", "placeOrder", "competeOnNextMutation",
+      "addShop", "addLocation", "addProduct", "addCollection", "editMetafieldInAdmin", "setQuantities", "quantities", "placeOrder", "competeOnNextMutation",
       "setCompetingWriter", "apiAdjustmentCount", "setFailureModes", "revokeToken", "restoreToken", "drainBucket",
       "setRestoreRate", "setBulkBehaviour", "expireBulkOperation", "sendWebhook", "inventoryLevelUpdatePayload",
     ]);
@@ -446,6 +453,12 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
           sku: variant.sku,
         })),
       };
+    },
+    addCollection(domain, input) {
+      return gid("Collection", getShop(domain).addCollection(input).id);
+    },
+    editMetafieldInAdmin(domain, ownerGid, key, value, editOptions) {
+      getShop(domain).editMetafieldInAdmin(ownerGid, key, value, editOptions);
     },
     setQuantities(domain, inventoryItemId, locationId, quantities) {
       getShop(domain).stock(idOf("InventoryItem", inventoryItemId), idOf("Location", locationId), quantities);

@@ -77,6 +77,14 @@ export interface ProductRecord {
   updatedAt: string;
   variantIds: bigint[];
 }
+/** A collection: only what metafields need (membership is not modelled). */
+export interface CollectionRecord {
+  id: bigint;
+  title: string;
+  handle: string;
+  createdAt: string;
+  updatedAt: string;
+}
 export interface VariantRecord {
   id: bigint;
   productId: bigint;
@@ -254,6 +262,7 @@ export class FakeShopState {
   readonly locations = new Map<bigint, LocationRecord>();
   readonly products = new Map<bigint, ProductRecord>();
   readonly variants = new Map<bigint, VariantRecord>();
+  readonly collections = new Map<bigint, CollectionRecord>();
   readonly inventoryItems = new Map<bigint, InventoryItemRecord>();
   readonly levels = new Map<string, LevelRecord>();
   readonly metafields = new Map<string, MetafieldRecord>();
@@ -656,6 +665,8 @@ export class FakeShopState {
         return this.products.has(parsed.id) ? "PRODUCT" : null;
       case "ProductVariant":
         return this.variants.has(parsed.id) ? "PRODUCTVARIANT" : null;
+      case "Collection":
+        return this.collections.has(parsed.id) ? "COLLECTION" : null;
       case "Shop":
         return parsed.id === this.shopId ? "SHOP" : null;
       default:
@@ -722,6 +733,46 @@ export class FakeShopState {
       return record;
     });
     return { metafields: written, userErrors: [] };
+  }
+
+  /**
+   * The merchant edits a metafield in Shopify admin (the app's definition grants
+   * `access.admin = merchant_read_write`): the value changes, and with it the
+   * compareDigest, without any API call by the app. The admin's editor refuses invalid
+   * JSON for a json metafield; `unchecked` stores the value anyway, to test how the app
+   * copes with a value it cannot parse (e.g. written before a definition changed type).
+   * An empty value removes the metafield, as clearing the field in admin does.
+   */
+  editMetafieldInAdmin(ownerGid: string, key: string, value: string, options: { namespace?: string; unchecked?: boolean } = {}): MetafieldRecord | null {
+    if (!this.ownerExists(ownerGid)) throw new Error(`fake Shopify: no owner ${ownerGid}`);
+    const namespace = this.resolveNamespace(options.namespace ?? "$app");
+    const mapKey = metafieldKey(ownerGid, namespace, key);
+    const existing = this.metafields.get(mapKey);
+    if (value === "") {
+      this.metafields.delete(mapKey);
+      return null;
+    }
+    const type = existing?.type ?? "json";
+    if (type === "json" && !options.unchecked) JSON.parse(value);
+    const at = this.timestamp();
+    const record: MetafieldRecord = existing
+      ? { ...existing, value, updatedAt: at }
+      : { id: this.nextId("other"), ownerGid, namespace, key, value, type, createdAt: at, updatedAt: at };
+    this.metafields.set(mapKey, record);
+    return record;
+  }
+
+  addCollection(input: { title: string; id?: bigint; handle?: string }): CollectionRecord {
+    const at = this.timestamp();
+    const collection: CollectionRecord = {
+      id: input.id ?? this.nextId("other"),
+      title: input.title,
+      handle: input.handle ?? input.title.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.collections.set(collection.id, collection);
+    return collection;
   }
 
   levelGid(level: LevelRecord): string {
