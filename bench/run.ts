@@ -4,8 +4,8 @@
  * Benchmarks measure; tests never time anything.
  *
  * `npm run bench -- --only ingest` (or `-- ingest`) runs one benchmark: `engine`, `pipeline`
- * (webhook answers, decision latency, Meta calls) or `ingest` (only the webhook answers:
- * bare against Ballast, without the slow naive server). A run replaces the sections it
+ * (webhook answers, decision latency, Meta calls), `ingest` (only the webhook answers:
+ * bare against Ballast, without the slow naive server) or `meta` (only the Meta calls). A run replaces the sections it
  * measured; a partial run merges them field by field, so what it did not measure stays as
  * it was. Each section it writes gets its own `measuredAt`.
  */
@@ -22,6 +22,7 @@ const BENCHMARKS: { name: string; script: string; args?: string[]; section?: str
   { name: "pipeline", script: "bench/ingest.ts" },
   // A part of "pipeline": run by name only.
   { name: "ingest", script: "bench/ingest.ts", args: ["--only", "ingest"], onlyWhenAsked: true },
+  { name: "meta", script: "bench/ingest.ts", args: ["--only", "meta"], onlyWhenAsked: true },
 ];
 
 const only = process.argv.slice(2).filter((argument) => argument !== "--only");

@@ -1,7 +1,10 @@
 import type { Database } from "~/db.server";
 import {
   allocateItem,
+  assessStoredRow,
   CHANNELS,
+  MATERIALITY_POLICIES,
+  renderDeferral,
   compileRuleSet,
   createMasterRecord,
   renderExplanation,
@@ -98,6 +101,11 @@ export interface ChannelItemView {
   parked: boolean;
   /** The stored explanation of `desired`, rendered in the page's locale. */
   explanation: string | null;
+  /**
+   * Why the channel still shows `pushed`: the difference is not worth a call on its own
+   * (app/domain/materiality.ts) and goes with the next call, at the latest at `dueAt`.
+   */
+  pending: { reason: "decrease_within_slack" | "increase_plenty_shown"; buffer: number; slack: number; dueAt: string; text: string } | null;
 }
 
 export interface ItemChannelView {
@@ -139,6 +147,26 @@ function renderStored(explanation: unknown, locale: Locale): string | null {
 }
 
 const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** A difference the push lane leaves for a later call, said as such (null when it goes with the next pass). */
+function deferralOf(
+  channel: ChannelId,
+  row: { desired: number; pushed: number | null; pendingSince: Date | null; explanation: unknown; parkedAt: Date | null },
+  nowMs: number,
+  locale: Locale,
+): ChannelItemView["pending"] {
+  const policy = MATERIALITY_POLICIES[channel];
+  if (!policy || row.pushed === null || row.pushed === row.desired || row.parkedAt !== null) return null;
+  const verdict = assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, policy, nowMs);
+  if (verdict.material) return null;
+  return {
+    reason: verdict.reason,
+    buffer: verdict.buffer,
+    slack: verdict.slack,
+    dueAt: new Date(verdict.dueAtMs).toISOString(),
+    text: renderDeferral(channel, { desired: row.desired, pushed: row.pushed }, verdict, locale),
+  };
+}
 
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
 export async function loadItem(database: Database, shop: string, variantGid: VariantGid, nowMs: number, locale: Locale): Promise<ItemView | null> {
@@ -233,6 +261,7 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
             attempts: row.attempts,
             parked: row.parkedAt !== null,
             explanation: renderStored(row.explanation, locale),
+            pending: deferralOf(channel, row, nowMs, locale),
           })),
         override: override
           ? { quantity: override.quantity, expiresAt: override.expiresAt.toISOString(), reason: override.reason, active: override.expiresAt.getTime() > nowMs }

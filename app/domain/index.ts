@@ -97,6 +97,9 @@ export type {
   AllocateOptions,
 } from "./allocate";
 
+export { MATERIALITY_POLICIES, assessDifference, assessStoredRow, decreaseSlack, renderDeferral } from "./materiality";
+export type { MaterialityPolicy, PendingDifference, Materiality, MaterialReason, DeferredReason } from "./materiality";
+
 export { renderExplanation } from "./explain";
 export type { Explanation, ExplanationStep, ExplanationStepKind, Availability, Locale } from "./explain";
 

@@ -216,7 +216,7 @@ export default function ItemDetail() {
                       `${shown(view.channel, row.desired)} (${formatDateTime(row.computedAt, locale)})`,
                       `${shown(view.channel, row.pushed)} (${formatDateTime(row.pushedAt, locale)})`,
                       `${shown(view.channel, row.confirmed)} (${formatDateTime(row.confirmedAt, locale)})`,
-                      [row.explanation ?? "—", row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "", row.parked ? t("item.parked") : ""]
+                      [row.explanation ?? "—", row.pending?.text ?? "", row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "", row.parked ? t("item.parked") : ""]
                         .filter(Boolean)
                         .join(" · "),
                     ])}

@@ -1,6 +1,14 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
 import type { Database, DatabaseProvider } from "~/db.server";
-import { applyOwnSafetyStockMove, locationGid, type ChannelId, type MasterRecord } from "~/domain";
+import {
+  applyOwnSafetyStockMove,
+  assessStoredRow,
+  locationGid,
+  MATERIALITY_POLICIES,
+  type ChannelId,
+  type MasterRecord,
+  type MaterialityPolicy,
+} from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
 import { raiseAlert } from "~/monitor/alerts.server";
 import { updateRows } from "./bulk-update.server";
@@ -12,6 +20,10 @@ import { GOOGLE_CODE } from "./recompute.server";
  * first, in batches the channel accepts, within its budget. Callers hold the
  * (shop, channel) lease, so one connection is written by one worker at a time.
  * A push repeated after a crash writes the same absolute values: harmless.
+ *
+ * A channel with a per-call budget (Meta) is called only when at least one pending row is
+ * material (app/domain/materiality.ts); the other pending rows then ride along in the same
+ * batch. Until then they wait, each within its slack and at most the staleness limit.
  */
 export interface PushPolicy {
   /** Bulk updates are written for it; PostgreSQL also locks the master records it updates (Ballast's own safety-stock moves). */
@@ -25,6 +37,8 @@ export interface PushPolicy {
   random: () => number;
   /** Aborted when the (shop, channel) lease is lost: no further batch is sent. */
   signal?: AbortSignal;
+  /** Which differences are worth a call; default: the channel's (MATERIALITY_POLICIES), null = every difference. */
+  materiality?: MaterialityPolicy | null;
 }
 
 export interface PushSummary {
@@ -32,6 +46,8 @@ export interface PushSummary {
   applied: number;
   retryable: number;
   parked: number;
+  /** Pending rows left for a later call: none material, or no material row in their batch. */
+  deferred: number;
   /** Set when the hourly budget is spent: the time the next call fits. */
   budgetWaitUntil: Date | null;
 }
@@ -46,7 +62,7 @@ export async function pushChannel(
   now: Date,
   policy: PushPolicy,
 ): Promise<PushSummary> {
-  const summary: PushSummary = { calls: 0, applied: 0, retryable: 0, parked: 0, budgetWaitUntil: null };
+  const summary: PushSummary = { calls: 0, applied: 0, retryable: 0, parked: 0, deferred: 0, budgetWaitUntil: null };
   const batchSize = connector.capabilities.maxBatchSize;
   const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
@@ -62,21 +78,35 @@ export async function pushChannel(
         { OR: [{ pushed: null }, { NOT: { pushed: { equals: database.channelItemState.fields.desired } } }] },
       ],
     },
-    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, explanation: true, attempts: true },
+    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, pendingSince: true, explanation: true, attempts: true },
   });
+  const materiality = policy.materiality === undefined ? (MATERIALITY_POLICIES[channel] ?? null) : policy.materiality;
+  const isMaterial = (row: (typeof dirty)[number]) =>
+    materiality === null || assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime()).material;
   const pending = dirty
     .filter((row) => row.pushed !== row.desired)
-    // Safety before sales: what must come down goes first.
-    .sort((a, b) => a.desired - (a.pushed ?? a.desired) - (b.desired - (b.pushed ?? b.desired)) || (a.itemKey < b.itemKey ? -1 : 1));
+    .map((row) => ({ row, material: isMaterial(row) }))
+    // Material rows first (a call is made for them), then safety before sales: what must
+    // come down goes first.
+    .sort(
+      (a, b) =>
+        Number(b.material) - Number(a.material) ||
+        a.row.desired - (a.row.pushed ?? a.row.desired) - (b.row.desired - (b.row.pushed ?? b.row.desired)) ||
+        (a.row.itemKey < b.row.itemKey ? -1 : 1),
+    );
+  // A batch goes out only for a material row in it; the rest wait for a later call.
+  const lastMaterial = pending.findLastIndex((entry) => entry.material);
+  const worthCalling = lastMaterial < 0 ? [] : pending.slice(0, Math.ceil((lastMaterial + 1) / batchSize) * batchSize).map((entry) => entry.row);
+  summary.deferred = pending.length - worthCalling.length;
 
-  for (let start = 0; start < pending.length && summary.calls < policy.maxCalls; start += batchSize) {
+  for (let start = 0; start < worthCalling.length && summary.calls < policy.maxCalls; start += batchSize) {
     if (policy.writeCallsPerHour !== undefined && recentCalls.length >= policy.writeCallsPerHour) {
       summary.budgetWaitUntil = new Date(recentCalls[0]! + HOUR_MS);
       break;
     }
     // Another worker holds the channel now: it pushes what is left.
     if (policy.signal?.aborted) break;
-    const rows = pending.slice(start, start + batchSize);
+    const rows = worthCalling.slice(start, start + batchSize);
     const batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
     const results = await connector.push(batch, policy.signal ? { signal: policy.signal } : {});
     summary.calls += 1;
@@ -142,6 +172,7 @@ async function applyResults(
           itemKey: row.itemKey,
           pushed,
           pushedAt: now,
+          pendingSince: reachedAll ? null : now,
           attempts: 0,
           lastError: null,
           nextAttemptAt: reachedAll ? null : new Date(now.getTime() + policy.retryBaseMs),
@@ -189,7 +220,7 @@ async function applyResults(
       table: "ChannelItemState",
       shop,
       keys,
-      set: { pushed: "integer", pushedAt: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
+      set: { pushed: "integer", pushedAt: "timestamp", pendingSince: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
       rows: applied,
     });
     // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.

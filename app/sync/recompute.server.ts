@@ -44,6 +44,8 @@ const DECISION_COLUMNS = {
   computedAt: "timestamp",
 } as const;
 const FRESH_TRY_COLUMNS = { parkedAt: "timestamp", attempts: "integer", nextAttemptAt: "timestamp" } as const;
+/** Written with a new desired: since when it differs from pushed (app/domain/materiality.ts). */
+const PENDING_COLUMNS = { pendingSince: "timestamp" } as const;
 
 export interface RecomputeResult {
   items: number;
@@ -115,7 +117,7 @@ export async function recomputeShop(
       // Not the explanations: a page of them is most of the bytes, and they are only written here.
       database.channelItemState.findMany({
         where: { shop, variantGid: { in: gids } },
-        select: { variantGid: true, channel: true, itemKey: true, desired: true, desiredAvailability: true, dampingState: true, pushed: true },
+        select: { variantGid: true, channel: true, itemKey: true, desired: true, desiredAvailability: true, dampingState: true, pushed: true, pendingSince: true },
       }),
     ]);
     const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
@@ -226,8 +228,14 @@ export async function recomputeShop(
           dampingState: damping,
           computedAt: options.now,
         };
-        if (current === undefined) creates.push({ shop, channel: row.channel, itemKey: row.itemKey, ...fields });
-        else (current.desired !== desired ? redecided : decided).push({ channel: row.channel, itemKey: row.itemKey, ...fields });
+        if (current === undefined) creates.push({ shop, channel: row.channel, itemKey: row.itemKey, ...fields, pendingSince: options.now });
+        else if (current.desired === desired) decided.push({ channel: row.channel, itemKey: row.itemKey, ...fields });
+        else {
+          // A difference keeps the time it began while it lasts, however often desired moves.
+          const wasPending = current.pushed !== current.desired && current.pendingSince !== null;
+          const pendingSince = desired === current.pushed ? null : wasPending ? current.pendingSince : options.now;
+          redecided.push({ channel: row.channel, itemKey: row.itemKey, ...fields, pendingSince });
+        }
       }
     }
 
@@ -241,7 +249,7 @@ export async function recomputeShop(
       if (decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: decided });
       if (redecided.length > 0) {
         const rows = redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
-        await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS }, rows });
+        await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS }, rows });
       }
       await tx.ledger.updateMany({
         // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ChannelItemState" ADD COLUMN     "pendingSince" TIMESTAMP(3);
