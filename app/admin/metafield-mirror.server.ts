@@ -1,7 +1,7 @@
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { AdminClient } from "~/shopify/admin-client.server";
-import { writeBufferMetafields } from "~/shopify/metafields.server";
+import { bufferMarker, writeBufferMetafieldPairs } from "~/shopify/metafields.server";
 
 /**
  * Mirrors buffer rules into the app-owned `$app` buffer metafield of the shop, a product
@@ -38,7 +38,8 @@ export async function mirrorBufferMetafield(
     } else {
       ownerId = owner.id;
     }
-    const [result] = await writeBufferMetafields(client, [{ ownerId, value }]);
+    // With its marker, so the reconciliation knows this value as Ballast's own (app/rules/metafield-pickup.server.ts).
+    const [result] = await writeBufferMetafieldPairs(client, [{ ownerId, value, synced: bufferMarker(value) }]);
     if (!result) return { ok: false, message: "no answer from Shopify" };
     return result.ok ? { ok: true } : { ok: false, message: `${result.code}: ${result.message}` };
   } catch (error) {

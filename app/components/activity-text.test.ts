@@ -24,3 +24,15 @@ describe("auto-protect activity in words", () => {
     expect(activityText(entry({ action: "something_new", reason: "why" }), "en")).toBe("Meta protected automatically: why");
   });
 });
+
+describe("rule changes in Shopify admin", () => {
+  it("says where the change came from (English and French)", () => {
+    const changed = {
+      kind: "rule_changed",
+      channel: "meta",
+      details: { scope: "product", target: "gid://shopify/Product/42", before: { fixedUnits: 1 }, after: { fixedUnits: 4 }, source: "shopify_admin" },
+    };
+    expect(activityText(changed, "en")).toMatch(/^Meta buffer, product 42: .+ → .+ \(in Shopify admin\)$/);
+    expect(activityText(changed, "fr")).toMatch(/\(dans l'admin Shopify\)$/);
+  });
+});

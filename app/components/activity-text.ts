@@ -56,7 +56,8 @@ export function activityText(entry: { kind: string; channel: string | null; deta
   const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
   const d = entry.details;
   const channel = entry.channel ? channelName(entry.channel, locale) : t("activity.allChannels");
-  const source = d.source === "api" ? t("activity.source.api") : d.source === "admin" ? t("activity.source.admin") : "";
+  const source =
+    d.source === "api" ? t("activity.source.api") : d.source === "admin" ? t("activity.source.admin") : d.source === "shopify_admin" ? t("activity.source.shopify_admin") : "";
   const withSource = (text: string) => (source ? `${text} (${source})` : text);
   switch (entry.kind) {
     case "rule_changed":

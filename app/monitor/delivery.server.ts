@@ -45,7 +45,7 @@ const TITLES: Record<string, string> = {
   competing_writer: "Another app keeps overwriting Ballast's values",
   webhook_gap: "No webhooks from Shopify",
   reconciliation_difference: "Reconciliation found changes webhooks missed",
-  invalid_metafield: "Invalid buffer metafield",
+  invalid_metafield: "Invalid buffer setting in Shopify admin",
   shopify_unreachable: "Shopify is unreachable",
   push_errors: "Pushes keep failing",
   throttled: "A channel is throttling Ballast",

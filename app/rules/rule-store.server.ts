@@ -57,13 +57,17 @@ export async function saveRule(
   });
 }
 
-/** Removes a target's rules (all channels, or one): the next layer down applies again. */
+/**
+ * Removes a target's rules (all channels, or one): the next layer down applies again. For
+ * the shop scope (scopeGid ""), the built-in default applies again.
+ */
 export async function deleteRules(
   database: Database,
-  input: { shop: string; scope: Exclude<RuleScope, "shop">; scopeGid: string; channel?: ChannelId },
+  input: { shop: string; scope: RuleScope; scopeGid: string; channel?: ChannelId },
 ): Promise<number> {
+  const scopeGid = input.scope === "shop" ? "" : input.scopeGid;
   const result = await database.bufferRule.deleteMany({
-    where: { shop: input.shop, scope: input.scope, scopeGid: input.scopeGid, ...(input.channel ? { channel: input.channel } : {}) },
+    where: { shop: input.shop, scope: input.scope, scopeGid, ...(input.channel ? { channel: input.channel } : {}) },
   });
   return result.count;
 }

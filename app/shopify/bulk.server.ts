@@ -92,6 +92,8 @@ async function download(url: string, options: BulkRunOptions): Promise<{ rows: B
 export interface CatalogueSnapshot {
   variants: CatalogueVariant[];
   levels: LevelSnapshot[];
+  /** Products and variants that carry an app-owned buffer metafield. */
+  bufferOwners: string[];
   complete: boolean;
   errorCode: string | null;
 }
@@ -101,8 +103,9 @@ interface VariantRow extends BulkRow {
   title: string;
   sku: string | null;
   updatedAt: string;
-  product: { id: string; title: string; status: CatalogueVariant["productStatus"] };
+  product: { id: string; title: string; status: CatalogueVariant["productStatus"]; metafield?: { id: string } | null };
   inventoryItem: { id: string; tracked: boolean };
+  metafield?: { id: string } | null;
 }
 
 interface LevelRow extends BulkRow {
@@ -115,9 +118,12 @@ export async function readCatalogueBulk(client: AdminClient, options: BulkRunOpt
   const result = await runBulkQuery(client, CATALOGUE_BULK_QUERY, options);
   const variants: CatalogueVariant[] = [];
   const levels: LevelSnapshot[] = [];
+  const bufferOwners = new Set<string>();
   for (const { parent, children } of groupByParent(result.rows)) {
     const row = parent as VariantRow;
     if (typeof row.id !== "string" || !row.product || !row.inventoryItem) continue;
+    if (row.metafield) bufferOwners.add(row.id);
+    if (row.product.metafield) bufferOwners.add(row.product.id);
     variants.push({
       variantId: row.id,
       productId: row.product.id,
@@ -134,5 +140,5 @@ export async function readCatalogueBulk(client: AdminClient, options: BulkRunOpt
       levels.push(quantitiesToSnapshot(row.inventoryItem.id, child.location.id, child.quantities, null));
     }
   }
-  return { variants, levels, complete: result.complete, errorCode: result.errorCode };
+  return { variants, levels, bufferOwners: [...bufferOwners], complete: result.complete, errorCode: result.errorCode };
 }

@@ -3,6 +3,8 @@ import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterReco
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogueBulk } from "~/shopify/bulk.server";
 import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
+import { logger } from "~/logger.server";
+import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
 import { upsertRows } from "./bulk-update.server";
 import { emptyLedger, saveLedgers } from "./ledger-store.server";
 
@@ -22,6 +24,8 @@ export interface ReconcileResult {
   levels: number;
   /** Levels whose available differed from the master record before the read (missed webhooks). */
   differences: number;
+  /** Buffer settings edited in Shopify admin (app/rules/metafield-pickup.server.ts); null when they could not be read. */
+  metafields: PickupResult | null;
 }
 
 export async function reconcileShop(
@@ -46,10 +50,12 @@ export async function reconcileShop(
 
   let variants: CatalogueVariant[];
   let levels: LevelSnapshot[];
+  let bufferOwners: string[] = [];
   if (options.mode === "full") {
     const snapshot = await readCatalogueBulk(client);
     variants = snapshot.variants;
     levels = snapshot.levels;
+    bufferOwners = snapshot.bufferOwners;
   } else {
     variants = await collect(readCatalogue(client, { updatedSince: since }));
     levels = [];
@@ -125,5 +131,15 @@ export async function reconcileShop(
     create: { shop, lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
     update: { lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
   });
-  return { variants: variants.length, levels: levels.length, differences };
+
+  // Buffer settings edited in Shopify admin. The full read also finds products and variants
+  // that Ballast has no rule for; the incremental one reads the shop and the rule targets.
+  // Stock is reconciled either way: a failure here is logged and retried next time.
+  let metafields: PickupResult | null = null;
+  try {
+    metafields = await pickUpBufferMetafields(database, shop, client, { now: startedAt, discovered: bufferOwners });
+  } catch (error) {
+    logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "buffer metafields not read; next reconciliation retries");
+  }
+  return { variants: variants.length, levels: levels.length, differences, metafields };
 }

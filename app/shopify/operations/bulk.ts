@@ -32,6 +32,8 @@ export const BULK_OPERATION_STATUS_QUERY = `#graphql
 /**
  * Full catalogue with levels. Two levels of connections (productVariants → inventoryLevels),
  * within Shopify's bulk nesting limit. Level lines carry `__parentId` = their variant.
+ * The app-owned buffer metafields' ids say which products and variants carry buffer
+ * settings, possibly added in Shopify admin (read in full by app/rules/metafield-pickup).
  */
 export const CATALOGUE_BULK_QUERY = `
   {
@@ -42,10 +44,16 @@ export const CATALOGUE_BULK_QUERY = `
           title
           sku
           updatedAt
+          metafield(namespace: "$app", key: "buffer") {
+            id
+          }
           product {
             id
             title
             status
+            metafield(namespace: "$app", key: "buffer") {
+              id
+            }
           }
           inventoryItem {
             id

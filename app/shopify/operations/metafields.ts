@@ -25,23 +25,41 @@ export const METAFIELDS_SET_MUTATION = `#graphql
   }
 `;
 
+/**
+ * Beside each buffer metafield Ballast keeps a private one (`$app`, key `buffer_synced`, no
+ * definition, so merchants neither see nor edit it): the digest of the buffer value as
+ * Ballast last wrote or accepted it. A buffer value that no longer matches it was changed
+ * in Shopify admin (app/rules/metafield-pickup.server.ts).
+ */
+export const BUFFER_SYNCED_METAFIELD = { namespace: "$app", key: "buffer_synced", type: "single_line_text_field" } as const;
+
+const OWNER_FIELDS = `
+        id
+        buffer: metafield(namespace: "$app", key: "buffer") {
+          value
+          compareDigest
+        }
+        synced: metafield(namespace: "$app", key: "buffer_synced") {
+          value
+        }`;
+
+/** Products, variants and collections by id: ≤ 250 ids (nodes' input limit). */
 export const BUFFER_METAFIELDS_READ_QUERY = `#graphql
   query BallastBufferMetafields($ownerIds: [ID!]!) {
     nodes(ids: $ownerIds) {
-      ... on Product {
-        id
-        metafield(namespace: "$app", key: "buffer") {
-          value
-          compareDigest
-        }
+      ... on Product {${OWNER_FIELDS}
       }
-      ... on ProductVariant {
-        id
-        metafield(namespace: "$app", key: "buffer") {
-          value
-          compareDigest
-        }
+      ... on ProductVariant {${OWNER_FIELDS}
       }
+      ... on Collection {${OWNER_FIELDS}
+      }
+    }
+  }
+`;
+
+export const SHOP_BUFFER_METAFIELD_QUERY = `#graphql
+  query BallastShopBufferMetafield {
+    shop {${OWNER_FIELDS}
     }
   }
 `;
@@ -53,6 +71,16 @@ export interface MetafieldsSetData {
   } | null;
 }
 
+export interface BufferOwnerNode {
+  id: string;
+  buffer: { value: string; compareDigest: string } | null;
+  synced: { value: string } | null;
+}
+
 export interface BufferMetafieldsReadData {
-  nodes: ({ id: string; metafield: { value: string; compareDigest: string } | null } | Record<string, never> | null)[];
+  nodes: (BufferOwnerNode | Record<string, never> | null)[];
+}
+
+export interface ShopBufferMetafieldData {
+  shop: BufferOwnerNode;
 }

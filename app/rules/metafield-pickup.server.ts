@@ -1,0 +1,310 @@
+import type { ZodIssue } from "zod";
+import type { Database } from "~/db.server";
+import { CHANNELS, channelRulesSchema, type ChannelId, type ChannelRules } from "~/domain";
+import { logger } from "~/logger.server";
+import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
+import { alertDedupeKey, raiseAlert, resolveAlert } from "~/monitor/alerts.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { gidNumericId, gidType } from "~/shopify/gid";
+import {
+  bufferMarker,
+  canonicalJson,
+  rawBufferMarker,
+  readBufferMetafields,
+  readShopBufferMetafield,
+  writeBufferMetafieldPairs,
+  type BufferMetafield,
+  type BufferPairWrite,
+} from "~/shopify/metafields.server";
+import { requestRecompute } from "~/sync/requests.server";
+import { DEFAULT_SHOP_RULES, deleteRules, loadRuleSet, saveRule, type RuleScope } from "./rule-store.server";
+
+/**
+ * Buffer settings edited in Shopify admin. Ballast mirrors its rules into app-owned `$app`
+ * `buffer` metafields, which merchants may edit (shopify.app.toml grants
+ * merchant_read_write). During each reconciliation this reads them back and compares:
+ *
+ * - Beside each value Ballast keeps a private `buffer_synced` marker: the digest of the
+ *   value it last wrote or accepted. A value that still matches its marker was not edited
+ *   in admin; if it differs from Ballast's rules, Ballast changed since (a mirror that
+ *   failed, or raced this read), so the metafield is rewritten from the rules,
+ *   compare-and-set on the digest just read, so an edit made meanwhile is never
+ *   overwritten. Ballast's own writes are therefore never taken for edits.
+ * - A value that differs from its marker was edited in admin. It is validated with the
+ *   domain's schema: valid → saved like the Buffers page saves (activity "changed in
+ *   Shopify admin", recompute requested); invalid (not JSON, unknown channel or setting,
+ *   negative or impossible numbers) → ignored, the current rules stay, and one
+ *   `invalid_metafield` alert lists every such setting until it is fixed or removed.
+ * - A metafield deleted in admin (cleared field) removes the rules it held: the merchant
+ *   deleted the setting. For the shop, Ballast's built-in defaults apply again.
+ *
+ * Owners read: the shop, every product, variant and collection with a rule in Ballast,
+ * those the caller discovered with a buffer metafield (the daily full read), and those
+ * listed in the open alert (so it resolves once they are fixed). Ids go 250 to a `nodes`
+ * query. Nothing here throws on a bad value; Admin API errors propagate to the caller.
+ */
+export interface PickupResult {
+  /** Owners read, the shop included. */
+  owners: number;
+  /** Owners whose edit in Shopify admin changed Ballast's rules. */
+  applied: number;
+  /** Owners whose value was refused (listed in the open alert). */
+  rejected: number;
+  /** Owners whose metafield was rewritten from Ballast's rules. */
+  rewritten: number;
+}
+
+type TargetScope = Exclude<RuleScope, "shop">;
+
+interface Owner {
+  ownerId: string;
+  scope: RuleScope;
+  /** scopeGid in the rule store ("" for the shop). */
+  ruleGid: string;
+}
+
+interface Problem {
+  ownerId: string;
+  text: string;
+}
+
+const SCOPE_OF_TYPE: Record<string, TargetScope> = { Product: "product", ProductVariant: "variant", Collection: "collection" };
+const CHANNEL_LABELS: Record<ChannelId, string> = { online_store: "Online Store", meta: "Facebook & Instagram", google: "Google" };
+const FIELD_LABELS: Record<string, string> = {
+  fixedUnits: "units always held",
+  percent: "percent held",
+  tiers: "stock-level tiers",
+  atOrBelow: "stock level",
+  hold: "units held",
+  floor: "out-of-stock floor",
+  cap: "most shown",
+  lagAware: "lag-aware buffer",
+  confidence: "confidence",
+};
+
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+
+export async function pickUpBufferMetafields(
+  database: Database,
+  shop: string,
+  client: AdminClient,
+  options: { now: Date; discovered?: readonly string[]; signal?: AbortSignal },
+): Promise<PickupResult> {
+  const at = options.now;
+  const alertKey = alertDedupeKey({ kind: "invalid_metafield", channel: null });
+  const openAlert = await database.alert.findFirst({ where: { shop, dedupeKey: alertKey, resolvedAt: null }, select: { details: true } });
+  const previous = previousProblems(openAlert?.details);
+
+  // Shopify is read before Ballast's rules, so the rules are at least as recent as what was read.
+  const shopMetafield = await readShopBufferMetafield(client, { signal: options.signal });
+  const ruleTargets = await database.bufferRule.findMany({ where: { shop, scope: { not: "shop" } }, select: { scopeGid: true }, distinct: ["scopeGid"] });
+  const candidates = new Set<string>([...ruleTargets.map((row) => row.scopeGid), ...(options.discovered ?? []), ...previous.map((problem) => problem.ownerId)]);
+  const owners: Owner[] = [{ ownerId: shopMetafield.ownerId, scope: "shop", ruleGid: "" }];
+  for (const ownerId of candidates) {
+    const scope = SCOPE_OF_TYPE[gidType(ownerId) ?? ""];
+    if (scope) owners.push({ ownerId, scope, ruleGid: ownerId });
+  }
+  const read = new Map<string, BufferMetafield>([[shopMetafield.ownerId, shopMetafield]]);
+  for (const metafield of await readBufferMetafields(
+    client,
+    owners.slice(1).map((owner) => owner.ownerId),
+    { signal: options.signal },
+  )) {
+    read.set(metafield.ownerId, metafield);
+  }
+
+  const ruleSet = await loadRuleSet(database, shop);
+  const shopRows = await database.bufferRule.count({ where: { shop, scope: "shop" } });
+  const writes: BufferPairWrite[] = [];
+  const problems: Problem[] = [];
+  const activities: ActivityEntry[] = [];
+  let applied = 0;
+
+  for (const owner of owners) {
+    const metafield = read.get(owner.ownerId);
+    // A deleted product or collection: its rules are not this module's business.
+    if (!metafield?.found) continue;
+    const current: ChannelRules = owner.scope === "shop" ? ruleSet.shopDefaults : (layerOf(ruleSet, owner.scope)[owner.ruleGid] ?? {});
+    const hasRules = owner.scope === "shop" ? shopRows > 0 : Object.keys(current).length > 0;
+    const marker = rawBufferMarker(metafield);
+    // A value without a marker was never written by Ballast with one: treat it as an edit; an
+    // edit equal to Ballast's rules changes nothing but the marker.
+    const edited = metafield.synced === null ? metafield.raw !== null : marker !== metafield.synced;
+
+    if (!edited) {
+      const mirrored = metafield.raw === null ? undefined : (metafield.value as unknown);
+      const inSync = mirrored === undefined ? !hasRules : sameRules(owner.scope, mirrored, current);
+      if (!inSync) {
+        const value = owner.scope === "shop" ? ruleSet.shopDefaults : current;
+        writes.push({ ownerId: owner.ownerId, value, compareDigest: metafield.compareDigest, synced: bufferMarker(value) });
+      }
+      continue;
+    }
+
+    let desired: ChannelRules;
+    if (metafield.raw === null) {
+      desired = owner.scope === "shop" ? { ...DEFAULT_SHOP_RULES } : {};
+    } else {
+      const problem = validate(metafield);
+      if (!problem.ok) {
+        problems.push({ ownerId: owner.ownerId, text: problem.text });
+        continue;
+      }
+      const rules = problem.rules;
+      desired = owner.scope === "shop" ? (Object.fromEntries(CHANNELS.map((channel) => [channel, rules[channel] ?? DEFAULT_SHOP_RULES[channel]])) as ChannelRules) : rules;
+    }
+
+    let changed = false;
+    for (const channel of CHANNELS) {
+      const before = current[channel];
+      const after = desired[channel];
+      if (same(before, after)) continue;
+      changed = true;
+      if (after) await saveRule(database, { shop, channel, scope: owner.scope, scopeGid: owner.ruleGid, rule: after });
+      else await deleteRules(database, { shop, scope: owner.scope, scopeGid: owner.ruleGid, channel });
+      activities.push({
+        shop,
+        kind: "rule_changed",
+        channel,
+        at,
+        details: {
+          scope: owner.scope,
+          target: owner.scope === "shop" ? null : owner.ruleGid,
+          before: before ?? null,
+          after: after ?? null,
+          source: "shopify_admin",
+          ...(metafield.raw === null ? { deleted: true } : {}),
+        },
+      });
+    }
+    if (changed) applied += 1;
+    writes.push({ ownerId: owner.ownerId, synced: marker });
+  }
+
+  await recordActivities(database, activities);
+  if (applied > 0) await requestRecompute(database, shop, at);
+
+  let rewritten = 0;
+  if (writes.length > 0) {
+    for (const result of await writeBufferMetafieldPairs(client, writes, { signal: options.signal })) {
+      if (result.ok) {
+        if (writes.find((write) => write.ownerId === result.ownerId)?.value !== undefined) rewritten += 1;
+      } else {
+        // STALE_OBJECT: edited in admin since the read; the next reconciliation picks the edit up.
+        logger.info({ shop, owner: result.ownerId, code: result.code }, "buffer metafield not written; read again next reconciliation");
+      }
+    }
+  }
+
+  await reportProblems(database, shop, at, problems, previous);
+  return { owners: read.size, applied, rejected: problems.length, rewritten };
+}
+
+function layerOf(ruleSet: Awaited<ReturnType<typeof loadRuleSet>>, scope: TargetScope): Record<string, ChannelRules> {
+  return (scope === "product" ? ruleSet.products : scope === "collection" ? ruleSet.collections : ruleSet.variants) as Record<string, ChannelRules>;
+}
+
+/** For the shop, a channel missing from the metafield means Ballast's built-in default. */
+function sameRules(scope: RuleScope, mirrored: unknown, current: ChannelRules): boolean {
+  if (scope !== "shop") return same(mirrored, current);
+  if (mirrored === null || typeof mirrored !== "object" || Array.isArray(mirrored)) return false;
+  const value = mirrored as Partial<Record<string, unknown>>;
+  return Object.keys(value).every((key) => (CHANNELS as readonly string[]).includes(key)) && CHANNELS.every((channel) => same(value[channel] ?? DEFAULT_SHOP_RULES[channel], current[channel]));
+}
+
+function validate(metafield: BufferMetafield): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
+  if (metafield.value === null && metafield.raw?.trim() !== "null") return { ok: false, text: "the value is not valid JSON" };
+  const parsed = channelRulesSchema.safeParse(metafield.value);
+  if (parsed.success) return { ok: true, rules: parsed.data };
+  return { ok: false, text: [...new Set(parsed.error.issues.map(describeIssue))].join("; ") };
+}
+
+/** A schema issue in words a merchant can act on. */
+function describeIssue(issue: ZodIssue): string {
+  const [channel, ...rest] = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+    return `unknown channel ${issue.keys.map((key) => `“${key}”`).join(", ")} (channels are online_store, meta and google)`;
+  }
+  if (issue.path.length === 0) return "the value must be a JSON object with one entry per channel (online_store, meta, google)";
+  const where = `${CHANNEL_LABELS[channel as ChannelId] ?? channel}${rest.length ? `, ${rest.map((part) => (/^\d+$/.test(part) ? `tier ${Number(part) + 1}` : (FIELD_LABELS[part] ?? part))).join(" ")}` : ""}`;
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `${where}: unknown setting ${issue.keys.map((key) => `“${key}”`).join(", ")}`;
+    case "too_small":
+      return `${where}: must be ${issue.inclusive ? "at least" : "more than"} ${String(issue.minimum)}`;
+    case "too_big":
+      return `${where}: must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`;
+    case "invalid_type":
+      return issue.expected === "integer" ? `${where}: must be a whole number` : `${where}: must be ${issue.expected === "object" ? "a set of rules" : `a ${issue.expected}`}`;
+    case "not_multiple_of":
+      return `${where}: at most two decimals`;
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+function previousProblems(details: unknown): Problem[] {
+  if (details === null || typeof details !== "object") return [];
+  const { owners, settings } = details as { owners?: unknown; settings?: unknown };
+  if (!Array.isArray(owners)) return [];
+  const texts = Array.isArray(settings) ? settings : [];
+  return owners.flatMap((ownerId, index) => (typeof ownerId === "string" ? [{ ownerId, text: typeof texts[index] === "string" ? texts[index] : "" }] : []));
+}
+
+async function ownerLabels(database: Database, shop: string, ownerIds: readonly string[]): Promise<Map<string, string>> {
+  const labels = new Map<string, string>();
+  const variants = await database.variant.findMany({
+    where: { shop, OR: [{ gid: { in: [...ownerIds] } }, { productGid: { in: [...ownerIds] } }] },
+    select: { gid: true, productGid: true, title: true },
+  });
+  for (const ownerId of ownerIds) {
+    const type = gidType(ownerId);
+    const id = gidNumericId(ownerId) ?? ownerId;
+    if (type === "Shop") {
+      labels.set(ownerId, "Shop defaults");
+    } else if (type === "ProductVariant") {
+      const title = variants.find((variant) => variant.gid === ownerId)?.title;
+      labels.set(ownerId, `Variant ${id}${title ? ` (${title})` : ""}`);
+    } else if (type === "Product") {
+      const title = variants.find((variant) => variant.productGid === ownerId)?.title.split(" — ")[0];
+      labels.set(ownerId, `Product ${id}${title ? ` (${title})` : ""}`);
+    } else {
+      labels.set(ownerId, `Collection ${id}`);
+    }
+  }
+  return labels;
+}
+
+/**
+ * One alert for the shop lists every refused setting (`settings`, in words, and `owners`,
+ * the ids read again next time); each newly refused one is written to the activity log.
+ */
+async function reportProblems(database: Database, shop: string, at: Date, problems: readonly Problem[], previous: readonly Problem[]): Promise<void> {
+  if (problems.length === 0) {
+    if (previous.length > 0) await resolveAlert(database, { shop, kind: "invalid_metafield", channel: null, at });
+    return;
+  }
+  const labels = await ownerLabels(database, shop, problems.map((problem) => problem.ownerId));
+  const settings = problems.map((problem) => `${labels.get(problem.ownerId) ?? problem.ownerId}: ${problem.text}`);
+  const fresh = problems.filter((problem, index) => !previous.some((old) => old.ownerId === problem.ownerId && old.text === settings[index]));
+  await raiseAlert(database, {
+    shop,
+    kind: "invalid_metafield",
+    severity: "warning",
+    at,
+    details: {
+      settings,
+      action: "Ballast ignored these values and keeps the current buffer rules. Correct or clear the Ballast buffer field in Shopify admin, or save the rules again in Ballast.",
+      owners: problems.map((problem) => problem.ownerId),
+    },
+  });
+  await recordActivities(
+    database,
+    fresh.map((problem) => ({
+      shop,
+      kind: "metafield_rejected" as const,
+      at,
+      details: { owner: problem.ownerId, error: `${labels.get(problem.ownerId) ?? problem.ownerId}: ${problem.text}` },
+    })),
+  );
+}
