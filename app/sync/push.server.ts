@@ -67,19 +67,16 @@ export async function pushChannel(
   const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
 
-  const dirty = await database.channelItemState.findMany({
-    where: {
-      shop,
-      channel,
-      parkedAt: null,
-      AND: [
-        { OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-        // Only rows that differ (compared by the database, not by loading every row).
-        { OR: [{ pushed: null }, { NOT: { pushed: { equals: database.channelItemState.fields.desired } } }] },
-      ],
-    },
-    select: { itemKey: true, variantGid: true, desired: true, desiredAvailability: true, pushed: true, pendingSince: true, explanation: true, attempts: true },
-  });
+  // Only rows that differ, compared by the database; raw SQL because this runs for every
+  // channel on every pass and rows left for a later call are read again each time.
+  const dirty = await database.$queryRaw<
+    { itemKey: string; variantGid: string; desired: number; desiredAvailability: string; pushed: number | null; pendingSince: Date | null; explanation: unknown; attempts: number }[]
+  >`
+    SELECT "itemKey", "variantGid", "desired", "desiredAvailability", "pushed", "pendingSince", "explanation", "attempts"
+    FROM "ChannelItemState"
+    WHERE "shop" = ${shop} AND "channel" = ${channel} AND "parkedAt" IS NULL
+      AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+      AND ("pushed" IS NULL OR "pushed" <> "desired")`;
   const materiality = policy.materiality === undefined ? (MATERIALITY_POLICIES[channel] ?? null) : policy.materiality;
   const isMaterial = (row: (typeof dirty)[number]) =>
     materiality === null || assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime()).material;
