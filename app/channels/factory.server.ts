@@ -106,10 +106,12 @@ export async function connectorFor(
   deps: ConnectorDependencies,
   shop: string,
   channel: ChannelId,
+  /** The connection row when the caller just read it (spares a query per push pass). */
+  known?: ConnectionSource | null,
 ): Promise<ChannelConnector | ConnectorUnavailable> {
   const entries = kept.get(deps) ?? new Map<string, { version: string; connector: ChannelConnector }>();
   kept.set(deps, entries);
-  const version = await sourceVersion(deps.database, shop, channel);
+  const version = channel !== "online_store" && known !== undefined ? versionOf(known) : await sourceVersion(deps.database, shop, channel);
   const key = `${shop}|${channel}`;
   const cached = entries.get(key);
   if (cached && cached.version === version) return cached.connector;
@@ -129,5 +131,12 @@ async function sourceVersion(database: Database, shop: string, channel: ChannelI
     where: { shop_channel: { shop, channel } },
     select: { state: true, config: true, encryptedCredentials: true },
   });
-  return createHash("sha256").update(JSON.stringify(connection ?? null)).digest("hex");
+  return versionOf(connection);
+}
+
+type ConnectionSource = { state: string; config: unknown; encryptedCredentials: string | null };
+
+function versionOf(connection: ConnectionSource | null): string {
+  const source = connection ? { state: connection.state, config: connection.config, encryptedCredentials: connection.encryptedCredentials } : null;
+  return createHash("sha256").update(JSON.stringify(source)).digest("hex");
 }

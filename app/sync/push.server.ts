@@ -61,10 +61,12 @@ export async function pushChannel(
   connector: ChannelConnector,
   now: Date,
   policy: PushPolicy,
+  /** The connection row when the caller just read it (spares a query per pass). */
+  known?: { recentWriteCalls: unknown } | null,
 ): Promise<PushSummary> {
   const summary: PushSummary = { calls: 0, applied: 0, retryable: 0, parked: 0, deferred: 0, budgetWaitUntil: null };
   const batchSize = connector.capabilities.maxBatchSize;
-  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+  const connection = known !== undefined ? known : await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
 
   // Only rows that differ, compared by the database; raw SQL because this runs for every

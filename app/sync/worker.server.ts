@@ -374,7 +374,7 @@ export class SyncWorker {
     const sinceLastPush = connection?.lastPushAt ? now.getTime() - connection.lastPushAt.getTime() : Infinity;
     if (sinceLastPush < interval && !(sinceLastPush >= URGENT_PUSH_GAP_MS && (await this.hasSellOut(shop, channel)))) return null;
 
-    const connector = await connectorFor(this.options.connectors, shop, channel);
+    const connector = await connectorFor(this.options.connectors, shop, channel, connection);
     if (!isConnector(connector)) return null;
     const summary = await this.timed(`push:${channel}`, () => pushChannel(database, shop, channel, connector, now, {
       maxCalls: channel === "meta" ? 4 : 20,
@@ -383,7 +383,7 @@ export class SyncWorker {
       random: this.random,
       provider: this.options.provider,
       signal,
-    }));
+    }, connection));
     const readBackEvery = this.options.readBackEveryMs?.[channel] ?? interval;
     const lastReadBack = this.lastReadBack.get(`${shop}|${channel}`);
     if (lastReadBack !== undefined && this.clock().getTime() - lastReadBack < readBackEvery) return summary;
