@@ -43,6 +43,22 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
     expect(first.native.soldUnits).toBeGreaterThan(0);
   });
 
+  it("lists every oversell item by item, adding up to the units oversold", () => {
+    // The first seed whose native run oversells (deterministic: same seed, same demand).
+    const runs = Array.from({ length: 30 }, (_, seed) => {
+      const expanded = expandScenario(tiny, seed + 1);
+      return simulateInProcess("native", expanded, generateDemand(expanded));
+    });
+    const native = runs.find((run) => run.oversoldUnits > 0);
+    if (!native) throw new Error("no seed oversold under native sync");
+    expect(native.oversells.reduce((sum, event) => sum + event.units, 0)).toBe(native.oversoldUnits);
+    for (const event of native.oversells) {
+      expect(event.shown).toBeGreaterThan(event.sellable);
+      expect(event.hour).toBeGreaterThanOrEqual(0);
+      expect(event.hour).toBeLessThanOrEqual(0.25);
+    }
+  });
+
   it("drives the real app over HTTP with signed webhooks on the same demand", { timeout: 90_000 }, async () => {
     const expanded = expandScenario(tiny, 7);
     const buyers = generateDemand(expanded);

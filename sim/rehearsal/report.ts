@@ -96,6 +96,16 @@ export function lineChart(title: string, series: Series[], options: { yLabel?: s
 
 const pointsOf = (timeline: TimelinePoint[], pick: (point: TimelinePoint) => number) => timeline.map((point) => ({ x: point.hour, y: pick(point) }));
 
+/** Every oversell (the first 100), item by item: what the channel showed against what the master could sell. */
+function oversellTable(result: StrategyResult): string {
+  if (result.oversells.length === 0) return "";
+  const rows = result.oversells
+    .map((event) => `<tr><td>${event.hour.toFixed(2)} h</td><td>${escape(event.channel)}</td><td>${escape(event.sku)}</td><td>${event.units}</td><td>${event.shown}</td><td>${event.sellable}</td></tr>`)
+    .join("");
+  const more = result.oversoldUnits > result.oversells.reduce((sum, event) => sum + event.units, 0) ? "<p>(first 100 shown)</p>" : "";
+  return `<table><caption>Oversells</caption><thead><tr><th>at</th><th>channel</th><th>SKU</th><th>units oversold</th><th>channel showed</th><th>master could sell</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
 export function htmlReport(report: RehearsalReport, terminalTable: string): string {
   const strategies = ORDER.map((id) => report[id]);
   const perStrategy = strategies
@@ -108,7 +118,7 @@ export function htmlReport(report: RehearsalReport, terminalTable: string): stri
         ], { yLabel: "units" }),
         lineChart(`${STRATEGY_LABEL[result.strategy]}: Google offers in stock`, [{ label: "in stock on Google", points: pointsOf(result.timeline, (p) => p.shown.google) }], { yLabel: "offers" }),
       ];
-      return `<section><h2>${STRATEGY_LABEL[result.strategy]} <small>(${result.mode === "http" ? "the real app over HTTP" : "simulated in-process"})</small></h2>${charts.join("")}<ul>${result.notes.map((note) => `<li>${escape(note)}</li>`).join("")}</ul>${
+      return `<section><h2>${STRATEGY_LABEL[result.strategy]} <small>(${result.mode === "http" ? "the real app over HTTP" : "simulated in-process"})</small></h2>${charts.join("")}<ul>${result.notes.map((note) => `<li>${escape(note)}</li>`).join("")}</ul>${oversellTable(result)}${
         result.mode === "http" && result.alerts.total > 0
           ? `<p>Alerts: ${Object.entries(result.alerts.byKind).map(([kind, entry]) => `${escape(kind)} × ${entry.count} (first at ${entry.firstAtHour} h)`).join(", ")}</p>`
           : ""
@@ -121,7 +131,7 @@ export function htmlReport(report: RehearsalReport, terminalTable: string): stri
     lineChart("Failed checkouts (cumulative units)", strategies.map((r) => ({ label: STRATEGY_LABEL[r.strategy], points: pointsOf(r.timeline, (p) => p.failedCheckoutUnits) })), { yLabel: "units" }),
   ].join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ballast rehearsal: ${escape(report.scenario.name)}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#202223;max-width:1500px}pre{background:#f6f6f7;padding:12px;overflow:auto}svg{margin:6px 12px 6px 0;border:1px solid #e1e3e5;background:#fff}h2 small{font-weight:400;color:#6d7175}.ok{color:#008060}.no{color:#d72c0d}</style></head><body>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#202223;max-width:1500px}pre{background:#f6f6f7;padding:12px;overflow:auto}svg{margin:6px 12px 6px 0;border:1px solid #e1e3e5;background:#fff}h2 small{font-weight:400;color:#6d7175}.ok{color:#008060}.no{color:#d72c0d}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #e1e3e5;padding:2px 8px;text-align:right}caption{text-align:left;font-weight:600}</style></head><body>
 <h1>Peak rehearsal: ${escape(report.scenario.name)}</h1>
 <p>${escape(report.scenario.description)}</p>
 <p>${report.scenario.variants} variants, ${report.scenario.orders.toLocaleString("en-US")} orders over ${report.scenario.durationHours} simulated hours, seed ${report.seed}; wall time ${(report.wallMs / 1000).toFixed(1)} s.</p>
