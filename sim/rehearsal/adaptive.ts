@@ -291,7 +291,9 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
         const body = inserted[insertsSeen] as { offerId?: string; productAttributes?: { availability?: string } };
         const item = offerIndex.get(String(body.offerId).toLowerCase());
         if (item === undefined) continue;
-        googleVersions[item]!.push({ visibleAt: now + expanded.lagMs("google", now), inStock: body.productAttributes?.availability !== "OUT_OF_STOCK" });
+        // As the fake: one offer's inputs are processed in the order received.
+        const queueEnd = googleVersions[item]!.reduce((max, version) => Math.max(max, version.visibleAt), -Infinity);
+        googleVersions[item]!.push({ visibleAt: Math.max(now + expanded.lagMs("google", now), queueEnd), inStock: body.productAttributes?.availability !== "OUT_OF_STOCK" });
         googleVersions[item]!.sort((a, b) => a.visibleAt - b.visibleAt);
       }
 

@@ -46,10 +46,19 @@ interface Version {
 /** One channel's catalogue: written values become visible at their time (like the fakes). */
 export class ChannelShadow {
   private readonly versions: Version[][];
+  /** When each item's last queued write lands: one item's writes apply in the order sent. */
+  private readonly queueEnd: number[];
   constructor(initial: readonly number[]) {
     this.versions = initial.map((value) => [{ visibleAt: -Infinity, value }]);
+    this.queueEnd = initial.map(() => -Infinity);
   }
+  /** A write that lands after the channel's delay, never before an earlier write of the item. */
   write(item: number, visibleAt: number, value: number): void {
+    const landsAt = Math.max(visibleAt, this.queueEnd[item]!);
+    this.queueEnd[item] = landsAt;
+    this.insert(item, landsAt, value);
+  }
+  private insert(item: number, visibleAt: number, value: number): void {
     const list = this.versions[item]!;
     list.push({ visibleAt, value });
     list.sort((a, b) => a.visibleAt - b.visibleAt);
@@ -64,7 +73,7 @@ export class ChannelShadow {
   }
   /** Meta's own checkout: lowers the latest figure, visible at once. */
   sell(item: number, units: number, now: number): void {
-    this.write(item, now, Math.max(0, this.latest(item) - units));
+    this.insert(item, now, Math.max(0, this.latest(item) - units));
   }
 }
 

@@ -41,6 +41,28 @@ describe("Google fake", () => {
     expect(((await late.json()) as { productAttributes: { availability: string } }).productAttributes.availability).toBe("OUT_OF_STOCK");
   });
 
+  it("processes one offer's inputs in the order received: a later insert never overtakes an earlier one", async () => {
+    const shown = async () =>
+      ((await (await fetch(`${fake.url}/products/v1/accounts/${ACCOUNT}/products/en~US~y`, { headers: { authorization: "Bearer t" } })).json()) as { productAttributes: { availability: string } })
+        .productAttributes.availability;
+    fake.control.setPrimaryAvailability("y", "IN_STOCK");
+    expect((await insert("2", { offerId: "y", contentLanguage: "en", feedLabel: "US", productAttributes: { availability: "IN_STOCK" } })).status).toBe(200);
+    clock.advance(60_000);
+    expect(await shown()).toBe("IN_STOCK");
+    try {
+      fake.control.setProcessingDelay(2 * 3_600_000);
+      await insert("2", { offerId: "y", contentLanguage: "en", feedLabel: "US", productAttributes: { availability: "IN_STOCK" } });
+      fake.control.setProcessingDelay(60_000);
+      await insert("2", { offerId: "y", contentLanguage: "en", feedLabel: "US", productAttributes: { availability: "OUT_OF_STOCK" } });
+      clock.advance(10 * 60_000);
+      expect(await shown()).toBe("IN_STOCK"); // the out-of-stock input waits behind the slow one
+      clock.advance(2 * 3_600_000);
+      expect(await shown()).toBe("OUT_OF_STOCK"); // and lands after it: the last input wins
+    } finally {
+      fake.control.setProcessingDelay(60_000);
+    }
+  });
+
   it("refuses inserts into a primary source and bad enums with AIP-193 errors", async () => {
     const primary = await insert("1", { offerId: "x", contentLanguage: "en", feedLabel: "US", productAttributes: { availability: "IN_STOCK" } });
     expect(primary.status).toBe(400);

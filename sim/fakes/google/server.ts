@@ -154,7 +154,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   const productKey = (contentLanguage: string, feedLabel: string, offerId: string) => `${contentLanguage}~${feedLabel}~${offerId}`;
   const write = (dataSourceId: string, key: string, version: InputVersion) => {
     const versions = inputs.get(`${dataSourceId}|${key}`) ?? [];
-    versions.push(version);
+    // Processed in the order received: when the processing delay shrinks after a spike, a
+    // later input waits for the earlier ones instead of overtaking them.
+    const latest = versions.reduce((max, earlier) => Math.max(max, earlier.visibleAt), -Infinity);
+    versions.push({ ...version, visibleAt: Math.max(version.visibleAt, latest) });
     versions.sort((a, b) => a.visibleAt - b.visibleAt);
     // Bounded history that keeps the version visible now (many writes may still be processing).
     if (versions.length > 20) {

@@ -209,7 +209,7 @@ export class MetaCatalogState {
       const previous = versionAt(item)!;
       const quantity = request.quantity ?? previous.quantity;
       this.#write(item, {
-        visibleAt: batch.finishesAt + this.options.propagationDelayMs,
+        visibleAt: inOrder(item, batch.finishesAt + this.options.propagationDelayMs),
         quantity,
         availability: request.availability ?? previous.availability,
         writer: "ballast",
@@ -246,7 +246,7 @@ export class MetaCatalogState {
         const quantity = writer.quantityFor(item.retailerId);
         if (quantity === undefined) return;
         const at = landedAt + writer.afterMs;
-        this.#write(item, { visibleAt: at + this.options.propagationDelayMs, quantity, availability: availabilityFor(quantity), writer: "competing_writer" });
+        this.#write(item, { visibleAt: inOrder(item, at + this.options.propagationDelayMs), quantity, availability: availabilityFor(quantity), writer: "competing_writer" });
       },
     });
   }
@@ -268,4 +268,16 @@ export class MetaCatalogState {
     while (catalog.batchCallTimes.length > 0 && catalog.batchCallTimes[0]! <= since) catalog.batchCallTimes.shift();
     return catalog.batchCallTimes.length;
   }
+}
+
+/**
+ * Updates of one item are applied in the order they were sent: the propagation delay is a
+ * queue, so when it shrinks after a spike a later write waits for the earlier ones instead
+ * of overtaking them (and being overwritten when they land). Meta's own checkout is not
+ * queued: it changes the live figure at once.
+ */
+function inOrder(item: CatalogItem, visibleAt: number): number {
+  let latest = -Infinity;
+  for (const version of item.versions) if (version.writer === "ballast" || version.writer === "competing_writer") latest = Math.max(latest, version.visibleAt);
+  return Math.max(visibleAt, latest);
 }

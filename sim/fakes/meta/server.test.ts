@@ -69,6 +69,38 @@ describe("Meta fake", () => {
     expect(((await old.json()) as { error: { code: number } }).error.code).toBe(2635);
   });
 
+  it("applies one item's updates in the order sent: when the delay shrinks after a spike, a later write waits for the earlier one", async () => {
+    fake.control.seedItems("45", [{ retailerId: "fifo", quantity: 10 }]);
+    const push = async (quantity: number) => {
+      const response = await graph(`/45/items_batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ item_type: "PRODUCT_ITEM", requests: [{ method: "UPDATE", data: { id: "fifo", quantity_to_sell_on_facebook: quantity } }] }),
+      });
+      expect(response.status).toBe(200);
+      clock.advance(4_000); // the batch finishes
+    };
+    const shown = async () => {
+      const page = (await (await graph(`/45/products?fields=retailer_id,quantity_to_sell_on_facebook`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+        data: Array<{ retailer_id: string; quantity_to_sell_on_facebook: number }>;
+      };
+      return page.data.find((row) => row.retailer_id === "fifo")!.quantity_to_sell_on_facebook;
+    };
+    try {
+      fake.control.setPropagationDelay(30 * 60_000);
+      await push(9);
+      expect(await shown()).toBe(10); // read: the finished batch is applied at the delay of its time
+      fake.control.setPropagationDelay(5 * 60_000);
+      await push(0);
+      clock.advance(10 * 60_000);
+      expect(await shown()).toBe(10); // the 0 would have overtaken the 9 here
+      clock.advance(21 * 60_000);
+      expect(await shown()).toBe(0); // both landed, in order: the last write wins
+    } finally {
+      fake.control.setPropagationDelay(10_000);
+    }
+  });
+
   it("pages the products edge with cursors", async () => {
     fake.control.seedItems("44", [{ retailerId: "1", quantity: 1 }, { retailerId: "2", quantity: 2 }, { retailerId: "3", quantity: 3 }]);
     const ids: string[] = [];
