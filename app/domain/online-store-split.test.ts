@@ -41,7 +41,15 @@ describe("splitOnlineStoreTarget", () => {
     expect(targets).toEqual([{ locationId: LOCATIONS[0], pool: 4, available: 3 }]);
   });
 
-  it("PROPERTY: the targets add up to what may be shown, each between 0 and its pool", () => {
+  it("asks an oversold location for no more than it can reach: every held unit released, nothing invented", () => {
+    const record = recordWith([{ available: -3, held: 2 }, { available: 4, held: 0 }]);
+    expect(splitOnlineStoreTarget(record, "all", 10).map((target) => [target.locationId, target.available])).toEqual([
+      [LOCATIONS[1], 4],
+      [LOCATIONS[0], -1],
+    ]);
+  });
+
+  it("PROPERTY: the targets add up to what may be shown, each between 0 and its pool (or what an oversold location can reach)", () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ available: fc.integer({ min: -5, max: 500 }), held: fc.integer({ min: 0, max: 50 }) }), {
@@ -52,10 +60,12 @@ describe("splitOnlineStoreTarget", () => {
         (levels, shown) => {
           const targets = splitOnlineStoreTarget(recordWith(levels), "all", shown);
           const totalPool = targets.reduce((sum, target) => sum + target.pool, 0);
-          expect(targets.reduce((sum, target) => sum + target.available, 0)).toBe(Math.min(shown, totalPool));
+          const oversold = levels.map((level) => level.available + level.held).filter((reachable) => reachable < 0);
+          expect(targets.reduce((sum, target) => sum + Math.max(0, target.available), 0)).toBe(Math.min(shown, totalPool));
+          expect(targets.filter((target) => target.available < 0).map((target) => target.available).sort()).toEqual([...oversold].sort());
           for (const target of targets) {
-            expect(target.available).toBeGreaterThanOrEqual(0);
             expect(target.available).toBeLessThanOrEqual(target.pool);
+            if (target.available < 0) expect(target.pool).toBe(0);
           }
         },
       ),

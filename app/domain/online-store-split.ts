@@ -17,17 +17,17 @@ export interface LocationTarget {
   readonly locationId: LocationGid;
   /** Units Ballast may show here: Shopify's available + Ballast's safety stock. */
   readonly pool: number;
-  /** The `available` Ballast wants Shopify to show here. */
+  /** The `available` Ballast wants Shopify to show here (below 0 only where the location is oversold beyond what Ballast holds). */
   readonly available: number;
 }
 
 export function splitOnlineStoreTarget(record: MasterRecord, scope: LocationScope, shownTotal: number): LocationTarget[] {
   const pools = record.locations
     .filter((location) => scope === "all" || scope.includes(location.locationId))
-    .map((location) => ({
-      locationId: location.locationId,
-      pool: Math.max(0, (location.available?.value ?? 0) + (location.ballastSafetyStock?.value ?? 0)),
-    }))
+    .map((location) => {
+      const reachable = (location.available?.value ?? 0) + (location.ballastSafetyStock?.value ?? 0);
+      return { locationId: location.locationId, pool: Math.max(0, reachable), reachable };
+    })
     .sort((a, b) => b.pool - a.pool || (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0));
 
   const totalPool = pools.reduce((sum, location) => sum + location.pool, 0);
@@ -35,6 +35,10 @@ export function splitOnlineStoreTarget(record: MasterRecord, scope: LocationScop
   return pools.map((location) => {
     const withheld = Math.min(location.pool, toWithhold);
     toWithhold -= withheld;
-    return { locationId: location.locationId, pool: location.pool, available: location.pool - withheld };
+    // Oversold here (available below zero, more than Ballast holds): releasing every held
+    // unit is all Ballast can do. Asking for 0 would be a target no write can reach, pushed
+    // again on every pass.
+    const available = location.reachable < 0 ? location.reachable : location.pool - withheld;
+    return { locationId: location.locationId, pool: location.pool, available };
   });
 }

@@ -166,15 +166,19 @@ async function applyResults(
         // Shopify's level update rather than asking again at once.
         const reachedAll = channel !== "online_store" || result.quantity === row.desired;
         const pushed = reachedAll ? row.desired : result.quantity;
+        // Short of the target and no nearer than last time: wait longer each time rather
+        // than write the same figure every pass until Shopify's levels change.
+        const stalled = !reachedAll && result.quantity === row.pushed;
+        const attempts = stalled ? row.attempts + 1 : 0;
         applied.push({
           channel,
           itemKey: row.itemKey,
           pushed,
           pushedAt: now,
           pendingSince: reachedAll ? null : now,
-          attempts: 0,
+          attempts,
           lastError: null,
-          nextAttemptAt: reachedAll ? null : new Date(now.getTime() + policy.retryBaseMs),
+          nextAttemptAt: reachedAll ? null : new Date(now.getTime() + Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts, 10))),
         });
         activities.push({
           shop,
@@ -228,9 +232,14 @@ async function applyResults(
     for (const move of heldMoves) {
       const before = ledgers.get(move.variantGid);
       if (!before) continue;
+      const locationId = locationGid(move.locationId);
+      // The move was a compare-and-swap on the quantities just read: it is newer than anything
+      // the record holds for the location, even stamped in the same millisecond as a read.
+      const stamps = before.locations.find((location) => location.locationId === locationId);
+      const newest = Math.max(stamps?.available?.updatedAtMs ?? -Infinity, stamps?.ballastSafetyStock?.updatedAtMs ?? -Infinity);
       const record = applyOwnSafetyStockMove(before, {
-        locationId: locationGid(move.locationId),
-        updatedAtMs: now.getTime(),
+        locationId,
+        updatedAtMs: Math.max(now.getTime(), newest + 1),
         ballastSafetyStock: move.held,
         available: move.available,
       });
