@@ -35,9 +35,10 @@ export interface ReadBudget {
 export const DEFAULT_READ_BUDGETS: Readonly<Record<Exclude<ChannelId, "online_store">, ReadBudget>> = {
   // products edge: 100 retailer ids a call; ~60 calls an hour leaves room for confirmations.
   meta: { itemsPerHour: 6_000, maxPerPass: 500, auditPeriodMs: 6 * 3_600_000 },
-  // One GET per product, against a per-minute quota (60 by default) shared with inserts and
-  // confirmations: 100 at once was refused whole. 30 a pass, 600 an hour.
-  google: { itemsPerHour: 600, maxPerPass: 30, auditPeriodMs: 24 * 3_600_000 },
+  // One GET per product, against a per-minute quota (60 by default) and a daily one, both
+  // shared with inserts and confirmations: 100 at once was refused whole, and 600 an hour
+  // spent the day's quota by evening. 60 an hour audits 1,440 offers a day.
+  google: { itemsPerHour: 60, maxPerPass: 10, auditPeriodMs: 24 * 3_600_000 },
 };
 
 const providerOf = (database: Database) => databaseProvider(databaseUrl(database));
