@@ -69,6 +69,7 @@ export type HealthResult =
 export interface ChannelConnector {
   readonly capabilities: ChannelCapabilities;
   push(batch: readonly PushItem[], options?: { signal?: AbortSignal }): Promise<PushResult[]>;
+  /** What the channel shows for these items; an item it could not be asked about now (quota) is left out and asked again later. */
   readBack(itemKeys: readonly string[], options?: { signal?: AbortSignal }): Promise<ReadBackResult[]>;
   checkHealth(options?: { signal?: AbortSignal }): Promise<HealthResult>;
 }

@@ -54,6 +54,11 @@ export interface GoogleConnectorConfig {
   safetyOverdraftPerDay?: number;
   /** Parallel requests (the Merchant API has no batch insert). */
   concurrency?: number;
+  /**
+   * Requests sent per rolling minute, below Google's per-minute quota: past it the connector
+   * answers "wait" itself instead of spending requests on 429s. Default 50.
+   */
+  requestsPerMinute?: number;
   requestTimeoutMs?: number;
   transientRetry?: Partial<BackoffPolicy>;
 }
@@ -84,7 +89,7 @@ type Refusal = { status: "permanent"; code: string; reason: string } | { status:
 
 export class GoogleMerchantConnector implements ChannelConnector {
   readonly capabilities: ChannelCapabilities;
-  readonly #config: GoogleConnectorConfig & Required<Pick<GoogleConnectorConfig, "updatesPerProductPerDay" | "safetyOverdraftPerDay" | "concurrency" | "requestTimeoutMs">>;
+  readonly #config: GoogleConnectorConfig & Required<Pick<GoogleConnectorConfig, "updatesPerProductPerDay" | "safetyOverdraftPerDay" | "concurrency" | "requestTimeoutMs" | "requestsPerMinute">>;
   readonly #retry: BackoffPolicy;
   readonly #log: Logger;
   readonly #clock: ConnectorClock;
@@ -92,6 +97,8 @@ export class GoogleMerchantConnector implements ChannelConnector {
   readonly #ledger: GoogleUpdateLedger;
   readonly #tokens: GoogleAccessTokens;
   #quotaBlockedUntil = 0;
+  /** When recent requests were sent (the rolling minute). On the connector's clock, which is virtual in a rehearsal: hence no timer-based limiter library. */
+  #sentAt: number[] = [];
   #dataSourceChecked: { at: number; refusal: Refusal | null } | null = null;
 
   constructor(config: GoogleConnectorConfig) {
@@ -101,6 +108,7 @@ export class GoogleMerchantConnector implements ChannelConnector {
       updatesPerProductPerDay: config.updatesPerProductPerDay ?? 2,
       safetyOverdraftPerDay: config.safetyOverdraftPerDay ?? 1,
       concurrency: config.concurrency ?? 4,
+      requestsPerMinute: config.requestsPerMinute ?? 50,
       requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
     };
     this.#retry = { retries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000, ...config.transientRetry };
@@ -146,8 +154,9 @@ export class GoogleMerchantConnector implements ChannelConnector {
   async readBack(itemKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ReadBackResult[]> {
     const queue = [...new Set(itemKeys)];
     const found = new Map<string, ReadBackResult>();
+    let quotaSpent = false;
     const worker = async () => {
-      for (let offerId = queue.shift(); offerId !== undefined; offerId = queue.shift()) {
+      for (let offerId = queue.shift(); offerId !== undefined && !quotaSpent; offerId = queue.shift()) {
         const segment = productNameSegment(this.#config.contentLanguage, this.#config.feedLabel, offerId);
         try {
           const product = (await this.#call("GET", `/products/v1/accounts/${this.#config.accountId}/products/${segment}`, { signal: options.signal })) as {
@@ -157,12 +166,14 @@ export class GoogleMerchantConnector implements ChannelConnector {
         } catch (error) {
           // Not yet processed (minutes after an insert) or not in the feed: both read as "not shown".
           if (error instanceof GoogleApiError && error.errorClass === "not_found") found.set(offerId, { itemKey: offerId, found: false, quantity: null, availability: null });
+          // Out of quota for now: what was read stands, the rest is read on a later pass.
+          else if (error instanceof GoogleApiError && error.errorClass === "quota") quotaSpent = true;
           else throw error;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#config.concurrency, queue.length) }, worker));
-    return itemKeys.map((itemKey) => found.get(itemKey)!);
+    return itemKeys.filter((itemKey) => found.has(itemKey)).map((itemKey) => found.get(itemKey)!);
   }
 
   async checkHealth(options: { signal?: AbortSignal } = {}): Promise<HealthResult> {
@@ -266,7 +277,9 @@ export class GoogleMerchantConnector implements ChannelConnector {
       await this.#call("POST", `/products/v1/accounts/${this.#config.accountId}/productInputs:insert`, { query: { dataSource }, body, signal });
     } catch (error) {
       if (!(error instanceof GoogleApiError)) throw error;
-      this.#log.warn({ offerId: item.itemKey, errorClass: error.errorClass, reason: error.reason, httpStatus: error.httpStatus }, "google insert failed");
+      // Waiting for the rolling minute is routine; anything Google itself refused is worth a warning.
+      const level = error.reason === "quota/client_rate_limit" ? "debug" : "warn";
+      this.#log[level]({ offerId: item.itemKey, errorClass: error.errorClass, reason: error.reason, httpStatus: error.httpStatus }, "google insert failed");
       return { itemKey: item.itemKey, ...this.#refusalFor(error) };
     }
     const at = this.#clock.now();
@@ -302,6 +315,13 @@ export class GoogleMerchantConnector implements ChannelConnector {
     let refreshedAfter401 = false;
     return retryTransient(
       async () => {
+        const now = this.#clock.now();
+        this.#sentAt = this.#sentAt.filter((at) => at > now - 60_000);
+        if (this.#sentAt.length >= this.#config.requestsPerMinute) {
+          const waitMs = this.#sentAt[0]! + 60_000 - now;
+          throw new GoogleApiError(`${this.#config.requestsPerMinute} requests sent in the last minute`, "quota", 0, "quota/client_rate_limit", waitMs);
+        }
+        this.#sentAt.push(now);
         let token: string;
         try {
           token = await this.#tokens.get(options.signal);

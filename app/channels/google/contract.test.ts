@@ -219,6 +219,25 @@ describe("Google Merchant Center connector contract", () => {
     expect((await connector.push([item("o3", "in_stock")]))[0]?.status).toBe("applied");
   });
 
+  fakeOnly(`client-side rate: past its own per-minute limit the connector waits without asking Google, and a read-back returns what it could read (${CHANNELS_MD})`, async () => {
+    const { fake, clock, connector } = await setup({ requestsPerMinute: 100 }, { concurrency: 1, requestsPerMinute: 3 });
+    const results = await connector.push(["o1", "o2", "o3"].map((offerId) => item(offerId, "in_stock")));
+    // One call checks the data source, two inserts fit the connector's minute.
+    expect(results.map((result) => result.status)).toEqual(["applied", "applied", "retryable"]);
+    expect(results[2]).toMatchObject({ reason: "google_quota: quota/client_rate_limit" });
+    expect(fake.control.requestLines.filter((line) => line.includes(":insert"))).toHaveLength(2);
+    expect(fake.control.requestLines.filter((line) => !line.includes("/token"))).toHaveLength(3);
+
+    clock.advance(60_000);
+    clock.advance(5 * 60_000); // processed
+    const back = await connector.readBack([OFFER, "shopify_US_1_2", "o1", "o2"]);
+    expect(back.map((row) => [row.itemKey, row.found])).toEqual([
+      [OFFER, true],
+      ["shopify_US_1_2", true],
+      ["o1", false], // in the supplemental source only: not a product Google shows
+    ]);
+  });
+
   fakeOnly(`quota 429: quota/daily_limit_exceeded → retryable for a long wait (${CHANNELS_MD})`, async () => {
     const { fake, connector } = await setup({ retryInfo: false });
     await connector.checkHealth();
