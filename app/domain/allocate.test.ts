@@ -90,6 +90,35 @@ describe("lag-aware allocation", () => {
     expect(renderExplanation(decision.explanation!, "fr")).toMatch(/\(délai\u00a0: \d,\d\/min × 90 s à 95\u00a0%\)$/);
   });
 
+  it("raises a channel only as far as is safe at the day's longest lag; lowers it at once whatever that lag", () => {
+    let record = recordWith(12);
+    for (let minute = 0; minute < 60; minute += 6) record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
+    const usual: ChannelTiming = { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0 };
+    const decide = (timing: ChannelTiming, shownBefore: number) =>
+      allocateItem(item(record, { meta: { damping: { shown: shownBefore, pending: null } } }), contextWith({
+          timing: { ...DEFAULT_CHANNEL_TIMING, meta: timing },
+          rulesInput: lagAwareRules,
+          // No damping: this is about the guard alone.
+          settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
+        }),
+        { explain: true },
+      ).decisions.meta;
+    const unguarded = decide(usual, 0).quantity;
+    const atLongest = decide({ ...usual, measuredLagMs: 35 * 60_000 }, 12).quantity;
+    expect(atLongest).toBeLessThan(unguarded);
+
+    // From 0, an increase goes only as high as the rule allows at 35 minutes.
+    const guarded = decide({ ...usual, increaseLagMs: 35 * 60_000 }, 0);
+    expect(guarded.quantity).toBe(atLongest);
+    expect(guarded.explanation?.steps.find((step) => step.kind === "increase_guarded")?.params).toMatchObject({ target: unguarded, guardedTarget: atLongest });
+    expect(renderExplanation(guarded.explanation!, "en")).toMatch(new RegExp(`^Meta ${atLongest}: raised toward ${unguarded} only as far as is safe if the change takes 35 min to show`));
+    expect(renderExplanation(guarded.explanation!, "fr")).toMatch(/le plus long délai du jour/);
+
+    // A decrease (shown 12 → target) is not held back, and neither is a channel as slow as its longest lag.
+    expect(decide({ ...usual, increaseLagMs: 35 * 60_000 }, 12).quantity).toBe(unguarded);
+    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 0).quantity);
+  });
+
   it("budget-starved channels get a larger buffer", () => {
     let record = recordWith(60);
     record = { ...record, velocity: recordSale(record.velocity, 3, T - 60_000) };

@@ -209,6 +209,20 @@ function decideChannel(
       quantity = target;
       damping = settledDamping(previousDamping, target);
     } else {
+      // An increase must still be safe when it lands, which during a lag spike is much
+      // later than usual: it goes only as high as the rule allows at the day's longest lag.
+      const timing = context.timing[channel];
+      const shownBefore = previousDamping.shown;
+      if (shownBefore !== null && target > shownBefore && timing.increaseLagMs !== undefined && timing.increaseLagMs > Math.max(timing.measuredLagMs, timing.inFlightLagMs ?? 0)) {
+        const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
+        const slowTiming = { ...timing, measuredLagMs: timing.increaseLagMs };
+        const chosen = leastShowingRule(candidates, sellable, ratePerMs, slowTiming) ?? context.rules.shopDefaults[channel];
+        const guardedTarget = Math.max(shownBefore, evaluateRule(chosen, sellable, ratePerMs, slowTiming, null));
+        if (guardedTarget < target) {
+          steps?.push({ kind: "increase_guarded", units: guardedTarget, params: { target, guardedTarget, increaseLagMs: timing.increaseLagMs } });
+          target = guardedTarget;
+        }
+      }
       damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
       quantity = damping.shown ?? target;
       const pending = damping.pending;

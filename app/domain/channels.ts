@@ -92,6 +92,12 @@ export interface ChannelTiming {
   readonly pushIntervalMs: number;
   /** Extra wait the channel's update budget imposes (see metaBudgetWaitMs, googleBudgetWaitMs). */
   readonly budgetWaitMs: number;
+  /**
+   * The longest lag measured over the last day. A decrease is safe whenever it lands; an
+   * increase pushed just before a spike lands half an hour later, when the stock it
+   * offers may be gone, so increases are sized for this lag (see allocate.ts).
+   */
+  readonly increaseLagMs?: number;
 }
 
 export const effectiveDelayMs = (timing: ChannelTiming): number =>

@@ -9,7 +9,7 @@ export type Availability = "in_stock" | "out_of_stock";
  * - fixed, percent, tier, lag_aware: the units that part would hold back (the
  *   largest, marked `binding`, is the one applied);
  * - floor, cap: the units they removed from what the channel would show;
- * - override, paused_stop_selling, paused_freeze, damped_increase, availability:
+ * - override, paused_stop_selling, paused_freeze, damped_increase, increase_guarded, availability:
  *   the quantity the channel is shown after the step.
  */
 export type ExplanationStep =
@@ -74,6 +74,11 @@ export type ExplanationStep =
       };
     }
   | {
+      readonly kind: "increase_guarded";
+      readonly units: number;
+      readonly params: { readonly target: number; readonly guardedTarget: number; readonly increaseLagMs: number };
+    }
+  | {
       readonly kind: "availability";
       readonly units: number;
       readonly params: {
@@ -117,6 +122,7 @@ interface Words {
   freeze: (computed: number) => string;
   freezeRisk: (excess: number) => string;
   damped: (target: number, confirmations: number, needed: number) => string;
+  increaseGuarded: (target: number, duration: string) => string;
   inStock: string;
   outOfStock: string;
   pauseAds: string;
@@ -139,6 +145,7 @@ const WORDS: Record<Locale, Words> = {
     freezeRisk: (excess) => `risk: ${excess} more than sellable`,
     damped: (target, confirmations, needed) =>
       `increase to ${target} waiting for confirmation (${confirmations} of ${needed} computations)`,
+    increaseGuarded: (target, duration) => `raised toward ${target} only as far as is safe if the change takes ${duration} to show (the longest lag today)`,
     inStock: "in stock",
     outOfStock: "out of stock",
     pauseAds: "kept in stock, pause ads (near sellout)",
@@ -159,6 +166,7 @@ const WORDS: Record<Locale, Words> = {
     freezeRisk: (excess) => `risque${NBSP}: ${excess} de plus que le vendable`,
     damped: (target, confirmations, needed) =>
       `hausse à ${target} en attente de confirmation (${confirmations} calcul(s) sur ${needed})`,
+    increaseGuarded: (target, duration) => `hausse vers ${target} limitée à ce qui reste sûr si le changement met ${duration} à s'afficher (le plus long délai du jour)`,
     inStock: "en stock",
     outOfStock: "en rupture",
     pauseAds: "maintenu en stock, annonces en pause (bientôt épuisé)",
@@ -264,6 +272,9 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
         break;
       case "damped_increase":
         decided = words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
+        break;
+      case "increase_guarded":
+        decided = words.increaseGuarded(step.params.target, formatDuration(step.params.increaseLagMs, locale));
         break;
       case "availability":
         if (step.params.lowStockMode !== null) {

@@ -90,6 +90,24 @@ describe("invariants", () => {
     );
   });
 
+  it("sizing increases for the day's longest lag never shows a channel more, and never holds back a decrease", () => {
+    fc.assert(
+      fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, dampingArb, (rules, timing, record, settings, damping) => {
+        const memory = { online_store: { damping }, meta: { damping }, google: { damping } };
+        const without = Object.fromEntries(CHANNELS.map((channel) => [channel, { ...timing[channel], increaseLagMs: undefined }])) as typeof timing;
+        const guarded = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings));
+        const plain = allocateItem(itemFor(record, memory), contextFor(rules, without, settings));
+        for (const channel of CHANNELS) {
+          expect(guarded.decisions[channel].quantity).toBeLessThanOrEqual(plain.decisions[channel].quantity);
+          const shownBefore = damping?.shown ?? null;
+          if (shownBefore === null || plain.decisions[channel].quantity <= shownBefore) {
+            expect(guarded.decisions[channel].quantity).toBe(plain.decisions[channel].quantity);
+          }
+        }
+      }),
+    );
+  });
+
   it("a prior sales speed for never-sold items never shows any channel more, nor above sellable", () => {
     fc.assert(
       fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, fc.double({ min: 0, max: 1e-4, noNaN: true }), (rules, timing, record, settings, prior) => {

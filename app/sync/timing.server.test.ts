@@ -48,6 +48,10 @@ describe("loadChannelTiming: measured lag p95", () => {
     expect(timing.meta.measuredLagMs).toBe(95_000);
     expect(timing.online_store.measuredLagMs).toBe(percentile([4_000, 6_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000], 0.95));
     expect(timing.google.measuredLagMs).toBe(DEFAULT_CHANNEL_TIMING.google.measuredLagMs);
+    // What an increase must survive on a channel with its own checkout: the longest lag of the day.
+    expect(timing.meta.increaseLagMs).toBe(900_000);
+    expect(timing.online_store.increaseLagMs).toBeUndefined();
+    expect(timing.google.increaseLagMs).toBeUndefined();
   });
 
   it("equals the nearest-rank p95 of the window for any set of samples", async () => {

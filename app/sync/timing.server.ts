@@ -18,6 +18,13 @@ const DAY_MS = 86_400_000;
 const RECENT_MS = 3_600_000;
 /** Fewer samples than this and the measured figure is noise: keep the conservative default. */
 const MIN_SAMPLES = 5;
+/**
+ * Channels whose increases must survive the day's longest lag: Meta takes orders at its own
+ * checkout, so an increase that lands after the stock is gone is an oversell. Google sends
+ * buyers to the store (a refused checkout, not an oversell); the Online Store applies a
+ * move at once. In the rehearsal, guarding all three withheld four times the units.
+ */
+const INCREASE_GUARD_CHANNELS: readonly ChannelId[] = ["meta"];
 /** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
 const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
 
@@ -45,6 +52,7 @@ export async function loadChannelTiming(
   const quiet = CHANNELS.filter((channel) => !recent.has(channel));
   const day = quiet.length > 0 ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet) : new Map<string, number>();
   const queues = await syncQueues(database, shop, new Date(now.getTime() - DAY_MS), now);
+  const longest = await longestLagByChannel(database, shop, new Date(now.getTime() - DAY_MS), now);
   const measuredP95 = {} as Record<ChannelId, number | null>;
   const inFlight = {} as Record<ChannelId, number | undefined>;
   for (const channel of CHANNELS) {
@@ -62,6 +70,7 @@ export async function loadChannelTiming(
       measuredLagMs: measuredP95[channel] ?? fallback.measuredLagMs,
       ...(inFlightLagMs !== undefined ? { inFlightLagMs } : {}),
       pushIntervalMs: options.pushIntervalMs?.[channel] ?? fallback.pushIntervalMs,
+      ...(INCREASE_GUARD_CHANNELS.includes(channel) && longest.has(channel) ? { increaseLagMs: longest.get(channel)! } : {}),
       budgetWaitMs:
         channel === "meta" ? metaBudgetWaitMs({ pendingItems: queuedForMeta }) : channel === "google" ? googleBudgetWaitMs() : 0,
     };
@@ -108,4 +117,13 @@ export async function syncQueues(database: Database, shop: string, since: Date, 
   // An aggregate loses the column's type on SQLite: the stored ISO text comes back as is.
   const asDate = (value: Date | string | null) => (value === null ? null : value instanceof Date ? value : new Date(value));
   return new Map(rows.map((row) => [row.channel, { oldestInFlight: asDate(row.oldestInFlight), queued: Number(row.queued ?? 0) }]));
+}
+
+/** The longest lag each channel showed in [since, now]: what an increase must survive (see allocate.ts). */
+async function longestLagByChannel(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, number>> {
+  const rows = await database.$queryRaw<{ channel: string; longest: number | bigint | null }[]>`
+    SELECT "channel", MAX("lagMs") AS "longest" FROM "LagSample"
+    WHERE "shop" = ${shop} AND "observedAt" >= ${since} AND "observedAt" <= ${now}
+    GROUP BY "channel"`;
+  return new Map(rows.filter((row) => row.longest !== null).map((row) => [row.channel, Number(row.longest)]));
 }

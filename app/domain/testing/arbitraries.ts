@@ -63,6 +63,7 @@ export const timingArb: fc.Arbitrary<ChannelTiming> = fc.record(
     inFlightLagMs: fc.integer({ min: 0, max: 7_200_000 }),
     pushIntervalMs: fc.integer({ min: 0, max: 600_000 }),
     budgetWaitMs: fc.integer({ min: 0, max: 43_200_000 }),
+    increaseLagMs: fc.integer({ min: 0, max: 7_200_000 }),
   },
   { requiredKeys: ["measuredLagMs", "pushIntervalMs", "budgetWaitMs"] },
 );
