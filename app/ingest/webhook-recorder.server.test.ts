@@ -1,6 +1,7 @@
 import SqliteConnection from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareDatabase } from "~/db.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { recordWebhookEvent } from "./record-webhook.server";
 import { openWebhookEventWriter, type WebhookEventWriter } from "./webhook-event-writer.server";
@@ -10,6 +11,9 @@ let testDatabase: TestDatabase;
 const writers: WebhookEventWriter[] = [];
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
+  // As the app does at start (app/db.server.ts): write-ahead logging, so the ORM's reads in
+  // these tests never hold a lock the recorder's own connection has to wait for.
+  await prepareDatabase(testDatabase.database, testDatabase.provider);
 });
 afterAll(async () => {
   for (const writer of writers) await writer.close().catch(() => undefined);
