@@ -107,7 +107,8 @@ export interface BufferPairWrite {
 /**
  * Writes buffer values with their `buffer_synced` marker in the same atomic metafieldsSet
  * call (≤ 25 metafields: 12 owners a call), so a marker never describes a value that was
- * not written. Results as writeBufferMetafields'.
+ * not written. A call is atomic: when one metafield fails, Shopify writes none of the call,
+ * so the others are reported "NOT_WRITTEN" and the caller may retry them.
  */
 export async function writeBufferMetafieldPairs(
   client: AdminClient,
@@ -160,55 +161,6 @@ export async function writeBufferMetafieldPairs(
   return results;
 }
 
-export interface BufferMetafieldWrite {
-  ownerId: string;
-  value: unknown;
-  /** Omit to write unconditionally; null = only if none exists yet; a digest = only if unchanged. */
-  compareDigest?: string | null;
-}
-
 export type BufferMetafieldWriteResult =
   | { ownerId: string; ok: true; compareDigest: string }
   | { ownerId: string; ok: false; code: string; message: string };
-
-/**
- * Writes in chunks of 25 (metafieldsSet's limit). A chunk is atomic: when one metafield
- * fails, Shopify writes none of the chunk, so the others are reported "NOT_WRITTEN"
- * and the caller may retry them.
- */
-export async function writeBufferMetafields(
-  client: AdminClient,
-  writes: readonly BufferMetafieldWrite[],
-  options: { signal?: AbortSignal } = {},
-): Promise<BufferMetafieldWriteResult[]> {
-  const results: BufferMetafieldWriteResult[] = [];
-  for (let start = 0; start < writes.length; start += MAX_METAFIELDS_PER_SET) {
-    const chunk = writes.slice(start, start + MAX_METAFIELDS_PER_SET);
-    const metafields = chunk.map((write) => ({
-      ownerId: write.ownerId,
-      namespace: BUFFER_METAFIELD.namespace,
-      key: BUFFER_METAFIELD.key,
-      type: BUFFER_METAFIELD.type,
-      value: JSON.stringify(write.value),
-      ...(write.compareDigest === undefined ? {} : { compareDigest: write.compareDigest }),
-    }));
-    const { data } = await client.request<MetafieldsSetData>(METAFIELDS_SET_MUTATION, { metafields }, options);
-    const payload = data.metafieldsSet;
-    if (!payload) throw new AdminApiError("metafieldsSet returned no payload", "GRAPHQL", false);
-    if (payload.userErrors.length) {
-      chunk.forEach((write, index) => {
-        const error = payload.userErrors.find((candidate) => candidate.elementIndex === index || candidate.field?.[1] === String(index));
-        results.push(
-          error
-            ? { ownerId: write.ownerId, ok: false, code: error.code ?? "UNKNOWN", message: error.message }
-            : { ownerId: write.ownerId, ok: false, code: "NOT_WRITTEN", message: "another metafield in the same atomic call failed" },
-        );
-      });
-      continue;
-    }
-    chunk.forEach((write, index) => {
-      results.push({ ownerId: write.ownerId, ok: true, compareDigest: payload.metafields?.[index]?.compareDigest ?? "" });
-    });
-  }
-  return results;
-}

@@ -11,7 +11,7 @@ import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
 import { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogue, collect } from "~/shopify/catalogue.server";
 import { readCatalogueBulk, BulkOperationError } from "~/shopify/bulk.server";
-import { readBufferMetafields, writeBufferMetafields } from "~/shopify/metafields.server";
+import { bufferMarker, readBufferMetafields, writeBufferMetafieldPairs } from "~/shopify/metafields.server";
 import { OnlineStoreConnector } from "./connector.server";
 
 const MOVE_DOC = "shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventoryMoveQuantities";
@@ -323,25 +323,23 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
 });
 
 fakeOnly("Buffer metafields (CHANNELS.md: metafieldsSet ≤ 25, atomic, compareDigest, $app)", () => {
-  it("writes in chunks of 25, reads back, and refuses a stale compareDigest", async () => {
+  it("writes value and marker pairs within 25 metafields a call, reads back, and refuses a stale compareDigest", async () => {
     const owners = Array.from({ length: 30 }, (_, index) => seedItem(1, 0, `MF-${index}`).productId);
+    const pair = (ownerId: string, value: unknown, compareDigest?: string | null) => ({ ownerId, value, synced: bufferMarker(value), ...(compareDigest === undefined ? {} : { compareDigest }) });
     const requestsBefore = fake.requests.length;
-    const written = await writeBufferMetafields(client(), owners.map((ownerId, index) => ({ ownerId, value: { minimum: index } })));
+    const written = await writeBufferMetafieldPairs(client(), owners.map((ownerId, index) => pair(ownerId, { minimum: index })));
     expect(written.every((result) => result.ok)).toBe(true);
     const sets = fake.requests.slice(requestsBefore).filter((entry) => entry.operationName === "BallastMetafieldsSet" && entry.status === 200 && !entry.throttled);
-    expect(sets.map((entry) => (entry.variables["metafields"] as unknown[]).length)).toEqual([25, 5]);
+    expect(sets.map((entry) => (entry.variables["metafields"] as unknown[]).length)).toEqual([24, 24, 12]);
 
     const read = await readBufferMetafields(client(), owners.slice(0, 2));
     expect(read[1]).toMatchObject({ ownerId: owners[1], value: { minimum: 1 }, found: true });
     // Stored under the app's reserved namespace, as Shopify does.
     expect([...fake.shop(SHOP).metafields.values()].some((record) => record.namespace === `app--${fake.shop(SHOP).appId}`)).toBe(true);
 
-    const fresh = await writeBufferMetafields(client(), [{ ownerId: owners[0]!, value: { minimum: 99 }, compareDigest: read[0]!.compareDigest }]);
+    const fresh = await writeBufferMetafieldPairs(client(), [pair(owners[0]!, { minimum: 99 }, read[0]!.compareDigest)]);
     expect(fresh[0]).toMatchObject({ ok: true });
-    const stale = await writeBufferMetafields(client(), [
-      { ownerId: owners[0]!, value: { minimum: 5 }, compareDigest: read[0]!.compareDigest },
-      { ownerId: owners[1]!, value: { minimum: 5 } },
-    ]);
+    const stale = await writeBufferMetafieldPairs(client(), [pair(owners[0]!, { minimum: 5 }, read[0]!.compareDigest), pair(owners[1]!, { minimum: 5 })]);
     expect(stale[0]).toMatchObject({ ok: false, code: "STALE_OBJECT" });
     // Atomic: the other metafield of the call was not written either.
     expect(stale[1]).toMatchObject({ ok: false, code: "NOT_WRITTEN" });
