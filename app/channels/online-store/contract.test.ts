@@ -155,12 +155,15 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     expect(result).toMatchObject({ status: "applied", quantity: 6 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 6, safety_stock: 4 });
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);
-    // This item's moves only: a request another test left hanging may be answered meanwhile.
+    // One lost answer, then replays. On a loaded machine a replay can itself outlive the
+    // client's timeout and be sent again: still replays of one key, still one move.
     const moves = fake.requests
       .slice(requestsBefore)
       .filter((entry) => entry.operationName === "BallastInventoryMove" && JSON.stringify(entry.variables).includes(item.inventoryItemId));
-    expect(moves.map((entry) => entry.status)).toEqual([503, 200]);
-    expect(moves[0]!.variables["idempotencyKey"]).toBe(moves[1]!.variables["idempotencyKey"]);
+    expect(moves[0]!.status).toBe(503);
+    expect(moves.length).toBeGreaterThanOrEqual(2);
+    expect(moves.slice(1).every((entry) => entry.status === 200)).toBe(true);
+    expect(new Set(moves.map((entry) => entry.variables["idempotencyKey"])).size).toBe(1);
   });
 
   it(`idempotent retry: the key is deterministic per intended change, so a new push after a crash that sees the same state reuses it and replays (${CHANNELS_MD})`, async () => {
