@@ -59,13 +59,10 @@ export async function channelHealth(database: Database, shop: string, now: Date,
   const windowMinutes = options.windowMinutes ?? settings.lagWindowMinutes;
   const windowMs = windowMinutes * 60_000;
   const fromMs = now.getTime() - windowMs;
-  const [connections, samples, states, episodes] = await Promise.all([
+  const [connections, samples, summaries, episodes] = await Promise.all([
     database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, pausedBy: true, lastPushAt: true, recentWriteCalls: true } }),
     database.lagSample.findMany({ where: { shop, observedAt: { gt: new Date(fromMs), lte: now } }, select: { channel: true, lagMs: true } }),
-    database.channelItemState.findMany({
-      where: { shop },
-      select: { channel: true, desired: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true, attempts: true, nextAttemptAt: true, lastError: true, parkedAt: true, checkedAt: true },
-    }),
+    syncStateSummary(database, shop, now, fromMs),
     database.driftEpisode.findMany({
       where: { shop, OR: [{ endedAt: null }, { endedAt: { gt: new Date(fromMs) } }] },
       select: { channel: true, startedAt: true, endedAt: true },
@@ -76,38 +73,27 @@ export async function channelHealth(database: Database, shop: string, now: Date,
   for (const channel of CHANNELS) {
     const connection = connections.find((row) => row.channel === channel);
     const stats = lagStats(samples.filter((sample) => sample.channel === channel).map((sample) => sample.lagMs));
-    const rows = states.filter((row) => row.channel === channel);
-    let oldestUnconfirmedMs: number | null = null;
+    const summary = summaries.counts.get(channel);
+    const pending = summary?.pending ?? 0;
+    const itemsInSync = summary?.itemsInSync ?? 0;
+    const checkedInWindow = summary?.checkedInWindow ?? 0;
+    const oldestUnconfirmedMs = summary?.oldestUnconfirmed ? now.getTime() - summary.oldestUnconfirmed.getTime() : null;
+    // An in-sync item never checked makes the audit's oldest check "never".
+    const oldestCheck = summary && summary.uncheckedInSync === 0 && summary.oldestCheck ? summary.oldestCheck.getTime() : null;
     let errors = 0;
     let throttled = 0;
     let parked = 0;
     let credentialFailures = 0;
-    let pending = 0;
-    let itemsInSync = 0;
-    let checkedInWindow = 0;
-    let oldestCheck: number | null = null;
-    for (const row of rows) {
+    for (const row of summaries.troubled) {
+      if (row.channel !== channel) continue;
       if (row.parkedAt) {
         parked += 1;
         if (row.lastError && CREDENTIAL_PATTERN.test(row.lastError)) credentialFailures += 1;
         continue;
       }
-      if (row.pushed !== row.desired) pending += 1;
       const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
       if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) throttled += 1;
       else if (row.attempts >= 3 && row.lastError) errors += 1;
-      const unconfirmed = row.pushed !== null && row.pushedAt !== null && (row.confirmed !== row.pushed || (row.confirmedAt ?? new Date(0)) < row.pushedAt);
-      if (unconfirmed && row.pushedAt! <= now) {
-        const age = now.getTime() - row.pushedAt!.getTime();
-        // Older than a day is not lag any more: it is drift or a lost item, reported as such.
-        if (age <= 86_400_000) oldestUnconfirmedMs = Math.max(oldestUnconfirmedMs ?? 0, age);
-      }
-      if (row.pushed !== null && row.pushed === row.desired && row.confirmed === row.pushed) {
-        itemsInSync += 1;
-        if (row.checkedAt && row.checkedAt.getTime() > fromMs) checkedInWindow += 1;
-        const checked = row.checkedAt?.getTime() ?? 0;
-        oldestCheck = oldestCheck === null ? checked : Math.min(oldestCheck, checked);
-      }
     }
     // Meta's hourly batch budget spent with work waiting is throttling too.
     const recentCalls = Array.isArray(connection?.recentWriteCalls)
@@ -143,6 +129,66 @@ export async function channelHealth(database: Database, shop: string, now: Date,
   }
   return result;
 }
+
+interface SyncStateCounts {
+  /** Desired not yet pushed. */
+  pending: number;
+  /** Pushed, desired and shown all equal. */
+  itemsInSync: number;
+  checkedInWindow: number;
+  uncheckedInSync: number;
+  oldestCheck: Date | null;
+  /** The oldest push of the last day not yet seen by read-back (older is drift or a lost item, not lag). */
+  oldestUnconfirmed: Date | null;
+}
+
+/**
+ * The sync rows' figures, counted by the database (every row of the shop, every monitor
+ * pass: read whole through the ORM they cost more than the rest of the pass), and the few
+ * rows with an error or parked, whose messages are classified here.
+ */
+async function syncStateSummary(database: Database, shop: string, now: Date, fromMs: number) {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const from = new Date(fromMs);
+  const [counts, troubled] = await Promise.all([
+    database.$queryRaw<
+      { channel: string; pending: NumberLike; itemsInSync: NumberLike; checkedInWindow: NumberLike; uncheckedInSync: NumberLike; oldestCheck: DateLike; oldestUnconfirmed: DateLike }[]
+    >`
+      SELECT "channel",
+        SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "pending",
+        SUM(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" THEN 1 ELSE 0 END) AS "itemsInSync",
+        SUM(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" AND "checkedAt" > ${from} THEN 1 ELSE 0 END) AS "checkedInWindow",
+        SUM(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" AND "checkedAt" IS NULL THEN 1 ELSE 0 END) AS "uncheckedInSync",
+        MIN(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" THEN "checkedAt" END) AS "oldestCheck",
+        MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${dayAgo} AND "pushedAt" <= ${now}
+                  AND ("confirmed" IS NULL OR "confirmed" <> "pushed" OR "confirmedAt" IS NULL OR "confirmedAt" < "pushedAt")
+            THEN "pushedAt" END) AS "oldestUnconfirmed"
+      FROM "ChannelItemState"
+      WHERE "shop" = ${shop} AND "parkedAt" IS NULL
+      GROUP BY "channel"`,
+    database.channelItemState.findMany({
+      where: { shop, OR: [{ parkedAt: { not: null } }, { lastError: { not: null } }] },
+      select: { channel: true, attempts: true, nextAttemptAt: true, lastError: true, parkedAt: true },
+    }),
+  ]);
+  const summary = new Map<string, SyncStateCounts>();
+  for (const row of counts) {
+    summary.set(row.channel, {
+      pending: Number(row.pending ?? 0),
+      itemsInSync: Number(row.itemsInSync ?? 0),
+      checkedInWindow: Number(row.checkedInWindow ?? 0),
+      uncheckedInSync: Number(row.uncheckedInSync ?? 0),
+      oldestCheck: asDate(row.oldestCheck),
+      oldestUnconfirmed: asDate(row.oldestUnconfirmed),
+    });
+  }
+  return { counts: summary, troubled };
+}
+
+type NumberLike = number | bigint | null;
+type DateLike = Date | string | null;
+/** An aggregate loses the column's type on SQLite: the stored ISO text comes back as is. */
+const asDate = (value: DateLike) => (value === null ? null : value instanceof Date ? value : new Date(value));
 
 /** Lag and drift per time bucket, per channel, for the Overview chart. */
 export async function lagAndDriftSeries(

@@ -52,12 +52,51 @@ export interface RecomputeResult {
   rowsWritten: number;
   /** Catalogue rows deleted because their item id is no longer the variant's (see below). */
   rowsRetired: number;
+  /** The context decided with, when items were (for the caller to reuse). */
+  context?: RecomputeContext;
 }
 
 interface ConnectedChannel {
   channel: "meta" | "google";
   template: string;
   countryCode?: string;
+}
+
+/**
+ * Everything a recompute decides with besides the items themselves: rules, channel
+ * settings, measured timing, connected catalogues, the shop's prior sales speed.
+ */
+export interface RecomputeContext {
+  /** The shop row's updatedAt when loaded: every change to rules, settings or connections requests a recompute, which updates it. */
+  shopVersion: number | null;
+  loadedAtMs: number;
+  allocation: Omit<AllocationContext, "nowMs">;
+  connected: ConnectedChannel[];
+  holdsReleased: boolean;
+}
+
+export async function loadRecomputeContext(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
+): Promise<RecomputeContext> {
+  const [ruleSet, settings, timing, connected, shopRow, priorRatePerMs] = await Promise.all([
+    loadRuleSet(database, shop),
+    loadChannelSettings(database, shop),
+    loadChannelTiming(database, shop, now, { pushIntervalMs: options.pushIntervalMs }),
+    connectedCatalogs(database, shop),
+    database.shop.findUnique({ where: { shop }, select: { settings: true, updatedAt: true } }),
+    shopPriorRatePerMs(database, shop, now),
+  ]);
+  return {
+    shopVersion: shopRow?.updatedAt.getTime() ?? null,
+    loadedAtMs: now.getTime(),
+    allocation: { rules: compileRuleSet(ruleSet), settings, timing, priorRatePerMs },
+    connected,
+    // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
+    holdsReleased: (shopRow?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true,
+  };
 }
 
 export async function recomputeShop(
@@ -69,6 +108,8 @@ export async function recomputeShop(
     provider: DatabaseProvider;
     /** The worker's push intervals: the wait between pushes is part of each channel's delay. */
     pushIntervalMs?: Partial<Record<ChannelId, number>>;
+    /** A context loaded earlier (the worker keeps one between full recomputes); loaded here when absent. */
+    context?: RecomputeContext;
   },
 ): Promise<RecomputeResult> {
   const { provider } = options;
@@ -77,18 +118,11 @@ export async function recomputeShop(
   if (options.scope === "dirty" && (await database.ledger.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
     return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
-  const [ruleSet, settings, timing, connected, shopRow, priorRatePerMs] = await Promise.all([
-    loadRuleSet(database, shop),
-    loadChannelSettings(database, shop),
-    loadChannelTiming(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }),
-    connectedCatalogs(database, shop),
-    database.shop.findUnique({ where: { shop }, select: { settings: true } }),
-    shopPriorRatePerMs(database, shop, options.now),
-  ]);
-  // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
-  const holdsReleased = (shopRow?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true;
-  const context: AllocationContext = { nowMs, rules: compileRuleSet(ruleSet), settings, timing, priorRatePerMs };
-  const result: RecomputeResult = { items: 0, rowsWritten: 0, rowsRetired: 0 };
+  const loaded = options.context ?? (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
+  const { connected, holdsReleased } = loaded;
+  const settings = loaded.allocation.settings;
+  const context: AllocationContext = { ...loaded.allocation, nowMs };
+  const result: RecomputeResult = { items: 0, rowsWritten: 0, rowsRetired: 0, context: loaded };
 
   let cursor: string | undefined;
   for (;;) {

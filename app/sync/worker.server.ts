@@ -12,7 +12,7 @@ import { withLease, type LeaseRequest } from "./lease.server";
 import { pushChannel, type PushSummary } from "./push.server";
 import { reconcileShop } from "./reconcile.server";
 import { pruneExpired } from "./retention.server";
-import { recomputeShop } from "./recompute.server";
+import { recomputeShop, type RecomputeContext } from "./recompute.server";
 
 /**
  * The loop that protects stock. Each pass, for every installed shop: apply recorded
@@ -49,6 +49,8 @@ export interface WorkerOptions {
   monitorEveryMs?: number;
   /** Wall time spent per phase (ingest, recompute, maintenance, push:<channel>, readback:<channel>, monitor); filled when given. */
   phaseTimings?: Map<string, { ms: number; count: number }>;
+  /** Told when a timed phase starts and ends (the phase, then the enclosing one or null): lets a profiler attribute work. */
+  onPhase?: (phase: string | null) => void;
 }
 
 export interface PassReport {
@@ -78,8 +80,12 @@ export class SyncWorker {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly lastFullRecompute = new Map<string, number>();
+  /** Per shop, what the last recompute decided with (see recompute). */
+  private readonly contexts = new Map<string, RecomputeContext | undefined>();
   private readonly lastReadBack = new Map<string, number>();
   private readonly lastMonitor = new Map<string, number>();
+  /** The phase `timed` is in, for `onPhase`. */
+  private activePhase: string | null = null;
   private readonly lastPrune = new Map<string, number>();
   private running = false;
   private loops: Promise<void>[] = [];
@@ -178,16 +184,23 @@ export class SyncWorker {
   }
 
   private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
-    const timings = this.options.phaseTimings;
-    if (!timings) return work();
+    const { phaseTimings: timings, onPhase } = this.options;
+    if (!timings && !onPhase) return work();
+    const enclosing = this.activePhase;
+    this.activePhase = phase;
+    onPhase?.(phase);
     const started = performance.now();
     try {
       return await work();
     } finally {
-      const entry = timings.get(phase) ?? { ms: 0, count: 0 };
-      entry.ms += performance.now() - started;
-      entry.count += 1;
-      timings.set(phase, entry);
+      this.activePhase = enclosing;
+      onPhase?.(enclosing);
+      if (timings) {
+        const entry = timings.get(phase) ?? { ms: 0, count: 0 };
+        entry.ms += performance.now() - started;
+        entry.count += 1;
+        timings.set(phase, entry);
+      }
     }
   }
 
@@ -207,7 +220,7 @@ export class SyncWorker {
     return this.withLease(this.lease(shop, "ledger", "ingest"), async () => {
       const events = await this.timed("ingest", () => processPendingEvents(database, shop, { now: this.clock(), provider }));
       await this.expireOverrides(shop);
-      const rowsWritten = await this.timed("recompute", () => this.recompute(shop));
+      const rowsWritten = await this.recompute(shop);
       return { eventsProcessed: events.processed, rowsWritten };
     });
   }
@@ -245,12 +258,14 @@ export class SyncWorker {
   private async recompute(shop: string): Promise<number> {
     const { database } = this.options;
     const now = this.clock();
-    const shopRow = await database.shop.findUnique({ where: { shop }, select: { recomputeRequestedAt: true } });
+    const shopRow = await database.shop.findUnique({ where: { shop }, select: { recomputeRequestedAt: true, updatedAt: true } });
     const everyMs = this.options.fullRecomputeEveryMs ?? 5 * 60_000;
     const fullDue = now.getTime() - (this.lastFullRecompute.get(shop) ?? 0) >= everyMs;
+    const options = { now, provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs };
     if (shopRow?.recomputeRequestedAt || fullDue) {
-      const result = await recomputeShop(database, shop, { now, scope: "all", provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs });
+      const result = await this.timed("recompute:all", () => recomputeShop(database, shop, { ...options, scope: "all" }));
       this.lastFullRecompute.set(shop, now.getTime());
+      this.contexts.set(shop, result.context);
       if (result.rowsRetired > 0) logger.info({ shop, rows: result.rowsRetired }, "catalogue rows under old item ids retired");
       // Cleared only if no newer request arrived meanwhile.
       if (shopRow?.recomputeRequestedAt) {
@@ -261,7 +276,15 @@ export class SyncWorker {
       }
       return result.rowsWritten;
     }
-    return (await recomputeShop(database, shop, { now, scope: "dirty", provider: this.options.provider, pushIntervalMs: this.options.pushIntervalMs })).rowsWritten;
+    // The few items changed since the last pass are decided with the context of the last full
+    // recompute (at most its interval old): loading rules and timing again each pass cost
+    // more than deciding the items. Any change of rules, settings or connections updates the
+    // shop row and so forces a fresh load, whichever worker or page made it.
+    const cached = this.contexts.get(shop);
+    const context = cached && cached.shopVersion === (shopRow?.updatedAt.getTime() ?? null) && now.getTime() - cached.loadedAtMs < everyMs ? cached : undefined;
+    const result = await this.timed("recompute:dirty", () => recomputeShop(database, shop, { ...options, scope: "dirty", context }));
+    if (result.context) this.contexts.set(shop, result.context);
+    return result.rowsWritten;
   }
 
   private async expireOverrides(shop: string): Promise<void> {

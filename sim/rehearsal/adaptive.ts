@@ -7,7 +7,7 @@
  * show (Meta read over its Graph API, Google as the fake processes inserts).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { createDatabase, type Database } from "~/db.server";
@@ -83,7 +83,9 @@ function migrate(databaseUrl: string): void {
 
 const numeric = (gid: string) => BigInt(gid.slice(gid.lastIndexOf("/") + 1));
 
-/** REHEARSAL_SQL_PROFILE=1: count the statements this process runs and the time SQLite spends on them, by text (profiling aid). */
+/** REHEARSAL_SQL_PROFILE=1 (or a .json path to write every statement to): count the statements this process runs and the time SQLite spends on them, by text (profiling aid). */
+let profiledPhase = "-";
+
 function sqlProfile(): Map<string, { count: number; ms: number }> | null {
   if (!process.env.REHEARSAL_SQL_PROFILE) return null;
   const totals = new Map<string, { count: number; ms: number }>();
@@ -101,7 +103,7 @@ function sqlProfile(): Map<string, { count: number; ms: number }> | null {
     const started = performance.now();
     const flat = sql.replace(/\s+/g, " ").replaceAll("`main`.", "").replaceAll("`", "");
     const where = flat.indexOf(" WHERE ");
-    const key = where > 0 ? `${flat.slice(0, 70)} …${flat.slice(where, where + 170)}` : flat.slice(0, 140);
+    const key = `${profiledPhase.padEnd(20)} ${where > 0 ? `${flat.slice(0, 70)} …${flat.slice(where, where + 170)}` : flat.slice(0, 140)}`;
     const entry = totals.get(key) ?? { count: 0, ms: 0 };
     entry.count += 1;
     totals.set(key, entry);
@@ -183,6 +185,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     const phaseTimings = new Map<string, { ms: number; count: number }>();
     const worker = new SyncWorker({
       phaseTimings,
+      ...(sqlCounts ? { onPhase: (phase: string | null) => (profiledPhase = phase ?? "-") } : {}),
       database,
       provider: "sqlite",
       // Batch polling and backoff wait on the simulated clock, not the wall clock.
@@ -425,7 +428,28 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     accounting.note(
       `Worker phases: ${[...phaseTimings].sort((a, b) => b[1].ms - a[1].ms).map(([phase, entry]) => `${phase} ${(entry.ms / 1000).toFixed(1)} s/${entry.count}`).join(", ")}.`,
     );
-    if (sqlCounts) console.log([...sqlCounts].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(([sql, { count, ms }]) => `${(ms / 1000).toFixed(2).padStart(7)} s ${String(count).padStart(7)} ${sql}`).join("\n"));
+    if (sqlCounts) {
+      const line = ([sql, { count, ms }]: [string, { count: number; ms: number }]) => `${(ms / 1000).toFixed(2).padStart(7)} s ${String(count).padStart(7)} ${sql}`;
+      const rows = [...sqlCounts];
+      const totalCount = rows.reduce((sum, [, entry]) => sum + entry.count, 0);
+      const totalMs = rows.reduce((sum, [, entry]) => sum + entry.ms, 0);
+      console.log(`SQL by time (all: ${totalCount} statements, ${(totalMs / 1000).toFixed(1)} s in SQLite)`);
+      console.log(rows.sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(line).join("\n"));
+      const byPhase = new Map<string, { count: number; ms: number }>();
+      for (const [key, entry] of rows) {
+        const phase = key.slice(0, 20).trim();
+        const total = byPhase.get(phase) ?? { count: 0, ms: 0 };
+        total.count += entry.count;
+        total.ms += entry.ms;
+        byPhase.set(phase, total);
+      }
+      const profileFile = process.env.REHEARSAL_SQL_PROFILE ?? "";
+      if (profileFile.endsWith(".json")) writeFileSync(profileFile, JSON.stringify(rows.map(([sql, entry]) => ({ sql, ...entry })), null, 1));
+      console.log("SQL by phase");
+      console.log([...byPhase].sort((a, b) => b[1].count - a[1].count).map(line).join("\n"));
+      console.log("SQL by count");
+      console.log(rows.sort((a, b) => b[1].count - a[1].count).slice(0, 40).map(line).join("\n"));
+    }
     for (const note of oversellNotes.slice(0, 20)) accounting.note(note);
     if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
     const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
