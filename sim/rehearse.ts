@@ -107,7 +107,8 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= "warn";
   const { runAdaptive } = await import("./rehearsal/adaptive");
   const run = await runAdaptive(expanded, buyers, {
-    databaseFile: path.join("rehearsals", `${fileStamp}.sqlite`),
+    // The process id too: two rehearsals started in the same second must not share a database.
+    databaseFile: path.join("rehearsals", `${fileStamp}-${process.pid}.sqlite`),
     speed: args.speed,
     progress,
     onReady: ({ url, shop, apiKey, secret }) => {

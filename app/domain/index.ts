@@ -83,7 +83,7 @@ export type { BufferRule, BufferTier, ChannelRules, RuleSet, RuleSetInput, RuleL
 export { manualOverrideSchema, validateOverride, isOverrideActive } from "./override";
 export type { ManualOverride, OverrideRejection, Result } from "./override";
 
-export { INITIAL_DAMPING, dampIncrease } from "./damping";
+export { INITIAL_DAMPING, dampIncrease, dampingEquivalent } from "./damping";
 export type { DampingState, PendingIncrease } from "./damping";
 
 export { allocateItem, forEachAllocation, recompute, decisionsInOrder } from "./allocate";

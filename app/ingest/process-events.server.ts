@@ -55,6 +55,8 @@ export async function processPendingEvents(
       }
       if (result.failed > 0) break;
     }
+    // A short page was everything recorded when read: what arrived since waits for the next pass rather than costing an empty read now.
+    if (events.length < batchSize) break;
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import type { Database } from "~/db.server";
+import type { Database, Queryable } from "~/db.server";
 import type { ChannelId } from "~/domain";
 
 /**
@@ -47,7 +47,8 @@ export async function recordActivity(database: Database, entry: ActivityEntry): 
   });
 }
 
-export async function recordActivities(database: Database, entries: readonly ActivityEntry[]): Promise<void> {
+/** Many entries in one insert; inside the caller's transaction when given one. */
+export async function recordActivities(database: Queryable, entries: readonly ActivityEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await database.activity.createMany({
     data: entries.map((entry) => ({

@@ -51,9 +51,14 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
   const report: MonitorReport = { drift: {}, health: {} as MonitorReport["health"], opened: [], resolved: [], autoProtect: [], delivery: null };
 
   if (options.connectors) {
+    // Each channel's connection and parked rows, read once for the checks below.
+    const [connections, parked] = await Promise.all([
+      connectionsOf(database, shop),
+      database.channelItemState.findMany({ where: { shop, parkedAt: { not: null } }, select: { channel: true, itemKey: true, lastError: true } }),
+    ]);
     for (const channel of ["meta", "google"] as const) {
       try {
-        const drift = await checkDriftFor(database, shop, channel, now, options.connectors, options.readBudgets?.[channel]);
+        const drift = await checkDriftFor(database, shop, channel, now, options.connectors, options.readBudgets?.[channel], connections.get(channel) ?? null);
         if (drift) report.drift[channel] = drift;
       } catch (error) {
         logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "drift check failed");
@@ -61,7 +66,8 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
     }
     for (const channel of CHANNELS) {
       try {
-        await recoverCredentials(database, shop, channel, now, options.connectors, options.healthCheckEveryMs ?? 5 * 60_000);
+        const channelParked = parked.filter((row) => row.channel === channel);
+        await recoverCredentials(database, shop, channel, now, options.connectors, options.healthCheckEveryMs ?? 5 * 60_000, connections.get(channel) ?? null, channelParked);
       } catch (error) {
         logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "health check failed");
       }
@@ -81,10 +87,12 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
     }
   };
 
+  // Read after the credential checks, which may have brought a channel back.
+  const connections = await connectionsOf(database, shop);
   for (const channel of CHANNELS) {
     const rules = settings.channels[channel];
     const h = health[channel];
-    const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } }, select: { state: true, lastHealthError: true } });
+    const connection = connections.get(channel);
     if (connection?.state === "disconnected") {
       // Nothing to watch on a disconnected channel: its alerts are moot.
       for (const kind of ["lag_high", "drift_high", "competing_writer", "push_errors", "throttled", "push_parked", "credentials_revoked"] as const) {
@@ -218,10 +226,10 @@ async function checkDriftFor(
   now: Date,
   connectors: ConnectorDependencies,
   budget: ReadBudget | undefined,
+  connection: ConnectionRow | null,
 ): Promise<DriftCheckResult | null> {
-  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } }, select: { state: true } });
   if (!connection || connection.state === "disconnected" || connection.state === "error") return null;
-  const connector = await connectorFor(connectors, shop, channel);
+  const connector = await connectorFor(connectors, shop, channel, connection);
   if (!isConnector(connector)) return null;
   const result = await checkDrift(database, shop, channel, connector, now, budget ?? DEFAULT_READ_BUDGETS[channel]);
   if (result.opened > 0) {
@@ -235,9 +243,16 @@ async function checkDriftFor(
  * minutes; once it answers again (the merchant reconnected, or restored access), items
  * parked for that reason are released and the connection leaves the error state.
  */
-async function recoverCredentials(database: Database, shop: string, channel: ChannelId, now: Date, connectors: ConnectorDependencies, everyMs: number): Promise<void> {
-  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
-  const parked = await database.channelItemState.findMany({ where: { shop, channel, parkedAt: { not: null } }, select: { itemKey: true, lastError: true } });
+async function recoverCredentials(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  connectors: ConnectorDependencies,
+  everyMs: number,
+  connection: ConnectionRow | null,
+  parked: readonly { itemKey: string; lastError: string | null }[],
+): Promise<void> {
   const credentialParked = parked.filter((row) => row.lastError && CREDENTIAL_ERROR.test(row.lastError));
   const inError = connection?.state === "error" && /credential/i.test(connection.lastHealthError ?? "");
   if (credentialParked.length === 0 && !inError) return;
@@ -245,7 +260,7 @@ async function recoverCredentials(database: Database, shop: string, channel: Cha
   if (connection?.state === "disconnected") return;
 
   // The factory refuses channels in error only when they are disconnected: the probe can run.
-  const connector = await connectorFor(connectors, shop, channel);
+  const connector = await connectorFor(connectors, shop, channel, connection);
   const health = isConnector(connector) ? await connector.checkHealth() : { ok: false as const, code: "misconfigured" as const, detail: connector.detail };
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel } },
@@ -259,6 +274,13 @@ async function recoverCredentials(database: Database, shop: string, channel: Cha
   });
   if (inError) await database.channelConnection.update({ where: { shop_channel: { shop, channel } }, data: { state: "active", lastHealthError: null } });
   await recordActivity(database, { shop, kind: "credentials_restored", channel, details: { released: credentialParked.length }, at: now });
+}
+
+type ConnectionRow = NonNullable<Awaited<ReturnType<Database["channelConnection"]["findFirst"]>>>;
+
+async function connectionsOf(database: Database, shop: string): Promise<Map<string, ConnectionRow>> {
+  const rows = await database.channelConnection.findMany({ where: { shop } });
+  return new Map(rows.map((row) => [row.channel, row]));
 }
 
 async function competingWriterFindings(database: Database, shop: string, channel: "meta" | "google", now: Date, settings: AlertSettings) {

@@ -13,6 +13,7 @@ export async function loadLedgers(
   variantGids: readonly string[],
   options: { lockFor?: DatabaseProvider } = {},
 ): Promise<Map<string, MasterRecord>> {
+  if (variantGids.length === 0) return new Map();
   // Read-modify-write inside a transaction: on PostgreSQL lock the rows first, so an
   // ingest and a push that both change one record cannot lose each other's change.
   // (SQLite runs one write transaction at a time.)

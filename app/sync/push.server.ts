@@ -253,8 +253,9 @@ async function applyResults(
       set: { record: "json", updatedAt: "timestamp" },
       rows: [...movedRecords].map(([variantGid, record]) => ({ variantGid, record, updatedAt: new Date() })),
     });
+    // With the results they describe: one transaction, and no push without its activity.
+    await recordActivities(tx, activities);
   });
-  await recordActivities(database, activities);
 
   const parkedCodes = new Set(results.filter((result) => result.status === "permanent").map((result) => result.code));
   for (const code of parkedCodes) {

@@ -8,6 +8,7 @@ import {
   collectionGid,
   DEFAULT_VELOCITY_CONFIG,
   compileRuleSet,
+  dampingEquivalent,
   productGid,
   variantGid,
   type AllocationContext,
@@ -255,7 +256,7 @@ export async function recomputeShop(
           current === undefined ||
           current.desired !== desired ||
           current.desiredAvailability !== row.availability ||
-          JSON.stringify(current.dampingState) !== JSON.stringify(damping);
+          !dampingEquivalent(current.dampingState as DampingState | null, row.decision.damping, row.channel === "google");
         if (!changed) continue;
         const fields = {
           variantGid: variant.gid,

@@ -198,6 +198,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const random = seededRandom(options.seed ?? 42);
   const shops = new Map<string, FakeShopState>();
   const buckets = new Map<string, CostBucket>();
+  const checkedDocuments = new Map<string, { document: DocumentNode; validationErrors: readonly GraphQLError[] }>();
   let failures: FailureModes = { ...DEFAULT_FAILURES, ...options.failures };
   let bulkBehaviour: BulkBehaviour = { readsUntilDone: 1, failWith: null, partial: false };
   const requests: RequestLogEntry[] = [];
@@ -280,17 +281,23 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },
     });
 
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      const syntax = error as GraphQLError;
-      return reply(200, {
-        errors: [{ message: syntax.message, locations: syntax.locations, extensions: { code: "parseError" } }],
-        extensions: costExtension(0, 0),
-      });
+    // Clients send the same few documents over and over: parse and validate each once.
+    let checked = checkedDocuments.get(body.query);
+    if (!checked) {
+      try {
+        const parsed = parse(body.query);
+        checked = { document: parsed, validationErrors: validate(schema, parsed) };
+      } catch (error) {
+        const syntax = error as GraphQLError;
+        return reply(200, {
+          errors: [{ message: syntax.message, locations: syntax.locations, extensions: { code: "parseError" } }],
+          extensions: costExtension(0, 0),
+        });
+      }
+      if (checkedDocuments.size >= 500) checkedDocuments.clear();
+      checkedDocuments.set(body.query, checked);
     }
-    const validationErrors = validate(schema, document);
+    const { document, validationErrors } = checked;
     if (validationErrors.length) {
       return reply(200, { errors: validationErrors.map(shopifyValidationError), extensions: costExtension(0, 0) });
     }
