@@ -94,29 +94,46 @@ describe("lag-aware allocation", () => {
     let record = recordWith(12);
     for (let minute = 0; minute < 60; minute += 6) record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
     const usual: ChannelTiming = { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0 };
-    const decide = (timing: ChannelTiming, shownBefore: number) =>
+    const at99: RuleSetInput = { shopDefaults: { ...lagAwareRules.shopDefaults, meta: { lagAware: { confidence: 0.99 } } } };
+    const decide = (timing: ChannelTiming, shownBefore: number, rulesInput: RuleSetInput = lagAwareRules) =>
       allocateItem(item(record, { meta: { damping: { shown: shownBefore, pending: null } } }), contextWith({
           timing: { ...DEFAULT_CHANNEL_TIMING, meta: timing },
-          rulesInput: lagAwareRules,
+          rulesInput,
           // No damping: this is about the guard alone.
           settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
         }),
         { explain: true },
       ).decisions.meta;
     const unguarded = decide(usual, 0).quantity;
+    // What the rule allows at 35 minutes, at its own 95% and at the increase's 99% (decreases from 12: never guarded).
     const atLongest = decide({ ...usual, measuredLagMs: 35 * 60_000 }, 12).quantity;
-    expect(atLongest).toBeLessThan(unguarded);
+    const atLongestSure = decide({ ...usual, measuredLagMs: 35 * 60_000 }, 12, at99).quantity;
+    expect(atLongestSure).toBeLessThan(unguarded);
+    expect(atLongestSure).toBeLessThanOrEqual(atLongest);
 
-    // From 0, an increase goes only as high as the rule allows at 35 minutes.
+    // From 0, an increase goes only as high as the rule allows at 35 minutes, at 99%.
     const guarded = decide({ ...usual, increaseLagMs: 35 * 60_000 }, 0);
-    expect(guarded.quantity).toBe(atLongest);
-    expect(guarded.explanation?.steps.find((step) => step.kind === "increase_guarded")?.params).toMatchObject({ target: unguarded, guardedTarget: atLongest });
-    expect(renderExplanation(guarded.explanation!, "en")).toMatch(new RegExp(`^Meta ${atLongest}: raised toward ${unguarded} only as far as is safe if the change takes 35 min to show`));
-    expect(renderExplanation(guarded.explanation!, "fr")).toMatch(/le plus long délai du jour/);
+    expect(guarded.quantity).toBe(atLongestSure);
+    expect(guarded.explanation?.steps.find((step) => step.kind === "increase_guarded")?.params).toMatchObject({ target: unguarded, guardedTarget: atLongestSure, confidence: 0.99 });
+    expect(renderExplanation(guarded.explanation!, "en")).toMatch(new RegExp(`^Meta ${atLongestSure}: raised toward ${unguarded} only as far as is safe at 99% if the change takes 35 min to show`));
+    expect(renderExplanation(guarded.explanation!, "fr")).toMatch(/sûr à 99\u00a0% si le changement met 35 min à s'afficher \(le plus long délai du jour\)/);
 
-    // A decrease (shown 12 → target) is not held back, and neither is a channel as slow as its longest lag.
+    // A decrease (shown 12 → target) is not held back.
     expect(decide({ ...usual, increaseLagMs: 35 * 60_000 }, 12).quantity).toBe(unguarded);
-    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 0).quantity);
+    // A channel slower now than its longest lag so far: the increase is sized for now, at 99%.
+    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 12, at99).quantity);
+  });
+
+  it("holds a static rule's increases to the rule alone: no lag-aware part is added", () => {
+    const record = { ...recordWith(12), velocity: recordSale(recordWith(12).velocity, 3, T - 60_000) };
+    const staticRules: RuleSetInput = { shopDefaults: { online_store: {}, meta: { fixedUnits: 2 }, google: {} } };
+    const decision = allocateItem(item(record, { meta: { damping: { shown: 0, pending: null } } }), contextWith({
+        timing: { ...DEFAULT_CHANNEL_TIMING, meta: { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0, increaseLagMs: 35 * 60_000 } },
+        rulesInput: staticRules,
+        settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
+      }),
+    ).decisions.meta;
+    expect(decision.quantity).toBe(10);
   });
 
   it("budget-starved channels get a larger buffer", () => {

@@ -76,7 +76,7 @@ export type ExplanationStep =
   | {
       readonly kind: "increase_guarded";
       readonly units: number;
-      readonly params: { readonly target: number; readonly guardedTarget: number; readonly increaseLagMs: number };
+      readonly params: { readonly target: number; readonly guardedTarget: number; readonly increaseLagMs: number; readonly confidence?: number };
     }
   | {
       readonly kind: "availability";
@@ -122,7 +122,7 @@ interface Words {
   freeze: (computed: number) => string;
   freezeRisk: (excess: number) => string;
   damped: (target: number, confirmations: number, needed: number) => string;
-  increaseGuarded: (target: number, duration: string) => string;
+  increaseGuarded: (target: number, duration: string, confidence: string | null) => string;
   inStock: string;
   outOfStock: string;
   pauseAds: string;
@@ -145,7 +145,8 @@ const WORDS: Record<Locale, Words> = {
     freezeRisk: (excess) => `risk: ${excess} more than sellable`,
     damped: (target, confirmations, needed) =>
       `increase to ${target} waiting for confirmation (${confirmations} of ${needed} computations)`,
-    increaseGuarded: (target, duration) => `raised toward ${target} only as far as is safe if the change takes ${duration} to show (the longest lag today)`,
+    increaseGuarded: (target, duration, confidence) =>
+      `raised toward ${target} only as far as is safe${confidence ? ` at ${confidence}%` : ""} if the change takes ${duration} to show (the longest lag today)`,
     inStock: "in stock",
     outOfStock: "out of stock",
     pauseAds: "kept in stock, pause ads (near sellout)",
@@ -166,7 +167,8 @@ const WORDS: Record<Locale, Words> = {
     freezeRisk: (excess) => `risque${NBSP}: ${excess} de plus que le vendable`,
     damped: (target, confirmations, needed) =>
       `hausse à ${target} en attente de confirmation (${confirmations} calcul(s) sur ${needed})`,
-    increaseGuarded: (target, duration) => `hausse vers ${target} limitée à ce qui reste sûr si le changement met ${duration} à s'afficher (le plus long délai du jour)`,
+    increaseGuarded: (target, duration, confidence) =>
+      `hausse vers ${target} limitée à ce qui reste sûr${confidence ? ` à ${confidence}${NBSP}%` : ""} si le changement met ${duration} à s'afficher (le plus long délai du jour)`,
     inStock: "en stock",
     outOfStock: "en rupture",
     pauseAds: "maintenu en stock, annonces en pause (bientôt épuisé)",
@@ -274,7 +276,11 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
         decided = words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
         break;
       case "increase_guarded":
-        decided = words.increaseGuarded(step.params.target, formatDuration(step.params.increaseLagMs, locale));
+        decided = words.increaseGuarded(
+          step.params.target,
+          formatDuration(step.params.increaseLagMs, locale),
+          step.params.confidence ? formatNumber(step.params.confidence * 100, 2, locale) : null,
+        );
         break;
       case "availability":
         if (step.params.lowStockMode !== null) {
