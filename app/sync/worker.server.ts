@@ -47,7 +47,7 @@ export interface WorkerOptions {
   readBackEveryMs?: Partial<Record<ChannelId, number>>;
   /** Run the monitor at most this often per shop in `runOnce` (default: every pass). */
   monitorEveryMs?: number;
-  /** Wall time spent per phase (ingest, recompute, maintenance, push:<channel>, readback:<channel>, monitor); filled when given. */
+  /** Wall time spent per phase (ingest, recompute:all, recompute:dirty, maintenance, push:<channel>, readback:<channel>, monitor); filled when given. */
   phaseTimings?: Map<string, { ms: number; count: number }>;
   /** Told when a timed phase starts and ends (the phase, then the enclosing one or null): lets a profiler attribute work. */
   onPhase?: (phase: string | null) => void;
