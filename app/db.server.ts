@@ -1,5 +1,6 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { cacheAllQueryPlans } from "./db/query-plan-cache.server";
+import { StatementCachingSqliteAdapter } from "./db/sqlite-statement-cache.server";
 import { PrismaClient as SqliteClient, type Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
@@ -22,10 +23,12 @@ export function databaseProvider(url: string): DatabaseProvider {
 
 const urls = new WeakMap<Database, string>();
 
+cacheAllQueryPlans();
+
 export function createDatabase(url: string): Database {
   const database =
     databaseProvider(url) === "sqlite"
-      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) })
+      ? new SqliteClient({ adapter: new StatementCachingSqliteAdapter({ url }) })
       : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database);
   urls.set(database, url);
   return database;

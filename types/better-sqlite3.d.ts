@@ -1,6 +1,7 @@
 /**
  * The part of better-sqlite3's API the app uses directly (the webhook writer,
- * app/ingest/webhook-event-writer.server.ts). Its own types (@types/better-sqlite3) are
+ * app/ingest/webhook-event-writer.server.ts, and the statement cache,
+ * app/db/sqlite-statement-cache.server.ts). Its own types (@types/better-sqlite3) are
  * not installed; this follows them.
  */
 declare module "better-sqlite3" {
@@ -15,8 +16,20 @@ declare module "better-sqlite3" {
       changes: number;
       lastInsertRowid: number | bigint;
     }
+    interface ColumnDefinition {
+      name: string;
+      column: string | null;
+      table: string | null;
+      database: string | null;
+      type: string | null;
+    }
     interface Statement {
+      /** Whether the statement returns rows. */
+      readonly reader: boolean;
       run(...params: unknown[]): RunResult;
+      columns(): ColumnDefinition[];
+      /** Rows as arrays of values instead of objects (readers only). */
+      raw(toggle?: boolean): this;
       get(...params: unknown[]): unknown;
       all(...params: unknown[]): unknown[];
     }

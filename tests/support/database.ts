@@ -33,7 +33,8 @@ function migrationStatements(provider: DatabaseProvider): string[] {
     .filter((statement) => statement.length > 0);
 }
 
-async function applyMigrations(database: Database, provider: DatabaseProvider): Promise<void> {
+/** Creates the app's tables in an empty database. */
+export async function applyMigrations(database: Database, provider: DatabaseProvider): Promise<void> {
   for (const statement of migrationStatements(provider)) {
     await database.$executeRawUnsafe(statement);
   }
