@@ -15,11 +15,12 @@ rounds=${3:-2}
 log=$(mktemp)
 for round in $(seq 1 "$rounds"); do
   for tree in "$other" "$here"; do
-    started=$(date +%s.%N)
-    (cd "$tree" && BALLAST_SKIP_BUILD=1 REHEARSAL_PROFILE_STEPS="$steps" node --import tsx sim/rehearse.ts --json "$log.json" > "$log" 2>&1)
-    seconds=$(echo "$(date +%s.%N) - $started" | bc)
-    printf '%s round %s: %.1f s\n' "$tree" "$round" "$seconds"
+    # Wall time, and the CPU time of the rehearsal and the app it starts (user + system): on a
+    # shared machine the CPU time moves less than the wall time.
+    (cd "$tree" && BALLAST_SKIP_BUILD=1 REHEARSAL_PROFILE_STEPS="$steps" /usr/bin/time -f '%e %U %S' -o "$log.time" node --import tsx sim/rehearse.ts --json "$log.json" > "$log" 2>&1)
+    read -r wall user system < "$log.time"
+    printf '%s round %s: %.1f s wall, %.1f s CPU\n' "$tree" "$round" "$wall" "$(echo "$user + $system" | bc)"
     grep "Worker phases" "$log" | sed 's/^ *adaptive: /    /'
   done
 done
-rm -f "$log" "$log.json" "${log}.html"
+rm -f "$log" "$log.json" "$log.time" "${log}.html"

@@ -87,6 +87,8 @@ export class SyncWorker {
   /** The phase `timed` is in, for `onPhase`. */
   private activePhase: string | null = null;
   private readonly lastPrune = new Map<string, number>();
+  /** Per shop, when reconciliation is next due as last read from the shop row (see maintenanceDue). */
+  private readonly reconcileDueAt = new Map<string, number>();
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -227,12 +229,28 @@ export class SyncWorker {
 
   /** Operations and reconciliation write the master record too: same lease as ingest. */
   private async maintenanceLane(shop: string, options: { monitor: boolean } = { monitor: true }): Promise<void> {
-    await this.withLease(this.lease(shop, "ledger", "maintenance"), async () => {
-      await this.runOperations(shop);
-      await this.reconcileIfDue(shop);
-      await this.pruneIfDue(shop);
-    });
+    if (await this.maintenanceDue(shop)) {
+      await this.withLease(this.lease(shop, "ledger", "maintenance"), async () => {
+        await this.runOperations(shop);
+        await this.reconcileIfDue(shop);
+        await this.pruneIfDue(shop);
+      });
+    }
     if (options.monitor) await this.monitorLane(shop);
+  }
+
+  /**
+   * Whether maintenance has anything to do, known without the lease: most passes have
+   * nothing, and claiming and releasing the lease to find that out cost two statements.
+   * Reconciliation is due by the time last read from the shop row (another worker
+   * reconciling meanwhile only makes it later: it is then read again and found not due).
+   */
+  private async maintenanceDue(shop: string): Promise<boolean> {
+    const nowMs = this.clock().getTime();
+    if (nowMs - (this.lastPrune.get(shop) ?? 0) >= 3_600_000) return true;
+    if (nowMs >= (this.reconcileDueAt.get(shop) ?? 0)) return true;
+    const queued = await this.options.database.operation.findFirst({ where: { shop, state: { in: ["queued", "running"] } }, select: { id: true } });
+    return queued !== null;
   }
 
   /** Retention (app/sync/retention.server.ts), hourly per shop. */
@@ -315,7 +333,12 @@ export class SyncWorker {
     const fullEvery = this.options.fullReadEveryMs ?? 24 * 3_600_000;
     const fullDue = !shopRow?.lastFullReadAt || now.getTime() - shopRow.lastFullReadAt.getTime() >= fullEvery;
     const incrementalDue = !shopRow?.lastReconciledAt || now.getTime() - shopRow.lastReconciledAt.getTime() >= reconcileEvery;
-    if (!fullDue && !incrementalDue) return;
+    if (!fullDue && !incrementalDue) {
+      this.reconcileDueAt.set(shop, Math.min(shopRow!.lastReconciledAt!.getTime() + reconcileEvery, shopRow!.lastFullReadAt!.getTime() + fullEvery));
+      return;
+    }
+    // Read the row again next pass: whether this succeeded or not, it says when the next is due.
+    this.reconcileDueAt.delete(shop);
     await this.reconcile(shop, fullDue ? "full" : "incremental", null);
   }
 

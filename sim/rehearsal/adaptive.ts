@@ -4,7 +4,7 @@
  * worker run here, once per simulated step, on a virtual clock shared with the fakes.
  * Every order reaches the app as correctly signed webhooks over HTTP (delayed,
  * sometimes duplicated or out of order, per the scenario); buyers see what the fakes
- * show (Meta read over its Graph API, Google as the fake processes inserts).
+ * show (Meta's visible version of each item, Google as the fake processes inserts).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -209,7 +209,6 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     // Google: what the fake shows, rebuilt from the inserts it received (visible after the processing delay).
     const googleVersions: { visibleAt: number; inStock: boolean }[][] = variants.map((variant) => [{ visibleAt: -Infinity, inStock: variant.stock > 0 }]);
     let insertsSeen = 0;
-    let myMetaReads = 0;
     const failedDeliveries: string[] = [];
     const oversellNotes: string[] = [];
 
@@ -218,20 +217,9 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= at) return list[index]!.inStock;
       return false;
     };
-    const metaRead = async (retailerIds?: string[]): Promise<Map<string, number>> => {
-      const shown = new Map<string, number>();
-      let url: string | null = `${world.meta.url}/v26.0/${world.catalogId}/products?fields=retailer_id,quantity_to_sell_on_facebook&limit=1000${
-        retailerIds ? `&filter=${encodeURIComponent(JSON.stringify({ retailer_id: { is_any: retailerIds } }))}` : ""
-      }`;
-      while (url) {
-        myMetaReads += 1;
-        const response = await fetch(url, { headers: { Authorization: `Bearer ${world.metaAccessToken}` } });
-        const page = (await response.json()) as { data: { retailer_id: string; quantity_to_sell_on_facebook?: number }[]; paging?: { next?: string } };
-        for (const row of page.data) shown.set(row.retailer_id, row.quantity_to_sell_on_facebook ?? 0);
-        url = page.paging?.next ?? null;
-      }
-      return shown;
-    };
+    // What a Meta buyer sees: the fake's visible version, as its products endpoint answers
+    // (read in process, not over HTTP: ~7,000 buyers, and the app's own reads are what count).
+    const metaShown = (retailerId: string) => world.meta.control.shownItem(world.catalogId, retailerId)?.quantity ?? 0;
     const master = (item: number) => {
       const variant = world.variants[item]!;
       const level = world.shopify.quantities(world.shop, variant.inventoryItemGid, world.locationGid)!;
@@ -310,7 +298,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
         const { available, sellable } = master(item);
         let shown: number;
         if (buyer.channel === "online_store") shown = Math.max(0, available);
-        else if (buyer.channel === "meta") shown = (await metaRead([variant.metaRetailerId])).get(variant.metaRetailerId) ?? 0;
+        else if (buyer.channel === "meta") shown = metaShown(variant.metaRetailerId);
         else shown = googleVisible(item, buyer.atMs) ? Number.POSITIVE_INFINITY : 0;
         const checkout = buyer.channel === "online_store" ? "store" : scenario.channels[buyer.channel].checkout;
         const oversoldBefore = accounting.current.oversoldUnits;
@@ -370,7 +358,6 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
 
       lap("buyers");
       while (nextSample <= stepEnd && nextSample < expanded.endMs) {
-        const metaShown = await metaRead();
         const shownTotals: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
         const drift: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
         let stock = 0;
@@ -378,7 +365,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
           const { available, sellable } = master(item);
           const positive = Math.max(0, sellable);
           stock += positive;
-          const metaQuantity = metaShown.get(world.variants[item]!.metaRetailerId) ?? 0;
+          const metaQuantity = metaShown(world.variants[item]!.metaRetailerId);
           const googleInStock = googleVisible(item, nextSample);
           shownTotals.online_store += Math.max(0, available);
           shownTotals.meta += metaQuantity;
@@ -417,7 +404,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     for (const row of pushRows) if (row.channel && row.channel in pushes) pushes[row.channel as keyof PerChannel<number>] = row._count._all;
     const apiCalls = {
       online_store: world.shopify.requests.filter((request) => request.shop === world.shop).length,
-      meta: world.meta.control.counters.requests - myMetaReads,
+      meta: world.meta.control.counters.requests,
       google: world.google.control.counters.requests,
       total: 0,
     };

@@ -78,6 +78,8 @@ export interface MetaFakeControl {
   seedItems(catalogId: string, items: SeedItem[]): void;
   /** What Meta holds now, ignoring the propagation delay. */
   trueItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability; writer: string } | undefined;
+  /** What a buyer on Meta sees now (the propagation delay applied), as the products endpoint answers; undefined before the item is visible. */
+  shownItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability } | undefined;
   /** Meta's own checkout sold units; returns the new quantity. */
   sell(catalogId: string, retailerId: string, units: number): number;
   revokeToken(token?: string): void;
@@ -442,6 +444,12 @@ export async function startMetaFake(options: MetaFakeOptions = {}): Promise<Meta
       const item = state.catalog(catalogId)?.items.get(retailerId);
       const version = item && versionAt(item);
       return version ? { quantity: version.quantity, availability: version.availability, writer: version.writer } : undefined;
+    },
+    shownItem(catalogId, retailerId) {
+      state.settle();
+      const item = state.catalog(catalogId)?.items.get(retailerId);
+      const version = item && versionAt(item, clock.now());
+      return version ? { quantity: version.quantity, availability: version.availability } : undefined;
     },
     sell: (catalogId, retailerId, units) => state.sell(catalogId, retailerId, units),
     revokeToken(token) {
