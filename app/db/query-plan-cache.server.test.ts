@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { cacheQueryPlans, queryPlanCacheStats } from "./query-plan-cache.server";
+import { cacheQueryPlans, queryPlanCacheStats, rawQueryPlan } from "./query-plan-cache.server";
 
 let testDatabase: TestDatabase;
 beforeAll(async () => {
@@ -62,5 +62,49 @@ describe("query plan cache", () => {
     a.compile("x".repeat(5_000));
     a.compile("x".repeat(5_000));
     expect(compiled).toBe(4); // too large to keep
+  });
+});
+
+describe("raw query plans built without the compiler", () => {
+  it("are the compiler's own for every parameter encoding the app sends (checked by the suite's BALLAST_VERIFY_QUERY_PLANS)", async () => {
+    expect(process.env.BALLAST_VERIFY_QUERY_PLANS).toBe("1");
+    const { database, provider } = testDatabase;
+    const before = queryPlanCacheStats.raw;
+    const at = new Date(Date.UTC(2026, 10, 27, 12, 30, 15, 250));
+    const rows = await database.$queryRaw<{ text: string; whole: unknown; big: unknown; fraction: unknown; flag: unknown; missing: unknown }[]>`
+      SELECT ${"text"} AS "text", ${42} AS "whole", ${9_007_199_254_740_993n} AS "big", ${0.25} AS "fraction", ${true} AS "flag", ${null} AS "missing"`;
+    expect(rows[0]!.text).toBe("text");
+    expect(Number(rows[0]!.whole)).toBe(42);
+    expect(String(rows[0]!.big)).toBe("9007199254740993");
+    expect(Number(rows[0]!.fraction)).toBe(0.25);
+    expect(rows[0]!.missing).toBeNull();
+    await database.shop.create({ data: { shop: "raw.myshopify.com", installedAt: at } });
+    const changed = await database.$executeRaw`UPDATE "Shop" SET "locale" = ${"fr"}, "installedAt" = ${at} WHERE "shop" = ${"raw.myshopify.com"}`;
+    expect(changed).toBe(1);
+    expect(await database.shop.findUnique({ where: { shop: "raw.myshopify.com" }, select: { locale: true, installedAt: true } })).toEqual({ locale: "fr", installedAt: at });
+    if (provider === "sqlite") {
+      const bytes = await database.$queryRaw<{ size: unknown }[]>`SELECT length(${Buffer.from("abc")}) AS "size"`;
+      expect(Number(bytes[0]!.size)).toBe(3);
+    }
+    expect(queryPlanCacheStats.raw - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaves every other encoding and request to the compiler", () => {
+    const raw = (parameters: unknown[]) =>
+      JSON.stringify({ action: "queryRaw", query: { arguments: { query: "SELECT ?", parameters: JSON.stringify(parameters) }, selection: {} } });
+    expect(rawQueryPlan(raw(["a", 1, 1.5, null, true]))).toEqual({
+      type: "query",
+      args: {
+        type: "rawSql",
+        sql: "SELECT ?",
+        args: ["a", 1, 1.5, null, true],
+        argTypes: ["string", "int", "float", "unknown", "boolean"].map((scalarType) => ({ arity: "scalar", scalarType, dbType: null })),
+      },
+    });
+    expect(rawQueryPlan(raw([{ prisma__type: "decimal", prisma__value: "1.25" }]))).toBeUndefined();
+    expect(rawQueryPlan(raw([[1, 2]]))).toBeUndefined();
+    expect(rawQueryPlan(raw([2 ** 60]))).toBeUndefined();
+    expect(rawQueryPlan(raw([{ a: 1 }]))).toBeUndefined();
+    expect(rawQueryPlan('{"modelName":"Shop","action":"findMany","query":{"arguments":{},"selection":{"$scalars":true}}}')).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { createDatabase, type Database } from "~/db.server";
+import { queryPlanCacheStats } from "~/db/query-plan-cache.server";
 import { CHANNELS, ruleSetSchema, type RuleSet } from "~/domain";
 import { saveRule } from "~/rules/rule-store.server";
 import { logger } from "~/logger.server";
@@ -91,25 +92,27 @@ function sqlProfile(): Map<string, { count: number; ms: number }> | null {
   const totals = new Map<string, { count: number; ms: number }>();
   type Statement = { run: (...args: unknown[]) => unknown; all: (...args: unknown[]) => unknown };
   const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as { prototype: { prepare: (sql: string) => Statement } };
-  const keys = new WeakMap<object, string>();
+  // Statements are prepared once and run many times (app/db/sqlite-statement-cache.server.ts):
+  // each run is counted, under the phase it runs in.
+  const texts = new WeakMap<object, string>();
   const prototype = BetterSqlite.prototype;
   const prepare = prototype.prepare;
   let patched = false;
-  const time = (statement: object, started: number) => {
-    const entry = totals.get(keys.get(statement) ?? "?");
-    if (entry) entry.ms += performance.now() - started;
+  const entry = (text: string) => {
+    const key = `${profiledPhase.padEnd(20)} ${text}`;
+    let found = totals.get(key);
+    if (!found) totals.set(key, (found = { count: 0, ms: 0 }));
+    return found;
   };
   prototype.prepare = function (this: unknown, sql: string) {
     const started = performance.now();
     const flat = sql.replace(/\s+/g, " ").replaceAll("`main`.", "").replaceAll("`", "");
     const where = flat.indexOf(" WHERE ");
-    const key = `${profiledPhase.padEnd(20)} ${where > 0 ? `${flat.slice(0, 70)} …${flat.slice(where, where + 170)}` : flat.slice(0, 140)}`;
-    const entry = totals.get(key) ?? { count: 0, ms: 0 };
-    entry.count += 1;
-    totals.set(key, entry);
+    const text = where > 0 ? `${flat.slice(0, 70)} …${flat.slice(where, where + 170)}` : flat.slice(0, 140);
     const statement = prepare.call(this, sql);
-    keys.set(statement, key);
-    entry.ms += performance.now() - started;
+    texts.set(statement, text);
+    entry("(prepare)").ms += performance.now() - started;
+    entry("(prepare)").count += 1;
     if (!patched) {
       patched = true;
       const statementPrototype = Object.getPrototypeOf(statement) as Statement;
@@ -120,7 +123,9 @@ function sqlProfile(): Map<string, { count: number; ms: number }> | null {
           try {
             return original.apply(this, args);
           } finally {
-            time(this, at);
+            const totalsEntry = entry(texts.get(this) ?? "?");
+            totalsEntry.count += 1;
+            totalsEntry.ms += performance.now() - at;
           }
         };
       }
@@ -358,6 +363,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
 
       lap("buyers");
       while (nextSample <= stepEnd && nextSample < expanded.endMs) {
+        const metaQuantities = world.meta.control.shownQuantities(world.catalogId);
         const shownTotals: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
         const drift: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
         let stock = 0;
@@ -365,7 +371,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
           const { available, sellable } = master(item);
           const positive = Math.max(0, sellable);
           stock += positive;
-          const metaQuantity = metaShown(world.variants[item]!.metaRetailerId);
+          const metaQuantity = metaQuantities.get(world.variants[item]!.metaRetailerId) ?? 0;
           const googleInStock = googleVisible(item, nextSample);
           shownTotals.online_store += Math.max(0, available);
           shownTotals.meta += metaQuantity;
@@ -420,7 +426,7 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
       const rows = [...sqlCounts];
       const totalCount = rows.reduce((sum, [, entry]) => sum + entry.count, 0);
       const totalMs = rows.reduce((sum, [, entry]) => sum + entry.ms, 0);
-      console.log(`SQL by time (all: ${totalCount} statements, ${(totalMs / 1000).toFixed(1)} s in SQLite)`);
+      console.log(`SQL by time (all: ${totalCount} statements, ${(totalMs / 1000).toFixed(1)} s in SQLite; query plans: ${queryPlanCacheStats.hits} reused, ${queryPlanCacheStats.misses} compiled)`);
       console.log(rows.sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(line).join("\n"));
       const byPhase = new Map<string, { count: number; ms: number }>();
       for (const [key, entry] of rows) {

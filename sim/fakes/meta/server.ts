@@ -80,6 +80,8 @@ export interface MetaFakeControl {
   trueItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability; writer: string } | undefined;
   /** What a buyer on Meta sees now (the propagation delay applied), as the products endpoint answers; undefined before the item is visible. */
   shownItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability } | undefined;
+  /** shownItem's quantity for every item of the catalog, by retailer id (0 while not yet visible). */
+  shownQuantities(catalogId: string): Map<string, number>;
   /** Meta's own checkout sold units; returns the new quantity. */
   sell(catalogId: string, retailerId: string, units: number): number;
   revokeToken(token?: string): void;
@@ -450,6 +452,11 @@ export async function startMetaFake(options: MetaFakeOptions = {}): Promise<Meta
       const item = state.catalog(catalogId)?.items.get(retailerId);
       const version = item && versionAt(item, clock.now());
       return version ? { quantity: version.quantity, availability: version.availability } : undefined;
+    },
+    shownQuantities(catalogId) {
+      state.settle();
+      const now = clock.now();
+      return new Map([...(state.catalog(catalogId)?.items.values() ?? [])].map((item) => [item.retailerId, versionAt(item, now)?.quantity ?? 0]));
     },
     sell: (catalogId, retailerId, units) => state.sell(catalogId, retailerId, units),
     revokeToken(token) {
