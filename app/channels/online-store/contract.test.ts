@@ -150,8 +150,10 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     const item = seedItem(10);
     const movesBefore = fake.apiAdjustmentCount(SHOP);
     const requestsBefore = fake.requests.length;
-    fake.setFailureModes({ failAfterCommitNext: 1 });
+    // This item's move only: a late request of an earlier case must not take the failure (seen in CI).
+    fake.setFailureModes({ failAfterCommitNext: 1, failAfterCommitOnly: item.inventoryItemId });
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 6, availability: "in_stock" }]);
+    fake.setFailureModes({ failAfterCommitOnly: null });
     expect(result).toMatchObject({ status: "applied", quantity: 6 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 6, safety_stock: 4 });
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);

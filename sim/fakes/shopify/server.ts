@@ -19,6 +19,8 @@ export interface FailureModes {
   serverErrorNext: number;
   /** The next N mutations execute (and commit) and are then answered 503: a lost answer. Queries are not counted. */
   failAfterCommitNext: number;
+  /** When set, only mutations whose variables mention this text count towards failAfterCommitNext (a test's own item, not a late request of another). */
+  failAfterCommitOnly: string | null;
   /** Every Admin API answer waits this long first. */
   slowMs: number;
   /** The next N requests never answer (the socket stays open until the client gives up). */
@@ -134,6 +136,7 @@ const DEFAULT_FAILURES: FailureModes = {
   serverErrorRate: 0,
   serverErrorNext: 0,
   failAfterCommitNext: 0,
+  failAfterCommitOnly: null,
   slowMs: 0,
   hangNext: 0,
   throttleNext: 0,
@@ -332,7 +335,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const actual = result.data ? Math.min(requested, queryCost(schema, document, { operationName, variables, data: result.data })) : requested;
     bucket.refund(requested - actual);
 
-    if (failures.failAfterCommitNext > 0 && operation?.operation === "mutation") {
+    const failureApplies = failures.failAfterCommitOnly === null || JSON.stringify(variables ?? {}).includes(failures.failAfterCommitOnly);
+    if (failures.failAfterCommitNext > 0 && operation?.operation === "mutation" && failureApplies) {
       failures.failAfterCommitNext -= 1;
       log.status = 503;
       response.writeHead(503, { "Content-Type": "text/html" });
