@@ -52,6 +52,12 @@ describe("statement cache on Prisma's better-sqlite3 adapter", () => {
     expect(statementCacheStats(cached)).toEqual({ prepared: 3, reused: 2 });
     one(2);
     expect(statementCacheStats(cached)).toEqual({ prepared: 4, reused: 2 });
+    // Too long to keep: prepared on every call.
+    const long = `SELECT 1 ${" ".repeat(9_000)}`;
+    const run = () => (cached.prepare(long) as unknown as { bind(args: unknown[]): { raw(): { all(): unknown[][] } } }).bind([]).raw().all();
+    expect(run()).toEqual([[1]]);
+    expect(run()).toEqual([[1]]);
+    expect(statementCacheStats(cached)).toEqual({ prepared: 6, reused: 2 });
     connection.close();
   });
 

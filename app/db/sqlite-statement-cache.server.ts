@@ -12,6 +12,8 @@ import type BetterSqlite3 from "better-sqlite3";
  * (sqlite-statement-cache.server.test.ts) fails if an upgrade changes how it is used.
  */
 export const STATEMENT_CACHE_CAPACITY = 500;
+/** Longer statements (bulk writes with hundreds of rows) rarely repeat and hold more memory: prepared each time. */
+export const MAX_CACHED_STATEMENT_CHARS = 8_192;
 
 export interface StatementCacheStats {
   prepared: number;
@@ -39,6 +41,10 @@ export function cachingStatements(connection: BetterSqlite3.Database, capacity =
   const cache = new Map<string, BetterSqlite3.Statement>();
   const counts: StatementCacheStats = { prepared: 0, reused: 0 };
   const statementFor = (sql: string): BetterSqlite3.Statement => {
+    if (sql.length > MAX_CACHED_STATEMENT_CHARS) {
+      counts.prepared += 1;
+      return connection.prepare(sql);
+    }
     const cached = cache.get(sql);
     if (cached) {
       // Least recently used first out: re-inserting moves it to the end of the Map's order.
