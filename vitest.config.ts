@@ -6,23 +6,20 @@ import tsconfigPaths from "vite-tsconfig-paths";
 // random order. With TEST_DATABASE_URL set, the database-backed tests run a second time
 // on PostgreSQL.
 const everything = ["app/**/*.test.{ts,tsx}", "sim/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts", "bench/**/*.test.ts"];
-// Every raw query plan Ballast builds itself is checked against Prisma's compiler
-// (app/db/query-plan-cache.server.ts).
-const verifyPlans = { BALLAST_VERIFY_QUERY_PLANS: "1" };
 const databaseBacked = ["app/**/*.server.test.ts", "tests/**/*.test.ts", "sim/**/*.server.test.ts"];
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     globalSetup: ["tests/support/build-once.ts", "tests/support/log-capture.ts"],
-    setupFiles: ["tests/support/quiet-logs.ts"],
+    setupFiles: ["tests/support/quiet-logs.ts", "tests/support/verify-query-plans.ts"],
     sequence: { shuffle: true },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true as const, test: { name: "sqlite", include: everything, env: { BALLAST_TEST_DB: "sqlite", ...verifyPlans } } },
+      { extends: true as const, test: { name: "sqlite", include: everything, env: { BALLAST_TEST_DB: "sqlite" } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true as const, test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql", ...verifyPlans } } }]
+        ? [{ extends: true as const, test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql" } } }]
         : []),
     ],
   },

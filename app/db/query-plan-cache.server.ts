@@ -15,9 +15,9 @@ import { QueryCompiler as SqliteQueryCompiler } from "@prisma/client/runtime/que
  * Raw SQL ($queryRaw, $executeRaw: the bulk writes and the hot reads) was over half of what
  * was still compiled, each call with new values. Its plan is the SQL and the parameters,
  * each with the type the compiler infers from its JSON encoding: built here for the
- * encodings listed in rawArgument, compiled as before for any other. With
- * BALLAST_VERIFY_QUERY_PLANS=1 (the test suite) every such plan is also compiled and must
- * be identical, or the query fails.
+ * encodings listed in rawArgument, compiled as before for any other. The test suite turns
+ * on verifyRawQueryPlans (tests/support/verify-query-plans.ts): every such plan is then
+ * also compiled and must be identical, or the query fails.
  */
 export const MAX_CACHED_PLANS = 2_000;
 /** Larger requests (bulk inserts, long IN lists) are rarely repeated: not worth the memory. */
@@ -85,7 +85,17 @@ export function rawQueryPlan(request: string): unknown {
   return { type: parsed.action === "queryRaw" ? "query" : "execute", args: { type: "rawSql", sql, args, argTypes } };
 }
 
-const verifyPlans = process.env.BALLAST_VERIFY_QUERY_PLANS === "1";
+let verifyPlans = false;
+
+/** Also compile every raw plan built here and fail the query on any difference (the test suite does). */
+export function verifyRawQueryPlans(enabled: boolean): void {
+  verifyPlans = enabled;
+}
+
+/** Whether verifyRawQueryPlans is on. */
+export function verifyingRawQueryPlans(): boolean {
+  return verifyPlans;
+}
 
 function samePlan(a: unknown, b: unknown): boolean {
   if (a === b) return true;
