@@ -104,11 +104,18 @@ async function p95ByChannel(database: Database, shop: string, since: Date, now: 
  * own checkout leaves rows showing *less* than pushed, which is not lag; older than a day
  * is drift, not lag), and how many items wait for a push.
  */
+/**
+ * A ChannelItemState row whose push the channel may not show yet, in the sense that matters
+ * for risk: never read back since, or last seen showing *more* than pushed (a decrease on its
+ * way). Meta's own checkout leaves rows showing less than pushed: not lag. The monitor's
+ * health figures (app/monitor/health.server.ts) use the same test.
+ */
+export const PUSH_NOT_SHOWN_SQL = Prisma.sql`("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")`;
+
 export async function syncQueues(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, { oldestInFlight: Date | null; queued: number }>> {
   const rows = await database.$queryRaw<{ channel: string; oldestInFlight: Date | string | null; queued: number | bigint | null }[]>`
     SELECT "channel",
-      MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now}
-                AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")
+      MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now} AND ${PUSH_NOT_SHOWN_SQL}
           THEN "pushedAt" END) AS "oldestInFlight",
       SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "queued"
     FROM "ChannelItemState"
