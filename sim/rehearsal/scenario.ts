@@ -233,7 +233,11 @@ export function generateDemand(expanded: ExpandedScenario): Buyer[] {
   const buyers: Buyer[] = [];
   for (let order = 0; order < scenario.demand.orders; order += 1) {
     const hour = pickHour(random);
-    const atMs = Math.min(endMs - 1, Math.floor(startMs + (hour + random()) * HOUR_MS));
+    // Within the hour drawn, and within the scenario: a partial last hour is that long only
+    // (spread over a whole hour and clamped to the end, three quarters of a 15-minute
+    // scenario's buyers all arrived in its last millisecond).
+    const hourLength = Math.min(1, scenario.durationHours - hour);
+    const atMs = Math.min(endMs - 1, Math.floor(startMs + (hour + random() * hourLength) * HOUR_MS));
     buyers.push({
       atMs,
       variant: pickVariant(random),
