@@ -2,7 +2,7 @@
  * Native sync and static tiers, simulated in-process on the same demand, lags and
  * webhook delays as the HTTP run of Ballast adaptive. The channel model mirrors the
  * fakes exactly: a written value becomes visible after the channel's lag, Meta's own
- * checkout lowers Meta's latest figure at once, Google shows availability only.
+ * checkout lowers the figure Meta shows at once, Google shows availability only.
  *
  * - native: Shopify's own Meta and Google apps mirror Shopify's available after each
  *   change, with the channel's delay; no buffers, no Online Store hold.
@@ -68,12 +68,9 @@ export class ChannelShadow {
     for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= now) return list[index]!.value;
     return 0;
   }
-  latest(item: number): number {
-    return this.versions[item]!.at(-1)!.value;
-  }
-  /** Meta's own checkout: lowers the latest figure, visible at once. */
+  /** Meta's own checkout: lowers the figure shown now, at once (queued writes land later as sent, as in the fake). */
   sell(item: number, units: number, now: number): void {
-    this.insert(item, now, Math.max(0, this.latest(item) - units));
+    this.insert(item, now, Math.max(0, this.visible(item, now) - units));
   }
 }
 

@@ -76,16 +76,13 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
     }
   });
 
-  // Known gap, measured (seed 7): adaptive oversells 2 units, native 0 (remeasured after the
-  // rate upper bound, the in-flight lag and widen-by-default auto-protect; before: 1 vs 0).
-  // Cause, seen in the run's database: a 15-minute cold start. Ballast's first pushes carry
-  // the values Meta already shows (the seeded catalogue), so read-back confirms them at once
-  // and records ~1-minute "lag" samples; after five samples the engine trusts a 1-minute lag
-  // while Meta takes 5–8, and a best seller's last units oversell in the last minute. The
-  // fix belongs to lag measurement in app/sync/confirm.server.ts (count a sample only when
-  // the read-back saw the value change after the push). `it.fails` keeps the expectation
-  // visible: it turns red the day that is fixed.
-  it.fails("adaptive oversells no more than native (not yet true on this scenario)", () => {
+  // Long a known gap (adaptive 2, native 0 on seed 7), until the cause turned out to be
+  // the scenario: three quarters of this 15-minute scenario's orders were drawn over a whole
+  // hour and clamped to its last millisecond (generateDemand), a burst nothing can follow.
+  // Spread over the 15 minutes, and with Meta's own checkout lowering the figure Meta shows
+  // (not a write still propagating), both oversell 6 units of one best seller: 41 units
+  // wanted of 26 within 15 minutes, on a channel that takes 5 to 8 minutes to show a change.
+  it("adaptive oversells no more than native", () => {
     expect(measured).not.toBeNull();
     expect(measured!.adaptive).toBeLessThanOrEqual(measured!.native);
   });

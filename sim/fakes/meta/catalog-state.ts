@@ -251,12 +251,15 @@ export class MetaCatalogState {
     });
   }
 
-  /** Meta's own checkout sold units: Meta lowers the figure itself, visible at once. */
+  /**
+   * Meta's own checkout sold units: Meta lowers the figure buyers see now, at once. Writes
+   * still propagating are absolute values: they land later as sent, over the lowered one.
+   */
   sell(catalogId: string, retailerId: string, units: number): number {
     this.settle();
     const item = this.catalogs.get(catalogId)?.items.get(retailerId);
     if (!item) throw new Error(`no item ${retailerId} in catalog ${catalogId}`);
-    const current = versionAt(item)!;
+    const current = versionAt(item, this.options.clock.now()) ?? versionAt(item)!;
     const quantity = Math.max(0, current.quantity - units);
     this.#write(item, { visibleAt: this.options.clock.now(), quantity, availability: availabilityFor(quantity), writer: "meta_checkout" });
     return quantity;

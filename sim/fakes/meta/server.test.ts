@@ -101,6 +101,35 @@ describe("Meta fake", () => {
     }
   });
 
+  it("Meta's own checkout lowers the figure shown now; a write still propagating lands later as sent", async () => {
+    fake.control.seedItems("46", [{ retailerId: "shop", quantity: 10 }]);
+    const shown = async () => {
+      const page = (await (await graph(`/46/products?fields=retailer_id,quantity_to_sell_on_facebook`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+        data: Array<{ retailer_id: string; quantity_to_sell_on_facebook: number }>;
+      };
+      return page.data.find((row) => row.retailer_id === "shop")!.quantity_to_sell_on_facebook;
+    };
+    try {
+      fake.control.setPropagationDelay(20 * 60_000);
+      const response = await graph(`/46/items_batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ item_type: "PRODUCT_ITEM", requests: [{ method: "UPDATE", data: { id: "shop", quantity_to_sell_on_facebook: 3 } }] }),
+      });
+      expect(response.status).toBe(200);
+      clock.advance(4_000);
+      // The 3 is on its way; a buyer takes 2 of the 10 shown: 8, not 3 - 2.
+      expect(fake.control.sell("46", "shop", 2)).toBe(8);
+      expect(await shown()).toBe(8);
+      expect(fake.control.shownItem("46", "shop")?.quantity).toBe(8);
+      clock.advance(21 * 60_000);
+      expect(await shown()).toBe(3);
+      expect(fake.control.shownQuantities("46").get("shop")).toBe(3);
+    } finally {
+      fake.control.setPropagationDelay(10_000);
+    }
+  });
+
   it("pages the products edge with cursors", async () => {
     fake.control.seedItems("44", [{ retailerId: "1", quantity: 1 }, { retailerId: "2", quantity: 2 }, { retailerId: "3", quantity: 3 }]);
     const ids: string[] = [];
