@@ -1,6 +1,5 @@
 import type { Database } from "~/db.server";
 import { CHANNELS, type ChannelId } from "~/domain";
-import { PUSH_NOT_SHOWN_SQL } from "~/sync/timing.server";
 import { parseAlertSettings } from "./settings.server";
 import { buildSeries, lagStats, overlapMs, type LagStats, type SeriesPoint } from "./stats";
 
@@ -139,7 +138,7 @@ interface SyncStateCounts {
   checkedInWindow: number;
   uncheckedInSync: number;
   oldestCheck: Date | null;
-  /** The oldest push of the last day the channel may not show yet (PUSH_NOT_SHOWN_SQL; older is drift or a lost item, not lag). */
+  /** The oldest push of the last day not yet seen by read-back (older is drift or a lost item, not lag). */
   oldestUnconfirmed: Date | null;
 }
 
@@ -161,7 +160,8 @@ async function syncStateSummary(database: Database, shop: string, now: Date, fro
         SUM(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" AND "checkedAt" > ${from} THEN 1 ELSE 0 END) AS "checkedInWindow",
         SUM(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" AND "checkedAt" IS NULL THEN 1 ELSE 0 END) AS "uncheckedInSync",
         MIN(CASE WHEN "pushed" = "desired" AND "confirmed" = "pushed" THEN "checkedAt" END) AS "oldestCheck",
-        MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${dayAgo} AND "pushedAt" <= ${now} AND ${PUSH_NOT_SHOWN_SQL}
+        MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${dayAgo} AND "pushedAt" <= ${now}
+                  AND ("confirmed" IS NULL OR "confirmed" <> "pushed" OR "confirmedAt" IS NULL OR "confirmedAt" < "pushedAt")
             THEN "pushedAt" END) AS "oldestUnconfirmed"
       FROM "ChannelItemState"
       WHERE "shop" = ${shop} AND "parkedAt" IS NULL

@@ -108,7 +108,9 @@ async function p95ByChannel(database: Database, shop: string, since: Date, now: 
  * A ChannelItemState row whose push the channel may not show yet, in the sense that matters
  * for risk: never read back since, or last seen showing *more* than pushed (a decrease on its
  * way). Meta's own checkout leaves rows showing less than pushed: not lag. The monitor's
- * health figures (app/monitor/health.server.ts) use the same test.
+ * lag figures (app/monitor/health.server.ts) also count a push shown less than pushed, since
+ * an increase in flight is lag too; that counts the checkout-lowered rows as well (tried
+ * this test there instead: the monitor then missed a 45-minute lag seen only on increases).
  */
 export const PUSH_NOT_SHOWN_SQL = Prisma.sql`("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")`;
 
