@@ -4,7 +4,7 @@ import type { ChannelId } from "~/domain";
 import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { createKeyring, decryptSecret } from "~/security/crypto.server";
-import { AdminClient } from "~/shopify/admin-client.server";
+import { AdminClient, type AdminClientOptions } from "~/shopify/admin-client.server";
 import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
 import { createGoogleConnector } from "./google/connector.server";
 import { DatabaseUpdateLedger, type GoogleUpdateLedger } from "./google/update-ledger.server";
@@ -28,12 +28,14 @@ export interface ConnectorDependencies {
   googleUpdateLedger?: (shop: string) => GoogleUpdateLedger;
   /** Time for the connectors' waits (batch polling, backoff): a virtual clock in the rehearsal. */
   clock?: ConnectorClock;
+  /** Shopify Admin API retry policy, when not the client's default (tests of an outage: no minute-long backoffs). */
+  adminRetries?: Pick<AdminClientOptions, "retries" | "backoffBaseMs" | "backoffCapMs">;
 }
 
 export async function adminClientFor(deps: ConnectorDependencies, shop: string): Promise<AdminClient | null> {
   const session = await deps.database.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
   if (!session?.accessToken) return null;
-  return new AdminClient({ shop, accessToken: session.accessToken, baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger });
+  return new AdminClient({ shop, accessToken: session.accessToken, baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger, ...deps.adminRetries });
 }
 
 async function buildConnector(
