@@ -26,13 +26,15 @@ export const MAX_CACHED_REQUEST_CHARS = 4_096;
 export interface QueryPlanCacheStats {
   hits: number;
   misses: number;
+  /** Raw queries planned here, without the compiler. */
+  raw: number;
 }
 
 interface CompilerPrototype {
   compile(this: object, request: string): unknown;
 }
 
-export const queryPlanCacheStats: QueryPlanCacheStats & { raw: number } = { hits: 0, misses: 0, raw: 0 };
+export const queryPlanCacheStats: QueryPlanCacheStats = { hits: 0, misses: 0, raw: 0 };
 const installed = new WeakSet<CompilerPrototype>();
 
 function deepFreeze<T>(value: T): T {

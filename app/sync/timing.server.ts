@@ -102,22 +102,16 @@ async function p95ByChannel(database: Database, shop: string, since: Date, now: 
  * Per channel, in one statement: the oldest push the channel has not shown yet (last seen
  * showing more than pushed — a decrease on its way, the risky kind — or never read; Meta's
  * own checkout leaves rows showing *less* than pushed, which is not lag; older than a day
- * is drift, not lag), and how many items wait for a push.
+ * is drift, not lag), and how many items wait for a push. The monitor's lag figures
+ * (app/monitor/health.server.ts) also count a push shown less than pushed, since an increase
+ * in flight is lag too, and so count the checkout-lowered rows as well (given this test
+ * instead, the monitor missed a 45-minute lag seen only on increases).
  */
-/**
- * A ChannelItemState row whose push the channel may not show yet, in the sense that matters
- * for risk: never read back since, or last seen showing *more* than pushed (a decrease on its
- * way). Meta's own checkout leaves rows showing less than pushed: not lag. The monitor's
- * lag figures (app/monitor/health.server.ts) also count a push shown less than pushed, since
- * an increase in flight is lag too; that counts the checkout-lowered rows as well (tried
- * this test there instead: the monitor then missed a 45-minute lag seen only on increases).
- */
-export const PUSH_NOT_SHOWN_SQL = Prisma.sql`("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")`;
-
 export async function syncQueues(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, { oldestInFlight: Date | null; queued: number }>> {
   const rows = await database.$queryRaw<{ channel: string; oldestInFlight: Date | string | null; queued: number | bigint | null }[]>`
     SELECT "channel",
-      MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now} AND ${PUSH_NOT_SHOWN_SQL}
+      MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now}
+                AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")
           THEN "pushedAt" END) AS "oldestInFlight",
       SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "queued"
     FROM "ChannelItemState"
