@@ -162,6 +162,10 @@ describe("webhook convergence", () => {
             });
             for (const [index, event] of events.entries()) {
               await recordWebhookEvent(database, { shop, topic: event.topic, webhookId: `d-${index}`, eventId: event.eventId, apiVersion: "2026-10", triggeredAt: null, rawBody: event.body });
+              // Received in this order, a millisecond apart: two events recorded in the same
+              // millisecond are taken in event-id order, which differed between the two runs
+              // (seen on PostgreSQL in CI once recording got faster).
+              await database.webhookEvent.update({ where: { shop_eventId: { shop, eventId: event.eventId } }, data: { receivedAt: new Date(T0 + index) } });
             }
             const result = await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000), batchSize });
             expect(result.failed).toBe(0);
