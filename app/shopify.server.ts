@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { databaseProvider, db, prepareDatabase } from "./db.server";
 import { env, pushIntervals } from "./env.server";
 import { logger } from "./logger.server";
+import { clearShopifyAuthFailure } from "./shopify/offline-token.server";
 import { SyncWorker } from "./sync/worker.server";
 
 /** The one place the Shopify app is configured. Reading env() here fails fast at start-up. */
@@ -28,6 +29,16 @@ const shopify = shopifyApp({
   sessionStorage,
   // Shopify-managed installation + token exchange: no OAuth redirects inside the iframe.
   distribution: AppDistribution.AppStore,
+  hooks: {
+    // Token exchange just stored a new offline session: background Shopify calls can resume
+    // (the worker would also notice the new session on its next call; this is at once).
+    afterAuth: async ({ session }) => {
+      if (session.isOnline) return;
+      await clearShopifyAuthFailure(database, session.shop, new Date()).catch((error: unknown) =>
+        logger.warn({ shop: session.shop, err: error instanceof Error ? error.message : String(error) }, "could not clear the Shopify auth failure"),
+      );
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     // Offline tokens (used by background sync) expire and refresh themselves.

@@ -7,7 +7,7 @@
 import { startGoogleFake, type GoogleFake } from "./fakes/google/server";
 import { startMetaFake, type MetaFake } from "./fakes/meta/server";
 import type { FakeClock } from "./fakes/meta/clock";
-import { startFakeShopify, type FakeShopify } from "./fakes/shopify";
+import { DEFAULT_FAKE_APP, startFakeShopify, type AppCredentials, type FakeShopify, type TokenAnswer } from "./fakes/shopify";
 
 export interface WorldOptions {
   shop?: string;
@@ -20,6 +20,8 @@ export interface WorldOptions {
   metaBatchCallsPerHour?: number;
   clock?: FakeClock;
   countryCode?: string;
+  /** The app's client id and secret, which the fake's token endpoint checks (default: the tests' app, DEFAULT_FAKE_APP). */
+  app?: AppCredentials;
 }
 
 export interface WorldVariant {
@@ -33,7 +35,14 @@ export interface WorldVariant {
 
 export interface World {
   shop: string;
+  /** The offline access token issued at install (expires after 60 minutes on the fake's clock). */
   accessToken: string;
+  /** The expiring offline token pair issued at install, as token exchange stores it (see installShop). */
+  offlineToken: TokenAnswer & { issuedAt: number };
+  /** The app's client credentials the fake Shopify accepts. */
+  app: AppCredentials;
+  /** The fakes' time (the world's clock, or the system clock). */
+  now(): number;
   locationGid: string;
   variants: WorldVariant[];
   shopify: FakeShopify;
@@ -51,15 +60,18 @@ const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
 export async function startWorld(options: WorldOptions): Promise<World> {
   const shop = options.shop ?? "ballast-rehearsal.myshopify.com";
-  const accessToken = "shpat_rehearsal_token_0123456789";
   const countryCode = options.countryCode ?? "US";
+  const app = options.app ?? DEFAULT_FAKE_APP;
   const shopify = await startFakeShopify({
-    shops: [{ domain: shop, accessToken, restoreRate: 1_000 }],
+    shops: [{ domain: shop, restoreRate: 1_000 }],
+    apps: [app],
     // The same clock as Meta and Google: level timestamps follow simulated time in a rehearsal.
     ...(options.clock ? { now: () => options.clock!.now() } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
+  // Expiring offline tokens, as every public app gets from 2027-01-01: 60 minutes, then refresh.
+  const offlineToken = shopify.issueOfflineToken(shop);
 
   const variants: WorldVariant[] = [];
   for (let index = 0; index < options.variants; index++) {
@@ -117,7 +129,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 
   return {
     shop,
-    accessToken,
+    accessToken: offlineToken.access_token,
+    offlineToken,
+    app,
+    now: () => options.clock?.now() ?? Date.now(),
     locationGid,
     variants,
     shopify,

@@ -5,6 +5,7 @@ import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { createKeyring, decryptSecret } from "~/security/crypto.server";
 import { AdminClient, type AdminClientOptions } from "~/shopify/admin-client.server";
+import { offlineTokensFor, type OfflineTokens } from "~/shopify/offline-token.server";
 import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
 import { createGoogleConnector } from "./google/connector.server";
 import { DatabaseUpdateLedger, type GoogleUpdateLedger } from "./google/update-ledger.server";
@@ -19,23 +20,68 @@ import type { ChannelConnector } from "./types";
  * Base URLs come from the environment, so the same code reaches Shopify, Meta and
  * Google in production and the local fakes in tests and the rehearsal.
  */
-export type ConnectorUnavailable = { reason: "not_connected" | "no_session" | "invalid_configuration"; detail: string };
+export type ConnectorUnavailable = {
+  /** auth_failed: Shopify refused to refresh the shop's offline token for good (Shop.shopifyAuthFailedAt). */
+  reason: "not_connected" | "no_session" | "invalid_configuration" | "auth_failed";
+  detail: string;
+};
 
 export interface ConnectorDependencies {
   database: Database;
-  env: Pick<Env, "SHOPIFY_ADMIN_API_BASE_URL" | "META_GRAPH_BASE_URL" | "META_GRAPH_API_VERSION" | "GOOGLE_MERCHANT_BASE_URL" | "GOOGLE_OAUTH_TOKEN_URL" | "encryptionKey" | "previousEncryptionKeys">;
+  env: Pick<
+    Env,
+    | "SHOPIFY_ADMIN_API_BASE_URL"
+    | "SHOPIFY_API_KEY"
+    | "SHOPIFY_API_SECRET"
+    | "META_GRAPH_BASE_URL"
+    | "META_GRAPH_API_VERSION"
+    | "GOOGLE_MERCHANT_BASE_URL"
+    | "GOOGLE_OAUTH_TOKEN_URL"
+    | "encryptionKey"
+    | "previousEncryptionKeys"
+  >;
   /** Default: the shop's rows in the database, so spent Google updates survive a restart. */
   googleUpdateLedger?: (shop: string) => GoogleUpdateLedger;
   /** Time for the connectors' waits (batch polling, backoff): a virtual clock in the rehearsal. */
   clock?: ConnectorClock;
   /** Shopify Admin API retry policy, when not the client's default (tests of an outage: no minute-long backoffs). */
   adminRetries?: Pick<AdminClientOptions, "retries" | "backoffBaseMs" | "backoffCapMs">;
+  /** The time offline-token expiry is judged by: Shopify's clock (the fake's in tests). Default: `clock`, else the system clock. */
+  now?: () => number;
+}
+
+/** The keeper of the shops' offline tokens for these dependencies (refresh, single flight, failures). */
+export function offlineTokens(deps: ConnectorDependencies): OfflineTokens {
+  return offlineTokensFor(deps, () => ({
+    database: deps.database,
+    env: deps.env,
+    now: deps.now ?? (deps.clock ? () => deps.clock!.now() : Date.now),
+    // Waiting for another process's refresh: real time, since that process runs on it too
+    // (a virtual clock would jump past the wait without giving it any time).
+  }));
+}
+
+/**
+ * The Admin API client of every background call (worker, connectors, reconciliation,
+ * metafields, operations): its token comes from the offline-token keeper, refreshed before
+ * it expires and after a 401. Unavailable (with the reason) when the shop has no session or
+ * its refresh was refused for good: the caller skips the shop at once.
+ */
+export async function adminClientOrReason(deps: ConnectorDependencies, shop: string): Promise<AdminClient | ConnectorUnavailable> {
+  const tokens = offlineTokens(deps);
+  const token = await tokens.tokenFor(shop);
+  if (!token.ok) {
+    if (token.reason === "no_session") return { reason: "no_session", detail: token.detail };
+    if (token.reason === "auth_failed") return { reason: "auth_failed", detail: token.detail };
+    // Refresh failed for now (5xx, network): the client is built all the same, and its calls
+    // fail retryably (Shopify unreachable) until a refresh goes through.
+  }
+  return new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger, ...deps.adminRetries });
 }
 
 export async function adminClientFor(deps: ConnectorDependencies, shop: string): Promise<AdminClient | null> {
-  const session = await deps.database.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
-  if (!session?.accessToken) return null;
-  return new AdminClient({ shop, accessToken: session.accessToken, baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger, ...deps.adminRetries });
+  const client = await adminClientOrReason(deps, shop);
+  return client instanceof AdminClient ? client : null;
 }
 
 async function buildConnector(
@@ -44,8 +90,8 @@ async function buildConnector(
   channel: ChannelId,
 ): Promise<ChannelConnector | ConnectorUnavailable> {
   if (channel === "online_store") {
-    const client = await adminClientFor(deps, shop);
-    if (!client) return { reason: "no_session", detail: "no offline session: the shop has not installed Ballast" };
+    const client = await adminClientOrReason(deps, shop);
+    if (!(client instanceof AdminClient)) return client;
     return createOnlineStoreConnector({ client });
   }
 
@@ -100,7 +146,9 @@ export function isConnector(value: ChannelConnector | ConnectorUnavailable): val
  * Connectors are kept between calls (per set of dependencies): rebuilding one per pass
  * would redo OAuth token grants (Google) and lose the connector's own budget state. A
  * kept connector is replaced as soon as its source changes: the connection row (config,
- * credentials, state) or, for the Online Store, the offline access token.
+ * credentials, state) or, for the Online Store, the offline session or the shop's Shopify
+ * auth state (the client asks the token keeper for the current token on every call, so a
+ * refreshed token does not replace the connector).
  */
 const kept = new WeakMap<ConnectorDependencies, Map<string, { version: string; connector: ChannelConnector }>>();
 
@@ -125,8 +173,11 @@ export async function connectorFor(
 
 async function sourceVersion(database: Database, shop: string, channel: ChannelId): Promise<string> {
   if (channel === "online_store") {
-    const session = await database.session.findUnique({ where: { id: `offline_${shop}` }, select: { accessToken: true } });
-    return createHash("sha256").update(session?.accessToken ?? "").digest("hex");
+    const [session, shopRow] = await Promise.all([
+      database.session.findUnique({ where: { id: `offline_${shop}` }, select: { id: true } }),
+      database.shop.findUnique({ where: { shop }, select: { shopifyAuthFailedAt: true } }),
+    ]);
+    return `${session ? "session" : "none"}|${shopRow?.shopifyAuthFailedAt?.getTime() ?? ""}`;
   }
   // Not updatedAt: every push stamps the row (lastPushAt), which must not evict the connector.
   const connection = await database.channelConnection.findUnique({

@@ -15,6 +15,8 @@ export type AlertKind =
   | "reconciliation_difference"
   | "invalid_metafield"
   | "shopify_unreachable"
+  /** Shopify refused to refresh the offline token for good: the shop's Shopify calls stop until the merchant opens Ballast. */
+  | "shopify_auth_failed"
   | "push_errors"
   | "throttled";
 

@@ -47,6 +47,7 @@ const TITLES: Record<string, string> = {
   reconciliation_difference: "Reconciliation found changes webhooks missed",
   invalid_metafield: "Invalid buffer setting in Shopify admin",
   shopify_unreachable: "Shopify is unreachable",
+  shopify_auth_failed: "Ballast can no longer reach your store",
   push_errors: "Pushes keep failing",
   throttled: "A channel is throttling Ballast",
 };

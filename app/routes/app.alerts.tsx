@@ -43,6 +43,11 @@ export default function Alerts() {
     const key = `alerts.kind.${kind}`;
     return key in messagesFor(locale) ? t(key as MessageKey) : kind;
   };
+  /** What the alert means and what to do, in plain words, where the kind has it. */
+  const descriptionText = (kind: string) => {
+    const key = `alerts.description.${kind}`;
+    return key in messagesFor(locale) ? t(key as MessageKey) : null;
+  };
 
   return (
     <Page title={t("alerts.title")} subtitle={t("alerts.subtitle")}>
@@ -90,6 +95,11 @@ export default function Alerts() {
                       </Text>
                       {alert.channel ? <Text as="span">{channelName(alert.channel, locale)}</Text> : null}
                     </InlineStack>
+                    {descriptionText(alert.kind) ? (
+                      <Text as="p" breakWord>
+                        {descriptionText(alert.kind)}
+                      </Text>
+                    ) : null}
                     {alert.details ? (
                       <Text as="p" tone="subdued" variant="bodySm" breakWord>
                         {Object.entries(alert.details as Record<string, unknown>)

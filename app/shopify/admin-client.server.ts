@@ -9,8 +9,14 @@ export const ADMIN_API_VERSION = "2026-10";
 export interface AdminClientOptions {
   /** The shop's myshopify domain, e.g. "ballast-demo.myshopify.com". */
   shop: string;
-  /** Offline access token. Sent only as X-Shopify-Access-Token; never logged. */
-  accessToken: string;
+  /** A fixed offline access token. Sent only as X-Shopify-Access-Token; never logged. */
+  accessToken?: string;
+  /**
+   * Where the token comes from when it expires (expiring offline tokens): asked before each
+   * call, and once after a 401 for a replacement (app/shopify/offline-token.server.ts).
+   * Takes the place of `accessToken`.
+   */
+  tokens?: AccessTokenSource;
   /** Set only in tests and the rehearsal (SHOPIFY_ADMIN_API_BASE_URL): the endpoint becomes `${baseUrl}/admin/api/2026-10/graphql.json`. */
   baseUrl?: string;
   apiVersion?: string;
@@ -24,6 +30,13 @@ export interface AdminClientOptions {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Supplies a valid access token; errors it throws are AdminApiError (AUTH_FAILED: give up on the shop). */
+export interface AccessTokenSource {
+  current(): Promise<string>;
+  /** Shopify refused `rejected` (401): a new token to retry the call once with, or null when there is none. */
+  afterUnauthorized(rejected: string): Promise<string | null>;
 }
 
 export interface AdminRequestOptions {
@@ -82,6 +95,7 @@ export class AdminClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private throttle: { status: ThrottleStatus; observedAt: number } | null = null;
   private readonly costByOperation = new Map<string, number>();
+  private readonly tokens: AccessTokenSource;
 
   constructor(options: AdminClientOptions) {
     this.shop = options.shop;
@@ -96,13 +110,16 @@ export class AdminClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? abortableSleep;
-    const accessToken = options.accessToken;
-    this.gql = new GraphQLClient(this.endpoint, {
-      // A function keeps the token out of the client's enumerable config.
-      headers: () => ({ "X-Shopify-Access-Token": accessToken }),
-      fetch: options.fetch,
-      errorPolicy: "all",
-    });
+    if (options.tokens) {
+      this.tokens = options.tokens;
+    } else {
+      const accessToken = options.accessToken;
+      if (accessToken === undefined) throw new Error("AdminClient needs an accessToken or a token source");
+      // A closure keeps the token out of the client's enumerable fields.
+      this.tokens = { current: () => Promise.resolve(accessToken), afterUnauthorized: () => Promise.resolve(null) };
+    }
+    // The token is sent per request (it can change between calls), never kept in the client's config.
+    this.gql = new GraphQLClient(this.endpoint, { fetch: options.fetch, errorPolicy: "all" });
   }
 
   /** The last throttle status Shopify reported, projected to now. */
@@ -117,14 +134,28 @@ export class AdminClient {
   ): Promise<AdminResponse<TData>> {
     const operationName = operationNameOf(document);
     let retryAfterMs = 0;
+    // One new token per call after a 401 (an expired or rotated token), never a loop.
+    let unauthorizedRetried = false;
     return pRetry(
       async () => {
         await this.waitForBucket(document, options);
+        let token: string | undefined;
         try {
-          return await this.attempt<TData>(document, variables, options.signal);
+          token = await this.tokens.current();
+          return await this.attempt<TData>(document, variables, token, options.signal);
         } catch (error) {
-          const classified = this.classify(error, options.signal);
-          if (!classified.retryable) throw new AbortError(classified);
+          let classified = this.classify(error, options.signal);
+          if (classified.code === "UNAUTHORIZED" && token !== undefined && !unauthorizedRetried) {
+            unauthorizedRetried = true;
+            try {
+              const fresh = await this.tokens.afterUnauthorized(token);
+              if (fresh !== null) return await this.attempt<TData>(document, variables, fresh, options.signal);
+            } catch (retryError) {
+              classified = this.classify(retryError, options.signal);
+            }
+          }
+          // AUTH_FAILED is final for this shop: no backoff, no retry (the caller skips the shop).
+          if (!classified.retryable || classified.code === "AUTH_FAILED") throw new AbortError(classified);
           retryAfterMs = classified.details.retryAfterMs ?? 0;
           throw classified;
         }
@@ -172,10 +203,15 @@ export class AdminClient {
     if (document && cost.requestedQueryCost > 0) this.costByOperation.set(document, cost.requestedQueryCost);
   }
 
-  private async attempt<TData>(document: string, variables: Variables | undefined, signal?: AbortSignal): Promise<AdminResponse<TData>> {
+  private async attempt<TData>(document: string, variables: Variables | undefined, token: string, signal?: AbortSignal): Promise<AdminResponse<TData>> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const response = await this.gql.rawRequest<TData, Variables>({ query: document, variables, signal: combined });
+    const response = await this.gql.rawRequest<TData, Variables>({
+      query: document,
+      variables,
+      signal: combined,
+      requestHeaders: { "X-Shopify-Access-Token": token },
+    });
     const cost = readQueryCost(response.extensions);
     this.remember(cost, document);
     const errors = (response as { errors?: GraphqlErrorShape[] }).errors;

@@ -14,7 +14,9 @@ export type AdminErrorCode =
   | "SERVER_ERROR"
   | "NETWORK"
   | "TIMEOUT"
-  | "GRAPHQL";
+  | "GRAPHQL"
+  /** Ballast has no valid access token for the shop any more (refresh refused for good): the client never retries it; callers wait for the merchant to reconnect. */
+  | "AUTH_FAILED";
 
 export class AdminApiError extends Error {
   override name = "AdminApiError";

@@ -158,6 +158,8 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     googleProcessingDelayMs: expanded.lagMs("google", startMs),
     // Meta's catalog batch budget (~100 calls an hour) is what the app must live with.
     clock,
+    // The fake Shopify's token endpoint checks the app's client credentials.
+    app: { clientId: REHEARSAL_API_KEY, clientSecret: REHEARSAL_API_SECRET },
   });
   const app = await startAppServer({
     NODE_ENV: "production",
@@ -445,7 +447,9 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     }
     for (const note of oversellNotes.slice(0, 20)) accounting.note(note);
     if (failedDeliveries.length > 0) accounting.note(`Failed deliveries (first 5): ${failedDeliveries.slice(0, 5).join("; ")}`);
-    const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, wallMs: Math.round(performance.now() - started) });
+    const tokenStats = world.shopify.tokenStats();
+    const shopify = { tokenRefreshes: tokenStats.refreshesGranted, authFailures: tokenStats.unauthorized };
+    const result = accounting.finish({ alerts: { total: alerts.length, byKind }, pushes, apiCalls, shopify, wallMs: Math.round(performance.now() - started) });
     return { result, app, world, database, close };
   } catch (error) {
     await close();

@@ -60,6 +60,11 @@ export interface StrategyResult {
   alerts: { total: number; byKind: Record<string, { count: number; firstAtHour: number }> };
   pushes: PerChannel<number>;
   apiCalls: PerChannel<number> & { total: number };
+  /**
+   * The real app's Shopify access (HTTP runs only), from the fake Shopify's counters:
+   * offline-token refreshes it granted, and Admin API requests it answered 401.
+   */
+  shopify?: { tokenRefreshes: number; authFailures: number };
   timeline: TimelinePoint[];
   wallMs: number;
   notes: string[];
@@ -192,7 +197,7 @@ export class Accounting {
     this.result.notes.push(text);
   }
 
-  finish(extra: Partial<Pick<StrategyResult, "alerts" | "pushes" | "apiCalls" | "wallMs">>): StrategyResult {
+  finish(extra: Partial<Pick<StrategyResult, "alerts" | "pushes" | "apiCalls" | "shopify" | "wallMs">>): StrategyResult {
     const r = { ...this.result, ...extra };
     const sorted = [...this.driftSamples].sort((a, b) => a - b);
     r.maxDriftItems = sorted.at(-1) ?? 0;

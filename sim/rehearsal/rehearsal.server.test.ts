@@ -71,6 +71,8 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
       measured = { adaptive: adaptive.oversoldUnits, native: native.oversoldUnits };
       expect(adaptive.apiCalls.meta).toBeGreaterThan(0);
       expect(adaptive.notes.join("\n")).toMatch(/\(0 not answered 200\)/);
+      // 60-minute Shopify tokens: none due in 15 minutes, and never a call refused.
+      expect(adaptive.shopify).toEqual({ tokenRefreshes: 0, authFailures: 0 });
     } finally {
       await run.close();
     }

@@ -43,6 +43,7 @@ export function summaryTable(report: RehearsalReport): string {
     ["alerts", (r) => (r.mode === "http" ? String(r.alerts.total) : "n/a")],
     ["pushes OS/Meta/Google", (r) => `${r.pushes.online_store}/${r.pushes.meta}/${r.pushes.google}`],
     ["API calls OS/Meta/Google", (r) => `${r.apiCalls.online_store}/${r.apiCalls.meta}/${r.apiCalls.google}`],
+    ["Shopify token refreshes / 401s", (r) => (r.shopify ? `${r.shopify.tokenRefreshes}/${r.shopify.authFailures}` : "n/a")],
     ["wall time", (r) => `${(r.wallMs / 1000).toFixed(1)} s`],
   ];
   const header = ["", ...ORDER.map((id) => STRATEGY_LABEL[id])];

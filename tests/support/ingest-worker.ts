@@ -4,7 +4,7 @@
  * calls a channel, so the channel endpoints point at a closed port.
  */
 import type { TestDatabase } from "./database";
-import { TEST_ENCRYPTION_KEY } from "./shopify";
+import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "./shopify";
 import { SyncWorker } from "~/sync/worker.server";
 
 export function ingestWorker(testDatabase: TestDatabase): SyncWorker {
@@ -16,6 +16,8 @@ export function ingestWorker(testDatabase: TestDatabase): SyncWorker {
       database: testDatabase.database,
       env: {
         SHOPIFY_ADMIN_API_BASE_URL: closed,
+        SHOPIFY_API_KEY: TEST_API_KEY,
+        SHOPIFY_API_SECRET: TEST_API_SECRET,
         META_GRAPH_BASE_URL: closed,
         META_GRAPH_API_VERSION: "v26.0",
         GOOGLE_MERCHANT_BASE_URL: closed,

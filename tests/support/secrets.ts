@@ -48,6 +48,7 @@ const exact = (name: string, value: string): Needle => ({ name, pattern: new Reg
 export const NEEDLES: readonly Needle[] = [
   // Shapes: any credential of these kinds, whoever made it.
   { name: "Shopify access token", pattern: /shp(at|ca|pa|ss)_[A-Za-z0-9_]{6,}/ },
+  { name: "Shopify refresh token", pattern: /shprt_[A-Za-z0-9_]{6,}/ },
   { name: "JWT (session token)", pattern: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
   { name: "PEM private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----|MII[A-Za-z0-9+/]{60,}/ },
   { name: "Google refresh token", pattern: /\b1\/\/[A-Za-z0-9_-]{8,}/ },

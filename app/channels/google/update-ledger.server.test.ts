@@ -124,6 +124,8 @@ describe("the connector built by the factory keeps Google's budget across a rest
       clock,
       env: {
         SHOPIFY_ADMIN_API_BASE_URL: undefined,
+        SHOPIFY_API_KEY: "unused",
+        SHOPIFY_API_SECRET: "unused",
         META_GRAPH_BASE_URL: "http://127.0.0.1:9",
         META_GRAPH_API_VERSION: "v26.0",
         GOOGLE_MERCHANT_BASE_URL: fake.url,

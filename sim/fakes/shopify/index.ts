@@ -3,3 +3,5 @@ export type { FakeShopify, FakeShopifyOptions, FakeShopOptions, FailureModes, Se
 export { jsonWithBigInts, webhookHmac } from "./webhooks";
 export type { WebhookTarget, WebhookDelivery } from "./webhooks";
 export type { Quantities, StoredQuantityName } from "./store";
+export { DEFAULT_FAKE_APP, ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from "./tokens";
+export type { AppCredentials, TokenAnswer, TokenBehaviour, TokenCounters } from "./tokens";

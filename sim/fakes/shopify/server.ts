@@ -9,6 +9,7 @@ import { runBulkQuery } from "./bulk";
 import { partialLines, rootValue, type BulkBehaviour, type ResolverContext } from "./resolvers";
 import { FakeShopState, TopLevelError, onHand, type Quantities, type StoredQuantityName, type ShopOptions } from "./store";
 import { deliverWebhook, jsonWithBigInts, type WebhookDelivery, type WebhookTarget } from "./webhooks";
+import { DEFAULT_FAKE_APP, FakeTokenIssuer, type AppCredentials, type TokenAnswer, type TokenBehaviour, type TokenCounters } from "./tokens";
 
 export const FAKE_API_VERSION = "2026-10";
 
@@ -41,6 +42,8 @@ export interface FakeShopifyOptions {
   failures?: Partial<FailureModes>;
   webhooks?: WebhookTarget;
   shops?: FakeShopOptions[];
+  /** The app's client credentials the token endpoint accepts (default DEFAULT_FAKE_APP, the tests' app). */
+  apps?: AppCredentials[];
 }
 
 export interface FakeShopOptions extends ShopOptions {
@@ -48,6 +51,8 @@ export interface FakeShopOptions extends ShopOptions {
   restoreRate?: number;
   /** Bucket size; default 20 × restoreRate (2,000 for standard plans). */
   maximumAvailable?: number;
+  /** Scopes granted to the app (the `scope` of token answers). */
+  scope?: string;
 }
 
 export interface RequestLogEntry {
@@ -112,8 +117,20 @@ export interface FakeShopify {
   /** Admin API inventory writes so far (orders and competitors excluded). */
   apiAdjustmentCount(domain: string): number;
   setFailureModes(modes: Partial<FailureModes>): void;
+  /** Every Admin API call of the shop is answered 401, whatever the token (refreshes are still granted). */
   revokeToken(domain: string): void;
   restoreToken(domain: string): void;
+  /**
+   * An expiring offline token pair (60 minutes on the fake's clock, rotating refresh token),
+   * as token exchange gives the app on install; `issuedAt` is the fake's time of issue.
+   */
+  issueOfflineToken(domain: string): TokenAnswer & { issuedAt: number };
+  /** Switches for the shop's refreshes: refuse (invalid_grant), omit expires_in, 503 the next N, answer slowly. */
+  setTokenBehaviour(domain: string, behaviour: Partial<TokenBehaviour>): void;
+  /** Every access token issued to the shop so far expires now. */
+  expireAccessTokens(domain: string): void;
+  /** Refreshes granted/refused/failed at the token endpoint, and Admin API requests answered 401. */
+  tokenStats(): TokenCounters & { unauthorized: number };
   /** Empties the bucket (to `points`), so the next queries are THROTTLED until it refills. */
   drainBucket(domain: string, points?: number): void;
   setRestoreRate(domain: string, restoreRate: number, maximumAvailable?: number): void;
@@ -200,6 +217,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const schema = adminSchema();
   const random = seededRandom(options.seed ?? 42);
   const shops = new Map<string, FakeShopState>();
+  const scopes = new Map<string, string>();
+  const tokens = new FakeTokenIssuer(
+    now,
+    () => options.apps ?? [DEFAULT_FAKE_APP],
+    (domain) => scopes.get(domain) ?? "read_products,write_products,read_inventory,write_inventory,read_orders,read_locations",
+    (domain) => shops.has(domain),
+  );
   const buckets = new Map<string, CostBucket>();
   const checkedDocuments = new Map<string, { document: DocumentNode; validationErrors: readonly GraphQLError[] }>();
   let failures: FailureModes = { ...DEFAULT_FAILURES, ...options.failures };
@@ -211,7 +235,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
 
   const shopByToken = (token: string | undefined) => {
     if (!token) return undefined;
-    for (const shop of shops.values()) if (shop.accessToken === token && !shop.revoked) return shop;
+    // An expiring token (expired or superseded ones are unknown), else a fixed one given at addShop.
+    const domain = tokens.shopFor(token);
+    if (domain !== undefined) {
+      const shop = shops.get(domain);
+      return shop && !shop.revoked ? shop : undefined;
+    }
+    for (const shop of shops.values()) if (shop.accessToken !== null && shop.accessToken === token && !shop.revoked) return shop;
     return undefined;
   };
   const getShop = (domain: string) => {
@@ -370,12 +400,24 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     response.end(lines.map((line) => `${line}\n`).join(""));
   }
 
+  async function handleTokenRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawBody = await readBody(request);
+    const reply = await tokens.refresh(request.headers["content-type"], rawBody);
+    if (typeof reply.body === "string") {
+      response.writeHead(reply.status, { ...reply.headers, "X-Request-Id": randomUUID() });
+      response.end(reply.body);
+      return;
+    }
+    sendJson(response, reply.status, reply.body, reply.headers);
+  }
+
   async function handleControl(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const args = JSON.parse((await readBody(request)) || "[]") as unknown[];
     const method = (fake as unknown as Record<string, unknown>)[path];
     const allowed = new Set([
       "addShop", "addLocation", "addProduct", "addCollection", "editMetafieldInAdmin", "setQuantities", "quantities", "placeOrder", "competeOnNextMutation",
       "setCompetingWriter", "apiAdjustmentCount", "setFailureModes", "revokeToken", "restoreToken", "drainBucket",
+      "issueOfflineToken", "setTokenBehaviour", "expireAccessTokens", "tokenStats",
       "setRestoreRate", "setBulkBehaviour", "expireBulkOperation", "sendWebhook", "inventoryLevelUpdatePayload",
     ]);
     if (!allowed.has(path) || typeof method !== "function") return sendJson(response, 404, { error: `unknown control ${path}` });
@@ -395,6 +437,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         if (!response.headersSent) sendJson(response, 500, { errors: [{ message: (error as Error).message }] });
       });
     if (request.method === "POST" && url.pathname === `/admin/api/${FAKE_API_VERSION}/graphql.json`) return void done(handleGraphql(request, response));
+    if (request.method === "POST" && url.pathname === "/admin/oauth/access_token") return void done(handleTokenRequest(request, response));
     if (request.method === "GET" && url.pathname.startsWith("/_bulk/")) return handleBulkFile(url, response);
     if (request.method === "POST" && url.pathname.startsWith("/_control/")) return void done(handleControl(url.pathname.slice("/_control/".length), request, response));
     sendJson(response, 404, { errors: "Not Found" });
@@ -435,6 +478,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       const shop = new FakeShopState(shopOptions, { now });
       const restoreRate = shopOptions.restoreRate ?? 100;
       shops.set(shop.domain, shop);
+      if (shopOptions.scope) scopes.set(shop.domain, shopOptions.scope);
       buckets.set(shop.domain, new CostBucket(shopOptions.maximumAvailable ?? restoreRate * 20, restoreRate, now));
       return shop;
     },
@@ -542,6 +586,21 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     },
     restoreToken(domain) {
       getShop(domain).revoked = false;
+    },
+    issueOfflineToken(domain) {
+      getShop(domain);
+      return { ...tokens.issue(domain), issuedAt: now() };
+    },
+    setTokenBehaviour(domain, behaviour) {
+      getShop(domain);
+      tokens.setBehaviour(domain, behaviour);
+    },
+    expireAccessTokens(domain) {
+      getShop(domain);
+      tokens.expireAccessTokens(domain);
+    },
+    tokenStats() {
+      return { ...tokens.counters, unauthorized: requests.filter((entry) => entry.status === 401).length };
     },
     drainBucket(domain, points = 0) {
       getShop(domain);

@@ -243,7 +243,8 @@ function canonicalJson(value: unknown): string {
 
 export interface ShopOptions {
   domain: string;
-  accessToken: string;
+  /** A fixed, non-expiring token (legacy offline token). Expiring ones come from issueOfflineToken. */
+  accessToken?: string;
   name?: string;
   /** The app's API client id: `$app` resolves to `app--<appId>` (as on Shopify). */
   appId?: string;
@@ -252,7 +253,7 @@ export interface ShopOptions {
 
 export class FakeShopState {
   readonly domain: string;
-  accessToken: string;
+  accessToken: string | null;
   revoked = false;
   readonly name: string;
   readonly appId: string;
@@ -282,7 +283,7 @@ export class FakeShopState {
     private readonly clock: Clock,
   ) {
     this.domain = options.domain;
-    this.accessToken = options.accessToken;
+    this.accessToken = options.accessToken ?? null;
     this.name = options.name ?? options.domain.replace(/\.myshopify\.com$/, "");
     this.appId = options.appId ?? "7654321";
     this.shopId = this.nextId("other");
