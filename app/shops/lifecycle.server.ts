@@ -2,14 +2,18 @@ import type { Database } from "~/db.server";
 
 /**
  * Uninstall: Shopify has already revoked the access token, so nothing can be written to
- * the shop any more (held safety stock cannot be released: the UI warns before). Delete
- * the sessions, stop every channel, and keep the rest until shop/redact (48 h later).
+ * the shop any more (held safety stock cannot be released: the UI says "Release holds"
+ * before uninstalling). Delete the sessions, stop every channel, and keep the rest until
+ * shop/redact (48 h later) — HeldStock and HoldMove included: the units Ballast held are
+ * still in safety_stock, and a reinstall finds them there (app/sync/release-holds.server.ts)
+ * and offers to release them. A reinstall starts in observe mode, as a new install does.
  */
 export async function markShopUninstalled(database: Database, shop: string, at: Date): Promise<void> {
   await database.$transaction([
     database.session.deleteMany({ where: { shop } }),
-    database.shop.updateMany({ where: { shop }, data: { uninstalledAt: at } }),
-    database.channelConnection.updateMany({ where: { shop }, data: { state: "disconnected" } }),
+    // A reinstall starts over in observe mode: onboarding is its first screen again.
+    database.shop.updateMany({ where: { shop }, data: { uninstalledAt: at, onboardedAt: null } }),
+    database.channelConnection.updateMany({ where: { shop }, data: { state: "disconnected", activatedAt: null } }),
     database.channelLease.deleteMany({ where: { shop } }),
   ]);
 }
@@ -40,6 +44,8 @@ export async function purgeShopData(database: Database, shop: string): Promise<v
     database.operation.deleteMany(where),
     database.orderRecord.deleteMany(where),
     database.ledger.deleteMany(where),
+    database.heldStock.deleteMany(where),
+    database.holdMove.deleteMany(where),
     database.variant.deleteMany(where),
     database.location.deleteMany(where),
     database.shop.deleteMany(where),

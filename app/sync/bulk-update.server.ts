@@ -12,7 +12,7 @@ import { Prisma } from "~/generated/sqlite/client";
 export type ColumnType = "text" | "integer" | "json" | "timestamp" | "boolean";
 
 export interface BulkUpdate {
-  table: "ChannelItemState" | "Ledger" | "Variant" | "DriftEpisode";
+  table: "ChannelItemState" | "Ledger" | "Variant" | "DriftEpisode" | "HeldStock";
   shop: string;
   /** Columns that, with the shop, identify a row. */
   keys: Record<string, ColumnType>;

@@ -1,18 +1,10 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
 import type { Database, DatabaseProvider } from "~/db.server";
-import {
-  applyOwnSafetyStockMove,
-  assessStoredRow,
-  locationGid,
-  MATERIALITY_POLICIES,
-  type ChannelId,
-  type MasterRecord,
-  type MaterialityPolicy,
-} from "~/domain";
+import { assessStoredRow, MATERIALITY_POLICIES, type ChannelId, type MaterialityPolicy } from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
 import { raiseAlert } from "~/monitor/alerts.server";
 import { updateRows } from "./bulk-update.server";
-import { loadLedgers } from "./ledger-store.server";
+import { applyOwnHoldsToLedgers, deleteJournalled, HoldMoveJournal, isHoldMoveSender, loadOwnHolds, replayPendingMoves, writeOwnHolds } from "./holds.server";
 import { GOOGLE_CODE } from "./recompute.server";
 
 /**
@@ -39,6 +31,8 @@ export interface PushPolicy {
   signal?: AbortSignal;
   /** Which differences are worth a call; default: the channel's (MATERIALITY_POLICIES), null = every difference. */
   materiality?: MaterialityPolicy | null;
+  /** Tests: runs after the channel answered and before the answer is recorded (a throw plays a crash in between). */
+  beforeRecordingResults?: () => Promise<void>;
 }
 
 export interface PushSummary {
@@ -68,6 +62,14 @@ export async function pushChannel(
   const batchSize = connector.capabilities.maxBatchSize;
   const connection = known !== undefined ? known : await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
+
+  // Online Store: moves journalled and never recorded (a crash, a lost answer) are settled
+  // first, with their own idempotency keys; until Shopify answers them, no new move is
+  // planned on top of a count that may be missing them.
+  if (channel === "online_store" && isHoldMoveSender(connector)) {
+    const replay = await replayPendingMoves(database, shop, connector, now, { provider: policy.provider, signal: policy.signal });
+    if (replay.pending > 0) return summary;
+  }
 
   // Only rows that differ, compared by the database; raw SQL because this runs for every
   // channel on every pass and rows left for a later call are read again each time.
@@ -106,14 +108,27 @@ export async function pushChannel(
     // Another worker holds the channel now: it pushes what is left.
     if (policy.signal?.aborted) break;
     const rows = worthCalling.slice(start, start + batchSize);
-    const batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
-    const results = await connector.push(batch, policy.signal ? { signal: policy.signal } : {});
+    let batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
+    let journal: HoldMoveJournal | undefined;
+    let ownBefore = new Map<string, number>();
+    if (channel === "online_store") {
+      // Only Ballast's own units in safety_stock may be released: the rest is the merchant's.
+      const own = await loadOwnHolds(database, shop, rows.map((row) => row.itemKey));
+      ownBefore = new Map([...own].map(([itemKey, hold]) => [itemKey, hold.units]));
+      batch = batch.map((item) => ({ ...item, ownHeld: ownBefore.get(item.itemKey) ?? 0 }));
+      const variantOf = new Map(rows.map((row) => [row.itemKey, row.variantGid]));
+      journal = new HoldMoveJournal(database, shop, (itemKey) => variantOf.get(itemKey), now);
+    }
+    const results = await connector.push(batch, { ...(policy.signal ? { signal: policy.signal } : {}), ...(journal ? { journal } : {}) });
     summary.calls += 1;
     recentCalls = [...recentCalls, now.getTime()];
-    await applyResults(database, shop, channel, now, rows, results, policy, summary);
+    await (policy.beforeRecordingResults?.() ?? Promise.resolve());
+    await applyResults(database, shop, channel, now, rows, results, policy, summary, { journalKeys: journal?.settledKeys ?? [], ownBefore });
   }
 
   if (summary.calls > 0) {
+    // The worker pushes activated channels only (observe mode: app/sync/observe.server.ts), so
+    // the row exists; a row created here has no activatedAt: it never activates anything.
     await database.channelConnection.upsert({
       where: { shop_channel: { shop, channel } },
       create: { shop, channel, lastPushAt: now, recentWriteCalls: recentCalls },
@@ -144,10 +159,12 @@ async function applyResults(
   results: PushResult[],
   policy: PushPolicy,
   summary: PushSummary,
+  /** Online Store: the journalled moves Shopify answered, and Ballast's own units before the push. */
+  holds: { journalKeys: readonly string[]; ownBefore: ReadonlyMap<string, number> } = { journalKeys: [], ownBefore: new Map() },
 ): Promise<void> {
   const resultOf = new Map(results.map((result) => [result.itemKey, result]));
   const activities: ActivityEntry[] = [];
-  const heldMoves: { variantGid: string; locationId: string; held: number; available: number }[] = [];
+  const heldMoves: { itemKey: string; variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
   await database.$transaction(async (tx) => {
     // Applied, retried and parked rows, each with its own values: one bulk update each.
     const applied: Record<string, unknown>[] = [];
@@ -188,9 +205,9 @@ async function applyResults(
           details: { itemKey: row.itemKey, from: row.pushed, to: result.quantity, explanation: row.explanation },
           at: now,
         });
-        if (channel === "online_store" && result.held !== undefined) {
+        if (channel === "online_store" && result.ownHeld !== undefined) {
           const locationId = row.itemKey.split("|")[1];
-          if (locationId) heldMoves.push({ variantGid: row.variantGid, locationId, held: result.held, available: result.quantity });
+          if (locationId) heldMoves.push({ itemKey: row.itemKey, variantGid: row.variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
         }
       } else if (result.status === "retryable") {
         summary.retryable += 1;
@@ -226,33 +243,17 @@ async function applyResults(
       set: { pushed: "integer", pushedAt: "timestamp", pendingSince: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
       rows: applied,
     });
-    // Ballast's own safety-stock moves: held units stay part of the master's sellable stock.
-    const ledgers = await loadLedgers(tx, shop, [...new Set(heldMoves.map((move) => move.variantGid))], { lockFor: policy.provider });
-    const movedRecords = new Map<string, MasterRecord>();
-    for (const move of heldMoves) {
-      const before = ledgers.get(move.variantGid);
-      if (!before) continue;
-      const locationId = locationGid(move.locationId);
-      // The move was a compare-and-swap on the quantities just read: it is newer than anything
-      // the record holds for the location, even stamped in the same millisecond as a read.
-      const stamps = before.locations.find((location) => location.locationId === locationId);
-      const newest = Math.max(stamps?.available?.updatedAtMs ?? -Infinity, stamps?.ballastSafetyStock?.updatedAtMs ?? -Infinity);
-      const record = applyOwnSafetyStockMove(before, {
-        locationId,
-        updatedAtMs: Math.max(now.getTime(), newest + 1),
-        ballastSafetyStock: move.held,
-        available: move.available,
-      });
-      ledgers.set(move.variantGid, record);
-      movedRecords.set(move.variantGid, record);
-    }
-    await updateRows(tx, policy.provider, {
-      table: "Ledger",
+    // Ballast's own safety-stock moves, with the journal rows they settle: held units stay part
+    // of the master's sellable stock, and HeldStock says which units in safety_stock are Ballast's.
+    await writeOwnHolds(
+      tx,
       shop,
-      keys: { variantGid: "text" },
-      set: { record: "json", updatedAt: "timestamp" },
-      rows: [...movedRecords].map(([variantGid, record]) => ({ variantGid, record, updatedAt: new Date() })),
-    });
+      now,
+      heldMoves.filter((move) => move.ownHeld !== (holds.ownBefore.get(move.itemKey) ?? 0)).map((move) => ({ itemKey: move.itemKey, variantGid: move.variantGid, units: move.ownHeld })),
+      policy.provider,
+    );
+    await deleteJournalled(tx, shop, holds.journalKeys);
+    await applyOwnHoldsToLedgers(tx, shop, policy.provider, now, heldMoves);
     // With the results they describe: one transaction, and no push without its activity.
     await recordActivities(tx, activities);
   });

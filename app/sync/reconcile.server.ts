@@ -6,6 +6,7 @@ import { collect, readCatalogue, readInventoryLevels, readLocations, type Catalo
 import { logger } from "~/logger.server";
 import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
 import { upsertRows } from "./bulk-update.server";
+import { levelKeyOf, loadOwnHolds } from "./holds.server";
 import { emptyLedger, saveLedgers } from "./ledger-store.server";
 
 /**
@@ -26,6 +27,8 @@ export interface ReconcileResult {
   differences: number;
   /** Buffer settings edited in Shopify admin (app/rules/metafield-pickup.server.ts); null when they could not be read. */
   metafields: PickupResult | null;
+  /** Levels where someone took units out of safety_stock in Shopify admin, below what Ballast held: its own count lowered to match. */
+  ownHoldsLowered: number;
 }
 
 export async function reconcileShop(
@@ -94,7 +97,15 @@ export async function reconcileShop(
     for (const row of rows) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
   }
 
+  // Levels a journalled move not yet recorded touches: their own count is settled by the
+  // journal (app/sync/holds.server.ts), not lowered here.
+  const unsettled = new Set<string>();
+  for (const row of await database.holdMove.findMany({ where: { shop }, select: { move: true } })) {
+    for (const effect of (row.move as { effects?: { itemKey: string }[] } | null)?.effects ?? []) unsettled.add(effect.itemKey);
+  }
+
   let differences = 0;
+  let ownHoldsLowered = 0;
   let done = variants.length;
   for (let start = 0; start < levels.length; start += 200) {
     const chunk = levels.slice(start, start + 200);
@@ -102,6 +113,27 @@ export async function reconcileShop(
     const ledgers = new Map(
       (await database.ledger.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, row.record as unknown as MasterRecord]),
     );
+    // Ballast's own units in safety_stock come from its own record, never from Shopify's
+    // whole safety_stock: the rest is the merchant's. Units taken out of safety_stock in
+    // Shopify admin (a level newer than Ballast's record, below it) lower Ballast's count;
+    // a rise is the merchant's own.
+    const own = await loadOwnHolds(database, shop, chunk.map((level) => levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId })));
+    for (const level of chunk) {
+      const key = levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId });
+      const hold = own.get(key);
+      const updatedAtMs = level.updatedAt ? Date.parse(level.updatedAt) : startedAt.getTime();
+      if (!hold || unsettled.has(key) || level.safetyStock >= hold.units || updatedAtMs <= hold.updatedAt.getTime()) continue;
+      const units = Math.max(0, level.safetyStock);
+      // Only if no move changed the record since it was read (the push lane runs beside this).
+      const lowered = await database.heldStock.updateMany({
+        where: { shop, inventoryItemGid: level.inventoryItemId, locationGid: level.locationId, units: hold.units, updatedAt: hold.updatedAt },
+        data: { units, updatedAt: new Date(Math.max(updatedAtMs, hold.updatedAt.getTime() + 1)) },
+      });
+      if (lowered.count > 0) {
+        ownHoldsLowered += 1;
+        own.set(key, { ...hold, units });
+      }
+    }
     for (const level of chunk) {
       for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
         const before = ledgers.get(gid) ?? emptyLedger(shop, gid);
@@ -116,8 +148,9 @@ export async function reconcileShop(
           onHand: level.onHand,
           committed: level.committed,
         });
-        // Ballast treats safety_stock at the locations it manages as its Online Store buffer.
-        after = applyOwnSafetyStockMove(after, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: level.safetyStock });
+        // Ballast's own share of safety_stock only (HeldStock): the merchant's is neither sellable nor releasable.
+        const ownUnits = Math.min(own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0, Math.max(0, level.safetyStock));
+        after = applyOwnSafetyStockMove(after, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: ownUnits });
         ledgers.set(gid, after);
       }
     }
@@ -141,5 +174,5 @@ export async function reconcileShop(
   } catch (error) {
     logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "buffer metafields not read; next reconciliation retries");
   }
-  return { variants: variants.length, levels: levels.length, differences, metafields };
+  return { variants: variants.length, levels: levels.length, differences, metafields, ownHoldsLowered };
 }

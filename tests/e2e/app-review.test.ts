@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { MODELS, shopRowCounts, snapshotDatabase } from "../support/db-snapshot";
 import { bearer, craftedToken, openDocument, postWebhook, send } from "../support/http";
 import { CUSTOMER, orderWithCustomer } from "../support/secrets";
-import { seedOfflineSession } from "../support/sessions";
+import { markOnboarded, seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY, TEST_SCOPES } from "../support/shopify";
 import { LOCATION, seedItem } from "./browser/seed";
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   for (const shop of [SHOP, OTHER]) {
     await seedOfflineSession(testDatabase.database, shop);
+    await markOnboarded(testDatabase.database, shop);
     await seedItem(testDatabase.database, shop, { variantId: VARIANT, available: 6, title: `Item of ${shop}` });
   }
   app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
@@ -174,6 +175,8 @@ async function seedEveryTable(shop: string) {
   await database.feedToken.create({ data: { shop, channel: "meta", tokenHash: `hash-of-${shop}` } });
   await database.activity.create({ data: { shop, kind: "override_set", details: {} } });
   await database.googleProductUpdate.create({ data: { shop, offerId: "o1", at: now } });
+  await database.heldStock.create({ data: { shop, inventoryItemGid: "gid://shopify/InventoryItem/1", locationGid: LOCATION, variantGid, units: 2 } });
+  await database.holdMove.create({ data: { shop, idempotencyKey: `ballast-${shop}`, move: { input: { changes: [] }, effects: [] } } });
 }
 
 describe("mandatory compliance webhooks", () => {

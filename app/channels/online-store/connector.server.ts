@@ -1,4 +1,5 @@
-import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
+import { randomUUID } from "node:crypto";
+import type { ChannelCapabilities, ChannelConnector, HealthResult, JournalledMove, MoveJournal, PushItem, PushOptions, PushResult, ReadBackResult } from "~/channels/types";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { AdminApiError } from "~/shopify/admin-errors";
 import { gidNumericId } from "~/shopify/gid";
@@ -6,7 +7,7 @@ import { MAX_CHANGES_PER_MOVE, moveQuantities, readItemLevels, type ItemLevel } 
 import { SHOP_HEALTH_QUERY, type ShopHealthData } from "~/shopify/operations/shop";
 import type { MoveChangeInput } from "~/shopify/operations/inventory-move";
 import { logger } from "~/logger.server";
-import { changeIndexOf, idempotencyKeyFor, itemKeyOf, moveChange, parseItemKey, planMove, type ItemKeyParts, type MovePlan } from "./plan";
+import { changeIndexOf, idempotencyKeyFor, itemKeyOf, moveChange, ownEffectOf, parseItemKey, planMove, type ItemKeyParts, type MovePlan } from "./plan";
 
 export interface OnlineStoreConnectorOptions {
   client: AdminClient;
@@ -23,7 +24,12 @@ interface Entry {
   itemKey: string;
   parts: ItemKeyParts;
   quantity: number;
+  /** Ballast's own units in safety_stock here, as recorded (HeldStock). */
+  ownHeld: number;
 }
+
+/** What became of a journalled move sent again (see resendMove). */
+export type ResendOutcome = "applied" | "refused" | "unknown";
 
 const CAPABILITIES: ChannelCapabilities = {
   channel: "online_store",
@@ -58,7 +64,7 @@ export class OnlineStoreConnector implements ChannelConnector {
     this.referenceDocumentUri = options.referenceDocumentUri ?? "gid://ballast/ChannelSync/online_store";
   }
 
-  async push(batch: readonly PushItem[], options: { signal?: AbortSignal } = {}): Promise<PushResult[]> {
+  async push(batch: readonly PushItem[], options: PushOptions = {}): Promise<PushResult[]> {
     const results = new Map<string, PushResult>();
     // One intended value per level: the last one in the batch wins.
     const entries = new Map<string, Entry>();
@@ -68,18 +74,20 @@ export class OnlineStoreConnector implements ChannelConnector {
         results.set(item.itemKey, { itemKey: item.itemKey, status: "permanent", code: "INVALID_ITEM_KEY", reason: "expected `${inventoryItemGid}|${locationGid}`" });
         continue;
       }
-      entries.set(item.itemKey, { itemKey: item.itemKey, parts, quantity: item.quantity });
+      entries.set(item.itemKey, { itemKey: item.itemKey, parts, quantity: item.quantity, ownHeld: Math.max(0, item.ownHeld ?? 0) });
     }
     const all = [...entries.values()];
     for (let start = 0; start < all.length; start += MAX_CHANGES_PER_MOVE) {
-      await this.pushChunk(all.slice(start, start + MAX_CHANGES_PER_MOVE), results, options.signal);
+      await this.pushChunk(all.slice(start, start + MAX_CHANGES_PER_MOVE), results, options.signal, options.journal);
     }
     return batch.map((item) => results.get(item.itemKey)!);
   }
 
-  private async pushChunk(chunk: Entry[], results: Map<string, PushResult>, signal?: AbortSignal): Promise<void> {
+  private async pushChunk(chunk: Entry[], results: Map<string, PushResult>, signal?: AbortSignal, journal?: MoveJournal): Promise<void> {
     let pending = chunk;
     let generation = 0;
+    // One per send: a later move that happens to equal an earlier one must not be taken for its replay.
+    const nonce = randomUUID();
     for (let round = 0; round < this.maxConflictRounds && pending.length; round += 1) {
       let levels: Map<string, ItemLevel>;
       try {
@@ -88,7 +96,7 @@ export class OnlineStoreConnector implements ChannelConnector {
         for (const entry of pending) results.set(entry.itemKey, this.failure(entry.itemKey, error));
         return;
       }
-      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; held: number; change: MoveChangeInput }[] = [];
+      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; held: number; ownHeld: number; change: MoveChangeInput }[] = [];
       for (const entry of pending) {
         const level = levels.get(entry.itemKey);
         if (!level || level.status === "unknown_item") {
@@ -99,35 +107,50 @@ export class OnlineStoreConnector implements ChannelConnector {
           results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION", reason: "the item is not stocked at this location" });
           continue;
         }
-        const current = { available: level.available, safetyStock: level.safetyStock };
+        const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
         const plan = planMove(current, entry.quantity);
         if (plan.kind === "none") {
-          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock });
+          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock, ownHeld: plan.ownAfter });
           continue;
         }
         const held = plan.kind === "hold" ? current.safetyStock + plan.quantity : current.safetyStock - plan.quantity;
-        moves.push({ entry, plan, held, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
+        moves.push({ entry, plan, held, ownHeld: plan.ownAfter, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
       }
       if (!moves.length) return;
 
       const changes = moves.map((move) => move.change);
+      const variables = {
+        input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes },
+        idempotencyKey: idempotencyKeyFor(this.client.shop, changes, generation, nonce),
+      };
       let outcome;
       try {
-        outcome = await moveQuantities(
-          this.client,
-          {
-            input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes },
-            idempotencyKey: idempotencyKeyFor(this.client.shop, changes, generation),
-          },
-          { signal },
-        );
+        // Journalled first: if the process dies after Shopify applied the move, the next pass
+        // sends it again with this key and records Shopify's replayed answer once.
+        await journal?.record({
+          idempotencyKey: variables.idempotencyKey,
+          input: variables.input,
+          effects: moves.map((move) => ({ itemKey: move.entry.itemKey, delta: ownEffectOf(move.change) })),
+        });
       } catch (error) {
         for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
         return;
       }
+      try {
+        outcome = await moveQuantities(this.client, variables, { signal });
+      } catch (error) {
+        // Not settled: Shopify may have applied it. The journal sends it again with the same key.
+        for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
+        return;
+      }
+      // A request with this key still in flight (IDEMPOTENCY_CONCURRENT_REQUEST) may yet apply
+      // it: left journalled, its answer is asked for again with the same key next pass.
+      if (outcome.ok || !outcome.userErrors.some((error) => error.code === "IDEMPOTENCY_CONCURRENT_REQUEST")) {
+        journal?.settle(variables.idempotencyKey, outcome.ok ? "applied" : "refused");
+      }
       if (outcome.ok) {
         for (const move of moves) {
-          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached, held: move.held });
+          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached, held: move.held, ownHeld: move.ownHeld });
         }
         return;
       }
@@ -161,6 +184,39 @@ export class OnlineStoreConnector implements ChannelConnector {
         reason: `quantities kept changing between read and write (${this.maxConflictRounds} rounds)`,
       });
     }
+  }
+
+  /**
+   * Sends a journalled move again with its own idempotency key: Shopify replays the answer
+   * of a move it already applied, or applies it now. "refused": nothing moved (userErrors;
+   * the mutation is atomic), "unknown": no answer (try again later).
+   */
+  async resendMove(move: Pick<JournalledMove, "idempotencyKey" | "input">, options: { signal?: AbortSignal } = {}): Promise<ResendOutcome> {
+    try {
+      const outcome = await moveQuantities(
+        this.client,
+        { input: move.input as { reason: string; referenceDocumentUri: string; changes: MoveChangeInput[] }, idempotencyKey: move.idempotencyKey },
+        options,
+      );
+      if (outcome.ok) return "applied";
+      if (outcome.userErrors.some((error) => error.code === "IDEMPOTENCY_CONCURRENT_REQUEST")) return "unknown";
+      this.log.info({ shop: this.client.shop, codes: outcome.userErrors.map((error) => error.code) }, "journalled move refused: nothing moved");
+      return "refused";
+    } catch (error) {
+      // A request Shopify rejects as a whole (bad input) moved nothing either.
+      if (error instanceof AdminApiError && (error.code === "GRAPHQL" || error.code === "BAD_REQUEST" || error.code === "MAX_COST_EXCEEDED")) return "refused";
+      this.log.warn({ shop: this.client.shop, err: (error as Error).message }, "journalled move not answered; sent again next pass");
+      return "unknown";
+    }
+  }
+
+  /** Shopify's available and safety_stock now, per itemKey (levels not found are left out). */
+  async readLevels(itemKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, { available: number; safetyStock: number }>> {
+    const parts = itemKeys.map(parseItemKey).filter((entry): entry is ItemKeyParts => entry !== null);
+    const levels = await readItemLevels(this.client, parts, options);
+    const found = new Map<string, { available: number; safetyStock: number }>();
+    for (const [key, level] of levels) if (level.status === "found") found.set(key, { available: level.available, safetyStock: level.safetyStock });
+    return found;
   }
 
   private failure(itemKey: string, error: unknown): PushResult {

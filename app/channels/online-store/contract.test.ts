@@ -12,6 +12,7 @@ import { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogue, collect } from "~/shopify/catalogue.server";
 import { readCatalogueBulk, BulkOperationError } from "~/shopify/bulk.server";
 import { bufferMarker, readBufferMetafields, writeBufferMetafieldPairs } from "~/shopify/metafields.server";
+import type { JournalledMove } from "~/channels/types";
 import { OnlineStoreConnector } from "./connector.server";
 
 const MOVE_DOC = "shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventoryMoveQuantities";
@@ -106,21 +107,33 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it("holds units back by moving available → safety_stock; on_hand is unchanged (quantity names: on_hand = sum)", async () => {
     const item = seedItem(10);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 7, availability: "in_stock" }]);
-    expect(result).toEqual({ itemKey: item.itemKey, status: "applied", quantity: 7, held: 3 });
+    expect(result).toEqual({ itemKey: item.itemKey, status: "applied", quantity: 7, held: 3, ownHeld: 3 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 3, on_hand: 10 });
   });
 
-  it("releases held units back to available", async () => {
+  it("releases Ballast's own held units back to available", async () => {
     const item = seedItem(4, 6);
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock" }]);
-    expect(result).toMatchObject({ status: "applied", quantity: 9, held: 1 });
+    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 6 }]);
+    expect(result).toMatchObject({ status: "applied", quantity: 9, held: 1, ownHeld: 1 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 9, safety_stock: 1 });
   });
 
-  it("a request above available + safety_stock releases everything and reports the quantity reached", async () => {
+  it("never releases the merchant's own safety stock: only the units Ballast says it moved itself", async () => {
+    const item = seedItem(4, 6);
+    // 6 in safety_stock, 2 of them Ballast's: asking for 9 reaches 6.
+    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 2 }]);
+    expect(result).toMatchObject({ status: "applied", quantity: 6, held: 4, ownHeld: 0 });
+    expect(levelOf(item.itemKey)).toMatchObject({ available: 6, safety_stock: 4 });
+    // No record of its own: nothing is released at all.
+    const [none] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock" }]);
+    expect(none).toMatchObject({ status: "applied", quantity: 6, held: 4, ownHeld: 0 });
+    expect(levelOf(item.itemKey)).toMatchObject({ available: 6, safety_stock: 4 });
+  });
+
+  it("a request above available + Ballast's own units releases all of them and reports the quantity reached", async () => {
     const item = seedItem(5, 2);
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 10, availability: "in_stock" }]);
-    expect(result).toMatchObject({ status: "applied", quantity: 7, held: 0 });
+    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 10, availability: "in_stock", ownHeld: 2 }]);
+    expect(result).toMatchObject({ status: "applied", quantity: 7, held: 0, ownHeld: 0 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 0 });
   });
 
@@ -168,17 +181,43 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     expect(new Set(moves.map((entry) => entry.variables["idempotencyKey"])).size).toBe(1);
   });
 
-  it(`idempotent retry: the key is deterministic per intended change, so a new push after a crash that sees the same state reuses it and replays (${CHANNELS_MD})`, async () => {
+  it(`journal: every move is recorded before it is sent; sent again with its key, Shopify replays it and nothing moves twice; a later identical move is a new move (${CHANNELS_MD}: "replay returns the original result")`, async () => {
     const item = seedItem(10);
     const movesBefore = fake.apiAdjustmentCount(SHOP);
-    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }]);
-    // Put the level back exactly as it was: the same intended change gets the same key, so Shopify replays it.
-    fake.setQuantities(SHOP, item.inventoryItemId, location, { available: 10, safety_stock: 0 });
-    const requestsBefore = fake.requests.length;
-    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }]);
-    const move = fake.requests.slice(requestsBefore).find((entry) => entry.operationName === "BallastInventoryMove");
-    expect(move).toBeDefined();
+    const journalled: JournalledMove[] = [];
+    const settled: string[] = [];
+    const journal = {
+      record: async (move: JournalledMove) => {
+        // Recorded before Shopify has seen it.
+        expect(levelOf(item.itemKey)).toMatchObject({ available: 10, safety_stock: 0 });
+        journalled.push(move);
+      },
+      settle: (key: string) => settled.push(key),
+    };
+    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], { journal });
+    expect(result).toMatchObject({ status: "applied", quantity: 8, held: 2, ownHeld: 2 });
+    expect(journalled).toHaveLength(1);
+    expect(journalled[0]!.effects).toEqual([{ itemKey: item.itemKey, delta: 2 }]);
+    expect(settled).toEqual([journalled[0]!.idempotencyKey]);
+    // Sent again (as after a crash before the answer was recorded): replayed, not moved again.
+    expect(await connector().resendMove(journalled[0]!)).toBe("applied");
+    expect(levelOf(item.itemKey)).toMatchObject({ available: 8, safety_stock: 2 });
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);
+    // The same level again and the same intended change: a new key, so a real move.
+    fake.setQuantities(SHOP, item.inventoryItemId, location, { available: 10, safety_stock: 0 });
+    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], { journal });
+    expect(journalled[1]!.idempotencyKey).not.toBe(journalled[0]!.idempotencyKey);
+    expect(levelOf(item.itemKey)).toMatchObject({ available: 8, safety_stock: 2 });
+    expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(2);
+  });
+
+  it(`journal: a journalled move Shopify refuses (the level changed: CHANGE_FROM_QUANTITY_STALE) moved nothing and is reported refused (${MOVE_DOC})`, async () => {
+    const item = seedItem(10);
+    const journalled: JournalledMove[] = [];
+    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], { journal: { record: async (move) => void journalled.push(move), settle: () => undefined } });
+    const stale = { ...journalled[0]!, idempotencyKey: `${journalled[0]!.idempotencyKey}-never-sent` };
+    expect(await connector().resendMove(stale)).toBe("refused");
+    expect(levelOf(item.itemKey)).toMatchObject({ available: 8, safety_stock: 2 });
   });
 
   it(`throttling: THROTTLED (HTTP 200 and 429) is retried with backoff until the bucket recovers (${LIMITS_DOC})`, async () => {

@@ -9,23 +9,44 @@ import type { MoveChangeInput } from "~/shopify/operations/inventory-move";
 export interface CurrentLevel {
   available: number;
   safetyStock: number;
+  /**
+   * Units Ballast itself moved into safety_stock here (its HeldStock record). The rest of
+   * safety_stock is the merchant's: never released. Omitted: Ballast holds none here.
+   */
+  own?: number;
 }
 
 export type MovePlan =
-  | { kind: "none"; reached: number }
-  | { kind: "hold"; quantity: number; reached: number }
-  | { kind: "release"; quantity: number; reached: number };
+  | { kind: "none"; reached: number; ownAfter: number }
+  | { kind: "hold"; quantity: number; reached: number; ownAfter: number }
+  | { kind: "release"; quantity: number; reached: number; ownAfter: number };
 
+/**
+ * Ballast's own units that are still in safety_stock: never more than Shopify holds there
+ * (units the merchant released in Shopify admin are gone from Ballast's share, not theirs).
+ */
+export function ownUnitsIn(current: CurrentLevel): number {
+  return Math.max(0, Math.min(Math.floor(current.own ?? 0), current.safetyStock));
+}
+
+/**
+ * The move that makes `available` equal to `wanted`: a hold moves the surplus into
+ * safety_stock and adds it to Ballast's own units; a release takes back at most Ballast's
+ * own units, so the merchant's share of safety_stock (safetyStock − own) never changes.
+ * `ownAfter` is Ballast's own units after the move.
+ */
 export function planMove(current: CurrentLevel, wanted: number): MovePlan {
   const target = Math.max(0, Math.floor(wanted));
+  const own = ownUnitsIn(current);
   if (current.available > target) {
-    return { kind: "hold", quantity: current.available - target, reached: target };
+    const quantity = current.available - target;
+    return { kind: "hold", quantity, reached: target, ownAfter: own + quantity };
   }
-  // Only what Ballast (or anyone) holds in safety_stock can be released: a request above
-  // available + safety_stock reaches what it can and says so.
-  const release = Math.min(target - current.available, Math.max(0, current.safetyStock));
-  if (release <= 0) return { kind: "none", reached: current.available };
-  return { kind: "release", quantity: release, reached: current.available + release };
+  // Only what Ballast itself holds can be released: a request above available + own reaches
+  // what it can and says so.
+  const release = Math.min(target - current.available, own);
+  if (release <= 0) return { kind: "none", reached: current.available, ownAfter: own };
+  return { kind: "release", quantity: release, reached: current.available + release, ownAfter: own - release };
 }
 
 export interface ItemKeyParts {
@@ -53,13 +74,16 @@ export function moveChange(parts: ItemKeyParts, current: CurrentLevel, plan: Exc
 }
 
 /**
- * Deterministic per intended change: the same changes from the same observed quantities
- * give the same key, so a retry after a lost answer replays instead of moving twice.
- * `generation` changes the key after an IDEMPOTENCY_* refusal.
+ * The move's @idempotent key: the changes, the observed quantities and a `nonce` (one per
+ * send, kept in the HoldMove journal). The journal, not the key, makes a crash safe: a move
+ * journalled and never recorded is sent again with its stored key, so Shopify replays it.
+ * Without a nonce, a later move identical to an earlier one (hold 3 from 10, release, hold 3
+ * from 10 again) would be "replayed" by Shopify and move nothing. `generation` changes the
+ * key after an IDEMPOTENCY_* refusal.
  */
-export function idempotencyKeyFor(shop: string, changes: readonly MoveChangeInput[], generation = 0): string {
+export function idempotencyKeyFor(shop: string, changes: readonly MoveChangeInput[], generation = 0, nonce = ""): string {
   const hash = createHash("sha256");
-  hash.update(`${shop}\n${generation}\n`);
+  hash.update(`${shop}\n${generation}\n${nonce}\n`);
   for (const change of changes) {
     hash.update(
       [change.inventoryItemId, change.from.locationId, change.from.name, change.from.changeFromQuantity, change.to.name, change.to.changeFromQuantity, change.quantity].join("|"),
@@ -67,6 +91,13 @@ export function idempotencyKeyFor(shop: string, changes: readonly MoveChangeInpu
     hash.update("\n");
   }
   return `ballast-${hash.digest("hex").slice(0, 40)}`;
+}
+
+/** What a move does to Ballast's own units in safety_stock at the change's level: + held, − released. */
+export function ownEffectOf(change: MoveChangeInput): number {
+  if (change.to.name === "safety_stock" && change.from.name === "available") return change.quantity;
+  if (change.from.name === "safety_stock" && change.to.name === "available") return -change.quantity;
+  return 0;
 }
 
 /** userError field paths look like ["input", "changes", "3", "from", "changeFromQuantity"]. */
