@@ -2,6 +2,12 @@
  * What installing Ballast and connecting the catalogues would have stored for a world's
  * shop: the offline session (token exchange needs Shopify over the network), the shop
  * row, and Meta and Google connections with sealed credentials.
+ *
+ * By default the merchant has also been through onboarding and activated every channel
+ * (Online Store holds, Meta, Google), as every shop did before observe mode existed: tests,
+ * benchmarks and the rehearsal keep their meaning. `activate: false` is a fresh install:
+ * every channel in observe mode (Ballast computes and explains, and writes nothing), no
+ * Online Store connection row, onboarding not done.
  */
 import type { ConnectorClock } from "~/channels/backoff.server";
 import { credentialContext } from "~/channels/connection-config";
@@ -12,20 +18,43 @@ import type { World } from "./world";
 
 export const REHEARSAL_SCOPES = "read_products,write_products,read_inventory,write_inventory,read_orders,read_locations";
 
-export async function installShop(database: Database, world: World, encryptionKey: Buffer): Promise<void> {
+export interface InstallOptions {
+  /** Activate every channel and mark onboarding done (default true); false: a fresh install in observe mode. */
+  activate?: boolean;
+}
+
+export async function installShop(database: Database, world: World, encryptionKey: Buffer, options: InstallOptions = {}): Promise<void> {
   const keyring = createKeyring(encryptionKey);
   const { shop } = world;
+  const activatedAt = options.activate === false ? null : new Date(world.now());
+  // An expiring offline token, as token exchange stores it (PrismaSessionStorage): 60 minutes on the fake's clock.
+  const token = world.offlineToken;
+  const tokens = {
+    accessToken: token.access_token,
+    expires: token.expires_in === undefined ? null : new Date(token.issuedAt + token.expires_in * 1000),
+    refreshToken: token.refresh_token,
+    refreshTokenExpires: new Date(token.issuedAt + token.refresh_token_expires_in * 1000),
+  };
   await database.session.upsert({
     where: { id: `offline_${shop}` },
-    create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: REHEARSAL_SCOPES, accessToken: world.accessToken },
-    update: { accessToken: world.accessToken, scope: REHEARSAL_SCOPES },
+    create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: REHEARSAL_SCOPES, ...tokens },
+    update: { ...tokens, scope: REHEARSAL_SCOPES },
   });
-  await database.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null } });
+  await database.shop.upsert({ where: { shop }, create: { shop, onboardedAt: activatedAt }, update: { uninstalledAt: null } });
+  if (activatedAt) {
+    // The Online Store needs no connection; its row carries the merchant's activation.
+    await database.channelConnection.upsert({
+      where: { shop_channel: { shop, channel: "online_store" } },
+      create: { shop, channel: "online_store", activatedAt },
+      update: {},
+    });
+  }
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel: "meta" } },
     create: {
       shop,
       channel: "meta",
+      activatedAt,
       config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" },
       encryptedCredentials: encryptSecret({ accessToken: world.metaAccessToken }, keyring, { context: credentialContext(shop, "meta") }),
     },
@@ -36,6 +65,7 @@ export async function installShop(database: Database, world: World, encryptionKe
     create: {
       shop,
       channel: "google",
+      activatedAt,
       config: {
         accountId: world.google_.accountId,
         dataSourceId: world.google_.dataSourceId,
@@ -62,8 +92,12 @@ export function worldConnectors(
   return {
     database,
     ...(options.clock ? { clock: options.clock } : {}),
+    // Token expiry is judged on the fake Shopify's clock, which issued the tokens.
+    now: () => world.now(),
     env: {
       SHOPIFY_ADMIN_API_BASE_URL: options.shopifyBaseUrl ?? world.env.SHOPIFY_ADMIN_API_BASE_URL,
+      SHOPIFY_API_KEY: world.app.clientId,
+      SHOPIFY_API_SECRET: world.app.clientSecret,
       META_GRAPH_BASE_URL: world.env.META_GRAPH_BASE_URL!,
       META_GRAPH_API_VERSION: "v26.0",
       GOOGLE_MERCHANT_BASE_URL: world.env.GOOGLE_MERCHANT_BASE_URL!,

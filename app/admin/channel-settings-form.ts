@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { channelSettingsSchema, googleChannelSettingsSchema, type ChannelId } from "~/domain";
+import { channelSettingsSchema, googleChannelSettingsSchema, onlineStoreChannelSettingsSchema, type ChannelId } from "~/domain";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import type { MessageKey } from "~/i18n";
 
@@ -23,6 +23,11 @@ export interface SettingsDraft {
   lowStock: "pause_ads" | "out_of_stock";
   dampingConfirmations: string;
   dampingMinHoldSeconds: string;
+  /**
+   * Online Store only: thin stock, items with this many units or fewer are never held back
+   * (0 = off). Absent: the stored value is kept.
+   */
+  thinStockAtOrBelow?: string;
   /** Connected Meta or Google only; absent otherwise. */
   connector: ConnectorDraft | null;
 }
@@ -48,6 +53,7 @@ export type GoogleAllocationSettings = z.output<typeof googleAllocationSchema>;
 // `state` is changed by pause/resume only, never by this form.
 const allocationSchema = channelSettingsSchema.omit({ state: true });
 const googleAllocationSchema = googleChannelSettingsSchema.omit({ state: true });
+const onlineStoreAllocationSchema = onlineStoreChannelSettingsSchema.omit({ state: true });
 
 export type SettingsResult =
   | { ok: true; settings: AllocationSettings | GoogleAllocationSettings; config: Record<string, unknown> | null }
@@ -60,7 +66,13 @@ const wholeNumber = (value: string): number => {
 
 export function draftFromStored(
   channel: ChannelId,
-  settings: { locations: "all" | readonly string[]; checkoutOn: "channel" | "store"; damping: { confirmations: number; minHoldMs: number }; lowStock?: "pause_ads" | "out_of_stock" },
+  settings: {
+    locations: "all" | readonly string[];
+    checkoutOn: "channel" | "store";
+    damping: { confirmations: number; minHoldMs: number };
+    lowStock?: "pause_ads" | "out_of_stock";
+    thinStock?: { keepSellingAtOrBelow: number };
+  },
   config: Record<string, unknown> | null,
   connected: boolean,
 ): SettingsDraft {
@@ -72,6 +84,7 @@ export function draftFromStored(
     lowStock: settings.lowStock ?? "pause_ads",
     dampingConfirmations: String(settings.damping.confirmations),
     dampingMinHoldSeconds: String(settings.damping.minHoldMs / 1000),
+    ...(channel === "online_store" && settings.thinStock ? { thinStockAtOrBelow: String(settings.thinStock.keepSellingAtOrBelow) } : {}),
     connector:
       channel !== "online_store" && connected
         ? {
@@ -95,7 +108,17 @@ interface IssueLike {
 function allocationError(issue: IssueLike): SettingsFieldError {
   const [first, second] = issue.path;
   const field: SettingsFieldError["field"] =
-    first === "damping" ? (second === "confirmations" ? "dampingConfirmations" : "dampingMinHoldSeconds") : first === "locations" ? "locations" : first === "lowStock" ? "lowStock" : "checkoutOn";
+    first === "damping"
+      ? second === "confirmations"
+        ? "dampingConfirmations"
+        : "dampingMinHoldSeconds"
+      : first === "locations"
+        ? "locations"
+        : first === "lowStock"
+          ? "lowStock"
+          : first === "thinStock"
+            ? "thinStockAtOrBelow"
+            : "checkoutOn";
   if (field === "locations") return { field, key: "settings.error.locations", values: {} };
   if (issue.code === "invalid_type") return { field, key: "settings.error.wholeNumber", values: {} };
   const seconds = field === "dampingMinHoldSeconds";
@@ -133,7 +156,9 @@ export function parseSettingsDraft(
     damping: { confirmations: wholeNumber(draft.dampingConfirmations), minHoldMs: wholeNumber(draft.dampingMinHoldSeconds) * 1000 },
   };
   if (channel === "google") candidate.lowStock = draft.lowStock;
-  const parsed = (channel === "google" ? googleAllocationSchema : allocationSchema).safeParse(candidate);
+  const thinStockEdited = channel === "online_store" && draft.thinStockAtOrBelow !== undefined;
+  if (thinStockEdited) candidate.thinStock = { keepSellingAtOrBelow: wholeNumber(draft.thinStockAtOrBelow!) };
+  const parsed = (channel === "google" ? googleAllocationSchema : thinStockEdited ? onlineStoreAllocationSchema : allocationSchema).safeParse(candidate);
   if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => allocationError(issue as IssueLike)));
   // A location the shop does not have (deleted since, or typed by hand) would silently count nothing.
   if (draft.locationsMode === "selected" && draft.locations.some((gid) => !knownLocations.includes(gid))) {
@@ -180,6 +205,7 @@ export function settingsDraftFromJson(value: unknown): SettingsDraft | null {
     lowStock: record.lowStock === "out_of_stock" ? "out_of_stock" : "pause_ads",
     dampingConfirmations: str(record, "dampingConfirmations"),
     dampingMinHoldSeconds: str(record, "dampingMinHoldSeconds"),
+    ...(typeof record.thinStockAtOrBelow === "string" ? { thinStockAtOrBelow: record.thinStockAtOrBelow } : {}),
     connector: connector
       ? { itemIdTemplate: str(connector, "itemIdTemplate"), countryCode: str(connector, "countryCode"), contentLanguage: str(connector, "contentLanguage"), feedLabel: str(connector, "feedLabel") }
       : null,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { activityText } from "~/components/activity-text";
-import { loadChannelSettingsPage, saveChannelSettings } from "./channel-settings.server";
+import { loadChannelSettingsPage, saveChannelSettings, setThinStock } from "./channel-settings.server";
 import type { SettingsDraft } from "./channel-settings-form";
 
 const SHOP = "settings-shop.myshopify.com";
@@ -136,5 +136,36 @@ describe("channel settings", { shuffle: false }, () => {
     });
     expect(result).toEqual({ ok: true, changed: false });
     expect((await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "google" } } }))?.config ?? null).toBeNull();
+  });
+});
+
+describe("thin stock (Online Store)", { shuffle: false }, () => {
+  const THIN = "thin-settings.myshopify.com";
+  const onlineStore = () => db().channelConnection.findUnique({ where: { shop_channel: { shop: THIN, channel: "online_store" } } });
+
+  it("GIVEN nothing stored THEN the default is 3; WHEN set to 0 THEN the worker's loader reads it, the channel stays in observe mode, and Activity says so", async () => {
+    expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 3 });
+    expect((await loadChannelSettingsPage(db(), THIN, "online_store")).draft.thinStockAtOrBelow).toBe("3");
+    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true, keepSellingAtOrBelow: 0 });
+    expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 0 });
+    expect(await onlineStore()).toMatchObject({ activatedAt: null, state: "active" });
+    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" })).toMatchObject({ ok: true, changed: false });
+    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: -1, nowMs: Date.now(), source: "admin" })).toMatchObject({ ok: false });
+    const entries = await db().activity.findMany({ where: { shop: THIN, kind: "channel_settings_changed" } });
+    expect(entries).toHaveLength(1);
+    expect(activityText({ kind: entries[0]!.kind, channel: entries[0]!.channel, details: entries[0]!.details as Record<string, unknown> }, "en")).toContain(
+      "thin stock on the Online Store: never hold back the last 3 → off",
+    );
+  });
+
+  it("WHEN the settings form is saved without the field THEN the stored value is kept; WITH it THEN it is validated and saved", async () => {
+    const page = await loadChannelSettingsPage(db(), THIN, "online_store");
+    const { thinStockAtOrBelow: _omitted, ...withoutThinStock } = page.draft;
+    expect(await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...withoutThinStock, checkoutOn: "channel" }, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true });
+    expect((await loadChannelSettings(db(), THIN)).online_store).toMatchObject({ checkoutOn: "channel", thinStock: { keepSellingAtOrBelow: 0 } });
+    const bad = await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...page.draft, thinStockAtOrBelow: "two" }, nowMs: Date.now(), source: "admin" });
+    expect(bad).toMatchObject({ ok: false, errors: [{ field: "thinStockAtOrBelow", key: "settings.error.wholeNumber" }] });
+    expect(await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...page.draft, thinStockAtOrBelow: "5" }, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true });
+    expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 5 });
   });
 });

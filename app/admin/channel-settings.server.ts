@@ -1,5 +1,5 @@
 import type { Database } from "~/db.server";
-import type { ChannelId } from "~/domain";
+import { thinStockSchema, type ChannelId } from "~/domain";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { recordActivity } from "~/monitor/activity.server";
 import { requestRecompute } from "~/sync/requests.server";
@@ -65,15 +65,17 @@ export async function saveChannelSettings(
   );
   if (!parsed.ok) return parsed;
   const { state: _state, ...before } = current[channel];
+  // The Online Store's thin stock, when the form sent none (see setThinStock), is kept.
+  const settings = channel === "online_store" && !("thinStock" in parsed.settings) ? { ...parsed.settings, thinStock: current.online_store.thinStock } : parsed.settings;
   const configChanged = parsed.config !== null && JSON.stringify(parsed.config) !== JSON.stringify(stored.config);
-  const settingsChanged = JSON.stringify(parsed.settings) !== JSON.stringify(before);
+  const settingsChanged = JSON.stringify(settings) !== JSON.stringify(before);
   if (!configChanged && !settingsChanged) return { ok: true, changed: false };
   const now = new Date(input.nowMs);
   const config = configChanged && parsed.config ? { config: parsed.config as object } : {};
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel } },
-    create: { shop, channel, state: "active", settings: parsed.settings, ...config },
-    update: { settings: parsed.settings, ...config },
+    create: { shop, channel, state: "active", settings, ...config },
+    update: { settings, ...config },
   });
   await requestRecompute(database, shop, now);
   await recordActivity(database, {
@@ -84,8 +86,44 @@ export async function saveChannelSettings(
     details: {
       source: input.source,
       before: { ...before, ...(configChanged ? { config: stored.config } : {}) },
-      after: { ...parsed.settings, ...(configChanged ? { config: parsed.config } : {}) },
+      after: { ...settings, ...(configChanged ? { config: parsed.config } : {}) },
     },
   });
   return { ok: true, changed: true };
+}
+
+export type SetThinStockResult = { ok: true; changed: boolean; keepSellingAtOrBelow: number } | { ok: false; error: { code: "invalid"; message: string } };
+
+/**
+ * Thin stock (a shop-wide Online Store setting, app/domain channels.ts): items with this many
+ * sellable units or fewer are never held back on the Online Store; 0 turns it off. Stored in
+ * the Online Store connection's settings beside the rest; creating that row activates nothing.
+ */
+export async function setThinStock(
+  database: Database,
+  input: { shop: string; keepSellingAtOrBelow: unknown; nowMs: number; source: "admin" | "api" | "onboarding" },
+): Promise<SetThinStockResult> {
+  const parsed = thinStockSchema.safeParse({ keepSellingAtOrBelow: input.keepSellingAtOrBelow });
+  if (!parsed.success) return { ok: false, error: { code: "invalid", message: parsed.error.issues.map((issue) => issue.message).join("; ") } };
+  const { shop } = input;
+  const current = (await loadChannelSettings(database, shop)).online_store;
+  const value = parsed.data.keepSellingAtOrBelow;
+  if (current.thinStock.keepSellingAtOrBelow === value) return { ok: true, changed: false, keepSellingAtOrBelow: value };
+  const { state: _state, ...before } = current;
+  const settings = { ...before, thinStock: parsed.data };
+  const now = new Date(input.nowMs);
+  await database.channelConnection.upsert({
+    where: { shop_channel: { shop, channel: "online_store" } },
+    create: { shop, channel: "online_store", state: "active", settings },
+    update: { settings },
+  });
+  await requestRecompute(database, shop, now);
+  await recordActivity(database, {
+    shop,
+    kind: "channel_settings_changed",
+    channel: "online_store",
+    at: now,
+    details: { source: input.source, before: { thinStock: current.thinStock }, after: { thinStock: parsed.data } },
+  });
+  return { ok: true, changed: true, keepSellingAtOrBelow: value };
 }

@@ -3,6 +3,7 @@ import {
   CHANNELS,
   channelSettingsSchema,
   googleChannelSettingsSchema,
+  onlineStoreChannelSettingsSchema,
   type ChannelId,
   type ChannelState,
   type ShopChannelSettings,
@@ -36,7 +37,7 @@ export async function loadChannelSettings(database: Database, shop: string): Pro
   const rows = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, settings: true } });
   const row = (channel: ChannelId): ConnectionRow => rows.find((candidate) => candidate.channel === channel);
   return {
-    online_store: settingsOf(row("online_store"), channelSettingsSchema),
+    online_store: settingsOf(row("online_store"), onlineStoreChannelSettingsSchema),
     meta: settingsOf(row("meta"), channelSettingsSchema),
     google: settingsOf(row("google"), googleChannelSettingsSchema),
   };

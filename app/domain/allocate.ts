@@ -1,6 +1,7 @@
 import { evaluateRule } from "./buffer";
 import {
   CHANNELS,
+  DEFAULT_THIN_STOCK_UNITS,
   type ChannelId,
   type ChannelSettings,
   type ChannelTiming,
@@ -174,6 +175,9 @@ function decideChannel(
   let risk: FreezeRisk | null = null;
   let rule: RuleSource | null = null;
   let ruleCandidates = 0;
+  // Thin stock (Online Store only): the rules never hold back the last few units.
+  const thinStockUnits = channel === "online_store" ? (context.settings.online_store.thinStock?.keepSellingAtOrBelow ?? DEFAULT_THIN_STOCK_UNITS) : 0;
+  const thinFloor = Math.min(sellable, thinStockUnits);
 
   if (settings.state === "paused_stop_selling") {
     quantity = 0;
@@ -203,6 +207,10 @@ function decideChannel(
       rule = chosen.source;
       ruleCandidates = candidates.length;
       target = evaluateRule(chosen, sellable, ratePerMs, timing, steps);
+      if (target < thinFloor) {
+        steps?.push({ kind: "thin_stock", units: thinFloor, params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target } });
+        target = thinFloor;
+      }
     }
 
     if (settings.state === "paused_freeze") {
@@ -229,7 +237,7 @@ function decideChannel(
         const chosen = leastShowingRule(candidates, sellable, ratePerMs, slowTiming) ?? context.rules.shopDefaults[channel];
         // A lag-aware rule is held to INCREASE_CONFIDENCE for increases; a static one stays static.
         const confidence = chosen.lagConfidence > 0 ? Math.max(chosen.lagConfidence, INCREASE_CONFIDENCE) : 0;
-        const guardedTarget = Math.max(shownBefore, evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null));
+        const guardedTarget = Math.max(shownBefore, thinFloor, evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null));
         if (guardedTarget < target) {
           steps?.push({ kind: "increase_guarded", units: guardedTarget, params: { target, guardedTarget, increaseLagMs: slowTiming.measuredLagMs, confidence } });
           target = guardedTarget;

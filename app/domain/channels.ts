@@ -22,6 +22,20 @@ export const CHANNEL_STATES = ["active", "paused_stop_selling", "paused_freeze"]
 export type ChannelState = (typeof CHANNEL_STATES)[number];
 
 /**
+ * Observe first, activate by choice (orthogonal to the states above, which apply to an
+ * activated channel):
+ * - observing: Ballast reads Shopify and computes and explains what the channel would
+ *   show, and writes nothing to it (on the Online Store it holds nothing, and releases
+ *   the units it held before). A new install starts here; so does a channel without a
+ *   connection row.
+ * - active: the merchant activated it (ChannelConnection.activatedAt): Ballast writes.
+ */
+export const CHANNEL_MODES = ["observing", "active"] as const;
+export type ChannelMode = (typeof CHANNEL_MODES)[number];
+export const channelModeOf = (connection: { readonly activatedAt: Date | string | null } | null | undefined): ChannelMode =>
+  connection?.activatedAt ? "active" : "observing";
+
+/**
  * Where checkout happens decides what a stale channel costs: on the channel it is a
  * true oversell; on the merchant's store Shopify refuses it (a failed checkout).
  */
@@ -59,6 +73,24 @@ export const channelSettingsSchema = z
   .strict();
 export type ChannelSettings = z.output<typeof channelSettingsSchema>;
 
+/**
+ * Thin stock: the Online Store never holds back the last units of an item that has only a
+ * few. It always shows at least min(sellable, keepSellingAtOrBelow): an item with that many
+ * sellable units or fewer is shown whole, and a larger one is never held below that many
+ * (so more stock never shows less). 0 turns it off. Meta and Google are not affected.
+ * Pauses and manual overrides still apply.
+ */
+export const DEFAULT_THIN_STOCK_UNITS = 3;
+export const thinStockSchema = z
+  .object({ keepSellingAtOrBelow: z.number().int().min(0).max(1_000).default(DEFAULT_THIN_STOCK_UNITS) })
+  .strict();
+export type ThinStock = z.output<typeof thinStockSchema>;
+
+export const onlineStoreChannelSettingsSchema = channelSettingsSchema
+  .extend({ thinStock: thinStockSchema.default({}) })
+  .strict();
+export type OnlineStoreChannelSettings = z.output<typeof onlineStoreChannelSettingsSchema>;
+
 export const googleChannelSettingsSchema = channelSettingsSchema
   .extend({ lowStock: z.enum(GOOGLE_LOW_STOCK_MODES).default("pause_ads") })
   .strict();
@@ -66,7 +98,7 @@ export type GoogleChannelSettings = z.output<typeof googleChannelSettingsSchema>
 
 export const shopChannelSettingsSchema = z
   .object({
-    online_store: channelSettingsSchema.default({}),
+    online_store: onlineStoreChannelSettingsSchema.default({}),
     meta: channelSettingsSchema.default({}),
     google: googleChannelSettingsSchema.default({}),
   })

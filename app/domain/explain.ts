@@ -9,6 +9,8 @@ export type Availability = "in_stock" | "out_of_stock";
  * - fixed, percent, tier, lag_aware: the units that part would hold back (the
  *   largest, marked `binding`, is the one applied);
  * - floor, cap: the units they removed from what the channel would show;
+ * - thin_stock: what the Online Store shows instead of what the rule showed (`ruleShows`):
+ *   never less than min(sellable, keepSellingAtOrBelow);
  * - override, paused_stop_selling, paused_freeze, damped_increase, increase_guarded, availability:
  *   the quantity the channel is shown after the step.
  */
@@ -51,6 +53,11 @@ export type ExplanationStep =
     }
   | { readonly kind: "floor"; readonly units: number; readonly params: { readonly atOrBelow: number } }
   | { readonly kind: "cap"; readonly units: number; readonly params: { readonly max: number } }
+  | {
+      readonly kind: "thin_stock";
+      readonly units: number;
+      readonly params: { readonly keepSellingAtOrBelow: number; readonly ruleShows: number };
+    }
   | {
       readonly kind: "override";
       readonly units: number;
@@ -116,6 +123,8 @@ interface Words {
   lagAware: (rate: string, delay: string, confidence: string) => string;
   floor: (atOrBelow: number) => string;
   cap: (max: number) => string;
+  thinAll: (units: number, atOrBelow: number) => string;
+  thinLimited: (atOrBelow: number) => string;
   override: (until: string, sellable: number) => string;
   overrideLimited: (requested: number, sellable: number) => string;
   stopSelling: (sellable: number) => string;
@@ -138,6 +147,9 @@ const WORDS: Record<Locale, Words> = {
     lagAware: (rate, delay, confidence) => `lag-aware: ${rate}/min × ${delay} at ${confidence}%`,
     floor: (atOrBelow) => `out of stock at or below ${atOrBelow}`,
     cap: (max) => `capped at ${max}`,
+    thinAll: (units, atOrBelow) =>
+      `keeps selling the last ${units === 1 ? "unit" : `${units} units`}: items with ${atOrBelow} or fewer are never held back on the Online Store — change this in Settings`,
+    thinLimited: (atOrBelow) => `limited: the last ${atOrBelow} are never held back on the Online Store — change this in Settings`,
     override: (until, sellable) => `manual override until ${until} (${sellable} sellable)`,
     overrideLimited: (requested, sellable) => `manual override ${requested} limited to ${sellable} sellable`,
     stopSelling: (sellable) => `paused, stop selling (${sellable} sellable)`,
@@ -160,6 +172,9 @@ const WORDS: Record<Locale, Words> = {
     lagAware: (rate, delay, confidence) => `délai${NBSP}: ${rate}/min × ${delay} à ${confidence}${NBSP}%`,
     floor: (atOrBelow) => `rupture à ${atOrBelow} ou moins`,
     cap: (max) => `plafonné à ${max}`,
+    thinAll: (units, atOrBelow) =>
+      `${units === 1 ? "la dernière unité reste en vente" : `les ${units} dernières unités restent en vente`}${NBSP}: un article à ${atOrBelow} unités ou moins n’est jamais retenu sur la Boutique en ligne — modifiable dans les Réglages`,
+    thinLimited: (atOrBelow) => `limité${NBSP}: les ${atOrBelow} dernières unités ne sont jamais retenues sur la Boutique en ligne — modifiable dans les Réglages`,
     override: (until, sellable) => `forçage manuel jusqu’au ${until} (${sellable} vendables)`,
     overrideLimited: (requested, sellable) => `forçage manuel ${requested} limité à ${sellable} vendables`,
     stopSelling: (sellable) => `en pause, vente arrêtée (${sellable} vendables)`,
@@ -231,7 +246,8 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
   let formulaQuantity = sellable;
   let heldUnits = 0;
   let bindingHold: HoldStep | undefined;
-  const adjustments: string[] = [];
+  let adjustments: string[] = [];
+  let thinNote: string | undefined;
   let decided: string | undefined;
   let finalNote: string | undefined;
 
@@ -257,6 +273,18 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
       case "cap":
         adjustments.push(words.cap(step.params.max));
         formulaQuantity -= step.units;
+        break;
+      case "thin_stock":
+        // Replaces what the rule's holds, floor and cap left: only this many are held back.
+        adjustments = [];
+        heldUnits = sellable - step.units;
+        formulaQuantity = step.units;
+        if (step.units >= sellable) {
+          bindingHold = undefined;
+          thinNote = words.thinAll(step.units, step.params.keepSellingAtOrBelow);
+        } else {
+          thinNote = words.thinLimited(step.params.keepSellingAtOrBelow);
+        }
         break;
       case "override":
         decided = step.params.limitedBySellable
@@ -296,9 +324,12 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
   }
 
   let formula = `${sellable} ${words.sellable}`;
-  if (bindingHold !== undefined) {
+  if (thinNote !== undefined && heldUnits > 0) {
+    formula += ` − ${heldUnits} (${bindingHold !== undefined ? `${describeHold(bindingHold, words, locale)}, ` : ""}${thinNote})`;
+  } else if (bindingHold !== undefined) {
     formula += ` − ${heldUnits} (${describeHold(bindingHold, words, locale)})`;
   }
+  if (thinNote !== undefined && heldUnits === 0) adjustments.push(thinNote);
   if (adjustments.length > 0) formula += `, ${adjustments.join(", ")}`;
 
   let text: string;

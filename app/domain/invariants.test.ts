@@ -155,6 +155,43 @@ describe("invariants", () => {
     );
   });
 
+  it("thin stock: the Online Store never shows more than sellable, shows all of it at or below the threshold (unless paused or overridden), and more stock never shows less", () => {
+    fc.assert(
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        fc.integer({ min: 0, max: 12 }),
+        fc.constantFrom("active", "paused_stop_selling"),
+        fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
+        fc.integer({ min: 1, max: 20 }),
+        (rules, timing, record, keepSellingAtOrBelow, state, overrideQuantity, extra) => {
+          const settings = shopChannelSettingsSchema.parse({ online_store: { state, thinStock: { keepSellingAtOrBelow } } });
+          const off = shopChannelSettingsSchema.parse({ online_store: { state, thinStock: { keepSellingAtOrBelow: 0 } } });
+          const override =
+            overrideQuantity === null ? null : { channel: "online_store" as const, variantId: VARIANT, quantity: overrideQuantity, expiresAtMs: NOW_MS + 1 };
+          const memory = { online_store: { override } };
+          const decisions = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings)).decisions;
+          const online = decisions.online_store;
+          expect(online.quantity).toBeGreaterThanOrEqual(0);
+          expect(online.quantity).toBeLessThanOrEqual(online.sellable);
+          if (state === "active" && override === null) {
+            expect(online.quantity).toBeGreaterThanOrEqual(Math.min(online.sellable, keepSellingAtOrBelow));
+            if (online.sellable <= keepSellingAtOrBelow) expect(online.quantity).toBe(online.sellable);
+          }
+          // Never less than without it; Meta and Google unaffected.
+          const without = allocateItem(itemFor(record, memory), contextFor(rules, timing, off)).decisions;
+          expect(online.quantity).toBeGreaterThanOrEqual(without.online_store.quantity);
+          expect(decisions.meta).toEqual(without.meta);
+          expect(decisions.google).toEqual(without.google);
+          const more = allocateItem(itemFor(withMoreStock(record, extra)), contextFor(rules, timing, settings)).decisions.online_store;
+          const before = allocateItem(itemFor(record), contextFor(rules, timing, settings)).decisions.online_store;
+          expect(more.quantity).toBeGreaterThanOrEqual(before.quantity);
+        },
+      ),
+    );
+  });
+
   it("each rule alone is monotone in sellable, step by step", () => {
     fc.assert(
       fc.property(bufferRuleArb, ratePerMsArb, timingArb, fc.integer({ min: 0, max: 300 }), (rule, rate, timing, sellable) => {

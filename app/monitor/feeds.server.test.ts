@@ -21,6 +21,13 @@ beforeAll(async () => {
       { ...base, channel: "google", itemKey: "shopify_US_1_<&>", variantGid: "gid://shopify/ProductVariant/1003", desired: 2 },
     ],
   });
+  // Both channels activated: a feed of a channel in observe mode lists nothing (last test).
+  await testDatabase.database.channelConnection.createMany({
+    data: [
+      { shop: SHOP, channel: "meta", activatedAt: NOW },
+      { shop: SHOP, channel: "google", activatedAt: NOW },
+    ],
+  });
 });
 afterAll(async () => {
   await testDatabase?.drop();
@@ -59,5 +66,14 @@ describe("fallback feeds", { shuffle: false }, () => {
     expect(await serveFeed(testDatabase.database, second, "csv", NOW)).not.toBeNull();
     await revokeFeedTokens(testDatabase.database, SHOP, "meta", NOW);
     expect(await serveFeed(testDatabase.database, second, "csv", NOW)).toBeNull();
+  });
+
+  it("a channel in observe mode is served the header alone: Ballast overrides nothing there", async () => {
+    const token = await rotateFeedToken(testDatabase.database, SHOP, "google", NOW);
+    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop: SHOP, channel: "google" } }, data: { activatedAt: null } });
+    expect((await serveFeed(testDatabase.database, token, "tsv", NOW))?.body).toBe("id\tavailability\tpause\n");
+    expect((await serveFeed(testDatabase.database, token, "xml", NOW))?.body).not.toContain("<item>");
+    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop: SHOP, channel: "google" } }, data: { activatedAt: NOW } });
+    expect((await serveFeed(testDatabase.database, token, "tsv", NOW))?.body).toContain("shopify_US_1_1001\tin_stock");
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database } from "~/db.server";
+import { channelModeOf } from "~/domain";
 import { GOOGLE_CODE } from "~/sync/recompute.server";
 
 /**
@@ -95,11 +96,16 @@ export function renderFeed(channel: FeedChannel, format: FeedFormat, rows: reado
   throw new RangeError(`no ${format} feed for ${channel}`);
 }
 
-/** What the route serves: null (→ 404) for an unknown token or a format the channel has no feed in. */
+/**
+ * What the route serves: null (→ 404) for an unknown token or a format the channel has no feed
+ * in. A channel in observe mode gets the header alone: a supplemental feed overrides only the
+ * items it lists, so Ballast changes nothing there until the merchant activates the channel.
+ */
 export async function serveFeed(database: Database, token: string, format: string, now: Date): Promise<{ body: string; contentType: string } | null> {
   const owner = await resolveFeedToken(database, token);
   if (!owner || !(FEED_FORMATS[owner.channel] as readonly string[]).includes(format)) return null;
-  const rows = await feedRows(database, owner.shop, owner.channel);
+  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop: owner.shop, channel: owner.channel } }, select: { activatedAt: true } });
+  const rows = channelModeOf(connection) === "observing" ? [] : await feedRows(database, owner.shop, owner.channel);
   await database.feedToken.update({ where: { tokenHash: hashToken(token).toString("hex") }, data: { lastFetchedAt: now } });
   return renderFeed(owner.channel, format as FeedFormat, rows, now);
 }

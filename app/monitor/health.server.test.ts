@@ -85,3 +85,20 @@ describe("channelHealth: sync-state figures", () => {
     expect(health.meta.audit).toEqual({ itemsInSync: 2, checkedInWindow: 1, oldestCheckAt: null });
   });
 });
+
+describe("channelHealth: observe mode", () => {
+  it("says per channel whether it is observed (no row, or not activated) or active, with when it was activated", async () => {
+    const shop = `health-${++shopSeq}.myshopify.com`;
+    const activatedAt = ago(60);
+    await testDatabase.database.channelConnection.createMany({
+      data: [
+        { shop, channel: "meta", activatedAt },
+        { shop, channel: "google", state: "paused_stop_selling" },
+      ],
+    });
+    const health = await channelHealth(testDatabase.database, shop, NOW);
+    expect(health.online_store).toMatchObject({ mode: "observing", activatedAt: null, state: "active" });
+    expect(health.meta).toMatchObject({ mode: "active", activatedAt: activatedAt.toISOString() });
+    expect(health.google).toMatchObject({ mode: "observing", activatedAt: null, state: "paused_stop_selling" });
+  });
+});

@@ -1,5 +1,5 @@
 import type { Database } from "~/db.server";
-import { CHANNELS, type ChannelId } from "~/domain";
+import { CHANNELS, channelModeOf, type ChannelId, type ChannelMode } from "~/domain";
 import { parseAlertSettings } from "./settings.server";
 import { buildSeries, lagStats, overlapMs, type LagStats, type SeriesPoint } from "./stats";
 
@@ -14,6 +14,15 @@ const CREDENTIAL_PATTERN = /^(credentials_revoked|UNAUTHORIZED)\b/;
 
 export interface ChannelHealth {
   channel: ChannelId;
+  /**
+   * observing: not activated (no connection row, or activatedAt null): Ballast computes and
+   * explains, and pushes nothing (the worker clears the rows' pushed state, so every item
+   * with a decision counts as `pending`: read it as "would be pushed on activation"), and
+   * no lag, drift or auto-protect rule applies. active: the merchant activated it
+   * (`activatedAt`, ISO), and `state` says whether it is paused.
+   */
+  mode: ChannelMode;
+  activatedAt: string | null;
   /** active | paused_stop_selling | paused_freeze | error | disconnected */
   state: string;
   pausedBy: string | null;
@@ -60,7 +69,7 @@ export async function channelHealth(database: Database, shop: string, now: Date,
   const windowMs = windowMinutes * 60_000;
   const fromMs = now.getTime() - windowMs;
   const [connections, samples, summaries, episodes] = await Promise.all([
-    database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, pausedBy: true, lastPushAt: true, recentWriteCalls: true } }),
+    database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, pausedBy: true, lastPushAt: true, recentWriteCalls: true, activatedAt: true } }),
     database.lagSample.findMany({ where: { shop, observedAt: { gt: new Date(fromMs), lte: now } }, select: { channel: true, lagMs: true } }),
     syncStateSummary(database, shop, now, fromMs),
     database.driftEpisode.findMany({
@@ -72,6 +81,7 @@ export async function channelHealth(database: Database, shop: string, now: Date,
   const result = {} as Record<ChannelId, ChannelHealth>;
   for (const channel of CHANNELS) {
     const connection = connections.find((row) => row.channel === channel);
+    const mode = channelModeOf(connection);
     const stats = lagStats(samples.filter((sample) => sample.channel === channel).map((sample) => sample.lagMs));
     const summary = summaries.counts.get(channel);
     const pending = summary?.pending ?? 0;
@@ -110,6 +120,8 @@ export async function channelHealth(database: Database, shop: string, now: Date,
     const effective = stats.p95Ms === null && oldestUnconfirmedMs === null ? null : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
     result[channel] = {
       channel,
+      mode,
+      activatedAt: connection?.activatedAt?.toISOString() ?? null,
       state: connection?.state ?? "active",
       pausedBy: connection?.pausedBy ?? null,
       lastPushAt: connection?.lastPushAt?.toISOString() ?? null,

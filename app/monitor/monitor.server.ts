@@ -1,7 +1,7 @@
 import { connectorFor, isConnector, type ConnectorDependencies } from "~/channels/factory.server";
 import { setChannelState } from "~/channels/connection-store.server";
 import type { Database } from "~/db.server";
-import { CHANNELS, type ChannelId } from "~/domain";
+import { CHANNELS, channelModeOf, type ChannelId } from "~/domain";
 import { logger } from "~/logger.server";
 import { createKeyring } from "~/security/crypto.server";
 import { requestRecompute } from "~/sync/requests.server";
@@ -93,8 +93,10 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
     const rules = settings.channels[channel];
     const h = health[channel];
     const connection = connections.get(channel);
-    if (connection?.state === "disconnected") {
-      // Nothing to watch on a disconnected channel: its alerts are moot.
+    // Nothing to watch on a disconnected channel, nor on one in observe mode (Ballast pushes
+    // nothing to it, so there is no lag, drift or failure of Ballast's to report, and nothing
+    // for auto-protect to pause): their alerts are moot.
+    if (connection?.state === "disconnected" || channelModeOf(connection) === "observing") {
       for (const kind of ["lag_high", "drift_high", "competing_writer", "push_errors", "throttled", "push_parked", "credentials_revoked"] as const) {
         await apply("resolve", { shop, channel, kind, severity: "info", at: now });
       }
@@ -228,7 +230,7 @@ async function checkDriftFor(
   budget: ReadBudget | undefined,
   connection: ConnectionRow | null,
 ): Promise<DriftCheckResult | null> {
-  if (!connection || connection.state === "disconnected" || connection.state === "error") return null;
+  if (!connection || connection.state === "disconnected" || connection.state === "error" || channelModeOf(connection) === "observing") return null;
   const connector = await connectorFor(connectors, shop, channel, connection);
   if (!isConnector(connector)) return null;
   const result = await checkDrift(database, shop, channel, connector, now, budget ?? DEFAULT_READ_BUDGETS[channel]);

@@ -25,6 +25,11 @@ beforeAll(async () => {
   world = await startWorld({ variants: 1, stockPerVariant: () => 3, clock });
   await installShop(testDatabase.database, world, KEY);
   await testDatabase.database.channelConnection.deleteMany({ where: { shop: world.shop, channel: { in: ["meta", "google"] } } });
+  // Thin stock off: with 3 units the Online Store would otherwise hold nothing (app/domain channels.ts).
+  await testDatabase.database.channelConnection.update({
+    where: { shop_channel: { shop: world.shop, channel: "online_store" } },
+    data: { settings: { thinStock: { keepSellingAtOrBelow: 0 } } },
+  });
   worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,

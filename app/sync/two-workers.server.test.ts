@@ -26,8 +26,8 @@ beforeAll(async () => {
   world = await startWorld({ variants: 30, stockPerVariant: (index) => 10 + index });
   world.shopify.setFailureModes({ slowMs: 150 });
   await installShop(testDatabase.database, world, KEY);
-  // Drop the catalogue connections: this test is about the Online Store's writer.
-  await testDatabase.database.channelConnection.deleteMany({ where: { shop: world.shop } });
+  // Drop the catalogue connections: this test is about the Online Store's writer (activated by installShop).
+  await testDatabase.database.channelConnection.deleteMany({ where: { shop: world.shop, channel: { in: ["meta", "google"] } } });
 
   proxy = createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { adminClientFor, connectorFor, isConnector, type ConnectorDependencies } from "~/channels/factory.server";
 import type { Database, DatabaseProvider } from "~/db.server";
-import { CHANNELS, DEFAULT_CHANNEL_TIMING, type ChannelId } from "~/domain";
+import { CHANNELS, channelModeOf, DEFAULT_CHANNEL_TIMING, type ChannelId } from "~/domain";
 import { processPendingEvents } from "~/ingest/process-events.server";
 import { logger } from "~/logger.server";
 import { recordActivity } from "~/monitor/activity.server";
@@ -9,7 +9,9 @@ import { raiseAlert, resolveAlert } from "~/monitor/alerts.server";
 import { monitorShop } from "~/monitor/monitor.server";
 import { confirmPushed } from "./confirm.server";
 import { withLease, type LeaseRequest } from "./lease.server";
+import { forgetPushed } from "./observe.server";
 import { pushChannel, type PushSummary } from "./push.server";
+import { releaseOwnHolds, type ReleaseSummary } from "./release-holds.server";
 import { reconcileShop } from "./reconcile.server";
 import { pruneExpired } from "./retention.server";
 import { recomputeShop, type RecomputeContext } from "./recompute.server";
@@ -72,6 +74,8 @@ const READ_BACK_SAMPLE: Record<ChannelId, number> = { online_store: 250, meta: 2
  * 10,000 requests in the rehearsal). Every 15 minutes measures its lag closely enough.
  */
 const READ_BACK_EVERY_MS: Partial<Record<ChannelId, number>> = { google: 15 * 60_000 };
+/** An observed Online Store whose holds could not all be released tries again after this long. */
+const OBSERVED_RELEASE_RETRY_MS = 60_000;
 /** Sell-outs go out at once, but no more often than this (Meta's budget is per hour). */
 const URGENT_PUSH_GAP_MS = 15_000;
 
@@ -83,6 +87,10 @@ export class SyncWorker {
   /** Per shop, what the last recompute decided with (see recompute). */
   private readonly contexts = new Map<string, RecomputeContext | undefined>();
   private readonly lastReadBack = new Map<string, number>();
+  /** `${shop}|${channel}` seen in observe mode since it was last active (see observe). */
+  private readonly observed = new Set<string>();
+  /** Per shop, when an observed Online Store's release that left units held may be tried again. */
+  private readonly releaseRetryAt = new Map<string, number>();
   private readonly lastMonitor = new Map<string, number>();
   /** The phase `timed` is in, for `onPhase`. */
   private activePhase: string | null = null;
@@ -344,8 +352,13 @@ export class SyncWorker {
 
   private async reconcile(shop: string, mode: "full" | "incremental", operationId: string | null): Promise<void> {
     const { database } = this.options;
+    // Null without a session, or once Shopify refused the token for good (shopify_auth_failed
+    // is open): the shop is skipped at once, nothing waits. A queued operation says why.
     const client = await adminClientFor(this.options.connectors, shop);
-    if (!client) return;
+    if (!client) {
+      if (operationId) throw new Error("Shopify cannot be reached for this shop: open Ballast in Shopify admin to reconnect");
+      return;
+    }
     try {
       const result = await reconcileShop(database, shop, client, {
         now: this.clock(),
@@ -390,9 +403,28 @@ export class SyncWorker {
           await this.reconcile(shop, "full", operation.id);
           await database.shop.update({ where: { shop }, data: { recomputeRequestedAt: this.clock() } });
         } else if (operation.kind === "release_holds") {
-          await setHoldsReleased(database, shop, true);
+          // Exactly Ballast's own units go back to available, never the merchant's safety stock.
+          const released = await this.releaseOwnHoldsNow(shop);
+          if (released === null) {
+            // The Online Store's push lane holds the shop: the next pass runs it.
+            await database.operation.update({ where: { id: operation.id }, data: { state: "queued" } });
+            continue;
+          }
+          if (released.remaining > 0) {
+            throw new Error(`${released.remaining} held units could not be released yet (Shopify unreachable or the levels kept changing): try again`);
+          }
+          // Activated: the Online Store shows every unit until holds are resumed. Observed (a
+          // reinstall's stranded holds): nothing is held anyway.
+          const onlineStore = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } }, select: { activatedAt: true } });
+          if (channelModeOf(onlineStore) !== "observing") await setHoldsReleased(database, shop, true);
           await database.shop.update({ where: { shop }, data: { recomputeRequestedAt: this.clock() } });
-          await recordActivity(database, { shop, kind: "holds_released", channel: "online_store", details: {}, at: this.clock() });
+          await recordActivity(database, {
+            shop,
+            kind: "holds_released",
+            channel: "online_store",
+            details: { units: released.released, items: released.items },
+            at: this.clock(),
+          });
         }
         await database.operation.update({ where: { id: operation.id }, data: { state: "succeeded", finishedAt: this.clock() } });
       } catch (error) {
@@ -402,6 +434,18 @@ export class SyncWorker {
         });
       }
     }
+  }
+
+  /**
+   * "Release holds": Ballast's own units back to available (app/sync/release-holds.server.ts),
+   * under the Online Store's lease so no push plans a move meanwhile; null when a push holds it.
+   */
+  private releaseOwnHoldsNow(shop: string): Promise<ReleaseSummary | null> {
+    return this.withLease(this.lease(shop, "online_store", "release_holds"), async (signal) => {
+      const connector = await connectorFor(this.options.connectors, shop, "online_store");
+      if (!isConnector(connector)) throw new Error(`the Online Store cannot be reached: ${connector.detail}`);
+      return releaseOwnHolds(this.options.database, shop, connector, this.clock(), { provider: this.options.provider, signal });
+    });
   }
 
   /**
@@ -421,6 +465,13 @@ export class SyncWorker {
     const { database } = this.options;
     const now = this.clock();
     const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+    // Observe first, activate by choice: nothing is written to a channel the merchant has not
+    // activated (pauses apply to activated channels only).
+    if (channelModeOf(connection) === "observing") {
+      await this.observe(shop, channel, connection, signal);
+      return null;
+    }
+    this.observed.delete(`${shop}|${channel}`);
     if (connection?.state === "paused_freeze" || connection?.state === "disconnected" || connection?.state === "error") return null;
     const interval = this.options.pushIntervalMs?.[channel] ?? DEFAULT_CHANNEL_TIMING[channel].pushIntervalMs;
     const sinceLastPush = connection?.lastPushAt ? now.getTime() - connection.lastPushAt.getTime() : Infinity;
@@ -447,7 +498,54 @@ export class SyncWorker {
     }
     return summary;
   }
+
+  /**
+   * Observe mode (app/sync/observe.server.ts): the recompute still decides and explains every
+   * item; nothing is pushed or read back. On entering it the sync rows forget what was pushed
+   * (a later activation pushes everything afresh), and on the Online Store Ballast's own
+   * holds are released (only the units it moved itself, never the merchant's safety stock).
+   * An uninstalled shop's (disconnected) holds wait for the merchant: offered on reinstall.
+   */
+  private async observe(shop: string, channel: ChannelId, connection: ConnectionRow | null, signal: AbortSignal): Promise<void> {
+    const { database } = this.options;
+    const key = `${shop}|${channel}`;
+    if (!this.observed.has(key)) {
+      const forgotten = await forgetPushed(database, shop, channel);
+      if (forgotten > 0) logger.info({ shop, channel, rows: forgotten }, "channel observed: pushed state forgotten");
+      this.observed.add(key);
+      this.lastReadBack.delete(key);
+    }
+    if (channel !== "online_store" || connection?.state === "disconnected") return;
+    if (this.clock().getTime() < (this.releaseRetryAt.get(shop) ?? 0)) return;
+    const held = await database.heldStock.findFirst({ where: { shop, units: { gt: 0 } }, select: { units: true } });
+    if (!held || signal.aborted) return;
+    const connector = await connectorFor(this.options.connectors, shop, channel, connection);
+    if (!isConnector(connector)) return;
+    // Inside the push lane: the (shop, online_store) lease releaseOwnHolds needs is held. What
+    // could not be released (Shopify unreachable, a level that kept changing) is tried next pass.
+    const released = await this.timed("release:online_store", () =>
+      releaseOwnHolds(database, shop, connector, this.clock(), { provider: this.options.provider, signal }),
+    ).catch((error: unknown) => {
+      logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "releasing holds of an observed Online Store failed; retrying");
+      return null;
+    });
+    // Units left held (Shopify unreachable, levels that kept changing): not every pass.
+    if (!released || released.remaining > 0) this.releaseRetryAt.set(shop, this.clock().getTime() + OBSERVED_RELEASE_RETRY_MS);
+    else this.releaseRetryAt.delete(shop);
+    if (released && released.released > 0) {
+      await database.shop.update({ where: { shop }, data: { recomputeRequestedAt: this.clock() } });
+      await recordActivity(database, {
+        shop,
+        kind: "holds_released",
+        channel: "online_store",
+        details: { units: released.released, items: released.items, reason: "observe_mode" },
+        at: this.clock(),
+      });
+    }
+  }
 }
+
+type ConnectionRow = NonNullable<Awaited<ReturnType<Database["channelConnection"]["findUnique"]>>>;
 
 /** "Release all holds": the Online Store shows everything until holds are resumed. */
 export async function setHoldsReleased(database: Database, shop: string, released: boolean): Promise<void> {

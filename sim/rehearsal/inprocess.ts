@@ -15,11 +15,11 @@ import {
   applyLevelUpdate,
   compileRuleSet,
   createMasterRecord,
-  DEFAULT_CHANNEL_SETTINGS,
   DEFAULT_CHANNEL_TIMING,
   locationGid,
   productGid,
   ruleSetSchema,
+  shopChannelSettingsSchema,
   shopDomain,
   variantGid,
   type AllocationContext,
@@ -37,6 +37,13 @@ export const STATIC_RULES: RuleSet = ruleSetSchema.parse({
     google: { tiers: [{ atOrBelow: 3, hold: "all" }, { atOrBelow: 20, hold: 4 }] },
   },
 });
+
+/**
+ * The static approach holds its fixed 2 units on the Online Store whatever the stock: thin
+ * stock (Ballast's default, which shows the last 3 or fewer units on the Online Store) is off,
+ * so this baseline stays what it always was.
+ */
+const STATIC_SETTINGS = shopChannelSettingsSchema.parse({ online_store: { thinStock: { keepSellingAtOrBelow: 0 } } });
 
 interface Version {
   visibleAt: number;
@@ -117,7 +124,7 @@ export function simulateInProcess(
       committed: 0,
       updatedAtMs: nowMs - 1,
     });
-    const context: AllocationContext = { nowMs, rules, settings: DEFAULT_CHANNEL_SETTINGS, timing: DEFAULT_CHANNEL_TIMING };
+    const context: AllocationContext = { nowMs, rules, settings: STATIC_SETTINGS, timing: DEFAULT_CHANNEL_TIMING };
     return allocateItem({ variantId: record.variantId, productId: productGid(`gid://shopify/Product/${item + 1}`), collectionIds: [], record }, context).decisions;
   };
 
