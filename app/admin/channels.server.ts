@@ -1,6 +1,6 @@
 import type { Database } from "~/db.server";
 import { env } from "~/env.server";
-import { CHANNELS, sellableUnits, type ChannelId, type ChannelState, type MasterRecord } from "~/domain";
+import { CHANNELS, channelModeOf, sellableUnits, type ChannelId, type ChannelMode, type ChannelState, type MasterRecord } from "~/domain";
 import { GOOGLE_DEFAULT_TEMPLATES, META_DEFAULT_TEMPLATES, matchCatalogItems, renderItemId, ItemIdTemplateError } from "~/channels/item-ids";
 import {
   credentialContext,
@@ -46,6 +46,9 @@ export interface ChannelView {
   lastHealthError: string | null;
   lastPushAt: string | null;
   checkoutOn: "channel" | "store";
+  /** observing (not activated: Ballast computes and pushes nothing) or active (since `activatedAt`, ISO); orthogonal to `state`. */
+  mode: ChannelMode;
+  activatedAt: string | null;
 }
 
 export async function loadChannelViews(database: Database, shop: string): Promise<ChannelView[]> {
@@ -69,6 +72,8 @@ export async function loadChannelViews(database: Database, shop: string): Promis
       lastHealthError: row?.lastHealthError ?? null,
       lastPushAt: lastPush?.toISOString() ?? null,
       checkoutOn: settings[channel].checkoutOn,
+      mode: channelModeOf(row),
+      activatedAt: row?.activatedAt?.toISOString() ?? null,
     };
   });
 }

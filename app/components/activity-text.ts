@@ -1,4 +1,4 @@
-import { renderExplanation, type Explanation } from "~/domain";
+import { DEFAULT_THIN_STOCK_UNITS, renderExplanation, type Explanation } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
 import { channelName, formatDateTime, formatDuration } from "./format";
 
@@ -44,6 +44,13 @@ function settingsChanges(before: Details, after: Details, locale: Locale): strin
   if (!same(before.checkoutOn, after.checkoutOn)) parts.push(t("activity.settings.checkoutOn", { before: checkout(before.checkoutOn), after: checkout(after.checkoutOn) }));
   if ("lowStock" in after && !same(before.lowStock, after.lowStock)) parts.push(t("activity.settings.lowStock", { before: lowStock(before.lowStock), after: lowStock(after.lowStock) }));
   if (!same(before.damping, after.damping)) parts.push(t("activity.settings.damping", { before: damping(before.damping), after: damping(after.damping) }));
+  const thinStock = (value: unknown) => {
+    const units = (typeof value === "object" && value !== null ? (value as { keepSellingAtOrBelow?: unknown }).keepSellingAtOrBelow : undefined) ?? DEFAULT_THIN_STOCK_UNITS;
+    return units === 0 ? t("activity.settings.thinStockOff") : t("activity.settings.thinStockValue", { units: str(units) });
+  };
+  if (("thinStock" in after || "thinStock" in before) && !same(before.thinStock, after.thinStock)) {
+    parts.push(t("activity.settings.thinStock", { before: thinStock(before.thinStock), after: thinStock(after.thinStock) }));
+  }
   const beforeConfig = (before.config ?? {}) as Details;
   const afterConfig = (after.config ?? {}) as Details;
   for (const field of ["itemIdTemplate", "countryCode", "contentLanguage", "feedLabel"]) {
@@ -83,6 +90,10 @@ export function activityText(entry: { kind: string; channel: string | null; deta
       return withSource(t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""));
     case "channel_resumed":
       return withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel }));
+    case "channel_activated":
+      return withSource(t(entry.channel === "online_store" ? "activity.channel_activated_online_store" : "activity.channel_activated", { channel }));
+    case "channel_observed":
+      return withSource(t(entry.channel === "online_store" ? "activity.channel_observed_online_store" : "activity.channel_observed", { channel }));
     case "channel_settings_changed":
       return withSource(
         t("activity.channel_settings_changed", {

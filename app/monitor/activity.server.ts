@@ -16,6 +16,8 @@ export type ActivityKind =
   | "channel_disconnected"
   | "channel_paused"
   | "channel_resumed"
+  | "channel_activated"
+  | "channel_observed"
   | "channel_settings_changed"
   | "resync_requested"
   | "holds_released"

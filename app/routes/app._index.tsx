@@ -1,10 +1,16 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { useEffect } from "react";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { pageContext } from "~/admin/context.server";
 import { loadOverview } from "~/admin/overview.server";
+import { channelModes } from "~/admin/activation.server";
+import { needsOnboarding } from "~/admin/onboarding.server";
+import { releaseStrandedHolds, strandedHolds } from "~/admin/stranded.server";
+import { ModeBadge } from "~/components/ChannelMode";
+import { StrandedHoldsBanner } from "~/components/StrandedHoldsBanner";
 import { LagDriftChart } from "~/components/LagDriftChart";
 import { OperationProgress } from "~/components/OperationProgress";
 import { StateBadge } from "~/components/StateBadge";
@@ -16,8 +22,19 @@ import { Explained } from "~/components/Explained";
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, database, accessToken } = await pageContext(request);
+  // A fresh install (or one that never finished onboarding) starts on the onboarding page.
+  if (await needsOnboarding(database, shop)) throw redirect(`/app/onboarding${new URL(request.url).search}`);
+  const [overview, modes, stranded] = await Promise.all([loadOverview(database, shop, Date.now()), channelModes(database, shop), strandedHolds(database, shop, accessToken)]);
+  return { ...overview, modes, stranded };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, database } = await pageContext(request);
-  return loadOverview(database, shop, Date.now());
+  const form = await request.formData();
+  if (form.get("intent") !== "releaseStranded") return { ok: false as const };
+  await releaseStrandedHolds(database, shop, Date.now());
+  return { ok: true as const };
 };
 
 export default function Overview() {
@@ -26,7 +43,7 @@ export default function Overview() {
   const locale = useLocale();
   const rows = data.channels.map((channel) => [
     channelName(channel.channel, locale),
-    <StateBadge key="state" state={channel.state} />,
+    channel.connected && data.modes[channel.channel].mode === "observing" ? <ModeBadge key="state" mode="observing" /> : <StateBadge key="state" state={channel.state} />,
     formatDateTime(channel.lastPushAt, locale),
     channel.lag.samples === 0
       ? t("overview.noSamples")
@@ -55,9 +72,34 @@ export default function Overview() {
     return () => clearInterval(timer);
   }, [running.length, revalidator]);
 
+  const actionData = useActionData<typeof action>();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const observing = data.channels.filter((channel) => channel.connected && data.modes[channel.channel].mode === "observing").length;
+
   return (
     <Page title={t("overview.title")}>
       <Layout>
+        {actionData?.ok ? (
+          <Layout.Section>
+            <Banner tone="success" title={t("stranded.done")} />
+          </Layout.Section>
+        ) : data.stranded ? (
+          <Layout.Section>
+            <StrandedHoldsBanner stranded={data.stranded} onRelease={() => submit({ intent: "releaseStranded" }, { method: "post" })} loading={navigation.state !== "idle"} />
+          </Layout.Section>
+        ) : null}
+        {observing > 0 ? (
+          <Layout.Section>
+            <Banner
+              tone="info"
+              title={t(observing === 1 ? "overview.observingBanner.one" : "overview.observingBanner", { count: formatNumber(observing, locale) })}
+              action={{ content: t("overview.observingAction"), url: "/app/onboarding" }}
+            >
+              <p>{t(observing === 1 ? "overview.observingBody.one" : "overview.observingBody")}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         {data.openAlerts.total > 0 ? (
           <Layout.Section>
             <Banner

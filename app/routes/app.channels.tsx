@@ -10,6 +10,7 @@ import {
   FormLayout,
   InlineStack,
   Layout,
+  Modal,
   Page,
   Select,
   Text,
@@ -31,6 +32,9 @@ import {
   type ChannelView,
 } from "~/admin/channels.server";
 import { pageContext } from "~/admin/context.server";
+import { activateChannel, channelModes, observeChannel, onlineStoreThinStockUnits } from "~/admin/activation.server";
+import { shopProfile } from "~/admin/shop-profile.server";
+import { ModeBadge, OnlineStoreActivationModal } from "~/components/ChannelMode";
 import { OperationProgress } from "~/components/OperationProgress";
 import { TemplatePreview } from "~/components/TemplatePreview";
 import { StateBadge } from "~/components/StateBadge";
@@ -39,13 +43,16 @@ import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
-  const [channels, operations, ...risks] = await Promise.all([
+  const { shop, database, accessToken } = await pageContext(request);
+  const [channels, operations, modes, thinStockUnits, { timeZone }, ...risks] = await Promise.all([
     loadChannelViews(database, shop),
     recentOperations(database, shop),
+    channelModes(database, shop),
+    onlineStoreThinStockUnits(database, shop),
+    shopProfile(shop, accessToken),
     ...CHANNELS.map((channel) => freezeRisk(database, shop, channel)),
   ]);
-  return { channels, operations, holdsReleased: await holdsAreReleased(database, shop), risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]> };
+  return { channels, operations, modes, thinStockUnits, timeZone, holdsReleased: await holdsAreReleased(database, shop), risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]> };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -64,6 +71,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { intent, ok: true as const };
   }
   if (!channel.success) return { intent, ok: false as const, message: "unknown channel" };
+  if (intent === "activate" || intent === "observe") {
+    const change = { shop, channel: channel.data, source: "admin" as const, nowMs };
+    const result = intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
+    return result.ok ? { intent, ok: true as const } : { intent, ok: false as const, message: result.error.message };
+  }
   if (intent === "pause" || intent === "resume") {
     const state = intent === "resume" ? "active" : field("mode") === "freeze" ? "paused_freeze" : "paused_stop_selling";
     const result = await changeChannelState(database, { shop, channel: channel.data, state, nowMs, source: "admin" });
@@ -111,6 +123,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 type ActionData = ReturnType<typeof useActionData<typeof action>>;
+
+/** The stored connection settings in words (the form's own labels), not their field names. */
+const CONFIG_LABELS: Record<string, MessageKey> = {
+  catalogId: "channels.field.catalogId",
+  accountId: "channels.field.accountId",
+  dataSourceId: "channels.field.dataSourceId",
+  contentLanguage: "channels.field.contentLanguage",
+  feedLabel: "channels.field.feedLabel",
+  countryCode: "channels.field.countryCode",
+  itemIdTemplate: "channels.field.templates",
+};
 
 function ConnectForm({ channel, view, actionData }: { channel: "meta" | "google"; view: ChannelView; actionData: ActionData }) {
   const t = useT();
@@ -203,13 +226,15 @@ function TemplatePreviewResult({ actionData, channel }: { actionData: ActionData
 }
 
 export default function Channels() {
-  const { channels, operations, risks, holdsReleased } = useLoaderData<typeof loader>();
+  const { channels, operations, risks, holdsReleased, modes, thinStockUnits, timeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submit = useSubmit();
   const revalidator = useRevalidator();
   const t = useT();
   const locale = useLocale();
-  const [confirm, setConfirm] = useState<{ kind: "freeze"; channel: ChannelId } | { kind: "release" } | null>(null);
+  const [confirm, setConfirm] = useState<
+    { kind: "freeze"; channel: ChannelId } | { kind: "release" } | { kind: "leave" } | { kind: "activateOnlineStore" } | { kind: "observeOnlineStore" } | null
+  >(null);
   const running = operations.some((operation) => operation.state === "queued" || operation.state === "running");
 
   // Progress of long operations: poll while one is queued or running.
@@ -280,11 +305,17 @@ export default function Channels() {
                       <Text as="h2" variant="headingMd">
                         {channelName(view.channel, locale)}
                       </Text>
-                      <StateBadge state={view.state} />
+                      {/* Observing: Ballast writes nothing, so "Active" (not paused) would mislead; a pause still shows. */}
+                      {view.connected && modes[view.channel].mode === "observing" ? <ModeBadge mode="observing" /> : null}
+                      {/* After a reinstall the Online Store's row says "disconnected" (the uninstall) until it is activated again. */}
+                      {(!view.connected || modes[view.channel].mode === "active" || view.state !== "active") &&
+                      !(view.channel === "online_store" && view.state === "disconnected" && modes[view.channel].mode === "observing") ? (
+                        <StateBadge state={view.state} />
+                      ) : null}
                     </InlineStack>
                     <InlineStack gap="300" blockAlign="center">
                       <Text as="span" tone="subdued" variant="bodySm">
-                        {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale) })}
+                        {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale, timeZone) })}
                       </Text>
                       <Button url={`/app/channels/${view.channel}`} accessibilityLabel={t("settings.linkLabel", { channel: channelName(view.channel, locale) })}>
                         {t("settings.link")}
@@ -295,6 +326,39 @@ export default function Channels() {
                     {t(`channels.describe.${view.channel}` as MessageKey)}{" "}
                     {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
                   </Text>
+                  {view.connected ? (
+                    <InlineStack gap="300" blockAlign="center">
+                      <Text as="p" tone="subdued">
+                        {modes[view.channel].mode === "active"
+                          ? t("channels.mode.activeHelp", { at: formatDateTime(modes[view.channel].activatedAt, locale, timeZone) })
+                          : t("channels.mode.observingHelp")}
+                      </Text>
+                      {modes[view.channel].mode === "observing" ? (
+                        <Button
+                          variant="primary"
+                          onClick={() => (view.channel === "online_store" ? setConfirm({ kind: "activateOnlineStore" }) : post({ intent: "activate", channel: view.channel }))}
+                        >
+                          {t(view.channel === "online_store" ? "channels.activateOnlineStore" : "channels.activate")}
+                        </Button>
+                      ) : (
+                        <Button
+                          onClick={() => (view.channel === "online_store" ? setConfirm({ kind: "observeOnlineStore" }) : post({ intent: "observe", channel: view.channel }))}
+                        >
+                          {t(view.channel === "online_store" ? "channels.observeOnlineStore" : "channels.observe")}
+                        </Button>
+                      )}
+                    </InlineStack>
+                  ) : null}
+                  {confirm?.kind === "observeOnlineStore" && view.channel === "online_store" ? (
+                    <Banner
+                      tone="warning"
+                      title={t("channels.observeTitle")}
+                      action={{ content: t("channels.confirmObserve"), onAction: () => post({ intent: "observe", channel: "online_store" }) }}
+                      secondaryAction={{ content: t("buffers.cancel"), onAction: () => setConfirm(null) }}
+                    >
+                      <p>{t("channels.observeWarning")}</p>
+                    </Banner>
+                  ) : null}
                   {view.channel === "online_store" && holdsReleased ? (
                     <Banner tone="warning" title={t("channels.holdsReleasedTitle")}>
                       <p>{t("channels.holdsReleasedBody")}</p>
@@ -363,9 +427,9 @@ export default function Channels() {
                         <Text as="p" tone="subdued" variant="bodySm">
                           {t("channels.connectedConfig", {
                             config: Object.entries(view.config ?? {})
-                              .map(([key, value]) => `${key}: ${Array.isArray(value) ? (value as unknown[]).join(" | ") : String(value)}`)
+                              .map(([key, value]) => `${key in CONFIG_LABELS ? t(CONFIG_LABELS[key]!) : key}: ${Array.isArray(value) ? (value as unknown[]).join(" | ") : String(value)}`)
                               .join(" · "),
-                            at: formatDateTime(view.lastHealthAt, locale),
+                            at: formatDateTime(view.lastHealthAt, locale, timeZone),
                           })}
                         </Text>
                       ) : null}
@@ -378,7 +442,40 @@ export default function Channels() {
             </Layout.Section>
           );
         })}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                {t("channels.leaving.title")}
+              </Text>
+              <Text as="p">{t("channels.leaving.body")}</Text>
+              <InlineStack>
+                <Button tone="critical" onClick={() => setConfirm({ kind: "leave" })} disabled={holdsReleased}>
+                  {t("channels.releaseHolds")}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
       </Layout>
+      <OnlineStoreActivationModal
+        open={confirm?.kind === "activateOnlineStore"}
+        units={null}
+        thinStockUnits={thinStockUnits}
+        onClose={() => setConfirm(null)}
+        onConfirm={() => post({ intent: "activate", channel: "online_store" })}
+      />
+      <Modal
+        open={confirm?.kind === "leave"}
+        onClose={() => setConfirm(null)}
+        title={t("channels.releaseTitle")}
+        primaryAction={{ content: t("channels.confirmRelease"), destructive: true, onAction: () => post({ intent: "releaseHolds" }) }}
+        secondaryActions={[{ content: t("buffers.cancel"), onAction: () => setConfirm(null) }]}
+      >
+        <Modal.Section>
+          <Text as="p">{t("channels.releaseWarning")}</Text>
+        </Modal.Section>
+      </Modal>
     </Page>
   );
 }

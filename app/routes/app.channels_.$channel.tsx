@@ -195,6 +195,23 @@ export default function ChannelSettings() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {data.channel === "online_store" ? (
+          <Layout.Section>
+            <Card>
+              <FormLayout>
+                <TextField
+                  label={t("settings.thinStock.label")}
+                  value={draft.thinStockAtOrBelow ?? ""}
+                  onChange={(value) => set({ thinStockAtOrBelow: value })}
+                  autoComplete="off"
+                  inputMode="numeric"
+                  helpText={t("settings.thinStock.help")}
+                  error={errorFor("thinStockAtOrBelow")}
+                />
+              </FormLayout>
+            </Card>
+          </Layout.Section>
+        ) : null}
         {data.channel !== "online_store" ? (
           <Layout.Section>
             <Card>

@@ -36,6 +36,7 @@ function Navigation() {
       <Link to="/app/channels">{t("nav.channels")}</Link>
       <Link to="/app/alerts">{t("nav.alerts")}</Link>
       <Link to="/app/activity">{t("nav.activity")}</Link>
+      <Link to="/app/onboarding">{t("nav.onboarding")}</Link>
     </NavMenu>
   );
 }

@@ -163,6 +163,29 @@ describe("channels, resync and alerts", () => {
     expect(getInstead.status).toBe(405);
   });
 
+  it("activates a channel and puts it back into observe mode; refuses to activate one not connected", async () => {
+    const activated = await call(SHOP_A, "POST", "/api/v1/channels/online_store/activate");
+    expect(activated.status).toBe(200);
+    expect(activated.json).toMatchObject({ channel: "online_store", mode: "active", changed: true });
+    expect(typeof activated.json.activatedAt).toBe("string");
+    const row = () => testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP_A, channel: "online_store" } } });
+    expect((await row())?.activatedAt?.toISOString()).toBe(activated.json.activatedAt);
+    const again = await call(SHOP_A, "POST", "/api/v1/channels/online_store/activate", {});
+    expect(again.json).toMatchObject({ mode: "active", changed: false, activatedAt: activated.json.activatedAt });
+    const observed = await call(SHOP_A, "POST", "/api/v1/channels/online_store/observe");
+    expect(observed.status).toBe(200);
+    expect(observed.json).toEqual({ channel: "online_store", mode: "observing", activatedAt: null, changed: true });
+    expect((await row())?.activatedAt).toBeNull();
+    const notConnected = await call(SHOP_A, "POST", "/api/v1/channels/meta/activate");
+    expect(notConnected.status).toBe(409);
+    expect(notConnected.json.error.code).toBe("channel_not_connected");
+    const entries = await testDatabase.database.activity.findMany({ where: { shop: SHOP_A, kind: { in: ["channel_activated", "channel_observed"] } }, orderBy: { at: "asc" } });
+    expect(entries.map((entry) => [entry.kind, entry.channel, (entry.details as { source?: string }).source])).toEqual([
+      ["channel_activated", "online_store", "api"],
+      ["channel_observed", "online_store", "api"],
+    ]);
+  });
+
   it("queues one resync however often it is asked", async () => {
     const first = await call(SHOP_A, "POST", "/api/v1/resync");
     const second = await call(SHOP_A, "POST", "/api/v1/resync");

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type RunningApp } from "../support/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { seedOfflineSession } from "../support/sessions";
+import { markOnboarded, seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv } from "../support/shopify";
 
 const SHOP = "ballast-test.myshopify.com";
@@ -115,6 +115,7 @@ describe("embedded admin", () => {
 
   it("renders /app for a valid session token of an installed shop", async () => {
     await seedOfflineSession(testDatabase.database, SHOP);
+    await markOnboarded(testDatabase.database, SHOP);
     const host = Buffer.from(`admin.shopify.com/store/ballast-test`).toString("base64url");
 
     const response = await openApp({ embedded: "1", shop: SHOP, host, id_token: sessionToken(SHOP), locale: "fr" });

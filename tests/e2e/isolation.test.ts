@@ -85,7 +85,7 @@ const webhookSecrets = new Map<string, string>();
 async function seedShop(fixture: ShopFixture) {
   const database = testDatabase.database;
   await seedOfflineSession(database, fixture.shop);
-  await database.shop.create({ data: { shop: fixture.shop } });
+  await database.shop.create({ data: { shop: fixture.shop, onboardedAt: new Date() } });
   await seedItem(database, fixture.shop, { variantId: fixture.variant, productId: fixture.product, title: fixture.title, sku: fixture.sku, available: 9 });
   const alert = await database.alert.create({
     data: { shop: fixture.shop, kind: "lag_high", severity: "warning", dedupeKey: "meta:lag_high", channel: "meta", details: { note: fixture.alertNote } },
@@ -96,6 +96,8 @@ async function seedShop(fixture: ShopFixture) {
     data: {
       shop: fixture.shop,
       channel: "meta",
+      // Activated: a channel in observe mode has an empty feed.
+      activatedAt: new Date(),
       config: { catalogId: fixture.catalogId, itemIdTemplate: "{variantId}" },
       encryptedCredentials: encryptSecret({ accessToken: `EAAB-isolation-${fixture.shop}` }, keyring, { context: credentialContext(fixture.shop, "meta") }),
     },

@@ -18,7 +18,7 @@ import { installShop } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { startAppServer, type RunningApp } from "../support/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { seedOfflineSession } from "../support/sessions";
+import { markOnboarded, seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
 import { seedItem } from "./browser/seed";
 
@@ -149,10 +149,11 @@ beforeAll(async () => {
   world = await startWorld({ shop: "leak-check.myshopify.com", variants: 3, stockPerVariant: () => 10 });
   const key = Buffer.from(TEST_ENCRYPTION_KEY, "base64");
   await installShop(database, world, key);
+  await markOnboarded(database, world.shop);
 
   // The second shop: connections whose credentials the channels refuse.
   await seedOfflineSession(database, OTHER_SHOP);
-  await database.shop.create({ data: { shop: OTHER_SHOP } });
+  await database.shop.create({ data: { shop: OTHER_SHOP, onboardedAt: new Date() } });
   await seedItem(database, OTHER_SHOP, { variantId: OTHER_VARIANT, available: 6 });
   await database.ledger.updateMany({ where: { shop: OTHER_SHOP }, data: { dirty: true } });
   const keyring = createKeyring(key);
@@ -161,6 +162,7 @@ beforeAll(async () => {
       shop: OTHER_SHOP,
       channel: "meta",
       state: "active",
+      activatedAt: new Date(),
       config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" },
       encryptedCredentials: encryptSecret({ accessToken: WRONG_META_TOKEN }, keyring, { context: credentialContext(OTHER_SHOP, "meta") }),
     },
@@ -170,6 +172,7 @@ beforeAll(async () => {
       shop: OTHER_SHOP,
       channel: "google",
       state: "active",
+      activatedAt: new Date(),
       config: { accountId: world.google_.accountId, dataSourceId: world.google_.dataSourceId, contentLanguage: "en", feedLabel: "US" },
       encryptedCredentials: encryptSecret({ kind: "service_account", clientEmail: SERVICE_ACCOUNT_EMAIL, privateKey: PRIVATE_KEY_PEM }, keyring, {
         context: credentialContext(OTHER_SHOP, "google"),

@@ -48,6 +48,8 @@ describe("OpenAPI document", () => {
   it("documents the API's paths", () => {
     expect([...documented().keys()].sort()).toEqual([
       "/alerts",
+      "/channels/{channel}/activate",
+      "/channels/{channel}/observe",
       "/channels/{channel}/pause",
       "/channels/{channel}/resume",
       "/items/{variantId}",

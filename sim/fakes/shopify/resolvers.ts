@@ -416,6 +416,7 @@ function shopNode(context: ResolverContext) {
     name: shop.name,
     myshopifyDomain: shop.domain,
     currencyCode: "EUR",
+    ianaTimezone: "Europe/Paris",
     plan: { partnerDevelopment: false, shopifyPlus: shop.plan.shopifyPlus, publicDisplayName: shop.plan.displayName },
     ...metafieldFields(context, ownerGid),
   };

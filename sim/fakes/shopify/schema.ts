@@ -36,6 +36,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     name: String!
     myshopifyDomain: String!
     currencyCode: String!
+    ianaTimezone: String!
     plan: ShopPlan!
     metafield(namespace: String, key: String!): Metafield
     metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
 import { startAppServer, type RunningApp } from "../../support/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
-import { seedOfflineSession } from "../../support/sessions";
+import { markOnboarded, seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, testServerEnv } from "../../support/shopify";
 import { CHROMIUM, embeddedUrl, openBrowser, seriousViolations, webVitals, type Browser } from "./harness";
 import { BIG_VARIANT_ID, seedItem } from "./seed";
@@ -66,6 +66,8 @@ beforeAll(async () => {
   if (!hasChromium) return;
   testDatabase = await createTestDatabase();
   await seedOfflineSession(testDatabase.database, SHOP);
+  // Past onboarding (tests/e2e/browser/onboarding.test.ts walks it): /app is the overview.
+  await markOnboarded(testDatabase.database, SHOP);
   variantGid = await seedItem(testDatabase.database, SHOP, { available: 10 });
   await seedItem(testDatabase.database, SHOP, { variantId: "44960469696700", title: "Wool scarf — Blue", sku: "SCARF-BLUE", available: 3 });
   await seedHistory(testDatabase.database);
