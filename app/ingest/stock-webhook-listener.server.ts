@@ -43,10 +43,31 @@ function readBody(request: IncomingMessage): Promise<string | null> {
   });
 }
 
+/** Past this much discarded body, an oversized request is cut off rather than read to its end. */
+const MAX_DISCARDED_BYTES = 8 * MAX_WEBHOOK_BYTES;
+
+/**
+ * 413 once the client has finished sending: answered mid-upload, the closing socket reset the
+ * connection under a client still writing, which then saw a network error instead of the answer.
+ * The rest of the body is discarded, up to a bound.
+ */
+function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
+  const refuse = () => answer(response, 413, "Webhook body too large", { Connection: "close" });
+  if (request.complete) return refuse();
+  let discarded = 0;
+  request.removeAllListeners("data");
+  request.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) request.destroy();
+  });
+  request.once("end", refuse);
+  request.resume();
+}
+
 export function stockWebhookListener(options: { database: () => Database; secret: () => string }) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
-      const tooLarge = () => answer(response, 413, "Webhook body too large", { Connection: "close" });
+      const tooLarge = () => refuseTooLarge(request, response);
       if (Number(request.headers["content-length"] ?? "0") > MAX_WEBHOOK_BYTES) return tooLarge();
       const rawBody = await readBody(request);
       if (rawBody === null) return tooLarge();

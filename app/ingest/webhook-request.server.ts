@@ -22,7 +22,10 @@ const refuse = (status: number, reason: string) => new Response(reason, { status
  */
 export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
+  if (declared > MAX_WEBHOOK_BYTES) {
+    await discardBody(request);
+    throw tooLarge();
+  }
   const rawBody = await request.clone().text();
   if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) throw tooLarge();
   if (!hmacMatches(rawBody, request.headers.get("x-shopify-hmac-sha256"), env().SHOPIFY_API_SECRET)) {
@@ -56,3 +59,26 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
 
 /** GET (or any method but POST) on a webhook path: Remix would answer 400 "Unexpected Server Error". */
 export const webhookLoader = () => new Response("Method not allowed: webhooks are POST", { status: 405, headers: { Allow: "POST" } });
+
+/** Past this much discarded body, an oversized request is cut off rather than read to its end. */
+const MAX_DISCARDED_BYTES = 8 * MAX_WEBHOOK_BYTES;
+
+/**
+ * Reads an oversized body to its end (bounded) before the 413: answered mid-upload, the
+ * closing connection reset the client while it was still writing, and it saw a network
+ * error (EPIPE) instead of the answer.
+ */
+async function discardBody(request: Request): Promise<void> {
+  const reader = request.body?.getReader();
+  if (!reader) return;
+  let discarded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    discarded += value.byteLength;
+    if (discarded > MAX_DISCARDED_BYTES) {
+      await reader.cancel();
+      return;
+    }
+  }
+}
