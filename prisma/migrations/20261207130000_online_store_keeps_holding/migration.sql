@@ -1,5 +1,5 @@
 -- Before observe mode an Online Store without a connection row held stock (no row meant
--- active); now no row means observe mode, which releases Ballast's holds. Shops installed
+-- active), and now no row means observe mode, which releases Ballast's holds. Shops installed
 -- before observe mode keep their Online Store running: it gets a row, activated.
 INSERT INTO "ChannelConnection" ("shop", "channel", "state", "activatedAt", "updatedAt")
 SELECT "Shop"."shop", 'online_store', 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM "Shop"
