@@ -172,12 +172,14 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(1);
     // One lost answer, then replays. On a loaded machine a replay can itself outlive the
     // client's timeout and be sent again: still replays of one key, still one move.
+    // Arrival order is not asserted: a retry sent after a client timeout can arrive before
+    // the first request is answered.
     const moves = fake.requests
       .slice(requestsBefore)
-      .filter((entry) => entry.operationName === "BallastInventoryMove" && JSON.stringify(entry.variables).includes(item.inventoryItemId));
-    expect(moves[0]!.status).toBe(503);
+      .filter((entry) => entry.operationName === "BallastInventoryMove" && JSON.stringify(entry.variables).includes(JSON.stringify(item.inventoryItemId)));
+    expect(moves.filter((entry) => entry.status === 503)).toHaveLength(1);
     expect(moves.length).toBeGreaterThanOrEqual(2);
-    expect(moves.slice(1).every((entry) => entry.status === 200)).toBe(true);
+    expect(moves.filter((entry) => entry.status !== 503).every((entry) => entry.status === 200)).toBe(true);
     expect(new Set(moves.map((entry) => entry.variables["idempotencyKey"])).size).toBe(1);
   });
 

@@ -365,7 +365,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const actual = result.data ? Math.min(requested, queryCost(schema, document, { operationName, variables, data: result.data })) : requested;
     bucket.refund(requested - actual);
 
-    const failureApplies = failures.failAfterCommitOnly === null || JSON.stringify(variables ?? {}).includes(failures.failAfterCommitOnly);
+    // Quoted: the exact id, not a longer one it prefixes (…/Item/12 inside …/Item/123).
+    const failureApplies = failures.failAfterCommitOnly === null || JSON.stringify(variables ?? {}).includes(JSON.stringify(failures.failAfterCommitOnly));
     if (failures.failAfterCommitNext > 0 && operation?.operation === "mutation" && failureApplies) {
       failures.failAfterCommitNext -= 1;
       log.status = 503;
