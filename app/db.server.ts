@@ -1,5 +1,6 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { cacheAllQueryPlans } from "./db/query-plan-cache.server";
+import { connectingAfter, preparePrismaPatches, type PrismaPatches } from "./db/prisma-patches.server";
 import { StatementCachingSqliteAdapter } from "./db/sqlite-statement-cache.server";
 import { PrismaClient as SqliteClient, type Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
@@ -23,13 +24,23 @@ export function databaseProvider(url: string): DatabaseProvider {
 
 const urls = new WeakMap<Database, string>();
 
-cacheAllQueryPlans();
+/**
+ * The driver adapter for `url`: with Ballast's Prisma patches when they are on for this
+ * process (app/db/prisma-patches.server.ts decides at the first client: the
+ * BALLAST_PRISMA_PATCHES switch and the installed Prisma version), Prisma's own otherwise.
+ */
+export function databaseAdapter(url: string, patches: PrismaPatches = preparePrismaPatches()): PrismaBetterSQLite3 | PrismaPg {
+  if (databaseProvider(url) === "postgresql") return connectingAfter(new PrismaPg({ connectionString: url }), patches.installed);
+  if (!patches.decision.active) return new PrismaBetterSQLite3({ url });
+  return connectingAfter(new StatementCachingSqliteAdapter({ url }), patches.installed);
+}
 
 export function createDatabase(url: string): Database {
+  const adapter = databaseAdapter(url);
   const database =
-    databaseProvider(url) === "sqlite"
-      ? new SqliteClient({ adapter: new StatementCachingSqliteAdapter({ url }) })
-      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database);
+    adapter instanceof PrismaPg
+      ? (new PostgresClient({ adapter }) as unknown as Database)
+      : new SqliteClient({ adapter });
   urls.set(database, url);
   return database;
 }

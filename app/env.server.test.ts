@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, parseEnv, pushIntervals } from "./env.server";
+import { ConfigurationError, parseEnv, prismaPatchesEnabled, pushIntervals } from "./env.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -23,6 +23,7 @@ describe("parseEnv", () => {
     ["BALLAST_ENCRYPTION_KEY", { BALLAST_ENCRYPTION_KEY: "c2hvcnQ=" }, /BALLAST_ENCRYPTION_KEY must be 32 bytes/],
     ["DATABASE_URL", { DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with file: or postgresql:\/\//],
     ["META_GRAPH_API_VERSION", { META_GRAPH_API_VERSION: "26" }, /META_GRAPH_API_VERSION must look like v26.0/],
+    ["BALLAST_PRISMA_PATCHES", { BALLAST_PRISMA_PATCHES: "false" }, /BALLAST_PRISMA_PATCHES must be "on" or "off"/],
   ])("stops with one line naming %s when it is wrong", (_name, change, message) => {
     const attempt = () => parseEnv({ ...valid, ...change });
     expect(attempt).toThrow(ConfigurationError);
@@ -48,5 +49,14 @@ describe("parseEnv", () => {
 
   it("accepts a hex encryption key", () => {
     expect(parseEnv({ ...valid, BALLAST_ENCRYPTION_KEY: "ab".repeat(32) }).encryptionKey[0]).toBe(0xab);
+  });
+
+  it("turns the Prisma patches on unless BALLAST_PRISMA_PATCHES=off, read alone where databases are created", () => {
+    expect(parseEnv(valid).BALLAST_PRISMA_PATCHES).toBe("on");
+    expect(parseEnv({ ...valid, BALLAST_PRISMA_PATCHES: "off" }).BALLAST_PRISMA_PATCHES).toBe("off");
+    expect(prismaPatchesEnabled({})).toBe(true);
+    expect(prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "on" })).toBe(true);
+    expect(prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "off" })).toBe(false);
+    expect(() => prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "no" })).toThrow(ConfigurationError);
   });
 });

@@ -13,6 +13,9 @@ const optionalUrl = z
   .optional()
   .transform((value) => value?.replace(/\/+$/, ""));
 
+/** `off` runs Prisma without Ballast's speed patches (app/db/prisma-patches.server.ts, docs/decisions/002). */
+const prismaPatchesSwitch = z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on");
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
@@ -38,6 +41,8 @@ const envSchema = z.object({
       (value) => value === undefined || value.split(",").every((key) => decodeKey(key.trim()) !== null),
       "must be a comma-separated list of 32-byte keys, base64 or hex encoded",
     ),
+  /** Ballast's speed patches to Prisma 6.19.3: on by default, and only ever on that exact version. */
+  BALLAST_PRISMA_PATCHES: prismaPatchesSwitch,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
   WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
@@ -112,6 +117,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .filter((key) => key.trim() !== "")
       .map((key) => decodeKey(key.trim())!),
   };
+}
+
+/**
+ * BALLAST_PRISMA_PATCHES alone: read where a database client is created, which scripts and
+ * tests do without the app's full configuration. env() validates it with the rest.
+ */
+export function prismaPatchesEnabled(source: Record<string, string | undefined> = process.env): boolean {
+  const result = prismaPatchesSwitch.safeParse(source.BALLAST_PRISMA_PATCHES);
+  if (!result.success) throw new ConfigurationError('Configuration error: BALLAST_PRISMA_PATCHES must be "on" or "off". See README "Configuration".');
+  return result.data === "on";
 }
 
 let cached: Env | undefined;

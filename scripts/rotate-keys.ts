@@ -1,6 +1,8 @@
 /**
  * `npm run rotate-keys`: re-seal stored secrets under BALLAST_ENCRYPTION_KEY, opening old
  * ones with BALLAST_ENCRYPTION_KEY_PREVIOUS. See README "Key rotation".
+ * Production runs its build (build/worker/rotate-keys.js, from `npm run build`);
+ * `npm run rotate-keys:dev` runs this source through tsx.
  */
 import { db } from "~/db.server";
 import { env } from "~/env.server";

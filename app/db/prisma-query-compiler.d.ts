@@ -1,5 +1,5 @@
 // The query compilers Prisma's generated clients load (app/generated/*/internal/class.ts),
-// typed for app/db/query-plan-cache.server.ts, which is all that uses them.
+// typed for app/db/prisma-patches.server.ts, which wraps their compile (query-plan-cache.server.ts).
 declare module "@prisma/client/runtime/query_compiler_bg.sqlite.mjs" {
   export class QueryCompiler {
     compile(request: string): unknown;

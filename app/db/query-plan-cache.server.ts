@@ -1,6 +1,3 @@
-import { QueryCompiler as PostgresQueryCompiler } from "@prisma/client/runtime/query_compiler_bg.postgresql.mjs";
-import { QueryCompiler as SqliteQueryCompiler } from "@prisma/client/runtime/query_compiler_bg.sqlite.mjs";
-
 /**
  * Prisma 6's client compiles every ORM call to a query plan in its Wasm query compiler,
  * even a call identical to the one before: in the peak rehearsal that was about a fifth of
@@ -18,6 +15,9 @@ import { QueryCompiler as SqliteQueryCompiler } from "@prisma/client/runtime/que
  * encodings listed in rawArgument, compiled as before for any other. The test suite turns
  * on verifyRawQueryPlans (tests/support/verify-query-plans.ts): every such plan is then
  * also compiled and must be identical, or the query fails.
+ *
+ * Installed on both providers' compilers by prisma-patches.server.ts, behind the
+ * BALLAST_PRISMA_PATCHES switch and the Prisma version check.
  */
 export const MAX_CACHED_PLANS = 2_000;
 /** Larger requests (bulk inserts, long IN lists) are rarely repeated: not worth the memory. */
@@ -139,10 +139,4 @@ export function cacheQueryPlans(prototype: CompilerPrototype): void {
     if (plans.size > MAX_CACHED_PLANS) plans.delete(plans.keys().next().value!);
     return plan;
   };
-}
-
-/** Both providers' compilers, once per process (app/db.server.ts). */
-export function cacheAllQueryPlans(): void {
-  cacheQueryPlans(SqliteQueryCompiler.prototype);
-  cacheQueryPlans(PostgresQueryCompiler.prototype);
 }
