@@ -1,12 +1,14 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { markedTestFiles, TEST_ROOTS } from "./tests/support/database-marker";
 
 // Kept apart from vite.config.ts so tests never load the Remix plugin. Every test file
 // gets its own database (tests/support/database.ts), so files run in parallel and in
-// random order. With TEST_DATABASE_URL set, the database-backed tests run a second time
-// on PostgreSQL.
-const everything = ["app/**/*.test.{ts,tsx}", "sim/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts", "bench/**/*.test.ts"];
-const databaseBacked = ["app/**/*.server.test.ts", "tests/**/*.test.ts", "sim/**/*.server.test.ts"];
+// random order. With TEST_DATABASE_URL set, the test files that use the database run a
+// second time on PostgreSQL: the ones marked `// @database` at their top, a mark
+// tests/support/database-marker.test.ts checks against what each file really uses.
+const everything = TEST_ROOTS.map((folder) => `${folder}/**/*.test.{ts,tsx}`);
+const databaseBacked = process.env.TEST_DATABASE_URL ? markedTestFiles() : [];
 
 export default defineConfig({
   plugins: [tsconfigPaths()],

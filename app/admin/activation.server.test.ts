@@ -1,3 +1,4 @@
+// @database
 /**
  * Observe first, activate by choice: activating and putting back into observe mode, per
  * channel, on a real database (ChannelConnection.activatedAt, the Activity entry and the

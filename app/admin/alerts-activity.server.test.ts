@@ -1,3 +1,4 @@
+// @database
 /**
  * The Alerts page (filter, acknowledge) and the Activity page (newest first, paginated,
  * filtered by item and by channel), each scoped to the shop.

@@ -1,3 +1,4 @@
+// @database
 /**
  * Per-channel settings: saved only when the whole form parses with the worker's own
  * schemas, recorded in Activity with before/after, and read back by the sync's loader.

@@ -1,3 +1,4 @@
+// @database
 /**
  * The Channels page's services against the fake Meta and Google: connect (validated, checked
  * with the channel, only then stored sealed), test, disconnect, the item-id template preview

@@ -1,3 +1,4 @@
+// @database
 /**
  * The Overview's drift figures: the table's "items in drift" and the chart's drift line
  * count the same drift episodes, so the chart's last point equals the table.

@@ -1,3 +1,4 @@
+// @database
 /**
  * The reinstall offer: units Ballast left held are found from its own record while the Online
  * Store observes (a reinstall starts there), and releasing them is the tracked release_holds

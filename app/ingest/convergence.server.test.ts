@@ -1,3 +1,4 @@
+// @database
 /**
  * Principle 2 (level-triggered): duplicated, late and reordered webhooks end in the same
  * master record as one ordered delivery of each event. Real database, real processing.

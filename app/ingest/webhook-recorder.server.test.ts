@@ -1,3 +1,4 @@
+// @database
 import SqliteConnection from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+// @database
 /**
  * Alert delivery over the real protocols: SMTP to a local smtp-server (AUTH PLAIN, the
  * sealed password), and a signed POST to a local HTTP receiver. Each notice goes out

@@ -1,3 +1,4 @@
+// @database
 /**
  * Drift against the fakes: Shopify's own Facebook channel (the Meta fake's competing
  * writer) puts its figure back minutes after each of Ballast's pushes. The monitor sees

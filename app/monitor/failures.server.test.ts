@@ -1,3 +1,4 @@
+// @database
 /**
  * Failure modes against the fakes: Meta throttling Ballast, Shopify refusing a revoked
  * token (then restored), and a shop that stops receiving webhooks. Each opens the right

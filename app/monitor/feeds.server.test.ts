@@ -1,3 +1,4 @@
+// @database
 /**
  * Fallback feeds from the desired values: tokens, formats, revocation.
  */

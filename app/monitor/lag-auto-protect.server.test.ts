@@ -1,3 +1,4 @@
+// @database
 /**
  * Measured lag against the Meta fake driven into a propagation delay: the lag alert opens,
  * auto-protect widens the buffers by default (the lag-aware term counts the push in

@@ -1,3 +1,4 @@
+// @database
 /**
  * A channel in observe mode has nothing of Ballast's on it: the monitor raises no lag,
  * drift, error or parked alert for it, resolves any left from when it was active, and

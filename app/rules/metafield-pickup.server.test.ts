@@ -1,3 +1,4 @@
+// @database
 /**
  * Buffer settings edited in Shopify admin (the app-owned `$app` `buffer` metafields) are
  * picked up by the worker's reconciliation: over real HTTP against the fake Shopify (the

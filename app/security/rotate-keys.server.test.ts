@@ -1,3 +1,4 @@
+// @database
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialContext } from "~/channels/connection-config";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";

@@ -1,3 +1,4 @@
+// @database
 /**
  * The offline-token keeper against the fake Shopify's token endpoint, on the fake's
  * virtual clock: refresh before expiry and after a 401, one refresh per shop however many

@@ -1,3 +1,4 @@
+// @database
 /**
  * Ballast changes only what it moved (issue 15, parts 4 and 5), against a real database and
  * the fake Shopify: Ballast's own units in safety_stock are recorded (HeldStock), every move

@@ -1,3 +1,4 @@
+// @database
 /**
  * Changing a catalogue's item-id template (channel settings) retires the sync rows kept
  * under the old ids: they are no longer pushed, read back or counted by the monitor, and

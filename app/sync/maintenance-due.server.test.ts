@@ -1,3 +1,4 @@
+// @database
 /**
  * Maintenance (queued operations, reconciliation with Shopify, retention) takes the shop's
  * ledger lease only when it has something to do: most passes have nothing, and claiming and

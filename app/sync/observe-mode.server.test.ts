@@ -1,3 +1,4 @@
+// @database
 /**
  * Observe first, activate by choice. A fresh install (every channel in observe mode) on a
  * shop with thin stock and some of the merchant's own safety stock: the worker reads

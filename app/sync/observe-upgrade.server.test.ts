@@ -1,3 +1,4 @@
+// @database
 /**
  * Upgrading to observe mode must not stop what a shop already runs: before, an Online Store
  * without a connection row held stock; now no row means observe mode, which releases holds.

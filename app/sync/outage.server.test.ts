@@ -1,3 +1,4 @@
+// @database
 /**
  * Outage mode: while Shopify's Admin API answers only errors, the worker keeps protecting
  * from the ledger. An order webhook (recorded by the app, not read from the API) still

@@ -1,3 +1,4 @@
+// @database
 /**
  * An item oversold on a channel with its own checkout leaves Shopify's `available` below
  * zero. The Online Store cannot be brought back to 0 by moving held units (there are none

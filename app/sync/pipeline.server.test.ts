@@ -1,3 +1,4 @@
+// @database
 /**
  * The whole loop against a real database and the HTTP fakes of Shopify, Meta and
  * Google: full read → master record → desired quantities → pushes → read-back.

@@ -1,3 +1,4 @@
+// @database
 /**
  * Meta is pushed on an interval (many orders share one batch call), except a sell-out,
  * which goes out at once; and a call is made only for a material difference

@@ -1,3 +1,4 @@
+// @database
 /**
  * A worker decides the items changed since its last pass with the context (rules,
  * settings, timing) of its last full recompute. A change made meanwhile — here a rule

@@ -1,3 +1,4 @@
+// @database
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { pruneExpired, RETENTION } from "./retention.server";

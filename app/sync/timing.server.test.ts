@@ -1,3 +1,4 @@
+// @database
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CHANNEL_TIMING, metaBudgetWaitMs } from "~/domain";

@@ -1,3 +1,4 @@
+// @database
 /**
  * The worker on expiring offline tokens (60 minutes, rotating refresh token), against the
  * fake Shopify on one virtual clock: hours of passes refresh the token as it nears expiry

@@ -1,3 +1,4 @@
+// @database
 /**
  * Several processes on one PostgreSQL database need a new Shopify offline token for the same
  * shop: exactly one refresh reaches Shopify, and all go on with the token it stored. Each

@@ -1,3 +1,4 @@
+// @database
 /**
  * Two worker processes on one PostgreSQL database never write the same (channel, item) at
  * the same time. Each is the production entry (`npm run worker`, app/sync/worker-main.ts)

@@ -1,3 +1,4 @@
+// @database
 /**
  * Two workers on one database never write the same (channel, item) at the same time:
  * the (shop, channel) lease gives each connection one writer. Observed on the wire by a

@@ -1,3 +1,4 @@
+// @database
 /**
  * /api/v1 over real HTTP against the production build: session-token auth, zod
  * validation with clear 4xx JSON bodies, and isolation between shops.

@@ -1,3 +1,4 @@
+// @database
 /**
  * Shopify App Store review requirements that the production build must meet, over real
  * HTTP (docs/app-review.md maps each requirement to a test here or elsewhere):

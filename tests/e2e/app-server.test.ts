@@ -1,3 +1,4 @@
+// @database
 /**
  * The production build served by `npm start`: signed webhooks and embedded-app
  * authentication against a real database.

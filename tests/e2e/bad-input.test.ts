@@ -1,3 +1,4 @@
+// @database
 /**
  * Bad input over real HTTP, against the production build: every webhook route and every
  * /api/v1 route, with wrong or missing signatures, truncated, oversized or malformed

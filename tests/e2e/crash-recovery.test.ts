@@ -1,3 +1,4 @@
+// @database
 /**
  * Nothing is lost on a crash: the production server (with its in-process worker) is
  * killed with SIGKILL at random moments during a storm of signed webhooks, restarted,
@@ -38,6 +39,9 @@ const serverEnv = () =>
     WORKER_MODE: "inprocess",
     SYNC_IDLE_MS: "50",
     SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0",
+    // A killed worker's leases are taken over when they expire: after 2 s here, not the
+    // default minute the test would otherwise wait out (app/sync/lease.server.ts).
+    SYNC_LEASE_TTL_MS: "2000",
     ...world.env,
   });
 

@@ -1,3 +1,4 @@
+// @database
 /**
  * Two installed shops, A and B, each with items, alerts, activity, a connected Meta
  * channel, feed URLs and alert delivery targets; every row carries a marker only B has.

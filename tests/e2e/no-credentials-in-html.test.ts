@@ -1,3 +1,4 @@
+// @database
 /**
  * Channel credentials never reach the browser (issue 4: "encrypted at rest, never logged,
  * never sent to the browser"). The production build, its in-process worker and the fake

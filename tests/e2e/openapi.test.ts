@@ -1,3 +1,4 @@
+// @database
 /**
  * docs/api/openapi.yaml against the production build: every documented path and method is
  * served (a JSON answer, not "method not allowed" and not Remix's page for a missing route),

@@ -1,3 +1,4 @@
+// @database
 /**
  * Customer personal data is not kept: order and refund webhooks arrive with the
  * customer's name, email, phone and addresses; once the worker has applied them, no row

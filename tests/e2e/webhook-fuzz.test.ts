@@ -1,3 +1,4 @@
+// @database
 /**
  * A short fuzz run of stock webhook bodies over real HTTP (fast-check, fixed seed: the
  * same 200 deliveries every run). Each is correctly signed, so it passes the HMAC: what

@@ -7,11 +7,17 @@ import { once } from "node:events";
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export interface RunningApp {
   url: string;
   process: ChildProcess;
   output: () => string;
+  /**
+   * Moves the server's clock forward (started with `{ clock: true }` only): what the routes
+   * read as now runs `byMs` further ahead from when this resolves (tests/support/server-clock.mjs).
+   */
+  advanceClock(byMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,18 +68,22 @@ async function privateBuild(): Promise<string> {
   }
 }
 
-export async function startAppServer(env: Record<string, string>, options: { privateBuild?: boolean } = {}): Promise<RunningApp> {
+const SERVER_CLOCK = pathToFileURL(path.resolve("tests/support/server-clock.mjs")).href;
+
+export async function startAppServer(env: Record<string, string>, options: { privateBuild?: boolean; clock?: boolean } = {}): Promise<RunningApp> {
   const port = await freePort();
   const cwd = options.privateBuild ? await privateBuild() : process.cwd();
-  const child = spawn(process.execPath, [path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")], {
+  const clock = options.clock ? ["--import", SERVER_CLOCK] : [];
+  const child = spawn(process.execPath, [...clock, path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")], {
     cwd,
     env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: options.clock ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   if (options.privateBuild) child.once("exit", () => rmSync(cwd, { recursive: true, force: true }));
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // Piped above (the IPC channel of `clock` leaves spawn's typing without the tuple).
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   // Everything the server wrote joins the suite's log scan (tests/support/log-capture.ts).
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
   if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `server-${port}-${child.pid ?? 0}.log`), output));
@@ -95,6 +105,19 @@ export async function startAppServer(env: Record<string, string>, options: { pri
     url,
     process: child,
     output: () => output,
+    async advanceClock(byMs: number) {
+      if (!options.clock) throw new Error("startAppServer(env, { clock: true }) to drive the server's clock");
+      const advanced = new Promise<void>((resolve) => {
+        const onMessage = (message: { type?: string }) => {
+          if (message?.type !== "ballast-clock/advanced") return;
+          child.off("message", onMessage);
+          resolve();
+        };
+        child.on("message", onMessage);
+      });
+      child.send({ type: "ballast-clock/advance", byMs });
+      await advanced;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");

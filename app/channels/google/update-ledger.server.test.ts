@@ -1,3 +1,4 @@
+// @database
 /**
  * Google's per-product update budget (about two updates a day, CHANNELS.md §Google
  * Merchant API v1) is kept in the database: a restarted app or a second worker still knows

@@ -1,3 +1,4 @@
+// @database
 /**
  * Observe first, activate by choice, in a real browser against the production build: a
  * fresh install opens on the onboarding page (the overview sends it there), the preview
