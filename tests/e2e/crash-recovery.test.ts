@@ -39,9 +39,6 @@ const serverEnv = () =>
     WORKER_MODE: "inprocess",
     SYNC_IDLE_MS: "50",
     SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0",
-    // A killed worker's leases are taken over when they expire: after 2 s here, not the
-    // default minute the test would otherwise wait out (app/sync/lease.server.ts).
-    SYNC_LEASE_TTL_MS: "2000",
     ...world.env,
   });
 
