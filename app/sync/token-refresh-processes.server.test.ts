@@ -15,14 +15,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { appendFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { installShop } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, testDatabaseProvider, type TestDatabase } from "../../tests/support/database";
-import { shopifyHmac, testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
+import { testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
+import { forwardedHeaders, readBody, startWebhookReceiver, stopProcess } from "../../tests/support/worker-processes";
 
 const WORKERS = [0, 1] as const;
 type Worker = (typeof WORKERS)[number];
@@ -37,24 +37,6 @@ const outputs: string[] = ["", ""];
 const started: Promise<void>[] = [];
 /** Per worker: token requests sent, Admin API answers (by status), store writes answered 200. */
 const seen = WORKERS.map(() => ({ tokenRequests: 0, adminOk: 0, adminUnauthorized: 0, storeWrites: 0 }));
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
-}
-
-function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (["host", "connection", "content-length", "transfer-encoding", "accept-encoding"].includes(name) || value === undefined) continue;
-    forwarded[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return forwarded;
-}
 
 type Counts = (typeof seen)[number];
 
@@ -99,34 +81,6 @@ async function startProxy(worker: Worker): Promise<string> {
   return url;
 }
 
-/** The web process's part: verify the HMAC, record the event. */
-async function startReceiver(): Promise<string> {
-  receiver = createServer((request, response) => {
-    void (async () => {
-      const body = (await readBody(request)).toString("utf8");
-      if (request.headers["x-shopify-hmac-sha256"] !== shopifyHmac(body)) {
-        response.writeHead(401).end();
-        return;
-      }
-      const triggeredAt = request.headers["x-shopify-triggered-at"];
-      await recordWebhookEvent(testDatabase.database, {
-        shop: String(request.headers["x-shopify-shop-domain"]),
-        topic: String(request.headers["x-shopify-topic"]),
-        webhookId: String(request.headers["x-shopify-webhook-id"]),
-        eventId: String(request.headers["x-shopify-event-id"]),
-        apiVersion: String(request.headers["x-shopify-api-version"]),
-        triggeredAt: typeof triggeredAt === "string" ? new Date(triggeredAt) : null,
-        rawBody: body,
-      });
-      response.writeHead(200).end();
-    })().catch(() => response.writeHead(500).end());
-  });
-  receiver.listen(0, "127.0.0.1");
-  await once(receiver, "listening");
-  const address = receiver.address();
-  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/webhooks`;
-}
-
 function startWorker(worker: Worker, shopifyUrl: string): void {
   const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
     env: {
@@ -157,15 +111,6 @@ function startWorker(worker: Worker, shopifyUrl: string): void {
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
   if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `token-worker-${child.pid ?? 0}.log`), outputs[worker]!));
   children[worker] = child;
-}
-
-async function stopWorker(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const hard = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(hard);
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
@@ -221,7 +166,7 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
   });
 
   afterAll(async () => {
-    await Promise.all(callers.map(stopWorker));
+    await Promise.all(callers.map(stopProcess));
     for (const server of callerProxies) server.close();
     await callerWorld?.close();
     await database?.drop();
@@ -256,8 +201,9 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
 describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token", () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
-    const webhooks = await startReceiver();
-    world = await startWorld({ variants: 4, stockPerVariant: () => 200, webhooks: { url: webhooks, secret: TEST_API_SECRET } });
+    const webhooks = await startWebhookReceiver(testDatabase.database);
+    receiver = webhooks.server;
+    world = await startWorld({ variants: 4, stockPerVariant: () => 200, webhooks: { url: webhooks.url, secret: TEST_API_SECRET } });
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     // Not installed yet as far as the workers can tell: the session appears once both run.
     await testDatabase.database.session.deleteMany({ where: { shop: world.shop } });
@@ -266,7 +212,7 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
   });
 
   afterAll(async () => {
-    await Promise.all(children.map(stopWorker));
+    await Promise.all(children.map(stopProcess));
     for (const server of [...proxies, receiver]) server?.close();
     await world?.close();
     await testDatabase?.drop();

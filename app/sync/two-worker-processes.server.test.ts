@@ -17,14 +17,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { appendFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop } from "../../sim/install-shop";
 import { createTestDatabase, testDatabaseProvider, type TestDatabase } from "../../tests/support/database";
-import { shopifyHmac, testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
+import { testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
+import { forwardedHeaders, readBody, startWebhookReceiver, stopProcess } from "../../tests/support/worker-processes";
 
 const VARIANTS = 8;
 const STOCK = 500;
@@ -63,15 +63,6 @@ const writersOf = new Map<string, Set<Worker>>();
 /** Meta batches sent and not yet seen finished, by worker and handle. */
 const metaBatches = new Map<string, Write>();
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -105,15 +96,6 @@ async function end(write: Write): Promise<void> {
     leaseViolations.push({ worker: write.worker, channel: write.channel, owner: lease?.owner ?? null, expiresInMs });
   }
   for (const item of write.items) inFlight.get(`${write.channel}|${item}`)?.delete(write);
-}
-
-function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (["host", "connection", "content-length", "transfer-encoding", "accept-encoding"].includes(name) || value === undefined) continue;
-    forwarded[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return forwarded;
 }
 
 /** One worker's way to Shopify, Meta and Google: forwards everything, records the writes. */
@@ -180,34 +162,6 @@ async function startProxy(worker: Worker): Promise<{ server: Server; url: string
   return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
 }
 
-/** The web process's part, reduced to what matters here: verify the HMAC, record the event. */
-async function startReceiver(): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    void (async () => {
-      const body = (await readBody(request)).toString("utf8");
-      if (request.headers["x-shopify-hmac-sha256"] !== shopifyHmac(body)) {
-        response.writeHead(401).end();
-        return;
-      }
-      const triggeredAt = request.headers["x-shopify-triggered-at"];
-      await recordWebhookEvent(testDatabase.database, {
-        shop: String(request.headers["x-shopify-shop-domain"]),
-        topic: String(request.headers["x-shopify-topic"]),
-        webhookId: String(request.headers["x-shopify-webhook-id"]),
-        eventId: String(request.headers["x-shopify-event-id"]),
-        apiVersion: String(request.headers["x-shopify-api-version"]),
-        triggeredAt: typeof triggeredAt === "string" ? new Date(triggeredAt) : null,
-        rawBody: body,
-      });
-      response.writeHead(200).end();
-    })().catch(() => response.writeHead(500).end());
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/webhooks` };
-}
-
 function startWorker(worker: Worker, proxyUrl: string): void {
   const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
     env: {
@@ -242,16 +196,6 @@ function startWorker(worker: Worker, proxyUrl: string): void {
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
   if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `worker-${child.pid ?? 0}.log`), outputs[worker]!));
   children[worker] = child;
-}
-
-async function stopWorker(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  // A graceful stop finishes the push in progress; past that, stop it hard.
-  const hard = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(hard);
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
@@ -293,7 +237,7 @@ function bothPushed(channel: Channel): boolean {
 describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
-    const webhooks = await startReceiver();
+    const webhooks = await startWebhookReceiver(testDatabase.database);
     receiver = webhooks.server;
     world = await startWorld({ variants: VARIANTS, stockPerVariant: () => STOCK, webhooks: { url: webhooks.url, secret: TEST_API_SECRET } });
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
@@ -306,7 +250,7 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
   });
 
   afterAll(async () => {
-    await Promise.all(children.map(stopWorker));
+    await Promise.all(children.map(stopProcess));
     for (const server of [...proxies, receiver]) server?.close();
     await world?.close();
     await testDatabase?.drop();
