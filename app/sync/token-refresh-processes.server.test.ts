@@ -194,9 +194,10 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
 });
 
 /**
- * The production worker, twice, with the session due for a refresh: one refresh, and both
- * processes keep writing. (Whether both ask at the same moment depends on which lanes each
- * holds; the test above makes that moment certain.)
+ * The production worker, twice, with the session due for a refresh: one refresh, and the
+ * Online Store keeps being written with the stored token. Which process holds the Online
+ * Store lane is the lease's choice, so this asserts what holds whoever writes; the test
+ * above makes the simultaneous ask certain.
  */
 describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token", () => {
   beforeAll(async () => {
@@ -218,7 +219,7 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
     await testDatabase?.drop();
   });
 
-  it("one refresh at Shopify, and both worker processes go on writing with the stored token", { timeout: 90_000 }, async () => {
+  it("one refresh at Shopify, and the workers go on writing the Online Store with the stored token", { timeout: 90_000 }, async () => {
     // The token endpoint answers slowly: the other process asks while the first refresh is in flight.
     world.shopify.setTokenBehaviour(world.shop, { delayMs: 1_500 });
     const token = world.offlineToken;
@@ -238,13 +239,15 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
     });
     await waitFor(() => world.shopify.tokenStats().refreshesGranted >= 1, "the refresh", 30_000);
 
-    // Orders keep coming, so both processes take the Online Store lane in turn and write it.
-    for (let round = 0; round < 40 && !WORKERS.every((worker) => seen[worker]!.storeWrites > 0); round += 1) {
+    const writesBefore = seen[0]!.storeWrites + seen[1]!.storeWrites;
+    const storeWritesSinceRefresh = () => seen[0]!.storeWrites + seen[1]!.storeWrites - writesBefore;
+    // Orders keep coming, so whoever holds the Online Store lane writes it with the new token.
+    for (let round = 0; round < 40 && storeWritesSinceRefresh() < 3; round += 1) {
       const variant = world.variants[round % world.variants.length]!;
       await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: 1 }], webhooks: true });
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
-    await waitFor(() => WORKERS.every((worker) => seen[worker]!.storeWrites > 0), "both processes to write the Online Store", 30_000);
+    await waitFor(() => storeWritesSinceRefresh() >= 3, "the Online Store to be written after the refresh", 30_000);
 
     const stats = world.shopify.tokenStats();
     expect(stats.refreshesGranted, JSON.stringify(seen)).toBe(1);
