@@ -19,7 +19,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: "node20",
     rollupOptions: {
-      input: { worker: "app/sync/worker-main.ts", "rotate-keys": "scripts/rotate-keys.ts" },
+      input: { worker: "app/worker/worker-main.ts", "rotate-keys": "scripts/rotate-keys.ts" },
       output: { format: "esm", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js" },
     },
   },

@@ -13,7 +13,7 @@ const databaseBacked = process.env.TEST_DATABASE_URL ? markedTestFiles() : [];
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
-    globalSetup: ["tests/support/build-once.ts", "tests/support/log-capture.ts"],
+    globalSetup: ["sim/build-once.ts", "tests/support/log-capture.ts"],
     setupFiles: ["tests/support/quiet-logs.ts", "tests/support/verify-query-plans.ts"],
     sequence: { shuffle: true },
     testTimeout: 30_000,

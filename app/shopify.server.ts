@@ -5,7 +5,7 @@ import { databaseProvider, db, prepareDatabase } from "./db.server";
 import { env, pushIntervals } from "./env.server";
 import { logger } from "./logger.server";
 import { clearShopifyAuthFailure } from "./shopify/offline-token.server";
-import { SyncWorker } from "./sync/worker.server";
+import { SyncWorker } from "./worker/worker.server";
 
 /** The one place the Shopify app is configured. Reading env() here fails fast at start-up. */
 const config = env();

@@ -8,19 +8,20 @@
  * With `--only ingest`: bare and Ballast answers only (no naive server, decision, Meta);
  * with `--only meta`: the Meta calls only (about a minute, no server).
  */
+import { nearestRank } from "~/domain/percentile";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { DEFAULT_CHANNEL_TIMING } from "~/domain";
-import { SyncWorker } from "~/sync/worker.server";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { SyncWorker } from "../app/worker/worker.server";
+import { recordWebhookEvent } from "../app/ingest/webhook-event.server";
 import { startWorld } from "../sim/world";
 import { installShop, worldConnectors } from "../sim/install-shop";
-import { freePort, startAppServer } from "../tests/support/app-server";
+import { freePort, startAppServer } from "../sim/app-server";
 import { createTestDatabase } from "../tests/support/database";
 import { signedWebhook, testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../tests/support/shopify";
-import { percentileOf, runLoad, type PreparedRequest } from "./load";
+import { runLoad, type PreparedRequest } from "./load";
 
 const REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 6_000);
 const CONCURRENCY = 32;
@@ -144,7 +145,7 @@ async function measureDecisionLatency() {
   await world.close();
   await testDatabase.drop();
   latencies.sort((a, b) => a - b);
-  return { orders, measured: latencies.length, p50Ms: percentileOf(latencies, 0.5), p99Ms: percentileOf(latencies, 0.99) };
+  return { orders, measured: latencies.length, p50Ms: nearestRank(latencies, 0.5), p99Ms: nearestRank(latencies, 0.99) };
 }
 
 /** 1,000 orders over 30 simulated minutes; Meta pushes coalesce (one batch call per push interval, sell-outs at once). */

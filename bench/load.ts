@@ -3,6 +3,7 @@
  * request as soon as the previous one is answered. Reports throughput and latency
  * percentiles. Loopback only.
  */
+import { nearestRank } from "~/domain/percentile";
 import { Agent, request } from "node:http";
 
 export interface LoadResult {
@@ -21,10 +22,6 @@ export interface PreparedRequest {
   body: string;
 }
 
-export function percentileOf(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
-}
 
 function post(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,8 +64,8 @@ export async function runLoad(baseUrl: string, requests: readonly PreparedReques
     requests: requests.length,
     seconds: round(seconds),
     throughputPerSec: Math.round(requests.length / seconds),
-    p50Ms: round(percentileOf(latencies, 0.5)),
-    p99Ms: round(percentileOf(latencies, 0.99)),
+    p50Ms: round(nearestRank(latencies, 0.5)),
+    p99Ms: round(nearestRank(latencies, 0.99)),
     maxMs: round(latencies.at(-1) ?? 0),
     non2xx,
   };

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { createDatabase, databaseProvider } from "~/db.server";
 import { processPendingEvents } from "~/ingest/process-events.server";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "../app/ingest/webhook-event.server";
 import { recomputeShop } from "~/sync/recompute.server";
 
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -24,7 +24,7 @@ const server = createServer((request, response) => {
     const given = Buffer.from(String(request.headers["x-shopify-hmac-sha256"] ?? ""), "base64");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void response.writeHead(401).end();
     const shop = String(request.headers["x-shopify-shop-domain"]);
-    // Serialised, as one shop's ledger must be: the work inline, then the answer.
+    // Serialised, as one shop's stored must be: the work inline, then the answer.
     queue = queue.then(async () => {
       await recordWebhookEvent(database, {
         shop,

@@ -7,7 +7,7 @@
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { createKeyring } from "~/security/crypto.server";
-import { rotateKeys } from "~/security/rotate-keys.server";
+import { rotateKeys } from "../app/worker/rotate-keys.server";
 
 const config = env();
 const database = db(config.DATABASE_URL);

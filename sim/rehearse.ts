@@ -12,7 +12,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import buildOnce from "../tests/support/build-once";
+import buildOnce from "./build-once";
 import { importShopifyCsv } from "./rehearsal/import-csv";
 import { simulateInProcess } from "./rehearsal/inprocess";
 import { evaluateGoal, htmlReport, summaryTable, type RehearsalReport } from "./rehearsal/report";

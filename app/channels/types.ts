@@ -6,9 +6,9 @@
  * domain engine decides N, the sync workers decide when to push.
  */
 
-export type ChannelId = "online_store" | "meta" | "google";
+import type { Availability, ChannelId } from "~/domain";
 
-export type Availability = "in_stock" | "out_of_stock";
+export type { Availability, ChannelId };
 
 export interface ChannelCapabilities {
   channel: ChannelId;

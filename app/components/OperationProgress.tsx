@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { BlockStack, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import type { OperationView } from "~/admin/channels.server";
+import type { OperationView } from "~/web/channels.server";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime, formatNumber } from "./format";

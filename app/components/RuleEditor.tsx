@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { BlockStack, Button, Checkbox, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
-import type { FieldError, RuleDraft } from "~/admin/buffer-form";
+import type { FieldError, RuleDraft } from "~/web/buffer-form";
 import { useT } from "~/i18n/react";
 
 /**

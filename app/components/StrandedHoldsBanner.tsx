@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Banner, Modal, Text } from "@shopify/polaris";
-import type { StrandedHolds } from "~/admin/stranded.server";
+import type { StrandedHolds } from "~/web/stranded.server";
 import type { MessageKey } from "~/i18n";
 import { formatNumber } from "./format";
 import { useLocale, useT } from "~/i18n/react";

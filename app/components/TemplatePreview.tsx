@@ -1,6 +1,6 @@
 import { BlockStack, Box, List, Text } from "@shopify/polaris";
-import type { TemplatePreview as Preview } from "~/admin/channels.server";
-import { numericId } from "~/admin/ids";
+import type { TemplatePreview as Preview } from "~/web/channels.server";
+import { numericId } from "~/web/ids";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";
 

@@ -4,7 +4,7 @@ import { channelName, formatDateTime, formatDuration } from "./format";
 
 /**
  * One activity entry as a sentence in the page's language. `details` is what the
- * writer recorded (see app/monitor/activity.server.ts); unknown shapes fall back to the
+ * writer recorded (see app/records/activity.server.ts); unknown shapes fall back to the
  * kind and the raw details rather than inventing text.
  */
 type Details = Record<string, unknown>;

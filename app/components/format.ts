@@ -3,7 +3,7 @@ import type { Locale } from "~/i18n";
 
 /**
  * Display helpers shared by the pages. Times are shown in the shop's time zone where the
- * page knows it (app/admin/shop-profile.server.ts), else in UTC, the zone written out
+ * page knows it (app/web/shop-profile.server.ts), else in UTC, the zone written out
  * either way: the server renders the page and cannot know the browser's zone, and a
  * number that changed on hydration would be worse than an explicit zone.
  */

@@ -3,9 +3,9 @@ import { allocateItem, recompute, type AllocationContext, type AllocationItem } 
 import { DEFAULT_CHANNEL_SETTINGS, DEFAULT_CHANNEL_TIMING, shopChannelSettingsSchema, type ChannelTiming } from "./channels";
 import { renderExplanation } from "./explain";
 import type { LocationGid, ShopDomain, VariantGid } from "./ids";
-import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./ledger";
+import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./master-record";
 import { compileRuleSet, ruleSetSchema, type RuleSetInput } from "./rules";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM } from "./seed";
+import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM } from "./default-rules";
 import { recordSale } from "./velocity";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);

@@ -9,9 +9,10 @@ import {
   type ShopChannelSettings,
 } from "./channels";
 import { dampIncrease, INITIAL_DAMPING, settledDamping, type DampingState } from "./damping";
-import type { Availability, Explanation, ExplanationStep } from "./explain";
+import type { Availability } from "./channels";
+import type { Explanation, ExplanationStep } from "./explain";
 import type { VariantGid } from "./ids";
-import { sellableBreakdown, sellableUnits, type MasterRecord } from "./ledger";
+import { sellableBreakdown, sellableUnits, type MasterRecord } from "./master-record";
 import { isOverrideActive, type ManualOverride } from "./override";
 import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement, type RuleSource } from "./rules";
 import { DEFAULT_VELOCITY_CONFIG, salesRateEstimatePerMs, type VelocityConfig } from "./velocity";

@@ -6,6 +6,13 @@ export const CHANNELS = ["online_store", "meta", "google"] as const;
 export type ChannelId = (typeof CHANNELS)[number];
 export const channelIdSchema = z.enum(CHANNELS);
 
+/** What a channel advertises for an item, whatever it does with quantities. */
+export type Availability = "in_stock" | "out_of_stock";
+
+/** The languages Ballast speaks to merchants (app/i18n holds the words). */
+export const LOCALES = ["en", "fr"] as const;
+export type Locale = (typeof LOCALES)[number];
+
 export const CHANNEL_NAMES: Readonly<Record<ChannelId, { en: string; fr: string }>> = {
   online_store: { en: "Online Store", fr: "Boutique en ligne" },
   meta: { en: "Meta", fr: "Meta" },

@@ -1,7 +1,5 @@
-import { CHANNEL_NAMES, type ChannelId, type GoogleLowStockMode } from "./channels";
+import { CHANNEL_NAMES, type Availability, type ChannelId, type GoogleLowStockMode, type Locale } from "./channels";
 import type { RuleSource } from "./rules";
-
-export type Availability = "in_stock" | "out_of_stock";
 
 /**
  * One step of how a quantity was reached. `units` means, by kind:
@@ -109,8 +107,6 @@ export interface Explanation {
   readonly ruleCandidates: number;
   readonly steps: readonly ExplanationStep[];
 }
-
-export type Locale = "en" | "fr";
 
 const NBSP = "\u00a0";
 

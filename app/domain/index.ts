@@ -30,6 +30,7 @@ export {
   DEFAULT_CHANNEL_TIMING,
   DEFAULT_THIN_STOCK_UNITS,
   channelIdSchema,
+  LOCALES,
   channelModeOf,
   channelSettingsSchema,
   onlineStoreChannelSettingsSchema,
@@ -44,6 +45,8 @@ export {
 } from "./channels";
 export type {
   ChannelId,
+  Availability,
+  Locale,
   ChannelState,
   ChannelMode,
   ChannelSettings,
@@ -60,13 +63,14 @@ export type {
 
 export {
   createMasterRecord,
+  masterRecordSchema,
   applyLevelUpdate,
   applyOwnSafetyStockMove,
   applyOrder,
   applyOrderCancelled,
   sellableUnits,
   sellableBreakdown,
-} from "./ledger";
+} from "./master-record";
 export type {
   MasterRecord,
   LocationLevels,
@@ -78,7 +82,7 @@ export type {
   OwnSafetyStockMove,
   OrderSeen,
   SellableBreakdown,
-} from "./ledger";
+} from "./master-record";
 
 export { EMPTY_VELOCITY, DEFAULT_RATE_CONFIDENCE, DEFAULT_VELOCITY_CONFIG, recordSale, salesRateEstimatePerMs, salesRatePerMs, salesRatePerMinute } from "./velocity";
 export type { VelocityState, VelocityConfig } from "./velocity";
@@ -109,6 +113,6 @@ export { MATERIALITY_POLICIES, assessDifference, assessStoredRow, decreaseSlack,
 export type { MaterialityPolicy, PendingDifference, Materiality, MaterialReason, DeferredReason } from "./materiality";
 
 export { renderExplanation } from "./explain";
-export type { Explanation, ExplanationStep, ExplanationStepKind, Availability, Locale } from "./explain";
+export type { Explanation, ExplanationStep, ExplanationStepKind } from "./explain";
 
-export { SEED_EXAMPLE_RULES, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_NOW_MS } from "./seed";
+export { SEED_EXAMPLE_RULES, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_NOW_MS } from "./default-rules";

@@ -17,7 +17,7 @@ import {
   createMasterRecord,
   sellableUnits,
   type MasterRecord,
-} from "./ledger";
+} from "./master-record";
 import { isOverrideActive, validateOverride } from "./override";
 import { compileRule } from "./rules";
 import {
@@ -322,7 +322,7 @@ describe("invariants", () => {
   });
 });
 
-describe("ledger invariants", () => {
+describe("stored invariants", () => {
   const levelArb = fc.record({
     location: fc.integer({ min: 0, max: 2 }),
     available: fc.integer({ min: -5, max: 200 }),
@@ -430,7 +430,7 @@ describe("ledger invariants", () => {
   it("Ballast's own safety_stock moves are not sales", () => {
     fc.assert(
       fc.property(masterRecordArb, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 20 }), (generated, index, moved) => {
-        // Holds without a location are released by any newer level (see ledger.ts); keep
+        // Holds without a location are released by any newer level (see stored.ts); keep
         // the ones whose units this test can account for.
         const record = { ...generated, holds: generated.holds.filter((hold) => hold.locationId !== null) };
         const location = record.locations[index % record.locations.length]!;

@@ -1,5 +1,4 @@
-import { CHANNEL_NAMES, type ChannelId } from "./channels";
-import type { Locale } from "./explain";
+import { CHANNEL_NAMES, type ChannelId, type Locale } from "./channels";
 
 /**
  * Is a difference between what a channel was last told (`pushed`) and what it should show

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { locationGid, shopDomain, variantGid } from "./ids";
-import { applyLevelUpdate, applyOwnSafetyStockMove, createMasterRecord, type MasterRecord } from "./ledger";
+import { applyLevelUpdate, applyOwnSafetyStockMove, createMasterRecord, type MasterRecord } from "./master-record";
 import { splitOnlineStoreTarget } from "./online-store-split";
 
 const LOCATIONS = ["gid://shopify/Location/1", "gid://shopify/Location/2", "gid://shopify/Location/3"].map(locationGid);

@@ -1,5 +1,5 @@
 import type { LocationGid } from "./ids";
-import type { LocationScope, MasterRecord } from "./ledger";
+import type { LocationScope, MasterRecord } from "./master-record";
 
 /**
  * The Online Store buffer is written per location: Ballast moves units between

@@ -5,7 +5,7 @@ import type { ChannelTiming } from "./channels";
 import type { ExplanationStep } from "./explain";
 import { bufferRuleSchema, candidateRules, compileRule, compileRuleSet, ruleSetSchema, type BufferRule, type CompiledRule } from "./rules";
 import { COLLECTIONS, contextFor, itemFor, PRODUCT, VARIANT, NOW_MS } from "./testing/arbitraries";
-import { applyLevelUpdate, createMasterRecord } from "./ledger";
+import { applyLevelUpdate, createMasterRecord } from "./master-record";
 import { DEFAULT_CHANNEL_TIMING } from "./channels";
 import type { LocationGid, ShopDomain } from "./ids";
 

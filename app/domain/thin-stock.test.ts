@@ -3,8 +3,8 @@ import { allocateItem, type AllocationItem } from "./allocate";
 import { DEFAULT_CHANNEL_SETTINGS, shopChannelSettingsSchema } from "./channels";
 import { renderExplanation } from "./explain";
 import type { LocationGid, ShopDomain, VariantGid } from "./ids";
-import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./ledger";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_NOW_MS } from "./seed";
+import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./master-record";
+import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_NOW_MS } from "./default-rules";
 
 /** Thin stock: the Online Store never holds back the last units of an item that has only a few. */
 const VARIANT = "gid://shopify/ProductVariant/44960469696645" as VariantGid;

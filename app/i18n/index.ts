@@ -2,11 +2,12 @@
  * Merchant-facing text in English and French. Pure and isomorphic: the server picks
  * the locale (Shopify admin passes `locale` to embedded apps), the browser renders.
  */
-import en from "../locales/en.json";
-import fr from "../locales/fr.json";
+import en from "~/locales/en.json";
+import fr from "~/locales/fr.json";
 
-export const LOCALES = ["en", "fr"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from "~/domain/channels";
+
+export { LOCALES, type Locale };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 

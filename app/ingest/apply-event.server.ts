@@ -1,7 +1,7 @@
 import { ZodError } from "zod";
 import type { DatabaseProvider, DatabaseTransaction } from "~/db.server";
 import { applyLevelUpdate, applyOrder, applyOrderCancelled, locationGid, orderGid, type MasterRecord } from "~/domain";
-import { emptyLedger, loadLedgers, saveLedgers } from "~/sync/ledger-store.server";
+import { emptyMasterRecord, loadMasterRecords, saveMasterRecords } from "~/records/master-records.server";
 import { parseJsonLossless } from "./json";
 import {
   parseInventoryItem,
@@ -182,10 +182,10 @@ async function applyStockSegment(
   const variantsOfItem = new Map<string, string[]>();
   for (const row of itemVariants) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
   const touched = [...new Set([...orderedVariants.filter((gid) => !untrackedGids.has(gid)), ...itemVariants.map((row) => row.gid)])];
-  const loaded = await loadLedgers(tx, shop, touched, lock);
+  const loaded = await loadMasterRecords(tx, shop, touched, lock);
   const records = new Map(loaded);
   const changed = new Set<string>();
-  const record = (variant: string) => records.get(variant) ?? emptyLedger(shop, variant);
+  const record = (variant: string) => records.get(variant) ?? emptyMasterRecord(shop, variant);
   const update = (variant: string, next: MasterRecord) => {
     if (next === record(variant)) return;
     records.set(variant, next);
@@ -224,7 +224,7 @@ async function applyStockSegment(
   });
 
   await writeOrders(tx, shop, orderWrites);
-  await saveLedgers(tx, [...changed].map((variant) => records.get(variant)!), provider);
+  await saveMasterRecords(tx, [...changed].map((variant) => records.get(variant)!), provider);
   return outcomes;
 }
 

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { processPendingEvents } from "./process-events.server";
-import { recordWebhookEvent } from "./record-webhook.server";
+import { recordWebhookEvent } from "./webhook-event.server";
 
 let testDatabase: TestDatabase;
 beforeAll(async () => {
@@ -83,11 +83,11 @@ async function deliver(events: readonly Event[]): Promise<{ record: unknown; ord
     if (index % 3 === 2) await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000) });
   }
   await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000) });
-  const ledger = await database.ledger.findUnique({
+  const stored = await database.masterRecord.findUnique({
     where: { shop_variantGid: { shop, variantGid: `gid://shopify/ProductVariant/${VARIANT}` } },
   });
   const orders = await database.orderRecord.findMany({ where: { shop }, orderBy: { orderGid: "asc" }, select: { orderGid: true, cancelledAt: true, lines: true } });
-  return { record: ledger?.record, orders };
+  return { record: stored?.record, orders };
 }
 
 function comparable(state: { record: unknown; orders: unknown[] }) {
@@ -170,14 +170,14 @@ describe("webhook convergence", () => {
             }
             const result = await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000), batchSize });
             expect(result.failed).toBe(0);
-            const ledgers = await database.ledger.findMany({ where: { shop }, orderBy: { variantGid: "asc" }, select: { variantGid: true, record: true } });
+            const storedRecords = await database.masterRecord.findMany({ where: { shop }, orderBy: { variantGid: "asc" }, select: { variantGid: true, record: true } });
             const orders = await database.orderRecord.findMany({ where: { shop }, orderBy: { orderGid: "asc" }, select: { orderGid: true, cancelledAt: true, lines: true, sourceName: true } });
             const lastErrors = await database.webhookEvent.findMany({ where: { shop }, orderBy: { eventId: "asc" }, select: { eventId: true, lastError: true } });
-            states.push({ ledgers: ledgers.map(({ variantGid, record }) => ({ variantGid, record: { ...(record as object), shop: null } })), orders, lastErrors });
+            states.push({ storedRecords: storedRecords.map(({ variantGid, record }) => ({ variantGid, record: { ...(record as object), shop: null } })), orders, lastErrors });
           }
           expect(states[1]).toEqual(states[0]);
           // The new variant's level and order applied after the product update created it.
-          const added = states[0]!.ledgers.find((ledger) => ledger.variantGid.endsWith(NEW_VARIANT));
+          const added = states[0]!.storedRecords.find((stored) => stored.variantGid.endsWith(NEW_VARIANT));
           expect(added).toBeDefined();
         },
       ),

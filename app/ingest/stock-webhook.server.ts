@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Database } from "~/db.server";
-import { webhookRecorder } from "./webhook-recorder.server";
+import { webhookRecorder } from "./webhook-group-commit.server";
 
 /**
  * The hot path for stock webhooks (orders, inventory, products: thousands a minute at

@@ -2,10 +2,10 @@ import SqliteConnection from "better-sqlite3";
 import pg from "pg";
 import { databaseProvider } from "~/db.server";
 import { logger } from "~/logger.server";
-import type { WebhookEnvelope } from "./record-webhook.server";
+import type { WebhookEnvelope } from "./webhook-event.server";
 
 /**
- * Writes webhook rows for the group commit (webhook-recorder.server.ts) outside the ORM:
+ * Writes webhook rows for the group commit (webhook-group-commit.server.ts) outside the ORM:
  * at thousands of deliveries a second, Prisma's client and its SQLite adapter (which
  * prepares every statement anew) were most of the cost of an answer. One atomic write per
  * batch; rows whose (shop, eventId) is already stored are skipped, not raised. The row

@@ -4,9 +4,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "~/db.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { recordWebhookEvent } from "./record-webhook.server";
+import { recordWebhookEvent } from "./webhook-event.server";
 import { openWebhookEventWriter, type WebhookEventWriter } from "./webhook-event-writer.server";
-import { closeWebhookRecorder, webhookRecorder, WebhookRecorder } from "./webhook-recorder.server";
+import { closeWebhookRecorder, webhookRecorder, WebhookRecorder } from "./webhook-group-commit.server";
 
 let testDatabase: TestDatabase;
 const writers: WebhookEventWriter[] = [];

@@ -12,10 +12,10 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyring } from "~/security/crypto.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { raiseAlert, resolveAlert } from "./alerts.server";
+import { raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts } from "./delivery.server";
-import { DEFAULT_ALERT_SETTINGS } from "./alert-settings";
-import { getAlertSettings, setAlertSettings } from "./settings.server";
+import { DEFAULT_ALERT_SETTINGS } from "~/records/alert-settings";
+import { getAlertSettings, setAlertSettings } from "~/records/alert-settings.server";
 
 const SHOP = "delivery-test.myshopify.com";
 const keyring = createKeyring(Buffer.alloc(32, 3));

@@ -3,9 +3,9 @@ import nodemailer from "nodemailer";
 import type { Database } from "~/db.server";
 import { logger } from "~/logger.server";
 import type { Keyring } from "~/security/crypto.server";
-import { recordActivity } from "./activity.server";
-import type { AlertSettings } from "./alert-settings";
-import { getAlertSettings, loadAlertSecrets } from "./settings.server";
+import { recordActivity } from "~/records/activity.server";
+import type { AlertSettings } from "~/records/alert-settings";
+import { getAlertSettings, loadAlertSecrets } from "~/records/alert-settings.server";
 
 /**
  * Alert delivery beyond the app (where Alert rows are the banner and the Alerts page):

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelHealth, lagAndDriftSeries } from "./health.server";
-import { openAlert, startMonitorWorld, type MonitorWorld } from "./testing/monitor-world";
+import { openAlert, startMonitorWorld, type MonitorWorld } from "../../tests/support/monitor-world";
 
 const MINUTE = 60_000;
 let mw: MonitorWorld;

@@ -1,9 +1,9 @@
 import type { ChannelConnector } from "~/channels/types";
 import { databaseProvider, databaseUrl, type Database } from "~/db.server";
 import type { Prisma } from "~/generated/sqlite/client";
-import { updateRows } from "~/sync/bulk-update.server";
+import { updateRows } from "~/db/bulk-update.server";
 import type { ChannelId } from "~/domain";
-import { GOOGLE_CODE } from "~/sync/recompute.server";
+import { observedItemValue } from "~/channels/item-value";
 import { readAllowance } from "./stats";
 
 /**
@@ -69,12 +69,7 @@ type Row = {
 };
 
 function observedValue(channel: ChannelId, expected: number, shown: { quantity: number | null; availability: string | null }): number | null {
-  if (channel === "google") {
-    if (shown.availability === null) return null;
-    if (shown.availability === "out_of_stock") return GOOGLE_CODE.out_of_stock;
-    return expected === GOOGLE_CODE.in_stock_ads_paused ? GOOGLE_CODE.in_stock_ads_paused : GOOGLE_CODE.in_stock;
-  }
-  return shown.quantity;
+  return observedItemValue(channel, shown, expected);
 }
 
 /** Closes episodes whose item was confirmed again after a re-push (read-back saw the pushed value). */

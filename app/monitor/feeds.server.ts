@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Database } from "~/db.server";
 import { channelModeOf } from "~/domain";
-import { GOOGLE_CODE } from "~/sync/recompute.server";
+import { decodeItemValue } from "~/channels/item-value";
 
 /**
  * Fallback feeds: per-channel files built from the same desired values the pushes use,
@@ -60,11 +60,11 @@ export async function feedRows(database: Database, shop: string, channel: FeedCh
   const rows = await database.channelItemState.findMany({ where: { shop, channel }, select: { itemKey: true, desired: true } });
   // Byte order, the same on SQLite and PostgreSQL whatever the collation.
   rows.sort((a, b) => (a.itemKey < b.itemKey ? -1 : a.itemKey > b.itemKey ? 1 : 0));
-  return rows.map((row) =>
-    channel === "google"
-      ? { id: row.itemKey, quantity: 0, availability: row.desired === GOOGLE_CODE.out_of_stock ? "out of stock" : "in stock", pauseAds: row.desired === GOOGLE_CODE.in_stock_ads_paused }
-      : { id: row.itemKey, quantity: Math.max(0, row.desired), availability: row.desired > 0 ? "in stock" : "out of stock", pauseAds: false },
-  );
+  return rows.map((row) => {
+    const { availability, pauseAds } = decodeItemValue(channel, row.desired);
+    const quantity = channel === "google" ? 0 : Math.max(0, row.desired);
+    return { id: row.itemKey, quantity, availability: availability === "in_stock" ? "in stock" : "out of stock", pauseAds };
+  });
 }
 
 export function renderFeed(channel: FeedChannel, format: FeedFormat, rows: readonly FeedRow[], generatedAt: Date): { body: string; contentType: string } {

@@ -1,6 +1,7 @@
 import type { Database } from "~/db.server";
 import { CHANNELS, channelModeOf, type ChannelId, type ChannelMode } from "~/domain";
-import { parseAlertSettings } from "./settings.server";
+import { parseAlertSettings } from "~/records/alert-settings.server";
+import { shopSettingsOf } from "~/records/shop-settings.server";
 import { buildSeries, lagStats, overlapMs, type LagStats, type SeriesPoint } from "./stats";
 
 /**
@@ -64,7 +65,7 @@ export async function measuredLag(database: Database, shop: string, channel: Cha
 /** Per-channel health for the Overview page (see README). `windowMinutes` defaults to the shop's lag window. */
 export async function channelHealth(database: Database, shop: string, now: Date, options: { windowMinutes?: number } = {}): Promise<Record<ChannelId, ChannelHealth>> {
   const shopRow = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
-  const settings = parseAlertSettings((shopRow?.settings as Record<string, unknown> | null)?.alerts);
+  const settings = parseAlertSettings(shopSettingsOf(shopRow?.settings).alerts);
   const windowMinutes = options.windowMinutes ?? settings.lagWindowMinutes;
   const windowMs = windowMinutes * 60_000;
   const fromMs = now.getTime() - windowMs;

@@ -12,7 +12,7 @@ import { DEFAULT_CHANNEL_TIMING, effectiveDelayMs } from "~/domain";
 import { saveRule } from "~/rules/rule-store.server";
 import { loadChannelTiming } from "~/sync/timing.server";
 import { channelHealth } from "./health.server";
-import { openAlert, startMonitorWorld, type MonitorWorld } from "./testing/monitor-world";
+import { openAlert, startMonitorWorld, type MonitorWorld } from "../../tests/support/monitor-world";
 
 const MINUTE = 60_000;
 let mw: MonitorWorld;

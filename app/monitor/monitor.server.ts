@@ -4,14 +4,14 @@ import type { Database } from "~/db.server";
 import { CHANNELS, channelModeOf, type ChannelId } from "~/domain";
 import { logger } from "~/logger.server";
 import { createKeyring } from "~/security/crypto.server";
-import { requestRecompute } from "~/sync/requests.server";
-import { recordActivity } from "./activity.server";
-import { GUIDANCE, type AlertSettings, type ChannelAlertRules } from "./alert-settings";
-import { alertDedupeKey, raiseAlert, resolveAlert } from "./alerts.server";
+import { requestRecompute } from "~/records/requests.server";
+import { recordActivity } from "~/records/activity.server";
+import { GUIDANCE, type AlertSettings, type ChannelAlertRules } from "~/records/alert-settings";
+import { alertDedupeKey, raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts, type DeliveryReport } from "./delivery.server";
 import { DEFAULT_READ_BUDGETS, checkDrift, type DriftCheckResult, type ReadBudget } from "./drift.server";
 import { channelHealth, type ChannelHealth } from "./health.server";
-import { getAlertSettings } from "./settings.server";
+import { getAlertSettings } from "~/records/alert-settings.server";
 import { recurringDriftItems } from "./stats";
 
 /**

@@ -1,3 +1,5 @@
+import { nearestRank } from "~/domain/percentile";
+
 /**
  * Pure helpers for the monitor's figures: percentiles over a sliding window, drift time,
  * chart buckets. Time is always a parameter.
@@ -8,12 +10,6 @@ export interface LagStats {
   p95Ms: number | null;
   maxMs: number | null;
   samples: number;
-}
-
-/** Nearest-rank percentile of an ascending list (the same definition as app/sync/timing). */
-export function nearestRank(sorted: readonly number[], fraction: number): number {
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[rank]!;
 }
 
 export function lagStats(lagsMs: readonly number[]): LagStats {

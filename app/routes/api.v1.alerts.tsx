@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, methodNotAllowed, withApi, zodDetails } from "~/admin/api.server";
-import { alertFilterSchema, listAlerts } from "~/admin/alerts.server";
+import { apiError, methodNotAllowed, withApi, zodDetails } from "~/web/api.server";
+import { alertFilterSchema, listAlerts } from "~/web/alerts.server";
 
 /** GET /api/v1/alerts?status=open|acknowledged|resolved|all&severity=&channel=&limit= */
 export const loader = ({ request }: LoaderFunctionArgs) =>

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { channelIdSchema } from "~/domain";
-import { apiError, jsonBody, methodNotAllowed, withApi, zodDetails } from "~/admin/api.server";
-import { changeChannelState } from "~/admin/channels.server";
-import { activateChannel, observeChannel } from "~/admin/activation.server";
+import { apiError, jsonBody, methodNotAllowed, withApi, zodDetails } from "~/web/api.server";
+import { changeChannelState } from "~/web/channels.server";
+import { activateChannel, observeChannel } from "~/web/activation.server";
 
 /**
  * POST /api/v1/channels/{channel}/pause {mode?: "stop_selling" | "freeze", reason?}, POST …/resume,

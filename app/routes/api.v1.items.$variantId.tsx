@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, methodNotAllowed, withApi } from "~/admin/api.server";
-import { parseVariantId } from "~/admin/ids";
-import { loadItem } from "~/admin/items.server";
+import { apiError, methodNotAllowed, withApi } from "~/web/api.server";
+import { parseVariantId } from "~/web/ids";
+import { loadItem } from "~/web/items.server";
 
 /** GET /api/v1/items/{variantId}: quantities per channel with their explanations. */
 export const loader = ({ request, params }: LoaderFunctionArgs) =>

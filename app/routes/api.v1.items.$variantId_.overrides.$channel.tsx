@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { channelIdSchema } from "~/domain";
-import { apiError, jsonBody, methodNotAllowed, withApi, zodDetails } from "~/admin/api.server";
-import { parseVariantId } from "~/admin/ids";
-import { clearOverride, setOverride } from "~/admin/overrides.server";
+import { apiError, jsonBody, methodNotAllowed, withApi, zodDetails } from "~/web/api.server";
+import { parseVariantId } from "~/web/ids";
+import { clearOverride, setOverride } from "~/web/overrides.server";
 
 /**
  * PUT /api/v1/items/{variantId}/overrides/{channel}  {quantity, expiresAt, reason?}

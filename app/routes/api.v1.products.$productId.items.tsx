@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiError, methodNotAllowed, withApi } from "~/admin/api.server";
-import { loadItem } from "~/admin/items.server";
+import { apiError, methodNotAllowed, withApi } from "~/web/api.server";
+import { loadItem } from "~/web/items.server";
 import type { VariantGid } from "~/domain";
 import { resolveLocale } from "~/i18n";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { methodNotAllowed, withApi } from "~/admin/api.server";
-import { startOperation } from "~/admin/channels.server";
+import { methodNotAllowed, withApi } from "~/web/api.server";
+import { startOperation } from "~/web/channels.server";
 
 /** POST /api/v1/resync: queues a resync (or returns the one already queued or running). */
 export const loader = ({ request }: LoaderFunctionArgs) => withApi(request, async () => methodNotAllowed(["POST"]));

@@ -17,11 +17,11 @@ import {
   Text,
 } from "@shopify/polaris";
 import { CHANNELS, type BufferRule, type ChannelId } from "~/domain";
-import { EMPTY_DRAFT, parseDraft, rulesDraftFromJson, type FieldError, type RulesDraft } from "~/admin/buffer-form";
-import { previewRows } from "~/admin/buffer-preview";
-import { loadBuffers, removeTargetRules, saveShopDefaults, saveTargetRules } from "~/admin/buffers.server";
-import { pageContext } from "~/admin/context.server";
-import { numericId, parseResourceGid } from "~/admin/ids";
+import { EMPTY_DRAFT, parseDraft, rulesDraftFromJson, type FieldError, type RulesDraft } from "~/web/buffer-form";
+import { previewRows } from "~/web/buffer-preview";
+import { loadBuffers, removeTargetRules, saveShopDefaults, saveTargetRules } from "~/web/buffers.server";
+import { pageContext } from "~/web/context.server";
+import { numericId, parseResourceGid } from "~/web/ids";
 import { RuleEditor, useRuleSummary } from "~/components/RuleEditor";
 import { channelName, formatDuration } from "~/components/format";
 import { DataTable } from "~/components/DataTable";

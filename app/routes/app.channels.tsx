@@ -30,10 +30,10 @@ import {
   startOperation,
   testChannel,
   type ChannelView,
-} from "~/admin/channels.server";
-import { pageContext } from "~/admin/context.server";
-import { activateChannel, channelModes, observeChannel, onlineStoreThinStockUnits } from "~/admin/activation.server";
-import { shopProfile } from "~/admin/shop-profile.server";
+} from "~/web/channels.server";
+import { pageContext } from "~/web/context.server";
+import { activateChannel, channelModes, observeChannel, onlineStoreThinStockUnits } from "~/web/activation.server";
+import { shopProfile } from "~/web/shop-profile.server";
 import { ModeBadge, OnlineStoreActivationModal } from "~/components/ChannelMode";
 import { OperationProgress } from "~/components/OperationProgress";
 import { TemplatePreview } from "~/components/TemplatePreview";

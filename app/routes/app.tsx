@@ -6,12 +6,12 @@ import polarisFrench from "@shopify/polaris/locales/fr.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { trackFirstFullRead } from "~/admin/channels.server";
+import { trackFirstFullRead } from "~/web/channels.server";
 import { I18nProvider, useT } from "~/i18n/react";
 import { env } from "~/env.server";
-import { refuseForeignShopParameter } from "~/admin/context.server";
+import { refuseForeignShopParameter } from "~/web/context.server";
 import { authenticate, database } from "~/shopify.server";
-import { localeForRequest } from "~/shops/locale.server";
+import { localeForRequest } from "~/records/shop-locale.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

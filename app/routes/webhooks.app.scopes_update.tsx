@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { database } from "~/shopify.server";
-import { updateGrantedScopes } from "~/shops/lifecycle.server";
+import { updateGrantedScopes } from "~/records/shop-lifecycle.server";
 
 const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
 

@@ -3,7 +3,7 @@ import { forgetInstalled } from "~/ingest/stock-webhook.server";
 import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
-import { markShopUninstalled } from "~/shops/lifecycle.server";
+import { markShopUninstalled } from "~/records/shop-lifecycle.server";
 
 // Webhooks can arrive more than once and after the app was uninstalled: every step is idempotent.
 export const loader = webhookLoader;

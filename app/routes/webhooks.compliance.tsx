@@ -4,7 +4,7 @@ import { parseJsonLossless } from "~/ingest/json";
 import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
-import { purgeShopData } from "~/shops/lifecycle.server";
+import { purgeShopData } from "~/records/shop-lifecycle.server";
 
 const redactPayload = z.object({ orders_to_redact: z.array(z.union([z.string(), z.number()])).optional() });
 

@@ -6,11 +6,11 @@
  * worker's own passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveTargetRules } from "~/admin/buffers.server";
-import { draftFromRule } from "~/admin/buffer-form";
+import { saveTargetRules } from "~/web/buffers.server";
+import { draftFromRule } from "~/web/buffer-form";
 import { CHANNELS, type BufferRule } from "~/domain";
-import { requestOperation } from "~/sync/requests.server";
-import { SyncWorker } from "~/sync/worker.server";
+import { requestOperation } from "~/records/requests.server";
+import { SyncWorker } from "~/worker/worker.server";
 import { bufferMarker } from "~/shopify/metafields.server";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";

@@ -2,8 +2,8 @@ import type { ZodIssue } from "zod";
 import type { Database } from "~/db.server";
 import { CHANNELS, channelRulesSchema, type ChannelId, type ChannelRules } from "~/domain";
 import { logger } from "~/logger.server";
-import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
-import { alertDedupeKey, raiseAlert, resolveAlert } from "~/monitor/alerts.server";
+import { recordActivities, type ActivityEntry } from "~/records/activity.server";
+import { alertDedupeKey, raiseAlert, resolveAlert } from "~/records/alerts.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { gidNumericId, gidType } from "~/shopify/gid";
 import {
@@ -16,7 +16,7 @@ import {
   type BufferMetafield,
   type BufferPairWrite,
 } from "~/shopify/metafields.server";
-import { requestRecompute } from "~/sync/requests.server";
+import { requestRecompute } from "~/records/requests.server";
 import { DEFAULT_SHOP_RULES, deleteRules, loadRuleSet, saveRule, type RuleScope } from "./rule-store.server";
 
 /**

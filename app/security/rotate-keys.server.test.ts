@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialContext } from "~/channels/connection-config";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { createKeyring, decryptSecret, encryptSecret, keyIdOfBlob } from "./crypto.server";
-import { rotateKeys } from "./rotate-keys.server";
+import { rotateKeys } from "~/worker/rotate-keys.server";
 
 let testDatabase: TestDatabase;
 beforeAll(async () => {

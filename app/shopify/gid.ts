@@ -2,8 +2,10 @@
  * Shopify ids stay strings. Inventory item ids exceed 2^53 (e.g. 271878346596884015) and
  * `Number()`/`JSON.parse` would round them silently: never turn an id into a number.
  */
-export type InventoryItemGid = string & { readonly __brand: "InventoryItemGid" };
-export type LocationGid = string & { readonly __brand: "LocationGid" };
+import type { Brand, LocationGid } from "~/domain";
+
+export type InventoryItemGid = Brand<string, "InventoryItemGid">;
+export type { LocationGid };
 
 const GID = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(\?.*)?$/;
 

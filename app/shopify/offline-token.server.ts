@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { databaseProvider, databaseUrl, type Database, type DatabaseProvider } from "~/db.server";
 import type { Env } from "~/env.server";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { raiseAlert, resolveAlert } from "~/monitor/alerts.server";
-import { acquireLease, releaseLease } from "~/sync/lease.server";
+import { raiseAlert, resolveAlert } from "~/records/alerts.server";
+import { acquireLease, releaseLease } from "~/records/lease.server";
 import { AdminApiError } from "./admin-errors";
 import type { AccessTokenSource } from "./admin-client.server";
 

@@ -10,16 +10,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClientFor, connectorFor, isConnector } from "~/channels/factory.server";
 import type { ChannelConnector } from "~/channels/types";
-import { resumeHolds } from "~/admin/channels.server";
-import { markShopUninstalled } from "~/shops/lifecycle.server";
-import { requestOperation } from "./requests.server";
+import { resumeHolds } from "~/web/channels.server";
+import { markShopUninstalled } from "~/records/shop-lifecycle.server";
+import { requestOperation } from "~/records/requests.server";
 import { pushChannel } from "./push.server";
 import { reconcileShop } from "./reconcile.server";
 import { checkStrandedHolds, releaseOwnHolds } from "./release-holds.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 7);
 let world: World;
@@ -41,8 +41,8 @@ async function own(index: 0 | 1): Promise<number> {
   });
   return row?.units ?? 0;
 }
-async function ledgerOwn(index: 0 | 1): Promise<number | null> {
-  const row = await db().ledger.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: item(index).variantGid } } });
+async function recordedOwn(index: 0 | 1): Promise<number | null> {
+  const row = await db().masterRecord.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: item(index).variantGid } } });
   const record = row?.record as { locations: { locationId: string; ballastSafetyStock: { value: number } | null }[] } | undefined;
   return record?.locations.find((location) => location.locationId === world.locationGid)?.ballastSafetyStock?.value ?? null;
 }
@@ -90,7 +90,7 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     expect(level(0)).toMatchObject({ available: 8, safety_stock: 7 });
     expect(level(1)).toMatchObject({ available: 8, safety_stock: 2 });
     expect([await own(0), await own(1)]).toEqual([2, 2]);
-    expect([await ledgerOwn(0), await ledgerOwn(1)]).toEqual([2, 2]);
+    expect([await recordedOwn(0), await recordedOwn(1)]).toEqual([2, 2]);
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
     const state = await db().channelItemState.findUnique({ where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(0) } } });
     expect(state).toMatchObject({ desired: 8, pushed: 8 });
@@ -122,7 +122,7 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     await pushChannel(db(), world.shop, "online_store", connector, new Date(), policy);
     expect(level(1)).toMatchObject({ available: 6, safety_stock: 4 });
     expect(await own(1)).toBe(4);
-    expect(await ledgerOwn(1)).toBe(4);
+    expect(await recordedOwn(1)).toBe(4);
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
     expect(world.shopify.apiAdjustmentCount(world.shop) - movesBefore).toBe(1);
     // Replayed by Shopify (same key), not moved again.
@@ -178,7 +178,7 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     await worker.runOnce();
     expect(await own(0)).toBe(2);
     expect(await own(1)).toBe(1);
-    expect(await ledgerOwn(1)).toBe(1);
+    expect(await recordedOwn(1)).toBe(1);
     // A: 5 + Ballast's 2 = 7 sellable → Online Store 5: nothing to move, the merchant's 8 untouched.
     expect(level(0)).toMatchObject({ available: 5, safety_stock: 10 });
 
@@ -275,7 +275,7 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     await record(new Date(Date.now() + 3_600_000));
     expect((await reconcile()).ownHoldsLowered).toBe(0);
     expect(await own(1)).toBe(3);
-    expect(await ledgerOwn(1)).toBe(1);
+    expect(await recordedOwn(1)).toBe(1);
 
     // A move of this level still in the journal: settled by the journal, not lowered here.
     await record(new Date(Date.now() - 3_600_000));
@@ -289,7 +289,7 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     // Shopify's level is newer and below Ballast's 3: someone released units in Shopify admin.
     expect((await reconcile()).ownHoldsLowered).toBe(1);
     expect(await own(1)).toBe(1);
-    expect(await ledgerOwn(1)).toBe(1);
+    expect(await recordedOwn(1)).toBe(1);
     // A rise in safety_stock afterwards is the merchant's.
     await pause();
     setLevel(1, { available: 6, safety_stock: 5 });

@@ -2,8 +2,8 @@ import type { ChannelConnector, JournalledMove, MoveJournal } from "~/channels/t
 import type { Database, DatabaseProvider, Queryable } from "~/db.server";
 import { applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
 import { logger } from "~/logger.server";
-import { updateRows, upsertRows } from "./bulk-update.server";
-import { loadLedgers } from "./ledger-store.server";
+import { updateRows, upsertRows } from "~/db/bulk-update.server";
+import { loadMasterRecords } from "~/records/master-records.server";
 
 /**
  * Ballast's own holds: the units it moved available → safety_stock itself, per inventory
@@ -132,7 +132,7 @@ export async function deleteJournalled(database: Queryable, shop: string, keys: 
  * sellable stock (the Online Store pool is available + Ballast's own safety stock, never the
  * merchant's). `available` is what Shopify shows after the move. Inside the caller's transaction.
  */
-export async function applyOwnHoldsToLedgers(
+export async function applyOwnHoldsToRecords(
   database: Queryable,
   shop: string,
   provider: DatabaseProvider,
@@ -141,10 +141,10 @@ export async function applyOwnHoldsToLedgers(
   options: { markDirty?: boolean } = {},
 ): Promise<void> {
   if (!moves.length) return;
-  const ledgers = await loadLedgers(database, shop, [...new Set(moves.map((move) => move.variantGid))], { lockFor: provider });
+  const storedRecords = await loadMasterRecords(database, shop, [...new Set(moves.map((move) => move.variantGid))], { lockFor: provider });
   const changed = new Map<string, MasterRecord>();
   for (const move of moves) {
-    const before = ledgers.get(move.variantGid);
+    const before = storedRecords.get(move.variantGid);
     if (!before) continue;
     const locationId = locationGid(move.locationId);
     // The move was a compare-and-swap on the quantities just read: it is newer than anything
@@ -157,14 +157,14 @@ export async function applyOwnHoldsToLedgers(
       ballastSafetyStock: move.ownHeld,
       available: move.available,
     });
-    ledgers.set(move.variantGid, record);
+    storedRecords.set(move.variantGid, record);
     changed.set(move.variantGid, record);
   }
   const set: Record<string, "json" | "boolean" | "timestamp"> = options.markDirty
     ? { record: "json", dirty: "boolean", updatedAt: "timestamp" }
     : { record: "json", updatedAt: "timestamp" };
   await updateRows(database, provider, {
-    table: "Ledger",
+    table: "MasterRecord",
     shop,
     keys: { variantGid: "text" },
     set,
@@ -247,16 +247,16 @@ export async function replayPendingMoves(
         units.set(effect.itemKey, { units: Math.max(0, current.units + effect.delta), variantGid: current.variantGid });
       }
     }
-    const ledgerMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
+    const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
     for (const [itemKey, hold] of units) {
       const level = levels?.get(itemKey);
       // Never more than Shopify holds now (read after the replay).
       if (level) hold.units = Math.min(hold.units, Math.max(0, level.safetyStock));
       const locationId = splitLevelKey(itemKey)?.locationGid;
-      if (level && locationId && hold.variantGid) ledgerMoves.push({ variantGid: hold.variantGid, locationId, ownHeld: hold.units, available: level.available });
+      if (level && locationId && hold.variantGid) recordMoves.push({ variantGid: hold.variantGid, locationId, ownHeld: hold.units, available: level.available });
     }
     await writeOwnHolds(tx, shop, now, [...units].map(([itemKey, hold]) => ({ itemKey, ...hold })), options.provider);
-    await applyOwnHoldsToLedgers(tx, shop, options.provider, now, ledgerMoves, { markDirty: true });
+    await applyOwnHoldsToRecords(tx, shop, options.provider, now, recordMoves, { markDirty: true });
     await deleteJournalled(tx, shop, [...applied.map(({ key }) => key), ...dropped]);
   });
   log.info({ applied: summary.applied, dropped: summary.dropped, pending: summary.pending }, "journalled safety-stock moves settled");

@@ -5,12 +5,12 @@
  * their quantities no longer count as what the item was last shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadChannelSettingsPage, saveChannelSettings } from "~/admin/channel-settings.server";
-import { loadOverview } from "~/admin/overview.server";
+import { loadChannelSettingsPage, saveChannelSettings } from "~/web/channel-settings.server";
+import { loadOverview } from "~/web/overview.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 5);
 const WRONG = "shopify_{countryCode}_{productId}_{variantId}";

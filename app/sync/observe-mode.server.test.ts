@@ -12,7 +12,7 @@ import { channelHealth } from "~/monitor/health.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 5);
 const MINUTE = 60_000;

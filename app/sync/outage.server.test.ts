@@ -1,17 +1,17 @@
 // @database
 /**
  * Outage mode: while Shopify's Admin API answers only errors, the worker keeps protecting
- * from the ledger. An order webhook (recorded by the app, not read from the API) still
+ * from the stored. An order webhook (recorded by the app, not read from the API) still
  * lowers what Meta is asked to show, the merchant is told Shopify is unreachable (a
  * critical alert), the Online Store's new figure waits for a retry instead of being parked,
  * and once Shopify answers again the alert resolves and the Online Store catches up.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 6);
 const MINUTE = 60_000;
@@ -53,7 +53,7 @@ const pass = async () => {
 };
 
 describe("outage mode", { shuffle: false }, () => {
-  it("GIVEN Shopify unreachable WHEN an order webhook arrives THEN Meta is still lowered from the ledger and the merchant is told", async () => {
+  it("GIVEN Shopify unreachable WHEN an order webhook arrives THEN Meta is still lowered from the stored and the merchant is told", async () => {
     // First pass: the full read of Shopify; second: decisions and first pushes.
     await pass();
     await pass();

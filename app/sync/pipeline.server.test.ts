@@ -4,11 +4,11 @@
  * Google: full read → master record → desired quantities → pushes → read-back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 9);
 let world: World;
@@ -60,10 +60,10 @@ describe("sync pipeline", { shuffle: false }, () => {
 
   it("keeps held units in the master record: Ballast's own safety stock is not a sale", async () => {
     const [first] = world.variants;
-    const ledger = await testDatabase.database.ledger.findUnique({
+    const stored = await testDatabase.database.masterRecord.findUnique({
       where: { shop_variantGid: { shop: world.shop, variantGid: first!.variantGid } },
     });
-    const record = ledger!.record as { locations: { available: { value: number }; ballastSafetyStock: { value: number } }[] };
+    const record = stored!.record as { locations: { available: { value: number }; ballastSafetyStock: { value: number } }[] };
     expect(record.locations[0]).toMatchObject({ available: { value: 8 }, ballastSafetyStock: { value: 2 } });
   });
 

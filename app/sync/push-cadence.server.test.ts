@@ -6,13 +6,13 @@
  * limit. Simulated clock, real database, the Meta fake over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadItem } from "~/admin/items.server";
+import { loadItem } from "~/web/items.server";
 import { MATERIALITY_POLICIES, variantGid } from "~/domain";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 9);
 const T0 = Date.UTC(2026, 10, 27, 12);

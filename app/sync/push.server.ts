@@ -1,11 +1,11 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
 import type { Database, DatabaseProvider } from "~/db.server";
 import { assessStoredRow, MATERIALITY_POLICIES, type ChannelId, type MaterialityPolicy } from "~/domain";
-import { recordActivities, type ActivityEntry } from "~/monitor/activity.server";
-import { raiseAlert } from "~/monitor/alerts.server";
-import { updateRows } from "./bulk-update.server";
-import { applyOwnHoldsToLedgers, deleteJournalled, HoldMoveJournal, isHoldMoveSender, loadOwnHolds, replayPendingMoves, writeOwnHolds } from "./holds.server";
-import { GOOGLE_CODE } from "./recompute.server";
+import { recordActivities, type ActivityEntry } from "~/records/activity.server";
+import { raiseAlert } from "~/records/alerts.server";
+import { updateRows } from "~/db/bulk-update.server";
+import { applyOwnHoldsToRecords, deleteJournalled, HoldMoveJournal, isHoldMoveSender, loadOwnHolds, replayPendingMoves, writeOwnHolds } from "./holds.server";
+import { decodeItemValue } from "~/channels/item-value";
 
 /**
  * Pushes one channel's dirty rows (desired ≠ pushed) with absolute values, decreases
@@ -139,15 +139,8 @@ export async function pushChannel(
 }
 
 function pushItemFor(channel: ChannelId, row: { itemKey: string; desired: number; desiredAvailability: string }): PushItem {
-  if (channel === "google") {
-    return {
-      itemKey: row.itemKey,
-      quantity: row.desired,
-      availability: row.desired === GOOGLE_CODE.out_of_stock ? "out_of_stock" : "in_stock",
-      pauseAds: row.desired === GOOGLE_CODE.in_stock_ads_paused,
-    };
-  }
-  return { itemKey: row.itemKey, quantity: row.desired, availability: row.desired > 0 ? "in_stock" : "out_of_stock" };
+  const { availability, pauseAds } = decodeItemValue(channel, row.desired);
+  return { itemKey: row.itemKey, quantity: row.desired, availability, ...(channel === "google" ? { pauseAds } : {}) };
 }
 
 async function applyResults(
@@ -253,7 +246,7 @@ async function applyResults(
       policy.provider,
     );
     await deleteJournalled(tx, shop, holds.journalKeys);
-    await applyOwnHoldsToLedgers(tx, shop, policy.provider, now, heldMoves);
+    await applyOwnHoldsToRecords(tx, shop, policy.provider, now, heldMoves);
     // With the results they describe: one transaction, and no push without its activity.
     await recordActivities(tx, activities);
   });

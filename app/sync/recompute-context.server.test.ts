@@ -5,13 +5,13 @@
  * saved while another worker did the recompute it requested — must reach its next pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { saveRule } from "~/rules/rule-store.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { requestRecompute } from "./requests.server";
-import { SyncWorker } from "./worker.server";
+import { requestRecompute } from "~/records/requests.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 5);
 let world: World;

@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/sqlite/client";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { renderItemId } from "~/channels/item-ids";
+import { encodeItemValue } from "~/channels/item-value";
 import {
   allocateItem,
   collectionGid,
@@ -16,12 +17,12 @@ import {
   type ChannelId,
   type DampingState,
   type ItemChannelMemory,
-  type MasterRecord,
 } from "~/domain";
 import { splitOnlineStoreTarget } from "~/domain/online-store-split";
 import { loadRuleSet } from "~/rules/rule-store.server";
-import { updateRows } from "./bulk-update.server";
-import { emptyLedger } from "./ledger-store.server";
+import { updateRows } from "~/db/bulk-update.server";
+import { decodeMasterRecord, emptyMasterRecord } from "~/records/master-records.server";
+import { holdsReleasedIn, shopSettingsOf } from "~/records/shop-settings.server";
 import { loadChannelTiming } from "./timing.server";
 
 /**
@@ -29,10 +30,8 @@ import { loadChannelTiming } from "./timing.server";
  * item), written to ChannelItemState. A row whose desired differs from pushed is dirty;
  * the push workers take it from there. Only rows whose decision changed are written.
  *
- * For Google (availability only) `desired` is an availability code, so a quantity change
- * that does not change what Google shows spends none of its ~2 updates a day.
+ * For Google (availability only) `desired` is an availability code (app/channels/item-value.ts).
  */
-export const GOOGLE_CODE = { out_of_stock: 0, in_stock: 1, in_stock_ads_paused: 2 } as const;
 
 const PAGE_SIZE = 1_000;
 
@@ -96,7 +95,7 @@ export async function loadRecomputeContext(
     allocation: { rules: compileRuleSet(ruleSet), settings, timing, priorRatePerMs },
     connected,
     // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
-    holdsReleased: (shopRow?.settings as { onlineStoreHoldsReleased?: boolean } | null)?.onlineStoreHoldsReleased === true,
+    holdsReleased: holdsReleasedIn(shopSettingsOf(shopRow?.settings)),
   };
 }
 
@@ -116,7 +115,7 @@ export async function recomputeShop(
   const { provider } = options;
   const nowMs = options.now.getTime();
   // Most ingest passes find nothing changed: answer that before loading rules and timing.
-  if (options.scope === "dirty" && (await database.ledger.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
+  if (options.scope === "dirty" && (await database.masterRecord.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
     return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
   const loaded = options.context ?? (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
@@ -146,19 +145,19 @@ export async function recomputeShop(
     const gids = variants.map((variant) => variant.gid);
     const loadedAt = new Date();
 
-    // Ledgers and sync rows of a page in raw SQL: the ORM's own work on these rows cost three
+    // Master records and sync rows of a page in raw SQL: the ORM's own work on these rows cost three
     // to four times the query (a full recompute loads every item's, every five minutes).
     // Not the explanations: they are most of the bytes, and only written here.
     const inPage = Prisma.join(gids.length > 0 ? gids : [""]);
-    const [ledgers, overrides, states] = await Promise.all([
+    const [storedRecords, overrides, states] = await Promise.all([
       database.$queryRaw<{ variantGid: string; record: unknown }[]>`
-        SELECT "variantGid", "record" FROM "Ledger" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
+        SELECT "variantGid", "record" FROM "MasterRecord" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
       database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: options.now } } }),
       database.$queryRaw<SyncRow[]>`
         SELECT "variantGid", "channel", "itemKey", "desired", "desiredAvailability", "dampingState", "pushed", "pendingSince"
         FROM "ChannelItemState" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
     ]);
-    const recordOf = new Map(ledgers.map((row) => [row.variantGid, row.record as unknown as MasterRecord]));
+    const recordOf = new Map(storedRecords.map((row) => [row.variantGid, decodeMasterRecord({ shop, ...row })]));
     const statesOf = groupBy(states, (state) => state.variantGid);
 
     // New rows in one insert; changed rows in two bulk updates (a new decision also clears
@@ -168,7 +167,7 @@ export async function recomputeShop(
     const redecided: Record<string, unknown>[] = [];
     const retired: { channel: "meta" | "google"; itemKey: string }[] = [];
     for (const variant of variants) {
-      const record = recordOf.get(variant.gid) ?? emptyLedger(shop, variant.gid);
+      const record = recordOf.get(variant.gid) ?? emptyMasterRecord(shop, variant.gid);
       // The catalogue item this variant is now, by the connection's item-id template (null
       // when the template cannot name it, e.g. {sku} without a SKU).
       const catalogKeys = new Map<"meta" | "google", string | null>();
@@ -234,16 +233,8 @@ export async function recomputeShop(
         const decision = allocation.decisions[catalog.channel];
         const itemKey = catalogKeys.get(catalog.channel);
         if (!itemKey) continue;
-        const availability = decision.availability;
-        const desired =
-          catalog.channel === "google"
-            ? availability === "out_of_stock"
-              ? GOOGLE_CODE.out_of_stock
-              : decision.pauseAds
-                ? GOOGLE_CODE.in_stock_ads_paused
-                : GOOGLE_CODE.in_stock
-            : decision.quantity;
-        desiredRows.push({ channel: catalog.channel, itemKey, decision, desired, availability, split: null });
+        const desired = encodeItemValue(catalog.channel, decision);
+        desiredRows.push({ channel: catalog.channel, itemKey, decision, desired, availability: decision.availability, split: null });
       }
 
       for (const row of desiredRows) {
@@ -289,7 +280,7 @@ export async function recomputeShop(
         const rows = redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
         await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS }, rows });
       }
-      await tx.ledger.updateMany({
+      await tx.masterRecord.updateMany({
         // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
         where: { shop, variantGid: { in: pageGids }, dirty: true, updatedAt: { lte: loadedAt } },
         data: { dirty: false },
@@ -339,7 +330,7 @@ interface DesiredRow {
 }
 
 async function dirtyVariantGids(database: Database, shop: string, take: number, after?: string): Promise<string[]> {
-  const rows = await database.ledger.findMany({
+  const rows = await database.masterRecord.findMany({
     where: { shop, dirty: true, ...(after ? { variantGid: { gt: after } } : {}) },
     orderBy: { variantGid: "asc" },
     take,

@@ -1,13 +1,13 @@
 import type { Database, DatabaseProvider } from "~/db.server";
-import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
+import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogueBulk } from "~/shopify/bulk.server";
 import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
 import { logger } from "~/logger.server";
 import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
-import { upsertRows } from "./bulk-update.server";
+import { upsertRows } from "~/db/bulk-update.server";
 import { levelKeyOf, loadOwnHolds } from "./holds.server";
-import { emptyLedger, saveLedgers } from "./ledger-store.server";
+import { decodeMasterRecord, emptyMasterRecord, saveMasterRecords } from "~/records/master-records.server";
 
 /**
  * Reads Shopify and folds what it says into the master record, healing whatever
@@ -110,8 +110,8 @@ export async function reconcileShop(
   for (let start = 0; start < levels.length; start += 200) {
     const chunk = levels.slice(start, start + 200);
     const gids = [...new Set(chunk.flatMap((level) => variantsOfItem.get(level.inventoryItemId) ?? []))];
-    const ledgers = new Map(
-      (await database.ledger.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, row.record as unknown as MasterRecord]),
+    const storedRecords = new Map(
+      (await database.masterRecord.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, decodeMasterRecord(row)]),
     );
     // Ballast's own units in safety_stock come from its own record, never from Shopify's
     // whole safety_stock: the rest is the merchant's. Units taken out of safety_stock in
@@ -136,7 +136,7 @@ export async function reconcileShop(
     }
     for (const level of chunk) {
       for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
-        const before = ledgers.get(gid) ?? emptyLedger(shop, gid);
+        const before = storedRecords.get(gid) ?? emptyMasterRecord(shop, gid);
         const updatedAtMs = level.updatedAt ? Date.parse(level.updatedAt) : startedAt.getTime();
         const locationId = locationGid(level.locationId);
         const known = before.locations.find((location) => location.locationId === locationId);
@@ -151,10 +151,10 @@ export async function reconcileShop(
         // Ballast's own share of safety_stock only (HeldStock): the merchant's is neither sellable nor releasable.
         const ownUnits = Math.min(own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0, Math.max(0, level.safetyStock));
         after = applyOwnSafetyStockMove(after, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: ownUnits });
-        ledgers.set(gid, after);
+        storedRecords.set(gid, after);
       }
     }
-    await saveLedgers(database, [...ledgers.values()], provider);
+    await saveMasterRecords(database, [...storedRecords.values()], provider);
     done += chunk.length;
     await options.onProgress?.(done, total);
   }

@@ -3,7 +3,7 @@ import type { Database, DatabaseProvider } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readItemLevels } from "~/shopify/inventory.server";
 import {
-  applyOwnHoldsToLedgers,
+  applyOwnHoldsToRecords,
   deleteJournalled,
   HoldMoveJournal,
   isHoldMoveSender,
@@ -67,7 +67,7 @@ export async function releaseOwnHolds(
     const results = await connector.push(batch, { ...(options.signal ? { signal: options.signal } : {}), journal });
 
     const holds: { itemKey: string; variantGid: string; units: number }[] = [];
-    const ledgerMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
+    const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
     for (const result of results) {
       // The item or its level is gone from Shopify: so are the units Ballast held there.
       if (result.status === "permanent" && (result.code === "UNKNOWN_ITEM" || result.code === "ITEM_NOT_STOCKED_AT_LOCATION")) {
@@ -83,7 +83,7 @@ export async function releaseOwnHolds(
         summary.released += before - result.ownHeld;
         summary.items += 1;
       }
-      if (locationId) ledgerMoves.push({ variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
+      if (locationId) recordMoves.push({ variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
     }
     await database.$transaction(async (tx) => {
       await writeOwnHolds(tx, shop, now, holds, options.provider);
@@ -91,7 +91,7 @@ export async function releaseOwnHolds(
       // The held units are sellable again in the master record; the recompute decides anew.
       // (Marked dirty: the recompute decides anew, and a pushed figure that no longer matches
       // makes the row dirty again when holds resume.)
-      await applyOwnHoldsToLedgers(tx, shop, options.provider, now, ledgerMoves, { markDirty: true });
+      await applyOwnHoldsToRecords(tx, shop, options.provider, now, recordMoves, { markDirty: true });
     });
   }
   summary.remaining = await ownUnitsHeld(database, shop);

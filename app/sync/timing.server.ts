@@ -28,12 +28,6 @@ const INCREASE_GUARD_CHANNELS: readonly ChannelId[] = ["meta"];
 /** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
 const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
 
-/** p95 of a sorted list (nearest rank). */
-export function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 /**
  * Each channel's effective delay inputs: the p95 propagation lag the monitor measured

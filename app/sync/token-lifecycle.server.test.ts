@@ -6,8 +6,8 @@
  * Shopify calls while a second shop carries on, until the merchant opens Ballast again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
-import { openAlert, startMonitorWorld, type MonitorWorld } from "~/monitor/testing/monitor-world";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
+import { openAlert, startMonitorWorld, type MonitorWorld } from "../../tests/support/monitor-world";
 import { jsonWithBigInts } from "../../sim/fakes/shopify";
 
 const MINUTE = 60_000;

@@ -82,7 +82,7 @@ async function startProxy(worker: Worker): Promise<string> {
 }
 
 function startWorker(worker: Worker, shopifyUrl: string): void {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "app/worker/worker-main.ts"], {
     env: {
       NODE_ENV: "production",
       PATH: process.env.PATH ?? "",

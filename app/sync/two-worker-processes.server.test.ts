@@ -1,7 +1,7 @@
 // @database
 /**
  * Two worker processes on one PostgreSQL database never write the same (channel, item) at
- * the same time. Each is the production entry (`npm run worker`, app/sync/worker-main.ts)
+ * the same time. Each is the production entry (`npm run worker`, app/worker/worker-main.ts)
  * running all its lanes; only its base URLs differ: each process reaches Shopify and Meta
  * (and Google) through its own recording proxy, so every write on the wire is known to
  * come from one process, and the proxies share one record of what is in flight.
@@ -163,7 +163,7 @@ async function startProxy(worker: Worker): Promise<{ server: Server; url: string
 }
 
 function startWorker(worker: Worker, proxyUrl: string): void {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "app/worker/worker-main.ts"], {
     env: {
       NODE_ENV: "production",
       PATH: process.env.PATH ?? "",

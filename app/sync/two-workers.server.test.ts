@@ -7,11 +7,11 @@
 import { createServer, type Server } from "node:http";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
-import { SyncWorker } from "./worker.server";
+import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 3);
 let world: World;

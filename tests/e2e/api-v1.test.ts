@@ -4,7 +4,7 @@
  * validation with clear 4xx JSON bodies, and isolation between shops.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, testServerEnv } from "../support/shopify";

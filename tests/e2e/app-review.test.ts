@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialContext } from "~/channels/connection-config";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { MODELS, shopRowCounts, snapshotDatabase } from "../support/db-snapshot";
 import { bearer, craftedToken, openDocument, postWebhook, send } from "../support/http";

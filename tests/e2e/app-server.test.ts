@@ -4,7 +4,7 @@
  * authentication against a real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { markOnboarded, seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv } from "../support/shopify";

@@ -12,7 +12,7 @@
  * without touching stock (tests/e2e/webhook-fuzz.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { snapshotDatabase } from "../support/db-snapshot";
 import { bearer, craftedToken, send, type Answer } from "../support/http";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMasterRecord, recordSale, salesRatePerMinute, shopDomain, variantGid, type MasterRecord } from "~/domain";
 import { startWorld, type World } from "../../sim/world";
 import { installShop } from "../../sim/install-shop";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
 
@@ -130,8 +130,8 @@ describe("crash recovery", () => {
     // Ballast's own inventory move, which reads it first) counts as reflecting them.
     for (const [index, variant] of world.variants.entries()) {
       const mine = orders.filter((order) => order.variantIndex === index);
-      const ledger = await database.ledger.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: variant.variantGid } } });
-      const record = ledger!.record as unknown as MasterRecord;
+      const stored = await database.masterRecord.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: variant.variantGid } } });
+      const record = stored!.record as unknown as MasterRecord;
       expect(record.holds.reduce((sum, hold) => sum + hold.units, 0)).toBeLessThanOrEqual(mine.reduce((sum, order) => sum + order.units, 0));
       let expected = createMasterRecord(shopDomain(world.shop), variantGid(variant.variantGid)).velocity;
       for (const order of mine) expected = recordSale(expected, order.units, placedAt.getTime());

@@ -17,7 +17,7 @@ import { credentialContext } from "~/channels/connection-config";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import { installShop } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
-import { startAppServer, type RunningApp } from "../support/app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { markOnboarded, seedOfflineSession } from "../support/sessions";
 import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
@@ -156,7 +156,7 @@ beforeAll(async () => {
   await seedOfflineSession(database, OTHER_SHOP);
   await database.shop.create({ data: { shop: OTHER_SHOP, onboardedAt: new Date() } });
   await seedItem(database, OTHER_SHOP, { variantId: OTHER_VARIANT, available: 6 });
-  await database.ledger.updateMany({ where: { shop: OTHER_SHOP }, data: { dirty: true } });
+  await database.masterRecord.updateMany({ where: { shop: OTHER_SHOP }, data: { dirty: true } });
   const keyring = createKeyring(key);
   await database.channelConnection.create({
     data: {

@@ -1,7 +1,7 @@
 /**
  * A background process that calls Shopify's Admin API the way the worker's lanes do
  * (`adminClientFor` with the production ConnectorDependencies, built from the environment
- * as app/sync/worker-main.ts builds them), for tests of what several processes do at the
+ * as app/worker/worker-main.ts builds them), for tests of what several processes do at the
  * same moment. `node --import tsx tests/support/admin-caller.ts <shop>`: prints "ready",
  * waits for a line "go" on stdin, then asks for the shop's name every 100 ms and prints
  * one JSON line per answer, until stopped.

@@ -24,7 +24,7 @@ describe("the // @database mark", () => {
   });
 
   it("finds the database through helpers, and not through a bare import of the migrations", () => {
-    // Through seededApp (tests/support/seeded-app.ts) and startMonitorWorld (app/monitor/testing/monitor-world.ts).
+    // Through seededApp (tests/support/seeded-app.ts) and startMonitorWorld (tests/support/monitor-world.ts).
     expect(reachesTestDatabase("tests/e2e/openapi.test.ts")).toBe(true);
     expect(reachesTestDatabase("app/monitor/drift.server.test.ts")).toBe(true);
     // Imports applyMigrations for its own SQLite file: the same on both passes.
@@ -35,7 +35,7 @@ describe("the // @database mark", () => {
   it("is read from the file's own lines", () => {
     expect(usingDatabase.length).toBeGreaterThan(40);
     expect(all.length).toBeGreaterThan(usingDatabase.length);
-    expect(DATABASE_MARKER.test(readFileSync("app/sync/lease.server.test.ts", "utf8"))).toBe(true);
+    expect(DATABASE_MARKER.test(readFileSync("app/records/lease.server.test.ts", "utf8"))).toBe(true);
     expect(DATABASE_MARKER.test("/** not // @database here */")).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { TestDatabase } from "./database";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "./shopify";
-import { SyncWorker } from "~/sync/worker.server";
+import { SyncWorker } from "../../app/worker/worker.server";
 
 export function ingestWorker(testDatabase: TestDatabase): SyncWorker {
   const closed = "http://127.0.0.1:9";

@@ -8,7 +8,7 @@
  * failing channels, compliance requests. So both sides are captured: the app's pino
  * logger inside the test processes (tests/support/quiet-logs.ts sends it to a file at
  * debug level instead of silencing it), and everything the production servers started by
- * tests/support/app-server.ts write to stdout and stderr (at debug level, see
+ * sim/app-server.ts write to stdout and stderr (at debug level, see
  * testServerEnv). Tests that check their own logger (createLogger with a destination)
  * are left out on purpose: they feed it secrets to prove redaction.
  */

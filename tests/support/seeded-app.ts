@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { seedItem } from "../e2e/browser/seed";
-import { startAppServer, type RunningApp } from "./app-server";
+import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { seedOfflineSession } from "./sessions";
 import { testServerEnv } from "./shopify";

@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { Database } from "~/db.server";
-import { recordWebhookEvent } from "~/ingest/record-webhook.server";
+import { recordWebhookEvent } from "../../app/ingest/webhook-event.server";
 import { shopifyHmac } from "./shopify";
 
 export function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -21,7 +21,7 @@ import type {
   ReadBackResult,
 } from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "../backoff.server";
+import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
 import {
   errorReason,
   fromMerchantAvailability,

@@ -12,7 +12,7 @@ import type { PushItem } from "~/channels/types";
 import { createLogger } from "~/logger.server";
 import { VirtualClock } from "../../../sim/fakes/meta/clock";
 import { startGoogleFake, type GoogleFake, type GoogleFakeOptions } from "../../../sim/fakes/google/server";
-import { systemClock } from "../backoff.server";
+import { systemClock } from "~/channels/backoff.server";
 import { createGoogleConnector, type GoogleConnectorConfig } from "./connector.server";
 import { productNameSegment } from "./merchant-api";
 import type { GoogleCredentials } from "./oauth.server";

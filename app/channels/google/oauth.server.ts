@@ -5,7 +5,7 @@
  * in the token request body.
  */
 import { createSign } from "node:crypto";
-import type { ConnectorClock } from "../backoff.server";
+import type { ConnectorClock } from "~/channels/backoff.server";
 
 export const MERCHANT_API_SCOPE = "https://www.googleapis.com/auth/content";
 

@@ -11,8 +11,8 @@ import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/database";
 import { VirtualClock } from "../../../sim/fakes/meta/clock";
 import { startGoogleFake, type GoogleFake } from "../../../sim/fakes/google/server";
-import { credentialContext } from "../connection-config";
-import { connectorFor, isConnector, type ConnectorDependencies } from "../factory.server";
+import { credentialContext } from "~/channels/connection-config";
+import { connectorFor, isConnector, type ConnectorDependencies } from "~/channels/factory.server";
 import { DAY_MS, DatabaseUpdateLedger } from "./update-ledger.server";
 
 const HOUR = 3_600_000;

@@ -19,7 +19,7 @@ import type {
   ReadBackResult,
 } from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "../backoff.server";
+import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
 import {
   classifyGraphError,
   fromMetaAvailability,

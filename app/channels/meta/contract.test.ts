@@ -12,7 +12,7 @@ import { createLogger } from "~/logger.server";
 import { startMetaFake, type MetaFake, type MetaFakeOptions } from "../../../sim/fakes/meta/server";
 import { VirtualClock } from "../../../sim/fakes/meta/clock";
 import { bigIdVariants, shopifyCatalogItems } from "../../../sim/fakes/meta/seed";
-import { systemClock } from "../backoff.server";
+import { systemClock } from "~/channels/backoff.server";
 import { createMetaConnector, type MetaConnectorConfig } from "./connector.server";
 
 const CHANNELS_MD = "CHANNELS.md §Meta Graph API v26.0 catalog";

@@ -4,12 +4,12 @@
  * drifts from the schema fails loudly.
  */
 import fc from "fast-check";
-import type { AllocationContext, AllocationItem } from "../allocate";
-import { CHANNELS, DEFAULT_CHANNEL_SETTINGS, type ChannelId, type ChannelTiming } from "../channels";
-import type { CollectionGid, LocationGid, ProductGid, ShopDomain, VariantGid } from "../ids";
-import type { LocationLevels, MasterRecord, OrderHold } from "../ledger";
-import { bufferRuleSchema, compileRuleSet, ruleSetSchema, type BufferRule, type RuleSet } from "../rules";
-import { EMPTY_VELOCITY, type VelocityState } from "../velocity";
+import type { AllocationContext, AllocationItem } from "~/domain/allocate";
+import { CHANNELS, DEFAULT_CHANNEL_SETTINGS, type ChannelId, type ChannelTiming } from "~/domain/channels";
+import type { CollectionGid, LocationGid, ProductGid, ShopDomain, VariantGid } from "~/domain/ids";
+import type { LocationLevels, MasterRecord, OrderHold } from "~/domain/master-record";
+import { bufferRuleSchema, compileRuleSet, ruleSetSchema, type BufferRule, type RuleSet } from "~/domain/rules";
+import { EMPTY_VELOCITY, type VelocityState } from "~/domain/velocity";
 
 export const NOW_MS = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const SHOP = "arbitrary-shop.myshopify.com" as ShopDomain;

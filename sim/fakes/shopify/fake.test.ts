@@ -35,13 +35,13 @@ const MOVE_WITHOUT_KEY = `mutation Move($input: InventoryMoveQuantitiesInput!) {
   inventoryMoveQuantities(input: $input) { userErrors { field code message } }
 }`;
 
-function holdInput(inventoryItemId: string, quantity: number, from: number | null | undefined, to: number | null, ledger: string | null = "gid://ballast/Hold/1") {
+function holdInput(inventoryItemId: string, quantity: number, from: number | null | undefined, to: number | null, stored: string | null = "gid://ballast/Hold/1") {
   const fromTerminal: Record<string, unknown> = { locationId: location, name: "available" };
   if (from !== undefined) fromTerminal["changeFromQuantity"] = from;
   return {
     reason: "safety_stock",
     referenceDocumentUri: "gid://ballast/Sync/1",
-    changes: [{ inventoryItemId, quantity, from: fromTerminal, to: { locationId: location, name: "safety_stock", ledgerDocumentUri: ledger, changeFromQuantity: to } }],
+    changes: [{ inventoryItemId, quantity, from: fromTerminal, to: { locationId: location, name: "safety_stock", ledgerDocumentUri: stored, changeFromQuantity: to } }],
   };
 }
 
@@ -141,9 +141,9 @@ describe("fake Shopify Admin GraphQL", () => {
 
   it("needs a ledgerDocumentUri for safety_stock that is not a gid://shopify/ URI", async () => {
     const item = seed(10);
-    const missing = await gql(MOVE, { input: holdInput(item, 1, 10, 0, null), key: "k-ledger-1" });
+    const missing = await gql(MOVE, { input: holdInput(item, 1, 10, 0, null), key: "k-stored-1" });
     expect(missing.body.data.inventoryMoveQuantities.userErrors[0].code).toBe("INVALID_LEDGER_DOCUMENT");
-    const internal = await gql(MOVE, { input: holdInput(item, 1, 10, 0, "gid://shopify/Order/1"), key: "k-ledger-2" });
+    const internal = await gql(MOVE, { input: holdInput(item, 1, 10, 0, "gid://shopify/Order/1"), key: "k-stored-2" });
     expect(internal.body.data.inventoryMoveQuantities.userErrors[0].code).toBe("INTERNAL_LEDGER_DOCUMENT");
   });
 

@@ -549,11 +549,11 @@ export class FakeShopState {
         const terminal = change[side];
         if (!MOVABLE_NAMES.has(terminal.name)) return fail([side, "name"], "INVALID_QUANTITY_NAME", `The quantity name '${terminal.name}' is not valid for a move.`);
         const uri = terminal.ledgerDocumentUri ?? null;
-        if (terminal.name === "available" && uri !== null) return fail([side, "ledgerDocumentUri"], "INVALID_AVAILABLE_DOCUMENT", "A ledger document URI is not allowed when adjusting available.");
+        if (terminal.name === "available" && uri !== null) return fail([side, "ledgerDocumentUri"], "INVALID_AVAILABLE_DOCUMENT", "A stored document URI is not allowed when adjusting available.");
         if (terminal.name !== "available") {
-          if (uri === null) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", `A ledger document URI is required for a move of '${terminal.name}'.`);
-          if (uri.startsWith("gid://shopify/")) return fail([side, "ledgerDocumentUri"], "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.");
-          if (!isUri(uri)) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", "The ledger document URI isn't a valid URI.");
+          if (uri === null) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", `A stored document URI is required for a move of '${terminal.name}'.`);
+          if (uri.startsWith("gid://shopify/")) return fail([side, "ledgerDocumentUri"], "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.");
+          if (!isUri(uri)) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", "The stored document URI isn't a valid URI.");
         }
       }
       const fromLocation = parseGidOf("Location", change.from.locationId);
@@ -623,9 +623,9 @@ export class FakeShopState {
           if (itemId === null || !this.inventoryItems.has(itemId)) return fail("inventoryItemId", "INVALID_INVENTORY_ITEM", "The specified inventory item could not be found.");
           if (locationId === null || !this.locations.has(locationId)) return fail("locationId", "INVALID_LOCATION", "The specified location could not be found.");
           const uri = change.ledgerDocumentUri ?? null;
-          if (name === "available" && uri !== null) return fail("ledgerDocumentUri", "INVALID_AVAILABLE_DOCUMENT", "A ledger document URI is not allowed when adjusting available.");
-          if (name !== "available" && (uri === null || !isUri(uri))) return fail("ledgerDocumentUri", "INVALID_LEDGER_DOCUMENT", "A valid ledger document URI is required.");
-          if (uri?.startsWith("gid://shopify/")) return fail("ledgerDocumentUri", "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.");
+          if (name === "available" && uri !== null) return fail("ledgerDocumentUri", "INVALID_AVAILABLE_DOCUMENT", "A stored document URI is not allowed when adjusting available.");
+          if (name !== "available" && (uri === null || !isUri(uri))) return fail("ledgerDocumentUri", "INVALID_LEDGER_DOCUMENT", "A valid stored document URI is required.");
+          if (uri?.startsWith("gid://shopify/")) return fail("ledgerDocumentUri", "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.");
           const key = levelKey(itemId, locationId);
           const level = this.levels.get(key);
           if (!level) return fail("locationId", "ITEM_NOT_STOCKED_AT_LOCATION", "The specified inventory item is not stocked at the location.");

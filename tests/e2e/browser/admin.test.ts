@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
-import { startAppServer, type RunningApp } from "../../support/app-server";
+import { startAppServer, type RunningApp } from "../../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
 import { markOnboarded, seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, testServerEnv } from "../../support/shopify";

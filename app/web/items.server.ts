@@ -1,0 +1,272 @@
+import { decodeMasterRecord } from "~/records/master-records.server";
+import type { Database } from "~/db.server";
+import {
+  allocateItem,
+  assessStoredRow,
+  CHANNELS,
+  MATERIALITY_POLICIES,
+  renderDeferral,
+  compileRuleSet,
+  createMasterRecord,
+  renderExplanation,
+  sellableBreakdown,
+  type ChannelId,
+  type CollectionGid,
+  type Explanation,
+  type Locale,
+  type ProductGid,
+  type ShopDomain,
+  type VariantGid,
+} from "~/domain";
+import { loadChannelSettings } from "~/channels/connection-store.server";
+import { loadRuleSet } from "~/rules/rule-store.server";
+import type { PreviewItem } from "./buffer-preview";
+import { loadChannelTiming } from "~/sync/timing.server";
+
+/**
+ * Items as the admin pages show them: the master record, the variant's placement
+ * (product, collections) and what each channel was told (ChannelItemState). Every query is
+ * scoped by `shop`.
+ */
+
+function collectionIdsOf(value: unknown): CollectionGid[] {
+  return Array.isArray(value) ? value.filter((entry): entry is CollectionGid => typeof entry === "string") : [];
+}
+
+type StateRow = { channel: string; itemKey: string; pushed: number | null };
+
+/** A frozen channel keeps showing the last pushed total (all of its item rows, e.g. every location). */
+function lastPushedTotal(rows: readonly StateRow[], channel: ChannelId): number | null {
+  const own = rows.filter((row) => row.channel === channel);
+  if (own.length === 0 || own.some((row) => row.pushed === null)) return null;
+  return own.reduce((sum, row) => sum + (row.pushed ?? 0), 0);
+}
+
+async function memoryFor(database: Database, shop: string, variantGids: string[], nowMs: number) {
+  const [overrides, states] = await Promise.all([
+    database.override.findMany({ where: { shop, variantGid: { in: variantGids }, expiresAt: { gt: new Date(nowMs) } } }),
+    database.channelItemState.findMany({
+      where: { shop, variantGid: { in: variantGids } },
+      select: { channel: true, itemKey: true, pushed: true, variantGid: true },
+    }),
+  ]);
+  return (variantGid: string): PreviewItem["memory"] => {
+    const memory: PreviewItem["memory"] = {};
+    const rows = states.filter((row) => row.variantGid === variantGid);
+    for (const channel of CHANNELS) {
+      const override = overrides.find((entry) => entry.variantGid === variantGid && entry.channel === channel);
+      memory[channel] = {
+        override: override ? { quantity: override.quantity, expiresAtMs: override.expiresAt.getTime() } : null,
+        lastPushed: lastPushedTotal(rows, channel),
+      };
+    }
+    return memory;
+  };
+}
+
+/** A few real items for the buffer preview: the most recently changed tracked variants with a master record. */
+export async function loadPreviewItems(database: Database, shop: string, nowMs: number, limit = 4): Promise<PreviewItem[]> {
+  const storedRecords = await database.masterRecord.findMany({ where: { shop }, orderBy: { updatedAt: "desc" }, take: limit * 3 });
+  if (storedRecords.length === 0) return [];
+  const variants = await database.variant.findMany({
+    where: { shop, gid: { in: storedRecords.map((stored) => stored.variantGid) }, deletedAt: null, tracked: true },
+  });
+  const chosen = storedRecords
+    .map((stored) => ({ stored, variant: variants.find((variant) => variant.gid === stored.variantGid) }))
+    .filter((entry) => entry.variant !== undefined)
+    .slice(0, limit);
+  const memory = await memoryFor(database, shop, chosen.map((entry) => entry.stored.variantGid), nowMs);
+  return chosen.map(({ stored, variant }) => ({
+    variantId: stored.variantGid as VariantGid,
+    productId: variant!.productGid as ProductGid,
+    collectionIds: collectionIdsOf(variant!.collectionGids),
+    title: variant!.title,
+    sku: variant!.sku,
+    record: decodeMasterRecord(stored),
+    memory: memory(stored.variantGid),
+  }));
+}
+
+export interface ChannelItemView {
+  itemKey: string;
+  desired: number;
+  desiredAvailability: string;
+  computedAt: string;
+  pushed: number | null;
+  pushedAt: string | null;
+  confirmed: number | null;
+  confirmedAt: string | null;
+  lastError: string | null;
+  attempts: number;
+  parked: boolean;
+  /** The stored explanation of `desired`, rendered in the page's locale. */
+  explanation: string | null;
+  /**
+   * Why the channel still shows `pushed`: the difference is not worth a call on its own
+   * (app/domain/materiality.ts) and goes with the next call, at the latest at `dueAt`.
+   */
+  pending: { reason: "decrease_within_slack" | "increase_plenty_shown"; buffer: number; slack: number; dueAt: string; text: string } | null;
+}
+
+export interface ItemChannelView {
+  channel: ChannelId;
+  state: string;
+  /** What the rules give now, computed live with the same engine (explains the current number). */
+  now: { quantity: number; availability: string; explanation: string; sellable: number; risk: { aboveTarget: number; aboveSellable: number } | null };
+  rows: ChannelItemView[];
+  override: { quantity: number; expiresAt: string; reason: string | null; active: boolean } | null;
+}
+
+export interface ItemView {
+  variantId: string;
+  productId: string;
+  title: string;
+  sku: string | null;
+  tracked: boolean;
+  deleted: boolean;
+  master: {
+    known: boolean;
+    updatedAt: string | null;
+    sellable: number;
+    available: number;
+    ballastSafetyStock: number;
+    orderHolds: number;
+    locations: { locationId: string; available: number | null; onHand: number | null; committed: number | null; ballastSafetyStock: number | null; updatedAt: string | null }[];
+    holds: { orderId: string; units: number; orderedAt: string }[];
+  };
+  channels: ItemChannelView[];
+}
+
+function renderStored(explanation: unknown, locale: Locale): string | null {
+  if (typeof explanation !== "object" || explanation === null || !Array.isArray((explanation as { steps?: unknown }).steps)) return null;
+  try {
+    return renderExplanation(explanation as Explanation, locale);
+  } catch {
+    return null;
+  }
+}
+
+const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** A difference the push lane leaves for a later call, said as such (null when it goes with the next pass). */
+function deferralOf(
+  channel: ChannelId,
+  row: { desired: number; pushed: number | null; pendingSince: Date | null; explanation: unknown; parkedAt: Date | null },
+  nowMs: number,
+  locale: Locale,
+): ChannelItemView["pending"] {
+  const policy = MATERIALITY_POLICIES[channel];
+  if (!policy || row.pushed === null || row.pushed === row.desired || row.parkedAt !== null) return null;
+  const verdict = assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, policy, nowMs);
+  if (verdict.material) return null;
+  return {
+    reason: verdict.reason,
+    buffer: verdict.buffer,
+    slack: verdict.slack,
+    dueAt: new Date(verdict.dueAtMs).toISOString(),
+    text: renderDeferral(channel, { desired: row.desired, pushed: row.pushed }, verdict, locale),
+  };
+}
+
+/** One variant of one shop; null when the shop has no such variant (another shop's id included). */
+export async function loadItem(database: Database, shop: string, variantGid: VariantGid, nowMs: number, locale: Locale): Promise<ItemView | null> {
+  const [variant, stored, states, overrides, settings, ruleSet, timing] = await Promise.all([
+    database.variant.findUnique({ where: { shop_gid: { shop, gid: variantGid } } }),
+    database.masterRecord.findUnique({ where: { shop_variantGid: { shop, variantGid } } }),
+    database.channelItemState.findMany({ where: { shop, variantGid }, orderBy: { itemKey: "asc" } }),
+    database.override.findMany({ where: { shop, variantGid } }),
+    loadChannelSettings(database, shop),
+    loadRuleSet(database, shop),
+    loadChannelTiming(database, shop, new Date(nowMs)),
+  ]);
+  if (!variant && !stored) return null;
+  const record = stored ? decodeMasterRecord(stored) : null;
+  // No master record yet (the first catalogue read has not reached it): nothing is sellable.
+  const master = record ?? createMasterRecord(shop as ShopDomain, variantGid);
+  const breakdown = sellableBreakdown(master, "all");
+  const connections = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true } });
+
+  const allocation = allocateItem(
+    {
+      variantId: variantGid,
+      productId: (variant?.productGid ?? "gid://shopify/Product/0") as ProductGid,
+      collectionIds: collectionIdsOf(variant?.collectionGids),
+      record: master,
+      memory: Object.fromEntries(
+        CHANNELS.map((channel) => {
+          const override = overrides.find((entry) => entry.channel === channel);
+          return [
+            channel,
+            {
+              override: override ? { channel, variantId: variantGid, quantity: override.quantity, expiresAtMs: override.expiresAt.getTime() } : null,
+              lastPushed: lastPushedTotal(states, channel),
+            },
+          ];
+        }),
+      ),
+    },
+    { nowMs, rules: compileRuleSet(ruleSet), settings, timing },
+    { explain: true },
+  );
+
+  return {
+    variantId: variantGid,
+    productId: variant?.productGid ?? "",
+    title: variant?.title ?? "",
+    sku: variant?.sku ?? null,
+    tracked: variant?.tracked ?? true,
+    deleted: variant?.deletedAt != null,
+    master: {
+      known: record !== null,
+      updatedAt: iso(stored?.updatedAt),
+      sellable: breakdown.sellable,
+      available: breakdown.available,
+      ballastSafetyStock: breakdown.ballastSafetyStock,
+      orderHolds: breakdown.orderHolds,
+      locations: master.locations.map((location) => ({
+        locationId: location.locationId,
+        available: location.available?.value ?? null,
+        onHand: location.onHand?.value ?? null,
+        committed: location.committed?.value ?? null,
+        ballastSafetyStock: location.ballastSafetyStock?.value ?? null,
+        updatedAt: location.available ? new Date(location.available.updatedAtMs).toISOString() : null,
+      })),
+      holds: master.holds.map((hold) => ({ orderId: hold.orderId, units: hold.units, orderedAt: new Date(hold.orderedAtMs).toISOString() })),
+    },
+    channels: CHANNELS.map((channel) => {
+      const decision = allocation.decisions[channel];
+      const override = overrides.find((entry) => entry.channel === channel);
+      return {
+        channel,
+        state: connections.find((connection) => connection.channel === channel)?.state ?? (channel === "online_store" ? "active" : "not_connected"),
+        now: {
+          quantity: decision.quantity,
+          availability: decision.availability,
+          explanation: decision.explanation ? renderExplanation(decision.explanation, locale) : "",
+          sellable: decision.sellable,
+          risk: decision.risk,
+        },
+        rows: states
+          .filter((row) => row.channel === channel)
+          .map((row) => ({
+            itemKey: row.itemKey,
+            desired: row.desired,
+            desiredAvailability: row.desiredAvailability,
+            computedAt: row.computedAt.toISOString(),
+            pushed: row.pushed,
+            pushedAt: iso(row.pushedAt),
+            confirmed: row.confirmed,
+            confirmedAt: iso(row.confirmedAt),
+            lastError: row.lastError,
+            attempts: row.attempts,
+            parked: row.parkedAt !== null,
+            explanation: renderStored(row.explanation, locale),
+            pending: deferralOf(channel, row, nowMs, locale),
+          })),
+        override: override
+          ? { quantity: override.quantity, expiresAt: override.expiresAt.toISOString(), reason: override.reason, active: override.expiresAt.getTime() > nowMs }
+          : null,
+      };
+    }),
+  };
+}
