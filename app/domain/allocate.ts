@@ -12,9 +12,9 @@ import { dampIncrease, INITIAL_DAMPING, settledDamping, type DampingState } from
 import type { Availability } from "./channels";
 import type { Explanation, ExplanationStep } from "./explain";
 import type { VariantGid } from "./ids";
-import { sellableBreakdown, sellableUnits, type MasterRecord } from "./master-record";
+import { sellableBreakdown, sellableUnits, type LocationScope, type MasterRecord } from "./master-record";
 import { isOverrideActive, type ManualOverride } from "./override";
-import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement, type RuleSource } from "./rules";
+import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement } from "./rules";
 import { DEFAULT_VELOCITY_CONFIG, salesRateEstimatePerMs, type VelocityConfig } from "./velocity";
 
 /** Everything shared by the items of one shop in one computation. */
@@ -141,6 +141,14 @@ export function recompute(
   return allocations;
 }
 
+/** An explanation filled in as the decision is made; built only when asked for. */
+type ExplanationDraft = { -readonly [K in keyof Explanation]: Explanation[K] } & { steps: ExplanationStep[] };
+
+/**
+ * One channel's decision: the target (an active override, else the rules and thin stock),
+ * then what the channel state makes of it (stop selling, freeze), else the increase guard and
+ * damping; availability last.
+ */
 function decideChannel(
   item: AllocationItem,
   channel: ChannelId,
@@ -150,132 +158,185 @@ function decideChannel(
   explain: boolean,
 ): ChannelDecision {
   const settings: ChannelSettings = context.settings[channel];
-  const lowStockMode: GoogleLowStockMode | null = channel === "google" ? context.settings.google.lowStock : null;
   const sellable =
     settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
   const memory = item.memory?.[channel];
   const previousDamping = memory?.damping ?? INITIAL_DAMPING;
-  const steps: ExplanationStep[] | null = explain ? [] : null;
-  if (steps !== null) {
-    const breakdown = sellableBreakdown(item.record, settings.locations);
-    steps.push({
-      kind: "sellable",
-      units: sellable,
-      params: {
-        available: breakdown.available,
-        ballastSafetyStock: breakdown.ballastSafetyStock,
-        orderHolds: breakdown.orderHolds,
-        locations: settings.locations === "all" ? "all" : breakdown.locations,
-      },
-    });
-  }
+  const draft = explain ? explanationDraft(item.record, channel, settings.locations, sellable) : null;
 
-  let quantity: number;
-  let damping: DampingState;
-  let push = true;
-  let risk: FreezeRisk | null = null;
-  let rule: RuleSource | null = null;
-  let ruleCandidates = 0;
+  if (settings.state === "paused_stop_selling") {
+    draft?.steps.push({ kind: "paused_stop_selling", units: 0, params: {} });
+    return finishDecision(channel, context, sellable, 0, settledDamping(previousDamping, 0), true, null, draft);
+  }
   // Thin stock (Online Store only): the rules never hold back the last few units.
   const thinStockUnits = channel === "online_store" ? (context.settings.online_store.thinStock?.keepSellingAtOrBelow ?? DEFAULT_THIN_STOCK_UNITS) : 0;
   const thinFloor = Math.min(sellable, thinStockUnits);
-
-  if (settings.state === "paused_stop_selling") {
-    quantity = 0;
-    damping = settledDamping(previousDamping, 0);
-    steps?.push({ kind: "paused_stop_selling", units: 0, params: {} });
+  const override = memory?.override;
+  const activeOverride = override != null && isOverrideActive(override, context.nowMs) ? override : null;
+  let target: number;
+  if (activeOverride !== null) {
+    target = overrideTarget(activeOverride, sellable, draft);
   } else {
-    const override = memory?.override;
-    let target: number;
-    let fromOverride = false;
-    if (override != null && isOverrideActive(override, context.nowMs)) {
-      // Validated against sellable when set; stock may have fallen since.
-      target = override.quantity < sellable ? override.quantity : sellable;
-      fromOverride = true;
-      steps?.push({
-        kind: "override",
-        units: target,
-        params: {
-          requested: override.quantity,
-          expiresAtMs: override.expiresAtMs,
-          limitedBySellable: target < override.quantity,
-        },
-      });
-    } else {
-      const timing = context.timing[channel];
-      const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
-      const chosen = leastShowingRule(candidates, sellable, ratePerMs, timing) ?? context.rules.shopDefaults[channel];
-      rule = chosen.source;
-      ruleCandidates = candidates.length;
-      target = evaluateRule(chosen, sellable, ratePerMs, timing, steps);
-      if (target < thinFloor) {
-        steps?.push({ kind: "thin_stock", units: thinFloor, params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target } });
-        target = thinFloor;
-      }
-    }
-
-    if (settings.state === "paused_freeze") {
-      quantity = memory?.lastPushed ?? target;
-      damping = previousDamping;
-      push = false;
-      const aboveSellable = Math.max(0, quantity - sellable);
-      const aboveTarget = Math.max(0, quantity - target);
-      if (aboveSellable > 0 || aboveTarget > 0) risk = { aboveTarget, aboveSellable };
-      steps?.push({ kind: "paused_freeze", units: quantity, params: { computed: target, excessOverSellable: aboveSellable } });
-    } else if (fromOverride) {
-      // A merchant's number applies at once.
-      quantity = target;
-      damping = settledDamping(previousDamping, target);
-    } else {
-      // An increase must still be safe when it lands, which during a lag spike is much
-      // later than usual: it goes only as high as the rule allows at the day's longest lag
-      // (or the current one, if longer), at INCREASE_CONFIDENCE.
-      const timing = context.timing[channel];
-      const shownBefore = previousDamping.shown;
-      if (shownBefore !== null && target > shownBefore && timing.increaseLagMs !== undefined) {
-        const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
-        const slowTiming = { ...timing, measuredLagMs: Math.max(timing.increaseLagMs, timing.measuredLagMs) };
-        const chosen = leastShowingRule(candidates, sellable, ratePerMs, slowTiming) ?? context.rules.shopDefaults[channel];
-        // A lag-aware rule is held to INCREASE_CONFIDENCE for increases; a static one stays static.
-        const confidence = chosen.lagConfidence > 0 ? Math.max(chosen.lagConfidence, INCREASE_CONFIDENCE) : 0;
-        const guardedTarget = Math.max(shownBefore, thinFloor, evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null));
-        if (guardedTarget < target) {
-          steps?.push({ kind: "increase_guarded", units: guardedTarget, params: { target, guardedTarget, increaseLagMs: slowTiming.measuredLagMs, confidence } });
-          target = guardedTarget;
-        }
-      }
-      damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
-      quantity = damping.shown ?? target;
-      const pending = damping.pending;
-      if (steps !== null && pending !== null) {
-        steps.push({
-          kind: "damped_increase",
-          units: quantity,
-          params: {
-            target,
-            confirmations: pending.confirmations,
-            confirmationsNeeded: settings.damping.confirmations,
-            pendingSinceMs: pending.sinceMs,
-            minHoldMs: settings.damping.minHoldMs,
-          },
-        });
-      }
+    const timing = context.timing[channel];
+    const rule = ruleInForce(item, channel, sellable, ratePerMs, context, timing, draft);
+    target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null);
+    if (target < thinFloor) {
+      draft?.steps.push({ kind: "thin_stock", units: thinFloor, params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target } });
+      target = thinFloor;
     }
   }
 
+  if (settings.state === "paused_freeze") {
+    return frozenDecision(channel, context, sellable, target, memory?.lastPushed ?? target, previousDamping, draft);
+  }
+  // A merchant's number applies at once.
+  if (activeOverride !== null) {
+    return finishDecision(channel, context, sellable, target, settledDamping(previousDamping, target), true, null, draft);
+  }
+  target = guardedIncrease(item, channel, target, previousDamping.shown, thinFloor, sellable, ratePerMs, context, draft);
+  const damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
+  const quantity = damping.shown ?? target;
+  const pending = damping.pending;
+  if (draft !== null && pending !== null) {
+    draft.steps.push({
+      kind: "damped_increase",
+      units: quantity,
+      params: {
+        target,
+        confirmations: pending.confirmations,
+        confirmationsNeeded: settings.damping.confirmations,
+        pendingSinceMs: pending.sinceMs,
+        minHoldMs: settings.damping.minHoldMs,
+      },
+    });
+  }
+  return finishDecision(channel, context, sellable, quantity, damping, true, null, draft);
+}
+
+/** The explanation's frame, opened with what is sellable and where (the fields are filled in as the decision is made). */
+function explanationDraft(record: MasterRecord, channel: ChannelId, locations: LocationScope, sellable: number): ExplanationDraft {
+  const breakdown = sellableBreakdown(record, locations);
+  return {
+    channel,
+    quantity: 0,
+    availability: "out_of_stock",
+    sellable,
+    rule: null,
+    ruleCandidates: 0,
+    steps: [
+      {
+        kind: "sellable",
+        units: sellable,
+        params: {
+          available: breakdown.available,
+          ballastSafetyStock: breakdown.ballastSafetyStock,
+          orderHolds: breakdown.orderHolds,
+          locations: locations === "all" ? "all" : breakdown.locations,
+        },
+      },
+    ],
+  };
+}
+
+/** Validated against sellable when set; stock may have fallen since. */
+function overrideTarget(override: ManualOverride, sellable: number, draft: ExplanationDraft | null): number {
+  const target = override.quantity < sellable ? override.quantity : sellable;
+  draft?.steps.push({
+    kind: "override",
+    units: target,
+    params: {
+      requested: override.quantity,
+      expiresAtMs: override.expiresAtMs,
+      limitedBySellable: target < override.quantity,
+    },
+  });
+  return target;
+}
+
+/**
+ * The rule in force at `timing`: the most specific layer; among several matching collection
+ * rules, the one that shows least. Noted in the explanation when one is given.
+ */
+function ruleInForce(item: AllocationItem, channel: ChannelId, sellable: number, ratePerMs: number, context: AllocationContext, timing: ChannelTiming, draft: ExplanationDraft | null): CompiledRule {
+  const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
+  const chosen = leastShowingRule(candidates, sellable, ratePerMs, timing) ?? context.rules.shopDefaults[channel];
+  if (draft !== null) {
+    draft.rule = chosen.source;
+    draft.ruleCandidates = candidates.length;
+  }
+  return chosen;
+}
+
+/**
+ * An increase must still be safe when it lands, which during a lag spike is much later than
+ * usual: it goes only as high as the rule allows at the day's longest lag (or the current
+ * one, if longer), at INCREASE_CONFIDENCE. Only on a channel that measures that lag
+ * (`timing.increaseLagMs`); anything else passes unchanged.
+ */
+function guardedIncrease(
+  item: AllocationItem,
+  channel: ChannelId,
+  target: number,
+  shownBefore: number | null,
+  thinFloor: number,
+  sellable: number,
+  ratePerMs: number,
+  context: AllocationContext,
+  draft: ExplanationDraft | null,
+): number {
+  const timing = context.timing[channel];
+  if (shownBefore === null || target <= shownBefore || timing.increaseLagMs === undefined) return target;
+  const slowTiming = { ...timing, measuredLagMs: Math.max(timing.increaseLagMs, timing.measuredLagMs) };
+  const chosen = ruleInForce(item, channel, sellable, ratePerMs, context, slowTiming, null);
+  // A lag-aware rule is held to INCREASE_CONFIDENCE for increases; a static one stays static.
+  const confidence = chosen.lagConfidence > 0 ? Math.max(chosen.lagConfidence, INCREASE_CONFIDENCE) : 0;
+  const guardedTarget = Math.max(shownBefore, thinFloor, evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null));
+  if (guardedTarget >= target) return target;
+  draft?.steps.push({ kind: "increase_guarded", units: guardedTarget, params: { target, guardedTarget, increaseLagMs: slowTiming.measuredLagMs, confidence } });
+  return guardedTarget;
+}
+
+/** A frozen channel keeps showing what was last pushed (nothing is pushed), and says when that is more than it should. */
+function frozenDecision(
+  channel: ChannelId,
+  context: AllocationContext,
+  sellable: number,
+  target: number,
+  quantity: number,
+  damping: DampingState,
+  draft: ExplanationDraft | null,
+): ChannelDecision {
+  const aboveSellable = Math.max(0, quantity - sellable);
+  const aboveTarget = Math.max(0, quantity - target);
+  const risk = aboveSellable > 0 || aboveTarget > 0 ? { aboveTarget, aboveSellable } : null;
+  draft?.steps.push({ kind: "paused_freeze", units: quantity, params: { computed: target, excessOverSellable: aboveSellable } });
+  return finishDecision(channel, context, sellable, quantity, damping, false, risk, draft);
+}
+
+/** Availability from the quantity (Google's low-stock mode), and the explanation closed. */
+function finishDecision(
+  channel: ChannelId,
+  context: AllocationContext,
+  sellable: number,
+  quantity: number,
+  damping: DampingState,
+  push: boolean,
+  risk: FreezeRisk | null,
+  draft: ExplanationDraft | null,
+): ChannelDecision {
+  const lowStockMode: GoogleLowStockMode | null = channel === "google" ? context.settings.google.lowStock : null;
   // A paused channel shows 0 on purpose; near sellout means the buffer ate the stock.
-  const nearSellout = settings.state !== "paused_stop_selling" && quantity === 0 && sellable > 0;
+  const nearSellout = context.settings[channel].state !== "paused_stop_selling" && quantity === 0 && sellable > 0;
   const pauseAds = lowStockMode === "pause_ads" && nearSellout;
   // In pause_ads mode Google keeps "in stock" while the store can still sell, so the
   // offer never contradicts the product page.
   const availability: Availability = quantity > 0 || pauseAds ? "in_stock" : "out_of_stock";
-
-  let explanation: Explanation | null = null;
-  if (steps !== null) {
-    steps.push({ kind: "availability", units: quantity, params: { availability, nearSellout, lowStockMode } });
-    explanation = { channel, quantity, availability, sellable, rule, ruleCandidates, steps };
+  if (draft !== null) {
+    draft.steps.push({ kind: "availability", units: quantity, params: { availability, nearSellout, lowStockMode } });
+    draft.quantity = quantity;
+    draft.availability = availability;
   }
-  return { channel, quantity, availability, nearSellout, pauseAds, push, risk, sellable, damping, explanation };
+  return { channel, quantity, availability, nearSellout, pauseAds, push, risk, sellable, damping, explanation: draft };
 }
 
 /** Several collection rules may match: when in doubt, show less (the first wins ties). */

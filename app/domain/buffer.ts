@@ -23,78 +23,15 @@ export function evaluateRule(
   timing: ChannelTiming,
   steps: ExplanationStep[] | null,
 ): number {
-  const fixedHold = rule.fixedUnits;
-  // Integer arithmetic in basis points: ceil(30% × 10) must be 3, not 4.
-  const percentHold = rule.percentBasisPoints > 0 ? Math.ceil((rule.percentBasisPoints * sellable) / 10_000) : 0;
-
-  let tierIndex = -1;
-  for (let index = 0; index < rule.tierThresholds.length; index++) {
-    if (sellable <= (rule.tierThresholds[index] ?? -1)) {
-      tierIndex = index;
-      break;
-    }
-  }
-  const tierHoldSetting = tierIndex === -1 ? 0 : (rule.tierHolds[tierIndex] ?? 0);
-  const tierHold = tierHoldSetting === -1 ? sellable : tierHoldSetting;
-
-  let lagHold = 0;
-  let delayMs = 0;
-  let expectedUnits = 0;
-  if (rule.lagConfidence > 0) {
-    delayMs = effectiveDelayMs(timing);
-    expectedUnits = ratePerMs * delayMs;
-    lagHold = poissonQuantile(expectedUnits, rule.lagConfidence);
-  }
-
-  const held = Math.max(fixedHold, percentHold, tierHold, lagHold);
+  const tierIndex = tierIndexOf(rule, sellable);
+  const lagHold = rule.lagConfidence > 0 ? poissonQuantile(ratePerMs * effectiveDelayMs(timing), rule.lagConfidence) : 0;
+  const held = Math.max(rule.fixedUnits, percentHoldOf(rule, sellable), tierHoldOf(rule, tierIndex, sellable), lagHold);
   const afterHolds = sellable > held ? sellable - held : 0;
   const afterFloor = rule.floor >= 0 && afterHolds <= rule.floor ? 0 : afterHolds;
   const shown = rule.cap >= 0 && afterFloor > rule.cap ? rule.cap : afterFloor;
 
   if (steps !== null) {
-    // The first part (in the order listed) that holds `held` is the binding one.
-    let bindingClaimed = held === 0;
-    const claim = (units: number): boolean => {
-      if (bindingClaimed || units !== held) return false;
-      bindingClaimed = true;
-      return true;
-    };
-    const { rule: source } = rule;
-    if (source.fixedUnits !== undefined) {
-      steps.push({ kind: "fixed", units: fixedHold, params: { fixedUnits: fixedHold, binding: claim(fixedHold) } });
-    }
-    if (source.percent !== undefined) {
-      steps.push({
-        kind: "percent",
-        units: percentHold,
-        params: { percent: source.percent, ofUnits: sellable, binding: claim(percentHold) },
-      });
-    }
-    const tier = tierIndex === -1 ? undefined : source.tiers?.[tierIndex];
-    if (tier !== undefined) {
-      steps.push({
-        kind: "tier",
-        units: tierHold,
-        params: { atOrBelow: tier.atOrBelow, hold: tier.hold, binding: claim(tierHold) },
-      });
-    }
-    if (source.lagAware !== undefined) {
-      steps.push({
-        kind: "lag_aware",
-        units: lagHold,
-        params: {
-          ratePerMinute: ratePerMs * 60_000,
-          delayMs,
-          measuredLagMs: timing.measuredLagMs,
-          ...(timing.inFlightLagMs !== undefined ? { inFlightLagMs: timing.inFlightLagMs } : {}),
-          pushIntervalMs: timing.pushIntervalMs,
-          budgetWaitMs: timing.budgetWaitMs,
-          confidence: source.lagAware.confidence,
-          expectedUnits,
-          binding: claim(lagHold),
-        },
-      });
-    }
+    explainHolds(rule, sellable, ratePerMs, timing, tierIndex, lagHold, held, steps);
     if (afterFloor !== afterHolds) {
       steps.push({ kind: "floor", units: afterHolds - afterFloor, params: { atOrBelow: rule.floor } });
     }
@@ -103,4 +40,86 @@ export function evaluateRule(
     }
   }
   return shown;
+}
+
+/** Integer arithmetic in basis points: ceil(30% × 10) must be 3, not 4. */
+function percentHoldOf(rule: CompiledRule, sellable: number): number {
+  return rule.percentBasisPoints > 0 ? Math.ceil((rule.percentBasisPoints * sellable) / 10_000) : 0;
+}
+
+/** The lowest tier with `sellable ≤ atOrBelow`, or -1. */
+function tierIndexOf(rule: CompiledRule, sellable: number): number {
+  for (let index = 0; index < rule.tierThresholds.length; index++) {
+    if (sellable <= (rule.tierThresholds[index] ?? -1)) return index;
+  }
+  return -1;
+}
+
+/** The units a tier holds; "all" is compiled to -1. */
+function tierHoldOf(rule: CompiledRule, tierIndex: number, sellable: number): number {
+  const setting = tierIndex === -1 ? 0 : (rule.tierHolds[tierIndex] ?? 0);
+  return setting === -1 ? sellable : setting;
+}
+
+/**
+ * One step per hold part the rule sets, in the order listed; the first part that holds
+ * `held` is the binding one. Only built when explaining, so the parts cheap to compute are
+ * computed again here rather than carried out of the hot path.
+ */
+function explainHolds(
+  rule: CompiledRule,
+  sellable: number,
+  ratePerMs: number,
+  timing: ChannelTiming,
+  tierIndex: number,
+  lagHold: number,
+  held: number,
+  steps: ExplanationStep[],
+): void {
+  let bindingClaimed = held === 0;
+  const claim = (units: number): boolean => {
+    if (bindingClaimed || units !== held) return false;
+    bindingClaimed = true;
+    return true;
+  };
+  const { rule: source } = rule;
+  if (source.fixedUnits !== undefined) {
+    const fixedHold = rule.fixedUnits;
+    steps.push({ kind: "fixed", units: fixedHold, params: { fixedUnits: fixedHold, binding: claim(fixedHold) } });
+  }
+  if (source.percent !== undefined) {
+    const percentHold = percentHoldOf(rule, sellable);
+    steps.push({
+      kind: "percent",
+      units: percentHold,
+      params: { percent: source.percent, ofUnits: sellable, binding: claim(percentHold) },
+    });
+  }
+  const tier = tierIndex === -1 ? undefined : source.tiers?.[tierIndex];
+  if (tier !== undefined) {
+    const tierHold = tierHoldOf(rule, tierIndex, sellable);
+    steps.push({
+      kind: "tier",
+      units: tierHold,
+      params: { atOrBelow: tier.atOrBelow, hold: tier.hold, binding: claim(tierHold) },
+    });
+  }
+  if (source.lagAware !== undefined) {
+    const delayMs = rule.lagConfidence > 0 ? effectiveDelayMs(timing) : 0;
+    steps.push({
+      kind: "lag_aware",
+      units: lagHold,
+      params: {
+        ratePerMinute: ratePerMs * 60_000,
+        delayMs,
+        measuredLagMs: timing.measuredLagMs,
+        ...(timing.inFlightLagMs !== undefined ? { inFlightLagMs: timing.inFlightLagMs } : {}),
+        pushIntervalMs: timing.pushIntervalMs,
+        budgetWaitMs: timing.budgetWaitMs,
+        confidence: source.lagAware.confidence,
+        expectedUnits: rule.lagConfidence > 0 ? ratePerMs * delayMs : 0,
+        binding: claim(lagHold),
+      },
+    });
+  }
 }

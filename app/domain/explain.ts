@@ -230,6 +230,104 @@ function describeHold(step: HoldStep, words: Words, locale: Locale): string {
   }
 }
 
+/** What the rule's steps come to: `sellable − held (binding hold), adjustments`. */
+interface Formula {
+  /** What the rule leaves the channel (before an override, a pause or damping decides). */
+  quantity: number;
+  heldUnits: number;
+  bindingHold: HoldStep | undefined;
+  adjustments: string[];
+  thinNote: string | undefined;
+}
+
+function readFormula(steps: readonly ExplanationStep[], sellable: number, words: Words): Formula {
+  const formula: Formula = { quantity: sellable, heldUnits: 0, bindingHold: undefined, adjustments: [], thinNote: undefined };
+  for (const step of steps) {
+    switch (step.kind) {
+      case "fixed":
+      case "percent":
+      case "tier":
+      case "lag_aware":
+        if (step.params.binding) {
+          formula.bindingHold = step;
+          // A hold larger than the stock takes only the stock: "3 sellable − 3 (fixed: 5 units)".
+          formula.heldUnits = Math.min(step.units, sellable);
+          formula.quantity = sellable - formula.heldUnits;
+        }
+        break;
+      case "floor":
+        formula.adjustments.push(words.floor(step.params.atOrBelow));
+        formula.quantity -= step.units;
+        break;
+      case "cap":
+        formula.adjustments.push(words.cap(step.params.max));
+        formula.quantity -= step.units;
+        break;
+      case "thin_stock":
+        // Replaces what the rule's holds, floor and cap left: only this many are held back.
+        formula.adjustments = [];
+        formula.heldUnits = sellable - step.units;
+        formula.quantity = step.units;
+        if (step.units >= sellable) {
+          formula.bindingHold = undefined;
+          formula.thinNote = words.thinAll(step.units, step.params.keepSellingAtOrBelow);
+        } else {
+          formula.thinNote = words.thinLimited(step.params.keepSellingAtOrBelow);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return formula;
+}
+
+function formulaText(formula: Formula, sellable: number, words: Words, locale: Locale): string {
+  const { heldUnits, bindingHold, thinNote } = formula;
+  let text = `${sellable} ${words.sellable}`;
+  if (thinNote !== undefined && heldUnits > 0) {
+    text += ` − ${heldUnits} (${bindingHold !== undefined ? `${describeHold(bindingHold, words, locale)}, ` : ""}${thinNote})`;
+  } else if (bindingHold !== undefined) {
+    text += ` − ${heldUnits} (${describeHold(bindingHold, words, locale)})`;
+  }
+  const adjustments = thinNote !== undefined && heldUnits === 0 ? [...formula.adjustments, thinNote] : formula.adjustments;
+  if (adjustments.length > 0) text += `, ${adjustments.join(", ")}`;
+  return text;
+}
+
+/** What decided the quantity instead of (or after) the rule, for the steps that do; undefined for the others. */
+function describeDecision(step: ExplanationStep, sellable: number, words: Words, locale: Locale): string | undefined {
+  switch (step.kind) {
+    case "override":
+      return step.params.limitedBySellable
+        ? words.overrideLimited(step.params.requested, sellable)
+        : words.override(formatInstant(step.params.expiresAtMs), sellable);
+    case "paused_stop_selling":
+      return words.stopSelling(sellable);
+    case "paused_freeze":
+      return step.params.excessOverSellable > 0
+        ? `${words.freeze(step.params.computed)}; ${words.freezeRisk(step.params.excessOverSellable)}`
+        : words.freeze(step.params.computed);
+    case "damped_increase":
+      return words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
+    case "increase_guarded":
+      return words.increaseGuarded(
+        step.params.target,
+        formatDuration(step.params.increaseLagMs, locale),
+        step.params.confidence ? formatNumber(step.params.confidence * 100, 2, locale) : null,
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** Google's availability (a channel with a low-stock mode); undefined for the others. */
+function availabilityNote(params: Extract<ExplanationStep, { kind: "availability" }>["params"], words: Words): string | undefined {
+  if (params.lowStockMode === null) return undefined;
+  if (params.availability !== "in_stock") return words.outOfStock;
+  return params.nearSellout ? words.pauseAds : words.inStock;
+}
+
 /**
  * "Meta 7 = 10 sellable − 3 (lag-aware: 2.1/min × 90 s at 95%)": the formula the
  * rules produced, then what overrode or adjusted it, then availability for Google.
@@ -238,103 +336,23 @@ export function renderExplanation(explanation: Explanation, locale: Locale = "en
   const words = WORDS[locale];
   const name = CHANNEL_NAMES[explanation.channel][locale];
   const { sellable } = explanation;
-
-  let formulaQuantity = sellable;
-  let heldUnits = 0;
-  let bindingHold: HoldStep | undefined;
-  let adjustments: string[] = [];
-  let thinNote: string | undefined;
+  const formula = readFormula(explanation.steps, sellable, words);
+  // The last step of each sort is the one that stands.
   let decided: string | undefined;
   let finalNote: string | undefined;
-
   for (const step of explanation.steps) {
-    switch (step.kind) {
-      case "sellable":
-        break;
-      case "fixed":
-      case "percent":
-      case "tier":
-      case "lag_aware":
-        if (step.params.binding) {
-          bindingHold = step;
-          // A hold larger than the stock takes only the stock: "3 sellable − 3 (fixed: 5 units)".
-          heldUnits = Math.min(step.units, sellable);
-          formulaQuantity = sellable - heldUnits;
-        }
-        break;
-      case "floor":
-        adjustments.push(words.floor(step.params.atOrBelow));
-        formulaQuantity -= step.units;
-        break;
-      case "cap":
-        adjustments.push(words.cap(step.params.max));
-        formulaQuantity -= step.units;
-        break;
-      case "thin_stock":
-        // Replaces what the rule's holds, floor and cap left: only this many are held back.
-        adjustments = [];
-        heldUnits = sellable - step.units;
-        formulaQuantity = step.units;
-        if (step.units >= sellable) {
-          bindingHold = undefined;
-          thinNote = words.thinAll(step.units, step.params.keepSellingAtOrBelow);
-        } else {
-          thinNote = words.thinLimited(step.params.keepSellingAtOrBelow);
-        }
-        break;
-      case "override":
-        decided = step.params.limitedBySellable
-          ? words.overrideLimited(step.params.requested, sellable)
-          : words.override(formatInstant(step.params.expiresAtMs), sellable);
-        break;
-      case "paused_stop_selling":
-        decided = words.stopSelling(sellable);
-        break;
-      case "paused_freeze":
-        decided =
-          step.params.excessOverSellable > 0
-            ? `${words.freeze(step.params.computed)}; ${words.freezeRisk(step.params.excessOverSellable)}`
-            : words.freeze(step.params.computed);
-        break;
-      case "damped_increase":
-        decided = words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
-        break;
-      case "increase_guarded":
-        decided = words.increaseGuarded(
-          step.params.target,
-          formatDuration(step.params.increaseLagMs, locale),
-          step.params.confidence ? formatNumber(step.params.confidence * 100, 2, locale) : null,
-        );
-        break;
-      case "availability":
-        if (step.params.lowStockMode !== null) {
-          finalNote =
-            step.params.nearSellout && step.params.availability === "in_stock"
-              ? words.pauseAds
-              : step.params.availability === "in_stock"
-                ? words.inStock
-                : words.outOfStock;
-        }
-        break;
-    }
+    decided = describeDecision(step, sellable, words, locale) ?? decided;
+    if (step.kind === "availability") finalNote = availabilityNote(step.params, words) ?? finalNote;
   }
 
-  let formula = `${sellable} ${words.sellable}`;
-  if (thinNote !== undefined && heldUnits > 0) {
-    formula += ` − ${heldUnits} (${bindingHold !== undefined ? `${describeHold(bindingHold, words, locale)}, ` : ""}${thinNote})`;
-  } else if (bindingHold !== undefined) {
-    formula += ` − ${heldUnits} (${describeHold(bindingHold, words, locale)})`;
-  }
-  if (thinNote !== undefined && heldUnits === 0) adjustments.push(thinNote);
-  if (adjustments.length > 0) formula += `, ${adjustments.join(", ")}`;
-
+  const formulaLine = formulaText(formula, sellable, words, locale);
   let text: string;
   if (decided === undefined) {
-    text = `${name} ${explanation.quantity} = ${formula}`;
+    text = `${name} ${explanation.quantity} = ${formulaLine}`;
   } else if (explanation.rule === null) {
     text = `${name} ${explanation.quantity}: ${decided}`;
   } else {
-    text = `${name} ${explanation.quantity}: ${decided}; ${formulaQuantity} = ${formula}`;
+    text = `${name} ${explanation.quantity}: ${decided}; ${formula.quantity} = ${formulaLine}`;
   }
   return finalNote === undefined ? text : `${text} → ${finalNote}`;
 }

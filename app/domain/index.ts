@@ -112,6 +112,9 @@ export type {
 export { MATERIALITY_POLICIES, assessDifference, assessStoredRow, decreaseSlack, renderDeferral } from "./materiality";
 export type { MaterialityPolicy, PendingDifference, Materiality, MaterialReason, DeferredReason } from "./materiality";
 
+export { currentSyncRows, syncRowMemory, planSyncRows } from "./sync-rows";
+export type { StoredSyncRow, CatalogChannel, CatalogItemKeys, PlannedSyncRow, SyncRowPlan, SyncRowSettings, SyncRowItem } from "./sync-rows";
+
 export { renderExplanation } from "./explain";
 export type { Explanation, ExplanationStep, ExplanationStepKind } from "./explain";
 

@@ -68,14 +68,24 @@ export function recordSale(
   };
 }
 
-/** The short horizon's rate (units per ms) and the long horizon's decayed unit count at `atMs`. */
-function decayedAt(state: VelocityState, atMs: number, config: VelocityConfig): { shortRate: number; longCount: number } {
+/**
+ * The larger of the short horizon's rate and the long horizon's (units per ms) at `atMs`:
+ * the long one as its average, or, given a confidence, as the upper bound of its decayed
+ * count read as a Poisson count.
+ */
+function largerHorizonRatePerMs(
+  state: VelocityState,
+  atMs: number,
+  config: VelocityConfig,
+  longConfidence: number | null,
+): number {
+  if (state.short === 0 && state.long === 0) return 0;
   // A clock slightly behind the last event must not inflate the rate.
   const elapsed = Math.max(0, atMs - state.atMs);
-  return {
-    shortRate: (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs,
-    longCount: state.long * Math.exp(-elapsed / config.longHorizonMs),
-  };
+  const shortRate = (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs;
+  const longCount = state.long * Math.exp(-elapsed / config.longHorizonMs);
+  const longRate = (longConfidence === null ? longCount : poissonMeanUpperBound(longCount, longConfidence)) / config.longHorizonMs;
+  return shortRate > longRate ? shortRate : longRate;
 }
 
 /** Units per millisecond at `atMs`: the larger of the two horizons. */
@@ -84,10 +94,7 @@ export function salesRatePerMs(
   atMs: number,
   config: VelocityConfig = DEFAULT_VELOCITY_CONFIG,
 ): number {
-  if (state.short === 0 && state.long === 0) return 0;
-  const { shortRate, longCount } = decayedAt(state, atMs, config);
-  const long = longCount / config.longHorizonMs;
-  return shortRate > long ? shortRate : long;
+  return largerHorizonRatePerMs(state, atMs, config, null);
 }
 
 export const salesRatePerMinute = (
@@ -110,8 +117,5 @@ export function salesRateEstimatePerMs(
   atMs: number,
   config: VelocityConfig = DEFAULT_VELOCITY_CONFIG,
 ): number {
-  if (state.short === 0 && state.long === 0) return 0;
-  const { shortRate, longCount } = decayedAt(state, atMs, config);
-  const longUpper = poissonMeanUpperBound(longCount, config.rateConfidence ?? DEFAULT_RATE_CONFIDENCE) / config.longHorizonMs;
-  return shortRate > longUpper ? shortRate : longUpper;
+  return largerHorizonRatePerMs(state, atMs, config, config.rateConfidence ?? DEFAULT_RATE_CONFIDENCE);
 }

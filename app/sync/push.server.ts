@@ -1,5 +1,5 @@
 import type { ChannelConnector, PushItem, PushResult } from "~/channels/types";
-import type { Database, DatabaseProvider } from "~/db.server";
+import type { Database, DatabaseProvider, DatabaseTransaction } from "~/db.server";
 import { assessStoredRow, MATERIALITY_POLICIES, type ChannelId, type MaterialityPolicy } from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/records/activity.server";
 import { raiseAlert } from "~/records/alerts.server";
@@ -143,114 +143,174 @@ function pushItemFor(channel: ChannelId, row: { itemKey: string; desired: number
   return { itemKey: row.itemKey, quantity: row.desired, availability, ...(channel === "google" ? { pauseAds } : {}) };
 }
 
+/** A dirty row as the push lane reads it (the fields applyResults needs). */
+interface PushedRow {
+  itemKey: string;
+  variantGid: string;
+  desired: number;
+  pushed: number | null;
+  explanation: unknown;
+  attempts: number;
+}
+
+/** Online Store: the journalled moves Shopify answered, and Ballast's own units before the push. */
+interface BatchHolds {
+  journalKeys: readonly string[];
+  ownBefore: ReadonlyMap<string, number>;
+}
+
+/** Ballast's own units in safety_stock at one location after a push. */
+interface HeldMove {
+  itemKey: string;
+  variantGid: string;
+  locationId: string;
+  ownHeld: number;
+  available: number;
+}
+
+/** One batch's answers as writes: applied, retried and parked rows (one bulk update each), activity, own holds. */
+interface BatchOutcome {
+  applied: Record<string, unknown>[];
+  retries: Record<string, unknown>[];
+  parked: Record<string, unknown>[];
+  activities: ActivityEntry[];
+  heldMoves: HeldMove[];
+}
+
+const MAX_BACKOFF_MS = 30 * 60_000;
+
 async function applyResults(
   database: Database,
   shop: string,
   channel: ChannelId,
   now: Date,
-  rows: { itemKey: string; variantGid: string; desired: number; pushed: number | null; explanation: unknown; attempts: number }[],
+  rows: readonly PushedRow[],
   results: PushResult[],
   policy: PushPolicy,
   summary: PushSummary,
-  /** Online Store: the journalled moves Shopify answered, and Ballast's own units before the push. */
-  holds: { journalKeys: readonly string[]; ownBefore: ReadonlyMap<string, number> } = { journalKeys: [], ownBefore: new Map() },
+  holds: BatchHolds = { journalKeys: [], ownBefore: new Map() },
 ): Promise<void> {
   const resultOf = new Map(results.map((result) => [result.itemKey, result]));
-  const activities: ActivityEntry[] = [];
-  const heldMoves: { itemKey: string; variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
   await database.$transaction(async (tx) => {
-    // Applied, retried and parked rows, each with its own values: one bulk update each.
-    const applied: Record<string, unknown>[] = [];
-    const retries: Record<string, unknown>[] = [];
-    const parked: Record<string, unknown>[] = [];
-    for (const row of rows) {
-      const result = resultOf.get(row.itemKey) ?? {
-        itemKey: row.itemKey,
-        status: "retryable" as const,
-        retryAfterMs: policy.retryBaseMs,
-        reason: "the channel returned no result for this item",
-      };
-      if (result.status === "applied") {
-        summary.applied += 1;
-        // The Online Store may reach less than asked (not enough held to release): wait for
-        // Shopify's level update rather than asking again at once.
-        const reachedAll = channel !== "online_store" || result.quantity === row.desired;
-        const pushed = reachedAll ? row.desired : result.quantity;
-        // Short of the target and no nearer than last time: wait longer each time rather
-        // than write the same figure every pass until Shopify's levels change.
-        const stalled = !reachedAll && result.quantity === row.pushed;
-        const attempts = stalled ? row.attempts + 1 : 0;
-        applied.push({
-          channel,
-          itemKey: row.itemKey,
-          pushed,
-          pushedAt: now,
-          pendingSince: reachedAll ? null : now,
-          attempts,
-          lastError: null,
-          nextAttemptAt: reachedAll ? null : new Date(now.getTime() + Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts, 10))),
-        });
-        activities.push({
-          shop,
-          kind: "quantity_pushed",
-          channel,
-          variantGid: row.variantGid,
-          details: { itemKey: row.itemKey, from: row.pushed, to: result.quantity, explanation: row.explanation },
-          at: now,
-        });
-        if (channel === "online_store" && result.ownHeld !== undefined) {
-          const locationId = row.itemKey.split("|")[1];
-          if (locationId) heldMoves.push({ itemKey: row.itemKey, variantGid: row.variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
-        }
-      } else if (result.status === "retryable") {
-        summary.retryable += 1;
-        const attempts = row.attempts + 1;
-        // Exponential backoff with full jitter, never sooner than the channel asked.
-        const backoff = Math.min(30 * 60_000, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
-        const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
-        retries.push({ channel, itemKey: row.itemKey, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) });
-      } else {
-        summary.parked += 1;
-        parked.push({ channel, itemKey: row.itemKey, parkedAt: now, lastError: `${result.code}: ${result.reason}` });
-        activities.push({
-          shop,
-          kind: "push_failed",
-          channel,
-          variantGid: row.variantGid,
-          details: { itemKey: row.itemKey, code: result.code, reason: result.reason },
-          at: now,
-        });
-      }
-    }
-    const keys = { channel: "text", itemKey: "text" } as const;
-    if (retries.length > 0) {
-      await updateRows(tx, policy.provider, { table: "ChannelItemState", shop, keys, set: { attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" }, rows: retries });
-    }
-    if (parked.length > 0) {
-      await updateRows(tx, policy.provider, { table: "ChannelItemState", shop, keys, set: { parkedAt: "timestamp", lastError: "text" }, rows: parked });
-    }
-    await updateRows(tx, policy.provider, {
-      table: "ChannelItemState",
-      shop,
-      keys,
-      set: { pushed: "integer", pushedAt: "timestamp", pendingSince: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
-      rows: applied,
-    });
-    // Ballast's own safety-stock moves, with the journal rows they settle: held units stay part
-    // of the master's sellable stock, and HeldStock says which units in safety_stock are Ballast's.
-    await writeOwnHolds(
-      tx,
-      shop,
-      now,
-      heldMoves.filter((move) => move.ownHeld !== (holds.ownBefore.get(move.itemKey) ?? 0)).map((move) => ({ itemKey: move.itemKey, variantGid: move.variantGid, units: move.ownHeld })),
-      policy.provider,
-    );
-    await deleteJournalled(tx, shop, holds.journalKeys);
-    await applyOwnHoldsToRecords(tx, shop, policy.provider, now, heldMoves);
-    // With the results they describe: one transaction, and no push without its activity.
-    await recordActivities(tx, activities);
+    const outcome = sortResults(shop, channel, now, rows, resultOf, policy, summary);
+    await recordOutcome(tx, shop, now, outcome, policy.provider, holds);
   });
+  await alertParked(database, shop, channel, now, results);
+}
 
+/** Each row's answer (a row the channel did not answer is retried), counted in `summary`. */
+function sortResults(
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  rows: readonly PushedRow[],
+  resultOf: ReadonlyMap<string, PushResult>,
+  policy: PushPolicy,
+  summary: PushSummary,
+): BatchOutcome {
+  const outcome: BatchOutcome = { applied: [], retries: [], parked: [], activities: [], heldMoves: [] };
+  for (const row of rows) {
+    const result = resultOf.get(row.itemKey) ?? {
+      itemKey: row.itemKey,
+      status: "retryable" as const,
+      retryAfterMs: policy.retryBaseMs,
+      reason: "the channel returned no result for this item",
+    };
+    if (result.status === "applied") {
+      summary.applied += 1;
+      addApplied(outcome, shop, channel, now, row, result, policy.retryBaseMs);
+    } else if (result.status === "retryable") {
+      summary.retryable += 1;
+      const attempts = row.attempts + 1;
+      // Exponential backoff with full jitter, never sooner than the channel asked.
+      const backoff = Math.min(MAX_BACKOFF_MS, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
+      const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
+      outcome.retries.push({ channel, itemKey: row.itemKey, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) });
+    } else {
+      summary.parked += 1;
+      outcome.parked.push({ channel, itemKey: row.itemKey, parkedAt: now, lastError: `${result.code}: ${result.reason}` });
+      const details = { itemKey: row.itemKey, code: result.code, reason: result.reason };
+      outcome.activities.push({ shop, kind: "push_failed", channel, variantGid: row.variantGid, details, at: now });
+    }
+  }
+  return outcome;
+}
+
+function addApplied(
+  outcome: BatchOutcome,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  row: PushedRow,
+  result: Extract<PushResult, { status: "applied" }>,
+  retryBaseMs: number,
+): void {
+  // The Online Store may reach less than asked (not enough held to release): wait for
+  // Shopify's level update rather than asking again at once.
+  const reachedAll = channel !== "online_store" || result.quantity === row.desired;
+  const pushed = reachedAll ? row.desired : result.quantity;
+  // Short of the target and no nearer than last time: wait longer each time rather
+  // than write the same figure every pass until Shopify's levels change.
+  const stalled = !reachedAll && result.quantity === row.pushed;
+  const attempts = stalled ? row.attempts + 1 : 0;
+  outcome.applied.push({
+    channel,
+    itemKey: row.itemKey,
+    pushed,
+    pushedAt: now,
+    pendingSince: reachedAll ? null : now,
+    attempts,
+    lastError: null,
+    nextAttemptAt: reachedAll ? null : new Date(now.getTime() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** Math.min(attempts, 10))),
+  });
+  const details = { itemKey: row.itemKey, from: row.pushed, to: result.quantity, explanation: row.explanation };
+  outcome.activities.push({ shop, kind: "quantity_pushed", channel, variantGid: row.variantGid, details, at: now });
+  if (channel === "online_store" && result.ownHeld !== undefined) {
+    const locationId = row.itemKey.split("|")[1];
+    if (locationId) outcome.heldMoves.push({ itemKey: row.itemKey, variantGid: row.variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
+  }
+}
+
+/** The outcome written in the caller's transaction: with the results they describe, no push goes without its activity. */
+async function recordOutcome(
+  tx: DatabaseTransaction,
+  shop: string,
+  now: Date,
+  outcome: BatchOutcome,
+  provider: DatabaseProvider,
+  holds: BatchHolds,
+): Promise<void> {
+  const keys = { channel: "text", itemKey: "text" } as const;
+  if (outcome.retries.length > 0) {
+    await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" }, rows: outcome.retries });
+  }
+  if (outcome.parked.length > 0) {
+    await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { parkedAt: "timestamp", lastError: "text" }, rows: outcome.parked });
+  }
+  await updateRows(tx, provider, {
+    table: "ChannelItemState",
+    shop,
+    keys,
+    set: { pushed: "integer", pushedAt: "timestamp", pendingSince: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
+    rows: outcome.applied,
+  });
+  // Ballast's own safety-stock moves, with the journal rows they settle: held units stay part
+  // of the master's sellable stock, and HeldStock says which units in safety_stock are Ballast's.
+  const { heldMoves } = outcome;
+  await writeOwnHolds(
+    tx,
+    shop,
+    now,
+    heldMoves.filter((move) => move.ownHeld !== (holds.ownBefore.get(move.itemKey) ?? 0)).map((move) => ({ itemKey: move.itemKey, variantGid: move.variantGid, units: move.ownHeld })),
+    provider,
+  );
+  await deleteJournalled(tx, shop, holds.journalKeys);
+  await applyOwnHoldsToRecords(tx, shop, provider, now, heldMoves);
+  await recordActivities(tx, outcome.activities);
+}
+
+/** One alert per kind of permanent failure in the batch; revoked credentials also mark the connection in error. */
+async function alertParked(database: Database, shop: string, channel: ChannelId, now: Date, results: readonly PushResult[]): Promise<void> {
   const parkedCodes = new Set(results.filter((result) => result.status === "permanent").map((result) => result.code));
   for (const code of parkedCodes) {
     if (code === "credentials_revoked") {

@@ -1,5 +1,5 @@
 import type { Database, DatabaseProvider } from "~/db.server";
-import { Prisma } from "~/generated/sqlite/client";
+import { Prisma, type Variant } from "~/generated/sqlite/client";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { renderItemId } from "~/channels/item-ids";
@@ -9,16 +9,20 @@ import {
   collectionGid,
   DEFAULT_VELOCITY_CONFIG,
   compileRuleSet,
-  dampingEquivalent,
+  currentSyncRows,
+  planSyncRows,
   productGid,
+  syncRowMemory,
   variantGid,
   type AllocationContext,
-  type ChannelDecision,
+  type CatalogChannel,
+  type CatalogItemKeys,
   type ChannelId,
-  type DampingState,
-  type ItemChannelMemory,
+  type ManualOverride,
+  type MasterRecord,
+  type SyncRowPlan,
+  type SyncRowSettings,
 } from "~/domain";
-import { splitOnlineStoreTarget } from "~/domain/online-store-split";
 import { loadRuleSet } from "~/rules/rule-store.server";
 import { updateRows } from "~/db/bulk-update.server";
 import { decodeMasterRecord, emptyMasterRecord } from "~/records/master-records.server";
@@ -50,14 +54,14 @@ const PENDING_COLUMNS = { pendingSince: "timestamp" } as const;
 export interface RecomputeResult {
   items: number;
   rowsWritten: number;
-  /** Catalogue rows deleted because their item id is no longer the variant's (see below). */
+  /** Catalogue rows deleted because their item id is no longer the variant's (currentSyncRows, app/domain/sync-rows.ts). */
   rowsRetired: number;
   /** The context decided with, when items were (for the caller to reuse). */
   context?: RecomputeContext;
 }
 
 interface ConnectedChannel {
-  channel: "meta" | "google";
+  channel: CatalogChannel;
   template: string;
   countryCode?: string;
 }
@@ -112,186 +116,194 @@ export async function recomputeShop(
     context?: RecomputeContext;
   },
 ): Promise<RecomputeResult> {
-  const { provider } = options;
-  const nowMs = options.now.getTime();
   // Most ingest passes find nothing changed: answer that before loading rules and timing.
   if (options.scope === "dirty" && (await database.masterRecord.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
     return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
   const loaded = options.context ?? (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
-  const { connected, holdsReleased } = loaded;
-  const settings = loaded.allocation.settings;
-  const context: AllocationContext = { ...loaded.allocation, nowMs };
+  const decide: PageDecision = {
+    shop,
+    connected: loaded.connected,
+    allocation: { ...loaded.allocation, nowMs: options.now.getTime() },
+    rows: {
+      onlineStoreLocations: loaded.allocation.settings.online_store.locations,
+      holdsReleased: loaded.holdsReleased,
+      encode: encodeItemValue,
+      now: options.now,
+    },
+  };
   const result: RecomputeResult = { items: 0, rowsWritten: 0, rowsRetired: 0, context: loaded };
 
   let cursor: string | undefined;
   for (;;) {
-    // "dirty": only variants whose master record changed since they were last computed.
-    const dirtyPage = options.scope === "dirty" ? await dirtyVariantGids(database, shop, PAGE_SIZE, cursor) : null;
-    if (dirtyPage !== null && dirtyPage.length === 0) break;
-    const variants = await database.variant.findMany({
-      where: {
-        shop,
-        deletedAt: null,
-        tracked: true,
-        ...(dirtyPage ? { gid: { in: dirtyPage } } : cursor ? { gid: { gt: cursor } } : {}),
-      },
-      orderBy: { gid: "asc" },
-      take: PAGE_SIZE,
-    });
-    const pageGids = dirtyPage ?? variants.map((variant) => variant.gid);
-    if (pageGids.length === 0) break;
-    cursor = pageGids.at(-1);
-    const gids = variants.map((variant) => variant.gid);
+    const page = await nextPage(database, shop, options.scope, cursor);
+    if (page === null) break;
+    cursor = page.gids.at(-1);
     const loadedAt = new Date();
-
-    // Master records and sync rows of a page in raw SQL: the ORM's own work on these rows cost three
-    // to four times the query (a full recompute loads every item's, every five minutes).
-    // Not the explanations: they are most of the bytes, and only written here.
-    const inPage = Prisma.join(gids.length > 0 ? gids : [""]);
-    const [storedRecords, overrides, states] = await Promise.all([
-      database.$queryRaw<{ variantGid: string; record: unknown }[]>`
-        SELECT "variantGid", "record" FROM "MasterRecord" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
-      database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: options.now } } }),
-      database.$queryRaw<SyncRow[]>`
-        SELECT "variantGid", "channel", "itemKey", "desired", "desiredAvailability", "dampingState", "pushed", "pendingSince"
-        FROM "ChannelItemState" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
-    ]);
-    const recordOf = new Map(storedRecords.map((row) => [row.variantGid, decodeMasterRecord({ shop, ...row })]));
-    const statesOf = groupBy(states, (state) => state.variantGid);
-
-    // New rows in one insert; changed rows in two bulk updates (a new decision also clears
-    // the retry state, so a parked row gets a fresh try; an unchanged one keeps it).
-    const creates: Prisma.ChannelItemStateCreateManyInput[] = [];
-    const decided: Record<string, unknown>[] = [];
-    const redecided: Record<string, unknown>[] = [];
-    const retired: { channel: "meta" | "google"; itemKey: string }[] = [];
-    for (const variant of variants) {
-      const record = recordOf.get(variant.gid) ?? emptyMasterRecord(shop, variant.gid);
-      // The catalogue item this variant is now, by the connection's item-id template (null
-      // when the template cannot name it, e.g. {sku} without a SKU).
-      const catalogKeys = new Map<"meta" | "google", string | null>();
-      for (const catalog of connected) {
-        try {
-          catalogKeys.set(catalog.channel, renderItemId(catalog.template, {
-            variantId: variant.gid,
-            productId: variant.productGid,
-            countryCode: catalog.countryCode,
-            sku: variant.sku,
-          }));
-        } catch {
-          catalogKeys.set(catalog.channel, null); // listed as unmatched in the UI
-        }
-      }
-      // Rows under any other id were kept for an earlier template (or SKU): the worker would
-      // go on reading them back, the monitor counting them (parked, unconfirmed, drifting)
-      // and the engine adding their pushed quantity to this item's. Retired here, since
-      // every template change requests a full recompute.
-      const isStale = (row: { channel: string; itemKey: string }) =>
-        (row.channel === "meta" || row.channel === "google") && catalogKeys.has(row.channel) && catalogKeys.get(row.channel) !== row.itemKey;
-      const stale = (statesOf.get(variant.gid) ?? []).filter(isStale);
-      for (const row of stale) retired.push({ channel: row.channel as "meta" | "google", itemKey: row.itemKey });
-      const existing = (statesOf.get(variant.gid) ?? []).filter((row) => !isStale(row));
-      const memory: Partial<Record<ChannelId, ItemChannelMemory>> = {};
-      for (const channel of ["online_store", "meta", "google"] as const) {
-        const rows = existing.filter((row) => row.channel === channel);
-        const override = overrides.find((candidate) => candidate.channel === channel);
-        memory[channel] = {
-          override: override
-            ? { channel, variantId: variantGid(variant.gid), quantity: override.quantity, expiresAtMs: override.expiresAt.getTime() }
-            : null,
-          damping: (rows[0]?.dampingState as DampingState | null) ?? undefined,
-          lastPushed: rows.length > 0 && rows.every((row) => row.pushed !== null) ? sum(rows.map((row) => row.pushed ?? 0)) : null,
-        };
-      }
-      const allocation = allocateItem(
-        {
-          variantId: variantGid(variant.gid),
-          productId: productGid(variant.productGid),
-          collectionIds: parseCollections(variant.collectionGids),
-          record,
-          memory,
-        },
-        context,
-        { explain: true },
-      );
-
-      const desiredRows: DesiredRow[] = [];
-      const onlineStore = allocation.decisions.online_store;
-      for (const target of splitOnlineStoreTarget(record, settings.online_store.locations, onlineStore.quantity)) {
-        const desired = holdsReleased ? target.pool : target.available;
-        desiredRows.push({
-          channel: "online_store",
-          itemKey: `${variant.inventoryItemGid}|${target.locationId}`,
-          decision: onlineStore,
-          desired,
-          availability: desired > 0 ? "in_stock" : "out_of_stock",
-          split: { locationId: target.locationId, pool: target.pool, shownTotal: onlineStore.quantity, holdsReleased },
-        });
-      }
-      for (const catalog of connected) {
-        const decision = allocation.decisions[catalog.channel];
-        const itemKey = catalogKeys.get(catalog.channel);
-        if (!itemKey) continue;
-        const desired = encodeItemValue(catalog.channel, decision);
-        desiredRows.push({ channel: catalog.channel, itemKey, decision, desired, availability: decision.availability, split: null });
-      }
-
-      for (const row of desiredRows) {
-        const current = existing.find((state) => state.channel === row.channel && state.itemKey === row.itemKey);
-        // A frozen channel keeps what it was last shown: nothing new to push.
-        const desired = row.decision.push ? row.desired : (current?.pushed ?? current?.desired ?? row.desired);
-        const explanation = { ...(row.decision.explanation ?? {}), split: row.split, risk: row.decision.risk } as object;
-        const damping = row.decision.damping as unknown as object;
-        const changed =
-          current === undefined ||
-          current.desired !== desired ||
-          current.desiredAvailability !== row.availability ||
-          !dampingEquivalent(current.dampingState as DampingState | null, row.decision.damping, row.channel === "google");
-        if (!changed) continue;
-        const fields = {
-          variantGid: variant.gid,
-          desired,
-          desiredAvailability: row.availability,
-          explanation,
-          dampingState: damping,
-          computedAt: options.now,
-        };
-        if (current === undefined) creates.push({ shop, channel: row.channel, itemKey: row.itemKey, ...fields, pendingSince: options.now });
-        else if (current.desired === desired) decided.push({ channel: row.channel, itemKey: row.itemKey, ...fields });
-        else {
-          // A difference keeps the time it began while it lasts, however often desired moves.
-          const wasPending = current.pushed !== current.desired && current.pendingSince !== null;
-          const pendingSince = desired === current.pushed ? null : wasPending ? current.pendingSince : options.now;
-          redecided.push({ channel: row.channel, itemKey: row.itemKey, ...fields, pendingSince });
-        }
-      }
-    }
-
-    await database.$transaction(async (tx) => {
-      for (const channel of ["meta", "google"] as const) {
-        const itemKeys = retired.filter((row) => row.channel === channel).map((row) => row.itemKey);
-        if (itemKeys.length > 0) await tx.channelItemState.deleteMany({ where: { shop, channel, itemKey: { in: itemKeys } } });
-      }
-      if (creates.length > 0) await tx.channelItemState.createMany({ data: creates });
-      const keys = { channel: "text", itemKey: "text" } as const;
-      if (decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: decided });
-      if (redecided.length > 0) {
-        const rows = redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
-        await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS }, rows });
-      }
-      await tx.masterRecord.updateMany({
-        // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
-        where: { shop, variantGid: { in: pageGids }, dirty: true, updatedAt: { lte: loadedAt } },
-        data: { dirty: false },
-      });
-    });
-    result.items += variants.length;
-    result.rowsWritten += creates.length + decided.length + redecided.length;
+    const stored = await loadPageState(database, shop, page.variants, options.now);
+    const { plan, retired } = decidePage(page.variants, stored, decide);
+    await writePage(database, shop, options.provider, { plan, retired, gids: page.gids, loadedAt });
+    result.items += page.variants.length;
+    result.rowsWritten += plan.created.length + plan.decided.length + plan.redecided.length;
     result.rowsRetired += retired.length;
-    if (pageGids.length < PAGE_SIZE) break;
+    if (page.gids.length < PAGE_SIZE) break;
   }
   return result;
+}
+
+/**
+ * The next page of tracked variants after `cursor`: with "dirty", only those whose master
+ * record changed since they were last computed (`gids` is then the dirty page, whose records
+ * are marked clean, even those no longer tracked). Null when there is none left.
+ */
+async function nextPage(
+  database: Database,
+  shop: string,
+  scope: "dirty" | "all",
+  cursor: string | undefined,
+): Promise<{ variants: Variant[]; gids: string[] } | null> {
+  const dirtyPage = scope === "dirty" ? await dirtyVariantGids(database, shop, PAGE_SIZE, cursor) : null;
+  if (dirtyPage !== null && dirtyPage.length === 0) return null;
+  const variants = await database.variant.findMany({
+    where: {
+      shop,
+      deletedAt: null,
+      tracked: true,
+      ...(dirtyPage ? { gid: { in: dirtyPage } } : cursor ? { gid: { gt: cursor } } : {}),
+    },
+    orderBy: { gid: "asc" },
+    take: PAGE_SIZE,
+  });
+  const gids = dirtyPage ?? variants.map((variant) => variant.gid);
+  return gids.length === 0 ? null : { variants, gids };
+}
+
+/** What a page's decisions start from: master records, overrides in force, sync rows. */
+interface PageState {
+  recordOf: Map<string, MasterRecord>;
+  overrides: ManualOverride[];
+  rowsOf: Map<string, SyncRow[]>;
+}
+
+async function loadPageState(database: Database, shop: string, variants: readonly Variant[], now: Date): Promise<PageState> {
+  const gids = variants.map((variant) => variant.gid);
+  // Master records and sync rows of a page in raw SQL: the ORM's own work on these rows cost three
+  // to four times the query (a full recompute loads every item's, every five minutes).
+  // Not the explanations: they are most of the bytes, and only written here.
+  const inPage = Prisma.join(gids.length > 0 ? gids : [""]);
+  const [storedRecords, overrides, states] = await Promise.all([
+    database.$queryRaw<{ variantGid: string; record: unknown }[]>`
+      SELECT "variantGid", "record" FROM "MasterRecord" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
+    database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: now } } }),
+    database.$queryRaw<SyncRow[]>`
+      SELECT "variantGid", "channel", "itemKey", "desired", "desiredAvailability", "dampingState", "pushed", "pendingSince"
+      FROM "ChannelItemState" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
+  ]);
+  return {
+    recordOf: new Map(storedRecords.map((row) => [row.variantGid, decodeMasterRecord({ shop, ...row })])),
+    overrides: overrides.map((override) => ({
+      channel: override.channel as ChannelId,
+      variantId: variantGid(override.variantGid),
+      quantity: override.quantity,
+      expiresAtMs: override.expiresAt.getTime(),
+    })),
+    rowsOf: groupBy(states, (state) => state.variantGid),
+  };
+}
+
+/** What is the same for every page of one recompute. */
+interface PageDecision {
+  shop: string;
+  connected: readonly ConnectedChannel[];
+  allocation: AllocationContext;
+  rows: SyncRowSettings<Date>;
+}
+
+const EXPLAIN = { explain: true } as const;
+const NO_ROWS: readonly SyncRow[] = [];
+
+/** Each variant's allocation, and the sync rows it changes or retires (app/domain/sync-rows.ts). */
+function decidePage(variants: readonly Variant[], state: PageState, decide: PageDecision): { plan: SyncRowPlan<Date>; retired: SyncRow[] } {
+  const plan: SyncRowPlan<Date> = { created: [], decided: [], redecided: [] };
+  const retired: SyncRow[] = [];
+  for (const variant of variants) {
+    const record = state.recordOf.get(variant.gid) ?? emptyMasterRecord(decide.shop, variant.gid);
+    const catalogKeys = catalogItemKeys(decide.connected, variant);
+    // Rows under an earlier template's ids are retired here, since every template change requests a full recompute.
+    const rows = currentSyncRows(state.rowsOf.get(variant.gid) ?? NO_ROWS, catalogKeys, retired);
+    // The page's overrides, not only this variant's: an override reaches every item of its page.
+    // A bug kept as it was by the structural refactor (issue #22), to be fixed with a test of its own.
+    const memory = syncRowMemory(rows, state.overrides);
+    const allocation = allocateItem(
+      {
+        variantId: variantGid(variant.gid),
+        productId: productGid(variant.productGid),
+        collectionIds: parseCollections(variant.collectionGids),
+        record,
+        memory,
+      },
+      decide.allocation,
+      EXPLAIN,
+    );
+    const item = { variantGid: variant.gid, inventoryItemGid: variant.inventoryItemGid, record, allocation, catalogKeys, rows };
+    planSyncRows(item, decide.rows, plan);
+  }
+  return { plan, retired };
+}
+
+/**
+ * The catalogue item this variant is now, by each connection's item-id template (null
+ * when the template cannot name it, e.g. {sku} without a SKU: listed as unmatched in the UI).
+ */
+function catalogItemKeys(connected: readonly ConnectedChannel[], variant: Variant): CatalogItemKeys {
+  const catalogKeys = new Map<CatalogChannel, string | null>();
+  for (const catalog of connected) {
+    try {
+      catalogKeys.set(catalog.channel, renderItemId(catalog.template, {
+        variantId: variant.gid,
+        productId: variant.productGid,
+        countryCode: catalog.countryCode,
+        sku: variant.sku,
+      }));
+    } catch {
+      catalogKeys.set(catalog.channel, null);
+    }
+  }
+  return catalogKeys;
+}
+
+/**
+ * One transaction a page: retired rows deleted, new rows in one insert, changed rows in two
+ * bulk updates (a new desired also clears the retry state, so a parked row gets a fresh try;
+ * an unchanged one keeps it), and the page's master records marked clean.
+ */
+async function writePage(
+  database: Database,
+  shop: string,
+  provider: DatabaseProvider,
+  page: { plan: SyncRowPlan<Date>; retired: readonly SyncRow[]; gids: string[]; loadedAt: Date },
+): Promise<void> {
+  const { plan, retired } = page;
+  await database.$transaction(async (tx) => {
+    for (const channel of ["meta", "google"] as const) {
+      const itemKeys = retired.filter((row) => row.channel === channel).map((row) => row.itemKey);
+      if (itemKeys.length > 0) await tx.channelItemState.deleteMany({ where: { shop, channel, itemKey: { in: itemKeys } } });
+    }
+    if (plan.created.length > 0) {
+      await tx.channelItemState.createMany({ data: plan.created.map((row) => ({ shop, ...row, dampingState: row.dampingState as unknown as object })) });
+    }
+    const keys = { channel: "text", itemKey: "text" } as const;
+    if (plan.decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: plan.decided });
+    if (plan.redecided.length > 0) {
+      const rows = plan.redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
+      await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS }, rows });
+    }
+    await tx.masterRecord.updateMany({
+      // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
+      where: { shop, variantGid: { in: page.gids }, dirty: true, updatedAt: { lte: page.loadedAt } },
+      data: { dirty: false },
+    });
+  });
 }
 
 /**
@@ -318,15 +330,6 @@ interface SyncRow {
   dampingState: unknown;
   pushed: number | null;
   pendingSince: Date | null;
-}
-
-interface DesiredRow {
-  channel: ChannelId;
-  itemKey: string;
-  decision: ChannelDecision;
-  desired: number;
-  availability: "in_stock" | "out_of_stock";
-  split: { locationId: string; pool: number; shownTotal: number; holdsReleased: boolean } | null;
 }
 
 async function dirtyVariantGids(database: Database, shop: string, take: number, after?: string): Promise<string[]> {
@@ -371,4 +374,3 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);

@@ -1,12 +1,13 @@
 import type { Database, DatabaseProvider } from "~/db.server";
-import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid } from "~/domain";
+import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogueBulk } from "~/shopify/bulk.server";
 import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
 import { logger } from "~/logger.server";
+import type { LocationNode } from "~/shopify/operations/locations";
 import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
 import { upsertRows } from "~/db/bulk-update.server";
-import { levelKeyOf, loadOwnHolds } from "./holds.server";
+import { levelKeyOf, loadOwnHolds, type OwnHold } from "./holds.server";
 import { decodeMasterRecord, emptyMasterRecord, saveMasterRecords } from "~/records/master-records.server";
 
 /**
@@ -37,12 +38,38 @@ export async function reconcileShop(
   client: AdminClient,
   options: { now: Date; mode: "incremental" | "full"; provider: DatabaseProvider; onProgress?: ReconcileProgress },
 ): Promise<ReconcileResult> {
-  const { provider } = options;
   const startedAt = options.now;
   const shopRow = await database.shop.findUnique({ where: { shop } });
   const since = options.mode === "incremental" ? (shopRow?.lastReconciledAt ?? undefined) : undefined;
 
   const locations = await readLocations(client);
+  await saveLocations(database, shop, locations);
+  const { variants, levels, bufferOwners } = await readStock(client, options.mode, since, locations);
+  const total = variants.length + levels.length;
+  await options.onProgress?.(0, total);
+
+  await saveVariants(database, shop, options.provider, variants);
+  await options.onProgress?.(variants.length, total);
+
+  const folded = await foldLevels(database, shop, levels, {
+    startedAtMs: startedAt.getTime(),
+    provider: options.provider,
+    done: variants.length,
+    total,
+    onProgress: options.onProgress,
+  });
+
+  await database.shop.upsert({
+    where: { shop },
+    create: { shop, lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
+    update: { lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
+  });
+
+  const metafields = await pickUpMetafields(database, shop, client, startedAt, bufferOwners);
+  return { variants: variants.length, levels: levels.length, differences: folded.differences, metafields, ownHoldsLowered: folded.ownHoldsLowered };
+}
+
+async function saveLocations(database: Database, shop: string, locations: readonly LocationNode[]): Promise<void> {
   for (const location of locations) {
     await database.location.upsert({
       where: { shop_gid: { shop, gid: location.id } },
@@ -50,25 +77,25 @@ export async function reconcileShop(
       update: { name: location.name, active: location.isActive },
     });
   }
+}
 
-  let variants: CatalogueVariant[];
-  let levels: LevelSnapshot[];
-  let bufferOwners: string[] = [];
-  if (options.mode === "full") {
-    const snapshot = await readCatalogueBulk(client);
-    variants = snapshot.variants;
-    levels = snapshot.levels;
-    bufferOwners = snapshot.bufferOwners;
-  } else {
-    variants = await collect(readCatalogue(client, { updatedSince: since }));
-    levels = [];
-    for (const location of locations.filter((candidate) => candidate.isActive)) {
-      levels.push(...(await collect(readInventoryLevels(client, location.id, { updatedSince: since }))));
-    }
+/** Full: the whole catalogue in one bulk operation (which also names the buffer metafields' owners). Incremental: what changed since the last read. */
+async function readStock(
+  client: AdminClient,
+  mode: "incremental" | "full",
+  since: Date | undefined,
+  locations: readonly LocationNode[],
+): Promise<{ variants: CatalogueVariant[]; levels: LevelSnapshot[]; bufferOwners: string[] }> {
+  if (mode === "full") return readCatalogueBulk(client);
+  const variants = await collect(readCatalogue(client, { updatedSince: since }));
+  const levels: LevelSnapshot[] = [];
+  for (const location of locations.filter((candidate) => candidate.isActive)) {
+    levels.push(...(await collect(readInventoryLevels(client, location.id, { updatedSince: since }))));
   }
-  const total = variants.length + levels.length;
-  await options.onProgress?.(0, total);
+  return { variants, levels, bufferOwners: [] };
+}
 
+async function saveVariants(database: Database, shop: string, provider: DatabaseProvider, variants: readonly CatalogueVariant[]): Promise<void> {
   await upsertRows(database, provider, {
     table: "Variant",
     shop,
@@ -85,8 +112,55 @@ export async function reconcileShop(
       updatedAt: new Date(),
     })),
   });
-  await options.onProgress?.(variants.length, total);
+}
 
+interface FoldRun {
+  /** When the read began: the time of a level that carries none (bulk exports). */
+  startedAtMs: number;
+  provider: DatabaseProvider;
+  /** Progress already reported (the variants), out of `total`. */
+  done: number;
+  total: number;
+  onProgress: ReconcileProgress | undefined;
+}
+
+/** The levels read, folded into the master records of the tracked variants they stock, 200 at a time. */
+async function foldLevels(database: Database, shop: string, levels: readonly LevelSnapshot[], run: FoldRun): Promise<{ differences: number; ownHoldsLowered: number }> {
+  const variantsOfItem = await trackedVariantsOfItems(database, shop, levels);
+  const unsettled = await unsettledLevelKeys(database, shop);
+  let differences = 0;
+  let ownHoldsLowered = 0;
+  let done = run.done;
+  for (let start = 0; start < levels.length; start += 200) {
+    const chunk = levels.slice(start, start + 200);
+    const gids = [...new Set(chunk.flatMap((level) => variantsOfItem.get(level.inventoryItemId) ?? []))];
+    const storedRecords = new Map(
+      (await database.masterRecord.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, decodeMasterRecord(row)]),
+    );
+    const own = await loadOwnHolds(database, shop, chunk.map((level) => levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId })));
+    ownHoldsLowered += await lowerOwnHolds(database, shop, chunk, own, unsettled, run.startedAtMs);
+    for (const level of chunk) {
+      // Ballast's own share of safety_stock only (HeldStock): the merchant's is neither sellable nor releasable.
+      const ownUnits = Math.min(own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0, Math.max(0, level.safetyStock));
+      for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
+        const before = storedRecords.get(gid) ?? emptyMasterRecord(shop, gid);
+        const folded = foldLevel(before, level, ownUnits, levelStampMs(level, run.startedAtMs));
+        if (folded.missed) differences += 1;
+        storedRecords.set(gid, folded.record);
+      }
+    }
+    await saveMasterRecords(database, [...storedRecords.values()], run.provider);
+    done += chunk.length;
+    await run.onProgress?.(done, run.total);
+  }
+  return { differences, ownHoldsLowered };
+}
+
+/** Shopify's time for a level, or the moment the read began for a level without one (the oldest it can describe). */
+const levelStampMs = (level: LevelSnapshot, startedAtMs: number): number => (level.updatedAt ? Date.parse(level.updatedAt) : startedAtMs);
+
+/** The tracked variants of each inventory item the levels name (a bundle's item may stock several). */
+async function trackedVariantsOfItems(database: Database, shop: string, levels: readonly LevelSnapshot[]): Promise<Map<string, string[]>> {
   const variantsOfItem = new Map<string, string[]>();
   const itemGids = [...new Set(levels.map((level) => level.inventoryItemId))];
   for (let start = 0; start < itemGids.length; start += 500) {
@@ -96,83 +170,84 @@ export async function reconcileShop(
     });
     for (const row of rows) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
   }
+  return variantsOfItem;
+}
 
-  // Levels a journalled move not yet recorded touches: their own count is settled by the
-  // journal (app/sync/holds.server.ts), not lowered here.
+/**
+ * Levels a journalled move not yet recorded touches: their own count is settled by the
+ * journal (app/sync/holds.server.ts), not lowered here.
+ */
+async function unsettledLevelKeys(database: Database, shop: string): Promise<Set<string>> {
   const unsettled = new Set<string>();
   for (const row of await database.holdMove.findMany({ where: { shop }, select: { move: true } })) {
     for (const effect of (row.move as { effects?: { itemKey: string }[] } | null)?.effects ?? []) unsettled.add(effect.itemKey);
   }
+  return unsettled;
+}
 
-  let differences = 0;
-  let ownHoldsLowered = 0;
-  let done = variants.length;
-  for (let start = 0; start < levels.length; start += 200) {
-    const chunk = levels.slice(start, start + 200);
-    const gids = [...new Set(chunk.flatMap((level) => variantsOfItem.get(level.inventoryItemId) ?? []))];
-    const storedRecords = new Map(
-      (await database.masterRecord.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, decodeMasterRecord(row)]),
-    );
-    // Ballast's own units in safety_stock come from its own record, never from Shopify's
-    // whole safety_stock: the rest is the merchant's. Units taken out of safety_stock in
-    // Shopify admin (a level newer than Ballast's record, below it) lower Ballast's count;
-    // a rise is the merchant's own.
-    const own = await loadOwnHolds(database, shop, chunk.map((level) => levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId })));
-    for (const level of chunk) {
-      const key = levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId });
-      const hold = own.get(key);
-      const updatedAtMs = level.updatedAt ? Date.parse(level.updatedAt) : startedAt.getTime();
-      if (!hold || unsettled.has(key) || level.safetyStock >= hold.units || updatedAtMs <= hold.updatedAt.getTime()) continue;
-      const units = Math.max(0, level.safetyStock);
-      // Only if no move changed the record since it was read (the push lane runs beside this).
-      const lowered = await database.heldStock.updateMany({
-        where: { shop, inventoryItemGid: level.inventoryItemId, locationGid: level.locationId, units: hold.units, updatedAt: hold.updatedAt },
-        data: { units, updatedAt: new Date(Math.max(updatedAtMs, hold.updatedAt.getTime() + 1)) },
-      });
-      if (lowered.count > 0) {
-        ownHoldsLowered += 1;
-        own.set(key, { ...hold, units });
-      }
+/**
+ * Ballast's own units in safety_stock come from its own record, never from Shopify's
+ * whole safety_stock: the rest is the merchant's. Units taken out of safety_stock in
+ * Shopify admin (a level newer than Ballast's record, below it) lower Ballast's count
+ * (in the database and in `own`); a rise is the merchant's own. Returns how many were lowered.
+ */
+async function lowerOwnHolds(
+  database: Database,
+  shop: string,
+  chunk: readonly LevelSnapshot[],
+  own: Map<string, OwnHold>,
+  unsettled: ReadonlySet<string>,
+  startedAtMs: number,
+): Promise<number> {
+  let lowered = 0;
+  for (const level of chunk) {
+    const key = levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId });
+    const hold = own.get(key);
+    const updatedAtMs = levelStampMs(level, startedAtMs);
+    if (!hold || unsettled.has(key) || level.safetyStock >= hold.units || updatedAtMs <= hold.updatedAt.getTime()) continue;
+    const units = Math.max(0, level.safetyStock);
+    // Only if no move changed the record since it was read (the push lane runs beside this).
+    const result = await database.heldStock.updateMany({
+      where: { shop, inventoryItemGid: level.inventoryItemId, locationGid: level.locationId, units: hold.units, updatedAt: hold.updatedAt },
+      data: { units, updatedAt: new Date(Math.max(updatedAtMs, hold.updatedAt.getTime() + 1)) },
+    });
+    if (result.count > 0) {
+      lowered += 1;
+      own.set(key, { ...hold, units });
     }
-    for (const level of chunk) {
-      for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
-        const before = storedRecords.get(gid) ?? emptyMasterRecord(shop, gid);
-        const updatedAtMs = level.updatedAt ? Date.parse(level.updatedAt) : startedAt.getTime();
-        const locationId = locationGid(level.locationId);
-        const known = before.locations.find((location) => location.locationId === locationId);
-        if (known?.available && known.available.value !== level.available && known.available.updatedAtMs < updatedAtMs) differences += 1;
-        let after = applyLevelUpdate(before, {
-          locationId,
-          updatedAtMs,
-          available: level.available,
-          onHand: level.onHand,
-          committed: level.committed,
-        });
-        // Ballast's own share of safety_stock only (HeldStock): the merchant's is neither sellable nor releasable.
-        const ownUnits = Math.min(own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0, Math.max(0, level.safetyStock));
-        after = applyOwnSafetyStockMove(after, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: ownUnits });
-        storedRecords.set(gid, after);
-      }
-    }
-    await saveMasterRecords(database, [...storedRecords.values()], provider);
-    done += chunk.length;
-    await options.onProgress?.(done, total);
   }
+  return lowered;
+}
 
-  await database.shop.upsert({
-    where: { shop },
-    create: { shop, lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
-    update: { lastReconciledAt: startedAt, ...(options.mode === "full" ? { lastFullReadAt: startedAt } : {}) },
+/**
+ * One level read into a variant's master record: Shopify's levels (newer wins), then
+ * Ballast's own safety stock there. `missed` when the record held an older, different
+ * available: a webhook it never got.
+ */
+function foldLevel(before: MasterRecord, level: LevelSnapshot, ownUnits: number, updatedAtMs: number): { record: MasterRecord; missed: boolean } {
+  const locationId = locationGid(level.locationId);
+  const known = before.locations.find((location) => location.locationId === locationId);
+  const missed = known?.available != null && known.available.value !== level.available && known.available.updatedAtMs < updatedAtMs;
+  const updated = applyLevelUpdate(before, {
+    locationId,
+    updatedAtMs,
+    available: level.available,
+    onHand: level.onHand,
+    committed: level.committed,
   });
+  return { record: applyOwnSafetyStockMove(updated, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: ownUnits }), missed };
+}
 
-  // Buffer settings edited in Shopify admin. The full read also finds products and variants
-  // that Ballast has no rule for; the incremental one reads the shop and the rule targets.
-  // Stock is reconciled either way: a failure here is logged and retried next time.
-  let metafields: PickupResult | null = null;
+/**
+ * Buffer settings edited in Shopify admin. The full read also finds products and variants
+ * that Ballast has no rule for; the incremental one reads the shop and the rule targets.
+ * Stock is reconciled either way: a failure here is logged and retried next time.
+ */
+async function pickUpMetafields(database: Database, shop: string, client: AdminClient, now: Date, discovered: string[]): Promise<PickupResult | null> {
   try {
-    metafields = await pickUpBufferMetafields(database, shop, client, { now: startedAt, discovered: bufferOwners });
+    return await pickUpBufferMetafields(database, shop, client, { now, discovered });
   } catch (error) {
     logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "buffer metafields not read; next reconciliation retries");
+    return null;
   }
-  return { variants: variants.length, levels: levels.length, differences, metafields, ownHoldsLowered };
 }
