@@ -62,3 +62,39 @@ export async function retryTransient<T>(
     },
   });
 }
+
+/** The transient-retry policy of a connector not configured otherwise. */
+export const DEFAULT_TRANSIENT_RETRY: BackoffPolicy = { retries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+
+/**
+ * A connector's retries of its API calls: the errors `isTransient` accepts are retried with
+ * its policy (`DEFAULT_TRANSIENT_RETRY`, overridable), on its clock and jitter source.
+ */
+export class TransientRetry {
+  readonly policy: BackoffPolicy;
+  readonly #clock: ConnectorClock;
+  readonly #random: () => number;
+  readonly #isTransient: (error: unknown) => boolean;
+
+  constructor(options: {
+    policy?: Partial<BackoffPolicy> | undefined;
+    clock: ConnectorClock;
+    random?: (() => number) | undefined;
+    isTransient: (error: unknown) => boolean;
+  }) {
+    this.policy = { ...DEFAULT_TRANSIENT_RETRY, ...options.policy };
+    this.#clock = options.clock;
+    this.#random = options.random ?? Math.random;
+    this.#isTransient = options.isTransient;
+  }
+
+  run<T>(operation: (attempt: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return retryTransient(operation, {
+      policy: this.policy,
+      clock: this.#clock,
+      random: this.#random,
+      isTransient: this.#isTransient,
+      ...(signal ? { signal } : {}),
+    });
+  }
+}

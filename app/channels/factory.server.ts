@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ZodType, ZodTypeDef } from "zod";
 import type { Database } from "~/db.server";
 import type { ChannelId } from "~/domain";
 import type { Env } from "~/env.server";
@@ -107,35 +108,43 @@ async function buildConnector(
     return { reason: "invalid_configuration", detail: "stored credentials cannot be decrypted with the configured keys" };
   }
 
+  const shared = { logger, ...(deps.clock ? { clock: deps.clock } : {}) };
   if (channel === "meta") {
-    const config = metaConfigSchema.safeParse(connection.config);
-    const credentials = metaCredentialsSchema.safeParse(secret);
-    if (!config.success || !credentials.success) return { reason: "invalid_configuration", detail: "Meta connection is incomplete" };
-    return createMetaConnector({
-      graphBaseUrl: deps.env.META_GRAPH_BASE_URL,
-      apiVersion: deps.env.META_GRAPH_API_VERSION,
-      catalogId: config.data.catalogId,
-      accessToken: credentials.data.accessToken,
-      logger,
-      ...(deps.clock ? { clock: deps.clock } : {}),
-    });
+    const stored = readConnection(metaConfigSchema, metaCredentialsSchema, connection.config, secret, "Meta");
+    if (!stored.ok) return stored.unavailable;
+    const { META_GRAPH_BASE_URL: graphBaseUrl, META_GRAPH_API_VERSION: apiVersion } = deps.env;
+    return createMetaConnector({ graphBaseUrl, apiVersion, catalogId: stored.config.catalogId, accessToken: stored.credentials.accessToken, ...shared });
   }
 
-  const config = googleConfigSchema.safeParse(connection.config);
-  const credentials = googleCredentialsSchema.safeParse(secret);
-  if (!config.success || !credentials.success) return { reason: "invalid_configuration", detail: "Google connection is incomplete" };
+  const stored = readConnection(googleConfigSchema, googleCredentialsSchema, connection.config, secret, "Google");
+  if (!stored.ok) return stored.unavailable;
   return createGoogleConnector({
     merchantBaseUrl: deps.env.GOOGLE_MERCHANT_BASE_URL,
     tokenUrl: deps.env.GOOGLE_OAUTH_TOKEN_URL,
-    accountId: config.data.accountId,
-    dataSourceId: config.data.dataSourceId,
-    contentLanguage: config.data.contentLanguage,
-    feedLabel: config.data.feedLabel,
-    credentials: credentials.data,
-    logger,
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    accountId: stored.config.accountId,
+    dataSourceId: stored.config.dataSourceId,
+    contentLanguage: stored.config.contentLanguage,
+    feedLabel: stored.config.feedLabel,
+    credentials: stored.credentials,
+    ...shared,
     updateLedger: deps.googleUpdateLedger ? deps.googleUpdateLedger(shop) : new DatabaseUpdateLedger(deps.database, shop),
   });
+}
+
+/** A connection's stored config and decrypted credentials, read with the channel's schemas. */
+function readConnection<Config, Credentials>(
+  configSchema: ZodType<Config, ZodTypeDef, unknown>,
+  credentialsSchema: ZodType<Credentials, ZodTypeDef, unknown>,
+  config: unknown,
+  secret: unknown,
+  label: string,
+): { ok: true; config: Config; credentials: Credentials } | { ok: false; unavailable: ConnectorUnavailable } {
+  const parsedConfig = configSchema.safeParse(config);
+  const parsedCredentials = credentialsSchema.safeParse(secret);
+  if (!parsedConfig.success || !parsedCredentials.success) {
+    return { ok: false, unavailable: { reason: "invalid_configuration", detail: `${label} connection is incomplete` } };
+  }
+  return { ok: true, config: parsedConfig.data, credentials: parsedCredentials.data };
 }
 
 export function isConnector(value: ChannelConnector | ConnectorUnavailable): value is ChannelConnector {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Database } from "~/db.server";
+import type { WebhookEnvelope } from "./webhook-event.server";
 import { webhookRecorder } from "./webhook-group-commit.server";
 
 /**
@@ -8,16 +9,9 @@ import { webhookRecorder } from "./webhook-group-commit.server";
  * with the app secret, the required headers, JSON — without its per-request session load
  * and request copies, and looks the shop up in a short-lived cache. Lifecycle and
  * compliance webhooks keep using `authenticate.webhook`. A test holds the verdicts equal.
+ * A verified stock webhook is recorded like every other (the same envelope).
  */
-export interface StockWebhook {
-  shop: string;
-  topic: string;
-  webhookId: string;
-  eventId: string;
-  apiVersion: string;
-  triggeredAt: Date | null;
-  rawBody: string;
-}
+export type StockWebhook = WebhookEnvelope;
 
 /** Shopify's largest payloads (orders with hundreds of lines) stay well below this. */
 export const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;

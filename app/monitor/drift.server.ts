@@ -118,81 +118,108 @@ export async function checkDrift(
   result.auditBehind = budget.itemsPerHour * (budget.auditPeriodMs / 3_600_000) < candidates.length;
   if (allowance <= 0) return result;
 
-  // Open drift first, then items not read since their last confirmation (a competing
-  // writer strikes minutes after a push), then the rolling audit: checked longest ago.
+  const chosen = sampleToRead(candidates, openOf, allowance);
+  const shown = await connector.readBack(chosen.map((row) => row.itemKey));
+  const findings = judgeReadBack({ shop, channel, now, chosen, shown: new Map(shown.map((entry) => [entry.itemKey, entry])), openOf });
+  await recordFindings(database, shop, channel, now, findings);
+  result.checked = chosen.length;
+  result.drifted = findings.drifted;
+  result.opened = findings.opened.length;
+  result.closed += findings.closed.length;
+  result.repaired = findings.repairs.length;
+  return result;
+}
+
+type OpenEpisode = { id: string; itemKey: string; startedAt: Date };
+
+/**
+ * Open drift first, then items not read since their last confirmation (a competing
+ * writer strikes minutes after a push), then the rolling audit: checked longest ago.
+ */
+function sampleToRead(candidates: readonly Row[], openOf: ReadonlyMap<string, OpenEpisode>, allowance: number): Row[] {
   const rank = (row: Row) => (openOf.has(row.itemKey) ? 0 : row.checkedAt === null || (row.confirmedAt !== null && row.checkedAt < row.confirmedAt) ? 1 : 2);
-  const chosen = [...candidates]
+  return [...candidates]
     .sort((a, b) => rank(a) - rank(b) || (a.checkedAt?.getTime() ?? 0) - (b.checkedAt?.getTime() ?? 0) || (a.itemKey < b.itemKey ? -1 : 1))
     .slice(0, allowance);
+}
 
-  const shown = await connector.readBack(chosen.map((row) => row.itemKey));
-  const shownOf = new Map(shown.map((entry) => [entry.itemKey, entry]));
-  // Written after the loop, a few statements for the whole sample.
-  const checkedOnly: string[] = [];
-  const closedIds: string[] = [];
-  const openedEpisodes: Prisma.DriftEpisodeCreateManyInput[] = [];
-  const repairs: { channel: string; itemKey: string; pushed: number; confirmed: number; confirmedAt: Date; checkedAt: Date; nextAttemptAt: null }[] = [];
-  for (const row of chosen) {
-    const entry = shownOf.get(row.itemKey);
-    result.checked += 1;
+type Repair = { channel: string; itemKey: string; pushed: number; confirmed: number; confirmedAt: Date; checkedAt: Date; nextAttemptAt: null };
+
+/** What one sample's read-back found, written afterwards in a few statements for the whole sample. */
+interface DriftFindings {
+  drifted: number;
+  /** Rows only stamped as checked. */
+  checkedOnly: string[];
+  /** Episodes whose item shows the pushed value again. */
+  closed: string[];
+  opened: Prisma.DriftEpisodeCreateManyInput[];
+  repairs: Repair[];
+}
+
+function judgeReadBack(input: {
+  shop: string;
+  channel: Exclude<ChannelId, "online_store">;
+  now: Date;
+  chosen: readonly Row[];
+  shown: ReadonlyMap<string, { found: boolean; quantity: number | null; availability: string | null }>;
+  openOf: ReadonlyMap<string, OpenEpisode>;
+}): DriftFindings {
+  const { shop, channel, now } = input;
+  const findings: DriftFindings = { drifted: 0, checkedOnly: [], closed: [], opened: [], repairs: [] };
+  for (const row of input.chosen) {
+    const entry = input.shown.get(row.itemKey);
     const expected = row.pushed!;
     const observed = entry?.found ? observedValue(channel, expected, entry) : null;
-    const open = openOf.get(row.itemKey);
+    const open = input.openOf.get(row.itemKey);
     if (observed === null || observed === expected) {
       // Not found reads as "not shown": confirmation's business, not drift's.
-      checkedOnly.push(row.itemKey);
-      if (observed === expected && open) {
-        closedIds.push(open.id);
-        result.closed += 1;
-      }
+      findings.checkedOnly.push(row.itemKey);
+      if (observed === expected && open) findings.closed.push(open.id);
       continue;
     }
 
-    result.drifted += 1;
+    findings.drifted += 1;
     if (!open) {
-      openedEpisodes.push({
-        shop,
-        channel,
-        itemKey: row.itemKey,
-        variantGid: row.variantGid,
-        expected,
-        observed,
-        sincePushMs: row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null,
-        startedAt: now,
-      });
-      result.opened += 1;
+      const sincePushMs = row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null;
+      findings.opened.push({ shop, channel, itemKey: row.itemKey, variantGid: row.variantGid, expected, observed, sincePushMs, startedAt: now });
     }
-    // Showing more than pushed is unsafe: repair now. Google: any mismatch contradicts the
-    // product page. Showing less on a quantity channel: repair after the grace period.
-    const startedAt = open?.startedAt ?? now;
-    // Showing more than a push the channel has not shown yet: the lower value is on its
-    // way. Writing it again does not make it land sooner, and restarting its clock hid the
-    // channel's real lag (lag samples and the in-flight age are measured from the last push).
-    const decreaseInFlight =
-      observed > expected && row.pushedAt !== null && (row.confirmedAt === null || row.pushedAt > row.confirmedAt || row.confirmed !== row.pushed);
-    const lost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
-    const repair =
-      (!decreaseInFlight || lost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
-    if (repair && row.pushed === row.desired) {
+    if (repairDue(channel, row, observed, open?.startedAt ?? now, now) && row.pushed === row.desired) {
       // pushed = what the channel shows → the row is dirty; confirmed likewise, so the
       // confirmation step waits for the next push instead of timing this one.
-      repairs.push({ channel, itemKey: row.itemKey, pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null });
-      result.repaired += 1;
+      findings.repairs.push({ channel, itemKey: row.itemKey, pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null });
     } else {
-      checkedOnly.push(row.itemKey);
+      findings.checkedOnly.push(row.itemKey);
     }
   }
-  if (closedIds.length > 0) await database.driftEpisode.updateMany({ where: { shop, id: { in: closedIds } }, data: { endedAt: now } });
-  if (openedEpisodes.length > 0) await database.driftEpisode.createMany({ data: openedEpisodes });
+  return findings;
+}
+
+/**
+ * Showing more than pushed is unsafe: repair now. Google: any mismatch contradicts the
+ * product page. Showing less on a quantity channel: repair after the grace period.
+ */
+function repairDue(channel: ChannelId, row: Row, observed: number, startedAt: Date, now: Date): boolean {
+  const expected = row.pushed!;
+  // Showing more than a push the channel has not shown yet: the lower value is on its
+  // way. Writing it again does not make it land sooner, and restarting its clock hid the
+  // channel's real lag (lag samples and the in-flight age are measured from the last push).
+  const decreaseInFlight =
+    observed > expected && row.pushedAt !== null && (row.confirmedAt === null || row.pushedAt > row.confirmedAt || row.confirmed !== row.pushed);
+  const lost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
+  return (!decreaseInFlight || lost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
+}
+
+async function recordFindings(database: Database, shop: string, channel: ChannelId, now: Date, findings: DriftFindings): Promise<void> {
+  if (findings.closed.length > 0) await database.driftEpisode.updateMany({ where: { shop, id: { in: findings.closed } }, data: { endedAt: now } });
+  if (findings.opened.length > 0) await database.driftEpisode.createMany({ data: findings.opened });
   await updateRows(database, providerOf(database), {
     table: "ChannelItemState",
     shop,
     keys: { channel: "text", itemKey: "text" },
     set: { pushed: "integer", confirmed: "integer", confirmedAt: "timestamp", checkedAt: "timestamp", nextAttemptAt: "timestamp" },
-    rows: repairs,
+    rows: findings.repairs,
   });
-  for (let start = 0; start < checkedOnly.length; start += 500) {
-    await database.channelItemState.updateMany({ where: { shop, channel, itemKey: { in: checkedOnly.slice(start, start + 500) } }, data: { checkedAt: now } });
+  for (let start = 0; start < findings.checkedOnly.length; start += 500) {
+    await database.channelItemState.updateMany({ where: { shop, channel, itemKey: { in: findings.checkedOnly.slice(start, start + 500) } }, data: { checkedAt: now } });
   }
-  return result;
 }

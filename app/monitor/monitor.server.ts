@@ -6,13 +6,25 @@ import { logger } from "~/logger.server";
 import { createKeyring } from "~/security/crypto.server";
 import { requestRecompute } from "~/records/requests.server";
 import { recordActivity } from "~/records/activity.server";
-import { GUIDANCE, type AlertSettings, type ChannelAlertRules } from "~/records/alert-settings";
+import type { AlertSettings, ChannelAlertRules } from "~/records/alert-settings";
 import { alertDedupeKey, raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts, type DeliveryReport } from "./delivery.server";
 import { DEFAULT_READ_BUDGETS, checkDrift, type DriftCheckResult, type ReadBudget } from "./drift.server";
 import { channelHealth, type ChannelHealth } from "./health.server";
 import { getAlertSettings } from "~/records/alert-settings.server";
 import { recurringDriftItems } from "./stats";
+import {
+  channelAlertDecisions,
+  channelIsMoot,
+  isLagHigh,
+  lagAbove,
+  pauseLagMinutes,
+  shopAlertDecisions,
+  webhookGapElapsed,
+  type AlertDecision,
+  type ChannelFacts,
+  type ShopFacts,
+} from "./alert-rules";
 
 /**
  * One monitoring pass for one shop, called by the sync worker after its pushes and
@@ -42,184 +54,92 @@ export interface MonitorReport {
   delivery: DeliveryReport | null;
 }
 
-/** Fewer lag samples than this in the window say nothing about the p95. */
-export const MIN_LAG_SAMPLES = 3;
 const CREDENTIAL_ERROR = /^(credentials_revoked|UNAUTHORIZED)\b/;
+
+export { MIN_LAG_SAMPLES, isLagHigh, lagAbove, pauseLagMinutes } from "./alert-rules";
 
 export async function monitorShop(database: Database, shop: string, now: Date, options: MonitorOptions = {}): Promise<MonitorReport> {
   const settings = await getAlertSettings(database, shop);
   const report: MonitorReport = { drift: {}, health: {} as MonitorReport["health"], opened: [], resolved: [], autoProtect: [], delivery: null };
+  if (options.connectors) await checkChannels(database, shop, now, options, options.connectors, report);
 
-  if (options.connectors) {
-    // Each channel's connection and parked rows, read once for the checks below.
-    const [connections, parked] = await Promise.all([
-      connectionsOf(database, shop),
-      database.channelItemState.findMany({ where: { shop, parkedAt: { not: null } }, select: { channel: true, itemKey: true, lastError: true } }),
-    ]);
-    for (const channel of ["meta", "google"] as const) {
-      try {
-        const drift = await checkDriftFor(database, shop, channel, now, options.connectors, options.readBudgets?.[channel], connections.get(channel) ?? null);
-        if (drift) report.drift[channel] = drift;
-      } catch (error) {
-        logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "drift check failed");
-      }
-    }
-    for (const channel of CHANNELS) {
-      try {
-        const channelParked = parked.filter((row) => row.channel === channel);
-        await recoverCredentials(database, shop, channel, now, options.connectors, options.healthCheckEveryMs ?? 5 * 60_000, connections.get(channel) ?? null, channelParked);
-      } catch (error) {
-        logger.warn({ shop, channel, err: error instanceof Error ? error.message : String(error) }, "health check failed");
-      }
-    }
-  }
-
-  const health = await channelHealth(database, shop, now);
-  report.health = health;
-  // Most rules resolve an alert that is not open: known from one read, not one write each.
-  const openKeys = new Set((await database.alert.findMany({ where: { shop, resolvedAt: null }, select: { dedupeKey: true } })).map((row) => row.dedupeKey));
-  const apply = async (outcome: "raise" | "resolve", input: Parameters<typeof raiseAlert>[1]) => {
-    if (outcome === "resolve" && !openKeys.has(alertDedupeKey(input))) return;
-    if (outcome === "raise") {
-      if ((await raiseAlert(database, input)) === "opened") report.opened.push(`${input.channel ?? "shop"}:${input.kind}`);
-    } else if (await resolveAlert(database, input)) {
-      report.resolved.push(`${input.channel ?? "shop"}:${input.kind}`);
-    }
-  };
-
+  report.health = await channelHealth(database, shop, now);
+  const apply = await alertApplier(database, shop, now, report);
   // Read after the credential checks, which may have brought a channel back.
   const connections = await connectionsOf(database, shop);
   for (const channel of CHANNELS) {
-    const rules = settings.channels[channel];
-    const h = health[channel];
-    const connection = connections.get(channel);
-    // Nothing to watch on a disconnected channel, nor on one in observe mode (Ballast pushes
-    // nothing to it, so there is no lag, drift or failure of Ballast's to report, and nothing
-    // for auto-protect to pause): their alerts are moot.
-    if (connection?.state === "disconnected" || channelModeOf(connection) === "observing") {
-      for (const kind of ["lag_high", "drift_high", "competing_writer", "push_errors", "throttled", "push_parked", "credentials_revoked"] as const) {
-        await apply("resolve", { shop, channel, kind, severity: "info", at: now });
-      }
-      continue;
-    }
-
-    const lagHigh = isLagHigh(h, rules);
-    await apply(lagHigh ? "raise" : "resolve", {
-      shop,
+    const connection = connections.get(channel) ?? null;
+    const moot = channelIsMoot(connection);
+    const facts: ChannelFacts = {
       channel,
-      kind: "lag_high",
-      severity: "warning",
-      details: {
-        p95Ms: h.lag.p95,
-        maxMs: h.lag.max,
-        samples: h.lag.samples,
-        oldestUnconfirmedMs: h.oldestUnconfirmedMs,
-        thresholdMs: rules.lagMinutes * 60_000,
-        autoProtect: rules.autoProtect ? rules.autoProtectMode : "off",
-        guidance: GUIDANCE.considerPausingChannel,
-      },
-      at: now,
-    });
-
-    const driftHigh = h.driftItems >= rules.driftItems || (h.driftItems > 0 && h.longestDriftMinutes >= rules.driftMinutes);
-    await apply(driftHigh ? "raise" : "resolve", {
-      shop,
-      channel,
-      kind: "drift_high",
-      severity: "warning",
-      details: { items: h.driftItems, longestMinutes: h.longestDriftMinutes, thresholdItems: rules.driftItems, thresholdMinutes: rules.driftMinutes, guidance: GUIDANCE.resyncChannel },
-      at: now,
-    });
-
-    if (channel !== "online_store") {
-      const competing = await competingWriterFindings(database, shop, channel, now, settings);
-      await apply(competing.length > 0 ? "raise" : "resolve", {
-        shop,
-        channel,
-        kind: "competing_writer",
-        severity: "critical",
-        details: {
-          items: competing.length,
-          examples: competing.slice(0, 5).map((item) => item.itemKey),
-          episodes: competing.reduce((sum, item) => sum + item.episodes, 0),
-          minutesAfterPush: Math.round(Math.min(...competing.map((item) => item.medianSincePushMs)) / 60_000),
-          guidance: channel === "google" ? GUIDANCE.rankSupplementalSourceFirst : GUIDANCE.disableNativeChannelInventorySync,
-          // Both apply to Google: Shopify's Google & YouTube app writes the primary feed.
-          alsoGuidance: channel === "google" ? [GUIDANCE.disableNativeChannelInventorySync] : [],
-        },
-        at: now,
-      });
-    }
-
-    await apply(h.errors >= rules.errorItems ? "raise" : "resolve", {
-      shop,
-      channel,
-      kind: "push_errors",
-      severity: "warning",
-      details: { items: h.errors, thresholdItems: rules.errorItems },
-      at: now,
-    });
-    await apply(h.throttled > 0 ? "raise" : "resolve", {
-      shop,
-      channel,
-      kind: "throttled",
-      severity: "warning",
-      details: { items: h.throttled, guidance: GUIDANCE.waitForBudget },
-      at: now,
-    });
-    const credentialProblem = h.credentialFailures > 0 || (connection?.state === "error" && /credential/i.test(connection.lastHealthError ?? ""));
-    await apply(credentialProblem ? "raise" : "resolve", {
-      shop,
-      channel,
-      kind: "credentials_revoked",
-      severity: "critical",
-      details: { items: h.credentialFailures, guidance: GUIDANCE.reconnectChannel },
-      at: now,
-    });
-    const otherParked = h.parked - h.credentialFailures;
-    await apply(otherParked > 0 ? "raise" : "resolve", {
-      shop,
-      channel,
-      kind: "push_parked",
-      severity: "critical",
-      details: { items: otherParked, guidance: GUIDANCE.reviewParkedItems },
-      at: now,
-    });
-
-    const action = await autoProtect(database, shop, channel, now, rules, lagHigh, h);
+      health: report.health[channel],
+      rules: settings.channels[channel],
+      connection,
+      competing: channel === "online_store" || moot ? null : await competingWriterFindings(database, shop, channel, now, settings),
+    };
+    for (const decision of channelAlertDecisions(facts)) await apply(decision, channel);
+    if (moot) continue;
+    const action = await autoProtect(database, shop, channel, now, facts.rules, isLagHigh(facts.health, facts.rules), facts.health);
     if (action) report.autoProtect.push({ channel, action });
   }
+  const shopDecisions = shopAlertDecisions(await shopFacts(database, shop, now, settings, options));
+  for (const decision of shopDecisions) await apply(decision, null);
 
-  await shopRules(database, shop, now, settings, options, apply);
-
-  if (options.connectors) {
-    try {
-      const keyring = createKeyring(options.connectors.env.encryptionKey, options.connectors.env.previousEncryptionKeys);
-      report.delivery = await deliverAlerts(database, shop, now, { keyring, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.appUrl ? { appUrl: options.appUrl } : {}) });
-    } catch (error) {
-      logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "alert delivery pass failed");
-    }
-  }
+  if (options.connectors) report.delivery = await deliverAlertsSafely(database, shop, now, options, options.connectors);
   return report;
 }
 
-export function isLagHigh(health: ChannelHealth, rules: ChannelAlertRules): boolean {
-  return lagAbove(health, rules.lagMinutes);
+/** Sampled drift checks on the read-back channels, then credential recovery on every channel; a failure is logged, not thrown. */
+async function checkChannels(database: Database, shop: string, now: Date, options: MonitorOptions, connectors: ConnectorDependencies, report: MonitorReport) {
+  // Each channel's connection and parked rows, read once for the checks below.
+  const [connections, parked] = await Promise.all([
+    connectionsOf(database, shop),
+    database.channelItemState.findMany({ where: { shop, parkedAt: { not: null } }, select: { channel: true, itemKey: true, lastError: true } }),
+  ]);
+  for (const channel of ["meta", "google"] as const) {
+    try {
+      const drift = await checkDriftFor(database, shop, channel, now, connectors, options.readBudgets?.[channel], connections.get(channel) ?? null);
+      if (drift) report.drift[channel] = drift;
+    } catch (error) {
+      logger.warn({ shop, channel, err: errorMessage(error) }, "drift check failed");
+    }
+  }
+  for (const channel of CHANNELS) {
+    try {
+      const channelParked = parked.filter((row) => row.channel === channel);
+      await recoverCredentials(database, shop, channel, now, connectors, options.healthCheckEveryMs ?? 5 * 60_000, connections.get(channel) ?? null, channelParked);
+    } catch (error) {
+      logger.warn({ shop, channel, err: errorMessage(error) }, "health check failed");
+    }
+  }
 }
 
-/** Measured lag (p95 over enough samples, or the oldest push the channel has not shown) above `minutes`. */
-export function lagAbove(health: ChannelHealth, minutes: number): boolean {
-  const threshold = minutes * 60_000;
-  const measured = health.lag.samples >= MIN_LAG_SAMPLES && health.lag.p95 !== null && health.lag.p95 > threshold;
-  return measured || (health.oldestUnconfirmedMs ?? 0) > threshold;
+/** Raises or resolves one alert, noting in the report what opened and what closed. */
+async function alertApplier(database: Database, shop: string, now: Date, report: MonitorReport) {
+  // Most rules resolve an alert that is not open: known from one read, not one write each.
+  const openKeys = new Set((await database.alert.findMany({ where: { shop, resolvedAt: null }, select: { dedupeKey: true } })).map((row) => row.dedupeKey));
+  return async (decision: AlertDecision, channel: ChannelId | null): Promise<void> => {
+    const input = { shop, channel, kind: decision.kind, severity: decision.severity, at: now };
+    const key = alertDedupeKey(input);
+    if (decision.outcome === "raise") {
+      if ((await raiseAlert(database, { ...input, details: decision.details ?? {} })) === "opened") report.opened.push(key);
+    } else if (openKeys.has(key) && (await resolveAlert(database, input))) {
+      report.resolved.push(key);
+    }
+  };
 }
 
-/** The lag at which auto-protect pauses the channel (stop selling), or null if it never does. */
-export function pauseLagMinutes(rules: ChannelAlertRules): number | null {
-  if (!rules.autoProtect) return null;
-  if (rules.autoProtectMode === "pause_stop_selling") return rules.lagMinutes;
-  return rules.pauseAboveLagMinutes ?? null;
+async function deliverAlertsSafely(database: Database, shop: string, now: Date, options: MonitorOptions, connectors: ConnectorDependencies): Promise<DeliveryReport | null> {
+  try {
+    const keyring = createKeyring(connectors.env.encryptionKey, connectors.env.previousEncryptionKeys);
+    return await deliverAlerts(database, shop, now, { keyring, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.appUrl ? { appUrl: options.appUrl } : {}) });
+  } catch (error) {
+    logger.warn({ shop, err: errorMessage(error) }, "alert delivery pass failed");
+    return null;
+  }
 }
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function checkDriftFor(
   database: Database,
@@ -367,41 +287,25 @@ async function autoProtect(
   return null;
 }
 
-async function shopRules(
-  database: Database,
-  shop: string,
-  now: Date,
-  settings: AlertSettings,
-  options: MonitorOptions,
-  apply: (outcome: "raise" | "resolve", input: Parameters<typeof raiseAlert>[1]) => Promise<void>,
-): Promise<void> {
-  // Webhook gap: a shop that usually receives webhooks has had none for a while.
-  const gapMs = settings.webhookGapMinutes * 60_000;
+/** What the shop-wide rules look at; the day's webhook count and the shop row are read only when a rule needs them. */
+async function shopFacts(database: Database, shop: string, now: Date, settings: AlertSettings, options: MonitorOptions): Promise<ShopFacts> {
   const latest = await database.webhookEvent.findFirst({ where: { shop, receivedAt: { lte: now } }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } });
-  let gap = false;
-  if (latest && now.getTime() - latest.receivedAt.getTime() >= gapMs) {
-    const before = await database.webhookEvent.count({
-      where: { shop, receivedAt: { gt: new Date(latest.receivedAt.getTime() - 86_400_000), lte: latest.receivedAt } },
-    });
-    gap = before >= settings.webhookGapMinDailyEvents;
-  }
-  await apply(gap ? "raise" : "resolve", {
-    shop,
-    kind: "webhook_gap",
-    severity: "warning",
-    details: { lastReceivedAt: latest?.receivedAt.toISOString() ?? null, thresholdMinutes: settings.webhookGapMinutes, guidance: GUIDANCE.checkWebhookSubscriptions },
-    at: now,
-  });
-
-  // Reconciliation differences: resolved once a later reconciliation found none (the
-  // worker raises the alert after each read that finds some, stamping lastSeenAt).
+  const lastWebhookAt = latest?.receivedAt ?? null;
+  const gapElapsed = webhookGapElapsed({ now, webhookGapMinutes: settings.webhookGapMinutes, lastWebhookAt });
+  const webhooksInDayBefore =
+    lastWebhookAt && gapElapsed
+      ? await database.webhookEvent.count({ where: { shop, receivedAt: { gt: new Date(lastWebhookAt.getTime() - 86_400_000), lte: lastWebhookAt } } })
+      : null;
   const open = await database.alert.findFirst({ where: { shop, kind: "reconciliation_difference", resolvedAt: null }, select: { details: true } });
-  if (open) {
-    const lastSeen = Date.parse(String((open.details as { lastSeenAt?: unknown } | null)?.lastSeenAt ?? ""));
-    const shopRow = await database.shop.findUnique({ where: { shop }, select: { lastReconciledAt: true } });
-    const quietFor = options.reconcileEveryMs ?? 10 * 60_000;
-    if (Number.isFinite(lastSeen) && shopRow?.lastReconciledAt && shopRow.lastReconciledAt.getTime() > lastSeen && now.getTime() - lastSeen >= quietFor) {
-      await apply("resolve", { shop, kind: "reconciliation_difference", severity: "info", at: now });
-    }
-  }
+  const shopRow = open ? await database.shop.findUnique({ where: { shop }, select: { lastReconciledAt: true } }) : null;
+  return {
+    now,
+    webhookGapMinutes: settings.webhookGapMinutes,
+    webhookGapMinDailyEvents: settings.webhookGapMinDailyEvents,
+    lastWebhookAt,
+    webhooksInDayBefore,
+    reconciliationLastSeenAt: open ? String((open.details as { lastSeenAt?: unknown } | null)?.lastSeenAt ?? "") : null,
+    lastReconciledAt: shopRow?.lastReconciledAt ?? null,
+    reconcileQuietMs: options.reconcileEveryMs ?? 10 * 60_000,
+  };
 }

@@ -36,30 +36,26 @@ export interface ActivityEntry {
   at?: Date;
 }
 
+/** The row of an entry (without `at`, the row is stamped now). */
+function activityRow(entry: ActivityEntry) {
+  return {
+    shop: entry.shop,
+    kind: entry.kind,
+    channel: entry.channel ?? null,
+    variantGid: entry.variantGid ?? null,
+    details: entry.details as object,
+    ...(entry.at ? { at: entry.at } : {}),
+  };
+}
+
 export async function recordActivity(database: Database, entry: ActivityEntry): Promise<void> {
-  await database.activity.create({
-    data: {
-      shop: entry.shop,
-      kind: entry.kind,
-      channel: entry.channel ?? null,
-      variantGid: entry.variantGid ?? null,
-      details: entry.details as object,
-      ...(entry.at ? { at: entry.at } : {}),
-    },
-  });
+  await database.activity.create({ data: activityRow(entry) });
 }
 
 /** Many entries in one insert; inside the caller's transaction when given one. */
 export async function recordActivities(database: Queryable, entries: readonly ActivityEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await database.activity.createMany({
-    data: entries.map((entry) => ({
-      shop: entry.shop,
-      kind: entry.kind,
-      channel: entry.channel ?? null,
-      variantGid: entry.variantGid ?? null,
-      details: entry.details as object,
-      ...(entry.at ? { at: entry.at } : {}),
-    })),
+    data: entries.map(activityRow),
   });
 }

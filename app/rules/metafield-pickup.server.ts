@@ -94,24 +94,7 @@ export async function pickUpBufferMetafields(
   const alertKey = alertDedupeKey({ kind: "invalid_metafield", channel: null });
   const openAlert = await database.alert.findFirst({ where: { shop, dedupeKey: alertKey, resolvedAt: null }, select: { details: true } });
   const previous = previousProblems(openAlert?.details);
-
-  // Shopify is read before Ballast's rules, so the rules are at least as recent as what was read.
-  const shopMetafield = await readShopBufferMetafield(client, { signal: options.signal });
-  const ruleTargets = await database.bufferRule.findMany({ where: { shop, scope: { not: "shop" } }, select: { scopeGid: true }, distinct: ["scopeGid"] });
-  const candidates = new Set<string>([...ruleTargets.map((row) => row.scopeGid), ...(options.discovered ?? []), ...previous.map((problem) => problem.ownerId)]);
-  const owners: Owner[] = [{ ownerId: shopMetafield.ownerId, scope: "shop", ruleGid: "" }];
-  for (const ownerId of candidates) {
-    const scope = SCOPE_OF_TYPE[gidType(ownerId) ?? ""];
-    if (scope) owners.push({ ownerId, scope, ruleGid: ownerId });
-  }
-  const read = new Map<string, BufferMetafield>([[shopMetafield.ownerId, shopMetafield]]);
-  for (const metafield of await readBufferMetafields(
-    client,
-    owners.slice(1).map((owner) => owner.ownerId),
-    { signal: options.signal },
-  )) {
-    read.set(metafield.ownerId, metafield);
-  }
+  const { owners, read } = await readOwnerMetafields(database, shop, client, [...(options.discovered ?? []), ...previous.map((problem) => problem.ownerId)], options.signal);
 
   const ruleSet = await loadRuleSet(database, shop);
   const shopRows = await database.bufferRule.count({ where: { shop, scope: "shop" } });
@@ -125,79 +108,121 @@ export async function pickUpBufferMetafields(
     // A deleted product or collection: its rules are not this module's business.
     if (!metafield?.found) continue;
     const current: ChannelRules = owner.scope === "shop" ? ruleSet.shopDefaults : (layerOf(ruleSet, owner.scope)[owner.ruleGid] ?? {});
-    const hasRules = owner.scope === "shop" ? shopRows > 0 : Object.keys(current).length > 0;
     const marker = rawBufferMarker(metafield);
     // A value without a marker was never written by Ballast with one: treat it as an edit; an
     // edit equal to Ballast's rules changes nothing but the marker.
     const edited = metafield.synced === null ? metafield.raw !== null : marker !== metafield.synced;
 
     if (!edited) {
-      const mirrored = metafield.raw === null ? undefined : (metafield.value as unknown);
-      const inSync = mirrored === undefined ? !hasRules : sameRules(owner.scope, mirrored, current);
-      if (!inSync) {
-        const value = owner.scope === "shop" ? ruleSet.shopDefaults : current;
-        writes.push({ ownerId: owner.ownerId, value, compareDigest: metafield.compareDigest, synced: bufferMarker(value) });
+      const hasRules = owner.scope === "shop" ? shopRows > 0 : Object.keys(current).length > 0;
+      if (!mirrorInSync(owner.scope, metafield, current, hasRules)) {
+        writes.push({ ownerId: owner.ownerId, value: current, compareDigest: metafield.compareDigest, synced: bufferMarker(current) });
       }
       continue;
     }
-
-    let desired: ChannelRules;
-    if (metafield.raw === null) {
-      desired = owner.scope === "shop" ? { ...DEFAULT_SHOP_RULES } : {};
-    } else {
-      const problem = validate(metafield);
-      if (!problem.ok) {
-        problems.push({ ownerId: owner.ownerId, text: problem.text });
-        continue;
-      }
-      const rules = problem.rules;
-      desired = owner.scope === "shop" ? (Object.fromEntries(CHANNELS.map((channel) => [channel, rules[channel] ?? DEFAULT_SHOP_RULES[channel]])) as ChannelRules) : rules;
+    const desired = editedRules(owner.scope, metafield);
+    if (!desired.ok) {
+      problems.push({ ownerId: owner.ownerId, text: desired.text });
+      continue;
     }
-
-    let changed = false;
-    for (const channel of CHANNELS) {
-      const before = current[channel];
-      const after = desired[channel];
-      if (same(before, after)) continue;
-      changed = true;
-      if (after) await saveRule(database, { shop, channel, scope: owner.scope, scopeGid: owner.ruleGid, rule: after });
-      else await deleteRules(database, { shop, scope: owner.scope, scopeGid: owner.ruleGid, channel });
-      activities.push({
-        shop,
-        kind: "rule_changed",
-        channel,
-        at,
-        details: {
-          scope: owner.scope,
-          target: owner.scope === "shop" ? null : owner.ruleGid,
-          before: before ?? null,
-          after: after ?? null,
-          source: "shopify_admin",
-          ...(metafield.raw === null ? { deleted: true } : {}),
-        },
-      });
-    }
-    if (changed) applied += 1;
+    const changes = await saveEditedRules(database, shop, owner, current, desired.rules);
+    activities.push(...changes.map((change) => editActivity(shop, at, owner, change, metafield.raw === null)));
+    if (changes.length > 0) applied += 1;
     writes.push({ ownerId: owner.ownerId, synced: marker });
   }
 
   await recordActivities(database, activities);
   if (applied > 0) await requestRecompute(database, shop, at);
-
-  let rewritten = 0;
-  if (writes.length > 0) {
-    for (const result of await writeBufferMetafieldPairs(client, writes, { signal: options.signal })) {
-      if (result.ok) {
-        if (writes.find((write) => write.ownerId === result.ownerId)?.value !== undefined) rewritten += 1;
-      } else {
-        // STALE_OBJECT: edited in admin since the read; the next reconciliation picks the edit up.
-        logger.info({ shop, owner: result.ownerId, code: result.code }, "buffer metafield not written; read again next reconciliation");
-      }
-    }
-  }
-
+  const rewritten = await writePairs(client, shop, writes, options.signal);
   await reportProblems(database, shop, at, problems, previous);
   return { owners: read.size, applied, rejected: problems.length, rewritten };
+}
+
+/**
+ * The owners to read (the shop, every target with a rule, and `extra`: those discovered and
+ * those in the open alert) and their metafields. Shopify is read before Ballast's rules, so
+ * the rules are at least as recent as what was read.
+ */
+async function readOwnerMetafields(database: Database, shop: string, client: AdminClient, extra: readonly string[], signal: AbortSignal | undefined) {
+  const shopMetafield = await readShopBufferMetafield(client, { signal });
+  const ruleTargets = await database.bufferRule.findMany({ where: { shop, scope: { not: "shop" } }, select: { scopeGid: true }, distinct: ["scopeGid"] });
+  const candidates = new Set<string>([...ruleTargets.map((row) => row.scopeGid), ...extra]);
+  const owners: Owner[] = [{ ownerId: shopMetafield.ownerId, scope: "shop", ruleGid: "" }];
+  for (const ownerId of candidates) {
+    const scope = SCOPE_OF_TYPE[gidType(ownerId) ?? ""];
+    if (scope) owners.push({ ownerId, scope, ruleGid: ownerId });
+  }
+  const read = new Map<string, BufferMetafield>([[shopMetafield.ownerId, shopMetafield]]);
+  const targetIds = owners.slice(1).map((owner) => owner.ownerId);
+  for (const metafield of await readBufferMetafields(client, targetIds, { signal })) read.set(metafield.ownerId, metafield);
+  return { owners, read };
+}
+
+/** An unedited metafield still mirrors Ballast's rules (none mirrored = no rules). */
+function mirrorInSync(scope: RuleScope, metafield: BufferMetafield, current: ChannelRules, hasRules: boolean): boolean {
+  if (metafield.raw === null) return !hasRules;
+  return sameRules(scope, metafield.value as unknown, current);
+}
+
+/** The rules an admin edit asks for: a cleared field removes them (the shop falls back to the built-in defaults). */
+function editedRules(scope: RuleScope, metafield: BufferMetafield): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
+  if (metafield.raw === null) return { ok: true, rules: scope === "shop" ? { ...DEFAULT_SHOP_RULES } : {} };
+  const parsed = validate(metafield);
+  if (!parsed.ok || scope !== "shop") return parsed;
+  const rules = parsed.rules;
+  return { ok: true, rules: Object.fromEntries(CHANNELS.map((channel) => [channel, rules[channel] ?? DEFAULT_SHOP_RULES[channel]])) as ChannelRules };
+}
+
+interface RuleChange {
+  channel: ChannelId;
+  before: ChannelRules[ChannelId];
+  after: ChannelRules[ChannelId];
+}
+
+/** Saves (or deletes) each channel's rule that the edit changed; returns those changes. */
+async function saveEditedRules(database: Database, shop: string, owner: Owner, current: ChannelRules, desired: ChannelRules): Promise<RuleChange[]> {
+  const changes: RuleChange[] = [];
+  for (const channel of CHANNELS) {
+    const before = current[channel];
+    const after = desired[channel];
+    if (same(before, after)) continue;
+    changes.push({ channel, before, after });
+    if (after) await saveRule(database, { shop, channel, scope: owner.scope, scopeGid: owner.ruleGid, rule: after });
+    else await deleteRules(database, { shop, scope: owner.scope, scopeGid: owner.ruleGid, channel });
+  }
+  return changes;
+}
+
+function editActivity(shop: string, at: Date, owner: Owner, change: RuleChange, deleted: boolean): ActivityEntry {
+  return {
+    shop,
+    kind: "rule_changed",
+    channel: change.channel,
+    at,
+    details: {
+      scope: owner.scope,
+      target: owner.scope === "shop" ? null : owner.ruleGid,
+      before: change.before ?? null,
+      after: change.after ?? null,
+      source: "shopify_admin",
+      ...(deleted ? { deleted: true } : {}),
+    },
+  };
+}
+
+/** Writes values and markers; returns how many values were rewritten from Ballast's rules. */
+async function writePairs(client: AdminClient, shop: string, writes: readonly BufferPairWrite[], signal: AbortSignal | undefined): Promise<number> {
+  if (writes.length === 0) return 0;
+  let rewritten = 0;
+  for (const result of await writeBufferMetafieldPairs(client, writes, { signal })) {
+    if (result.ok) {
+      if (writes.find((write) => write.ownerId === result.ownerId)?.value !== undefined) rewritten += 1;
+    } else {
+      // STALE_OBJECT: edited in admin since the read; the next reconciliation picks the edit up.
+      logger.info({ shop, owner: result.ownerId, code: result.code }, "buffer metafield not written; read again next reconciliation");
+    }
+  }
+  return rewritten;
 }
 
 function layerOf(ruleSet: Awaited<ReturnType<typeof loadRuleSet>>, scope: TargetScope): Record<string, ChannelRules> {

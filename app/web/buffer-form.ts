@@ -88,7 +88,8 @@ export function candidateFromDraft(draft: RuleDraft): Record<string, unknown> {
   return candidate;
 }
 
-interface IssueLike {
+/** A zod issue as the forms read it (the fields their error messages use). */
+export interface IssueLike {
   code: string;
   path: (string | number)[];
   message: string;

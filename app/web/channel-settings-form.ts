@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { channelSettingsSchema, googleChannelSettingsSchema, onlineStoreChannelSettingsSchema, type ChannelId } from "~/domain";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import type { MessageKey } from "~/i18n";
+import type { IssueLike } from "./buffer-form";
 
 /**
  * The per-channel settings editor's form state, as typed. Pure and isomorphic: the browser
@@ -95,14 +96,6 @@ export function draftFromStored(
           }
         : null,
   };
-}
-
-interface IssueLike {
-  code: string;
-  path: (string | number)[];
-  message: string;
-  minimum?: unknown;
-  maximum?: unknown;
 }
 
 function allocationError(issue: IssueLike): SettingsFieldError {

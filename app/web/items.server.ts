@@ -14,6 +14,7 @@ import {
   type CollectionGid,
   type Explanation,
   type Locale,
+  type MasterRecord,
   type ProductGid,
   type ShopDomain,
   type VariantGid,
@@ -168,6 +169,49 @@ function deferralOf(
   };
 }
 
+/** The master record as the item page shows it (a default record when none is stored yet). */
+function masterView(master: MasterRecord, known: boolean, updatedAt: Date | undefined): ItemView["master"] {
+  const breakdown = sellableBreakdown(master, "all");
+  return {
+    known,
+    updatedAt: iso(updatedAt),
+    sellable: breakdown.sellable,
+    available: breakdown.available,
+    ballastSafetyStock: breakdown.ballastSafetyStock,
+    orderHolds: breakdown.orderHolds,
+    locations: master.locations.map((location) => ({
+      locationId: location.locationId,
+      available: location.available?.value ?? null,
+      onHand: location.onHand?.value ?? null,
+      committed: location.committed?.value ?? null,
+      ballastSafetyStock: location.ballastSafetyStock?.value ?? null,
+      updatedAt: location.available ? new Date(location.available.updatedAtMs).toISOString() : null,
+    })),
+    holds: master.holds.map((hold) => ({ orderId: hold.orderId, units: hold.units, orderedAt: new Date(hold.orderedAtMs).toISOString() })),
+  };
+}
+
+type StoredStateRow = Awaited<ReturnType<Database["channelItemState"]["findMany"]>>[number];
+
+/** What one item row of a channel was told, and whether a difference waits for a later call. */
+function channelRowView(channel: ChannelId, row: StoredStateRow, nowMs: number, locale: Locale): ChannelItemView {
+  return {
+    itemKey: row.itemKey,
+    desired: row.desired,
+    desiredAvailability: row.desiredAvailability,
+    computedAt: row.computedAt.toISOString(),
+    pushed: row.pushed,
+    pushedAt: iso(row.pushedAt),
+    confirmed: row.confirmed,
+    confirmedAt: iso(row.confirmedAt),
+    lastError: row.lastError,
+    attempts: row.attempts,
+    parked: row.parkedAt !== null,
+    explanation: renderStored(row.explanation, locale),
+    pending: deferralOf(channel, row, nowMs, locale),
+  };
+}
+
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
 export async function loadItem(database: Database, shop: string, variantGid: VariantGid, nowMs: number, locale: Locale): Promise<ItemView | null> {
   const [variant, stored, states, overrides, settings, ruleSet, timing] = await Promise.all([
@@ -183,7 +227,6 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
   const record = stored ? decodeMasterRecord(stored) : null;
   // No master record yet (the first catalogue read has not reached it): nothing is sellable.
   const master = record ?? createMasterRecord(shop as ShopDomain, variantGid);
-  const breakdown = sellableBreakdown(master, "all");
   const connections = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true } });
 
   const allocation = allocateItem(
@@ -216,23 +259,7 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
     sku: variant?.sku ?? null,
     tracked: variant?.tracked ?? true,
     deleted: variant?.deletedAt != null,
-    master: {
-      known: record !== null,
-      updatedAt: iso(stored?.updatedAt),
-      sellable: breakdown.sellable,
-      available: breakdown.available,
-      ballastSafetyStock: breakdown.ballastSafetyStock,
-      orderHolds: breakdown.orderHolds,
-      locations: master.locations.map((location) => ({
-        locationId: location.locationId,
-        available: location.available?.value ?? null,
-        onHand: location.onHand?.value ?? null,
-        committed: location.committed?.value ?? null,
-        ballastSafetyStock: location.ballastSafetyStock?.value ?? null,
-        updatedAt: location.available ? new Date(location.available.updatedAtMs).toISOString() : null,
-      })),
-      holds: master.holds.map((hold) => ({ orderId: hold.orderId, units: hold.units, orderedAt: new Date(hold.orderedAtMs).toISOString() })),
-    },
+    master: masterView(master, record !== null, stored?.updatedAt),
     channels: CHANNELS.map((channel) => {
       const decision = allocation.decisions[channel];
       const override = overrides.find((entry) => entry.channel === channel);
@@ -246,23 +273,7 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
           sellable: decision.sellable,
           risk: decision.risk,
         },
-        rows: states
-          .filter((row) => row.channel === channel)
-          .map((row) => ({
-            itemKey: row.itemKey,
-            desired: row.desired,
-            desiredAvailability: row.desiredAvailability,
-            computedAt: row.computedAt.toISOString(),
-            pushed: row.pushed,
-            pushedAt: iso(row.pushedAt),
-            confirmed: row.confirmed,
-            confirmedAt: iso(row.confirmedAt),
-            lastError: row.lastError,
-            attempts: row.attempts,
-            parked: row.parkedAt !== null,
-            explanation: renderStored(row.explanation, locale),
-            pending: deferralOf(channel, row, nowMs, locale),
-          })),
+        rows: states.filter((row) => row.channel === channel).map((row) => channelRowView(channel, row, nowMs, locale)),
         override: override
           ? { quantity: override.quantity, expiresAt: override.expiresAt.toISOString(), reason: override.reason, active: override.expiresAt.getTime() > nowMs }
           : null,

@@ -40,30 +40,20 @@ export async function setOverride(
   );
   if (!checked.ok) return { ok: false, error: checked.error };
   const override = checked.value;
-  const previous = await database.override.findUnique({
-    where: { shop_channel_variantGid: { shop: input.shop, channel: input.channel, variantGid: input.variantGid } },
-  });
+  const previous = await database.override.findUnique({ where: overrideKey(input) });
   const expiresAt = new Date(override.expiresAtMs);
   await database.override.upsert({
-    where: { shop_channel_variantGid: { shop: input.shop, channel: input.channel, variantGid: input.variantGid } },
+    where: overrideKey(input),
     create: { shop: input.shop, channel: input.channel, variantGid: input.variantGid, quantity: override.quantity, expiresAt, reason: override.reason ?? null },
     update: { quantity: override.quantity, expiresAt, reason: override.reason ?? null, createdAt: new Date(input.nowMs) },
   });
-  await requestRecompute(database, input.shop, new Date(input.nowMs));
-  await recordActivity(database, {
-    shop: input.shop,
-    kind: "override_set",
-    channel: input.channel,
-    variantGid: input.variantGid,
-    at: new Date(input.nowMs),
-    details: {
-      quantity: override.quantity,
-      expiresAt: expiresAt.toISOString(),
-      sellable,
-      reason: override.reason ?? null,
-      previous: previous ? { quantity: previous.quantity, expiresAt: previous.expiresAt.toISOString() } : null,
-      source: input.source,
-    },
+  await recomputeAndLog(database, input, "override_set", {
+    quantity: override.quantity,
+    expiresAt: expiresAt.toISOString(),
+    sellable,
+    reason: override.reason ?? null,
+    previous: previous ? { quantity: previous.quantity, expiresAt: previous.expiresAt.toISOString() } : null,
+    source: input.source,
   });
   return {
     ok: true,
@@ -76,19 +66,24 @@ export async function clearOverride(
   database: Database,
   input: { shop: string; channel: ChannelId; variantGid: VariantGid; nowMs: number; source: "admin" | "api" },
 ): Promise<boolean> {
-  const previous = await database.override.findUnique({
-    where: { shop_channel_variantGid: { shop: input.shop, channel: input.channel, variantGid: input.variantGid } },
-  });
+  const previous = await database.override.findUnique({ where: overrideKey(input) });
   if (!previous) return false;
   await database.override.deleteMany({ where: { shop: input.shop, channel: input.channel, variantGid: input.variantGid } });
-  await requestRecompute(database, input.shop, new Date(input.nowMs));
-  await recordActivity(database, {
-    shop: input.shop,
-    kind: "override_cleared",
-    channel: input.channel,
-    variantGid: input.variantGid,
-    at: new Date(input.nowMs),
-    details: { quantity: previous.quantity, expiresAt: previous.expiresAt.toISOString(), source: input.source },
-  });
+  await recomputeAndLog(database, input, "override_cleared", { quantity: previous.quantity, expiresAt: previous.expiresAt.toISOString(), source: input.source });
   return true;
+}
+
+interface OverrideTarget {
+  shop: string;
+  channel: ChannelId;
+  variantGid: VariantGid;
+  nowMs: number;
+}
+
+const overrideKey = (target: OverrideTarget) => ({ shop_channel_variantGid: { shop: target.shop, channel: target.channel, variantGid: target.variantGid } });
+
+/** After a change: the worker recomputes the item, and the activity log says who did what. */
+async function recomputeAndLog(database: Database, target: OverrideTarget, kind: "override_set" | "override_cleared", details: Record<string, unknown>): Promise<void> {
+  await requestRecompute(database, target.shop, new Date(target.nowMs));
+  await recordActivity(database, { shop: target.shop, kind, channel: target.channel, variantGid: target.variantGid, at: new Date(target.nowMs), details });
 }

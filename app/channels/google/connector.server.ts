@@ -12,16 +12,10 @@
  *   update ledger and a wait is reported when it is spent. A move toward safety (out of
  *   stock, paused ads) may overdraw by `safetyOverdraftPerDay`.
  */
-import type {
-  ChannelCapabilities,
-  ChannelConnector,
-  HealthResult,
-  PushItem,
-  PushResult,
-  ReadBackResult,
-} from "~/channels/types";
+import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
+import { sendChannelRequest } from "~/channels/http.server";
+import { systemClock, TransientRetry, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
 import {
   errorReason,
   fromMerchantAvailability,
@@ -90,10 +84,9 @@ type Refusal = { status: "permanent"; code: string; reason: string } | { status:
 export class GoogleMerchantConnector implements ChannelConnector {
   readonly capabilities: ChannelCapabilities;
   readonly #config: GoogleConnectorConfig & Required<Pick<GoogleConnectorConfig, "updatesPerProductPerDay" | "safetyOverdraftPerDay" | "concurrency" | "requestTimeoutMs" | "requestsPerMinute">>;
-  readonly #retry: BackoffPolicy;
+  readonly #retrying: TransientRetry;
   readonly #log: Logger;
   readonly #clock: ConnectorClock;
-  readonly #random: () => number;
   readonly #ledger: GoogleUpdateLedger;
   readonly #tokens: GoogleAccessTokens;
   #quotaBlockedUntil = 0;
@@ -111,10 +104,14 @@ export class GoogleMerchantConnector implements ChannelConnector {
       requestsPerMinute: config.requestsPerMinute ?? 50,
       requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
     };
-    this.#retry = { retries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000, ...config.transientRetry };
     this.#log = (config.logger ?? defaultLogger).child({ channel: "google", accountId: config.accountId, dataSourceId: config.dataSourceId });
     this.#clock = config.clock ?? systemClock;
-    this.#random = config.random ?? Math.random;
+    this.#retrying = new TransientRetry({
+      policy: config.transientRetry,
+      clock: this.#clock,
+      random: config.random,
+      isTransient: (error) => error instanceof GoogleApiError && error.errorClass === "transient",
+    });
     this.#ledger = config.updateLedger ?? new InMemoryUpdateLedger();
     this.#tokens = new GoogleAccessTokens({ tokenUrl: config.tokenUrl, credentials: config.credentials, clock: this.#clock, requestTimeoutMs: this.#config.requestTimeoutMs });
     this.capabilities = {
@@ -299,7 +296,7 @@ export class GoogleMerchantConnector implements ChannelConnector {
         return { status: "retryable", retryAfterMs: this.#quotaBlockedUntil - now, reason: `google_quota: ${error.reason ?? error.message}` };
       }
       case "transient":
-        return { status: "retryable", retryAfterMs: this.#retry.maxDelayMs, reason: `google_unavailable: ${error.message}` };
+        return { status: "retryable", retryAfterMs: this.#retrying.policy.maxDelayMs, reason: `google_unavailable: ${error.message}` };
       case "not_found":
         return { status: "permanent", code: "misconfigured_data_source", reason: error.message };
       case "permission_denied":
@@ -313,63 +310,46 @@ export class GoogleMerchantConnector implements ChannelConnector {
     const url = new URL(`${this.#config.merchantBaseUrl}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     let refreshedAfter401 = false;
-    return retryTransient(
-      async () => {
-        const now = this.#clock.now();
-        this.#sentAt = this.#sentAt.filter((at) => at > now - 60_000);
-        if (this.#sentAt.length >= this.#config.requestsPerMinute) {
-          const waitMs = this.#sentAt[0]! + 60_000 - now;
-          throw new GoogleApiError(`${this.#config.requestsPerMinute} requests sent in the last minute`, "quota", 0, "quota/client_rate_limit", waitMs);
+    return this.#retrying.run(async () => {
+      const now = this.#clock.now();
+      this.#sentAt = this.#sentAt.filter((at) => at > now - 60_000);
+      if (this.#sentAt.length >= this.#config.requestsPerMinute) {
+        const waitMs = this.#sentAt[0]! + 60_000 - now;
+        throw new GoogleApiError(`${this.#config.requestsPerMinute} requests sent in the last minute`, "quota", 0, "quota/client_rate_limit", waitMs);
+      }
+      this.#sentAt.push(now);
+      let token: string;
+      try {
+        token = await this.#tokens.get(options.signal);
+      } catch (error) {
+        if (error instanceof GoogleAuthError) throw new GoogleApiError(error.message, error.revoked ? "credentials_revoked" : "transient", 0);
+        throw error;
+      }
+      const response = await sendChannelRequest(
+        url,
+        { method, bearer: token, body: options.body, signal: options.signal, timeoutMs: this.#config.requestTimeoutMs },
+        (name) => new GoogleApiError(`no answer from Google (${name})`, "transient", 0),
+      );
+      const json = (await response.json().catch(() => null)) as { error?: GoogleErrorBody } | null;
+      if (response.ok) return json;
+      const apiError = json?.error;
+      const reason = errorReason(apiError);
+      const message = apiError?.message ?? `HTTP ${response.status}`;
+      if (response.status === 401) {
+        this.#tokens.invalidate();
+        // An access token can expire early; one fresh token decides whether access is really gone.
+        if (!refreshedAfter401) {
+          refreshedAfter401 = true;
+          throw new GoogleApiError(message, "transient", 401, reason);
         }
-        this.#sentAt.push(now);
-        let token: string;
-        try {
-          token = await this.#tokens.get(options.signal);
-        } catch (error) {
-          if (error instanceof GoogleAuthError) throw new GoogleApiError(error.message, error.revoked ? "credentials_revoked" : "transient", 0);
-          throw error;
-        }
-        const timeout = AbortSignal.timeout(this.#config.requestTimeoutMs);
-        let response: Response;
-        try {
-          response = await fetch(url, {
-            method,
-            signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-            headers: { authorization: `Bearer ${token}`, ...(options.body ? { "content-type": "application/json" } : {}) },
-            ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-          });
-        } catch (error) {
-          if (options.signal?.aborted) throw options.signal.reason;
-          throw new GoogleApiError(`no answer from Google (${(error as Error).name})`, "transient", 0);
-        }
-        const json = (await response.json().catch(() => null)) as { error?: GoogleErrorBody } | null;
-        if (response.ok) return json;
-        const apiError = json?.error;
-        const reason = errorReason(apiError);
-        const message = apiError?.message ?? `HTTP ${response.status}`;
-        if (response.status === 401) {
-          this.#tokens.invalidate();
-          // An access token can expire early; one fresh token decides whether access is really gone.
-          if (!refreshedAfter401) {
-            refreshedAfter401 = true;
-            throw new GoogleApiError(message, "transient", 401, reason);
-          }
-          throw new GoogleApiError(message, "credentials_revoked", 401, reason);
-        }
-        if (response.status === 429) throw new GoogleApiError(message, "quota", 429, reason, retryDelayMs(apiError));
-        if (response.status === 404) throw new GoogleApiError(message, "not_found", 404, reason);
-        if (response.status === 403) throw new GoogleApiError(message, "permission_denied", 403, reason);
-        if (response.status >= 500) throw new GoogleApiError(message, "transient", response.status, reason);
-        throw new GoogleApiError(message, "invalid_request", response.status, reason);
-      },
-      {
-        policy: this.#retry,
-        clock: this.#clock,
-        random: this.#random,
-        isTransient: (error) => error instanceof GoogleApiError && error.errorClass === "transient",
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-    );
+        throw new GoogleApiError(message, "credentials_revoked", 401, reason);
+      }
+      if (response.status === 429) throw new GoogleApiError(message, "quota", 429, reason, retryDelayMs(apiError));
+      if (response.status === 404) throw new GoogleApiError(message, "not_found", 404, reason);
+      if (response.status === 403) throw new GoogleApiError(message, "permission_denied", 403, reason);
+      if (response.status >= 500) throw new GoogleApiError(message, "transient", response.status, reason);
+      throw new GoogleApiError(message, "invalid_request", response.status, reason);
+    }, options.signal);
   }
 }
 

@@ -10,16 +10,10 @@
  *   calls are paced to the hourly budget, at 100% (or error 80014) pushing stops until
  *   `estimated_time_to_regain_access`.
  */
-import type {
-  ChannelCapabilities,
-  ChannelConnector,
-  HealthResult,
-  PushItem,
-  PushResult,
-  ReadBackResult,
-} from "~/channels/types";
+import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { retryTransient, systemClock, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
+import { sendChannelRequest } from "~/channels/http.server";
+import { systemClock, TransientRetry, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
 import {
   classifyGraphError,
   fromMetaAvailability,
@@ -88,10 +82,9 @@ export class MetaCatalogConnector implements ChannelConnector {
   readonly capabilities: ChannelCapabilities;
   readonly #config: Required<Omit<MetaConnectorConfig, "poll" | "transientRetry" | "logger" | "clock" | "random">>;
   readonly #poll: { initialIntervalMs: number; maxIntervalMs: number; timeoutMs: number };
-  readonly #retry: BackoffPolicy;
+  readonly #retrying: TransientRetry;
   readonly #log: Logger;
   readonly #clock: ConnectorClock;
-  readonly #random: () => number;
   #usage: { percent: number; regainAccessAfterMs: number; at: number } | null = null;
   #blockedUntil = 0;
   #lastBatchCallAt = -Infinity;
@@ -111,10 +104,14 @@ export class MetaCatalogConnector implements ChannelConnector {
       rateLimitedRetryAfterMs: config.rateLimitedRetryAfterMs ?? 5 * 60_000,
     };
     this.#poll = { initialIntervalMs: 2_000, maxIntervalMs: 30_000, timeoutMs: 10 * 60_000, ...config.poll };
-    this.#retry = { retries: 3, baseDelayMs: 1_000, maxDelayMs: 30_000, ...config.transientRetry };
     this.#log = (config.logger ?? defaultLogger).child({ channel: "meta", catalogId: config.catalogId });
     this.#clock = config.clock ?? systemClock;
-    this.#random = config.random ?? Math.random;
+    this.#retrying = new TransientRetry({
+      policy: config.transientRetry,
+      clock: this.#clock,
+      random: config.random,
+      isTransient: (error) => error instanceof MetaApiError && error.errorClass === "transient",
+    });
     this.capabilities = {
       channel: "meta",
       shows: "quantity",
@@ -299,7 +296,7 @@ export class MetaCatalogConnector implements ChannelConnector {
         return { scope: "rest", result: { status: "retryable", retryAfterMs: this.#blockedUntil - now, reason: `meta_rate_limited: ${error.message}` } };
       }
       case "transient":
-        return { scope: "chunk", result: { status: "retryable", retryAfterMs: this.#retry.maxDelayMs, reason: `meta_unavailable: ${error.message}` } };
+        return { scope: "chunk", result: { status: "retryable", retryAfterMs: this.#retrying.policy.maxDelayMs, reason: `meta_unavailable: ${error.message}` } };
       case "invalid_request":
         return { scope: "chunk", result: { status: "permanent", code: "invalid_request", reason: error.message } };
     }
@@ -416,50 +413,29 @@ export class MetaCatalogConnector implements ChannelConnector {
   ): Promise<{ json: unknown }> {
     const url = new URL(`${this.#config.graphBaseUrl}/${this.#config.apiVersion}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-    return retryTransient(
-      async () => {
-        const timeout = AbortSignal.timeout(this.#config.requestTimeoutMs);
-        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-        let response: Response;
-        try {
-          response = await fetch(url, {
-            method,
-            signal,
-            headers: {
-              authorization: `Bearer ${this.#config.accessToken}`,
-              ...(options.body ? { "content-type": "application/json" } : {}),
-            },
-            ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-          });
-        } catch (error) {
-          if (options.signal?.aborted) throw options.signal.reason;
-          throw new MetaApiError(`no answer from Meta (${(error as Error).name})`, "transient", 0);
-        }
-        if (options.countsAsBatchCall) {
-          this.#lastBatchCallAt = this.#clock.now();
-          const usage = parseBusinessUseCaseUsage(response.headers.get("x-business-use-case-usage"));
-          if (usage) this.#usage = { ...usage, at: this.#clock.now() };
-        }
-        const text = await response.text();
-        let json: unknown = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {
-          // Edge proxies answer HTML on 5xx.
-        }
-        if (response.ok) return { json };
-        const graphError = (json as { error?: GraphErrorBody } | null)?.error;
-        const errorClass = classifyGraphError(graphError, response.status);
-        throw new MetaApiError(graphError?.message ?? `HTTP ${response.status}`, errorClass, response.status, graphError);
-      },
-      {
-        policy: this.#retry,
-        clock: this.#clock,
-        random: this.#random,
-        isTransient: (error) => error instanceof MetaApiError && error.errorClass === "transient",
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-    );
+    return this.#retrying.run(async () => {
+      const response = await sendChannelRequest(
+        url,
+        { method, bearer: this.#config.accessToken, body: options.body, signal: options.signal, timeoutMs: this.#config.requestTimeoutMs },
+        (name) => new MetaApiError(`no answer from Meta (${name})`, "transient", 0),
+      );
+      if (options.countsAsBatchCall) {
+        this.#lastBatchCallAt = this.#clock.now();
+        const usage = parseBusinessUseCaseUsage(response.headers.get("x-business-use-case-usage"));
+        if (usage) this.#usage = { ...usage, at: this.#clock.now() };
+      }
+      const text = await response.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        // Edge proxies answer HTML on 5xx.
+      }
+      if (response.ok) return { json };
+      const graphError = (json as { error?: GraphErrorBody } | null)?.error;
+      const errorClass = classifyGraphError(graphError, response.status);
+      throw new MetaApiError(graphError?.message ?? `HTTP ${response.status}`, errorClass, response.status, graphError);
+    }, options.signal);
   }
 }
 

@@ -3,9 +3,9 @@ import type { ChannelCapabilities, ChannelConnector, HealthResult, JournalledMov
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { AdminApiError } from "~/shopify/admin-errors";
 import { gidNumericId } from "~/shopify/gid";
-import { MAX_CHANGES_PER_MOVE, moveQuantities, readItemLevels, type ItemLevel } from "~/shopify/inventory.server";
+import { MAX_CHANGES_PER_MOVE, moveQuantities, readItemLevels, type ItemLevel, type MoveOutcome } from "~/shopify/inventory.server";
 import { SHOP_HEALTH_QUERY, type ShopHealthData } from "~/shopify/operations/shop";
-import type { MoveChangeInput } from "~/shopify/operations/inventory-move";
+import type { InventoryMoveUserError, MoveChangeInput } from "~/shopify/operations/inventory-move";
 import { logger } from "~/logger.server";
 import { changeIndexOf, idempotencyKeyFor, itemKeyOf, moveChange, ownEffectOf, parseItemKey, planMove, type ItemKeyParts, type MovePlan } from "./plan";
 
@@ -26,6 +26,37 @@ interface Entry {
   quantity: number;
   /** Ballast's own units in safety_stock here, as recorded (HeldStock). */
   ownHeld: number;
+}
+
+interface PlannedMove {
+  entry: Entry;
+  plan: Exclude<MovePlan, { kind: "none" }>;
+  /** safety_stock after the move. */
+  held: number;
+  ownHeld: number;
+  change: MoveChangeInput;
+}
+
+/**
+ * Marks the moves Shopify refuses for good (a user error on their change, or on the whole
+ * move) as permanent failures and returns their positions; stale quantities and
+ * idempotency errors are passing, so those moves are tried again.
+ */
+function refuseForGood(moves: readonly PlannedMove[], userErrors: readonly InventoryMoveUserError[], results: Map<string, PushResult>): Set<number> {
+  const refused = new Set<number>();
+  for (const error of userErrors) {
+    const code = error.code ?? "UNKNOWN";
+    if (code === "CHANGE_FROM_QUANTITY_STALE" || code.startsWith("IDEMPOTENCY_")) continue;
+    const index = changeIndexOf(error.field);
+    const targets = index === null ? moves.map((_, position) => position) : [index];
+    for (const position of targets) {
+      const move = moves[position];
+      if (!move) continue;
+      refused.add(position);
+      results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "permanent", code, reason: error.message });
+    }
+  }
+  return refused;
 }
 
 /** What became of a journalled move sent again (see resendMove). */
@@ -96,58 +127,10 @@ export class OnlineStoreConnector implements ChannelConnector {
         for (const entry of pending) results.set(entry.itemKey, this.failure(entry.itemKey, error));
         return;
       }
-      const moves: { entry: Entry; plan: Exclude<MovePlan, { kind: "none" }>; held: number; ownHeld: number; change: MoveChangeInput }[] = [];
-      for (const entry of pending) {
-        const level = levels.get(entry.itemKey);
-        if (!level || level.status === "unknown_item") {
-          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "UNKNOWN_ITEM", reason: "Shopify has no such inventory item" });
-          continue;
-        }
-        if (level.status === "not_stocked") {
-          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION", reason: "the item is not stocked at this location" });
-          continue;
-        }
-        const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
-        const plan = planMove(current, entry.quantity);
-        if (plan.kind === "none") {
-          results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock, ownHeld: plan.ownAfter });
-          continue;
-        }
-        const held = plan.kind === "hold" ? current.safetyStock + plan.quantity : current.safetyStock - plan.quantity;
-        moves.push({ entry, plan, held, ownHeld: plan.ownAfter, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
-      }
+      const moves = this.planMoves(pending, levels, results);
       if (!moves.length) return;
-
-      const changes = moves.map((move) => move.change);
-      const variables = {
-        input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes },
-        idempotencyKey: idempotencyKeyFor(this.client.shop, changes, generation, nonce),
-      };
-      let outcome;
-      try {
-        // Journalled first: if the process dies after Shopify applied the move, the next pass
-        // sends it again with this key and records Shopify's replayed answer once.
-        await journal?.record({
-          idempotencyKey: variables.idempotencyKey,
-          input: variables.input,
-          effects: moves.map((move) => ({ itemKey: move.entry.itemKey, delta: ownEffectOf(move.change) })),
-        });
-      } catch (error) {
-        for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
-        return;
-      }
-      try {
-        outcome = await moveQuantities(this.client, variables, { signal });
-      } catch (error) {
-        // Not settled: Shopify may have applied it. The journal sends it again with the same key.
-        for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
-        return;
-      }
-      // A request with this key still in flight (IDEMPOTENCY_CONCURRENT_REQUEST) may yet apply
-      // it: left journalled, its answer is asked for again with the same key next pass.
-      if (outcome.ok || !outcome.userErrors.some((error) => error.code === "IDEMPOTENCY_CONCURRENT_REQUEST")) {
-        journal?.settle(variables.idempotencyKey, outcome.ok ? "applied" : "refused");
-      }
+      const outcome = await this.sendMoves(moves, idempotencyKeyFor(this.client.shop, moves.map((move) => move.change), generation, nonce), results, signal, journal);
+      if (!outcome) return;
       if (outcome.ok) {
         for (const move of moves) {
           results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached, held: move.held, ownHeld: move.ownHeld });
@@ -157,19 +140,7 @@ export class OnlineStoreConnector implements ChannelConnector {
 
       // The mutation is atomic: nothing moved. Drop items Shopify refuses for good, re-read and retry the rest.
       generation += 1;
-      const refused = new Set<number>();
-      for (const error of outcome.userErrors) {
-        const code = error.code ?? "UNKNOWN";
-        if (code === "CHANGE_FROM_QUANTITY_STALE" || code.startsWith("IDEMPOTENCY_")) continue;
-        const index = changeIndexOf(error.field);
-        const targets = index === null ? moves.map((_, position) => position) : [index];
-        for (const position of targets) {
-          const move = moves[position];
-          if (!move) continue;
-          refused.add(position);
-          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "permanent", code, reason: error.message });
-        }
-      }
+      const refused = refuseForGood(moves, outcome.userErrors, results);
       this.log.info(
         { shop: this.client.shop, round, codes: outcome.userErrors.map((error) => error.code) },
         "inventoryMoveQuantities refused; re-reading and retrying",
@@ -184,6 +155,62 @@ export class OnlineStoreConnector implements ChannelConnector {
         reason: `quantities kept changing between read and write (${this.maxConflictRounds} rounds)`,
       });
     }
+  }
+
+  /** The move each entry needs at the levels just read; entries settled without one get their result here. */
+  private planMoves(pending: readonly Entry[], levels: Map<string, ItemLevel>, results: Map<string, PushResult>): PlannedMove[] {
+    const moves: PlannedMove[] = [];
+    for (const entry of pending) {
+      const level = levels.get(entry.itemKey);
+      if (!level || level.status === "unknown_item") {
+        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "UNKNOWN_ITEM", reason: "Shopify has no such inventory item" });
+        continue;
+      }
+      if (level.status === "not_stocked") {
+        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION", reason: "the item is not stocked at this location" });
+        continue;
+      }
+      const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
+      const plan = planMove(current, entry.quantity);
+      if (plan.kind === "none") {
+        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock, ownHeld: plan.ownAfter });
+        continue;
+      }
+      const held = plan.kind === "hold" ? current.safetyStock + plan.quantity : current.safetyStock - plan.quantity;
+      moves.push({ entry, plan, held, ownHeld: plan.ownAfter, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
+    }
+    return moves;
+  }
+
+  /**
+   * Journals the move, then sends it. Null when it failed before an answer (every move's
+   * result is then the failure): journalled, it is sent again with the same key.
+   */
+  private async sendMoves(
+    moves: readonly PlannedMove[],
+    idempotencyKey: string,
+    results: Map<string, PushResult>,
+    signal?: AbortSignal,
+    journal?: MoveJournal,
+  ): Promise<MoveOutcome | null> {
+    const variables = { input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes: moves.map((move) => move.change) }, idempotencyKey };
+    let outcome: MoveOutcome;
+    try {
+      // Journalled first: if the process dies after Shopify applied the move, the next pass
+      // sends it again with this key and records Shopify's replayed answer once.
+      await journal?.record({ idempotencyKey, input: variables.input, effects: moves.map((move) => ({ itemKey: move.entry.itemKey, delta: ownEffectOf(move.change) })) });
+      // Not settled if this throws: Shopify may have applied it. The journal sends it again with the same key.
+      outcome = await moveQuantities(this.client, variables, { signal });
+    } catch (error) {
+      for (const move of moves) results.set(move.entry.itemKey, this.failure(move.entry.itemKey, error));
+      return null;
+    }
+    // A request with this key still in flight (IDEMPOTENCY_CONCURRENT_REQUEST) may yet apply
+    // it: left journalled, its answer is asked for again with the same key next pass.
+    if (outcome.ok || !outcome.userErrors.some((error) => error.code === "IDEMPOTENCY_CONCURRENT_REQUEST")) {
+      journal?.settle(idempotencyKey, outcome.ok ? "applied" : "refused");
+    }
+    return outcome;
   }
 
   /**

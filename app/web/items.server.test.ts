@@ -1,0 +1,181 @@
+// @database
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyLevelUpdate, createMasterRecord, type LocationGid, type ShopDomain, type VariantGid } from "~/domain";
+import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { loadItem } from "./items.server";
+
+const SHOP = "items-page.myshopify.com";
+const VARIANT = "gid://shopify/ProductVariant/71" as VariantGid;
+const LOCATION = "gid://shopify/Location/1" as LocationGid;
+const NOW = Date.UTC(2026, 10, 27, 12);
+const MINUTE = 60_000;
+let testDatabase: TestDatabase;
+const db = () => testDatabase.database;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  await db().variant.create({
+    data: {
+      shop: SHOP,
+      gid: VARIANT,
+      productGid: "gid://shopify/Product/7",
+      inventoryItemGid: "gid://shopify/InventoryItem/71",
+      title: "Mug — Blue",
+      sku: "MUG-B",
+    },
+  });
+  const record = applyLevelUpdate(createMasterRecord(SHOP as ShopDomain, VARIANT), {
+    locationId: LOCATION,
+    updatedAtMs: NOW - 10 * MINUTE,
+    available: 12,
+    onHand: 14,
+    committed: 2,
+  });
+  await db().masterRecord.create({ data: { shop: SHOP, variantGid: VARIANT, record: record as object } });
+  const row = {
+    shop: SHOP,
+    variantGid: VARIANT,
+    desiredAvailability: "in_stock",
+    explanation: {},
+    computedAt: new Date(NOW - MINUTE),
+  };
+  await db().channelItemState.createMany({
+    data: [
+      {
+        ...row,
+        channel: "meta",
+        itemKey: "MUG-B",
+        desired: 9,
+        pushed: 9,
+        pushedAt: new Date(NOW - 5 * MINUTE),
+        confirmed: 9,
+        confirmedAt: new Date(NOW - 4 * MINUTE),
+      },
+      {
+        ...row,
+        channel: "google",
+        itemKey: "online:en:US:MUG-B",
+        desired: 1,
+        pushed: null,
+        attempts: 4,
+        lastError: "UNAUTHORIZED",
+        parkedAt: new Date(NOW - 2 * MINUTE),
+      },
+    ],
+  });
+  await db().override.create({
+    data: {
+      shop: SHOP,
+      channel: "meta",
+      variantGid: VARIANT,
+      quantity: 3,
+      expiresAt: new Date(NOW + 60 * MINUTE),
+      reason: "launch",
+    },
+  });
+});
+afterAll(async () => {
+  await testDatabase?.drop();
+});
+
+describe("loadItem", () => {
+  it("GIVEN a variant with a master record, item rows and an override THEN the view shows the stock, each channel's rows and the override", async () => {
+    const item = await loadItem(db(), SHOP, VARIANT, NOW, "en");
+    expect(item).toMatchObject({
+      variantId: VARIANT,
+      productId: "gid://shopify/Product/7",
+      title: "Mug — Blue",
+      sku: "MUG-B",
+      tracked: true,
+      deleted: false,
+    });
+    expect(item!.master).toMatchObject({
+      known: true,
+      available: 12,
+      sellable: 12,
+      locations: [
+        {
+          locationId: LOCATION,
+          available: 12,
+          onHand: 14,
+          committed: 2,
+          ballastSafetyStock: null,
+          updatedAt: new Date(NOW - 10 * MINUTE).toISOString(),
+        },
+      ],
+      holds: [],
+    });
+    expect(item!.master.updatedAt).not.toBeNull();
+    expect(item!.channels.map((channel) => channel.channel)).toEqual(["online_store", "meta", "google"]);
+
+    const meta = item!.channels.find((channel) => channel.channel === "meta")!;
+    expect(meta.state).toBe("not_connected");
+    expect(meta.override).toEqual({
+      quantity: 3,
+      expiresAt: new Date(NOW + 60 * MINUTE).toISOString(),
+      reason: "launch",
+      active: true,
+    });
+    expect(meta.now.quantity).toBe(3);
+    expect(meta.now.explanation).not.toBe("");
+    expect(meta.rows).toEqual([
+      {
+        itemKey: "MUG-B",
+        desired: 9,
+        desiredAvailability: "in_stock",
+        computedAt: new Date(NOW - MINUTE).toISOString(),
+        pushed: 9,
+        pushedAt: new Date(NOW - 5 * MINUTE).toISOString(),
+        confirmed: 9,
+        confirmedAt: new Date(NOW - 4 * MINUTE).toISOString(),
+        lastError: null,
+        attempts: 0,
+        parked: false,
+        explanation: null,
+        pending: null,
+      },
+    ]);
+
+    const google = item!.channels.find((channel) => channel.channel === "google")!;
+    expect(google.override).toBeNull();
+    expect(google.rows).toMatchObject([
+      {
+        itemKey: "online:en:US:MUG-B",
+        pushed: null,
+        pushedAt: null,
+        attempts: 4,
+        lastError: "UNAUTHORIZED",
+        parked: true,
+      },
+    ]);
+    const store = item!.channels.find((channel) => channel.channel === "online_store")!;
+    expect(store).toMatchObject({ state: "active", rows: [], override: null });
+  });
+
+  it("GIVEN a variant with no master record yet THEN nothing is sellable and the record is said to be unknown", async () => {
+    const other = "gid://shopify/ProductVariant/72" as VariantGid;
+    await db().variant.create({
+      data: {
+        shop: SHOP,
+        gid: other,
+        productGid: "gid://shopify/Product/7",
+        inventoryItemGid: "gid://shopify/InventoryItem/72",
+      },
+    });
+    const item = await loadItem(db(), SHOP, other, NOW, "en");
+    expect(item!.master).toEqual({
+      known: false,
+      updatedAt: null,
+      sellable: 0,
+      available: 0,
+      ballastSafetyStock: 0,
+      orderHolds: 0,
+      locations: [],
+      holds: [],
+    });
+  });
+
+  it("GIVEN another shop's variant id THEN there is no item", async () => {
+    expect(await loadItem(db(), "elsewhere.myshopify.com", VARIANT, NOW, "en")).toBeNull();
+  });
+});
