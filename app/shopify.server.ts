@@ -2,10 +2,11 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { databaseProvider, db, prepareDatabase } from "./db.server";
-import { env, pushIntervals } from "./env.server";
+import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { clearShopifyAuthFailure } from "./shopify/offline-token.server";
-import { SyncWorker } from "./worker/worker.server";
+import { workerFromEnv } from "./worker/from-env.server";
+import type { SyncWorker } from "./worker/worker.server";
 
 /** The one place the Shopify app is configured. Reading env() here fails fast at start-up. */
 const config = env();
@@ -54,14 +55,7 @@ declare global {
   var ballastWorker: SyncWorker | undefined;
 }
 if (config.WORKER_MODE === "inprocess" && !globalThis.ballastWorker) {
-  globalThis.ballastWorker = new SyncWorker({
-    database,
-    provider: databaseProvider(config.DATABASE_URL),
-    connectors: { database, env: config },
-    idleMs: config.SYNC_IDLE_MS,
-    leaseTtlMs: config.SYNC_LEASE_TTL_MS,
-    pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
-  });
+  globalThis.ballastWorker = workerFromEnv(database, config);
   globalThis.ballastWorker.start();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => void globalThis.ballastWorker?.stop());

@@ -6,22 +6,15 @@
  * vite.worker.config.ts); `npm run worker:dev` runs the source through tsx.
  */
 import { databaseProvider, db, prepareDatabase } from "~/db.server";
-import { env, pushIntervals } from "~/env.server";
+import { env } from "~/env.server";
 import { logger } from "~/logger.server";
-import { SyncWorker } from "./worker.server";
+import { workerFromEnv } from "./from-env.server";
 
 const config = env();
 logger.level = config.LOG_LEVEL;
 const database = db(config.DATABASE_URL);
 await prepareDatabase(database, databaseProvider(config.DATABASE_URL));
-const worker = new SyncWorker({
-  database,
-  provider: databaseProvider(config.DATABASE_URL),
-  connectors: { database, env: config },
-  idleMs: config.SYNC_IDLE_MS,
-  leaseTtlMs: config.SYNC_LEASE_TTL_MS,
-  pushIntervalMs: pushIntervals(config.SYNC_PUSH_INTERVALS),
-});
+const worker = workerFromEnv(database, config);
 worker.start();
 logger.info({ owner: worker.owner }, "sync worker started");
 // The lanes' pauses do not hold the event loop (SyncWorker unrefs them for in-process use)
