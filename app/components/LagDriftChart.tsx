@@ -36,7 +36,16 @@ interface Line {
   data: { key: string; value: number | null }[];
 }
 
-function Panel({ id, title, help, lines, empty, format, mounted }: { id: string; title: string; help: string; lines: Line[]; empty: string; format: (value: number) => string; mounted: boolean }) {
+interface PanelSpec {
+  id: string;
+  title: string;
+  help: string;
+  lines: Line[];
+  empty: string;
+  format: (value: number) => string;
+}
+
+function Panel({ id, title, help, lines, empty, format, mounted }: PanelSpec & { mounted: boolean }) {
   let body: ReactNode;
   if (lines.length === 0) {
     body = (
@@ -76,6 +85,40 @@ function Panel({ id, title, help, lines, empty, format, mounted }: { id: string;
   );
 }
 
+/** The charts' numbers as a table, for screen readers (the charts themselves are hidden from them). */
+function ChartTable({ caption, buckets, panels }: { caption: string; buckets: SeriesPoint[]; panels: PanelSpec[] }) {
+  return (
+    <Box visuallyHidden>
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">UTC</th>
+            {panels.flatMap((panel) => panel.lines).map((line) => (
+              <th scope="col" key={line.name}>
+                {line.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {buckets.map((bucket, index) => (
+            <tr key={bucket.at}>
+              <th scope="row">{hour(bucket.at)}</th>
+              {panels.flatMap((panel) =>
+                panel.lines.map((line) => {
+                  const value = line.data[index]?.value ?? null;
+                  return <td key={line.name}>{value === null ? "—" : panel.format(value)}</td>;
+                }),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Box>
+  );
+}
+
 export function LagDriftChart({ series, driftChannels }: { series: Record<ChannelId, SeriesPoint[]>; driftChannels: readonly ChannelId[] }) {
   const t = useT();
   const locale = useLocale();
@@ -96,57 +139,16 @@ export function LagDriftChart({ series, driftChannels }: { series: Record<Channe
     color: COLORS[channel],
     data: series[channel].map((point) => ({ key: hour(point.at), value: point.driftItems })),
   }));
-  const buckets = series[channels[0]!] ?? [];
-  const cell = (value: number | null, kind: "lag" | "drift") =>
-    value === null ? "—" : kind === "lag" ? formatDuration(value * 1000, locale) : formatNumber(value, locale);
+  const panels: PanelSpec[] = [
+    { id: "lag", title: t("overview.chart.lagTitle"), help: t("overview.chart.lagHelp"), lines: lag, empty: t("overview.chart.empty"), format: (seconds) => formatDuration(seconds * 1000, locale) },
+    { id: "drift", title: t("overview.chart.driftTitle"), help: t("overview.chart.driftHelp"), lines: drift, empty: t("overview.chart.driftEmpty"), format: (items) => formatNumber(items, locale) },
+  ];
   return (
     <BlockStack gap="400">
-      <Box visuallyHidden>
-        <table>
-          <caption>{t("overview.chart.label")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">UTC</th>
-              {[...lag, ...drift].map((line) => (
-                <th scope="col" key={line.name}>
-                  {line.name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {buckets.map((bucket, index) => (
-              <tr key={bucket.at}>
-                <th scope="row">{hour(bucket.at)}</th>
-                {lag.map((line) => (
-                  <td key={line.name}>{cell(line.data[index]?.value ?? null, "lag")}</td>
-                ))}
-                {drift.map((line) => (
-                  <td key={line.name}>{cell(line.data[index]?.value ?? null, "drift")}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Box>
-      <Panel
-        id="lag"
-        title={t("overview.chart.lagTitle")}
-        help={t("overview.chart.lagHelp")}
-        lines={lag}
-        empty={t("overview.chart.empty")}
-        format={(seconds) => formatDuration(seconds * 1000, locale)}
-        mounted={mounted}
-      />
-      <Panel
-        id="drift"
-        title={t("overview.chart.driftTitle")}
-        help={t("overview.chart.driftHelp")}
-        lines={drift}
-        empty={t("overview.chart.driftEmpty")}
-        format={(items) => formatNumber(items, locale)}
-        mounted={mounted}
-      />
+      <ChartTable caption={t("overview.chart.label")} buckets={series[channels[0]!] ?? []} panels={panels} />
+      {panels.map((panel) => (
+        <Panel key={panel.id} {...panel} mounted={mounted} />
+      ))}
     </BlockStack>
   );
 }

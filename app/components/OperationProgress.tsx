@@ -1,9 +1,12 @@
-import { useId } from "react";
-import { BlockStack, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import type { OperationView } from "~/web/channels.server";
+import { useId, type ReactNode } from "react";
+import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import type { OperationView } from "~/web/channel-operations.server";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { formatDateTime, formatNumber } from "./format";
+
+/** Queued or running: the worker has not finished it yet. */
+export const isPending = (operation: OperationView) => operation.state === "queued" || operation.state === "running";
 
 /** A long operation (full read, resync, release holds) with the worker's done/total. */
 export function OperationProgress({ operation }: { operation: OperationView }) {
@@ -25,13 +28,29 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
             : t("operation.doneOfTotal", { done: formatNumber(operation.done, locale), total: formatNumber(operation.total, locale) })}
         </Text>
       </InlineStack>
-      {operation.state === "queued" || operation.state === "running" ? (
-        <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} />
-      ) : null}
+      {isPending(operation) ? <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} /> : null}
       <Text as="span" tone="subdued" variant="bodySm">
         {t("operation.requestedAt", { at: formatDateTime(operation.createdAt, locale) })}
         {operation.error ? ` · ${operation.error}` : ""}
       </Text>
     </BlockStack>
+  );
+}
+
+/** Several operations in one card, under an optional heading. */
+export function OperationsCard({ operations, heading }: { operations: OperationView[]; heading?: ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        {heading ? (
+          <Text as="h2" variant="headingMd">
+            {heading}
+          </Text>
+        ) : null}
+        {operations.map((operation) => (
+          <OperationProgress key={operation.id} operation={operation} />
+        ))}
+      </BlockStack>
+    </Card>
   );
 }

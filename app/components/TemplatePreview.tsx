@@ -1,5 +1,5 @@
 import { BlockStack, Box, List, Text } from "@shopify/polaris";
-import type { TemplatePreview as Preview } from "~/web/channels.server";
+import type { TemplatePreview as Preview } from "~/web/template-preview.server";
 import { numericId } from "~/web/ids";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/react";

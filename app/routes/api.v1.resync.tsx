@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { methodNotAllowed, withApi } from "~/web/api.server";
-import { startOperation } from "~/web/channels.server";
+import { startOperation } from "~/web/channel-operations.server";
 
 /** POST /api/v1/resync: queues a resync (or returns the one already queued or running). */
 export const loader = ({ request }: LoaderFunctionArgs) => withApi(request, async () => methodNotAllowed(["POST"]));

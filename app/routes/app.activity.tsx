@@ -1,14 +1,13 @@
 import { useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { BlockStack, Box, Button, Card, InlineStack, Page, Pagination, ResourceItem, ResourceList, Select, Text, TextField } from "@shopify/polaris";
-import { CHANNELS, channelIdSchema } from "~/domain";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Box, Card, InlineStack, Page, Pagination } from "@shopify/polaris";
+import { channelIdSchema } from "~/domain";
 import { listActivity } from "~/web/activity.server";
 import { pageContext } from "~/web/context.server";
-import { numericId, parseVariantId } from "~/web/ids";
-import { activityText } from "~/components/activity-text";
-import { channelName, formatDateTime } from "~/components/format";
-import { useLocale, useT } from "~/i18n/react";
+import { parseVariantId } from "~/web/ids";
+import { ActivityFilters, ActivityList } from "~/components/activity/ActivitySections";
+import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database } = await pageContext(request);
@@ -30,10 +29,9 @@ export default function Activity() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const t = useT();
-  const locale = useLocale();
   const [item, setItem] = useState(params.get("item") ?? "");
-  const channel = params.get("channel") ?? "";
 
+  // Filters and page live in the URL; a new filter starts again at page 1.
   const go = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
@@ -47,55 +45,8 @@ export default function Activity() {
   return (
     <Page title={t("activity.title")} subtitle={t("activity.subtitle")}>
       <Card padding="0">
-        <Box padding="400">
-          <InlineStack gap="300" blockAlign="end">
-            <div style={{ minWidth: 260 }}>
-              <TextField
-                label={t("activity.filter.item")}
-                value={item}
-                onChange={setItem}
-                autoComplete="off"
-                placeholder="44960469696645"
-                error={invalidItem ? t("activity.filter.itemInvalid") : undefined}
-                connectedRight={<Button onClick={() => go({ item: item.trim() })}>{t("activity.filter.apply")}</Button>}
-              />
-            </div>
-            <Select
-              label={t("activity.filter.channel")}
-              options={[{ label: t("activity.filter.anyChannel"), value: "" }, ...CHANNELS.map((value) => ({ label: channelName(value, locale), value }))]}
-              value={channel}
-              onChange={(value) => go({ channel: value })}
-            />
-          </InlineStack>
-        </Box>
-        {entries.length === 0 ? (
-          <Box padding="400">
-            <Text as="p" tone="subdued">
-              {t("activity.empty")}
-            </Text>
-          </Box>
-        ) : (
-          <ResourceList
-            items={entries}
-            resourceName={{ singular: t("activity.entry"), plural: t("activity.entries") }}
-            renderItem={(entry) => (
-              <ResourceItem id={entry.id} onClick={() => undefined} accessibilityLabel={activityText(entry, locale)}>
-                <BlockStack gap="100">
-                  <Text as="p">{activityText(entry, locale)}</Text>
-                  <Text as="p" tone="subdued" variant="bodySm">
-                    {formatDateTime(entry.at, locale)}
-                    {entry.variantGid ? (
-                      <>
-                        {" · "}
-                        <Link to={`/app/items/${numericId(entry.variantGid)}`}>{t("activity.viewItem", { id: numericId(entry.variantGid) })}</Link>
-                      </>
-                    ) : null}
-                  </Text>
-                </BlockStack>
-              </ResourceItem>
-            )}
-          />
-        )}
+        <ActivityFilters item={item} onItem={setItem} invalidItem={invalidItem} channel={params.get("channel") ?? ""} go={go} />
+        <ActivityList entries={entries} />
         <Box padding="400">
           <InlineStack align="center">
             <Pagination

@@ -6,7 +6,7 @@ import polarisFrench from "@shopify/polaris/locales/fr.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { trackFirstFullRead } from "~/web/channels.server";
+import { trackFirstFullRead } from "~/web/channel-operations.server";
 import { I18nProvider, useT } from "~/i18n/react";
 import { env } from "~/env.server";
 import { refuseForeignShopParameter } from "~/web/context.server";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/web/webhook-request.server";
 import { database } from "~/shopify.server";
 import { updateGrantedScopes } from "~/records/shop-lifecycle.server";
 

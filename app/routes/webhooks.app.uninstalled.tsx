@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { forgetInstalled } from "~/ingest/stock-webhook.server";
-import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/web/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
 import { markShopUninstalled } from "~/records/shop-lifecycle.server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { parseJsonLossless } from "~/ingest/json";
-import { verifyWebhook, webhookLoader } from "~/ingest/webhook-request.server";
+import { verifyWebhook, webhookLoader } from "~/web/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
 import { purgeShopData } from "~/records/shop-lifecycle.server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { env } from "~/env.server";
 import { receiveStockWebhook, verifyStockWebhook } from "~/ingest/stock-webhook.server";
-import { webhookLoader } from "~/ingest/webhook-request.server";
+import { webhookLoader } from "~/web/webhook-request.server";
 import { database } from "~/shopify.server";
 
 /**

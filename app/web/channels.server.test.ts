@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { testServerEnv } from "../../tests/support/shopify";
-import { connectChannel, disconnectChannel, previewTemplates, recentOperations, startOperation, testChannel, trackFirstFullRead } from "./channels.server";
+import { connectChannel, disconnectChannel, testChannel } from "./channel-connections.server";
+import { recentOperations, startOperation, trackFirstFullRead } from "./channel-operations.server";
+import { previewTemplates } from "./template-preview.server";
 
 let world: World;
 let testDatabase: TestDatabase;

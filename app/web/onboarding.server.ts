@@ -15,7 +15,8 @@ import {
 import { decodeItemValue } from "~/channels/item-value";
 import { loadRecomputeContext } from "~/sync/recompute.server";
 import { channelModes, onlineStoreThinStockUnits } from "./activation.server";
-import { loadChannelViews, recentOperations, type ChannelView, type OperationView } from "./channels.server";
+import { recentOperations, type OperationView } from "./channel-operations.server";
+import { loadChannelViews, type ChannelView } from "./channels.server";
 
 /**
  * The first screen after install: what Ballast does, the channel connections, and per

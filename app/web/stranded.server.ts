@@ -2,7 +2,7 @@ import type { Database } from "~/db.server";
 import { channelModeOf } from "~/domain";
 import { logger } from "~/logger.server";
 import { checkStrandedHolds } from "~/sync/release-holds.server";
-import { startOperation } from "./channels.server";
+import { startOperation } from "./channel-operations.server";
 import { pageAdminClient } from "./page-admin.server";
 
 /**

@@ -1,6 +1,6 @@
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
-import { hmacMatches, MAX_WEBHOOK_BYTES, tooLarge } from "./stock-webhook.server";
+import { hmacMatches, MAX_WEBHOOK_BYTES, tooLarge } from "~/ingest/stock-webhook.server";
 
 export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> & {
   /** The body exactly as Shopify signed it: ids above 2^53 survive only here. */
