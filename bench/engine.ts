@@ -36,23 +36,14 @@ import {
   type OrderHold,
   type RuleSetInput,
 } from "../app/domain/index";
+import { seededRandom } from "../sim/rehearsal/random";
 
 const VARIANTS = 100_000;
 const RUNS = 5;
 const START_MS = Date.UTC(2026, 10, 27, 6, 0, 0);
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const random = prng(20261127);
+/** The data set's one seeded stream (mulberry32), so every run measures the same data. */
+const random = seededRandom(20261127);
 const integer = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
 

@@ -58,21 +58,22 @@ export interface World {
 
 const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
-export async function startWorld(options: WorldOptions): Promise<World> {
-  const shop = options.shop ?? "ballast-rehearsal.myshopify.com";
-  const countryCode = options.countryCode ?? "US";
-  const app = options.app ?? DEFAULT_FAKE_APP;
-  const shopify = await startFakeShopify({
-    shops: [{ domain: shop, restoreRate: 1_000 }],
-    apps: [app],
-    // The same clock as Meta and Google: level timestamps follow simulated time in a rehearsal.
-    ...(options.clock ? { now: () => options.clock!.now() } : {}),
-    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
-  });
-  const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
-  // Expiring offline tokens, as every public app gets from 2027-01-01: 60 minutes, then refresh.
-  const offlineToken = shopify.issueOfflineToken(shop);
+const CATALOG_ID = "880000000000001";
+const META_ACCESS_TOKEN = "EAAB-rehearsal-system-user-token-0123456789";
 
+/** The Google Merchant account the world's app is linked to: a supplemental API source over Shopify's primary feed. */
+function googleAccount(): World["google_"] {
+  return {
+    accountId: "123456789",
+    dataSourceId: "10001",
+    primaryDataSourceId: "10000",
+    accessToken: "ya29.rehearsal-access-token",
+    refreshToken: { clientId: "rehearsal-client.apps.googleusercontent.com", clientSecret: "rehearsal-client-secret", refreshToken: "1//rehearsal-refresh-token" },
+  };
+}
+
+/** The catalogue: one product of one variant per index, stocked at the location, with the ids Shopify's own channels give it. */
+function addCatalogue(shopify: FakeShopify, shop: string, locationGid: string, options: WorldOptions, countryCode: string): WorldVariant[] {
   const variants: WorldVariant[] = [];
   for (let index = 0; index < options.variants; index++) {
     const sku = `BAL-${String(index + 1).padStart(5, "0")}`;
@@ -90,14 +91,16 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       googleOfferId: `shopify_${countryCode}_${numericId(product.productId)}_${numericId(variant.variantId)}`,
     });
   }
+  return variants;
+}
 
-  const catalogId = "880000000000001";
-  const metaAccessToken = "EAAB-rehearsal-system-user-token-0123456789";
-  const meta = await startMetaFake({
-    accessTokens: [metaAccessToken],
+/** Meta's catalog holding every variant at its starting stock; batches finish at once. */
+function startWorldMeta(variants: WorldVariant[], options: WorldOptions): Promise<MetaFake> {
+  return startMetaFake({
+    accessTokens: [META_ACCESS_TOKEN],
     catalogs: [
       {
-        id: catalogId,
+        id: CATALOG_ID,
         items: variants.map((variant, index) => ({ retailerId: variant.metaRetailerId, quantity: options.stockPerVariant(index) })),
       },
     ],
@@ -106,26 +109,42 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     ...(options.metaBatchCallsPerHour ? { batchCallsPerHour: options.metaBatchCallsPerHour } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+}
 
-  const google_ = {
-    accountId: "123456789",
-    dataSourceId: "10001",
-    primaryDataSourceId: "10000",
-    accessToken: "ya29.rehearsal-access-token",
-    refreshToken: { clientId: "rehearsal-client.apps.googleusercontent.com", clientSecret: "rehearsal-client-secret", refreshToken: "1//rehearsal-refresh-token" },
-  };
-  const google = await startGoogleFake({
-    accountId: google_.accountId,
+/** Google: every offer in stock in the primary feed, the app's supplemental source taking precedence. */
+function startWorldGoogle(variants: WorldVariant[], options: WorldOptions, account: World["google_"], countryCode: string): Promise<GoogleFake> {
+  return startGoogleFake({
+    accountId: account.accountId,
     dataSources: [
-      { dataSourceId: google_.primaryDataSourceId, type: "primary", input: "AUTOFEED", contentLanguage: "en", feedLabel: countryCode, takeFromDataSources: [google_.dataSourceId, "self"] },
-      { dataSourceId: google_.dataSourceId, type: "supplemental", input: "API", contentLanguage: "en", feedLabel: countryCode },
+      { dataSourceId: account.primaryDataSourceId, type: "primary", input: "AUTOFEED", contentLanguage: "en", feedLabel: countryCode, takeFromDataSources: [account.dataSourceId, "self"] },
+      { dataSourceId: account.dataSourceId, type: "supplemental", input: "API", contentLanguage: "en", feedLabel: countryCode },
     ],
-    products: variants.map((variant) => ({ offerId: variant.googleOfferId, availability: "IN_STOCK" as const, dataSourceId: google_.primaryDataSourceId })),
+    products: variants.map((variant) => ({ offerId: variant.googleOfferId, availability: "IN_STOCK" as const, dataSourceId: account.primaryDataSourceId })),
     processingDelayMs: options.googleProcessingDelayMs ?? 0,
-    oauth: { clients: [google_.refreshToken] },
-    staticAccessTokens: [google_.accessToken],
+    oauth: { clients: [account.refreshToken] },
+    staticAccessTokens: [account.accessToken],
     ...(options.clock ? { clock: options.clock } : {}),
   });
+}
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const shop = options.shop ?? "ballast-rehearsal.myshopify.com";
+  const countryCode = options.countryCode ?? "US";
+  const app = options.app ?? DEFAULT_FAKE_APP;
+  const shopify = await startFakeShopify({
+    shops: [{ domain: shop, restoreRate: 1_000 }],
+    apps: [app],
+    // The same clock as Meta and Google: level timestamps follow simulated time in a rehearsal.
+    ...(options.clock ? { now: () => options.clock!.now() } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+  });
+  const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
+  // Expiring offline tokens, as every public app gets from 2027-01-01: 60 minutes, then refresh.
+  const offlineToken = shopify.issueOfflineToken(shop);
+  const variants = addCatalogue(shopify, shop, locationGid, options, countryCode);
+  const meta = await startWorldMeta(variants, options);
+  const google_ = googleAccount();
+  const google = await startWorldGoogle(variants, options, google_, countryCode);
 
   return {
     shop,
@@ -138,8 +157,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     shopify,
     meta,
     google,
-    catalogId,
-    metaAccessToken,
+    catalogId: CATALOG_ID,
+    metaAccessToken: META_ACCESS_TOKEN,
     google_,
     env: {
       SHOPIFY_ADMIN_API_BASE_URL: shopify.url,

@@ -59,12 +59,18 @@ function channelOf(source: string): "online_store" | "meta" | "google" {
   return "online_store";
 }
 
-export function scenarioFromCsv(ordersText: string, productsText: string, name = "imported"): Scenario {
-  const products = parseCsv(productsText);
-  const orders = parseCsv(ordersText);
-  const builtIn = JSON.parse(readFileSync(path.resolve("sim/scenarios/black-friday.json"), "utf8")) as Scenario;
+interface ImportedVariant {
+  sku: string;
+  title: string;
+  price: number;
+  /** Null when the export has no inventory column: the units ordered stand in. */
+  stock: number | null;
+  units: number;
+}
 
-  const variants = new Map<string, { sku: string; title: string; price: number; stock: number | null; units: number }>();
+/** The products export: one variant per SKU (the product's title carries down to its later variant rows). */
+function readVariants(products: Record<string, string>[]): Map<string, ImportedVariant> {
+  const variants = new Map<string, ImportedVariant>();
   let lastTitle = "";
   for (const row of products) {
     const title = column(row, "Title") || lastTitle;
@@ -82,8 +88,11 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
     });
   }
   if (variants.size === 0) throw new Error("the products CSV has no rows with a Variant SKU");
+  return variants;
+}
 
-  // Orders: one row per line item; order-level columns may be blank after the first line.
+/** The orders export: each order's time and source, and its line items of known SKUs (order-level columns may be blank after the first line). */
+function readOrderLines(orders: Record<string, string>[], variants: Map<string, ImportedVariant>) {
   const byOrder = new Map<string, { createdAt: number; source: string }>();
   const lines: { order: string; sku: string; units: number }[] = [];
   for (const row of orders) {
@@ -98,7 +107,12 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
   }
   const dated = lines.filter((line) => byOrder.has(line.order));
   if (dated.length === 0) throw new Error("the orders CSV has no line items (Lineitem sku, Lineitem quantity, Created at) matching the products");
+  return { byOrder, dated };
+}
 
+/** The demand the orders show: line items per hour from the first order's hour (at most a week), units per line, channel mix; units ordered per variant. */
+function demandFrom(orders: ReturnType<typeof readOrderLines>, variants: Map<string, ImportedVariant>) {
+  const { byOrder, dated } = orders;
   const times = dated.map((line) => byOrder.get(line.order)!.createdAt);
   const first = Math.min(...times);
   const hourStart = first - (first % 3_600_000);
@@ -113,7 +127,14 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
     mix[channelOf(source)] += 1;
     variants.get(line.sku)!.units += line.units;
   }
-  const mixKnown = mix.meta + mix.google > 0;
+  return { hourStart, durationHours, hourly, unitsHistogram, mix, mixKnown: mix.meta + mix.google > 0 };
+}
+
+export function scenarioFromCsv(ordersText: string, productsText: string, name = "imported"): Scenario {
+  const builtIn = JSON.parse(readFileSync(path.resolve("sim/scenarios/black-friday.json"), "utf8")) as Scenario;
+  const variants = readVariants(parseCsv(productsText));
+  const orders = readOrderLines(parseCsv(ordersText), variants);
+  const { hourStart, durationHours, hourly, unitsHistogram, mix, mixKnown } = demandFrom(orders, variants);
   const catalogue = [...variants.values()].map((variant) => ({
     sku: variant.sku,
     title: variant.title,
@@ -126,17 +147,17 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
     {
       name,
       description:
-        `Imported from a Shopify orders export (${dated.length} line items, ${byOrder.size} orders) and products export (${catalogue.length} variants), ` +
+        `Imported from a Shopify orders export (${orders.dated.length} line items, ${orders.byOrder.size} orders) and products export (${catalogue.length} variants), ` +
         `starting ${new Date(hourStart).toISOString()}. ` +
         (mixKnown ? "Channel mix from the orders' Source column. " : "The orders carry no Meta or Google source: the built-in 50/30/20 channel mix is used. ") +
-        (catalogue.some((variant, index) => [...variants.values()][index]!.stock === null) ? "Stock without an inventory column = units ordered. " : "") +
+        ([...variants.values()].some((variant) => variant.stock === null) ? "Stock without an inventory column = units ordered. " : "") +
         "Channel lags and webhook behaviour are the built-in Black Friday ones.",
       start: new Date(hourStart).toISOString(),
       durationHours,
       stepSeconds: builtIn.stepSeconds,
       catalogue: { variants: catalogue },
       demand: {
-        orders: dated.length,
+        orders: orders.dated.length,
         hourly,
         unitsPerOrder: [...unitsHistogram.entries()].sort((a, b) => a[0] - b[0]),
         channels: mixKnown ? mix : builtIn.demand.channels,

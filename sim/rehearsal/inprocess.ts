@@ -26,7 +26,7 @@ import {
   type RuleSet,
 } from "~/domain";
 import { Accounting, type PerChannel, type StrategyResult } from "./metrics";
-import { stream } from "./random";
+import { stream, type Random } from "./random";
 import type { Buyer, ExpandedScenario } from "./scenario";
 
 /** The seed's shop defaults without the lag-aware part: the 8 / 7 / 6 approach. */
@@ -88,6 +88,153 @@ export interface ProgressReporter {
 const SAMPLE_EVERY_MS = 5 * 60_000;
 const GOOGLE_PUSH_EVERY_MS = 5 * 60_000;
 
+/** The shop and the channels as buyers see them. */
+interface Shelves {
+  /** Per item: available + the app's safety stock. */
+  physical: number[];
+  /** Per item: the units the app moved to safety_stock to hold them from the Online Store. */
+  safety: number[];
+  meta: ChannelShadow;
+  google: ChannelShadow;
+}
+
+/** A level update on its way to the static app: it arrives at `at`, stamped by Shopify at `stampedAt`. */
+interface Arrival {
+  at: number;
+  item: number;
+  level: number;
+  stampedAt: number;
+}
+
+/**
+ * The static approach as an app: it knows levels from webhooks (newer-wins by Shopify's
+ * stamp), decides with the real engine and the fixed rules, and pushes once per step
+ * (Google every 5 minutes).
+ */
+class StaticApp {
+  readonly #view: number[];
+  readonly #viewStamp: number[];
+  readonly #dirty: Set<number>;
+  readonly #pushedMeta: number[];
+  readonly #pushedGoogle: number[];
+  readonly #arrivals: Arrival[] = [];
+  readonly #webhookRandom: Random;
+  readonly #rules = compileRuleSet(STATIC_RULES);
+  readonly #shop = shopDomain("ballast-rehearsal.myshopify.com");
+  readonly #location = locationGid("gid://shopify/Location/1");
+  #lastGooglePush = -Infinity;
+
+  constructor(private readonly expanded: ExpandedScenario) {
+    const { variants, startMs } = expanded;
+    this.#view = variants.map((variant) => variant.stock);
+    this.#viewStamp = new Array<number>(variants.length).fill(startMs - 1);
+    this.#dirty = new Set<number>(variants.map((variant) => variant.index));
+    this.#pushedMeta = variants.map((variant) => variant.stock);
+    this.#pushedGoogle = variants.map((variant) => (variant.stock > 0 ? 1 : 0));
+    this.#webhookRandom = stream(expanded.seed, "webhooks");
+  }
+
+  /** orders/create + inventory_levels/update: the level reaches the app after the webhook delay. */
+  orderPlaced(item: number, level: number, at: number): void {
+    this.#arrivals.push({ at: at + this.expanded.webhookDelayMs(at, this.#webhookRandom), item, level, stampedAt: at });
+  }
+
+  /** Webhooks that arrived by now (newer-wins by Shopify's stamp, so late ones change nothing). */
+  receive(now: number): void {
+    const arrivals = this.#arrivals;
+    arrivals.sort((a, b) => a.at - b.at);
+    let delivered = 0;
+    while (delivered < arrivals.length && arrivals[delivered]!.at <= now) {
+      const arrival = arrivals[delivered]!;
+      if (arrival.stampedAt > this.#viewStamp[arrival.item]!) {
+        this.#view[arrival.item] = arrival.level;
+        this.#viewStamp[arrival.item] = arrival.stampedAt;
+        this.#dirty.add(arrival.item);
+      }
+      delivered += 1;
+    }
+    arrivals.splice(0, delivered);
+  }
+
+  #decide(item: number, sellable: number, nowMs: number) {
+    const record = applyLevelUpdate(createMasterRecord(this.#shop, variantGid(`gid://shopify/ProductVariant/${item + 1}`)), {
+      locationId: this.#location,
+      available: sellable,
+      onHand: Math.max(0, sellable),
+      committed: 0,
+      updatedAtMs: nowMs - 1,
+    });
+    const context: AllocationContext = { nowMs, rules: this.#rules, settings: STATIC_SETTINGS, timing: DEFAULT_CHANNEL_TIMING };
+    return allocateItem({ variantId: record.variantId, productId: productGid(`gid://shopify/Product/${item + 1}`), collectionIds: [], record }, context).decisions;
+  }
+
+  /** Decides every changed item and writes what changed: the Online Store hold, Meta's quantity, Google's availability when due. */
+  push(now: number, shelves: Shelves, accounting: Accounting): void {
+    const googleDue = now - this.#lastGooglePush >= GOOGLE_PUSH_EVERY_MS;
+    let storeMoves = 0;
+    let metaItems = 0;
+    let googleItems = 0;
+    for (const item of [...this.#dirty].sort((a, b) => a - b)) {
+      const decisions = this.#decide(item, Math.max(0, this.#view[item]!), now);
+      // Online Store: move available → safety_stock so the store shows its target (only what is available can move).
+      const targetSafety = Math.max(0, Math.max(0, this.#view[item]!) - decisions.online_store.quantity);
+      const nextSafety = Math.max(0, Math.min(targetSafety, shelves.physical[item]!));
+      if (nextSafety !== shelves.safety[item]) {
+        shelves.safety[item] = nextSafety;
+        storeMoves += 1;
+      }
+      if (decisions.meta.quantity !== this.#pushedMeta[item]) {
+        this.#pushedMeta[item] = decisions.meta.quantity;
+        shelves.meta.write(item, now + this.expanded.lagMs("meta", now), decisions.meta.quantity);
+        metaItems += 1;
+      }
+      const inStock = decisions.google.quantity > 0 ? 1 : 0;
+      if (googleDue && inStock !== this.#pushedGoogle[item]) {
+        this.#pushedGoogle[item] = inStock;
+        shelves.google.write(item, now + this.expanded.lagMs("google", now), inStock);
+        googleItems += 1;
+      }
+      if (googleDue || inStock === this.#pushedGoogle[item]) this.#dirty.delete(item);
+    }
+    if (googleDue) this.#lastGooglePush = now;
+    // Calls as the connectors batch them: 250 moves, 3,000 Meta items (+1 status check), 1 Google product per call.
+    accounting.push("online_store", storeMoves, Math.ceil(storeMoves / 250));
+    accounting.push("meta", metaItems, Math.ceil(metaItems / 3000) * 2);
+    accounting.push("google", googleItems, googleItems);
+  }
+}
+
+/** Where each channel's buyers check out. */
+type Checkouts = PerChannel<"channel" | "store">;
+
+/** One buyer: buys what the channel shows; native mirrors the new level after the channel's delay, static hears of it by webhook. */
+function serveBuyer(buyer: Buyer, shelves: Shelves, accounting: Accounting, run: { expanded: ExpandedScenario; checkout: Checkouts; staticApp: StaticApp | null }): void {
+  const { physical, safety, meta, google } = shelves;
+  const { checkout } = run;
+  const at = buyer.atMs;
+  const item = buyer.variant;
+  const storeAvailable = physical[item]! - safety[item]!;
+  const shown =
+    buyer.channel === "online_store"
+      ? Math.max(0, storeAvailable)
+      : buyer.channel === "meta"
+        ? meta.visible(item, at)
+        : google.visible(item, at) > 0
+          ? Number.POSITIVE_INFINITY
+          : 0;
+  const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout: checkout[buyer.channel] }, storeAvailable, physical[item]!, buyer.atMs);
+  if (bought <= 0) return;
+  if (buyer.channel === "meta" && checkout.meta === "channel") meta.sell(item, bought, at);
+  physical[item] = physical[item]! - bought;
+  if (run.staticApp) return run.staticApp.orderPlaced(item, physical[item]!, at);
+  // Shopify's own channel apps mirror available after their delay.
+  const available = Math.max(0, physical[item]!);
+  meta.write(item, at + run.expanded.lagMs("meta", at), available);
+  google.write(item, at + run.expanded.lagMs("google", at), available > 0 ? 1 : 0);
+  accounting.push("meta", 1, 1);
+  accounting.push("google", 1, 1);
+}
+
 export function simulateInProcess(
   strategy: "native" | "static",
   expanded: ExpandedScenario,
@@ -95,127 +242,31 @@ export function simulateInProcess(
   progress?: ProgressReporter,
 ): StrategyResult {
   const started = performance.now();
-  const { variants, startMs, stepMs, steps, scenario } = expanded;
+  const { variants, startMs, stepMs, steps } = expanded;
   const accounting = new Accounting(strategy, "in-process", variants, startMs);
-  const count = variants.length;
-  const physical = variants.map((variant) => variant.stock); // available + the app's safety stock
-  const safety = new Array<number>(count).fill(0);
-  const meta = new ChannelShadow(variants.map((variant) => variant.stock));
-  const google = new ChannelShadow(variants.map((variant) => (variant.stock > 0 ? 1 : 0)));
-  const checkout = { online_store: "store" as const, meta: scenario.channels.meta.checkout, google: scenario.channels.google.checkout };
-
-  // static: what the app knows (from webhooks) and what it last pushed.
-  const view = variants.map((variant) => variant.stock);
-  const viewStamp = new Array<number>(count).fill(startMs - 1);
-  const dirty = new Set<number>(variants.map((variant) => variant.index));
-  const pushedMeta = variants.map((variant) => variant.stock);
-  const pushedGoogle = variants.map((variant) => (variant.stock > 0 ? 1 : 0));
-  const webhookRandom = stream(expanded.seed, "webhooks");
-  const arrivals: { at: number; item: number; level: number; stampedAt: number }[] = [];
-  const rules = compileRuleSet(STATIC_RULES);
-  const shop = shopDomain("ballast-rehearsal.myshopify.com");
-  const location = locationGid("gid://shopify/Location/1");
-
-  const staticDecision = (item: number, sellable: number, nowMs: number) => {
-    const record = applyLevelUpdate(createMasterRecord(shop, variantGid(`gid://shopify/ProductVariant/${item + 1}`)), {
-      locationId: location,
-      available: sellable,
-      onHand: Math.max(0, sellable),
-      committed: 0,
-      updatedAtMs: nowMs - 1,
-    });
-    const context: AllocationContext = { nowMs, rules, settings: STATIC_SETTINGS, timing: DEFAULT_CHANNEL_TIMING };
-    return allocateItem({ variantId: record.variantId, productId: productGid(`gid://shopify/Product/${item + 1}`), collectionIds: [], record }, context).decisions;
+  const shelves: Shelves = {
+    physical: variants.map((variant) => variant.stock),
+    safety: new Array<number>(variants.length).fill(0),
+    meta: new ChannelShadow(variants.map((variant) => variant.stock)),
+    google: new ChannelShadow(variants.map((variant) => (variant.stock > 0 ? 1 : 0))),
   };
+  const staticApp = strategy === "static" ? new StaticApp(expanded) : null;
+  const { channels } = expanded.scenario;
+  const checkout: Checkouts = { online_store: "store", meta: channels.meta.checkout, google: channels.google.checkout };
 
   let buyerIndex = 0;
   let nextSample = startMs;
-  let lastGooglePush = -Infinity;
   for (let step = 0; step < steps; step += 1) {
     const now = startMs + step * stepMs;
-    if (strategy === "static") {
-      // Webhooks that arrived by now (newer-wins by Shopify's stamp, so late ones change nothing).
-      arrivals.sort((a, b) => a.at - b.at);
-      let delivered = 0;
-      while (delivered < arrivals.length && arrivals[delivered]!.at <= now) {
-        const arrival = arrivals[delivered]!;
-        if (arrival.stampedAt > viewStamp[arrival.item]!) {
-          view[arrival.item] = arrival.level;
-          viewStamp[arrival.item] = arrival.stampedAt;
-          dirty.add(arrival.item);
-        }
-        delivered += 1;
-      }
-      arrivals.splice(0, delivered);
-      const googleDue = now - lastGooglePush >= GOOGLE_PUSH_EVERY_MS;
-      let storeMoves = 0;
-      let metaItems = 0;
-      let googleItems = 0;
-      for (const item of [...dirty].sort((a, b) => a - b)) {
-        const decisions = staticDecision(item, Math.max(0, view[item]!), now);
-        // Online Store: move available → safety_stock so the store shows its target (only what is available can move).
-        const targetSafety = Math.max(0, Math.max(0, view[item]!) - decisions.online_store.quantity);
-        const nextSafety = Math.max(0, Math.min(targetSafety, physical[item]!));
-        if (nextSafety !== safety[item]) {
-          safety[item] = nextSafety;
-          storeMoves += 1;
-        }
-        if (decisions.meta.quantity !== pushedMeta[item]) {
-          pushedMeta[item] = decisions.meta.quantity;
-          meta.write(item, now + expanded.lagMs("meta", now), decisions.meta.quantity);
-          metaItems += 1;
-        }
-        const inStock = decisions.google.quantity > 0 ? 1 : 0;
-        if (googleDue) {
-          if (inStock !== pushedGoogle[item]) {
-            pushedGoogle[item] = inStock;
-            google.write(item, now + expanded.lagMs("google", now), inStock);
-            googleItems += 1;
-          }
-        }
-        if (googleDue || inStock === pushedGoogle[item]) dirty.delete(item);
-      }
-      if (googleDue) lastGooglePush = now;
-      // Calls as the connectors batch them: 250 moves, 3,000 Meta items (+1 status check), 1 Google product per call.
-      accounting.push("online_store", storeMoves, Math.ceil(storeMoves / 250));
-      accounting.push("meta", metaItems, Math.ceil(metaItems / 3000) * 2);
-      accounting.push("google", googleItems, googleItems);
-    }
-
+    staticApp?.receive(now);
+    staticApp?.push(now, shelves, accounting);
     const stepEnd = now + stepMs;
     while (buyerIndex < buyers.length && buyers[buyerIndex]!.atMs < stepEnd) {
-      const buyer = buyers[buyerIndex]!;
+      serveBuyer(buyers[buyerIndex]!, shelves, accounting, { expanded, checkout, staticApp });
       buyerIndex += 1;
-      const at = buyer.atMs;
-      const item = buyer.variant;
-      const storeAvailable = physical[item]! - safety[item]!;
-      const shown =
-        buyer.channel === "online_store"
-          ? Math.max(0, storeAvailable)
-          : buyer.channel === "meta"
-            ? meta.visible(item, at)
-            : google.visible(item, at) > 0
-              ? Number.POSITIVE_INFINITY
-              : 0;
-      const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout: checkout[buyer.channel] }, storeAvailable, physical[item]!, buyer.atMs);
-      if (bought <= 0) continue;
-      if (buyer.channel === "meta" && checkout.meta === "channel") meta.sell(item, bought, at);
-      physical[item] = physical[item]! - bought;
-      if (strategy === "native") {
-        // Shopify's own channel apps mirror available after their delay.
-        const available = Math.max(0, physical[item]!);
-        meta.write(item, at + expanded.lagMs("meta", at), available);
-        google.write(item, at + expanded.lagMs("google", at), available > 0 ? 1 : 0);
-        accounting.push("meta", 1, 1);
-        accounting.push("google", 1, 1);
-      } else {
-        // orders/create + inventory_levels/update: the level reaches the app after the webhook delay.
-        arrivals.push({ at: at + expanded.webhookDelayMs(at, webhookRandom), item, level: physical[item]!, stampedAt: at });
-      }
     }
-
     while (nextSample <= stepEnd && nextSample < expanded.endMs) {
-      sampleInProcess(accounting, nextSample, physical, safety, meta, google);
+      sampleInProcess(accounting, nextSample, shelves.physical, shelves.safety, shelves.meta, shelves.google);
       nextSample += SAMPLE_EVERY_MS;
     }
     if (progress && (step % 60 === 0 || step === steps - 1)) {

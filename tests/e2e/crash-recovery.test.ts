@@ -12,6 +12,7 @@ import { installShop } from "../../sim/install-shop";
 import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
+import { seededRandom } from "../../sim/fakes/seeded-random";
 
 const VARIANTS = 12;
 const STOCK = 40;
@@ -20,18 +21,6 @@ const ORDERS = 160;
 let world: World;
 let testDatabase: TestDatabase;
 let app: RunningApp | null = null;
-
-/** Deterministic PRNG (mulberry32): the same kill points and orders every run. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const serverEnv = () =>
   testServerEnv({
@@ -92,7 +81,7 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
 
 describe("crash recovery", () => {
   it("converges after repeated kill -9 during a webhook storm, with no order applied twice", { timeout: 240_000 }, async () => {
-    const random = prng(20261127);
+    const random = seededRandom(20261127);
     app = await startAppServer(serverEnv());
     // The first full read of Shopify comes first, as after an install.
     await waitFor(async () => (await testDatabase.database.shop.findUnique({ where: { shop: world.shop } }))?.lastFullReadAt != null, "first full read");

@@ -7,15 +7,8 @@ export interface FakeClock {
   now(): number;
 }
 
-export const systemClock: FakeClock & { sleep(ms: number, signal?: AbortSignal): Promise<void> } = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-    }),
-};
+/** Real time. The fakes only read it; waiting is the caller's business (connectors bring their own clock). */
+export const systemClock: FakeClock = { now: () => Date.now() };
 
 /** A clock that only moves when told; `sleep` moves it and returns at once. */
 export class VirtualClock implements FakeClock {

@@ -1,5 +1,69 @@
 import { buildSchema, type GraphQLSchema } from "graphql";
 
+// The SDL's repeated parts, written once.
+
+/** The pagination arguments of every connection field. */
+const PAGE = "first: Int, after: String, last: Int, before: String";
+
+/** The fields of a metafield owner (HasMetafields on Shopify). */
+const METAFIELD_FIELDS = `
+    metafield(namespace: String, key: String!): Metafield
+    metafields(namespace: String, ${PAGE}): MetafieldConnection!`;
+
+/** The inventory levels of an item or a location. */
+const INVENTORY_LEVELS = `inventoryLevels(${PAGE}, query: String, reverse: Boolean): InventoryLevelConnection!`;
+
+/** The identity every resource node starts with. */
+const RESOURCE_ID = `
+    id: ID!
+    legacyResourceId: UnsignedInt64!`;
+
+/** A connection of `node`s and its edges. */
+const connection = (node: string) => `
+  type ${node}Edge { cursor: String! node: ${node}! }
+  type ${node}Connection { edges: [${node}Edge!]! nodes: [${node}!]! pageInfo: PageInfo! }`;
+
+/** A mutation's user error: its code type, the input field path and the message (plus `extra` fields after the code). */
+const userError = (name: string, codeType: string, extra = "") => `
+  type ${name} {
+    code: ${codeType}${extra}
+    field: [String!]
+    message: String!
+  }`;
+
+/** A mutation's payload: what it changed and its user errors. */
+const payload = (name: string, result: string, errorType: string) => `
+  type ${name} {
+    ${result}
+    userErrors: [${errorType}!]!
+  }`;
+
+/** The user error codes both inventory mutations share (Shopify lists each enum in alphabetical order). */
+const INVENTORY_ERROR_CODES = [
+  "CHANGE_FROM_QUANTITY_STALE",
+  "IDEMPOTENCY_CONCURRENT_REQUEST",
+  "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
+  "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+  "INTERNAL_LEDGER_DOCUMENT",
+  "INVALID_AVAILABLE_DOCUMENT",
+  "INVALID_INVENTORY_ITEM",
+  "INVALID_LEDGER_DOCUMENT",
+  "INVALID_LOCATION",
+  "INVALID_QUANTITY_DOCUMENT",
+  "INVALID_QUANTITY_NAME",
+  "INVALID_QUANTITY_TOO_HIGH",
+  "INVALID_REASON",
+  "INVALID_REFERENCE_DOCUMENT",
+  "ITEM_NOT_STOCKED_AT_LOCATION",
+  "NON_MUTABLE_INVENTORY_ITEM",
+];
+
+/** An inventory mutation's error-code enum: the shared codes and its own, in alphabetical order. */
+const inventoryErrorCodes = (name: string, own: string[]) => `
+  enum ${name} {
+    ${[...INVENTORY_ERROR_CODES, ...own].sort().join("\n    ")}
+  }`;
+
 /**
  * The subset of the Shopify Admin GraphQL 2026-10 schema that Ballast uses, written with
  * the real type, field and argument names so real query documents parse and validate.
@@ -38,19 +102,17 @@ export const ADMIN_SDL = /* GraphQL */ `
     currencyCode: String!
     ianaTimezone: String!
     plan: ShopPlan!
-    metafield(namespace: String, key: String!): Metafield
-    metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
+    ${METAFIELD_FIELDS}
   }
 
   type Location implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
+    ${RESOURCE_ID}
     name: String!
     isActive: Boolean!
     fulfillsOnlineOrders: Boolean!
     updatedAt: DateTime!
     inventoryLevel(inventoryItemId: ID!): InventoryLevel
-    inventoryLevels(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): InventoryLevelConnection!
+    ${INVENTORY_LEVELS}
   }
 
   enum ProductStatus {
@@ -60,22 +122,19 @@ export const ADMIN_SDL = /* GraphQL */ `
   }
 
   type Product implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
+    ${RESOURCE_ID}
     title: String!
     handle: String!
     status: ProductStatus!
     tracksInventory: Boolean!
     createdAt: DateTime!
     updatedAt: DateTime!
-    variants(first: Int, after: String, last: Int, before: String, reverse: Boolean): ProductVariantConnection!
-    metafield(namespace: String, key: String!): Metafield
-    metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
+    variants(${PAGE}, reverse: Boolean): ProductVariantConnection!
+    ${METAFIELD_FIELDS}
   }
 
   type ProductVariant implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
+    ${RESOURCE_ID}
     title: String!
     sku: String
     barcode: String
@@ -84,30 +143,26 @@ export const ADMIN_SDL = /* GraphQL */ `
     updatedAt: DateTime!
     product: Product!
     inventoryItem: InventoryItem!
-    metafield(namespace: String, key: String!): Metafield
-    metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
+    ${METAFIELD_FIELDS}
   }
 
   type Collection implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
+    ${RESOURCE_ID}
     title: String!
     handle: String!
     updatedAt: DateTime!
-    metafield(namespace: String, key: String!): Metafield
-    metafields(namespace: String, first: Int, after: String, last: Int, before: String): MetafieldConnection!
+    ${METAFIELD_FIELDS}
   }
 
   type InventoryItem implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
+    ${RESOURCE_ID}
     sku: String
     tracked: Boolean!
     createdAt: DateTime!
     updatedAt: DateTime!
     variant: ProductVariant!
     inventoryLevel(locationId: ID!): InventoryLevel
-    inventoryLevels(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): InventoryLevelConnection!
+    ${INVENTORY_LEVELS}
   }
 
   type InventoryQuantity implements Node {
@@ -139,18 +194,12 @@ export const ADMIN_SDL = /* GraphQL */ `
     updatedAt: DateTime!
   }
 
-  type ProductEdge { cursor: String! node: Product! }
-  type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
-  type ProductVariantEdge { cursor: String! node: ProductVariant! }
-  type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
-  type InventoryItemEdge { cursor: String! node: InventoryItem! }
-  type InventoryItemConnection { edges: [InventoryItemEdge!]! nodes: [InventoryItem!]! pageInfo: PageInfo! }
-  type InventoryLevelEdge { cursor: String! node: InventoryLevel! }
-  type InventoryLevelConnection { edges: [InventoryLevelEdge!]! nodes: [InventoryLevel!]! pageInfo: PageInfo! }
-  type LocationEdge { cursor: String! node: Location! }
-  type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]! pageInfo: PageInfo! }
-  type MetafieldEdge { cursor: String! node: Metafield! }
-  type MetafieldConnection { edges: [MetafieldEdge!]! nodes: [Metafield!]! pageInfo: PageInfo! }
+  ${connection("Product")}
+  ${connection("ProductVariant")}
+  ${connection("InventoryItem")}
+  ${connection("InventoryLevel")}
+  ${connection("Location")}
+  ${connection("Metafield")}
 
   enum BulkOperationStatus {
     CANCELED
@@ -193,14 +242,14 @@ export const ADMIN_SDL = /* GraphQL */ `
     node(id: ID!): Node
     nodes(ids: [ID!]!): [Node]!
     location(id: ID): Location
-    locations(first: Int, after: String, last: Int, before: String, query: String, includeInactive: Boolean, reverse: Boolean): LocationConnection!
+    locations(${PAGE}, query: String, includeInactive: Boolean, reverse: Boolean): LocationConnection!
     product(id: ID!): Product
-    products(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): ProductConnection!
+    products(${PAGE}, query: String, reverse: Boolean): ProductConnection!
     productVariant(id: ID!): ProductVariant
     collection(id: ID!): Collection
-    productVariants(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): ProductVariantConnection!
+    productVariants(${PAGE}, query: String, reverse: Boolean): ProductVariantConnection!
     inventoryItem(id: ID!): InventoryItem
-    inventoryItems(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean): InventoryItemConnection!
+    inventoryItems(${PAGE}, query: String, reverse: Boolean): InventoryItemConnection!
     inventoryLevel(id: ID!): InventoryLevel
     bulkOperation(id: ID!): BulkOperation
     currentBulkOperation(type: BulkOperationType): BulkOperation
@@ -258,73 +307,17 @@ export const ADMIN_SDL = /* GraphQL */ `
     changes(inventoryItemIds: [ID!], locationIds: [ID!], quantityNames: [String!]): [InventoryChange!]!
   }
 
-  enum InventoryMoveQuantitiesUserErrorCode {
-    CHANGE_FROM_QUANTITY_STALE
-    DIFFERENT_LOCATIONS
-    IDEMPOTENCY_CONCURRENT_REQUEST
-    IDEMPOTENCY_KEY_PARAMETER_MISMATCH
-    IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED
-    INTERNAL_LEDGER_DOCUMENT
-    INVALID_AVAILABLE_DOCUMENT
-    INVALID_INVENTORY_ITEM
-    INVALID_LEDGER_DOCUMENT
-    INVALID_LOCATION
-    INVALID_QUANTITY_DOCUMENT
-    INVALID_QUANTITY_NAME
-    INVALID_QUANTITY_NEGATIVE
-    INVALID_QUANTITY_TOO_HIGH
-    INVALID_REASON
-    INVALID_REFERENCE_DOCUMENT
-    ITEM_NOT_STOCKED_AT_LOCATION
-    MAXIMUM_LEDGER_DOCUMENT_URIS
-    MOVE_QUANTITIES_FAILED
-    NON_MUTABLE_INVENTORY_ITEM
-    SAME_QUANTITY_NAME
-    SERVICE_UNAVAILABLE
-  }
+  ${inventoryErrorCodes("InventoryMoveQuantitiesUserErrorCode", ["DIFFERENT_LOCATIONS", "INVALID_QUANTITY_NEGATIVE", "MAXIMUM_LEDGER_DOCUMENT_URIS", "MOVE_QUANTITIES_FAILED", "SAME_QUANTITY_NAME", "SERVICE_UNAVAILABLE"])}
 
-  type InventoryMoveQuantitiesUserError {
-    code: InventoryMoveQuantitiesUserErrorCode
-    field: [String!]
-    message: String!
-  }
+  ${userError("InventoryMoveQuantitiesUserError", "InventoryMoveQuantitiesUserErrorCode")}
 
-  type InventoryMoveQuantitiesPayload {
-    inventoryAdjustmentGroup: InventoryAdjustmentGroup
-    userErrors: [InventoryMoveQuantitiesUserError!]!
-  }
+  ${payload("InventoryMoveQuantitiesPayload", "inventoryAdjustmentGroup: InventoryAdjustmentGroup", "InventoryMoveQuantitiesUserError")}
 
-  enum InventoryAdjustQuantitiesUserErrorCode {
-    CHANGE_FROM_QUANTITY_STALE
-    IDEMPOTENCY_CONCURRENT_REQUEST
-    IDEMPOTENCY_KEY_PARAMETER_MISMATCH
-    IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED
-    INTERNAL_LEDGER_DOCUMENT
-    INVALID_AVAILABLE_DOCUMENT
-    INVALID_INVENTORY_ITEM
-    INVALID_LEDGER_DOCUMENT
-    INVALID_LOCATION
-    INVALID_QUANTITY_DOCUMENT
-    INVALID_QUANTITY_NAME
-    INVALID_QUANTITY_TOO_HIGH
-    INVALID_QUANTITY_TOO_LOW
-    INVALID_REASON
-    INVALID_REFERENCE_DOCUMENT
-    ITEM_NOT_STOCKED_AT_LOCATION
-    MAX_ONE_LEDGER_DOCUMENT
-    NON_MUTABLE_INVENTORY_ITEM
-  }
+  ${inventoryErrorCodes("InventoryAdjustQuantitiesUserErrorCode", ["INVALID_QUANTITY_TOO_LOW", "MAX_ONE_LEDGER_DOCUMENT"])}
 
-  type InventoryAdjustQuantitiesUserError {
-    code: InventoryAdjustQuantitiesUserErrorCode
-    field: [String!]
-    message: String!
-  }
+  ${userError("InventoryAdjustQuantitiesUserError", "InventoryAdjustQuantitiesUserErrorCode")}
 
-  type InventoryAdjustQuantitiesPayload {
-    inventoryAdjustmentGroup: InventoryAdjustmentGroup
-    userErrors: [InventoryAdjustQuantitiesUserError!]!
-  }
+  ${payload("InventoryAdjustQuantitiesPayload", "inventoryAdjustmentGroup: InventoryAdjustmentGroup", "InventoryAdjustQuantitiesUserError")}
 
   input MetafieldsSetInput {
     ownerId: ID!
@@ -348,28 +341,13 @@ export const ADMIN_SDL = /* GraphQL */ `
     TOO_SHORT
   }
 
-  type MetafieldsSetUserError {
-    code: MetafieldsSetUserErrorCode
-    elementIndex: Int
-    field: [String!]
-    message: String!
-  }
+  ${userError("MetafieldsSetUserError", "MetafieldsSetUserErrorCode", "\n    elementIndex: Int")}
 
-  type MetafieldsSetPayload {
-    metafields: [Metafield!]
-    userErrors: [MetafieldsSetUserError!]!
-  }
+  ${payload("MetafieldsSetPayload", "metafields: [Metafield!]", "MetafieldsSetUserError")}
 
-  type BulkOperationUserError {
-    code: String
-    field: [String!]
-    message: String!
-  }
+  ${userError("BulkOperationUserError", "String")}
 
-  type BulkOperationRunQueryPayload {
-    bulkOperation: BulkOperation
-    userErrors: [BulkOperationUserError!]!
-  }
+  ${payload("BulkOperationRunQueryPayload", "bulkOperation: BulkOperation", "BulkOperationUserError")}
 
   type Mutation {
     inventoryMoveQuantities(input: InventoryMoveQuantitiesInput!): InventoryMoveQuantitiesPayload
