@@ -28,6 +28,15 @@ export default tseslint.config(
     },
   },
   {
+    // A procedure longer than a screen hides its steps: name them. Tests are exempt (a
+    // describe block is a list, not a procedure).
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/**/*.test.{ts,tsx}", "app/**/testing/**"],
+    rules: {
+      "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  {
     // The domain engine is pure: no I/O, no framework, no clock, no randomness.
     files: ["app/domain/**/*.ts"],
     rules: {
