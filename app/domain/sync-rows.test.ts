@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { encodeItemValue } from "~/channels/item-value";
 import { allocateItem, type AllocationContext, type AllocationItem } from "./allocate";
 import { shopChannelSettingsSchema } from "./channels";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_NOW_MS } from "./default-rules";
+import { EXAMPLE_CONTEXT, EXAMPLE_ITEM, EXAMPLE_NOW_MS } from "./default-rules";
+import { variantGid } from "./ids";
 import type { ManualOverride } from "./override";
 import {
   currentSyncRows,
@@ -51,9 +52,9 @@ function planSeed(
   rows: readonly StoredSyncRow<number>[],
   options: { catalogKeys?: CatalogItemKeys; context?: AllocationContext; item?: AllocationItem; settings?: Partial<SyncRowSettings<number>>; now?: number } = {},
 ): SyncRowPlan<number> {
-  const item = options.item ?? SEED_EXAMPLE_ITEM;
-  const context = options.context ?? SEED_EXAMPLE_CONTEXT;
-  const allocation = allocateItem({ ...item, memory: syncRowMemory(rows, []) }, context, { explain: true });
+  const item = options.item ?? EXAMPLE_ITEM;
+  const context = options.context ?? EXAMPLE_CONTEXT;
+  const allocation = allocateItem({ ...item, memory: syncRowMemory(item.variantId, rows, []) }, context, { explain: true });
   const plan = emptyPlan();
   planSyncRows(
     {
@@ -64,7 +65,7 @@ function planSeed(
       catalogKeys: options.catalogKeys ?? new Map([["meta", "meta-1"], ["google", "google-1"]]),
       rows,
     },
-    settingsAt(options.now ?? SEED_EXAMPLE_NOW_MS, options.settings),
+    settingsAt(options.now ?? EXAMPLE_NOW_MS, options.settings),
     plan,
   );
   return plan;
@@ -139,11 +140,12 @@ describe("currentSyncRows", () => {
 });
 
 describe("syncRowMemory", () => {
-  const override: ManualOverride = { channel: "meta", variantId: SEED_EXAMPLE_ITEM.variantId, quantity: 3, expiresAtMs: NOW_MS + 60_000 };
+  const override: ManualOverride = { channel: "meta", variantId: EXAMPLE_ITEM.variantId, quantity: 3, expiresAtMs: NOW_MS + 60_000 };
 
   it("remembers the first row's damping and the pushed total once every row of the channel was pushed", () => {
     const damping = { shown: 5, pending: null };
     const memory = syncRowMemory(
+      EXAMPLE_ITEM.variantId,
       [
         row("online_store", "item|A", { dampingState: damping, pushed: 3 }),
         row("online_store", "item|B", { dampingState: { shown: 9, pending: null }, pushed: 2 }),
@@ -154,6 +156,13 @@ describe("syncRowMemory", () => {
     expect(memory.online_store).toEqual({ override: null, damping, lastPushed: 5 });
     expect(memory.meta).toEqual({ override, damping: undefined, lastPushed: null });
     expect(memory.google).toEqual({ override: null, damping: undefined, lastPushed: null });
+  });
+
+  it("applies only the variant's own overrides: another item's override on the page changes nothing", () => {
+    const other: ManualOverride = { ...override, variantId: variantGid("gid://shopify/ProductVariant/1"), channel: "online_store", quantity: 0 };
+    const memory = syncRowMemory(EXAMPLE_ITEM.variantId, [], [other, override]);
+    expect(memory.online_store?.override).toBeNull();
+    expect(memory.meta?.override).toEqual(override);
   });
 });
 
@@ -168,8 +177,8 @@ describe("planSyncRows", () => {
       ["google", "google-1", 1, "in_stock"],
     ]);
     const [onlineStore] = plan.created;
-    expect(onlineStore?.pendingSince).toBe(SEED_EXAMPLE_NOW_MS);
-    expect(onlineStore?.computedAt).toBe(SEED_EXAMPLE_NOW_MS);
+    expect(onlineStore?.pendingSince).toBe(EXAMPLE_NOW_MS);
+    expect(onlineStore?.computedAt).toBe(EXAMPLE_NOW_MS);
     expect(onlineStore?.explanation).toMatchObject({
       quantity: 8,
       split: { locationId: SEED_LOCATION, pool: 10, shownTotal: 8, holdsReleased: false },
@@ -188,17 +197,17 @@ describe("planSyncRows", () => {
   });
 
   it("GIVEN a new desired THEN redecides with a fresh pendingSince, keeps the one of a difference already pending, and clears it back at pushed", () => {
-    const later = SEED_EXAMPLE_NOW_MS + 60_000;
+    const later = EXAMPLE_NOW_MS + 60_000;
     const rows = [
       row("online_store", SEED_ONLINE_STORE_KEY, { desired: 9, desiredAvailability: "in_stock", pushed: 9, pendingSince: null }),
-      row("meta", "meta-1", { desired: 6, desiredAvailability: "in_stock", pushed: 5, pendingSince: SEED_EXAMPLE_NOW_MS - 5_000 }),
-      row("google", "google-1", { desired: 0, desiredAvailability: "out_of_stock", pushed: 1, pendingSince: SEED_EXAMPLE_NOW_MS - 5_000 }),
+      row("meta", "meta-1", { desired: 6, desiredAvailability: "in_stock", pushed: 5, pendingSince: EXAMPLE_NOW_MS - 5_000 }),
+      row("google", "google-1", { desired: 0, desiredAvailability: "out_of_stock", pushed: 1, pendingSince: EXAMPLE_NOW_MS - 5_000 }),
     ];
     const plan = planSeed(rows, { now: later });
     expect(plan.created).toEqual([]);
     expect(plan.redecided.map((planned) => [planned.channel, planned.desired, planned.pendingSince])).toEqual([
       ["online_store", 8, later],
-      ["meta", 7, SEED_EXAMPLE_NOW_MS - 5_000],
+      ["meta", 7, EXAMPLE_NOW_MS - 5_000],
       ["google", 1, null],
     ]);
   });
@@ -206,7 +215,7 @@ describe("planSyncRows", () => {
   it("GIVEN the same desired and a new damping state THEN decides, keeping pendingSince", () => {
     const rows = written([], planSeed([]));
     // An increase was pending; the target is back at what is shown, so it is dropped.
-    const dampingState = { shown: 7, pending: { quantity: 9, sinceMs: SEED_EXAMPLE_NOW_MS - 1_000, confirmations: 1 } };
+    const dampingState = { shown: 7, pending: { quantity: 9, sinceMs: EXAMPLE_NOW_MS - 1_000, confirmations: 1 } };
     const changed = rows.map((stored) => (stored.channel === "meta" ? { ...stored, dampingState, pendingSince: 42 } : stored));
     const plan = planSeed(changed);
     expect(plan.redecided).toEqual([]);
@@ -214,7 +223,7 @@ describe("planSyncRows", () => {
   });
 
   it("GIVEN a frozen channel THEN its row keeps what was last pushed", () => {
-    const frozen = { ...SEED_EXAMPLE_CONTEXT, settings: shopChannelSettingsSchema.parse({ meta: { state: "paused_freeze" } }) };
+    const frozen = { ...EXAMPLE_CONTEXT, settings: shopChannelSettingsSchema.parse({ meta: { state: "paused_freeze" } }) };
     const rows = [row("meta", "meta-1", { desired: 4, desiredAvailability: "in_stock", pushed: 3, dampingState: { shown: 4, pending: null } })];
     const plan = planSeed(rows, { context: frozen });
     const meta = [...plan.decided, ...plan.redecided].find((planned) => planned.channel === "meta");

@@ -1,6 +1,7 @@
 import type { ItemAllocation, ChannelDecision, ItemChannelMemory } from "./allocate";
 import type { Availability, ChannelId } from "./channels";
 import { dampingEquivalent, type DampingState } from "./damping";
+import type { VariantGid } from "./ids";
 import type { LocationScope, MasterRecord } from "./master-record";
 import { splitOnlineStoreTarget } from "./online-store-split";
 import type { ManualOverride } from "./override";
@@ -65,19 +66,22 @@ export function currentSyncRows<Row extends { readonly channel: string; readonly
 }
 
 /**
- * What the engine remembers of each channel (allocateItem's `memory`): the override in force
- * (the first of `overrides` for the channel), the damping state stored with the channel's
- * first row, and the quantity last pushed (the sum over the channel's rows, known only when
- * every row was pushed).
+ * What the engine remembers of each channel of one variant (allocateItem's `memory`): the
+ * variant's override in force (the first of `overrides` for this variant and channel; others
+ * are ignored, so a page's overrides can be passed whole), the damping state stored with the
+ * channel's first row, and the quantity last pushed (the sum over the channel's rows, known
+ * only when every row was pushed).
  */
 export function syncRowMemory(
+  variantId: VariantGid,
   rows: readonly StoredSyncRow<unknown>[],
   overrides: readonly ManualOverride[],
 ): Partial<Record<ChannelId, ItemChannelMemory>> {
+  const own = overrides.filter((override) => override.variantId === variantId);
   return {
-    online_store: channelMemory("online_store", rows, overrides),
-    meta: channelMemory("meta", rows, overrides),
-    google: channelMemory("google", rows, overrides),
+    online_store: channelMemory("online_store", rows, own),
+    meta: channelMemory("meta", rows, own),
+    google: channelMemory("google", rows, own),
   };
 }
 

@@ -231,9 +231,7 @@ function decidePage(variants: readonly Variant[], state: PageState, decide: Page
     const catalogKeys = catalogItemKeys(decide.connected, variant);
     // Rows under an earlier template's ids are retired here, since every template change requests a full recompute.
     const rows = currentSyncRows(state.rowsOf.get(variant.gid) ?? NO_ROWS, catalogKeys, retired);
-    // The page's overrides, not only this variant's: an override reaches every item of its page.
-    // A bug kept as it was by the structural refactor (issue #22), to be fixed with a test of its own.
-    const memory = syncRowMemory(rows, state.overrides);
+    const memory = syncRowMemory(variantGid(variant.gid), rows, state.overrides);
     const allocation = allocateItem(
       {
         variantId: variantGid(variant.gid),
