@@ -5,7 +5,7 @@ import { renderExplanation } from "./explain";
 import type { LocationGid, ShopDomain, VariantGid } from "./ids";
 import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./master-record";
 import { compileRuleSet, ruleSetSchema, type RuleSetInput } from "./rules";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM } from "./default-rules";
+import { EXAMPLE_CONTEXT, EXAMPLE_ITEM } from "./default-rules";
 import { recordSale } from "./velocity";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -20,7 +20,7 @@ function recordWith(available: number): MasterRecord {
   });
 }
 const item = (record: MasterRecord, memory?: AllocationItem["memory"]): AllocationItem => ({
-  ...SEED_EXAMPLE_ITEM,
+  ...EXAMPLE_ITEM,
   variantId: VARIANT,
   record,
   memory,
@@ -28,7 +28,7 @@ const item = (record: MasterRecord, memory?: AllocationItem["memory"]): Allocati
 const contextWith = (changes: Partial<AllocationContext> & { settingsInput?: unknown; rulesInput?: RuleSetInput }) => {
   const { settingsInput, rulesInput, ...rest } = changes;
   return {
-    ...SEED_EXAMPLE_CONTEXT,
+    ...EXAMPLE_CONTEXT,
     nowMs: T,
     ...(settingsInput === undefined ? {} : { settings: shopChannelSettingsSchema.parse(settingsInput) }),
     ...(rulesInput === undefined ? {} : { rules: compileRuleSet(ruleSetSchema.parse(rulesInput)) }),

@@ -3,13 +3,13 @@ import { allocateItem } from "./allocate";
 import { CHANNELS } from "./channels";
 import { renderExplanation } from "./explain";
 import { sellableUnits } from "./master-record";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_RULES } from "./default-rules";
+import { EXAMPLE_CONTEXT, EXAMPLE_ITEM, DEFAULT_RULES } from "./default-rules";
 
 describe("the seed example", () => {
-  const allocation = allocateItem(SEED_EXAMPLE_ITEM, SEED_EXAMPLE_CONTEXT, { explain: true });
+  const allocation = allocateItem(EXAMPLE_ITEM, EXAMPLE_CONTEXT, { explain: true });
 
   it("starts from 10 sellable", () => {
-    expect(sellableUnits(SEED_EXAMPLE_ITEM.record)).toBe(10);
+    expect(sellableUnits(EXAMPLE_ITEM.record)).toBe(10);
   });
 
   it("shows Online Store 8, Meta 7, Google 6", () => {
@@ -38,8 +38,8 @@ describe("the seed example", () => {
   });
 
   it("is shop defaults only, so the UI preview can show it as is", () => {
-    expect(SEED_EXAMPLE_RULES.collections).toEqual({});
-    expect(SEED_EXAMPLE_RULES.products).toEqual({});
-    expect(SEED_EXAMPLE_RULES.variants).toEqual({});
+    expect(DEFAULT_RULES.collections).toEqual({});
+    expect(DEFAULT_RULES.products).toEqual({});
+    expect(DEFAULT_RULES.variants).toEqual({});
   });
 });

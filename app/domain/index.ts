@@ -118,4 +118,4 @@ export type { StoredSyncRow, CatalogChannel, CatalogItemKeys, PlannedSyncRow, Sy
 export { renderExplanation } from "./explain";
 export type { Explanation, ExplanationStep, ExplanationStepKind } from "./explain";
 
-export { SEED_EXAMPLE_RULES, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_NOW_MS } from "./default-rules";
+export { DEFAULT_RULES, EXAMPLE_ITEM, EXAMPLE_CONTEXT, EXAMPLE_NOW_MS } from "./default-rules";

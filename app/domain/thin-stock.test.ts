@@ -4,7 +4,7 @@ import { DEFAULT_CHANNEL_SETTINGS, shopChannelSettingsSchema } from "./channels"
 import { renderExplanation } from "./explain";
 import type { LocationGid, ShopDomain, VariantGid } from "./ids";
 import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./master-record";
-import { SEED_EXAMPLE_CONTEXT, SEED_EXAMPLE_ITEM, SEED_EXAMPLE_NOW_MS } from "./default-rules";
+import { EXAMPLE_CONTEXT, EXAMPLE_ITEM, EXAMPLE_NOW_MS } from "./default-rules";
 
 /** Thin stock: the Online Store never holds back the last units of an item that has only a few. */
 const VARIANT = "gid://shopify/ProductVariant/44960469696645" as VariantGid;
@@ -14,15 +14,15 @@ function recordWith(available: number): MasterRecord {
   return applyLevelUpdate(createMasterRecord("thin.myshopify.com" as ShopDomain, VARIANT), {
     locationId: WAREHOUSE,
     available,
-    updatedAtMs: SEED_EXAMPLE_NOW_MS - 60_000,
+    updatedAtMs: EXAMPLE_NOW_MS - 60_000,
   });
 }
-const item = (available: number, memory?: AllocationItem["memory"]): AllocationItem => ({ ...SEED_EXAMPLE_ITEM, record: recordWith(available), memory });
+const item = (available: number, memory?: AllocationItem["memory"]): AllocationItem => ({ ...EXAMPLE_ITEM, record: recordWith(available), memory });
 const settings = (keepSellingAtOrBelow: number, onlineStore: Record<string, unknown> = {}) =>
   shopChannelSettingsSchema.parse({ online_store: { ...onlineStore, thinStock: { keepSellingAtOrBelow } } });
 /** The seed rules: Online Store holds 2, Meta 25%, Google shows none at 3 or fewer. */
 const decide = (available: number, keepSellingAtOrBelow = 3, memory?: AllocationItem["memory"], onlineStore?: Record<string, unknown>) =>
-  allocateItem(item(available, memory), { ...SEED_EXAMPLE_CONTEXT, settings: settings(keepSellingAtOrBelow, onlineStore) }, { explain: true }).decisions;
+  allocateItem(item(available, memory), { ...EXAMPLE_CONTEXT, settings: settings(keepSellingAtOrBelow, onlineStore) }, { explain: true }).decisions;
 
 describe("thin stock (Online Store)", () => {
   it("defaults to 3 and can be turned off with 0", () => {
@@ -50,7 +50,7 @@ describe("thin stock (Online Store)", () => {
 
   it("gives way to a pause and to a manual override", () => {
     expect(decide(2, 3, undefined, { state: "paused_stop_selling" }).online_store.quantity).toBe(0);
-    const override = { channel: "online_store" as const, variantId: VARIANT, quantity: 1, expiresAtMs: SEED_EXAMPLE_NOW_MS + 60_000 };
+    const override = { channel: "online_store" as const, variantId: VARIANT, quantity: 1, expiresAtMs: EXAMPLE_NOW_MS + 60_000 };
     expect(decide(3, 3, { online_store: { override } }).online_store.quantity).toBe(1);
   });
 

@@ -3,7 +3,7 @@ import {
   bufferRuleSchema,
   channelRulesSchema,
   CHANNELS,
-  SEED_EXAMPLE_RULES,
+  DEFAULT_RULES,
   type BufferRule,
   type ChannelId,
   type ChannelRules,
@@ -16,7 +16,7 @@ import {
  */
 export type RuleScope = "shop" | "collection" | "product" | "variant";
 
-export const DEFAULT_SHOP_RULES: RuleSet["shopDefaults"] = SEED_EXAMPLE_RULES.shopDefaults;
+export const DEFAULT_SHOP_RULES: RuleSet["shopDefaults"] = DEFAULT_RULES.shopDefaults;
 
 export async function loadRuleSet(database: Database, shop: string): Promise<RuleSet> {
   const rows = await database.bufferRule.findMany({ where: { shop } });

@@ -3,8 +3,8 @@ import {
   CHANNELS,
   compileRuleSet,
   renderExplanation,
-  SEED_EXAMPLE_CONTEXT,
-  SEED_EXAMPLE_ITEM,
+  EXAMPLE_CONTEXT,
+  EXAMPLE_ITEM,
   type AllocationItem,
   type Availability,
   type BufferRule,
@@ -95,7 +95,7 @@ export function previewRows(inputs: PreviewInputs, shopDefaults: Record<ChannelI
   const context = { nowMs: inputs.nowMs, rules, settings: inputs.settings, timing: inputs.timing };
   const rows = inputs.items.map((item) => row(toAllocationItem(item), item.title, item.sku, false, context, locale));
   // The seed example keeps its own settings and timing: 10 sellable, no sales, every channel active.
-  const seedContext = { ...SEED_EXAMPLE_CONTEXT, rules: compileRuleSet({ shopDefaults, collections: {}, products: {}, variants: {} }) };
-  rows.push(row(SEED_EXAMPLE_ITEM, "", null, true, seedContext, locale));
+  const seedContext = { ...EXAMPLE_CONTEXT, rules: compileRuleSet({ shopDefaults, collections: {}, products: {}, variants: {} }) };
+  rows.push(row(EXAMPLE_ITEM, "", null, true, seedContext, locale));
   return rows;
 }
