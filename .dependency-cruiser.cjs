@@ -23,7 +23,9 @@ const LAYERS = [
 const TESTS = "\\.test\\.tsx?$|/testing/";
 
 const layerRules = LAYERS.flatMap(([rank, name, path]) => {
-  const above = LAYERS.filter(([other, otherName]) => other > rank || (other === rank && otherName !== name)).map(([, , otherPath]) => `(${otherPath})`);
+  const above = LAYERS.filter(([other, otherName]) => other > rank || (other === rank && otherName !== name)).map(
+    ([, , otherPath]) => `(${otherPath})`,
+  );
   if (above.length === 0) return [];
   return {
     name: `layer-${name}`,

@@ -45,8 +45,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["node:*", "fs", "http", "https", "net", "child_process"], message: "The domain does no I/O." },
-            { group: ["@prisma/*", "~/generated/*", "~/db.server", "*.server"], message: "The domain has no database." },
-            { group: ["@remix-run/*", "@shopify/*", "react", "react-dom"], message: "The domain imports no framework." },
+            {
+              group: ["@prisma/*", "~/generated/*", "~/db.server", "*.server"],
+              message: "The domain has no database.",
+            },
+            {
+              group: ["@remix-run/*", "@shopify/*", "react", "react-dom"],
+              message: "The domain imports no framework.",
+            },
           ],
         },
       ],

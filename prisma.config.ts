@@ -19,6 +19,5 @@ export default defineConfig({
   engine: "js",
   schema: PRISMA_LAYOUT[provider].schema,
   migrations: { path: PRISMA_LAYOUT[provider].migrations },
-  adapter: async () =>
-    provider === "sqlite" ? new PrismaBetterSQLite3({ url }) : createCliPgAdapter(url),
+  adapter: async () => (provider === "sqlite" ? new PrismaBetterSQLite3({ url }) : createCliPgAdapter(url)),
 });

@@ -29,8 +29,12 @@ const urls = new WeakMap<Database, string>();
  * process (app/db/prisma-patches.server.ts decides at the first client: the
  * BALLAST_PRISMA_PATCHES switch and the installed Prisma version), Prisma's own otherwise.
  */
-export function databaseAdapter(url: string, patches: PrismaPatches = preparePrismaPatches()): PrismaBetterSQLite3 | PrismaPg {
-  if (databaseProvider(url) === "postgresql") return connectingAfter(new PrismaPg({ connectionString: url }), patches.installed);
+export function databaseAdapter(
+  url: string,
+  patches: PrismaPatches = preparePrismaPatches(),
+): PrismaBetterSQLite3 | PrismaPg {
+  if (databaseProvider(url) === "postgresql")
+    return connectingAfter(new PrismaPg({ connectionString: url }), patches.installed);
   if (!patches.decision.active) return new PrismaBetterSQLite3({ url });
   return connectingAfter(new StatementCachingSqliteAdapter({ url }), patches.installed);
 }

@@ -10,7 +10,10 @@ import { addDocumentResponseHeaders, database } from "./shopify.server";
 export const streamTimeout = 5000;
 
 /** The production server (server.mjs) answers stock webhooks with this, before Remix. */
-export const handleStockWebhook = stockWebhookListener({ database: () => database, secret: () => env().SHOPIFY_API_SECRET });
+export const handleStockWebhook = stockWebhookListener({
+  database: () => database,
+  secret: () => env().SHOPIFY_API_SECRET,
+});
 export { isStockWebhookRequest } from "./ingest/stock-webhook-listener.server";
 
 export default async function handleRequest(

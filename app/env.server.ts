@@ -21,9 +21,7 @@ const envSchema = z.object({
   SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
   SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
   SHOPIFY_APP_URL: url,
-  SCOPES: z
-    .string()
-    .default("read_products,write_products,read_inventory,write_inventory,read_orders,read_locations"),
+  SCOPES: z.string().default("read_products,write_products,read_inventory,write_inventory,read_orders,read_locations"),
   /** `file:…` selects SQLite (the default), `postgresql://…` selects PostgreSQL. */
   DATABASE_URL: z
     .string()
@@ -59,12 +57,18 @@ const envSchema = z.object({
    */
   SYNC_PUSH_INTERVALS: z
     .string()
-    .regex(/^((online_store|meta|google)=\d+)(,(online_store|meta|google)=\d+)*$/, "must look like meta=60000,google=300000")
+    .regex(
+      /^((online_store|meta|google)=\d+)(,(online_store|meta|google)=\d+)*$/,
+      "must look like meta=60000,google=300000",
+    )
     .optional(),
   /** Base URLs: unset in production. The rehearsal and tests point them at the local fakes. */
   SHOPIFY_ADMIN_API_BASE_URL: optionalUrl,
   META_GRAPH_BASE_URL: url.default("https://graph.facebook.com"),
-  META_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v26.0").default("v26.0"),
+  META_GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, "must look like v26.0")
+    .default("v26.0"),
   GOOGLE_MERCHANT_BASE_URL: url.default("https://merchantapi.googleapis.com"),
   GOOGLE_OAUTH_TOKEN_URL: url.default("https://oauth2.googleapis.com/token"),
 });
@@ -125,7 +129,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  */
 export function prismaPatchesEnabled(source: Record<string, string | undefined> = process.env): boolean {
   const result = prismaPatchesSwitch.safeParse(source.BALLAST_PRISMA_PATCHES);
-  if (!result.success) throw new ConfigurationError('Configuration error: BALLAST_PRISMA_PATCHES must be "on" or "off". See README "Configuration".');
+  if (!result.success)
+    throw new ConfigurationError(
+      'Configuration error: BALLAST_PRISMA_PATCHES must be "on" or "off". See README "Configuration".',
+    );
   return result.data === "on";
 }
 

@@ -36,7 +36,10 @@ const shopify = shopifyApp({
     afterAuth: async ({ session }) => {
       if (session.isOnline) return;
       await clearShopifyAuthFailure(database, session.shop, new Date()).catch((error: unknown) =>
-        logger.warn({ shop: session.shop, err: error instanceof Error ? error.message : String(error) }, "could not clear the Shopify auth failure"),
+        logger.warn(
+          { shop: session.shop, err: error instanceof Error ? error.message : String(error) },
+          "could not clear the Shopify auth failure",
+        ),
       );
     },
   },

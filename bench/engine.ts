@@ -78,7 +78,13 @@ const ruleSetInput: RuleSetInput = {
   shopDefaults: {
     online_store: { fixedUnits: 2, lagAware: { confidence: 0.95 } },
     meta: { percent: 25, lagAware: { confidence: 0.95 } },
-    google: { tiers: [{ atOrBelow: 3, hold: "all" }, { atOrBelow: 20, hold: 4 }], lagAware: { confidence: 0.95 } },
+    google: {
+      tiers: [
+        { atOrBelow: 3, hold: "all" },
+        { atOrBelow: 20, hold: 4 },
+      ],
+      lagAware: { confidence: 0.95 },
+    },
   },
   collections: {},
   products: {},

@@ -37,9 +37,15 @@ function orderWebhooks(count: number, path: string): PreparedRequest[] {
   });
 }
 
-async function startProcess(command: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startProcess(
+  command: string[],
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, command, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, command, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) if (line.includes("ready")) break;
   return { url: `http://127.0.0.1:${port}`, child };
@@ -61,22 +67,37 @@ async function measureIngest() {
   // ballast (production build, worker elsewhere: this measures the answer path)
   const appDatabase = await createTestDatabase();
   await appDatabase.database.session.create({
-    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: "shpat_bench" },
+    data: {
+      id: `offline_${SHOP}`,
+      shop: SHOP,
+      state: "",
+      isOnline: false,
+      scope: "read_products",
+      accessToken: "shpat_bench",
+    },
   });
-  const app = await startAppServer(testServerEnv({ DATABASE_URL: appDatabase.url, WORKER_MODE: "external", LOG_LEVEL: "error" }));
+  const app = await startAppServer(
+    testServerEnv({ DATABASE_URL: appDatabase.url, WORKER_MODE: "external", LOG_LEVEL: "error" }),
+  );
   await runLoad(app.url, orderWebhooks(500, "/webhooks/stock"), CONCURRENCY);
   const ballastResult = await runLoad(app.url, orderWebhooks(REQUESTS, "/webhooks/stock"), CONCURRENCY);
   await app.stop();
   // Every 200 must mean a stored row.
   const stored = await appDatabase.database.webhookEvent.count({ where: { shop: SHOP } });
-  if (stored !== 500 + REQUESTS - ballastResult.non2xx) throw new Error(`${stored} webhook rows stored for ${500 + REQUESTS} deliveries (${ballastResult.non2xx} not answered 2xx)`);
+  if (stored !== 500 + REQUESTS - ballastResult.non2xx)
+    throw new Error(
+      `${stored} webhook rows stored for ${500 + REQUESTS} deliveries (${ballastResult.non2xx} not answered 2xx)`,
+    );
   await appDatabase.drop();
 
   if (ONLY_INGEST) return { bare: bareResult, ballast: ballastResult, naive: null };
 
   // naive (work inline)
   const naiveDatabase = await createTestDatabase();
-  const naive = await startProcess(["--import", "tsx", "bench/naive-server.ts"], { SHOPIFY_API_SECRET: TEST_API_SECRET, DATABASE_URL: naiveDatabase.url });
+  const naive = await startProcess(["--import", "tsx", "bench/naive-server.ts"], {
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    DATABASE_URL: naiveDatabase.url,
+  });
   const naiveResult = await runLoad(naive.url, orderWebhooks(Math.min(REQUESTS, 2_000), "/"), CONCURRENCY);
   await stop(naive.child);
   await naiveDatabase.drop();
@@ -96,7 +117,13 @@ async function measureDecisionLatency() {
   const world = await startWorld({ variants: 50, stockPerVariant: () => 1_000 });
   await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
   const app = await startAppServer(
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "inprocess", SYNC_IDLE_MS: "20", LOG_LEVEL: "error", ...world.env }),
+    testServerEnv({
+      DATABASE_URL: testDatabase.url,
+      WORKER_MODE: "inprocess",
+      SYNC_IDLE_MS: "20",
+      LOG_LEVEL: "error",
+      ...world.env,
+    }),
   );
   const { database } = testDatabase;
   // Let the first full read and the first decisions finish.
@@ -108,7 +135,10 @@ async function measureDecisionLatency() {
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const rows = await database.channelItemState.findMany({ where: { shop: world.shop, channel: "online_store" }, select: { variantGid: true, computedAt: true } });
+      const rows = await database.channelItemState.findMany({
+        where: { shop: world.shop, channel: "online_store" },
+        select: { variantGid: true, computedAt: true },
+      });
       for (const row of rows) {
         const seen = decisionsSeen.get(row.variantGid) ?? new Set<number>();
         seen.add(row.computedAt.getTime());
@@ -132,7 +162,10 @@ async function measureDecisionLatency() {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   sampling = false;
   await sampler;
-  const events = await database.webhookEvent.findMany({ where: { shop: world.shop }, select: { receivedAt: true, payload: true } });
+  const events = await database.webhookEvent.findMany({
+    where: { shop: world.shop },
+    select: { receivedAt: true, payload: true },
+  });
   const gidOf = new Map(world.variants.map((variant) => [variant.variantGid.split("/").pop()!, variant.variantGid]));
   const latencies: number[] = [];
   for (const event of events) {
@@ -145,7 +178,12 @@ async function measureDecisionLatency() {
   await world.close();
   await testDatabase.drop();
   latencies.sort((a, b) => a - b);
-  return { orders, measured: latencies.length, p50Ms: nearestRank(latencies, 0.5), p99Ms: nearestRank(latencies, 0.99) };
+  return {
+    orders,
+    measured: latencies.length,
+    p50Ms: nearestRank(latencies, 0.5),
+    p99Ms: nearestRank(latencies, 0.99),
+  };
 }
 
 /** 1,000 orders over 30 simulated minutes; Meta pushes coalesce (one batch call per push interval, sell-outs at once). */
@@ -189,7 +227,14 @@ async function measureMetaCalls() {
   const calls = world.meta.control.counters.itemsBatchCalls - before;
   // Differences still waiting for a call (within slack) are not free: keep going, a minute at
   // a time, until Meta is told everything, and count those calls too.
-  const differing = () => testDatabase.database.channelItemState.count({ where: { shop: world.shop, channel: "meta", NOT: { pushed: { equals: testDatabase.database.channelItemState.fields.desired } } } });
+  const differing = () =>
+    testDatabase.database.channelItemState.count({
+      where: {
+        shop: world.shop,
+        channel: "meta",
+        NOT: { pushed: { equals: testDatabase.database.channelItemState.fields.desired } },
+      },
+    });
   const pendingAtEnd = await differing();
   let minutesToConverge = 0;
   while ((await differing()) > 0 && minutesToConverge < 30) {

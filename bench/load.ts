@@ -22,7 +22,6 @@ export interface PreparedRequest {
   body: string;
 }
 
-
 function post(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -38,7 +37,11 @@ function post(agent: Agent, url: URL, prepared: PreparedRequest): Promise<number
   });
 }
 
-export async function runLoad(baseUrl: string, requests: readonly PreparedRequest[], concurrency: number): Promise<LoadResult> {
+export async function runLoad(
+  baseUrl: string,
+  requests: readonly PreparedRequest[],
+  concurrency: number,
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(baseUrl);
   const latencies: number[] = [];

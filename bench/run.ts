@@ -27,13 +27,19 @@ const BENCHMARKS: { name: string; script: string; args?: string[]; section?: str
 
 const only = process.argv.slice(2).filter((argument) => argument !== "--only");
 const resultsFile = "bench/results.json";
-const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
+const previous = existsSync(resultsFile)
+  ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>)
+  : {};
 const results: Record<string, unknown> = { ...previous };
 
 const unknown = only.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
-if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(", ")}`);
+if (unknown.length > 0)
+  throw new Error(
+    `unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(", ")}`,
+  );
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const merge = (section: string, measured: unknown) => {
   const before = results[section];
   const stamped = isObject(measured) ? { ...measured, measuredAt: new Date().toISOString() } : measured;

@@ -12,6 +12,8 @@ describe("Prisma schemas", () => {
     const derived: string = postgresSchemaFrom(readFileSync("prisma/schema.prisma", "utf8"));
     expect(derived).toContain('provider = "postgresql"');
     expect(derived).not.toContain('"sqlite"');
-    expect(derived.match(/^model /gm)?.length).toBe(readFileSync("prisma/schema.prisma", "utf8").match(/^model /gm)?.length);
+    expect(derived.match(/^model /gm)?.length).toBe(
+      readFileSync("prisma/schema.prisma", "utf8").match(/^model /gm)?.length,
+    );
   });
 });

@@ -13,6 +13,7 @@ const config = env();
 const database = db(config.DATABASE_URL);
 const report = await rotateKeys(database, createKeyring(config.encryptionKey, config.previousEncryptionKeys));
 console.log(`re-sealed ${report.resealed}, already current ${report.alreadyCurrent}, failed ${report.failed.length}`);
-for (const failure of report.failed) console.log(`  cannot open ${failure.what} of ${failure.shop}: is its key in BALLAST_ENCRYPTION_KEY_PREVIOUS?`);
+for (const failure of report.failed)
+  console.log(`  cannot open ${failure.what} of ${failure.shop}: is its key in BALLAST_ENCRYPTION_KEY_PREVIOUS?`);
 await database.$disconnect();
 process.exit(report.failed.length > 0 ? 1 : 0);

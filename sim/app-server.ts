@@ -4,7 +4,17 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -36,7 +46,12 @@ function completeBuild(dir: string): boolean {
   const server = path.join(dir, "build", "server", "index.js");
   const assets = path.join(dir, "build", "client", "assets");
   if (!existsSync(server) || !existsSync(assets)) return false;
-  const sources = [readFileSync(server, "utf8"), ...readdirSync(assets).filter((name) => name.endsWith(".js")).map((name) => readFileSync(path.join(assets, name), "utf8"))];
+  const sources = [
+    readFileSync(server, "utf8"),
+    ...readdirSync(assets)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => readFileSync(path.join(assets, name), "utf8")),
+  ];
   const referenced = new Set(sources.flatMap((source) => source.match(/assets\/[\w.-]+\.(?:js|css)/g) ?? []));
   return referenced.size > 0 && [...referenced].every((asset) => existsSync(path.join(dir, "build", "client", asset)));
 }
@@ -70,15 +85,22 @@ async function privateBuild(): Promise<string> {
 
 const SERVER_CLOCK = pathToFileURL(path.resolve("sim/server-clock.mjs")).href;
 
-export async function startAppServer(env: Record<string, string>, options: { privateBuild?: boolean; clock?: boolean } = {}): Promise<RunningApp> {
+export async function startAppServer(
+  env: Record<string, string>,
+  options: { privateBuild?: boolean; clock?: boolean } = {},
+): Promise<RunningApp> {
   const port = await freePort();
   const cwd = options.privateBuild ? await privateBuild() : process.cwd();
   const clock = options.clock ? ["--import", SERVER_CLOCK] : [];
-  const child = spawn(process.execPath, [...clock, path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")], {
-    cwd,
-    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: options.clock ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...clock, path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")],
+    {
+      cwd,
+      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+      stdio: options.clock ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+    },
+  );
   if (options.privateBuild) child.once("exit", () => rmSync(cwd, { recursive: true, force: true }));
   let output = "";
   // Piped above (the IPC channel of `clock` leaves spawn's typing without the tuple).
@@ -86,7 +108,8 @@ export async function startAppServer(env: Record<string, string>, options: { pri
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   // Everything the server wrote joins the suite's log scan (tests/support/log-capture.ts).
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
-  if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `server-${port}-${child.pid ?? 0}.log`), output));
+  if (captureFolder)
+    child.once("exit", () => appendFileSync(path.join(captureFolder, `server-${port}-${child.pid ?? 0}.log`), output));
   const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 30_000;

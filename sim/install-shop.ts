@@ -16,14 +16,20 @@ import type { Database } from "~/db.server";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import type { World } from "./world";
 
-export const REHEARSAL_SCOPES = "read_products,write_products,read_inventory,write_inventory,read_orders,read_locations";
+export const REHEARSAL_SCOPES =
+  "read_products,write_products,read_inventory,write_inventory,read_orders,read_locations";
 
 export interface InstallOptions {
   /** Activate every channel and mark onboarding done (default true); false: a fresh install in observe mode. */
   activate?: boolean;
 }
 
-export async function installShop(database: Database, world: World, encryptionKey: Buffer, options: InstallOptions = {}): Promise<void> {
+export async function installShop(
+  database: Database,
+  world: World,
+  encryptionKey: Buffer,
+  options: InstallOptions = {},
+): Promise<void> {
   const keyring = createKeyring(encryptionKey);
   const { shop } = world;
   const activatedAt = options.activate === false ? null : new Date(world.now());
@@ -40,7 +46,11 @@ export async function installShop(database: Database, world: World, encryptionKe
     create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: REHEARSAL_SCOPES, ...tokens },
     update: { ...tokens, scope: REHEARSAL_SCOPES },
   });
-  await database.shop.upsert({ where: { shop }, create: { shop, onboardedAt: activatedAt }, update: { uninstalledAt: null } });
+  await database.shop.upsert({
+    where: { shop },
+    create: { shop, onboardedAt: activatedAt },
+    update: { uninstalledAt: null },
+  });
   if (activatedAt) {
     // The Online Store needs no connection; its row carries the merchant's activation.
     await database.channelConnection.upsert({
@@ -56,7 +66,9 @@ export async function installShop(database: Database, world: World, encryptionKe
       channel: "meta",
       activatedAt,
       config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" },
-      encryptedCredentials: encryptSecret({ accessToken: world.metaAccessToken }, keyring, { context: credentialContext(shop, "meta") }),
+      encryptedCredentials: encryptSecret({ accessToken: world.metaAccessToken }, keyring, {
+        context: credentialContext(shop, "meta"),
+      }),
     },
     update: {},
   });

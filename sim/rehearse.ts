@@ -30,7 +30,16 @@ interface Arguments {
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { scenario: "black-friday", seed: 1, speed: 0, json: null, keepOpen: false, importOrders: null, importProducts: null, out: null };
+  const args: Arguments = {
+    scenario: "black-friday",
+    seed: 1,
+    speed: 0,
+    json: null,
+    keepOpen: false,
+    importOrders: null,
+    importProducts: null,
+    out: null,
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index]!;
     const value = () => {
@@ -47,12 +56,15 @@ function parseArguments(argv: string[]): Arguments {
     else if (flag === "--import-products") args.importProducts = value();
     else if (flag === "--out") args.out = value();
     else if (flag === "--help" || flag === "-h") {
-      console.log("usage: npm run rehearse [-- --scenario black-friday|path.json] [--seed N] [--speed N] [--json PATH] [--keep-open]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json");
+      console.log(
+        "usage: npm run rehearse [-- --scenario black-friday|path.json] [--seed N] [--speed N] [--json PATH] [--keep-open]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json",
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   }
   if (!Number.isInteger(args.seed)) throw new Error("--seed must be an integer");
-  if (!Number.isFinite(args.speed) || args.speed < 0) throw new Error("--speed must be a number ≥ 0 (simulated seconds per real second; 0 = as fast as possible)");
+  if (!Number.isFinite(args.speed) || args.speed < 0)
+    throw new Error("--speed must be a number ≥ 0 (simulated seconds per real second; 0 = as fast as possible)");
   return args;
 }
 
@@ -61,7 +73,17 @@ export function dashboardToken(shop: string, apiKey: string, secret: string, val
   const now = Math.floor(Date.now() / 1000);
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const header = encode({ alg: "HS256", typ: "JWT" });
-  const payload = encode({ iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: apiKey, sub: "1", exp: now + validForSeconds, nbf: now - 5, iat: now - 5, jti: randomUUID(), sid: randomUUID() });
+  const payload = encode({
+    iss: `https://${shop}/admin`,
+    dest: `https://${shop}`,
+    aud: apiKey,
+    sub: "1",
+    exp: now + validForSeconds,
+    nbf: now - 5,
+    iat: now - 5,
+    jti: randomUUID(),
+    sid: randomUUID(),
+  });
   const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${signature}`;
 }
@@ -73,10 +95,13 @@ function stamp(): string {
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
   if (args.importOrders || args.importProducts) {
-    if (!args.importOrders || !args.importProducts || !args.out) throw new Error("the importer needs --import-orders, --import-products and --out");
+    if (!args.importOrders || !args.importProducts || !args.out)
+      throw new Error("the importer needs --import-orders, --import-products and --out");
     const scenario = importShopifyCsv({ ordersCsv: args.importOrders, productsCsv: args.importProducts });
     writeFileSync(args.out, `${JSON.stringify(scenario, null, 2)}\n`);
-    console.log(`wrote ${args.out}: ${scenario.catalogue && "variants" in scenario.catalogue ? scenario.catalogue.variants.length : 0} variants, ${scenario.demand.orders} orders over ${scenario.durationHours} h`);
+    console.log(
+      `wrote ${args.out}: ${scenario.catalogue && "variants" in scenario.catalogue ? scenario.catalogue.variants.length : 0} variants, ${scenario.demand.orders} orders over ${scenario.durationHours} h`,
+    );
     console.log(`rehearse it: npm run rehearse -- --scenario ${args.out}`);
     return;
   }
@@ -88,7 +113,9 @@ async function main(): Promise<void> {
   const fileStamp = stamp();
   const jsonPath = args.json ?? path.join("rehearsals", `${fileStamp}.json`);
   const htmlPath = jsonPath.replace(/\.json$/i, "") + ".html";
-  console.log(`Ballast peak rehearsal: ${scenario.name} · ${expanded.variants.length} variants · ${buyers.length} orders over ${scenario.durationHours} h · seed ${args.seed}`);
+  console.log(
+    `Ballast peak rehearsal: ${scenario.name} · ${expanded.variants.length} variants · ${buyers.length} orders over ${scenario.durationHours} h · seed ${args.seed}`,
+  );
 
   let lastLine = 0;
   const progress = (strategy: string, fraction: number, line: string) => {
@@ -114,12 +141,21 @@ async function main(): Promise<void> {
     onReady: ({ url, shop, apiKey, secret }) => {
       const token = dashboardToken(shop, apiKey, secret, 3_600);
       const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
-      console.log(`  dashboard (valid 1 h, open while it runs${args.keepOpen ? " and after" : ""}): ${url}/app?embedded=1&shop=${shop}&host=${host}&id_token=${token}`);
+      console.log(
+        `  dashboard (valid 1 h, open while it runs${args.keepOpen ? " and after" : ""}): ${url}/app?embedded=1&shop=${shop}&host=${host}&id_token=${token}`,
+      );
     },
   });
   try {
     const report: RehearsalReport = {
-      scenario: { name: scenario.name, description: scenario.description, variants: expanded.variants.length, orders: buyers.length, durationHours: scenario.durationHours, stepSeconds: scenario.stepSeconds },
+      scenario: {
+        name: scenario.name,
+        description: scenario.description,
+        variants: expanded.variants.length,
+        orders: buyers.length,
+        durationHours: scenario.durationHours,
+        stepSeconds: scenario.stepSeconds,
+      },
       seed: args.seed,
       generatedBy: "npm run rehearse",
       wallMs: Math.round(performance.now() - wallStart),
@@ -134,7 +170,9 @@ async function main(): Promise<void> {
     writeFileSync(htmlPath, htmlReport(report, table));
     console.log(`\n${table}\n`);
     for (const note of run.result.notes) console.log(`  adaptive: ${note}`);
-    console.log(`goal: adaptive oversells 0 where native oversells: ${report.goal.adaptiveOversoldZeroWhereNativeOversells ? "met" : "NOT met"}; adaptive withholds ≤ 1/3 of static: ${report.goal.adaptiveWithheldAtMostThirdOfStatic ? "met" : "NOT met"}`);
+    console.log(
+      `goal: adaptive oversells 0 where native oversells: ${report.goal.adaptiveOversoldZeroWhereNativeOversells ? "met" : "NOT met"}; adaptive withholds ≤ 1/3 of static: ${report.goal.adaptiveWithheldAtMostThirdOfStatic ? "met" : "NOT met"}`,
+    );
     console.log(`JSON report: ${jsonPath}`);
     console.log(`HTML report: ${pathToFileURL(path.resolve(htmlPath)).href}`);
     console.log(`total wall time: ${(report.wallMs / 1000).toFixed(1)} s`);

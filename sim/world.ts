@@ -7,7 +7,13 @@
 import { startGoogleFake, type GoogleFake } from "./fakes/google/server";
 import { startMetaFake, type MetaFake } from "./fakes/meta/server";
 import type { FakeClock } from "./fakes/meta/clock";
-import { DEFAULT_FAKE_APP, startFakeShopify, type AppCredentials, type FakeShopify, type TokenAnswer } from "./fakes/shopify";
+import {
+  DEFAULT_FAKE_APP,
+  startFakeShopify,
+  type AppCredentials,
+  type FakeShopify,
+  type TokenAnswer,
+} from "./fakes/shopify";
 
 export interface WorldOptions {
   shop?: string;
@@ -50,7 +56,13 @@ export interface World {
   google: GoogleFake;
   catalogId: string;
   metaAccessToken: string;
-  google_: { accountId: string; dataSourceId: string; primaryDataSourceId: string; accessToken: string; refreshToken: { clientId: string; clientSecret: string; refreshToken: string } };
+  google_: {
+    accountId: string;
+    dataSourceId: string;
+    primaryDataSourceId: string;
+    accessToken: string;
+    refreshToken: { clientId: string; clientSecret: string; refreshToken: string };
+  };
   /** The environment that points the app at this world. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -68,18 +80,30 @@ function googleAccount(): World["google_"] {
     dataSourceId: "10001",
     primaryDataSourceId: "10000",
     accessToken: "ya29.rehearsal-access-token",
-    refreshToken: { clientId: "rehearsal-client.apps.googleusercontent.com", clientSecret: "rehearsal-client-secret", refreshToken: "1//rehearsal-refresh-token" },
+    refreshToken: {
+      clientId: "rehearsal-client.apps.googleusercontent.com",
+      clientSecret: "rehearsal-client-secret",
+      refreshToken: "1//rehearsal-refresh-token",
+    },
   };
 }
 
 /** The catalogue: one product of one variant per index, stocked at the location, with the ids Shopify's own channels give it. */
-function addCatalogue(shopify: FakeShopify, shop: string, locationGid: string, options: WorldOptions, countryCode: string): WorldVariant[] {
+function addCatalogue(
+  shopify: FakeShopify,
+  shop: string,
+  locationGid: string,
+  options: WorldOptions,
+  countryCode: string,
+): WorldVariant[] {
   const variants: WorldVariant[] = [];
   for (let index = 0; index < options.variants; index++) {
     const sku = `BAL-${String(index + 1).padStart(5, "0")}`;
     const product = shopify.addProduct(shop, {
       title: `Product ${index + 1}`,
-      variants: [{ title: "Default Title", sku, stock: { [locationGid]: { available: options.stockPerVariant(index) } } }],
+      variants: [
+        { title: "Default Title", sku, stock: { [locationGid]: { available: options.stockPerVariant(index) } } },
+      ],
     });
     const variant = product.variants[0]!;
     variants.push({
@@ -101,7 +125,10 @@ function startWorldMeta(variants: WorldVariant[], options: WorldOptions): Promis
     catalogs: [
       {
         id: CATALOG_ID,
-        items: variants.map((variant, index) => ({ retailerId: variant.metaRetailerId, quantity: options.stockPerVariant(index) })),
+        items: variants.map((variant, index) => ({
+          retailerId: variant.metaRetailerId,
+          quantity: options.stockPerVariant(index),
+        })),
       },
     ],
     propagationDelayMs: options.metaPropagationDelayMs ?? 0,
@@ -112,14 +139,36 @@ function startWorldMeta(variants: WorldVariant[], options: WorldOptions): Promis
 }
 
 /** Google: every offer in stock in the primary feed, the app's supplemental source taking precedence. */
-function startWorldGoogle(variants: WorldVariant[], options: WorldOptions, account: World["google_"], countryCode: string): Promise<GoogleFake> {
+function startWorldGoogle(
+  variants: WorldVariant[],
+  options: WorldOptions,
+  account: World["google_"],
+  countryCode: string,
+): Promise<GoogleFake> {
   return startGoogleFake({
     accountId: account.accountId,
     dataSources: [
-      { dataSourceId: account.primaryDataSourceId, type: "primary", input: "AUTOFEED", contentLanguage: "en", feedLabel: countryCode, takeFromDataSources: [account.dataSourceId, "self"] },
-      { dataSourceId: account.dataSourceId, type: "supplemental", input: "API", contentLanguage: "en", feedLabel: countryCode },
+      {
+        dataSourceId: account.primaryDataSourceId,
+        type: "primary",
+        input: "AUTOFEED",
+        contentLanguage: "en",
+        feedLabel: countryCode,
+        takeFromDataSources: [account.dataSourceId, "self"],
+      },
+      {
+        dataSourceId: account.dataSourceId,
+        type: "supplemental",
+        input: "API",
+        contentLanguage: "en",
+        feedLabel: countryCode,
+      },
     ],
-    products: variants.map((variant) => ({ offerId: variant.googleOfferId, availability: "IN_STOCK" as const, dataSourceId: account.primaryDataSourceId })),
+    products: variants.map((variant) => ({
+      offerId: variant.googleOfferId,
+      availability: "IN_STOCK" as const,
+      dataSourceId: account.primaryDataSourceId,
+    })),
     processingDelayMs: options.googleProcessingDelayMs ?? 0,
     oauth: { clients: [account.refreshToken] },
     staticAccessTokens: [account.accessToken],

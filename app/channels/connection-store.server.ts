@@ -25,7 +25,10 @@ function allocationState(row: ConnectionRow): ChannelState {
   return row.state === "paused_freeze" ? "paused_freeze" : "paused_stop_selling";
 }
 
-function settingsOf<T>(row: ConnectionRow, schema: { parse(value: unknown): T; safeParse(value: unknown): { success: boolean; data?: T } }): T {
+function settingsOf<T>(
+  row: ConnectionRow,
+  schema: { parse(value: unknown): T; safeParse(value: unknown): { success: boolean; data?: T } },
+): T {
   const state = allocationState(row);
   const stored = typeof row?.settings === "object" && row.settings !== null ? row.settings : {};
   const parsed = schema.safeParse({ ...stored, state });
@@ -34,7 +37,10 @@ function settingsOf<T>(row: ConnectionRow, schema: { parse(value: unknown): T; s
 }
 
 export async function loadChannelSettings(database: Database, shop: string): Promise<ShopChannelSettings> {
-  const rows = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, settings: true } });
+  const rows = await database.channelConnection.findMany({
+    where: { shop },
+    select: { channel: true, state: true, settings: true },
+  });
   const row = (channel: ChannelId): ConnectionRow => rows.find((candidate) => candidate.channel === channel);
   return {
     online_store: settingsOf(row("online_store"), onlineStoreChannelSettingsSchema),

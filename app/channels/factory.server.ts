@@ -7,7 +7,13 @@ import { logger } from "~/logger.server";
 import { createKeyring, decryptSecret } from "~/security/crypto.server";
 import { AdminClient, type AdminClientOptions } from "~/shopify/admin-client.server";
 import { offlineTokensFor, type OfflineTokens } from "~/shopify/offline-token.server";
-import { credentialContext, googleConfigSchema, googleCredentialsSchema, metaConfigSchema, metaCredentialsSchema } from "./connection-config";
+import {
+  credentialContext,
+  googleConfigSchema,
+  googleCredentialsSchema,
+  metaConfigSchema,
+  metaCredentialsSchema,
+} from "./connection-config";
 import { createGoogleConnector } from "./google/connector.server";
 import { DatabaseUpdateLedger, type GoogleUpdateLedger } from "./google/update-ledger.server";
 import type { ConnectorClock } from "./backoff.server";
@@ -68,7 +74,10 @@ export function offlineTokens(deps: ConnectorDependencies): OfflineTokens {
  * it expires and after a 401. Unavailable (with the reason) when the shop has no session or
  * its refresh was refused for good: the caller skips the shop at once.
  */
-export async function adminClientOrReason(deps: ConnectorDependencies, shop: string): Promise<AdminClient | ConnectorUnavailable> {
+export async function adminClientOrReason(
+  deps: ConnectorDependencies,
+  shop: string,
+): Promise<AdminClient | ConnectorUnavailable> {
   const tokens = offlineTokens(deps);
   const token = await tokens.tokenFor(shop);
   if (!token.ok) {
@@ -77,7 +86,13 @@ export async function adminClientOrReason(deps: ConnectorDependencies, shop: str
     // Refresh failed for now (5xx, network): the client is built all the same, and its calls
     // fail retryably (Shopify unreachable) until a refresh goes through.
   }
-  return new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL, logger, ...deps.adminRetries });
+  return new AdminClient({
+    shop,
+    tokens: tokens.sourceFor(shop),
+    baseUrl: deps.env.SHOPIFY_ADMIN_API_BASE_URL,
+    logger,
+    ...deps.adminRetries,
+  });
 }
 
 export async function adminClientFor(deps: ConnectorDependencies, shop: string): Promise<AdminClient | null> {
@@ -105,7 +120,10 @@ async function buildConnector(
   try {
     secret = decryptSecret(connection.encryptedCredentials, keyring, { context: credentialContext(shop, channel) });
   } catch {
-    return { reason: "invalid_configuration", detail: "stored credentials cannot be decrypted with the configured keys" };
+    return {
+      reason: "invalid_configuration",
+      detail: "stored credentials cannot be decrypted with the configured keys",
+    };
   }
 
   const shared = { logger, ...(deps.clock ? { clock: deps.clock } : {}) };
@@ -113,7 +131,13 @@ async function buildConnector(
     const stored = readConnection(metaConfigSchema, metaCredentialsSchema, connection.config, secret, "Meta");
     if (!stored.ok) return stored.unavailable;
     const { META_GRAPH_BASE_URL: graphBaseUrl, META_GRAPH_API_VERSION: apiVersion } = deps.env;
-    return createMetaConnector({ graphBaseUrl, apiVersion, catalogId: stored.config.catalogId, accessToken: stored.credentials.accessToken, ...shared });
+    return createMetaConnector({
+      graphBaseUrl,
+      apiVersion,
+      catalogId: stored.config.catalogId,
+      accessToken: stored.credentials.accessToken,
+      ...shared,
+    });
   }
 
   const stored = readConnection(googleConfigSchema, googleCredentialsSchema, connection.config, secret, "Google");
@@ -127,7 +151,9 @@ async function buildConnector(
     feedLabel: stored.config.feedLabel,
     credentials: stored.credentials,
     ...shared,
-    updateLedger: deps.googleUpdateLedger ? deps.googleUpdateLedger(shop) : new DatabaseUpdateLedger(deps.database, shop),
+    updateLedger: deps.googleUpdateLedger
+      ? deps.googleUpdateLedger(shop)
+      : new DatabaseUpdateLedger(deps.database, shop),
   });
 }
 
@@ -170,7 +196,10 @@ export async function connectorFor(
 ): Promise<ChannelConnector | ConnectorUnavailable> {
   const entries = kept.get(deps) ?? new Map<string, { version: string; connector: ChannelConnector }>();
   kept.set(deps, entries);
-  const version = channel !== "online_store" && known !== undefined ? versionOf(known) : await sourceVersion(deps.database, shop, channel);
+  const version =
+    channel !== "online_store" && known !== undefined
+      ? versionOf(known)
+      : await sourceVersion(deps.database, shop, channel);
   const key = `${shop}|${channel}`;
   const cached = entries.get(key);
   if (cached && cached.version === version) return cached.connector;
@@ -199,6 +228,8 @@ async function sourceVersion(database: Database, shop: string, channel: ChannelI
 type ConnectionSource = { state: string; config: unknown; encryptedCredentials: string | null };
 
 function versionOf(connection: ConnectionSource | null): string {
-  const source = connection ? { state: connection.state, config: connection.config, encryptedCredentials: connection.encryptedCredentials } : null;
+  const source = connection
+    ? { state: connection.state, config: connection.config, encryptedCredentials: connection.encryptedCredentials }
+    : null;
   return createHash("sha256").update(JSON.stringify(source)).digest("hex");
 }

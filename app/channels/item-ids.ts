@@ -44,12 +44,15 @@ export function validateTemplate(template: string): ItemIdPlaceholder[] {
   for (const match of template.matchAll(TOKEN)) {
     const name = match[1] as ItemIdPlaceholder;
     if (!PLACEHOLDERS.includes(name)) {
-      throw new ItemIdTemplateError(`unknown placeholder {${match[1]}}; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+      throw new ItemIdTemplateError(
+        `unknown placeholder {${match[1]}}; use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+      );
     }
     used.push(name);
   }
   if (/[{}]/.test(template.replace(TOKEN, ""))) throw new ItemIdTemplateError(`unbalanced braces in "${template}"`);
-  if (used.length === 0) throw new ItemIdTemplateError("template names no id placeholder, so every item would share one id");
+  if (used.length === 0)
+    throw new ItemIdTemplateError("template names no id placeholder, so every item would share one id");
   return used;
 }
 

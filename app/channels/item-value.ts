@@ -17,7 +17,10 @@ export interface ItemValue {
 }
 
 /** The number to store for what a channel should show. */
-export function encodeItemValue(channel: ChannelId, shows: { quantity: number; availability: Availability; pauseAds?: boolean }): number {
+export function encodeItemValue(
+  channel: ChannelId,
+  shows: { quantity: number; availability: Availability; pauseAds?: boolean },
+): number {
   if (channel !== "google") return shows.quantity;
   if (shows.availability === "out_of_stock") return GOOGLE_CODE.out_of_stock;
   return shows.pauseAds ? GOOGLE_CODE.in_stock_ads_paused : GOOGLE_CODE.in_stock;
@@ -25,7 +28,10 @@ export function encodeItemValue(channel: ChannelId, shows: { quantity: number; a
 
 export function decodeItemValue(channel: ChannelId, value: number): ItemValue {
   if (channel !== "google") return { availability: value > 0 ? "in_stock" : "out_of_stock", pauseAds: false };
-  return { availability: value === GOOGLE_CODE.out_of_stock ? "out_of_stock" : "in_stock", pauseAds: value === GOOGLE_CODE.in_stock_ads_paused };
+  return {
+    availability: value === GOOGLE_CODE.out_of_stock ? "out_of_stock" : "in_stock",
+    pauseAds: value === GOOGLE_CODE.in_stock_ads_paused,
+  };
 }
 
 /**

@@ -94,11 +94,13 @@ function ChartTable({ caption, buckets, panels }: { caption: string; buckets: Se
         <thead>
           <tr>
             <th scope="col">UTC</th>
-            {panels.flatMap((panel) => panel.lines).map((line) => (
-              <th scope="col" key={line.name}>
-                {line.name}
-              </th>
-            ))}
+            {panels
+              .flatMap((panel) => panel.lines)
+              .map((line) => (
+                <th scope="col" key={line.name}>
+                  {line.name}
+                </th>
+              ))}
           </tr>
         </thead>
         <tbody>
@@ -119,7 +121,13 @@ function ChartTable({ caption, buckets, panels }: { caption: string; buckets: Se
   );
 }
 
-export function LagDriftChart({ series, driftChannels }: { series: Record<ChannelId, SeriesPoint[]>; driftChannels: readonly ChannelId[] }) {
+export function LagDriftChart({
+  series,
+  driftChannels,
+}: {
+  series: Record<ChannelId, SeriesPoint[]>;
+  driftChannels: readonly ChannelId[];
+}) {
   const t = useT();
   const locale = useLocale();
   const [mounted, setMounted] = useState(false);
@@ -130,7 +138,10 @@ export function LagDriftChart({ series, driftChannels }: { series: Record<Channe
     .map((channel) => ({
       name: t("overview.chart.lagSeries", { channel: channelName(channel, locale) }),
       color: COLORS[channel],
-      data: series[channel].map((point) => ({ key: hour(point.at), value: point.lagP95Ms === null ? null : point.lagP95Ms / 1000 })),
+      data: series[channel].map((point) => ({
+        key: hour(point.at),
+        value: point.lagP95Ms === null ? null : point.lagP95Ms / 1000,
+      })),
     }));
   // Drift only for channels whose read-back runs: a flat zero for a channel never checked
   // would claim "no drift" where nothing was looked at.
@@ -140,8 +151,22 @@ export function LagDriftChart({ series, driftChannels }: { series: Record<Channe
     data: series[channel].map((point) => ({ key: hour(point.at), value: point.driftItems })),
   }));
   const panels: PanelSpec[] = [
-    { id: "lag", title: t("overview.chart.lagTitle"), help: t("overview.chart.lagHelp"), lines: lag, empty: t("overview.chart.empty"), format: (seconds) => formatDuration(seconds * 1000, locale) },
-    { id: "drift", title: t("overview.chart.driftTitle"), help: t("overview.chart.driftHelp"), lines: drift, empty: t("overview.chart.driftEmpty"), format: (items) => formatNumber(items, locale) },
+    {
+      id: "lag",
+      title: t("overview.chart.lagTitle"),
+      help: t("overview.chart.lagHelp"),
+      lines: lag,
+      empty: t("overview.chart.empty"),
+      format: (seconds) => formatDuration(seconds * 1000, locale),
+    },
+    {
+      id: "drift",
+      title: t("overview.chart.driftTitle"),
+      help: t("overview.chart.driftHelp"),
+      lines: drift,
+      empty: t("overview.chart.driftEmpty"),
+      format: (items) => formatNumber(items, locale),
+    },
   ];
   return (
     <BlockStack gap="400">

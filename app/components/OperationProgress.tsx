@@ -13,7 +13,8 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
   const t = useT();
   const locale = useLocale();
   const labelId = useId();
-  const percent = operation.total && operation.total > 0 ? Math.min(100, Math.round((operation.done / operation.total) * 100)) : null;
+  const percent =
+    operation.total && operation.total > 0 ? Math.min(100, Math.round((operation.done / operation.total) * 100)) : null;
   const label = t(`operation.${operation.kind}` as MessageKey);
   return (
     <BlockStack gap="100">
@@ -25,10 +26,15 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
           {t(`operation.state.${operation.state}` as MessageKey)} ·{" "}
           {operation.total === null
             ? t("operation.doneUnknownTotal", { done: formatNumber(operation.done, locale) })
-            : t("operation.doneOfTotal", { done: formatNumber(operation.done, locale), total: formatNumber(operation.total, locale) })}
+            : t("operation.doneOfTotal", {
+                done: formatNumber(operation.done, locale),
+                total: formatNumber(operation.total, locale),
+              })}
         </Text>
       </InlineStack>
-      {isPending(operation) ? <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} /> : null}
+      {isPending(operation) ? (
+        <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} />
+      ) : null}
       <Text as="span" tone="subdued" variant="bodySm">
         {t("operation.requestedAt", { at: formatDateTime(operation.createdAt, locale) })}
         {operation.error ? ` · ${operation.error}` : ""}

@@ -18,7 +18,12 @@ type AmountField = "fixedUnits" | "percent" | "floor" | "cap" | "confidence";
 /** The rule's amounts: fixed units and percent held back, floor and cap, and lag-aware with its confidence. */
 function AmountFields({ draft, set, errorFor, id }: RulePart) {
   const t = useT();
-  const field = (name: AmountField, idName: string, label: MessageKey, options: { help?: MessageKey; percent?: boolean } = {}) => (
+  const field = (
+    name: AmountField,
+    idName: string,
+    label: MessageKey,
+    options: { help?: MessageKey; percent?: boolean } = {},
+  ) => (
     <TextField
       id={id(idName)}
       label={t(label)}
@@ -42,8 +47,18 @@ function AmountFields({ draft, set, errorFor, id }: RulePart) {
         {field("cap", "cap", "buffers.field.cap", { help: "buffers.help.cap" })}
       </FormLayout.Group>
       <InlineStack gap="400" blockAlign="start">
-        <Checkbox id={id("lag")} label={t("buffers.field.lagAware")} helpText={t("buffers.help.lagAware")} checked={draft.lagAware} onChange={(checked) => set({ lagAware: checked })} />
-        {draft.lagAware ? <div style={{ maxWidth: 160 }}>{field("confidence", "confidence", "buffers.field.confidence", { percent: true })}</div> : null}
+        <Checkbox
+          id={id("lag")}
+          label={t("buffers.field.lagAware")}
+          helpText={t("buffers.help.lagAware")}
+          checked={draft.lagAware}
+          onChange={(checked) => set({ lagAware: checked })}
+        />
+        {draft.lagAware ? (
+          <div style={{ maxWidth: 160 }}>
+            {field("confidence", "confidence", "buffers.field.confidence", { percent: true })}
+          </div>
+        ) : null}
       </InlineStack>
     </FormLayout>
   );
@@ -87,13 +102,19 @@ function TiersEditor({ draft, set, errorFor, id }: RulePart) {
             error={errorFor(`tiers.${index}.hold`) ?? errorFor(`tiers.${index}`)}
             autoComplete="off"
           />
-          <Button onClick={() => set({ tiers: draft.tiers.filter((_, position) => position !== index) })} accessibilityLabel={t("buffers.removeTier", { n: index + 1 })}>
+          <Button
+            onClick={() => set({ tiers: draft.tiers.filter((_, position) => position !== index) })}
+            accessibilityLabel={t("buffers.removeTier", { n: index + 1 })}
+          >
             {t("buffers.remove")}
           </Button>
         </InlineStack>
       ))}
       <div>
-        <Button onClick={() => set({ tiers: [...draft.tiers, { atOrBelow: "", hold: "" }] })} disabled={draft.tiers.length >= 20}>
+        <Button
+          onClick={() => set({ tiers: [...draft.tiers, { atOrBelow: "", hold: "" }] })}
+          disabled={draft.tiers.length >= 20}
+        >
           {t("buffers.addTier")}
         </Button>
       </div>
@@ -105,7 +126,17 @@ function TiersEditor({ draft, set, errorFor, id }: RulePart) {
  * One channel's buffer rule. Every part is optional; the largest hold wins, then floor,
  * then cap (see app/domain/rules.ts). Errors come from bufferRuleSchema, shown inline.
  */
-export function RuleEditor({ draft, errors, onChange, idPrefix }: { draft: RuleDraft; errors: FieldError[]; onChange: (next: RuleDraft) => void; idPrefix: string }) {
+export function RuleEditor({
+  draft,
+  errors,
+  onChange,
+  idPrefix,
+}: {
+  draft: RuleDraft;
+  errors: FieldError[];
+  onChange: (next: RuleDraft) => void;
+  idPrefix: string;
+}) {
   const uid = useId();
   const errorFor = useFieldErrorText(errors);
   const part: RulePart = {

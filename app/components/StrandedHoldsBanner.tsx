@@ -9,7 +9,15 @@ import { useLocale, useT } from "~/i18n/react";
  * On reinstall: units Ballast left held in safety stock at the last uninstall, offered for
  * release (after a confirmation). The page's action handles `intent=releaseStranded`.
  */
-export function StrandedHoldsBanner({ stranded, onRelease, loading }: { stranded: StrandedHolds | null; onRelease: () => void; loading?: boolean }) {
+export function StrandedHoldsBanner({
+  stranded,
+  onRelease,
+  loading,
+}: {
+  stranded: StrandedHolds | null;
+  onRelease: () => void;
+  loading?: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   const [confirming, setConfirming] = useState(false);
@@ -24,7 +32,13 @@ export function StrandedHoldsBanner({ stranded, onRelease, loading }: { stranded
         title={counted("stranded.title")}
         action={{ content: counted("stranded.action"), onAction: () => setConfirming(true) }}
       >
-        <p>{t("stranded.body", { items: t(stranded.items === 1 ? "onboarding.items.one" : "onboarding.items.other", { count: formatNumber(stranded.items, locale) }) })}</p>
+        <p>
+          {t("stranded.body", {
+            items: t(stranded.items === 1 ? "onboarding.items.one" : "onboarding.items.other", {
+              count: formatNumber(stranded.items, locale),
+            }),
+          })}
+        </p>
       </Banner>
       <Modal
         open={confirming}

@@ -11,10 +11,15 @@ export function TemplatePreview({ preview }: { preview: Preview }) {
     <Box padding="300" background="bg-surface-secondary" borderRadius="200">
       <BlockStack gap="200">
         <Text as="h4" variant="headingSm">
-          {t("channels.preview.title", { matched: preview.matched.length, unmatched: preview.unmatched.length, sampled: preview.sampled })}
+          {t("channels.preview.title", {
+            matched: preview.matched.length,
+            unmatched: preview.unmatched.length,
+            sampled: preview.sampled,
+          })}
         </Text>
         <Text as="p" tone="subdued" variant="bodySm">
-          {t(`channels.preview.method.${preview.method}` as MessageKey)} {preview.error ? t("channels.preview.error", { detail: preview.error }) : ""}
+          {t(`channels.preview.method.${preview.method}` as MessageKey)}{" "}
+          {preview.error ? t("channels.preview.error", { detail: preview.error }) : ""}
           {preview.unclaimed ? ` ${t("channels.preview.unclaimed", { count: preview.unclaimed })}` : ""}
         </Text>
         <List type="bullet">
@@ -25,7 +30,8 @@ export function TemplatePreview({ preview }: { preview: Preview }) {
           ))}
           {preview.unmatched.map((entry) => (
             <List.Item key={entry.variantId}>
-              {preview.method === "rendered_only" ? "·" : "✗"} {entry.title || numericId(entry.variantId)} → {entry.itemId ?? entry.reason ?? "—"}
+              {preview.method === "rendered_only" ? "·" : "✗"} {entry.title || numericId(entry.variantId)} →{" "}
+              {entry.itemId ?? entry.reason ?? "—"}
             </List.Item>
           ))}
         </List>

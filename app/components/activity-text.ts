@@ -10,10 +10,12 @@ import { channelName, formatDateTime, formatDuration } from "./format";
 type Details = Record<string, unknown>;
 
 const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
-const str = (value: unknown): string => (value === null || value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
+const str = (value: unknown): string =>
+  value === null || value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value);
 
 function ruleText(value: unknown, locale: Locale): string {
-  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+  const t = (key: MessageKey, values?: Record<string, string | number>) =>
+    formatMessage(messagesFor(locale)[key], values);
   if (value === null || value === undefined) return t("activity.rule.none");
   if (typeof value !== "object") return str(value);
   const rule = value as Record<string, unknown>;
@@ -24,54 +26,97 @@ function ruleText(value: unknown, locale: Locale): string {
   if (typeof rule.floor === "number") parts.push(t("buffers.summary.floor", { n: rule.floor }));
   if (typeof rule.cap === "number") parts.push(t("buffers.summary.cap", { n: rule.cap }));
   const lag = rule.lagAware as { confidence?: unknown } | undefined;
-  if (lag && typeof lag.confidence === "number") parts.push(t("buffers.summary.lag", { n: Number((lag.confidence * 100).toFixed(2)) }));
+  if (lag && typeof lag.confidence === "number")
+    parts.push(t("buffers.summary.lag", { n: Number((lag.confidence * 100).toFixed(2)) }));
   return parts.length ? parts.join(" · ") : t("buffers.summary.none");
 }
 
 /** What a channel settings save changed, field by field (details: before/after as stored). */
 function settingsChanges(before: Details, after: Details, locale: Locale): string {
-  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+  const t = (key: MessageKey, values?: Record<string, string | number>) =>
+    formatMessage(messagesFor(locale)[key], values);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const locations = (value: unknown) => (Array.isArray(value) ? t("activity.settings.locationsSome", { count: value.length }) : t("activity.settings.locationsAll"));
-  const checkout = (value: unknown) => t(value === "channel" ? "activity.settings.checkout.channel" : "activity.settings.checkout.store");
-  const lowStock = (value: unknown) => t(value === "out_of_stock" ? "activity.settings.lowStock.out_of_stock" : "activity.settings.lowStock.pause_ads");
+  const locations = (value: unknown) =>
+    Array.isArray(value)
+      ? t("activity.settings.locationsSome", { count: value.length })
+      : t("activity.settings.locationsAll");
+  const checkout = (value: unknown) =>
+    t(value === "channel" ? "activity.settings.checkout.channel" : "activity.settings.checkout.store");
+  const lowStock = (value: unknown) =>
+    t(value === "out_of_stock" ? "activity.settings.lowStock.out_of_stock" : "activity.settings.lowStock.pause_ads");
   const damping = (value: unknown) => {
-    const entry = (typeof value === "object" && value !== null ? value : {}) as { confirmations?: unknown; minHoldMs?: unknown };
-    return t("activity.settings.dampingValue", { confirmations: str(entry.confirmations), seconds: typeof entry.minHoldMs === "number" ? entry.minHoldMs / 1000 : "—" });
+    const entry = (typeof value === "object" && value !== null ? value : {}) as {
+      confirmations?: unknown;
+      minHoldMs?: unknown;
+    };
+    return t("activity.settings.dampingValue", {
+      confirmations: str(entry.confirmations),
+      seconds: typeof entry.minHoldMs === "number" ? entry.minHoldMs / 1000 : "—",
+    });
   };
   const parts: string[] = [];
-  if (!same(before.locations, after.locations)) parts.push(t("activity.settings.locations", { before: locations(before.locations), after: locations(after.locations) }));
-  if (!same(before.checkoutOn, after.checkoutOn)) parts.push(t("activity.settings.checkoutOn", { before: checkout(before.checkoutOn), after: checkout(after.checkoutOn) }));
-  if ("lowStock" in after && !same(before.lowStock, after.lowStock)) parts.push(t("activity.settings.lowStock", { before: lowStock(before.lowStock), after: lowStock(after.lowStock) }));
-  if (!same(before.damping, after.damping)) parts.push(t("activity.settings.damping", { before: damping(before.damping), after: damping(after.damping) }));
+  if (!same(before.locations, after.locations))
+    parts.push(
+      t("activity.settings.locations", { before: locations(before.locations), after: locations(after.locations) }),
+    );
+  if (!same(before.checkoutOn, after.checkoutOn))
+    parts.push(
+      t("activity.settings.checkoutOn", { before: checkout(before.checkoutOn), after: checkout(after.checkoutOn) }),
+    );
+  if ("lowStock" in after && !same(before.lowStock, after.lowStock))
+    parts.push(t("activity.settings.lowStock", { before: lowStock(before.lowStock), after: lowStock(after.lowStock) }));
+  if (!same(before.damping, after.damping))
+    parts.push(t("activity.settings.damping", { before: damping(before.damping), after: damping(after.damping) }));
   const thinStock = (value: unknown) => {
-    const units = (typeof value === "object" && value !== null ? (value as { keepSellingAtOrBelow?: unknown }).keepSellingAtOrBelow : undefined) ?? DEFAULT_THIN_STOCK_UNITS;
-    return units === 0 ? t("activity.settings.thinStockOff") : t("activity.settings.thinStockValue", { units: str(units) });
+    const units =
+      (typeof value === "object" && value !== null
+        ? (value as { keepSellingAtOrBelow?: unknown }).keepSellingAtOrBelow
+        : undefined) ?? DEFAULT_THIN_STOCK_UNITS;
+    return units === 0
+      ? t("activity.settings.thinStockOff")
+      : t("activity.settings.thinStockValue", { units: str(units) });
   };
   if (("thinStock" in after || "thinStock" in before) && !same(before.thinStock, after.thinStock)) {
-    parts.push(t("activity.settings.thinStock", { before: thinStock(before.thinStock), after: thinStock(after.thinStock) }));
+    parts.push(
+      t("activity.settings.thinStock", { before: thinStock(before.thinStock), after: thinStock(after.thinStock) }),
+    );
   }
   const beforeConfig = (before.config ?? {}) as Details;
   const afterConfig = (after.config ?? {}) as Details;
   for (const field of ["itemIdTemplate", "countryCode", "contentLanguage", "feedLabel"]) {
-    if (!same(beforeConfig[field], afterConfig[field])) parts.push(t("activity.settings.config", { field, before: str(beforeConfig[field]), after: str(afterConfig[field]) }));
+    if (!same(beforeConfig[field], afterConfig[field]))
+      parts.push(
+        t("activity.settings.config", { field, before: str(beforeConfig[field]), after: str(afterConfig[field]) }),
+      );
   }
   return parts.join("; ");
 }
 
-export function activityText(entry: { kind: string; channel: string | null; details: Details }, locale: Locale): string {
-  const t = (key: MessageKey, values?: Record<string, string | number>) => formatMessage(messagesFor(locale)[key], values);
+export function activityText(
+  entry: { kind: string; channel: string | null; details: Details },
+  locale: Locale,
+): string {
+  const t = (key: MessageKey, values?: Record<string, string | number>) =>
+    formatMessage(messagesFor(locale)[key], values);
   const d = entry.details;
   const channel = entry.channel ? channelName(entry.channel, locale) : t("activity.allChannels");
   const source =
-    d.source === "api" ? t("activity.source.api") : d.source === "admin" ? t("activity.source.admin") : d.source === "shopify_admin" ? t("activity.source.shopify_admin") : "";
+    d.source === "api"
+      ? t("activity.source.api")
+      : d.source === "admin"
+        ? t("activity.source.admin")
+        : d.source === "shopify_admin"
+          ? t("activity.source.shopify_admin")
+          : "";
   const withSource = (text: string) => (source ? `${text} (${source})` : text);
   switch (entry.kind) {
     case "rule_changed":
       return withSource(
         t("activity.rule_changed", {
           channel,
-          scope: t(`activity.scope.${d.scope === "product" || d.scope === "collection" || d.scope === "variant" ? d.scope : "shop"}` as MessageKey),
+          scope: t(
+            `activity.scope.${d.scope === "product" || d.scope === "collection" || d.scope === "variant" ? d.scope : "shop"}` as MessageKey,
+          ),
           target: typeof d.target === "string" ? ` ${d.target.replace(/^gid:\/\/shopify\/\w+\//, "")}` : "",
           before: ruleText(d.before, locale),
           after: ruleText(d.after, locale),
@@ -79,21 +124,36 @@ export function activityText(entry: { kind: string; channel: string | null; deta
       );
     case "override_set":
       return withSource(
-        t("activity.override_set", { channel, quantity: str(d.quantity), until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale), sellable: str(d.sellable) }) +
-          (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
+        t("activity.override_set", {
+          channel,
+          quantity: str(d.quantity),
+          until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale),
+          sellable: str(d.sellable),
+        }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
       );
     case "override_cleared":
       return withSource(t("activity.override_cleared", { channel, quantity: str(d.quantity) }));
     case "override_expired":
       return t("activity.override_expired", { channel, quantity: str(d.quantity) });
     case "channel_paused":
-      return withSource(t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""));
+      return withSource(
+        t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) +
+          (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
+      );
     case "channel_resumed":
       return withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel }));
     case "channel_activated":
-      return withSource(t(entry.channel === "online_store" ? "activity.channel_activated_online_store" : "activity.channel_activated", { channel }));
+      return withSource(
+        t(entry.channel === "online_store" ? "activity.channel_activated_online_store" : "activity.channel_activated", {
+          channel,
+        }),
+      );
     case "channel_observed":
-      return withSource(t(entry.channel === "online_store" ? "activity.channel_observed_online_store" : "activity.channel_observed", { channel }));
+      return withSource(
+        t(entry.channel === "online_store" ? "activity.channel_observed_online_store" : "activity.channel_observed", {
+          channel,
+        }),
+      );
     case "channel_settings_changed":
       return withSource(
         t("activity.channel_settings_changed", {
@@ -130,11 +190,29 @@ export function activityText(entry: { kind: string; channel: string | null; deta
       return t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) });
     case "auto_protect": {
       // What auto-protect did (app/monitor/README.md "Activity entries"), in words.
-      const figures = { channel, lag: formatDuration(num(d.lagMs), locale), threshold: formatDuration(num(d.thresholdMs), locale) };
-      if (d.action === "widening") return t(d.reason === "lag_above_threshold_channel_already_paused" ? "activity.auto_protect.widening_paused" : "activity.auto_protect.widening", figures);
-      if (d.action === "paused") return t(d.reason === "lag_beyond_buffers" ? "activity.auto_protect.paused_beyond" : "activity.auto_protect.paused", figures);
+      const figures = {
+        channel,
+        lag: formatDuration(num(d.lagMs), locale),
+        threshold: formatDuration(num(d.thresholdMs), locale),
+      };
+      if (d.action === "widening")
+        return t(
+          d.reason === "lag_above_threshold_channel_already_paused"
+            ? "activity.auto_protect.widening_paused"
+            : "activity.auto_protect.widening",
+          figures,
+        );
+      if (d.action === "paused")
+        return t(
+          d.reason === "lag_beyond_buffers" ? "activity.auto_protect.paused_beyond" : "activity.auto_protect.paused",
+          figures,
+        );
       if (d.action === "resumed") return t("activity.auto_protect.resumed", figures);
-      if (d.action === "released") return t(d.reason === "changed_by_hand" ? "activity.auto_protect.released_by_hand" : "activity.auto_protect.released", figures);
+      if (d.action === "released")
+        return t(
+          d.reason === "changed_by_hand" ? "activity.auto_protect.released_by_hand" : "activity.auto_protect.released",
+          figures,
+        );
       return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
     }
     default:

@@ -66,7 +66,11 @@ export async function updateRows(database: Queryable, provider: DatabaseProvider
 
 /** Inserts rows, or updates the `set` columns of those that exist (keys: shop + `keys`). */
 export async function upsertRows(database: Queryable, provider: DatabaseProvider, upsert: BulkUpdate): Promise<void> {
-  const columns: [string, ColumnType][] = [["shop", "text"], ...Object.entries(upsert.keys), ...Object.entries(upsert.set)];
+  const columns: [string, ColumnType][] = [
+    ["shop", "text"],
+    ...Object.entries(upsert.keys),
+    ...Object.entries(upsert.set),
+  ];
   const conflict = Prisma.join(["shop", ...Object.keys(upsert.keys)].map(quoted));
   const assignments = Prisma.join(
     Object.keys(upsert.set).map((name) => Prisma.sql`${quoted(name)} = excluded.${quoted(name)}`),
@@ -75,7 +79,10 @@ export async function upsertRows(database: Queryable, provider: DatabaseProvider
   for (let start = 0; start < upsert.rows.length; start += ROWS_PER_STATEMENT) {
     const tuples = upsert.rows
       .slice(start, start + ROWS_PER_STATEMENT)
-      .map((row) => Prisma.sql`(${Prisma.join(columns.map(([name, type]) => value(provider, type, name === "shop" ? upsert.shop : row[name])))})`);
+      .map(
+        (row) =>
+          Prisma.sql`(${Prisma.join(columns.map(([name, type]) => value(provider, type, name === "shop" ? upsert.shop : row[name])))})`,
+      );
     await database.$executeRaw`
       INSERT INTO ${quoted(upsert.table)} (${Prisma.join(columns.map(([name]) => quoted(name)))})
       VALUES ${Prisma.join(tuples)}

@@ -17,7 +17,8 @@ describe("query plan cache", () => {
   it("is used by the generated client: a repeated request is not compiled again, a new value is", async () => {
     const { database } = testDatabase;
     await database.shop.create({ data: { shop: SHOP, installedAt: new Date(Date.UTC(2026, 10, 1)) } });
-    const read = (shop: string) => database.shop.findUnique({ where: { shop }, select: { shop: true, installedAt: true } });
+    const read = (shop: string) =>
+      database.shop.findUnique({ where: { shop }, select: { shop: true, installedAt: true } });
     await read(SHOP);
     const before = { ...queryPlanCacheStats };
     // Executing a cached (frozen) plan again gives the same, correct answer.
@@ -72,7 +73,9 @@ describe("raw query plans built without the compiler", () => {
     const { database, provider } = testDatabase;
     const before = queryPlanCacheStats.raw;
     const at = new Date(Date.UTC(2026, 10, 27, 12, 30, 15, 250));
-    const rows = await database.$queryRaw<{ text: string; whole: unknown; big: unknown; fraction: unknown; flag: unknown; missing: unknown }[]>`
+    const rows = await database.$queryRaw<
+      { text: string; whole: unknown; big: unknown; fraction: unknown; flag: unknown; missing: unknown }[]
+    >`
       SELECT ${"text"} AS "text", ${42} AS "whole", ${9_007_199_254_740_993n} AS "big", ${0.25} AS "fraction", ${true} AS "flag", ${null} AS "missing"`;
     expect(rows[0]!.text).toBe("text");
     expect(Number(rows[0]!.whole)).toBe(42);
@@ -80,9 +83,15 @@ describe("raw query plans built without the compiler", () => {
     expect(Number(rows[0]!.fraction)).toBe(0.25);
     expect(rows[0]!.missing).toBeNull();
     await database.shop.create({ data: { shop: "raw.myshopify.com", installedAt: at } });
-    const changed = await database.$executeRaw`UPDATE "Shop" SET "locale" = ${"fr"}, "installedAt" = ${at} WHERE "shop" = ${"raw.myshopify.com"}`;
+    const changed =
+      await database.$executeRaw`UPDATE "Shop" SET "locale" = ${"fr"}, "installedAt" = ${at} WHERE "shop" = ${"raw.myshopify.com"}`;
     expect(changed).toBe(1);
-    expect(await database.shop.findUnique({ where: { shop: "raw.myshopify.com" }, select: { locale: true, installedAt: true } })).toEqual({ locale: "fr", installedAt: at });
+    expect(
+      await database.shop.findUnique({
+        where: { shop: "raw.myshopify.com" },
+        select: { locale: true, installedAt: true },
+      }),
+    ).toEqual({ locale: "fr", installedAt: at });
     if (provider === "sqlite") {
       const bytes = await database.$queryRaw<{ size: unknown }[]>`SELECT length(${Buffer.from("abc")}) AS "size"`;
       expect(Number(bytes[0]!.size)).toBe(3);
@@ -92,20 +101,29 @@ describe("raw query plans built without the compiler", () => {
 
   it("leaves every other encoding and request to the compiler", () => {
     const raw = (parameters: unknown[]) =>
-      JSON.stringify({ action: "queryRaw", query: { arguments: { query: "SELECT ?", parameters: JSON.stringify(parameters) }, selection: {} } });
+      JSON.stringify({
+        action: "queryRaw",
+        query: { arguments: { query: "SELECT ?", parameters: JSON.stringify(parameters) }, selection: {} },
+      });
     expect(rawQueryPlan(raw(["a", 1, 1.5, null, true]))).toEqual({
       type: "query",
       args: {
         type: "rawSql",
         sql: "SELECT ?",
         args: ["a", 1, 1.5, null, true],
-        argTypes: ["string", "int", "float", "unknown", "boolean"].map((scalarType) => ({ arity: "scalar", scalarType, dbType: null })),
+        argTypes: ["string", "int", "float", "unknown", "boolean"].map((scalarType) => ({
+          arity: "scalar",
+          scalarType,
+          dbType: null,
+        })),
       },
     });
     expect(rawQueryPlan(raw([{ prisma__type: "decimal", prisma__value: "1.25" }]))).toBeUndefined();
     expect(rawQueryPlan(raw([[1, 2]]))).toBeUndefined();
     expect(rawQueryPlan(raw([2 ** 60]))).toBeUndefined();
     expect(rawQueryPlan(raw([{ a: 1 }]))).toBeUndefined();
-    expect(rawQueryPlan('{"modelName":"Shop","action":"findMany","query":{"arguments":{},"selection":{"$scalars":true}}}')).toBeUndefined();
+    expect(
+      rawQueryPlan('{"modelName":"Shop","action":"findMany","query":{"arguments":{},"selection":{"$scalars":true}}}'),
+    ).toBeUndefined();
   });
 });

@@ -59,7 +59,11 @@ function rawArgument(value: unknown): [unknown, ArgType] | undefined {
     return undefined;
   }
   if (typeof value !== "object" || Array.isArray(value)) return undefined;
-  const { prisma__type: type, prisma__value: encoded, ...rest } = value as { prisma__type?: unknown; prisma__value?: unknown };
+  const {
+    prisma__type: type,
+    prisma__value: encoded,
+    ...rest
+  } = value as { prisma__type?: unknown; prisma__value?: unknown };
   if (Object.keys(rest).length > 0 || typeof encoded !== "string") return undefined;
   if (type === "date") return [encoded, typed("datetime")];
   if (type === "bigint") return [encoded, typed("bigint")];
@@ -70,9 +74,19 @@ function rawArgument(value: unknown): [unknown, ArgType] | undefined {
 /** The plan of a raw query, when it is one and every parameter's encoding is known (else undefined). */
 export function rawQueryPlan(request: string): unknown {
   if (!request.startsWith('{"action":"queryRaw"') && !request.startsWith('{"action":"executeRaw"')) return undefined;
-  const parsed = JSON.parse(request) as { action: string; modelName?: unknown; query?: { arguments?: Record<string, unknown>; selection?: object } };
+  const parsed = JSON.parse(request) as {
+    action: string;
+    modelName?: unknown;
+    query?: { arguments?: Record<string, unknown>; selection?: object };
+  };
   const { query: sql, parameters, ...other } = parsed.query?.arguments ?? {};
-  if (parsed.modelName !== undefined || typeof sql !== "string" || typeof parameters !== "string" || Object.keys(other).length > 0) return undefined;
+  if (
+    parsed.modelName !== undefined ||
+    typeof sql !== "string" ||
+    typeof parameters !== "string" ||
+    Object.keys(other).length > 0
+  )
+    return undefined;
   if (Object.keys(parsed.query?.selection ?? {}).length > 0) return undefined;
   const values: unknown = JSON.parse(parameters);
   if (!Array.isArray(values)) return undefined;
@@ -101,9 +115,19 @@ export function verifyingRawQueryPlans(): boolean {
 
 function samePlan(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    typeof a !== "object" ||
+    typeof b !== "object" ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => samePlan((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => samePlan((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
 }
 
 /** Makes every compiler made from this prototype reuse the plans of requests it has seen. */
@@ -118,7 +142,10 @@ export function cacheQueryPlans(prototype: CompilerPrototype): void {
       queryPlanCacheStats.raw += 1;
       if (verifyPlans) {
         const compiled = compile.call(this, request);
-        if (!samePlan(raw, compiled)) throw new Error(`raw query plan differs from the compiler's: ${JSON.stringify(raw)} against ${JSON.stringify(compiled)}`);
+        if (!samePlan(raw, compiled))
+          throw new Error(
+            `raw query plan differs from the compiler's: ${JSON.stringify(raw)} against ${JSON.stringify(compiled)}`,
+          );
       }
       return raw;
     }

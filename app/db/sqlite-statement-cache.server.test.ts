@@ -5,7 +5,12 @@ import SqliteConnection from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "~/db.server";
 import { applyMigrations } from "../../tests/support/database";
-import { adapterConnection, cachingStatements, StatementCachingSqliteAdapter, statementCacheStats } from "./sqlite-statement-cache.server";
+import {
+  adapterConnection,
+  cachingStatements,
+  StatementCachingSqliteAdapter,
+  statementCacheStats,
+} from "./sqlite-statement-cache.server";
 
 let folder: string;
 beforeAll(() => {
@@ -20,7 +25,9 @@ const integer = { arity: "scalar", scalarType: "int" } as const;
 
 describe("statement cache on Prisma's better-sqlite3 adapter", () => {
   it("is installed on the connection the adapter really uses, and reuses a statement across calls", async () => {
-    const adapter = await new StatementCachingSqliteAdapter({ url: `file:${path.join(folder, "adapter.sqlite")}` }).connect();
+    const adapter = await new StatementCachingSqliteAdapter({
+      url: `file:${path.join(folder, "adapter.sqlite")}`,
+    }).connect();
     const stats = statementCacheStats(adapterConnection(adapter));
     // If an upgrade renames the adapter's connection, the cache is silently off: this fails.
     expect(stats).toBeDefined();
@@ -33,7 +40,10 @@ describe("statement cache on Prisma's better-sqlite3 adapter", () => {
     const some = await adapter.queryRaw({ sql: select, args: [4], argTypes: [integer] });
     // Each call binds its own arguments to the shared statement.
     // Integers come back as text, as the adapter returns them (safe integers).
-    expect(all.rows).toEqual([["a", "3"], ["b", "5"]]);
+    expect(all.rows).toEqual([
+      ["a", "3"],
+      ["b", "5"],
+    ]);
     expect(some.rows).toEqual([["b", "5"]]);
     expect(all.columnNames).toEqual(["key", "units"]);
     expect(stats).toMatchObject({ prepared: 2, reused: 2 });
@@ -43,7 +53,11 @@ describe("statement cache on Prisma's better-sqlite3 adapter", () => {
   it("keeps the most recently used statements within its capacity", () => {
     const connection = new SqliteConnection(":memory:");
     const cached = cachingStatements(connection, 2);
-    const one = (n: number) => (cached.prepare(`SELECT ${n}`) as unknown as { bind(args: unknown[]): { raw(): { all(): unknown[][] } } }).bind([]).raw().all();
+    const one = (n: number) =>
+      (cached.prepare(`SELECT ${n}`) as unknown as { bind(args: unknown[]): { raw(): { all(): unknown[][] } } })
+        .bind([])
+        .raw()
+        .all();
     expect(one(1)).toEqual([[1]]);
     one(2);
     one(1); // 1 is now the most recent: 2 goes when 3 arrives
@@ -54,7 +68,11 @@ describe("statement cache on Prisma's better-sqlite3 adapter", () => {
     expect(statementCacheStats(cached)).toEqual({ prepared: 4, reused: 2 });
     // Too long to keep: prepared on every call.
     const long = `SELECT 1 ${" ".repeat(9_000)}`;
-    const run = () => (cached.prepare(long) as unknown as { bind(args: unknown[]): { raw(): { all(): unknown[][] } } }).bind([]).raw().all();
+    const run = () =>
+      (cached.prepare(long) as unknown as { bind(args: unknown[]): { raw(): { all(): unknown[][] } } })
+        .bind([])
+        .raw()
+        .all();
     expect(run()).toEqual([[1]]);
     expect(run()).toEqual([[1]]);
     expect(statementCacheStats(cached)).toEqual({ prepared: 6, reused: 2 });
@@ -72,11 +90,22 @@ describe("statement cache on Prisma's better-sqlite3 adapter", () => {
     });
 
     it("reads, writes, rolls back and reports constraint errors as before", async () => {
-      const session = (id: string, userId: bigint) => ({ id, shop: "cache.myshopify.com", state: "s", accessToken: "t", userId, expires: new Date(Date.UTC(2026, 10, 27)) });
+      const session = (id: string, userId: bigint) => ({
+        id,
+        shop: "cache.myshopify.com",
+        state: "s",
+        accessToken: "t",
+        userId,
+        expires: new Date(Date.UTC(2026, 10, 27)),
+      });
       await database.session.create({ data: session("one", 9_007_199_254_740_993n) });
       await database.session.create({ data: session("two", 2n) });
       for (let round = 0; round < 3; round += 1) {
-        const rows = await database.session.findMany({ where: { shop: "cache.myshopify.com" }, orderBy: { id: "asc" }, select: { id: true, userId: true, expires: true } });
+        const rows = await database.session.findMany({
+          where: { shop: "cache.myshopify.com" },
+          orderBy: { id: "asc" },
+          select: { id: true, userId: true, expires: true },
+        });
         expect(rows).toEqual([
           { id: "one", userId: 9_007_199_254_740_993n, expires: new Date(Date.UTC(2026, 10, 27)) },
           { id: "two", userId: 2n, expires: new Date(Date.UTC(2026, 10, 27)) },

@@ -37,7 +37,10 @@ interface BoundCall {
 const stats = new WeakMap<object, StatementCacheStats>();
 
 /** A view of `connection` whose `prepare` reuses statements; everything else is the connection's own. */
-export function cachingStatements(connection: BetterSqlite3.Database, capacity = STATEMENT_CACHE_CAPACITY): BetterSqlite3.Database {
+export function cachingStatements(
+  connection: BetterSqlite3.Database,
+  capacity = STATEMENT_CACHE_CAPACITY,
+): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const counts: StatementCacheStats = { prepared: 0, reused: 0 };
   const statementFor = (sql: string): BetterSqlite3.Statement => {

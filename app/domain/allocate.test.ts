@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { allocateItem, recompute, type AllocationContext, type AllocationItem } from "./allocate";
-import { DEFAULT_CHANNEL_SETTINGS, DEFAULT_CHANNEL_TIMING, shopChannelSettingsSchema, type ChannelTiming } from "./channels";
+import {
+  DEFAULT_CHANNEL_SETTINGS,
+  DEFAULT_CHANNEL_TIMING,
+  shopChannelSettingsSchema,
+  type ChannelTiming,
+} from "./channels";
 import { renderExplanation } from "./explain";
 import type { LocationGid, ShopDomain, VariantGid } from "./ids";
 import { applyLevelUpdate, createMasterRecord, type MasterRecord } from "./master-record";
@@ -44,8 +49,10 @@ describe("lag-aware allocation", () => {
 
   it("holds for an item never sold when the shop gives a prior sales speed, and never shows more as the prior grows", () => {
     const shown = (prior: number | undefined) =>
-      allocateItem(item(recordWith(10)), contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior }))
-        .decisions.meta.quantity;
+      allocateItem(
+        item(recordWith(10)),
+        contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior }),
+      ).decisions.meta.quantity;
     expect(shown(undefined)).toBe(10);
     expect(shown(0)).toBe(10);
     let previous = shown(0);
@@ -61,8 +68,10 @@ describe("lag-aware allocation", () => {
     let record = recordWith(10);
     record = { ...record, velocity: recordSale(record.velocity, 1, T - 3 * 3_600_000) };
     const decide = (prior: number | undefined) =>
-      allocateItem(item(record), contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior })).decisions.meta
-        .quantity;
+      allocateItem(
+        item(record),
+        contextWith({ timing: { ...DEFAULT_CHANNEL_TIMING, meta }, rulesInput: lagAwareRules, priorRatePerMs: prior }),
+      ).decisions.meta.quantity;
     expect(decide(100 / 3_600_000)).toBe(decide(undefined));
   });
 
@@ -92,11 +101,16 @@ describe("lag-aware allocation", () => {
 
   it("raises a channel only as far as is safe at the day's longest lag; lowers it at once whatever that lag", () => {
     let record = recordWith(12);
-    for (let minute = 0; minute < 60; minute += 6) record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
+    for (let minute = 0; minute < 60; minute += 6)
+      record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
     const usual: ChannelTiming = { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0 };
-    const at99: RuleSetInput = { shopDefaults: { ...lagAwareRules.shopDefaults, meta: { lagAware: { confidence: 0.99 } } } };
+    const at99: RuleSetInput = {
+      shopDefaults: { ...lagAwareRules.shopDefaults, meta: { lagAware: { confidence: 0.99 } } },
+    };
     const decide = (timing: ChannelTiming, shownBefore: number, rulesInput: RuleSetInput = lagAwareRules) =>
-      allocateItem(item(record, { meta: { damping: { shown: shownBefore, pending: null } } }), contextWith({
+      allocateItem(
+        item(record, { meta: { damping: { shown: shownBefore, pending: null } } }),
+        contextWith({
           timing: { ...DEFAULT_CHANNEL_TIMING, meta: timing },
           rulesInput,
           // No damping: this is about the guard alone.
@@ -114,21 +128,38 @@ describe("lag-aware allocation", () => {
     // From 0, an increase goes only as high as the rule allows at 35 minutes, at 99%.
     const guarded = decide({ ...usual, increaseLagMs: 35 * 60_000 }, 0);
     expect(guarded.quantity).toBe(atLongestSure);
-    expect(guarded.explanation?.steps.find((step) => step.kind === "increase_guarded")?.params).toMatchObject({ target: unguarded, guardedTarget: atLongestSure, confidence: 0.99 });
-    expect(renderExplanation(guarded.explanation!, "en")).toMatch(new RegExp(`^Meta ${atLongestSure}: raised toward ${unguarded} only as far as is safe at 99% if the change takes 35 min to show`));
-    expect(renderExplanation(guarded.explanation!, "fr")).toMatch(/sûr à 99\u00a0% si le changement met 35 min à s'afficher \(le plus long délai du jour\)/);
+    expect(guarded.explanation?.steps.find((step) => step.kind === "increase_guarded")?.params).toMatchObject({
+      target: unguarded,
+      guardedTarget: atLongestSure,
+      confidence: 0.99,
+    });
+    expect(renderExplanation(guarded.explanation!, "en")).toMatch(
+      new RegExp(
+        `^Meta ${atLongestSure}: raised toward ${unguarded} only as far as is safe at 99% if the change takes 35 min to show`,
+      ),
+    );
+    expect(renderExplanation(guarded.explanation!, "fr")).toMatch(
+      /sûr à 99\u00a0% si le changement met 35 min à s'afficher \(le plus long délai du jour\)/,
+    );
 
     // A decrease (shown 12 → target) is not held back.
     expect(decide({ ...usual, increaseLagMs: 35 * 60_000 }, 12).quantity).toBe(unguarded);
     // A channel slower now than its longest lag so far: the increase is sized for now, at 99%.
-    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 12, at99).quantity);
+    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(
+      decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 12, at99).quantity,
+    );
   });
 
   it("holds a static rule's increases to the rule alone: no lag-aware part is added", () => {
     const record = { ...recordWith(12), velocity: recordSale(recordWith(12).velocity, 3, T - 60_000) };
     const staticRules: RuleSetInput = { shopDefaults: { online_store: {}, meta: { fixedUnits: 2 }, google: {} } };
-    const decision = allocateItem(item(record, { meta: { damping: { shown: 0, pending: null } } }), contextWith({
-        timing: { ...DEFAULT_CHANNEL_TIMING, meta: { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0, increaseLagMs: 35 * 60_000 } },
+    const decision = allocateItem(
+      item(record, { meta: { damping: { shown: 0, pending: null } } }),
+      contextWith({
+        timing: {
+          ...DEFAULT_CHANNEL_TIMING,
+          meta: { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0, increaseLagMs: 35 * 60_000 },
+        },
         rulesInput: staticRules,
         settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
       }),
@@ -164,7 +195,8 @@ describe("channel states", () => {
 
   it("paused_freeze keeps the last pushed value, stops pushing and flags the risk", () => {
     const context = contextWith({ settingsInput: { meta: { state: "paused_freeze" } } });
-    const meta = allocateItem(item(recordWith(4), { meta: { lastPushed: 9 } }), context, { explain: true }).decisions.meta;
+    const meta = allocateItem(item(recordWith(4), { meta: { lastPushed: 9 } }), context, { explain: true }).decisions
+      .meta;
     expect(meta).toMatchObject({ quantity: 9, push: false, risk: { aboveTarget: 6, aboveSellable: 5 } });
     expect(renderExplanation(meta.explanation!)).toBe(
       "Meta 9: frozen at the last pushed value (rules say 3); risk: 5 more than sellable; 3 = 4 sellable − 1 (25% of 4, rounded up)",
@@ -197,7 +229,11 @@ describe("Google, availability only", () => {
   });
 
   it("with nothing sellable is out of stock in either mode", () => {
-    expect(lowStock("pause_ads", 0)).toMatchObject({ availability: "out_of_stock", nearSellout: false, pauseAds: false });
+    expect(lowStock("pause_ads", 0)).toMatchObject({
+      availability: "out_of_stock",
+      nearSellout: false,
+      pauseAds: false,
+    });
   });
 
   it("defaults to pause_ads", () => {
@@ -219,7 +255,8 @@ describe("manual overrides in allocation", () => {
   });
 
   it("never show more than what became sellable since", () => {
-    const decision = allocateItem(item(recordWith(5), { meta: { override } }), contextWith({}), { explain: true }).decisions.meta;
+    const decision = allocateItem(item(recordWith(5), { meta: { override } }), contextWith({}), { explain: true })
+      .decisions.meta;
     expect(decision.quantity).toBe(5);
     expect(renderExplanation(decision.explanation!)).toBe("Meta 5: manual override 9 limited to 5 sellable");
   });
@@ -235,12 +272,18 @@ describe("damping in allocation", () => {
     expect(renderExplanation(first.explanation!)).toBe(
       "Meta 4: increase to 15 waiting for confirmation (1 of 2 computations); 15 = 20 sellable − 5 (25% of 20, rounded up)",
     );
-    const second = allocateItem(item(recordWith(20), { meta: { damping: first.damping } }), contextWith({ ...context, nowMs: T + 1 }));
+    const second = allocateItem(
+      item(recordWith(20), { meta: { damping: first.damping } }),
+      contextWith({ ...context, nowMs: T + 1 }),
+    );
     expect(second.decisions.meta.quantity).toBe(15);
   });
 
   it("applies a decrease at once", () => {
-    const decision = allocateItem(item(recordWith(4), { meta: { damping: { shown: 15, pending: null } } }), contextWith({}));
+    const decision = allocateItem(
+      item(recordWith(4), { meta: { damping: { shown: 15, pending: null } } }),
+      contextWith({}),
+    );
     expect(decision.decisions.meta.quantity).toBe(3);
   });
 });

@@ -97,7 +97,11 @@ const scratchCandidates: CompiledRule[] = [];
 export const INCREASE_CONFIDENCE = 0.99;
 
 /** Desired quantities for every channel of one item. */
-export function allocateItem(item: AllocationItem, context: AllocationContext, options: AllocateOptions = {}): ItemAllocation {
+export function allocateItem(
+  item: AllocationItem,
+  context: AllocationContext,
+  options: AllocateOptions = {},
+): ItemAllocation {
   const velocity = item.record.velocity;
   const neverSold = velocity.short === 0 && velocity.long === 0;
   const ratePerMs =
@@ -158,8 +162,7 @@ function decideChannel(
   explain: boolean,
 ): ChannelDecision {
   const settings: ChannelSettings = context.settings[channel];
-  const sellable =
-    settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
+  const sellable = settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
   const memory = item.memory?.[channel];
   const previousDamping = memory?.damping ?? INITIAL_DAMPING;
   const draft = explain ? explanationDraft(item.record, channel, settings.locations, sellable) : null;
@@ -169,7 +172,10 @@ function decideChannel(
     return finishDecision(channel, context, sellable, 0, settledDamping(previousDamping, 0), true, null, draft);
   }
   // Thin stock (Online Store only): the rules never hold back the last few units.
-  const thinStockUnits = channel === "online_store" ? (context.settings.online_store.thinStock?.keepSellingAtOrBelow ?? DEFAULT_THIN_STOCK_UNITS) : 0;
+  const thinStockUnits =
+    channel === "online_store"
+      ? (context.settings.online_store.thinStock?.keepSellingAtOrBelow ?? DEFAULT_THIN_STOCK_UNITS)
+      : 0;
   const thinFloor = Math.min(sellable, thinStockUnits);
   const override = memory?.override;
   const activeOverride = override != null && isOverrideActive(override, context.nowMs) ? override : null;
@@ -181,7 +187,11 @@ function decideChannel(
     const rule = ruleInForce(item, channel, sellable, ratePerMs, context, timing, draft);
     target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null);
     if (target < thinFloor) {
-      draft?.steps.push({ kind: "thin_stock", units: thinFloor, params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target } });
+      draft?.steps.push({
+        kind: "thin_stock",
+        units: thinFloor,
+        params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target },
+      });
       target = thinFloor;
     }
   }
@@ -191,9 +201,28 @@ function decideChannel(
   }
   // A merchant's number applies at once.
   if (activeOverride !== null) {
-    return finishDecision(channel, context, sellable, target, settledDamping(previousDamping, target), true, null, draft);
+    return finishDecision(
+      channel,
+      context,
+      sellable,
+      target,
+      settledDamping(previousDamping, target),
+      true,
+      null,
+      draft,
+    );
   }
-  target = guardedIncrease(item, channel, target, previousDamping.shown, thinFloor, sellable, ratePerMs, context, draft);
+  target = guardedIncrease(
+    item,
+    channel,
+    target,
+    previousDamping.shown,
+    thinFloor,
+    sellable,
+    ratePerMs,
+    context,
+    draft,
+  );
   const damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
   const quantity = damping.shown ?? target;
   const pending = damping.pending;
@@ -214,7 +243,12 @@ function decideChannel(
 }
 
 /** The explanation's frame, opened with what is sellable and where (the fields are filled in as the decision is made). */
-function explanationDraft(record: MasterRecord, channel: ChannelId, locations: LocationScope, sellable: number): ExplanationDraft {
+function explanationDraft(
+  record: MasterRecord,
+  channel: ChannelId,
+  locations: LocationScope,
+  sellable: number,
+): ExplanationDraft {
   const breakdown = sellableBreakdown(record, locations);
   return {
     channel,
@@ -257,7 +291,15 @@ function overrideTarget(override: ManualOverride, sellable: number, draft: Expla
  * The rule in force at `timing`: the most specific layer; among several matching collection
  * rules, the one that shows least. Noted in the explanation when one is given.
  */
-function ruleInForce(item: AllocationItem, channel: ChannelId, sellable: number, ratePerMs: number, context: AllocationContext, timing: ChannelTiming, draft: ExplanationDraft | null): CompiledRule {
+function ruleInForce(
+  item: AllocationItem,
+  channel: ChannelId,
+  sellable: number,
+  ratePerMs: number,
+  context: AllocationContext,
+  timing: ChannelTiming,
+  draft: ExplanationDraft | null,
+): CompiledRule {
   const candidates = candidateRules(context.rules, item, channel, scratchCandidates);
   const chosen = leastShowingRule(candidates, sellable, ratePerMs, timing) ?? context.rules.shopDefaults[channel];
   if (draft !== null) {
@@ -290,9 +332,17 @@ function guardedIncrease(
   const chosen = ruleInForce(item, channel, sellable, ratePerMs, context, slowTiming, null);
   // A lag-aware rule is held to INCREASE_CONFIDENCE for increases; a static one stays static.
   const confidence = chosen.lagConfidence > 0 ? Math.max(chosen.lagConfidence, INCREASE_CONFIDENCE) : 0;
-  const guardedTarget = Math.max(shownBefore, thinFloor, evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null));
+  const guardedTarget = Math.max(
+    shownBefore,
+    thinFloor,
+    evaluateRule({ ...chosen, lagConfidence: confidence }, sellable, ratePerMs, slowTiming, null),
+  );
   if (guardedTarget >= target) return target;
-  draft?.steps.push({ kind: "increase_guarded", units: guardedTarget, params: { target, guardedTarget, increaseLagMs: slowTiming.measuredLagMs, confidence } });
+  draft?.steps.push({
+    kind: "increase_guarded",
+    units: guardedTarget,
+    params: { target, guardedTarget, increaseLagMs: slowTiming.measuredLagMs, confidence },
+  });
   return guardedTarget;
 }
 
@@ -309,7 +359,11 @@ function frozenDecision(
   const aboveSellable = Math.max(0, quantity - sellable);
   const aboveTarget = Math.max(0, quantity - target);
   const risk = aboveSellable > 0 || aboveTarget > 0 ? { aboveTarget, aboveSellable } : null;
-  draft?.steps.push({ kind: "paused_freeze", units: quantity, params: { computed: target, excessOverSellable: aboveSellable } });
+  draft?.steps.push({
+    kind: "paused_freeze",
+    units: quantity,
+    params: { computed: target, excessOverSellable: aboveSellable },
+  });
   return finishDecision(channel, context, sellable, quantity, damping, false, risk, draft);
 }
 

@@ -24,7 +24,8 @@ export function evaluateRule(
   steps: ExplanationStep[] | null,
 ): number {
   const tierIndex = tierIndexOf(rule, sellable);
-  const lagHold = rule.lagConfidence > 0 ? poissonQuantile(ratePerMs * effectiveDelayMs(timing), rule.lagConfidence) : 0;
+  const lagHold =
+    rule.lagConfidence > 0 ? poissonQuantile(ratePerMs * effectiveDelayMs(timing), rule.lagConfidence) : 0;
   const held = Math.max(rule.fixedUnits, percentHoldOf(rule, sellable), tierHoldOf(rule, tierIndex, sellable), lagHold);
   const afterHolds = sellable > held ? sellable - held : 0;
   const afterFloor = rule.floor >= 0 && afterHolds <= rule.floor ? 0 : afterHolds;

@@ -39,8 +39,9 @@ export type ChannelState = (typeof CHANNEL_STATES)[number];
  */
 export const CHANNEL_MODES = ["observing", "active"] as const;
 export type ChannelMode = (typeof CHANNEL_MODES)[number];
-export const channelModeOf = (connection: { readonly activatedAt: Date | string | null } | null | undefined): ChannelMode =>
-  connection?.activatedAt ? "active" : "observing";
+export const channelModeOf = (
+  connection: { readonly activatedAt: Date | string | null } | null | undefined,
+): ChannelMode => (connection?.activatedAt ? "active" : "observing");
 
 /**
  * Where checkout happens decides what a stale channel costs: on the channel it is a
@@ -140,7 +141,9 @@ export interface ChannelTiming {
 }
 
 export const effectiveDelayMs = (timing: ChannelTiming): number =>
-  Math.max(0, timing.measuredLagMs, timing.inFlightLagMs ?? 0) + Math.max(0, timing.pushIntervalMs) + Math.max(0, timing.budgetWaitMs);
+  Math.max(0, timing.measuredLagMs, timing.inFlightLagMs ?? 0) +
+  Math.max(0, timing.pushIntervalMs) +
+  Math.max(0, timing.budgetWaitMs);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

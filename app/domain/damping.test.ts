@@ -43,10 +43,23 @@ describe("damping", () => {
 describe("dampingEquivalent", () => {
   const stateArb: fc.Arbitrary<DampingState> = fc.record({
     shown: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }),
-    pending: fc.option(fc.record({ quantity: fc.integer({ min: 1, max: 60 }), sinceMs: fc.integer({ min: T - 3_600_000, max: T }), confirmations: fc.integer({ min: 1, max: 3 }) }), { nil: null }),
+    pending: fc.option(
+      fc.record({
+        quantity: fc.integer({ min: 1, max: 60 }),
+        sinceMs: fc.integer({ min: T - 3_600_000, max: T }),
+        confirmations: fc.integer({ min: 1, max: 3 }),
+      }),
+      { nil: null },
+    ),
   });
-  const stepsArb = fc.array(fc.record({ target: fc.integer({ min: 0, max: 60 }), afterMs: fc.integer({ min: 0, max: 600_000 }) }), { maxLength: 12 });
-  const paramsArb = fc.record({ confirmations: fc.integer({ min: 1, max: 3 }), minHoldMs: fc.integer({ min: 0, max: 900_000 }) });
+  const stepsArb = fc.array(
+    fc.record({ target: fc.integer({ min: 0, max: 60 }), afterMs: fc.integer({ min: 0, max: 600_000 }) }),
+    { maxLength: 12 },
+  );
+  const paramsArb = fc.record({
+    confirmations: fc.integer({ min: 1, max: 3 }),
+    minHoldMs: fc.integer({ min: 0, max: 900_000 }),
+  });
 
   it("for availability only: equivalent states show the same availability after any sequence of targets (the stored one may lag behind)", () => {
     fc.assert(
@@ -70,8 +83,20 @@ describe("dampingEquivalent", () => {
   it("for quantities, and for availability at zero, every difference counts", () => {
     expect(dampingEquivalent({ shown: 5, pending: null }, { shown: 6, pending: null }, false)).toBe(false);
     expect(dampingEquivalent({ shown: 5, pending: null }, { shown: 6, pending: null }, true)).toBe(true);
-    expect(dampingEquivalent({ shown: 5, pending: null }, { shown: 5, pending: { quantity: 7, sinceMs: T, confirmations: 1 } }, true)).toBe(true);
-    expect(dampingEquivalent({ shown: 0, pending: null }, { shown: 0, pending: { quantity: 7, sinceMs: T, confirmations: 1 } }, true)).toBe(false);
+    expect(
+      dampingEquivalent(
+        { shown: 5, pending: null },
+        { shown: 5, pending: { quantity: 7, sinceMs: T, confirmations: 1 } },
+        true,
+      ),
+    ).toBe(true);
+    expect(
+      dampingEquivalent(
+        { shown: 0, pending: null },
+        { shown: 0, pending: { quantity: 7, sinceMs: T, confirmations: 1 } },
+        true,
+      ),
+    ).toBe(false);
     expect(dampingEquivalent({ shown: 0, pending: null }, { shown: 3, pending: null }, true)).toBe(false);
     expect(dampingEquivalent(null, { shown: 3, pending: null }, true)).toBe(false);
     expect(dampingEquivalent({ shown: 3, pending: null }, { shown: 3, pending: null }, false)).toBe(true);

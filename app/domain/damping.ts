@@ -47,7 +47,11 @@ export const settledDamping = (state: DampingState, shown: number): DampingState
  * row whenever the measured lag moved (about 500 rows every 15 minutes in the rehearsal)
  * and changed nothing Google shows. Any other difference counts.
  */
-export function dampingEquivalent(a: DampingState | null | undefined, b: DampingState | null | undefined, availabilityOnly: boolean): boolean {
+export function dampingEquivalent(
+  a: DampingState | null | undefined,
+  b: DampingState | null | undefined,
+  availabilityOnly: boolean,
+): boolean {
   if (availabilityOnly && (a?.shown ?? 0) > 0 && (b?.shown ?? 0) > 0) return true;
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

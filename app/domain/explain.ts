@@ -23,7 +23,11 @@ export type ExplanationStep =
         readonly locations: "all" | number;
       };
     }
-  | { readonly kind: "fixed"; readonly units: number; readonly params: { readonly fixedUnits: number; readonly binding: boolean } }
+  | {
+      readonly kind: "fixed";
+      readonly units: number;
+      readonly params: { readonly fixedUnits: number; readonly binding: boolean };
+    }
   | {
       readonly kind: "percent";
       readonly units: number;
@@ -59,7 +63,11 @@ export type ExplanationStep =
   | {
       readonly kind: "override";
       readonly units: number;
-      readonly params: { readonly requested: number; readonly expiresAtMs: number; readonly limitedBySellable: boolean };
+      readonly params: {
+        readonly requested: number;
+        readonly expiresAtMs: number;
+        readonly limitedBySellable: boolean;
+      };
     }
   | { readonly kind: "paused_stop_selling"; readonly units: 0; readonly params: Readonly<Record<string, never>> }
   | {
@@ -81,7 +89,12 @@ export type ExplanationStep =
   | {
       readonly kind: "increase_guarded";
       readonly units: number;
-      readonly params: { readonly target: number; readonly guardedTarget: number; readonly increaseLagMs: number; readonly confidence?: number };
+      readonly params: {
+        readonly target: number;
+        readonly guardedTarget: number;
+        readonly increaseLagMs: number;
+        readonly confidence?: number;
+      };
     }
   | {
       readonly kind: "availability";
@@ -145,7 +158,8 @@ const WORDS: Record<Locale, Words> = {
     cap: (max) => `capped at ${max}`,
     thinAll: (units, atOrBelow) =>
       `keeps selling the last ${units === 1 ? "unit" : `${units} units`}: items with ${atOrBelow} or fewer are never held back on the Online Store — change this in Settings`,
-    thinLimited: (atOrBelow) => `limited: the last ${atOrBelow} are never held back on the Online Store — change this in Settings`,
+    thinLimited: (atOrBelow) =>
+      `limited: the last ${atOrBelow} are never held back on the Online Store — change this in Settings`,
     override: (until, sellable) => `manual override until ${until} (${sellable} sellable)`,
     overrideLimited: (requested, sellable) => `manual override ${requested} limited to ${sellable} sellable`,
     stopSelling: (sellable) => `paused, stop selling (${sellable} sellable)`,
@@ -170,7 +184,8 @@ const WORDS: Record<Locale, Words> = {
     cap: (max) => `plafonné à ${max}`,
     thinAll: (units, atOrBelow) =>
       `${units === 1 ? "la dernière unité reste en vente" : `les ${units} dernières unités restent en vente`}${NBSP}: un article à ${atOrBelow} unités ou moins n’est jamais retenu sur la Boutique en ligne — modifiable dans les Réglages`,
-    thinLimited: (atOrBelow) => `limité${NBSP}: les ${atOrBelow} dernières unités ne sont jamais retenues sur la Boutique en ligne — modifiable dans les Réglages`,
+    thinLimited: (atOrBelow) =>
+      `limité${NBSP}: les ${atOrBelow} dernières unités ne sont jamais retenues sur la Boutique en ligne — modifiable dans les Réglages`,
     override: (until, sellable) => `forçage manuel jusqu’au ${until} (${sellable} vendables)`,
     overrideLimited: (requested, sellable) => `forçage manuel ${requested} limité à ${sellable} vendables`,
     stopSelling: (sellable) => `en pause, vente arrêtée (${sellable} vendables)`,
@@ -241,7 +256,13 @@ interface Formula {
 }
 
 function readFormula(steps: readonly ExplanationStep[], sellable: number, words: Words): Formula {
-  const formula: Formula = { quantity: sellable, heldUnits: 0, bindingHold: undefined, adjustments: [], thinNote: undefined };
+  const formula: Formula = {
+    quantity: sellable,
+    heldUnits: 0,
+    bindingHold: undefined,
+    adjustments: [],
+    thinNote: undefined,
+  };
   for (const step of steps) {
     switch (step.kind) {
       case "fixed":
@@ -290,7 +311,8 @@ function formulaText(formula: Formula, sellable: number, words: Words, locale: L
   } else if (bindingHold !== undefined) {
     text += ` − ${heldUnits} (${describeHold(bindingHold, words, locale)})`;
   }
-  const adjustments = thinNote !== undefined && heldUnits === 0 ? [...formula.adjustments, thinNote] : formula.adjustments;
+  const adjustments =
+    thinNote !== undefined && heldUnits === 0 ? [...formula.adjustments, thinNote] : formula.adjustments;
   if (adjustments.length > 0) text += `, ${adjustments.join(", ")}`;
   return text;
 }
@@ -322,7 +344,10 @@ function describeDecision(step: ExplanationStep, sellable: number, words: Words,
 }
 
 /** Google's availability (a channel with a low-stock mode); undefined for the others. */
-function availabilityNote(params: Extract<ExplanationStep, { kind: "availability" }>["params"], words: Words): string | undefined {
+function availabilityNote(
+  params: Extract<ExplanationStep, { kind: "availability" }>["params"],
+  words: Words,
+): string | undefined {
   if (params.lowStockMode === null) return undefined;
   if (params.availability !== "in_stock") return words.outOfStock;
   return params.nearSellout ? words.pauseAds : words.inStock;

@@ -84,13 +84,30 @@ export type {
   SellableBreakdown,
 } from "./master-record";
 
-export { EMPTY_VELOCITY, DEFAULT_RATE_CONFIDENCE, DEFAULT_VELOCITY_CONFIG, recordSale, salesRateEstimatePerMs, salesRatePerMs, salesRatePerMinute } from "./velocity";
+export {
+  EMPTY_VELOCITY,
+  DEFAULT_RATE_CONFIDENCE,
+  DEFAULT_VELOCITY_CONFIG,
+  recordSale,
+  salesRateEstimatePerMs,
+  salesRatePerMs,
+  salesRatePerMinute,
+} from "./velocity";
 export type { VelocityState, VelocityConfig } from "./velocity";
 
 export { poissonMeanUpperBound, poissonQuantile } from "./poisson";
 
 export { bufferRuleSchema, bufferTierSchema, channelRulesSchema, ruleSetSchema, compileRuleSet } from "./rules";
-export type { BufferRule, BufferTier, ChannelRules, RuleSet, RuleSetInput, RuleLevel, RuleSource, CompiledRuleSet } from "./rules";
+export type {
+  BufferRule,
+  BufferTier,
+  ChannelRules,
+  RuleSet,
+  RuleSetInput,
+  RuleLevel,
+  RuleSource,
+  CompiledRuleSet,
+} from "./rules";
 
 export { manualOverrideSchema, validateOverride, isOverrideActive } from "./override";
 export type { ManualOverride, OverrideRejection, Result } from "./override";
@@ -113,7 +130,15 @@ export { MATERIALITY_POLICIES, assessDifference, assessStoredRow, decreaseSlack,
 export type { MaterialityPolicy, PendingDifference, Materiality, MaterialReason, DeferredReason } from "./materiality";
 
 export { currentSyncRows, syncRowMemory, planSyncRows } from "./sync-rows";
-export type { StoredSyncRow, CatalogChannel, CatalogItemKeys, PlannedSyncRow, SyncRowPlan, SyncRowSettings, SyncRowItem } from "./sync-rows";
+export type {
+  StoredSyncRow,
+  CatalogChannel,
+  CatalogItemKeys,
+  PlannedSyncRow,
+  SyncRowPlan,
+  SyncRowSettings,
+  SyncRowItem,
+} from "./sync-rows";
 
 export { renderExplanation } from "./explain";
 export type { Explanation, ExplanationStep, ExplanationStepKind } from "./explain";

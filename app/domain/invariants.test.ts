@@ -74,7 +74,12 @@ describe("invariants", () => {
         dampingArb,
         fc.integer({ min: 0, max: 400 }),
         (rules, timing, record, settings, damping, overrideQuantity) => {
-          const override = { channel: "meta" as const, variantId: VARIANT, quantity: overrideQuantity, expiresAtMs: NOW_MS + 1 };
+          const override = {
+            channel: "meta" as const,
+            variantId: VARIANT,
+            quantity: overrideQuantity,
+            expiresAtMs: NOW_MS + 1,
+          };
           const memory = { online_store: { damping }, meta: { damping, override }, google: { damping } };
           const allocation = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings));
           for (const channel of CHANNELS) {
@@ -92,32 +97,51 @@ describe("invariants", () => {
 
   it("sizing increases for the day's longest lag never shows a channel more, and never holds back a decrease", () => {
     fc.assert(
-      fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, dampingArb, (rules, timing, record, settings, damping) => {
-        const memory = { online_store: { damping }, meta: { damping }, google: { damping } };
-        const without = Object.fromEntries(CHANNELS.map((channel) => [channel, { ...timing[channel], increaseLagMs: undefined }])) as typeof timing;
-        const guarded = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings));
-        const plain = allocateItem(itemFor(record, memory), contextFor(rules, without, settings));
-        for (const channel of CHANNELS) {
-          expect(guarded.decisions[channel].quantity).toBeLessThanOrEqual(plain.decisions[channel].quantity);
-          const shownBefore = damping?.shown ?? null;
-          if (shownBefore === null || plain.decisions[channel].quantity <= shownBefore) {
-            expect(guarded.decisions[channel].quantity).toBe(plain.decisions[channel].quantity);
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        settingsArb,
+        dampingArb,
+        (rules, timing, record, settings, damping) => {
+          const memory = { online_store: { damping }, meta: { damping }, google: { damping } };
+          const without = Object.fromEntries(
+            CHANNELS.map((channel) => [channel, { ...timing[channel], increaseLagMs: undefined }]),
+          ) as typeof timing;
+          const guarded = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings));
+          const plain = allocateItem(itemFor(record, memory), contextFor(rules, without, settings));
+          for (const channel of CHANNELS) {
+            expect(guarded.decisions[channel].quantity).toBeLessThanOrEqual(plain.decisions[channel].quantity);
+            const shownBefore = damping?.shown ?? null;
+            if (shownBefore === null || plain.decisions[channel].quantity <= shownBefore) {
+              expect(guarded.decisions[channel].quantity).toBe(plain.decisions[channel].quantity);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 
   it("a prior sales speed for never-sold items never shows any channel more, nor above sellable", () => {
     fc.assert(
-      fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, fc.double({ min: 0, max: 1e-4, noNaN: true }), (rules, timing, record, settings, prior) => {
-        const without = allocateItem(itemFor(record), contextFor(rules, timing, settings));
-        const withPrior = allocateItem(itemFor(record), { ...contextFor(rules, timing, settings), priorRatePerMs: prior });
-        for (const channel of CHANNELS) {
-          expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(without.decisions[channel].quantity);
-          expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(withPrior.decisions[channel].sellable);
-        }
-      }),
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        settingsArb,
+        fc.double({ min: 0, max: 1e-4, noNaN: true }),
+        (rules, timing, record, settings, prior) => {
+          const without = allocateItem(itemFor(record), contextFor(rules, timing, settings));
+          const withPrior = allocateItem(itemFor(record), {
+            ...contextFor(rules, timing, settings),
+            priorRatePerMs: prior,
+          });
+          for (const channel of CHANNELS) {
+            expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(without.decisions[channel].quantity);
+            expect(withPrior.decisions[channel].quantity).toBeLessThanOrEqual(withPrior.decisions[channel].sellable);
+          }
+        },
+      ),
     );
   });
 
@@ -125,8 +149,10 @@ describe("invariants", () => {
     fc.assert(
       fc.property(ruleSetArb, masterRecordArb, fc.integer({ min: 0, max: 300 }), (rules, record, lastPushed) => {
         const settings = shopChannelSettingsSchema.parse({ meta: { state: "paused_freeze" } });
-        const meta = allocateItem(itemFor(record, { meta: { lastPushed } }), contextFor(rules, DEFAULT_CHANNEL_TIMING, settings))
-          .decisions.meta;
+        const meta = allocateItem(
+          itemFor(record, { meta: { lastPushed } }),
+          contextFor(rules, DEFAULT_CHANNEL_TIMING, settings),
+        ).decisions.meta;
         expect(meta.push).toBe(false);
         expect(meta.quantity).toBe(lastPushed);
         expect(meta.risk?.aboveSellable ?? 0).toBe(Math.max(0, lastPushed - meta.sellable));
@@ -166,10 +192,21 @@ describe("invariants", () => {
         fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
         fc.integer({ min: 1, max: 20 }),
         (rules, timing, record, keepSellingAtOrBelow, state, overrideQuantity, extra) => {
-          const settings = shopChannelSettingsSchema.parse({ online_store: { state, thinStock: { keepSellingAtOrBelow } } });
-          const off = shopChannelSettingsSchema.parse({ online_store: { state, thinStock: { keepSellingAtOrBelow: 0 } } });
+          const settings = shopChannelSettingsSchema.parse({
+            online_store: { state, thinStock: { keepSellingAtOrBelow } },
+          });
+          const off = shopChannelSettingsSchema.parse({
+            online_store: { state, thinStock: { keepSellingAtOrBelow: 0 } },
+          });
           const override =
-            overrideQuantity === null ? null : { channel: "online_store" as const, variantId: VARIANT, quantity: overrideQuantity, expiresAtMs: NOW_MS + 1 };
+            overrideQuantity === null
+              ? null
+              : {
+                  channel: "online_store" as const,
+                  variantId: VARIANT,
+                  quantity: overrideQuantity,
+                  expiresAtMs: NOW_MS + 1,
+                };
           const memory = { online_store: { override } };
           const decisions = allocateItem(itemFor(record, memory), contextFor(rules, timing, settings)).decisions;
           const online = decisions.online_store;
@@ -184,7 +221,8 @@ describe("invariants", () => {
           expect(online.quantity).toBeGreaterThanOrEqual(without.online_store.quantity);
           expect(decisions.meta).toEqual(without.meta);
           expect(decisions.google).toEqual(without.google);
-          const more = allocateItem(itemFor(withMoreStock(record, extra)), contextFor(rules, timing, settings)).decisions.online_store;
+          const more = allocateItem(itemFor(withMoreStock(record, extra)), contextFor(rules, timing, settings))
+            .decisions.online_store;
           const before = allocateItem(itemFor(record), contextFor(rules, timing, settings)).decisions.online_store;
           expect(more.quantity).toBeGreaterThanOrEqual(before.quantity);
         },
@@ -194,13 +232,19 @@ describe("invariants", () => {
 
   it("each rule alone is monotone in sellable, step by step", () => {
     fc.assert(
-      fc.property(bufferRuleArb, ratePerMsArb, timingArb, fc.integer({ min: 0, max: 300 }), (rule, rate, timing, sellable) => {
-        const compiled = compileRule(rule, { level: "shop", id: null });
-        const now = evaluateRule(compiled, sellable, rate, timing, null);
-        const next = evaluateRule(compiled, sellable + 1, rate, timing, null);
-        expect(next).toBeGreaterThanOrEqual(now);
-        expect(now).toBeLessThanOrEqual(sellable);
-      }),
+      fc.property(
+        bufferRuleArb,
+        ratePerMsArb,
+        timingArb,
+        fc.integer({ min: 0, max: 300 }),
+        (rule, rate, timing, sellable) => {
+          const compiled = compileRule(rule, { level: "shop", id: null });
+          const now = evaluateRule(compiled, sellable, rate, timing, null);
+          const next = evaluateRule(compiled, sellable + 1, rate, timing, null);
+          expect(next).toBeGreaterThanOrEqual(now);
+          expect(now).toBeLessThanOrEqual(sellable);
+        },
+      ),
     );
   });
 
@@ -223,7 +267,8 @@ describe("invariants", () => {
           expect(result.ok).toBe(true);
           if (!result.ok) return;
           const context = { ...contextFor(rules, DEFAULT_CHANNEL_TIMING), nowMs: NOW_MS + laterMs };
-          const withOverride = allocateItem(itemFor(record, { meta: { override: result.value } }), context).decisions.meta;
+          const withOverride = allocateItem(itemFor(record, { meta: { override: result.value } }), context).decisions
+            .meta;
           const withoutOverride = allocateItem(itemFor(record), context).decisions.meta;
           if (isOverrideActive(result.value, context.nowMs)) expect(withOverride.quantity).toBe(quantity);
           else expect(withOverride).toEqual(withoutOverride);
@@ -273,7 +318,9 @@ describe("invariants", () => {
           const compiled = compileRule(rule, { level: "shop", id: null });
           const base = evaluateRule(compiled, sellable, rate, timing, null);
           expect(evaluateRule(compiled, sellable, rate + extraRate, timing, null)).toBeLessThanOrEqual(base);
-          expect(evaluateRule(compiled, sellable, rate, addTiming(timing, extraTiming), null)).toBeLessThanOrEqual(base);
+          expect(evaluateRule(compiled, sellable, rate, addTiming(timing, extraTiming), null)).toBeLessThanOrEqual(
+            base,
+          );
         },
       ),
     );
@@ -294,7 +341,9 @@ describe("invariants", () => {
           const more = { ...velocity, short: velocity.short + extraUnits, long: velocity.long + extraUnits };
           expect(salesRateEstimatePerMs(more, at, config)).toBeGreaterThanOrEqual(estimate);
           // A higher confidence never gives a slower rate.
-          expect(salesRateEstimatePerMs(velocity, at, { ...config, rateConfidence: Math.min(0.99, rateConfidence + 0.05) })).toBeGreaterThanOrEqual(estimate);
+          expect(
+            salesRateEstimatePerMs(velocity, at, { ...config, rateConfidence: Math.min(0.99, rateConfidence + 0.05) }),
+          ).toBeGreaterThanOrEqual(estimate);
         },
       ),
     );
@@ -302,22 +351,33 @@ describe("invariants", () => {
 
   it("is deterministic: same inputs and clock, same outputs and explanations", () => {
     fc.assert(
-      fc.property(ruleSetArb, timingsArb, masterRecordArb, settingsArb, dampingArb, (rules, timing, record, settings, damping) => {
-        const run = () => {
-          const memory = structuredClone({ meta: { damping }, google: { damping } });
-          const allocation = allocateItem(itemFor(structuredClone(record), memory), contextFor(rules, timing, settings), {
-            explain: true,
-          });
-          return {
-            allocation,
-            text: CHANNELS.flatMap((channel) => [
-              renderExplanation(allocation.decisions[channel].explanation!, "en"),
-              renderExplanation(allocation.decisions[channel].explanation!, "fr"),
-            ]),
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        settingsArb,
+        dampingArb,
+        (rules, timing, record, settings, damping) => {
+          const run = () => {
+            const memory = structuredClone({ meta: { damping }, google: { damping } });
+            const allocation = allocateItem(
+              itemFor(structuredClone(record), memory),
+              contextFor(rules, timing, settings),
+              {
+                explain: true,
+              },
+            );
+            return {
+              allocation,
+              text: CHANNELS.flatMap((channel) => [
+                renderExplanation(allocation.decisions[channel].explanation!, "en"),
+                renderExplanation(allocation.decisions[channel].explanation!, "fr"),
+              ]),
+            };
           };
-        };
-        expect(run()).toEqual(run());
-      }),
+          expect(run()).toEqual(run());
+        },
+      ),
     );
   });
 });
@@ -332,7 +392,13 @@ describe("stored invariants", () => {
     fc.assert(
       fc.property(
         fc.array(levelArb, { minLength: 1, maxLength: 12 }).chain((levels) =>
-          fc.tuple(fc.constant(levels), fc.shuffledSubarray(levels.map((_, index) => index), { minLength: levels.length })),
+          fc.tuple(
+            fc.constant(levels),
+            fc.shuffledSubarray(
+              levels.map((_, index) => index),
+              { minLength: levels.length },
+            ),
+          ),
         ),
         ([levels, arrival]) => {
           // Distinct stamps: the index is the time Shopify stamped the update.
@@ -392,10 +458,15 @@ describe("stored invariants", () => {
       });
     };
     const apply = (record: MasterRecord, event: Event): MasterRecord => {
-      const orderId = `gid://shopify/Order/${9_007_199_254_740_000 + (event.kind === "level" ? 0 : event.id)}` as OrderGid;
+      const orderId =
+        `gid://shopify/Order/${9_007_199_254_740_000 + (event.kind === "level" ? 0 : event.id)}` as OrderGid;
       switch (event.kind) {
         case "level":
-          return applyLevelUpdate(record, { locationId: LOCATIONS[event.location]!, available: event.available, updatedAtMs: event.at * 10 + 5 });
+          return applyLevelUpdate(record, {
+            locationId: LOCATIONS[event.location]!,
+            available: event.available,
+            updatedAtMs: event.at * 10 + 5,
+          });
         case "order":
           return applyOrder(record, {
             orderId,
@@ -413,9 +484,10 @@ describe("stored invariants", () => {
     };
     fc.assert(
       fc.property(
-        fc.array(eventArb, { minLength: 1, maxLength: 10 }).map(normalise).chain((events) =>
-          fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length })),
-        ),
+        fc
+          .array(eventArb, { minLength: 1, maxLength: 10 })
+          .map(normalise)
+          .chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }))),
         ([events, shuffled]) => {
           const inOrder = events.reduce(apply, createMasterRecord(SHOP, VARIANT));
           const outOfOrder = shuffled.reduce(apply, createMasterRecord(SHOP, VARIANT));
@@ -429,28 +501,37 @@ describe("stored invariants", () => {
 
   it("Ballast's own safety_stock moves are not sales", () => {
     fc.assert(
-      fc.property(masterRecordArb, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 20 }), (generated, index, moved) => {
-        // Holds without a location are released by any newer level (see stored.ts); keep
-        // the ones whose units this test can account for.
-        const record = { ...generated, holds: generated.holds.filter((hold) => hold.locationId !== null) };
-        const location = record.locations[index % record.locations.length]!;
-        const own = location.ballastSafetyStock?.value ?? 0;
-        // Shopify's answer to the move already reflects the orders held at the location.
-        const ordered = record.holds
-          .filter((hold) => hold.locationId === location.locationId)
-          .reduce((units, hold) => units + hold.units, 0);
-        const move = {
-          locationId: location.locationId,
-          ballastSafetyStock: own + moved,
-          available: (location.available?.value ?? 0) - ordered - moved,
-          updatedAtMs: NOW_MS + 1,
-        };
-        const afterMove = applyOwnSafetyStockMove(record, move);
-        // Shopify's inventory_levels/update echo of the move.
-        const afterEcho = applyLevelUpdate(afterMove, { locationId: move.locationId, available: move.available, updatedAtMs: NOW_MS + 1 });
-        expect(sellableUnits(afterEcho, "all")).toBe(sellableUnits(record, "all"));
-        expect(afterEcho.velocity).toEqual(record.velocity);
-      }),
+      fc.property(
+        masterRecordArb,
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 20 }),
+        (generated, index, moved) => {
+          // Holds without a location are released by any newer level (see stored.ts); keep
+          // the ones whose units this test can account for.
+          const record = { ...generated, holds: generated.holds.filter((hold) => hold.locationId !== null) };
+          const location = record.locations[index % record.locations.length]!;
+          const own = location.ballastSafetyStock?.value ?? 0;
+          // Shopify's answer to the move already reflects the orders held at the location.
+          const ordered = record.holds
+            .filter((hold) => hold.locationId === location.locationId)
+            .reduce((units, hold) => units + hold.units, 0);
+          const move = {
+            locationId: location.locationId,
+            ballastSafetyStock: own + moved,
+            available: (location.available?.value ?? 0) - ordered - moved,
+            updatedAtMs: NOW_MS + 1,
+          };
+          const afterMove = applyOwnSafetyStockMove(record, move);
+          // Shopify's inventory_levels/update echo of the move.
+          const afterEcho = applyLevelUpdate(afterMove, {
+            locationId: move.locationId,
+            available: move.available,
+            updatedAtMs: NOW_MS + 1,
+          });
+          expect(sellableUnits(afterEcho, "all")).toBe(sellableUnits(record, "all"));
+          expect(afterEcho.velocity).toEqual(record.velocity);
+        },
+      ),
     );
   });
 });

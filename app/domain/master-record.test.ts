@@ -37,7 +37,12 @@ describe("absolute levels", () => {
   });
 
   it("stamps each quantity on its own: a newer on-hand does not revive an old available", () => {
-    const record = applyLevelUpdate(stocked(10), { locationId: WAREHOUSE, onHand: 12, committed: 2, updatedAtMs: T + 5 });
+    const record = applyLevelUpdate(stocked(10), {
+      locationId: WAREHOUSE,
+      onHand: 12,
+      committed: 2,
+      updatedAtMs: T + 5,
+    });
     const warehouse = record.locations.find((location) => location.locationId === WAREHOUSE);
     expect(warehouse?.available).toEqual({ value: 10, updatedAtMs: T });
     expect(warehouse?.onHand).toEqual({ value: 12, updatedAtMs: T + 5 });
@@ -117,7 +122,13 @@ describe("Ballast's own safety_stock moves", () => {
     const echoed = applyLevelUpdate(moved, { locationId: WAREHOUSE, available: 8, updatedAtMs: T + 1_000 });
     expect(sellableUnits(echoed)).toBe(10);
     expect(echoed.velocity).toEqual(before.velocity);
-    expect(sellableBreakdown(echoed)).toEqual({ sellable: 10, available: 8, ballastSafetyStock: 2, orderHolds: 0, locations: 2 });
+    expect(sellableBreakdown(echoed)).toEqual({
+      sellable: 10,
+      available: 8,
+      ballastSafetyStock: 2,
+      orderHolds: 0,
+      locations: 2,
+    });
   });
 
   it("an echo arriving before the move is recorded only ever shows less", () => {

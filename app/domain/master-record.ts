@@ -1,6 +1,12 @@
 import { z } from "zod";
 import type { LocationGid, OrderGid, ShopDomain, VariantGid } from "./ids";
-import { DEFAULT_VELOCITY_CONFIG, EMPTY_VELOCITY, recordSale, type VelocityConfig, type VelocityState } from "./velocity";
+import {
+  DEFAULT_VELOCITY_CONFIG,
+  EMPTY_VELOCITY,
+  recordSale,
+  type VelocityConfig,
+  type VelocityState,
+} from "./velocity";
 
 /**
  * The master record of one variant in one shop: what Shopify last reported per
@@ -67,10 +73,25 @@ export const masterRecordSchema = z.object({
   shop: idSchema,
   variantId: idSchema,
   locations: z.array(
-    z.object({ locationId: idSchema, available: stampedSchema, onHand: stampedSchema, committed: stampedSchema, ballastSafetyStock: stampedSchema }),
+    z.object({
+      locationId: idSchema,
+      available: stampedSchema,
+      onHand: stampedSchema,
+      committed: stampedSchema,
+      ballastSafetyStock: stampedSchema,
+    }),
   ),
-  holds: z.array(z.object({ orderId: idSchema, locationId: idSchema.nullable(), units: z.number().finite(), orderedAtMs: z.number().finite() })),
-  cancelledOrders: z.array(z.object({ orderId: idSchema, locationId: idSchema.nullable(), orderedAtMs: z.number().finite() })),
+  holds: z.array(
+    z.object({
+      orderId: idSchema,
+      locationId: idSchema.nullable(),
+      units: z.number().finite(),
+      orderedAtMs: z.number().finite(),
+    }),
+  ),
+  cancelledOrders: z.array(
+    z.object({ orderId: idSchema, locationId: idSchema.nullable(), orderedAtMs: z.number().finite() }),
+  ),
   velocity: z.object({ atMs: z.number().finite(), short: z.number().finite(), long: z.number().finite() }),
 }) as unknown as z.ZodType<MasterRecord>;
 
@@ -170,8 +191,16 @@ export function applyOrderCancelled(record: MasterRecord, cancel: CancelledOrder
   const known = record.cancelledOrders.some((entry) => entry.orderId === cancel.orderId);
   const needsTombstone = !known && !isReflected(record, cancel.locationId, cancel.orderedAtMs);
   if (holds.length === record.holds.length && !needsTombstone) return record;
-  const tombstone: CancelledOrder = { orderId: cancel.orderId, locationId: cancel.locationId, orderedAtMs: cancel.orderedAtMs };
-  return { ...record, holds, cancelledOrders: needsTombstone ? [...record.cancelledOrders, tombstone] : record.cancelledOrders };
+  const tombstone: CancelledOrder = {
+    orderId: cancel.orderId,
+    locationId: cancel.locationId,
+    orderedAtMs: cancel.orderedAtMs,
+  };
+  return {
+    ...record,
+    holds,
+    cancelledOrders: needsTombstone ? [...record.cancelledOrders, tombstone] : record.cancelledOrders,
+  };
 }
 
 const inScope = (scope: LocationScope, locationId: LocationGid): boolean =>
@@ -221,7 +250,11 @@ export function sellableBreakdown(record: MasterRecord, scope: LocationScope = "
   return { sellable: sellableUnits(record, scope), available, ballastSafetyStock, orderHolds, locations };
 }
 
-function newer(current: StampedQuantity | null, value: number | undefined, updatedAtMs: number): StampedQuantity | null {
+function newer(
+  current: StampedQuantity | null,
+  value: number | undefined,
+  updatedAtMs: number,
+): StampedQuantity | null {
   if (value === undefined) return current;
   if (current !== null && current.updatedAtMs >= updatedAtMs) return current;
   return { value, updatedAtMs };

@@ -89,7 +89,12 @@ export type Materiality =
 const material = (reason: MaterialReason): Materiality => ({ material: true, reason });
 
 /** The units a pending decrease may leave on the channel: 0 when stock is low. */
-export function decreaseSlack(desired: number, sellable: number, lagHold: number | null, policy: MaterialityPolicy): number {
+export function decreaseSlack(
+  desired: number,
+  sellable: number,
+  lagHold: number | null,
+  policy: MaterialityPolicy,
+): number {
   const buffer = Math.max(0, sellable - desired);
   const lowStock = desired < policy.fewUnits || sellable <= policy.lowStockBuffers * (lagHold ?? buffer);
   return lowStock ? 0 : Math.floor(policy.slackFraction * buffer);
@@ -107,7 +112,9 @@ export function assessDifference(row: PendingDifference, policy: MaterialityPoli
   const dueAtMs = pendingSinceMs + policy.stalenessMs;
   if (pushed > desired) {
     const slack = decreaseSlack(desired, sellable, row.lagHold ?? null, policy);
-    return pushed - desired > slack ? material("decrease") : { material: false, reason: "decrease_within_slack", buffer, slack, dueAtMs };
+    return pushed - desired > slack
+      ? material("decrease")
+      : { material: false, reason: "decrease_within_slack", buffer, slack, dueAtMs };
   }
   return pushed < Math.max(policy.fewUnits, buffer)
     ? material("few_shown")
@@ -119,12 +126,23 @@ export function assessDifference(row: PendingDifference, policy: MaterialityPoli
  * override decided come from the explanation the recompute stored with `desired`.
  */
 export function assessStoredRow(
-  row: { readonly desired: number; readonly pushed: number | null; readonly pendingSinceMs: number | null; readonly explanation: unknown },
+  row: {
+    readonly desired: number;
+    readonly pushed: number | null;
+    readonly pendingSinceMs: number | null;
+    readonly explanation: unknown;
+  },
   policy: MaterialityPolicy,
   nowMs: number,
 ): Materiality {
-  const explanation = (typeof row.explanation === "object" && row.explanation !== null ? row.explanation : {}) as { sellable?: unknown; steps?: unknown };
-  const steps = (Array.isArray(explanation.steps) ? explanation.steps : []) as ({ kind?: unknown; units?: unknown } | null)[];
+  const explanation = (typeof row.explanation === "object" && row.explanation !== null ? row.explanation : {}) as {
+    sellable?: unknown;
+    steps?: unknown;
+  };
+  const steps = (Array.isArray(explanation.steps) ? explanation.steps : []) as ({
+    kind?: unknown;
+    units?: unknown;
+  } | null)[];
   const lagUnits = steps.find((step) => step?.kind === "lag_aware")?.units;
   return assessDifference(
     {
@@ -140,20 +158,33 @@ export function assessStoredRow(
   );
 }
 
-const PENDING_WORDS: Record<Locale, { decrease: (name: string, extra: number, buffer: number, slack: number, by: string) => string; increase: (name: string, shown: number, by: string) => string }> = {
+const PENDING_WORDS: Record<
+  Locale,
+  {
+    decrease: (name: string, extra: number, buffer: number, slack: number, by: string) => string;
+    increase: (name: string, shown: number, by: string) => string;
+  }
+> = {
   en: {
-    decrease: (name, extra, buffer, slack, by) => `waits for the next ${name} call: showing ${extra} more of the ${buffer} held back (up to ${slack}); sent by ${by}`,
+    decrease: (name, extra, buffer, slack, by) =>
+      `waits for the next ${name} call: showing ${extra} more of the ${buffer} held back (up to ${slack}); sent by ${by}`,
     increase: (name, shown, by) => `waits for the next ${name} call: the ${shown} shown cover any order; sent by ${by}`,
   },
   fr: {
     decrease: (name, extra, buffer, slack, by) =>
       `attend le prochain appel ${name}\u00a0: ${extra} de plus affiché(s) sur les ${buffer} retenus (jusqu’à ${slack})\u00a0; envoyé au plus tard le ${by}`,
-    increase: (name, shown, by) => `attend le prochain appel ${name}\u00a0: les ${shown} affichés suffisent pour toute commande\u00a0; envoyé au plus tard le ${by}`,
+    increase: (name, shown, by) =>
+      `attend le prochain appel ${name}\u00a0: les ${shown} affichés suffisent pour toute commande\u00a0; envoyé au plus tard le ${by}`,
   },
 };
 
 /** Why a channel still shows `pushed` rather than desired: "waits for the next Meta call: showing 1 more of the 125 held back (up to 31); sent by 2026-11-28 10:10 UTC". */
-export function renderDeferral(channel: ChannelId, row: { desired: number; pushed: number }, verdict: Extract<Materiality, { material: false }>, locale: Locale = "en"): string {
+export function renderDeferral(
+  channel: ChannelId,
+  row: { desired: number; pushed: number },
+  verdict: Extract<Materiality, { material: false }>,
+  locale: Locale = "en",
+): string {
   const words = PENDING_WORDS[locale];
   const name = CHANNEL_NAMES[channel][locale];
   const by = `${new Date(verdict.dueAtMs).toISOString().slice(0, 16).replace("T", " ")} UTC`;

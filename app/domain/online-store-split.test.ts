@@ -11,7 +11,12 @@ function recordWith(levels: { available: number; held: number }[]): MasterRecord
   levels.forEach((level, index) => {
     const locationId = LOCATIONS[index]!;
     record = applyLevelUpdate(record, { locationId, updatedAtMs: 1_000, available: level.available });
-    record = applyOwnSafetyStockMove(record, { locationId, updatedAtMs: 2_000, available: level.available, ballastSafetyStock: level.held });
+    record = applyOwnSafetyStockMove(record, {
+      locationId,
+      updatedAtMs: 2_000,
+      available: level.available,
+      ballastSafetyStock: level.held,
+    });
   });
   return record;
 }
@@ -30,19 +35,28 @@ describe("splitOnlineStoreTarget", () => {
   });
 
   it("shows nothing when the engine says 0, and everything when it says all", () => {
-    const record = recordWith([{ available: 4, held: 1 }, { available: 2, held: 0 }]);
+    const record = recordWith([
+      { available: 4, held: 1 },
+      { available: 2, held: 0 },
+    ]);
     expect(splitOnlineStoreTarget(record, "all", 0).every((target) => target.available === 0)).toBe(true);
     expect(splitOnlineStoreTarget(record, "all", 99).map((target) => target.available)).toEqual([5, 2]);
   });
 
   it("only splits over the locations the Online Store sells from", () => {
-    const record = recordWith([{ available: 4, held: 0 }, { available: 9, held: 0 }]);
+    const record = recordWith([
+      { available: 4, held: 0 },
+      { available: 9, held: 0 },
+    ]);
     const targets = splitOnlineStoreTarget(record, [LOCATIONS[0]!], 3);
     expect(targets).toEqual([{ locationId: LOCATIONS[0], pool: 4, available: 3 }]);
   });
 
   it("asks an oversold location for no more than it can reach: every held unit released, nothing invented", () => {
-    const record = recordWith([{ available: -3, held: 2 }, { available: 4, held: 0 }]);
+    const record = recordWith([
+      { available: -3, held: 2 },
+      { available: 4, held: 0 },
+    ]);
     expect(splitOnlineStoreTarget(record, "all", 10).map((target) => [target.locationId, target.available])).toEqual([
       [LOCATIONS[1], 4],
       [LOCATIONS[0], -1],
@@ -61,8 +75,15 @@ describe("splitOnlineStoreTarget", () => {
           const targets = splitOnlineStoreTarget(recordWith(levels), "all", shown);
           const totalPool = targets.reduce((sum, target) => sum + target.pool, 0);
           const oversold = levels.map((level) => level.available + level.held).filter((reachable) => reachable < 0);
-          expect(targets.reduce((sum, target) => sum + Math.max(0, target.available), 0)).toBe(Math.min(shown, totalPool));
-          expect(targets.filter((target) => target.available < 0).map((target) => target.available).sort()).toEqual([...oversold].sort());
+          expect(targets.reduce((sum, target) => sum + Math.max(0, target.available), 0)).toBe(
+            Math.min(shown, totalPool),
+          );
+          expect(
+            targets
+              .filter((target) => target.available < 0)
+              .map((target) => target.available)
+              .sort(),
+          ).toEqual([...oversold].sort());
           for (const target of targets) {
             expect(target.available).toBeLessThanOrEqual(target.pool);
             if (target.available < 0) expect(target.pool).toBe(0);

@@ -21,7 +21,11 @@ export interface LocationTarget {
   readonly available: number;
 }
 
-export function splitOnlineStoreTarget(record: MasterRecord, scope: LocationScope, shownTotal: number): LocationTarget[] {
+export function splitOnlineStoreTarget(
+  record: MasterRecord,
+  scope: LocationScope,
+  shownTotal: number,
+): LocationTarget[] {
   const pools = record.locations
     .filter((location) => scope === "all" || scope.includes(location.locationId))
     .map((location) => {

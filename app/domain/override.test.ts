@@ -29,7 +29,10 @@ describe("validateOverride", () => {
   });
 
   it("rejects malformed input with the zod issues", () => {
-    const result = validateOverride({ ...input, channel: "tiktok", variantId: 44960469696645 }, { sellable: 10, nowMs: T });
+    const result = validateOverride(
+      { ...input, channel: "tiktok", variantId: 44960469696645 },
+      { sellable: 10, nowMs: T },
+    );
     expect(result.ok || result.error.code).toBe("override_invalid");
     if (result.ok || result.error.code !== "override_invalid") return;
     expect(result.error.issues.map((issue) => issue.path[0])).toEqual(["channel", "variantId"]);

@@ -24,12 +24,16 @@ export type OverrideRejection =
       readonly quantity: number;
       readonly sellable: number;
     }
-  | { readonly code: "override_already_expired"; readonly message: string; readonly expiresAtMs: number; readonly nowMs: number }
+  | {
+      readonly code: "override_already_expired";
+      readonly message: string;
+      readonly expiresAtMs: number;
+      readonly nowMs: number;
+    }
   | { readonly code: "override_invalid"; readonly message: string; readonly issues: readonly z.ZodIssue[] };
 
 export type Result<Value, Failure> =
-  | { readonly ok: true; readonly value: Value }
-  | { readonly ok: false; readonly error: Failure };
+  { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly error: Failure };
 
 /**
  * Checks an override before it is stored. An override above what the channel can
@@ -43,7 +47,9 @@ export function validateOverride(
 ): Result<ManualOverride, OverrideRejection> {
   const parsed = manualOverrideSchema.safeParse(input);
   if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => `${issue.path.join(".") || "override"}: ${issue.message}`).join("; ");
+    const message = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "override"}: ${issue.message}`)
+      .join("; ");
     return { ok: false, error: { code: "override_invalid", message, issues: parsed.error.issues } };
   }
   const override = parsed.data;

@@ -15,12 +15,17 @@ describe("nearestRank", () => {
 
   it("is a value of the list, and never decreases as the fraction grows", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer(), { minLength: 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (values, a, b) => {
-        const sorted = [...values].sort((x, y) => x - y);
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(sorted).toContain(nearestRank(sorted, low));
-        expect(nearestRank(sorted, low)).toBeLessThanOrEqual(nearestRank(sorted, high));
-      }),
+      fc.property(
+        fc.array(fc.integer(), { minLength: 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, a, b) => {
+          const sorted = [...values].sort((x, y) => x - y);
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          expect(sorted).toContain(nearestRank(sorted, low));
+          expect(nearestRank(sorted, low)).toBeLessThanOrEqual(nearestRank(sorted, high));
+        },
+      ),
     );
   });
 });

@@ -27,9 +27,13 @@ describe("poissonQuantile", () => {
 
   it("matches straight summation for means up to 300", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 300, noNaN: true }), fc.double({ min: 0.5, max: 0.9999, noNaN: true }), (mean, confidence) => {
-        expect(poissonQuantile(mean, confidence)).toBe(referenceQuantile(mean, confidence));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 300, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.9999, noNaN: true }),
+        (mean, confidence) => {
+          expect(poissonQuantile(mean, confidence)).toBe(referenceQuantile(mean, confidence));
+        },
+      ),
     );
   });
 
@@ -42,9 +46,13 @@ describe("poissonQuantile", () => {
 
   it("never decreases as the mean grows", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 5_000, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), (mean, extra) => {
-        expect(poissonQuantile(mean + extra, 0.95)).toBeGreaterThanOrEqual(poissonQuantile(mean, 0.95));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 5_000, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        (mean, extra) => {
+          expect(poissonQuantile(mean + extra, 0.95)).toBeGreaterThanOrEqual(poissonQuantile(mean, 0.95));
+        },
+      ),
     );
   });
 
@@ -66,14 +74,19 @@ describe("poissonMeanUpperBound", () => {
 
   it("is above the count, grows with it and with the confidence, and narrows relatively as counts grow", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1_000, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0.5, max: 0.98, noNaN: true }), (count, more, confidence) => {
-        const bound = poissonMeanUpperBound(count, confidence);
-        expect(bound).toBeGreaterThanOrEqual(count);
-        // One ulp of rounding is not a decrease: CI found count 0 → 5.6e-17 giving a bound 1 ulp lower.
-        const rounding = bound * 1e-12;
-        expect(poissonMeanUpperBound(count + more, confidence)).toBeGreaterThanOrEqual(bound - rounding);
-        expect(poissonMeanUpperBound(count, confidence + 0.01)).toBeGreaterThanOrEqual(bound - rounding);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1_000, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.98, noNaN: true }),
+        (count, more, confidence) => {
+          const bound = poissonMeanUpperBound(count, confidence);
+          expect(bound).toBeGreaterThanOrEqual(count);
+          // One ulp of rounding is not a decrease: CI found count 0 → 5.6e-17 giving a bound 1 ulp lower.
+          const rounding = bound * 1e-12;
+          expect(poissonMeanUpperBound(count + more, confidence)).toBeGreaterThanOrEqual(bound - rounding);
+          expect(poissonMeanUpperBound(count, confidence + 0.01)).toBeGreaterThanOrEqual(bound - rounding);
+        },
+      ),
       { examples: [[0, 5.551115123125784e-17, 0.6412681734754788]] },
     );
     expect(poissonMeanUpperBound(400, 0.8) / 400).toBeLessThan(poissonMeanUpperBound(4, 0.8) / 4);

@@ -3,7 +3,15 @@ import { allocateItem } from "./allocate";
 import { evaluateRule } from "./buffer";
 import type { ChannelTiming } from "./channels";
 import type { ExplanationStep } from "./explain";
-import { bufferRuleSchema, candidateRules, compileRule, compileRuleSet, ruleSetSchema, type BufferRule, type CompiledRule } from "./rules";
+import {
+  bufferRuleSchema,
+  candidateRules,
+  compileRule,
+  compileRuleSet,
+  ruleSetSchema,
+  type BufferRule,
+  type CompiledRule,
+} from "./rules";
 import { COLLECTIONS, contextFor, itemFor, PRODUCT, VARIANT, NOW_MS } from "./testing/arbitraries";
 import { applyLevelUpdate, createMasterRecord } from "./master-record";
 import { DEFAULT_CHANNEL_TIMING } from "./channels";
@@ -92,12 +100,28 @@ describe("rule validation", () => {
       ],
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toContain("at 21 units holding 10 would show 11, fewer than 17 at 20 units");
+    expect(result.error?.issues[0]?.message).toContain(
+      "at 21 units holding 10 would show 11, fewer than 17 at 20 units",
+    );
   });
 
-  it("rejects unsorted tiers and an \"all\" tier above another", () => {
-    expect(bufferRuleSchema.safeParse({ tiers: [{ atOrBelow: 20, hold: 3 }, { atOrBelow: 5, hold: 3 }] }).success).toBe(false);
-    expect(bufferRuleSchema.safeParse({ tiers: [{ atOrBelow: 5, hold: 1 }, { atOrBelow: 9, hold: "all" }] }).success).toBe(false);
+  it('rejects unsorted tiers and an "all" tier above another', () => {
+    expect(
+      bufferRuleSchema.safeParse({
+        tiers: [
+          { atOrBelow: 20, hold: 3 },
+          { atOrBelow: 5, hold: 3 },
+        ],
+      }).success,
+    ).toBe(false);
+    expect(
+      bufferRuleSchema.safeParse({
+        tiers: [
+          { atOrBelow: 5, hold: 1 },
+          { atOrBelow: 9, hold: "all" },
+        ],
+      }).success,
+    ).toBe(false);
   });
 
   it("rejects a cap at or below the floor, unknown keys and out-of-range values", () => {

@@ -78,7 +78,10 @@ export const bufferRuleSchema = z
     /** Never show more than this. */
     cap: z.number().int().min(0).optional(),
     /** Hold at least the Poisson quantile of expected sales during the channel's effective delay. */
-    lagAware: z.object({ confidence: z.number().min(0.5).max(0.9999) }).strict().optional(),
+    lagAware: z
+      .object({ confidence: z.number().min(0.5).max(0.9999) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((rule) => rule.cap === undefined || rule.floor === undefined || rule.cap > rule.floor, {

@@ -50,11 +50,19 @@ const emptyPlan = (): SyncRowPlan<number> => ({ created: [], decided: [], redeci
 /** Plans the seed item (10 available: 8 / 7 / in stock) against `rows`. */
 function planSeed(
   rows: readonly StoredSyncRow<number>[],
-  options: { catalogKeys?: CatalogItemKeys; context?: AllocationContext; item?: AllocationItem; settings?: Partial<SyncRowSettings<number>>; now?: number } = {},
+  options: {
+    catalogKeys?: CatalogItemKeys;
+    context?: AllocationContext;
+    item?: AllocationItem;
+    settings?: Partial<SyncRowSettings<number>>;
+    now?: number;
+  } = {},
 ): SyncRowPlan<number> {
   const item = options.item ?? EXAMPLE_ITEM;
   const context = options.context ?? EXAMPLE_CONTEXT;
-  const allocation = allocateItem({ ...item, memory: syncRowMemory(item.variantId, rows, []) }, context, { explain: true });
+  const allocation = allocateItem({ ...item, memory: syncRowMemory(item.variantId, rows, []) }, context, {
+    explain: true,
+  });
   const plan = emptyPlan();
   planSyncRows(
     {
@@ -62,7 +70,12 @@ function planSeed(
       inventoryItemGid: INVENTORY_ITEM,
       record: item.record,
       allocation,
-      catalogKeys: options.catalogKeys ?? new Map([["meta", "meta-1"], ["google", "google-1"]]),
+      catalogKeys:
+        options.catalogKeys ??
+        new Map([
+          ["meta", "meta-1"],
+          ["google", "google-1"],
+        ]),
       rows,
     },
     settingsAt(options.now ?? EXAMPLE_NOW_MS, options.settings),
@@ -90,13 +103,26 @@ function written(rows: readonly StoredSyncRow<number>[], plan: SyncRowPlan<numbe
   return [...byKey.values()];
 }
 
-const byChannel = (rows: readonly PlannedSyncRow<number>[]) => Object.fromEntries(rows.map((planned) => [planned.channel, planned.desired]));
+const byChannel = (rows: readonly PlannedSyncRow<number>[]) =>
+  Object.fromEntries(rows.map((planned) => [planned.channel, planned.desired]));
 
 describe("currentSyncRows", () => {
   it("retires catalogue rows under another id than the catalogue's, and keeps the rest in order", () => {
-    const rows = [row("online_store", SEED_ONLINE_STORE_KEY), row("meta", "old-id"), row("meta", "meta-1"), row("google", "google-1")];
+    const rows = [
+      row("online_store", SEED_ONLINE_STORE_KEY),
+      row("meta", "old-id"),
+      row("meta", "meta-1"),
+      row("google", "google-1"),
+    ];
     const retired: StoredSyncRow<number>[] = [];
-    const current = currentSyncRows(rows, new Map([["meta", "meta-1"], ["google", "google-1"]]), retired);
+    const current = currentSyncRows(
+      rows,
+      new Map([
+        ["meta", "meta-1"],
+        ["google", "google-1"],
+      ]),
+      retired,
+    );
     expect(current).toEqual([rows[0], rows[2], rows[3]]);
     expect(retired).toEqual([rows[1]]);
   });
@@ -120,7 +146,10 @@ describe("currentSyncRows", () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ channel: fc.constantFrom("online_store", "meta", "google"), itemKey: keyArb })),
-        fc.record({ meta: fc.option(fc.option(keyArb, { nil: null }), { nil: undefined }), google: fc.option(fc.option(keyArb, { nil: null }), { nil: undefined }) }),
+        fc.record({
+          meta: fc.option(fc.option(keyArb, { nil: null }), { nil: undefined }),
+          google: fc.option(fc.option(keyArb, { nil: null }), { nil: undefined }),
+        }),
         (rows, keys) => {
           const catalogKeys = new Map<"meta" | "google", string | null>();
           if (keys.meta !== undefined) catalogKeys.set("meta", keys.meta);
@@ -140,7 +169,12 @@ describe("currentSyncRows", () => {
 });
 
 describe("syncRowMemory", () => {
-  const override: ManualOverride = { channel: "meta", variantId: EXAMPLE_ITEM.variantId, quantity: 3, expiresAtMs: NOW_MS + 60_000 };
+  const override: ManualOverride = {
+    channel: "meta",
+    variantId: EXAMPLE_ITEM.variantId,
+    quantity: 3,
+    expiresAtMs: NOW_MS + 60_000,
+  };
 
   it("remembers the first row's damping and the pushed total once every row of the channel was pushed", () => {
     const damping = { shown: 5, pending: null };
@@ -159,7 +193,12 @@ describe("syncRowMemory", () => {
   });
 
   it("applies only the variant's own overrides: another item's override on the page changes nothing", () => {
-    const other: ManualOverride = { ...override, variantId: variantGid("gid://shopify/ProductVariant/1"), channel: "online_store", quantity: 0 };
+    const other: ManualOverride = {
+      ...override,
+      variantId: variantGid("gid://shopify/ProductVariant/1"),
+      channel: "online_store",
+      quantity: 0,
+    };
     const memory = syncRowMemory(EXAMPLE_ITEM.variantId, [], [other, override]);
     expect(memory.online_store?.override).toBeNull();
     expect(memory.meta?.override).toEqual(override);
@@ -168,10 +207,17 @@ describe("syncRowMemory", () => {
 
 describe("planSyncRows", () => {
   it("GIVEN no rows THEN creates one per Online Store location and one per catalogue that names the item", () => {
-    const plan = planSeed([], { catalogKeys: new Map([["google", "google-1"], ["meta", null]]) });
+    const plan = planSeed([], {
+      catalogKeys: new Map([
+        ["google", "google-1"],
+        ["meta", null],
+      ]),
+    });
     expect(plan.decided).toEqual([]);
     expect(plan.redecided).toEqual([]);
-    expect(plan.created.map((planned) => [planned.channel, planned.itemKey, planned.desired, planned.desiredAvailability])).toEqual([
+    expect(
+      plan.created.map((planned) => [planned.channel, planned.itemKey, planned.desired, planned.desiredAvailability]),
+    ).toEqual([
       ["online_store", SEED_ONLINE_STORE_KEY, 8, "in_stock"],
       // Google stores an availability code: 1 is in stock.
       ["google", "google-1", 1, "in_stock"],
@@ -199,9 +245,24 @@ describe("planSyncRows", () => {
   it("GIVEN a new desired THEN redecides with a fresh pendingSince, keeps the one of a difference already pending, and clears it back at pushed", () => {
     const later = EXAMPLE_NOW_MS + 60_000;
     const rows = [
-      row("online_store", SEED_ONLINE_STORE_KEY, { desired: 9, desiredAvailability: "in_stock", pushed: 9, pendingSince: null }),
-      row("meta", "meta-1", { desired: 6, desiredAvailability: "in_stock", pushed: 5, pendingSince: EXAMPLE_NOW_MS - 5_000 }),
-      row("google", "google-1", { desired: 0, desiredAvailability: "out_of_stock", pushed: 1, pendingSince: EXAMPLE_NOW_MS - 5_000 }),
+      row("online_store", SEED_ONLINE_STORE_KEY, {
+        desired: 9,
+        desiredAvailability: "in_stock",
+        pushed: 9,
+        pendingSince: null,
+      }),
+      row("meta", "meta-1", {
+        desired: 6,
+        desiredAvailability: "in_stock",
+        pushed: 5,
+        pendingSince: EXAMPLE_NOW_MS - 5_000,
+      }),
+      row("google", "google-1", {
+        desired: 0,
+        desiredAvailability: "out_of_stock",
+        pushed: 1,
+        pendingSince: EXAMPLE_NOW_MS - 5_000,
+      }),
     ];
     const plan = planSeed(rows, { now: later });
     expect(plan.created).toEqual([]);
@@ -216,15 +277,29 @@ describe("planSyncRows", () => {
     const rows = written([], planSeed([]));
     // An increase was pending; the target is back at what is shown, so it is dropped.
     const dampingState = { shown: 7, pending: { quantity: 9, sinceMs: EXAMPLE_NOW_MS - 1_000, confirmations: 1 } };
-    const changed = rows.map((stored) => (stored.channel === "meta" ? { ...stored, dampingState, pendingSince: 42 } : stored));
+    const changed = rows.map((stored) =>
+      stored.channel === "meta" ? { ...stored, dampingState, pendingSince: 42 } : stored,
+    );
     const plan = planSeed(changed);
     expect(plan.redecided).toEqual([]);
-    expect(plan.decided.map((planned) => [planned.channel, planned.desired, planned.pendingSince])).toEqual([["meta", 7, 42]]);
+    expect(plan.decided.map((planned) => [planned.channel, planned.desired, planned.pendingSince])).toEqual([
+      ["meta", 7, 42],
+    ]);
   });
 
   it("GIVEN a frozen channel THEN its row keeps what was last pushed", () => {
-    const frozen = { ...EXAMPLE_CONTEXT, settings: shopChannelSettingsSchema.parse({ meta: { state: "paused_freeze" } }) };
-    const rows = [row("meta", "meta-1", { desired: 4, desiredAvailability: "in_stock", pushed: 3, dampingState: { shown: 4, pending: null } })];
+    const frozen = {
+      ...EXAMPLE_CONTEXT,
+      settings: shopChannelSettingsSchema.parse({ meta: { state: "paused_freeze" } }),
+    };
+    const rows = [
+      row("meta", "meta-1", {
+        desired: 4,
+        desiredAvailability: "in_stock",
+        pushed: 3,
+        dampingState: { shown: 4, pending: null },
+      }),
+    ];
     const plan = planSeed(rows, { context: frozen });
     const meta = [...plan.decided, ...plan.redecided].find((planned) => planned.channel === "meta");
     expect(meta?.desired).toBe(3);
@@ -233,14 +308,23 @@ describe("planSyncRows", () => {
 
   it("for any item and rules: the rows a plan writes are planned again as they are", () => {
     fc.assert(
-      fc.property(ruleSetArb, timingsArb, masterRecordArb, fc.subarray(LOCATIONS, { minLength: 1 }), fc.boolean(), (rules, timing, record, locations, holdsReleased) => {
-        const context = contextFor(rules, timing, shopChannelSettingsSchema.parse({ online_store: { locations } }));
-        const item = itemFor(record);
-        const settings = { onlineStoreLocations: locations, holdsReleased };
-        const first = planSeed([], { item, context, settings, now: NOW_MS });
-        expect(first.created.filter((planned) => planned.channel === "online_store")).toHaveLength(record.locations.filter((level) => locations.includes(level.locationId)).length);
-        expect(planSeed(written([], first), { item, context, settings, now: NOW_MS })).toEqual(emptyPlan());
-      }),
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        fc.subarray(LOCATIONS, { minLength: 1 }),
+        fc.boolean(),
+        (rules, timing, record, locations, holdsReleased) => {
+          const context = contextFor(rules, timing, shopChannelSettingsSchema.parse({ online_store: { locations } }));
+          const item = itemFor(record);
+          const settings = { onlineStoreLocations: locations, holdsReleased };
+          const first = planSeed([], { item, context, settings, now: NOW_MS });
+          expect(first.created.filter((planned) => planned.channel === "online_store")).toHaveLength(
+            record.locations.filter((level) => locations.includes(level.locationId)).length,
+          );
+          expect(planSeed(written([], first), { item, context, settings, now: NOW_MS })).toEqual(emptyPlan());
+        },
+      ),
     );
   });
 });

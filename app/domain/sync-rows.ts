@@ -54,7 +54,10 @@ export function currentSyncRows<Row extends { readonly channel: string; readonly
   let current: Row[] | null = null;
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index]!;
-    const retire = (row.channel === "meta" || row.channel === "google") && catalogKeys.has(row.channel) && catalogKeys.get(row.channel) !== row.itemKey;
+    const retire =
+      (row.channel === "meta" || row.channel === "google") &&
+      catalogKeys.has(row.channel) &&
+      catalogKeys.get(row.channel) !== row.itemKey;
     if (retire) {
       retired.push(row);
       current ??= rows.slice(0, index);
@@ -85,7 +88,11 @@ export function syncRowMemory(
   };
 }
 
-function channelMemory(channel: ChannelId, rows: readonly StoredSyncRow<unknown>[], overrides: readonly ManualOverride[]): ItemChannelMemory {
+function channelMemory(
+  channel: ChannelId,
+  rows: readonly StoredSyncRow<unknown>[],
+  overrides: readonly ManualOverride[],
+): ItemChannelMemory {
   let damping: DampingState | undefined;
   let seen = false;
   let pushedSum = 0;
@@ -157,7 +164,11 @@ export interface SyncRowItem<Stamp> {
  * ones are added to `plan`. The Online Store's quantity is split over its locations; each
  * catalogue that can name the item gets one row.
  */
-export function planSyncRows<Stamp>(item: SyncRowItem<Stamp>, settings: SyncRowSettings<Stamp>, plan: SyncRowPlan<Stamp>): void {
+export function planSyncRows<Stamp>(
+  item: SyncRowItem<Stamp>,
+  settings: SyncRowSettings<Stamp>,
+  plan: SyncRowPlan<Stamp>,
+): void {
   const onlineStore = item.allocation.decisions.online_store;
   const { holdsReleased, now } = settings;
   for (const target of splitOnlineStoreTarget(item.record, settings.onlineStoreLocations, onlineStore.quantity)) {
@@ -168,7 +179,11 @@ export function planSyncRows<Stamp>(item: SyncRowItem<Stamp>, settings: SyncRowS
     const desired = desiredOf(onlineStore, current, computed);
     if (!isChanged(current, onlineStore, desired, availability)) continue;
     const split = { locationId: target.locationId, pool: target.pool, shownTotal: onlineStore.quantity, holdsReleased };
-    addToPlan(plan, current, plannedRow(item.variantGid, itemKey, onlineStore, current, desired, availability, split, now));
+    addToPlan(
+      plan,
+      current,
+      plannedRow(item.variantGid, itemKey, onlineStore, current, desired, availability, split, now),
+    );
   }
   for (const channel of item.catalogKeys.keys()) {
     const itemKey = item.catalogKeys.get(channel);
@@ -177,11 +192,19 @@ export function planSyncRows<Stamp>(item: SyncRowItem<Stamp>, settings: SyncRowS
     const current = findRow(item.rows, channel, itemKey);
     const desired = desiredOf(decision, current, settings.encode(channel, decision));
     if (!isChanged(current, decision, desired, decision.availability)) continue;
-    addToPlan(plan, current, plannedRow(item.variantGid, itemKey, decision, current, desired, decision.availability, null, now));
+    addToPlan(
+      plan,
+      current,
+      plannedRow(item.variantGid, itemKey, decision, current, desired, decision.availability, null, now),
+    );
   }
 }
 
-function findRow<Stamp>(rows: readonly StoredSyncRow<Stamp>[], channel: ChannelId, itemKey: string): StoredSyncRow<Stamp> | undefined {
+function findRow<Stamp>(
+  rows: readonly StoredSyncRow<Stamp>[],
+  channel: ChannelId,
+  itemKey: string,
+): StoredSyncRow<Stamp> | undefined {
   for (const row of rows) if (row.channel === channel && row.itemKey === itemKey) return row;
   return undefined;
 }
@@ -190,7 +213,12 @@ function findRow<Stamp>(rows: readonly StoredSyncRow<Stamp>[], channel: ChannelI
 const desiredOf = (decision: ChannelDecision, current: StoredSyncRow<unknown> | undefined, computed: number): number =>
   decision.push ? computed : (current?.pushed ?? current?.desired ?? computed);
 
-function isChanged(current: StoredSyncRow<unknown> | undefined, decision: ChannelDecision, desired: number, availability: Availability): boolean {
+function isChanged(
+  current: StoredSyncRow<unknown> | undefined,
+  decision: ChannelDecision,
+  desired: number,
+  availability: Availability,
+): boolean {
   return (
     current === undefined ||
     current.desired !== desired ||
@@ -231,7 +259,11 @@ function pendingSinceOf<Stamp>(current: StoredSyncRow<Stamp> | undefined, desire
   return wasPending ? current.pendingSince : now;
 }
 
-function addToPlan<Stamp>(plan: SyncRowPlan<Stamp>, current: StoredSyncRow<Stamp> | undefined, row: PlannedSyncRow<Stamp>): void {
+function addToPlan<Stamp>(
+  plan: SyncRowPlan<Stamp>,
+  current: StoredSyncRow<Stamp> | undefined,
+  row: PlannedSyncRow<Stamp>,
+): void {
   if (current === undefined) plan.created.push(row);
   else if (current.desired === row.desired) plan.decided.push(row);
   else plan.redecided.push(row);

@@ -17,12 +17,25 @@ function recordWith(available: number): MasterRecord {
     updatedAtMs: EXAMPLE_NOW_MS - 60_000,
   });
 }
-const item = (available: number, memory?: AllocationItem["memory"]): AllocationItem => ({ ...EXAMPLE_ITEM, record: recordWith(available), memory });
+const item = (available: number, memory?: AllocationItem["memory"]): AllocationItem => ({
+  ...EXAMPLE_ITEM,
+  record: recordWith(available),
+  memory,
+});
 const settings = (keepSellingAtOrBelow: number, onlineStore: Record<string, unknown> = {}) =>
   shopChannelSettingsSchema.parse({ online_store: { ...onlineStore, thinStock: { keepSellingAtOrBelow } } });
 /** The seed rules: Online Store holds 2, Meta 25%, Google shows none at 3 or fewer. */
-const decide = (available: number, keepSellingAtOrBelow = 3, memory?: AllocationItem["memory"], onlineStore?: Record<string, unknown>) =>
-  allocateItem(item(available, memory), { ...EXAMPLE_CONTEXT, settings: settings(keepSellingAtOrBelow, onlineStore) }, { explain: true }).decisions;
+const decide = (
+  available: number,
+  keepSellingAtOrBelow = 3,
+  memory?: AllocationItem["memory"],
+  onlineStore?: Record<string, unknown>,
+) =>
+  allocateItem(
+    item(available, memory),
+    { ...EXAMPLE_CONTEXT, settings: settings(keepSellingAtOrBelow, onlineStore) },
+    { explain: true },
+  ).decisions;
 
 describe("thin stock (Online Store)", () => {
   it("defaults to 3 and can be turned off with 0", () => {
@@ -50,20 +63,30 @@ describe("thin stock (Online Store)", () => {
 
   it("gives way to a pause and to a manual override", () => {
     expect(decide(2, 3, undefined, { state: "paused_stop_selling" }).online_store.quantity).toBe(0);
-    const override = { channel: "online_store" as const, variantId: VARIANT, quantity: 1, expiresAtMs: EXAMPLE_NOW_MS + 60_000 };
+    const override = {
+      channel: "online_store" as const,
+      variantId: VARIANT,
+      quantity: 1,
+      expiresAtMs: EXAMPLE_NOW_MS + 60_000,
+    };
     expect(decide(3, 3, { online_store: { override } }).online_store.quantity).toBe(1);
   });
 
   it("says so in the explanation, in English and French", () => {
     const two = decide(2).online_store;
-    expect(two.explanation!.steps.find((step) => step.kind === "thin_stock")).toMatchObject({ units: 2, params: { keepSellingAtOrBelow: 3, ruleShows: 0 } });
+    expect(two.explanation!.steps.find((step) => step.kind === "thin_stock")).toMatchObject({
+      units: 2,
+      params: { keepSellingAtOrBelow: 3, ruleShows: 0 },
+    });
     expect(renderExplanation(two.explanation!, "en")).toBe(
       "Online Store 2 = 2 sellable, keeps selling the last 2 units: items with 3 or fewer are never held back on the Online Store — change this in Settings",
     );
     expect(renderExplanation(two.explanation!, "fr")).toBe(
       "Boutique en ligne 2 = 2 vendables, les 2 dernières unités restent en vente\u00a0: un article à 3 unités ou moins n’est jamais retenu sur la Boutique en ligne — modifiable dans les Réglages",
     );
-    expect(renderExplanation(decide(1).online_store.explanation!, "en")).toMatch(/^Online Store 1 = 1 sellable, keeps selling the last unit: /);
+    expect(renderExplanation(decide(1).online_store.explanation!, "en")).toMatch(
+      /^Online Store 1 = 1 sellable, keeps selling the last unit: /,
+    );
     expect(renderExplanation(decide(4).online_store.explanation!, "en")).toBe(
       "Online Store 3 = 4 sellable − 1 (fixed: 2 units, limited: the last 3 are never held back on the Online Store — change this in Settings)",
     );

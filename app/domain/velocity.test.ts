@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VELOCITY_CONFIG, EMPTY_VELOCITY, recordSale, salesRateEstimatePerMs, salesRatePerMinute, salesRatePerMs } from "./velocity";
+import {
+  DEFAULT_VELOCITY_CONFIG,
+  EMPTY_VELOCITY,
+  recordSale,
+  salesRateEstimatePerMs,
+  salesRatePerMinute,
+  salesRatePerMs,
+} from "./velocity";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 0);
 const MINUTE = 60_000;
@@ -37,7 +44,9 @@ describe("two-horizon EWMA velocity", () => {
       [2, T + 2 * MINUTE],
       [5, T + 30 * MINUTE],
     ];
-    const inOrder = [...sales].sort((a, b) => a[1] - b[1]).reduce((state, [units, at]) => recordSale(state, units, at), EMPTY_VELOCITY);
+    const inOrder = [...sales]
+      .sort((a, b) => a[1] - b[1])
+      .reduce((state, [units, at]) => recordSale(state, units, at), EMPTY_VELOCITY);
     const shuffled = sales.reduce((state, [units, at]) => recordSale(state, units, at), EMPTY_VELOCITY);
     expect(salesRatePerMs(shuffled, T + 40 * MINUTE)).toBeCloseTo(salesRatePerMs(inOrder, T + 40 * MINUTE), 15);
   });
@@ -74,6 +83,8 @@ describe("the rate buffers are sized with", () => {
     expect(salesRateEstimatePerMs(EMPTY_VELOCITY, T)).toBe(0);
     const state = recordSale(EMPTY_VELOCITY, 1, T);
     const at = T + 3 * 60 * MINUTE;
-    expect(salesRateEstimatePerMs(state, at, { ...DEFAULT_VELOCITY_CONFIG, rateConfidence: 0.95 })).toBeGreaterThan(salesRateEstimatePerMs(state, at));
+    expect(salesRateEstimatePerMs(state, at, { ...DEFAULT_VELOCITY_CONFIG, rateConfidence: 0.95 })).toBeGreaterThan(
+      salesRateEstimatePerMs(state, at),
+    );
   });
 });

@@ -84,7 +84,8 @@ function largerHorizonRatePerMs(
   const elapsed = Math.max(0, atMs - state.atMs);
   const shortRate = (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs;
   const longCount = state.long * Math.exp(-elapsed / config.longHorizonMs);
-  const longRate = (longConfidence === null ? longCount : poissonMeanUpperBound(longCount, longConfidence)) / config.longHorizonMs;
+  const longRate =
+    (longConfidence === null ? longCount : poissonMeanUpperBound(longCount, longConfidence)) / config.longHorizonMs;
   return shortRate > longRate ? shortRate : longRate;
 }
 

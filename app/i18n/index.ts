@@ -26,7 +26,5 @@ export function messagesFor(locale: Locale): Messages {
 
 /** Replaces `{name}` placeholders; a missing value stays visible rather than vanishing. */
 export function formatMessage(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

@@ -34,9 +34,7 @@ export interface StoredEvent {
 type LockOption = { lockFor: DatabaseProvider };
 
 export type EventOutcome =
-  | { kind: "applied"; variants: string[] }
-  | { kind: "ignored"; reason: string }
-  | { kind: "rejected"; reason: string };
+  { kind: "applied"; variants: string[] } | { kind: "ignored"; reason: string } | { kind: "rejected"; reason: string };
 
 /** A stock event parsed, or the reason it will not be applied. */
 type ParsedEvent =
@@ -47,7 +45,8 @@ type ParsedEvent =
 
 function parseEvent(event: StoredEvent): ParsedEvent {
   const topic = stockTopic(event.topic);
-  if (topic === null) return { kind: "skip", outcome: { kind: "ignored", reason: `topic ${event.topic} is not a stock topic` } };
+  if (topic === null)
+    return { kind: "skip", outcome: { kind: "ignored", reason: `topic ${event.topic} is not a stock topic` } };
   try {
     const payload = parseJsonLossless(event.payload);
     switch (topic) {
@@ -61,7 +60,10 @@ function parseEvent(event: StoredEvent): ParsedEvent {
       case "ORDERS_EDITED":
         // The payload lists line-item deltas without variants; the orders/updated that
         // follows carries the new quantities, and Shopify's level update the stock.
-        return { kind: "skip", outcome: { kind: "ignored", reason: "order edits are read from the following orders/updated" } };
+        return {
+          kind: "skip",
+          outcome: { kind: "ignored", reason: "order edits are read from the following orders/updated" },
+        };
       case "REFUNDS_CREATE":
         // Restocked units come back through Shopify's own inventory level update.
         return { kind: "skip", outcome: { kind: "ignored", reason: "restocks arrive as inventory level updates" } };
@@ -98,7 +100,13 @@ export async function applyEvents(
   let segment: { index: number; event: Extract<ParsedEvent, { kind: "order" | "level" }> }[] = [];
   const flush = async () => {
     if (segment.length === 0) return;
-    const applied = await applyStockSegment(tx, shop, segment.map((entry) => entry.event), lock, provider);
+    const applied = await applyStockSegment(
+      tx,
+      shop,
+      segment.map((entry) => entry.event),
+      lock,
+      provider,
+    );
     segment.forEach((entry, position) => (outcomes[entry.index] = applied[position]!));
     segment = [];
   };
@@ -124,8 +132,14 @@ async function applyCatalogue(
     switch (topic) {
       case "INVENTORY_ITEMS_UPDATE": {
         const item = parseInventoryItem(payload);
-        await tx.variant.updateMany({ where: { shop, inventoryItemGid: item.inventoryItemGid }, data: { tracked: item.tracked } });
-        const rows = await tx.variant.findMany({ where: { shop, inventoryItemGid: item.inventoryItemGid, tracked: true }, select: { gid: true } });
+        await tx.variant.updateMany({
+          where: { shop, inventoryItemGid: item.inventoryItemGid },
+          data: { tracked: item.tracked },
+        });
+        const rows = await tx.variant.findMany({
+          where: { shop, inventoryItemGid: item.inventoryItemGid, tracked: true },
+          select: { gid: true },
+        });
         return { kind: "applied", variants: rows.map((row) => row.gid) };
       }
       case "PRODUCTS_UPDATE":
@@ -144,9 +158,7 @@ async function applyCatalogue(
 }
 
 /** An order record as it will be written: created whole, or existing and updated in part. */
-type OrderWrite =
-  | { exists: false; fields: OrderFields }
-  | { exists: true; update: Partial<OrderFields> };
+type OrderWrite = { exists: false; fields: OrderFields } | { exists: true; update: Partial<OrderFields> };
 
 interface OrderFields {
   sourceName: string | null;
@@ -170,18 +182,27 @@ async function applyStockSegment(
   const [knownOrders, untracked, itemVariants] = await Promise.all([
     orders.length === 0
       ? []
-      : tx.orderRecord.findMany({ where: { shop, orderGid: { in: [...new Set(orders.map((order) => order.orderGid))] } }, select: { orderGid: true } }),
+      : tx.orderRecord.findMany({
+          where: { shop, orderGid: { in: [...new Set(orders.map((order) => order.orderGid))] } },
+          select: { orderGid: true },
+        }),
     orderedVariants.length === 0
       ? []
       : tx.variant.findMany({ where: { shop, gid: { in: orderedVariants }, tracked: false }, select: { gid: true } }),
     items.length === 0
       ? []
-      : tx.variant.findMany({ where: { shop, inventoryItemGid: { in: items }, tracked: true }, select: { gid: true, inventoryItemGid: true } }),
+      : tx.variant.findMany({
+          where: { shop, inventoryItemGid: { in: items }, tracked: true },
+          select: { gid: true, inventoryItemGid: true },
+        }),
   ]);
   const untrackedGids = new Set(untracked.map((row) => row.gid));
   const variantsOfItem = new Map<string, string[]>();
-  for (const row of itemVariants) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
-  const touched = [...new Set([...orderedVariants.filter((gid) => !untrackedGids.has(gid)), ...itemVariants.map((row) => row.gid)])];
+  for (const row of itemVariants)
+    variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
+  const touched = [
+    ...new Set([...orderedVariants.filter((gid) => !untrackedGids.has(gid)), ...itemVariants.map((row) => row.gid)]),
+  ];
   const loaded = await loadMasterRecords(tx, shop, touched, lock);
   const records = new Map(loaded);
   const changed = new Set<string>();
@@ -191,7 +212,9 @@ async function applyStockSegment(
     records.set(variant, next);
     changed.add(variant);
   };
-  const orderWrites = new Map<string, OrderWrite>(knownOrders.map((row) => [row.orderGid, { exists: true, update: {} }]));
+  const orderWrites = new Map<string, OrderWrite>(
+    knownOrders.map((row) => [row.orderGid, { exists: true, update: {} }]),
+  );
 
   const outcomes = events.map((event): EventOutcome => {
     if (event.kind === "level") {
@@ -200,7 +223,14 @@ async function applyStockSegment(
       // Not in the catalogue yet (or untracked): the next reconciliation reads it.
       if (variants.length === 0) return { kind: "ignored", reason: `unknown inventory item ${level.inventoryItemGid}` };
       for (const variant of variants) {
-        update(variant, applyLevelUpdate(record(variant), { locationId: locationGid(level.locationGid), updatedAtMs: level.updatedAtMs, available: level.available }));
+        update(
+          variant,
+          applyLevelUpdate(record(variant), {
+            locationId: locationGid(level.locationGid),
+            updatedAtMs: level.updatedAtMs,
+            available: level.available,
+          }),
+        );
       }
       return { kind: "applied", variants };
     }
@@ -218,13 +248,20 @@ async function applyStockSegment(
       // A cancel that overtakes its order still counts the sale once, as in-order delivery
       // would; the late orders/create then finds the order known and changes nothing.
       const counted = cancel && seenBefore ? record(variant) : applyOrder(record(variant), sale);
-      update(variant, cancel ? applyOrderCancelled(counted, { orderId, locationId, orderedAtMs: order.placedAtMs }) : counted);
+      update(
+        variant,
+        cancel ? applyOrderCancelled(counted, { orderId, locationId, orderedAtMs: order.placedAtMs }) : counted,
+      );
     }
     return { kind: "applied", variants };
   });
 
   await writeOrders(tx, shop, orderWrites);
-  await saveMasterRecords(tx, [...changed].map((variant) => records.get(variant)!), provider);
+  await saveMasterRecords(
+    tx,
+    [...changed].map((variant) => records.get(variant)!),
+    provider,
+  );
   return outcomes;
 }
 
@@ -245,7 +282,9 @@ function recordOrder(writes: Map<string, OrderWrite>, order: ParsedOrder): void 
 }
 
 async function writeOrders(tx: DatabaseTransaction, shop: string, writes: Map<string, OrderWrite>): Promise<void> {
-  const creates = [...writes].flatMap(([orderGid, write]) => (write.exists ? [] : [{ shop, orderGid, ...write.fields }]));
+  const creates = [...writes].flatMap(([orderGid, write]) =>
+    write.exists ? [] : [{ shop, orderGid, ...write.fields }],
+  );
   if (creates.length > 0) await tx.orderRecord.createMany({ data: creates });
   for (const [orderGid, write] of writes) {
     if (write.exists && Object.keys(write.update).length > 0) {
@@ -274,7 +313,12 @@ async function applyProduct(tx: DatabaseTransaction, shop: string, payload: unkn
   }
   // Variants removed from the product.
   await tx.variant.updateMany({
-    where: { shop, productGid: product.productGid, gid: { notIn: product.variants.map((variant) => variant.gid) }, deletedAt: null },
+    where: {
+      shop,
+      productGid: product.productGid,
+      gid: { notIn: product.variants.map((variant) => variant.gid) },
+      deletedAt: null,
+    },
     data: { deletedAt: new Date() },
   });
   return { kind: "applied", variants: product.variants.map((variant) => variant.gid) };

@@ -86,7 +86,11 @@ async function deliver(events: readonly Event[]): Promise<{ record: unknown; ord
   const stored = await database.masterRecord.findUnique({
     where: { shop_variantGid: { shop, variantGid: `gid://shopify/ProductVariant/${VARIANT}` } },
   });
-  const orders = await database.orderRecord.findMany({ where: { shop }, orderBy: { orderGid: "asc" }, select: { orderGid: true, cancelledAt: true, lines: true } });
+  const orders = await database.orderRecord.findMany({
+    where: { shop },
+    orderBy: { orderGid: "asc" },
+    select: { orderGid: true, cancelledAt: true, lines: true },
+  });
   return { record: stored?.record, orders };
 }
 
@@ -107,7 +111,10 @@ describe("webhook convergence", () => {
   it("PROPERTY: shuffled delivery with duplicates ends where one ordered delivery ends", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ units: fc.integer({ min: 1, max: 5 }), cancel: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.record({ units: fc.integer({ min: 1, max: 5 }), cancel: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.infiniteStream(fc.integer({ min: 0, max: 1_000_000 })),
         fc.array(fc.nat({ max: 20 }), { maxLength: 6 }),
         async (script, order, duplicateIndexes) => {
@@ -116,7 +123,10 @@ describe("webhook convergence", () => {
 
           const withDuplicates = [...events, ...duplicateIndexes.map((index) => events[index % events.length]!)];
           const keys = withDuplicates.map(() => order.next().value as number);
-          const shuffled = withDuplicates.map((event, index) => ({ event, key: keys[index]! })).sort((a, b) => a.key - b.key).map((entry) => entry.event);
+          const shuffled = withDuplicates
+            .map((event, index) => ({ event, key: keys[index]! }))
+            .sort((a, b) => a.key - b.key)
+            .map((entry) => entry.event);
           const replayed = await deliver(shuffled);
 
           const expected = comparable(ordered);
@@ -141,12 +151,23 @@ describe("webhook convergence", () => {
       body: `{"id":1,"title":"Tee","variants":[{"id":${VARIANT},"inventory_item_id":${ITEM},"inventory_management":"shopify"},{"id":${NEW_VARIANT},"inventory_item_id":${NEW_ITEM},"inventory_management":"shopify"}]}`,
     };
     const newVariantEvents: Event[] = [
-      { eventId: "new-level", topic: "inventory_levels/update", body: `{"inventory_item_id":${NEW_ITEM},"location_id":${LOCATION},"available":7,"updated_at":"${new Date(T0 + 30_000).toISOString()}"}` },
-      { eventId: "new-order", topic: "orders/create", body: `{"id":777,"created_at":"${new Date(T0 + 40_000).toISOString()}","line_items":[{"variant_id":${NEW_VARIANT},"quantity":2}]}` },
+      {
+        eventId: "new-level",
+        topic: "inventory_levels/update",
+        body: `{"inventory_item_id":${NEW_ITEM},"location_id":${LOCATION},"available":7,"updated_at":"${new Date(T0 + 30_000).toISOString()}"}`,
+      },
+      {
+        eventId: "new-order",
+        topic: "orders/create",
+        body: `{"id":777,"created_at":"${new Date(T0 + 40_000).toISOString()}","line_items":[{"variant_id":${NEW_VARIANT},"quantity":2}]}`,
+      },
     ];
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ units: fc.integer({ min: 1, max: 5 }), cancel: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.record({ units: fc.integer({ min: 1, max: 5 }), cancel: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.nat(),
         async (script, productAt) => {
           const events = eventsFor(script);
@@ -159,21 +180,56 @@ describe("webhook convergence", () => {
             const shop = `batching-${shopCounter}.myshopify.com`;
             const { database } = testDatabase;
             await database.variant.create({
-              data: { shop, gid: `gid://shopify/ProductVariant/${VARIANT}`, productGid: "gid://shopify/Product/1", inventoryItemGid: `gid://shopify/InventoryItem/${ITEM}` },
+              data: {
+                shop,
+                gid: `gid://shopify/ProductVariant/${VARIANT}`,
+                productGid: "gid://shopify/Product/1",
+                inventoryItemGid: `gid://shopify/InventoryItem/${ITEM}`,
+              },
             });
             for (const [index, event] of events.entries()) {
-              await recordWebhookEvent(database, { shop, topic: event.topic, webhookId: `d-${index}`, eventId: event.eventId, apiVersion: "2026-10", triggeredAt: null, rawBody: event.body });
+              await recordWebhookEvent(database, {
+                shop,
+                topic: event.topic,
+                webhookId: `d-${index}`,
+                eventId: event.eventId,
+                apiVersion: "2026-10",
+                triggeredAt: null,
+                rawBody: event.body,
+              });
               // Received in this order, a millisecond apart: two events recorded in the same
               // millisecond are taken in event-id order, which differed between the two runs
               // (seen on PostgreSQL in CI once recording got faster).
-              await database.webhookEvent.update({ where: { shop_eventId: { shop, eventId: event.eventId } }, data: { receivedAt: new Date(T0 + index) } });
+              await database.webhookEvent.update({
+                where: { shop_eventId: { shop, eventId: event.eventId } },
+                data: { receivedAt: new Date(T0 + index) },
+              });
             }
             const result = await processPendingEvents(database, shop, { now: new Date(T0 + 3_600_000), batchSize });
             expect(result.failed).toBe(0);
-            const storedRecords = await database.masterRecord.findMany({ where: { shop }, orderBy: { variantGid: "asc" }, select: { variantGid: true, record: true } });
-            const orders = await database.orderRecord.findMany({ where: { shop }, orderBy: { orderGid: "asc" }, select: { orderGid: true, cancelledAt: true, lines: true, sourceName: true } });
-            const lastErrors = await database.webhookEvent.findMany({ where: { shop }, orderBy: { eventId: "asc" }, select: { eventId: true, lastError: true } });
-            states.push({ storedRecords: storedRecords.map(({ variantGid, record }) => ({ variantGid, record: { ...(record as object), shop: null } })), orders, lastErrors });
+            const storedRecords = await database.masterRecord.findMany({
+              where: { shop },
+              orderBy: { variantGid: "asc" },
+              select: { variantGid: true, record: true },
+            });
+            const orders = await database.orderRecord.findMany({
+              where: { shop },
+              orderBy: { orderGid: "asc" },
+              select: { orderGid: true, cancelledAt: true, lines: true, sourceName: true },
+            });
+            const lastErrors = await database.webhookEvent.findMany({
+              where: { shop },
+              orderBy: { eventId: "asc" },
+              select: { eventId: true, lastError: true },
+            });
+            states.push({
+              storedRecords: storedRecords.map(({ variantGid, record }) => ({
+                variantGid,
+                record: { ...(record as object), shop: null },
+              })),
+              orders,
+              lastErrors,
+            });
           }
           expect(states[1]).toEqual(states[0]);
           // The new variant's level and order applied after the product update created it.
@@ -188,7 +244,15 @@ describe("webhook convergence", () => {
   it("rejects a malformed payload without applying it, and keeps going", async () => {
     const shop = "malformed-events.myshopify.com";
     const { database } = testDatabase;
-    await recordWebhookEvent(database, { shop, topic: "orders/create", webhookId: "a", eventId: "bad-1", apiVersion: "2026-10", triggeredAt: null, rawBody: '{"id":"not a number"}' });
+    await recordWebhookEvent(database, {
+      shop,
+      topic: "orders/create",
+      webhookId: "a",
+      eventId: "bad-1",
+      apiVersion: "2026-10",
+      triggeredAt: null,
+      rawBody: '{"id":"not a number"}',
+    });
     const result = await processPendingEvents(database, shop, { now: new Date() });
     expect(result).toMatchObject({ processed: 1, rejected: 1, failed: 0 });
     const event = await database.webhookEvent.findUnique({ where: { shop_eventId: { shop, eventId: "bad-1" } } });

@@ -8,7 +8,9 @@ describe("withoutPersonalData", () => {
       '"shipping_address":{"address1":"1 rue X","zip":"75011"},"client_details":{"browser_ip":"203.0.113.9"},' +
       '"line_items":[{"variant_id":271878346596884015,"quantity":2,"destination":{"city":"Paris"}}],"refunds":[{"note":"sorry Jane"}]}';
     const kept = withoutPersonalData(raw);
-    expect(kept).toBe('{"id":820001,"created_at":"2026-11-27T06:00:00Z","line_items":[{"variant_id":271878346596884015,"quantity":2}],"refunds":[{}]}');
+    expect(kept).toBe(
+      '{"id":820001,"created_at":"2026-11-27T06:00:00Z","line_items":[{"variant_id":271878346596884015,"quantity":2}],"refunds":[{}]}',
+    );
   });
 
   it("keeps nothing of a payload that is not JSON", () => {

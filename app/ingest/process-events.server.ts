@@ -61,7 +61,12 @@ export async function processPendingEvents(
   return result;
 }
 
-async function applyBatch(database: Database, events: StoredEvent[], now: Date, provider: DatabaseProvider = "sqlite"): Promise<number> {
+async function applyBatch(
+  database: Database,
+  events: StoredEvent[],
+  now: Date,
+  provider: DatabaseProvider = "sqlite",
+): Promise<number> {
   const shop = events[0]!.shop;
   return database.$transaction(
     async (tx) => {
@@ -75,7 +80,9 @@ async function applyBatch(database: Database, events: StoredEvent[], now: Date, 
       const outcomes = await applyEvents(tx, shop, mine, provider);
       // Applied or not, the event keeps no customer personal data (one statement per batch).
       if (mine.length > 0) {
-        const minimized = mine.map((event) => Prisma.sql`WHEN ${event.eventId} THEN ${withoutPersonalData(event.payload)}`);
+        const minimized = mine.map(
+          (event) => Prisma.sql`WHEN ${event.eventId} THEN ${withoutPersonalData(event.payload)}`,
+        );
         await tx.$executeRaw`
           UPDATE "WebhookEvent" SET "payload" = CASE "eventId" ${Prisma.join(minimized, " ")} ELSE "payload" END
           WHERE "shop" = ${shop} AND "eventId" IN (${Prisma.join(mine.map((event) => event.eventId))})`;

@@ -19,7 +19,11 @@ export function isStockWebhookRequest(request: IncomingMessage): boolean {
 }
 
 function answer(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), ...headers });
+  response.writeHead(status, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    ...headers,
+  });
   response.end(body);
 }
 
@@ -76,7 +80,13 @@ export function stockWebhookListener(options: { database: () => Database; secret
         return (Array.isArray(value) ? value[0] : value) ?? null;
       };
       const verdict = checkStockDelivery(header, rawBody, options.secret());
-      if (!verdict.ok) return answer(response, verdict.refusal.status, verdict.refusal.reason, verdict.refusal.status === 413 ? { Connection: "close" } : {});
+      if (!verdict.ok)
+        return answer(
+          response,
+          verdict.refusal.status,
+          verdict.refusal.reason,
+          verdict.refusal.status === 413 ? { Connection: "close" } : {},
+        );
       const received = await receiveStockWebhook(options.database(), verdict.webhook);
       if (received.status === 404) return answer(response, 404, received.reason);
       answer(response, 200, "", { "X-Ballast-Event": received.outcome });

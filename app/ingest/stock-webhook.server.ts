@@ -45,8 +45,15 @@ export type DeliveryVerdict = { ok: true; webhook: StockWebhook } | { ok: false;
  * The one check of a stock webhook, shared by the Remix route and the Node fast path:
  * HMAC of the raw body, the X-Shopify-* headers, JSON. Pure: nothing is read or written.
  */
-export function checkStockDelivery(header: (name: string) => string | null, rawBody: string, secret: string): DeliveryVerdict {
-  const refuse = (status: Refusal["status"], reason: string): DeliveryVerdict => ({ ok: false, refusal: { status, reason } });
+export function checkStockDelivery(
+  header: (name: string) => string | null,
+  rawBody: string,
+  secret: string,
+): DeliveryVerdict {
+  const refuse = (status: Refusal["status"], reason: string): DeliveryVerdict => ({
+    ok: false,
+    refusal: { status, reason },
+  });
   if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) return refuse(413, "Webhook body too large");
   if (!hmacMatches(rawBody, header("x-shopify-hmac-sha256"), secret)) return refuse(401, "Unauthorized");
   const shop = header("x-shopify-shop-domain") ?? "";
@@ -112,7 +119,9 @@ export function isInstalled(database: Database, shop: string, nowMs = Date.now()
   if (cached && cached.until > nowMs) return cached.value;
   // The lookup itself is cached, so the deliveries that arrive while it runs (dozens at
   // peak, when an entry expires) share one query.
-  const value = database.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } }).then((session) => session !== null);
+  const value = database.session
+    .findFirst({ where: { shop, isOnline: false }, select: { id: true } })
+    .then((session) => session !== null);
   const entry = { value, until: nowMs + INSTALLED_TTL_MS };
   installed.set(shop, entry);
   // A failed lookup is not remembered: the next delivery asks again.

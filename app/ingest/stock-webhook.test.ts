@@ -40,12 +40,26 @@ describe("stock webhook hot path", () => {
         return (thrown as Response).status;
       }
     };
-    expect(await status(verifyStockWebhook(request(body, { ...validHeaders(body), "X-Shopify-Hmac-Sha256": getHmac(body, "x") }), SECRET))).toBe(401);
+    expect(
+      await status(
+        verifyStockWebhook(
+          request(body, { ...validHeaders(body), "X-Shopify-Hmac-Sha256": getHmac(body, "x") }),
+          SECRET,
+        ),
+      ),
+    ).toBe(401);
     const { "X-Shopify-Hmac-Sha256": _omitted, ...unsigned } = validHeaders(body);
     expect(await status(verifyStockWebhook(request(body, unsigned), SECRET))).toBe(401);
     const { "X-Shopify-Topic": _topic, ...noTopic } = validHeaders(body);
     expect(await status(verifyStockWebhook(request(body, noTopic), SECRET))).toBe(400);
-    expect(await status(verifyStockWebhook(request(body, { ...validHeaders(body), "X-Shopify-Shop-Domain": "evil.example.com" }), SECRET))).toBe(400);
+    expect(
+      await status(
+        verifyStockWebhook(
+          request(body, { ...validHeaders(body), "X-Shopify-Shop-Domain": "evil.example.com" }),
+          SECRET,
+        ),
+      ),
+    ).toBe(400);
     expect(await status(verifyStockWebhook(request("{bad", validHeaders("{bad")), SECRET))).toBe(400);
     const huge = `{"x":"${"a".repeat(3 * 1024 * 1024)}"}`;
     expect(await status(verifyStockWebhook(request(huge, validHeaders(huge)), SECRET))).toBe(413);
@@ -53,9 +67,16 @@ describe("stock webhook hot path", () => {
 
   it("reads headers whatever their case, and keeps the raw body as signed", async () => {
     const body = '{"inventory_item_id":271878346596884015}';
-    const lower = Object.fromEntries(Object.entries(validHeaders(body)).map(([name, value]) => [name.toLowerCase(), value]));
+    const lower = Object.fromEntries(
+      Object.entries(validHeaders(body)).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     const webhook = await verifyStockWebhook(request(body, lower), SECRET);
-    expect(webhook).toMatchObject({ shop: "hot-path.myshopify.com", topic: "orders/create", eventId: "e-1", rawBody: body });
+    expect(webhook).toMatchObject({
+      shop: "hot-path.myshopify.com",
+      topic: "orders/create",
+      eventId: "e-1",
+      rawBody: body,
+    });
   });
 });
 
@@ -66,7 +87,11 @@ describe("installed-shop lookup", () => {
     const database = {
       session: {
         findFirst: () =>
-          new Promise((resolve, reject) => pending.push((found) => (found instanceof Error ? reject(found) : resolve(found ? { id: "offline" } : null)))),
+          new Promise((resolve, reject) =>
+            pending.push((found) =>
+              found instanceof Error ? reject(found) : resolve(found ? { id: "offline" } : null),
+            ),
+          ),
       },
     } as unknown as Database;
     return { database, pending };
@@ -76,7 +101,11 @@ describe("installed-shop lookup", () => {
     const shop = "shared-lookup.myshopify.com";
     forgetInstalled(shop);
     const { database, pending } = sessions();
-    const answers = Promise.all([isInstalled(database, shop, 0), isInstalled(database, shop, 1), isInstalled(database, shop, 2)]);
+    const answers = Promise.all([
+      isInstalled(database, shop, 0),
+      isInstalled(database, shop, 1),
+      isInstalled(database, shop, 2),
+    ]);
     expect(pending).toHaveLength(1);
     pending[0]!(true);
     expect(await answers).toEqual([true, true, true]);

@@ -7,7 +7,10 @@
 import { z } from "zod";
 
 const shopifyId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-const nullableId = shopifyId.nullable().optional().transform((value) => value ?? null);
+const nullableId = shopifyId
+  .nullable()
+  .optional()
+  .transform((value) => value ?? null);
 const timestamp = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)), "expected an ISO 8601 time")

@@ -30,7 +30,9 @@ const COLUMNS = `"shop", "eventId", "topic", "webhookId", "apiVersion", "trigger
 const LOCK_WAIT_MS = 5_000;
 
 export function openWebhookEventWriter(url: string, options: { lockWaitMs?: number } = {}): WebhookEventWriter {
-  return databaseProvider(url) === "sqlite" ? new SqliteWebhookEventWriter(url, options.lockWaitMs ?? LOCK_WAIT_MS) : new PostgresWebhookEventWriter(url);
+  return databaseProvider(url) === "sqlite"
+    ? new SqliteWebhookEventWriter(url, options.lockWaitMs ?? LOCK_WAIT_MS)
+    : new PostgresWebhookEventWriter(url);
 }
 
 /**
@@ -46,7 +48,9 @@ export function openWebhookEventWriter(url: string, options: { lockWaitMs?: numb
 class SqliteWebhookEventWriter implements WebhookEventWriter {
   private readonly connection: SqliteConnection.Database;
   private readonly insert: SqliteConnection.Statement;
-  private readonly insertAll: SqliteConnection.Transaction<(rows: readonly WebhookEnvelope[], receivedAt: string) => string[]>;
+  private readonly insertAll: SqliteConnection.Transaction<
+    (rows: readonly WebhookEnvelope[], receivedAt: string) => string[]
+  >;
 
   constructor(
     url: string,
@@ -66,7 +70,16 @@ class SqliteWebhookEventWriter implements WebhookEventWriter {
     this.insertAll = this.connection.transaction((rows: readonly WebhookEnvelope[], receivedAt: string) => {
       const inserted: string[] = [];
       for (const row of rows) {
-        const { changes } = this.insert.run(row.shop, row.eventId, row.topic, row.webhookId, row.apiVersion, row.triggeredAt && sqliteTime(row.triggeredAt), receivedAt, row.rawBody);
+        const { changes } = this.insert.run(
+          row.shop,
+          row.eventId,
+          row.topic,
+          row.webhookId,
+          row.apiVersion,
+          row.triggeredAt && sqliteTime(row.triggeredAt),
+          receivedAt,
+          row.rawBody,
+        );
         if (changes === 1) inserted.push(eventKey(row.shop, row.eventId));
       }
       return inserted;
@@ -113,7 +126,9 @@ class PostgresWebhookEventWriter implements WebhookEventWriter {
     // Batches are written one at a time, so one connection is in use; the second covers a reconnect.
     this.pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 60_000, allowExitOnIdle: true });
     // An idle connection closed by the server (restart, failover): the pool opens another on next use.
-    this.pool.on("error", (error) => logger.warn({ err: error.message }, "webhook writer: idle database connection lost"));
+    this.pool.on("error", (error) =>
+      logger.warn({ err: error.message }, "webhook writer: idle database connection lost"),
+    );
   }
 
   async insertNew(rows: readonly WebhookEnvelope[], receivedAt: Date): Promise<Set<string>> {
@@ -122,8 +137,19 @@ class PostgresWebhookEventWriter implements WebhookEventWriter {
     const received = receivedAt.toISOString();
     for (const row of rows) {
       const at = values.length;
-      tuples.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::timestamptz AT TIME ZONE 'UTC', $${at + 7}::timestamptz AT TIME ZONE 'UTC', $${at + 8}, 0)`);
-      values.push(row.shop, row.eventId, row.topic, row.webhookId, row.apiVersion, row.triggeredAt?.toISOString() ?? null, received, row.rawBody);
+      tuples.push(
+        `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::timestamptz AT TIME ZONE 'UTC', $${at + 7}::timestamptz AT TIME ZONE 'UTC', $${at + 8}, 0)`,
+      );
+      values.push(
+        row.shop,
+        row.eventId,
+        row.topic,
+        row.webhookId,
+        row.apiVersion,
+        row.triggeredAt?.toISOString() ?? null,
+        received,
+        row.rawBody,
+      );
     }
     const result = await this.pool.query<{ shop: string; eventId: string }>({
       name: `ballast_webhook_insert_${rows.length}`,

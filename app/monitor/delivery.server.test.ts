@@ -49,7 +49,9 @@ beforeAll(async () => {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           // Long headers are folded on the wire: unfold them.
-          raw: Buffer.concat(chunks).toString("utf8").replace(/\r?\n[ \t]+/g, " "),
+          raw: Buffer.concat(chunks)
+            .toString("utf8")
+            .replace(/\r?\n[ \t]+/g, " "),
           user: session.user as string | undefined,
         });
         callback();
@@ -93,7 +95,15 @@ describe("alert delivery", { shuffle: false }, () => {
       SHOP,
       {
         ...DEFAULT_ALERT_SETTINGS,
-        email: { enabled: true, host: "127.0.0.1", port: smtpPort, secure: false, user: "alerts", from: "ballast@example.com", to: ["owner@example.com"] },
+        email: {
+          enabled: true,
+          host: "127.0.0.1",
+          port: smtpPort,
+          secure: false,
+          user: "alerts",
+          from: "ballast@example.com",
+          to: ["owner@example.com"],
+        },
         webhook: { enabled: true, url: receiverUrl },
         emailPassword: "s3cret-pass",
       },
@@ -112,9 +122,24 @@ describe("alert delivery", { shuffle: false }, () => {
   });
 
   it("GIVEN a new alert WHEN delivery runs three times (and once more as after a restart) THEN one email and one signed webhook are sent", async () => {
-    await raiseAlert(db(), { shop: SHOP, channel: "meta", kind: "competing_writer", severity: "critical", details: { guidance: "disable_native_channel_inventory_sync" }, at: at(0) });
-    for (const minutes of [0, 1, 2]) await deliverAlerts(db(), SHOP, at(minutes), { keyring, appUrl: "https://ballast.example" });
-    await raiseAlert(db(), { shop: SHOP, channel: "meta", kind: "competing_writer", severity: "critical", details: { guidance: "disable_native_channel_inventory_sync", items: 2 }, at: at(3) });
+    await raiseAlert(db(), {
+      shop: SHOP,
+      channel: "meta",
+      kind: "competing_writer",
+      severity: "critical",
+      details: { guidance: "disable_native_channel_inventory_sync" },
+      at: at(0),
+    });
+    for (const minutes of [0, 1, 2])
+      await deliverAlerts(db(), SHOP, at(minutes), { keyring, appUrl: "https://ballast.example" });
+    await raiseAlert(db(), {
+      shop: SHOP,
+      channel: "meta",
+      kind: "competing_writer",
+      severity: "critical",
+      details: { guidance: "disable_native_channel_inventory_sync", items: 2 },
+      at: at(3),
+    });
     await deliverAlerts(db(), SHOP, at(4), { keyring });
 
     expect(mails).toHaveLength(1);
@@ -124,11 +149,17 @@ describe("alert delivery", { shuffle: false }, () => {
 
     expect(posts).toHaveLength(1);
     const post = posts[0]!;
-    const body = JSON.parse(post.body) as { text: string; blocks: unknown[]; ballast: { event: string; alert: { kind: string } } };
+    const body = JSON.parse(post.body) as {
+      text: string;
+      blocks: unknown[];
+      ballast: { event: string; alert: { kind: string } };
+    };
     expect(body.text).toContain("Another app keeps overwriting");
     expect(body.blocks.length).toBeGreaterThan(0);
     expect(body.ballast).toMatchObject({ event: "opened", alert: { kind: "competing_writer" } });
-    const expected = `sha256=${createHmac("sha256", webhookSecret).update(`${post.headers["x-ballast-timestamp"] as string}.${post.body}`).digest("hex")}`;
+    const expected = `sha256=${createHmac("sha256", webhookSecret)
+      .update(`${post.headers["x-ballast-timestamp"] as string}.${post.body}`)
+      .digest("hex")}`;
     expect(post.headers["x-ballast-signature"]).toBe(expected);
   });
 
@@ -145,14 +176,26 @@ describe("alert delivery", { shuffle: false }, () => {
 
   it("GIVEN the receiver fails once WHEN delivery retries after its backoff THEN the notice arrives exactly once", async () => {
     failNextPosts = 1;
-    await raiseAlert(db(), { shop: SHOP, channel: "google", kind: "throttled", severity: "warning", details: {}, at: at(20) });
+    await raiseAlert(db(), {
+      shop: SHOP,
+      channel: "google",
+      kind: "throttled",
+      severity: "warning",
+      details: {},
+      at: at(20),
+    });
     const first = await deliverAlerts(db(), SHOP, at(20), { keyring });
     expect(first).toMatchObject({ sent: 1, failed: 1 });
     // Before the backoff: nothing is retried.
     expect(await deliverAlerts(db(), SHOP, at(20.5), { keyring })).toMatchObject({ sent: 0, failed: 0 });
     expect(await deliverAlerts(db(), SHOP, at(22), { keyring })).toMatchObject({ sent: 1, failed: 0 });
     await deliverAlerts(db(), SHOP, at(30), { keyring });
-    expect(posts.filter((post) => (JSON.parse(post.body) as { ballast: { alert: { kind: string } } }).ballast.alert.kind === "throttled")).toHaveLength(1);
+    expect(
+      posts.filter(
+        (post) =>
+          (JSON.parse(post.body) as { ballast: { alert: { kind: string } } }).ballast.alert.kind === "throttled",
+      ),
+    ).toHaveLength(1);
     expect(mails.filter((mail) => mail.raw.includes("throttling"))).toHaveLength(1);
   });
 
@@ -160,7 +203,14 @@ describe("alert delivery", { shuffle: false }, () => {
     const current = await getAlertSettings(db(), SHOP);
     const { emailPasswordSet: _p, webhookSecretSet: _s, ...settings } = current;
     await setAlertSettings(db(), SHOP, { ...settings, webhook: null, emailPassword: "wrong" }, keyring);
-    await raiseAlert(db(), { shop: SHOP, channel: null, kind: "webhook_gap", severity: "warning", details: {}, at: at(40) });
+    await raiseAlert(db(), {
+      shop: SHOP,
+      channel: null,
+      kind: "webhook_gap",
+      severity: "warning",
+      details: {},
+      at: at(40),
+    });
     const report = await deliverAlerts(db(), SHOP, at(40), { keyring });
     expect(report).toMatchObject({ sent: 0, failed: 1 });
     const delivery = await db().alertDelivery.findFirst({ where: { target: "email", state: "pending", attempts: 1 } });

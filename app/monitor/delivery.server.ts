@@ -52,7 +52,11 @@ const TITLES: Record<string, string> = {
   throttled: "A channel is throttling Ballast",
 };
 
-const CHANNEL_NAMES: Record<string, string> = { online_store: "Online Store", meta: "Facebook & Instagram (Meta)", google: "Google" };
+const CHANNEL_NAMES: Record<string, string> = {
+  online_store: "Online Store",
+  meta: "Facebook & Instagram (Meta)",
+  google: "Google",
+};
 
 interface AlertRow {
   id: string;
@@ -68,9 +72,17 @@ interface AlertRow {
 export function alertText(alert: AlertRow, event: DeliveryEvent, appUrl?: string): { subject: string; text: string } {
   const title = TITLES[alert.kind] ?? alert.kind;
   const where = alert.channel ? ` - ${CHANNEL_NAMES[alert.channel] ?? alert.channel}` : "";
-  const prefix = event === "resolved" ? "Resolved" : alert.severity === "critical" ? "Critical" : alert.severity === "warning" ? "Warning" : "Info";
+  const prefix =
+    event === "resolved"
+      ? "Resolved"
+      : alert.severity === "critical"
+        ? "Critical"
+        : alert.severity === "warning"
+          ? "Warning"
+          : "Info";
   const subject = `[Ballast] ${prefix}: ${title}${where} (${alert.shop})`;
-  const details = typeof alert.details === "object" && alert.details !== null ? (alert.details as Record<string, unknown>) : {};
+  const details =
+    typeof alert.details === "object" && alert.details !== null ? (alert.details as Record<string, unknown>) : {};
   const lines = [
     `${prefix}: ${title}${where}`,
     `Shop: ${alert.shop}`,
@@ -90,11 +102,22 @@ export function signWebhookBody(secret: string, timestamp: string, body: string)
 }
 
 function targetsOf(settings: AlertSettings): DeliveryTarget[] {
-  return [...(settings.email?.enabled ? (["email"] as const) : []), ...(settings.webhook?.enabled ? (["webhook"] as const) : [])];
+  return [
+    ...(settings.email?.enabled ? (["email"] as const) : []),
+    ...(settings.webhook?.enabled ? (["webhook"] as const) : []),
+  ];
 }
 
-async function ensureRow(database: Database, alert: AlertRow, target: DeliveryTarget, event: DeliveryEvent): Promise<void> {
-  const existing = await database.alertDelivery.findUnique({ where: { alertId_target_event: { alertId: alert.id, target, event } }, select: { id: true } });
+async function ensureRow(
+  database: Database,
+  alert: AlertRow,
+  target: DeliveryTarget,
+  event: DeliveryEvent,
+): Promise<void> {
+  const existing = await database.alertDelivery.findUnique({
+    where: { alertId_target_event: { alertId: alert.id, target, event } },
+    select: { id: true },
+  });
   if (existing) return;
   try {
     await database.alertDelivery.create({ data: { alertId: alert.id, shop: alert.shop, target, event } });
@@ -105,7 +128,12 @@ async function ensureRow(database: Database, alert: AlertRow, target: DeliveryTa
 }
 
 /** Queues what is due and sends it. Called by monitorShop each pass. */
-export async function deliverAlerts(database: Database, shop: string, now: Date, options: DeliveryOptions): Promise<DeliveryReport> {
+export async function deliverAlerts(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: DeliveryOptions,
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, failed: 0 };
   const settings = await getAlertSettings(database, shop);
   const targets = targetsOf(settings);
@@ -114,11 +142,17 @@ export async function deliverAlerts(database: Database, shop: string, now: Date,
   const open = await database.alert.findMany({ where: { shop, resolvedAt: null } });
   for (const alert of open) for (const target of targets) await ensureRow(database, alert, target, "opened");
   // Resolutions are announced only where the opening was.
-  const sentOpenings = await database.alertDelivery.findMany({ where: { shop, event: "opened", state: "sent", target: { in: targets } }, select: { alertId: true, target: true } });
+  const sentOpenings = await database.alertDelivery.findMany({
+    where: { shop, event: "opened", state: "sent", target: { in: targets } },
+    select: { alertId: true, target: true },
+  });
   if (sentOpenings.length > 0) {
-    const resolved = await database.alert.findMany({ where: { shop, id: { in: [...new Set(sentOpenings.map((row) => row.alertId))] }, resolvedAt: { not: null } } });
+    const resolved = await database.alert.findMany({
+      where: { shop, id: { in: [...new Set(sentOpenings.map((row) => row.alertId))] }, resolvedAt: { not: null } },
+    });
     for (const alert of resolved) {
-      for (const opening of sentOpenings.filter((row) => row.alertId === alert.id)) await ensureRow(database, alert, opening.target as DeliveryTarget, "resolved");
+      for (const opening of sentOpenings.filter((row) => row.alertId === alert.id))
+        await ensureRow(database, alert, opening.target as DeliveryTarget, "resolved");
     }
   }
 
@@ -135,7 +169,12 @@ export async function deliverAlerts(database: Database, shop: string, now: Date,
   });
   if (due.length === 0) return report;
   const secrets = await loadAlertSecrets(database, shop, options.keyring);
-  const alerts = new Map((await database.alert.findMany({ where: { id: { in: due.map((row) => row.alertId) } } })).map((alert) => [alert.id, alert]));
+  const alerts = new Map(
+    (await database.alert.findMany({ where: { id: { in: due.map((row) => row.alertId) } } })).map((alert) => [
+      alert.id,
+      alert,
+    ]),
+  );
 
   for (const delivery of due) {
     const alert = alerts.get(delivery.alertId);
@@ -143,13 +182,30 @@ export async function deliverAlerts(database: Database, shop: string, now: Date,
     // Claim: only one worker sends a given notice.
     const claimed = await database.alertDelivery.updateMany({
       where: { id: delivery.id, state: delivery.state, attempts: delivery.attempts },
-      data: { state: "sending", attempts: delivery.attempts + 1, nextAttemptAt: new Date(now.getTime() + SEND_LEASE_MS) },
+      data: {
+        state: "sending",
+        attempts: delivery.attempts + 1,
+        nextAttemptAt: new Date(now.getTime() + SEND_LEASE_MS),
+      },
     });
     if (claimed.count === 0) continue;
     try {
-      if (delivery.target === "email") await sendEmail(settings, secrets.emailPassword, alert, delivery.event as DeliveryEvent, delivery.id, options);
-      else await sendWebhook(settings, secrets.webhookSecret, alert, delivery.event as DeliveryEvent, delivery.id, now, options);
-      await database.alertDelivery.update({ where: { id: delivery.id }, data: { state: "sent", sentAt: now, lastError: null, nextAttemptAt: null } });
+      if (delivery.target === "email")
+        await sendEmail(settings, secrets.emailPassword, alert, delivery.event as DeliveryEvent, delivery.id, options);
+      else
+        await sendWebhook(
+          settings,
+          secrets.webhookSecret,
+          alert,
+          delivery.event as DeliveryEvent,
+          delivery.id,
+          now,
+          options,
+        );
+      await database.alertDelivery.update({
+        where: { id: delivery.id },
+        data: { state: "sent", sentAt: now, lastError: null, nextAttemptAt: null },
+      });
       report.sent += 1;
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -166,7 +222,13 @@ export async function deliverAlerts(database: Database, shop: string, now: Date,
       report.failed += 1;
       logger.warn({ shop, target: delivery.target, attempts, err: message }, "alert delivery failed");
       if (giveUp) {
-        await recordActivity(database, { shop, kind: "alert_delivery_failed", channel: null, details: { target: delivery.target, alertKind: alert.kind, error: message }, at: now });
+        await recordActivity(database, {
+          shop,
+          kind: "alert_delivery_failed",
+          channel: null,
+          details: { target: delivery.target, alertKind: alert.kind, error: message },
+          at: now,
+        });
       }
     }
   }

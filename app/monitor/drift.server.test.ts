@@ -35,7 +35,10 @@ describe("drift and the competing writer", { shuffle: false }, () => {
 
   it("GIVEN a native channel that rewrites 10 five minutes after each push WHEN the monitor reads back THEN it opens a drift episode and pushes the desired value again", async () => {
     const [first] = mw.world.variants;
-    mw.world.meta.control.setCompetingWriter({ afterMs: 5 * MINUTE, quantityFor: (retailerId) => (retailerId === first!.metaRetailerId ? 10 : undefined) });
+    mw.world.meta.control.setCompetingWriter({
+      afterMs: 5 * MINUTE,
+      quantityFor: (retailerId) => (retailerId === first!.metaRetailerId ? 10 : undefined),
+    });
     // The writer reacts to Ballast's next push: make one by selling a unit.
     await mw.sell(0, 1);
     await mw.pass(MINUTE);
@@ -46,15 +49,24 @@ describe("drift and the competing writer", { shuffle: false }, () => {
     expect(episodes[0]!.observed).toBeGreaterThan(episodes[0]!.expected);
     // Repaired at the next pass: Meta shows Ballast's figure again.
     await mw.pass(MINUTE);
-    const row = await db().channelItemState.findUnique({ where: { shop_channel_itemKey: { shop: mw.world.shop, channel: "meta", itemKey: first!.metaRetailerId } } });
+    const row = await db().channelItemState.findUnique({
+      where: { shop_channel_itemKey: { shop: mw.world.shop, channel: "meta", itemKey: first!.metaRetailerId } },
+    });
     expect(mw.world.meta.control.trueItem(mw.world.catalogId, first!.metaRetailerId)?.quantity).toBe(row!.desired);
   });
 
   it("WHEN the drift comes back after every push THEN a competing_writer alert opens with guidance to turn off the native channel's inventory sync", async () => {
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "competing_writer")) !== null, { stepMs: 3 * MINUTE, maxPasses: 20 });
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "competing_writer")) !== null, {
+      stepMs: 3 * MINUTE,
+      maxPasses: 20,
+    });
     const alert = await openAlert(db(), mw.world.shop, "meta", "competing_writer");
     expect(alert).toMatchObject({ severity: "critical" });
-    expect(alert!.details).toMatchObject({ items: 1, guidance: "disable_native_channel_inventory_sync", examples: [mw.world.variants[0]!.metaRetailerId] });
+    expect(alert!.details).toMatchObject({
+      items: 1,
+      guidance: "disable_native_channel_inventory_sync",
+      examples: [mw.world.variants[0]!.metaRetailerId],
+    });
     expect((alert!.details as { episodes: number }).episodes).toBeGreaterThanOrEqual(3);
     // Only one alert, however many episodes.
     expect(await db().alert.count({ where: { kind: "competing_writer" } })).toBe(1);
@@ -67,7 +79,10 @@ describe("drift and the competing writer", { shuffle: false }, () => {
 
   it("GIVEN the merchant turned the native sync off WHEN the lookback passes without new drift THEN the alert resolves", async () => {
     mw.world.meta.control.setCompetingWriter(null);
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "competing_writer")) === null, { stepMs: 30 * MINUTE, maxPasses: 16 });
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "competing_writer")) === null, {
+      stepMs: 30 * MINUTE,
+      maxPasses: 16,
+    });
     const health = await channelHealth(db(), mw.world.shop, mw.now());
     expect(health.meta.driftItems).toBe(0);
     expect(await db().driftEpisode.count({ where: { endedAt: null } })).toBe(0);

@@ -68,13 +68,25 @@ type Row = {
   checkedAt: Date | null;
 };
 
-function observedValue(channel: ChannelId, expected: number, shown: { quantity: number | null; availability: string | null }): number | null {
+function observedValue(
+  channel: ChannelId,
+  expected: number,
+  shown: { quantity: number | null; availability: string | null },
+): number | null {
   return observedItemValue(channel, shown, expected);
 }
 
 /** Closes episodes whose item was confirmed again after a re-push (read-back saw the pushed value). */
-export async function closeHealedEpisodes(database: Database, shop: string, channel: ChannelId, now: Date): Promise<number> {
-  const open = await database.driftEpisode.findMany({ where: { shop, channel, endedAt: null }, select: { id: true, itemKey: true, startedAt: true } });
+export async function closeHealedEpisodes(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+): Promise<number> {
+  const open = await database.driftEpisode.findMany({
+    where: { shop, channel, endedAt: null },
+    select: { id: true, itemKey: true, startedAt: true },
+  });
   if (open.length === 0) return 0;
   const rows = await database.channelItemState.findMany({
     where: { shop, channel, itemKey: { in: open.map((episode) => episode.itemKey) } },
@@ -85,10 +97,22 @@ export async function closeHealedEpisodes(database: Database, shop: string, chan
   for (const episode of open) {
     const row = rowOf.get(episode.itemKey);
     // The item is gone from the sync state: nothing is wrong any more.
-    const healed = !row || (row.pushed === row.desired && row.confirmed === row.pushed && row.confirmedAt !== null && row.confirmedAt > episode.startedAt);
-    if (healed) ended.push({ id: episode.id, endedAt: row?.confirmedAt && row.confirmedAt < now ? row.confirmedAt : now });
+    const healed =
+      !row ||
+      (row.pushed === row.desired &&
+        row.confirmed === row.pushed &&
+        row.confirmedAt !== null &&
+        row.confirmedAt > episode.startedAt);
+    if (healed)
+      ended.push({ id: episode.id, endedAt: row?.confirmedAt && row.confirmedAt < now ? row.confirmedAt : now });
   }
-  await updateRows(database, providerOf(database), { table: "DriftEpisode", shop, keys: { id: "text" }, set: { endedAt: "timestamp" }, rows: ended });
+  await updateRows(database, providerOf(database), {
+    table: "DriftEpisode",
+    shop,
+    keys: { id: "text" },
+    set: { endedAt: "timestamp" },
+    rows: ended,
+  });
   return ended.length;
 }
 
@@ -105,22 +129,51 @@ export async function checkDrift(
 
   const rows: Row[] = await database.channelItemState.findMany({
     where: { shop, channel, parkedAt: null, pushed: { not: null }, confirmedAt: { not: null } },
-    select: { itemKey: true, variantGid: true, desired: true, pushed: true, pushedAt: true, confirmed: true, confirmedAt: true, checkedAt: true },
+    select: {
+      itemKey: true,
+      variantGid: true,
+      desired: true,
+      pushed: true,
+      pushedAt: true,
+      confirmed: true,
+      confirmedAt: true,
+      checkedAt: true,
+    },
   });
-  const openEpisodes = await database.driftEpisode.findMany({ where: { shop, channel, endedAt: null }, select: { id: true, itemKey: true, startedAt: true } });
+  const openEpisodes = await database.driftEpisode.findMany({
+    where: { shop, channel, endedAt: null },
+    select: { id: true, itemKey: true, startedAt: true },
+  });
   const openOf = new Map(openEpisodes.map((episode) => [episode.itemKey, episode]));
   // In sync (nothing to push or confirm), or drifting down (left in place, watched).
-  const candidates = rows.filter((row) => (row.pushed === row.desired && row.confirmed === row.pushed) || openOf.has(row.itemKey));
+  const candidates = rows.filter(
+    (row) => (row.pushed === row.desired && row.confirmed === row.pushed) || openOf.has(row.itemKey),
+  );
   if (candidates.length === 0) return result;
 
-  const lastCheckMs = rows.reduce<number | null>((latest, row) => (row.checkedAt ? Math.max(latest ?? 0, row.checkedAt.getTime()) : latest), null);
-  const allowance = readAllowance({ itemsPerHour: budget.itemsPerHour, maxPerPass: budget.maxPerPass, lastCheckMs, nowMs: now.getTime() });
+  const lastCheckMs = rows.reduce<number | null>(
+    (latest, row) => (row.checkedAt ? Math.max(latest ?? 0, row.checkedAt.getTime()) : latest),
+    null,
+  );
+  const allowance = readAllowance({
+    itemsPerHour: budget.itemsPerHour,
+    maxPerPass: budget.maxPerPass,
+    lastCheckMs,
+    nowMs: now.getTime(),
+  });
   result.auditBehind = budget.itemsPerHour * (budget.auditPeriodMs / 3_600_000) < candidates.length;
   if (allowance <= 0) return result;
 
   const chosen = sampleToRead(candidates, openOf, allowance);
   const shown = await connector.readBack(chosen.map((row) => row.itemKey));
-  const findings = judgeReadBack({ shop, channel, now, chosen, shown: new Map(shown.map((entry) => [entry.itemKey, entry])), openOf });
+  const findings = judgeReadBack({
+    shop,
+    channel,
+    now,
+    chosen,
+    shown: new Map(shown.map((entry) => [entry.itemKey, entry])),
+    openOf,
+  });
   await recordFindings(database, shop, channel, now, findings);
   result.checked = chosen.length;
   result.drifted = findings.drifted;
@@ -137,13 +190,31 @@ type OpenEpisode = { id: string; itemKey: string; startedAt: Date };
  * writer strikes minutes after a push), then the rolling audit: checked longest ago.
  */
 function sampleToRead(candidates: readonly Row[], openOf: ReadonlyMap<string, OpenEpisode>, allowance: number): Row[] {
-  const rank = (row: Row) => (openOf.has(row.itemKey) ? 0 : row.checkedAt === null || (row.confirmedAt !== null && row.checkedAt < row.confirmedAt) ? 1 : 2);
+  const rank = (row: Row) =>
+    openOf.has(row.itemKey)
+      ? 0
+      : row.checkedAt === null || (row.confirmedAt !== null && row.checkedAt < row.confirmedAt)
+        ? 1
+        : 2;
   return [...candidates]
-    .sort((a, b) => rank(a) - rank(b) || (a.checkedAt?.getTime() ?? 0) - (b.checkedAt?.getTime() ?? 0) || (a.itemKey < b.itemKey ? -1 : 1))
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.checkedAt?.getTime() ?? 0) - (b.checkedAt?.getTime() ?? 0) ||
+        (a.itemKey < b.itemKey ? -1 : 1),
+    )
     .slice(0, allowance);
 }
 
-type Repair = { channel: string; itemKey: string; pushed: number; confirmed: number; confirmedAt: Date; checkedAt: Date; nextAttemptAt: null };
+type Repair = {
+  channel: string;
+  itemKey: string;
+  pushed: number;
+  confirmed: number;
+  confirmedAt: Date;
+  checkedAt: Date;
+  nextAttemptAt: null;
+};
 
 /** What one sample's read-back found, written afterwards in a few statements for the whole sample. */
 interface DriftFindings {
@@ -181,12 +252,29 @@ function judgeReadBack(input: {
     findings.drifted += 1;
     if (!open) {
       const sincePushMs = row.pushedAt ? Math.max(0, now.getTime() - row.pushedAt.getTime()) : null;
-      findings.opened.push({ shop, channel, itemKey: row.itemKey, variantGid: row.variantGid, expected, observed, sincePushMs, startedAt: now });
+      findings.opened.push({
+        shop,
+        channel,
+        itemKey: row.itemKey,
+        variantGid: row.variantGid,
+        expected,
+        observed,
+        sincePushMs,
+        startedAt: now,
+      });
     }
     if (repairDue(channel, row, observed, open?.startedAt ?? now, now) && row.pushed === row.desired) {
       // pushed = what the channel shows → the row is dirty; confirmed likewise, so the
       // confirmation step waits for the next push instead of timing this one.
-      findings.repairs.push({ channel, itemKey: row.itemKey, pushed: observed, confirmed: observed, confirmedAt: now, checkedAt: now, nextAttemptAt: null });
+      findings.repairs.push({
+        channel,
+        itemKey: row.itemKey,
+        pushed: observed,
+        confirmed: observed,
+        confirmedAt: now,
+        checkedAt: now,
+        nextAttemptAt: null,
+      });
     } else {
       findings.checkedOnly.push(row.itemKey);
     }
@@ -204,22 +292,43 @@ function repairDue(channel: ChannelId, row: Row, observed: number, startedAt: Da
   // way. Writing it again does not make it land sooner, and restarting its clock hid the
   // channel's real lag (lag samples and the in-flight age are measured from the last push).
   const decreaseInFlight =
-    observed > expected && row.pushedAt !== null && (row.confirmedAt === null || row.pushedAt > row.confirmedAt || row.confirmed !== row.pushed);
+    observed > expected &&
+    row.pushedAt !== null &&
+    (row.confirmedAt === null || row.pushedAt > row.confirmedAt || row.confirmed !== row.pushed);
   const lost = row.pushedAt !== null && now.getTime() - row.pushedAt.getTime() >= IN_FLIGHT_LOST_AFTER_MS;
-  return (!decreaseInFlight || lost) && (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS);
+  return (
+    (!decreaseInFlight || lost) &&
+    (channel === "google" || observed > expected || now.getTime() - startedAt.getTime() >= DOWN_DRIFT_GRACE_MS)
+  );
 }
 
-async function recordFindings(database: Database, shop: string, channel: ChannelId, now: Date, findings: DriftFindings): Promise<void> {
-  if (findings.closed.length > 0) await database.driftEpisode.updateMany({ where: { shop, id: { in: findings.closed } }, data: { endedAt: now } });
+async function recordFindings(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  findings: DriftFindings,
+): Promise<void> {
+  if (findings.closed.length > 0)
+    await database.driftEpisode.updateMany({ where: { shop, id: { in: findings.closed } }, data: { endedAt: now } });
   if (findings.opened.length > 0) await database.driftEpisode.createMany({ data: findings.opened });
   await updateRows(database, providerOf(database), {
     table: "ChannelItemState",
     shop,
     keys: { channel: "text", itemKey: "text" },
-    set: { pushed: "integer", confirmed: "integer", confirmedAt: "timestamp", checkedAt: "timestamp", nextAttemptAt: "timestamp" },
+    set: {
+      pushed: "integer",
+      confirmed: "integer",
+      confirmedAt: "timestamp",
+      checkedAt: "timestamp",
+      nextAttemptAt: "timestamp",
+    },
     rows: findings.repairs,
   });
   for (let start = 0; start < findings.checkedOnly.length; start += 500) {
-    await database.channelItemState.updateMany({ where: { shop, channel, itemKey: { in: findings.checkedOnly.slice(start, start + 500) } }, data: { checkedAt: now } });
+    await database.channelItemState.updateMany({
+      where: { shop, channel, itemKey: { in: findings.checkedOnly.slice(start, start + 500) } },
+      data: { checkedAt: now },
+    });
   }
 }

@@ -29,28 +29,46 @@ describe("failures", { shuffle: false }, () => {
     await mw.pass(MINUTE);
     const health = await channelHealth(db(), mw.world.shop, mw.now());
     expect(health.meta.throttled).toBeGreaterThan(0);
-    expect(await openAlert(db(), mw.world.shop, "meta", "throttled")).toMatchObject({ severity: "warning", details: expect.objectContaining({ guidance: "wait_for_budget" }) });
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "throttled")) === null, { stepMs: 5 * MINUTE, maxPasses: 24 });
-    const row = await db().channelItemState.findUnique({ where: { shop_channel_itemKey: { shop: mw.world.shop, channel: "meta", itemKey: mw.world.variants[2]!.metaRetailerId } } });
+    expect(await openAlert(db(), mw.world.shop, "meta", "throttled")).toMatchObject({
+      severity: "warning",
+      details: expect.objectContaining({ guidance: "wait_for_budget" }),
+    });
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "throttled")) === null, {
+      stepMs: 5 * MINUTE,
+      maxPasses: 24,
+    });
+    const row = await db().channelItemState.findUnique({
+      where: {
+        shop_channel_itemKey: { shop: mw.world.shop, channel: "meta", itemKey: mw.world.variants[2]!.metaRetailerId },
+      },
+    });
     expect(row!.pushed).toBe(row!.desired);
   });
 
   it("GIVEN Shopify refuses the revoked token WHEN the Online Store push fails THEN credentials_revoked opens; WHEN access is restored THEN items are released and it resolves", async () => {
     mw.world.shopify.revokeToken(mw.world.shop);
     await mw.sell(1, 2);
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "online_store", "credentials_revoked")) !== null, { stepMs: MINUTE, maxPasses: 5 });
+    await mw.passUntil(
+      async () => (await openAlert(db(), mw.world.shop, "online_store", "credentials_revoked")) !== null,
+      { stepMs: MINUTE, maxPasses: 5 },
+    );
     expect((await channelHealth(db(), mw.world.shop, mw.now())).online_store.credentialFailures).toBeGreaterThan(0);
     // Still refused: the probe keeps the alert open.
     await mw.pass(6 * MINUTE);
     expect(await openAlert(db(), mw.world.shop, "online_store", "credentials_revoked")).not.toBeNull();
 
     mw.world.shopify.restoreToken(mw.world.shop);
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "online_store", "credentials_revoked")) === null, { stepMs: 6 * MINUTE, maxPasses: 5 });
+    await mw.passUntil(
+      async () => (await openAlert(db(), mw.world.shop, "online_store", "credentials_revoked")) === null,
+      { stepMs: 6 * MINUTE, maxPasses: 5 },
+    );
     await mw.pass(MINUTE);
     const health = await channelHealth(db(), mw.world.shop, mw.now());
     expect(health.online_store).toMatchObject({ parked: 0, credentialFailures: 0 });
     // Released by the health probe (activity credentials_restored) or re-pushed by a new desired value.
-    expect(await db().activity.count({ where: { kind: "credentials_restored", channel: "online_store" } })).toBeLessThanOrEqual(1);
+    expect(
+      await db().activity.count({ where: { kind: "credentials_restored", channel: "online_store" } }),
+    ).toBeLessThanOrEqual(1);
     expect(await openAlert(db(), mw.world.shop, "online_store", "push_parked")).toBeNull();
   });
 
@@ -69,14 +87,22 @@ describe("failures", { shuffle: false }, () => {
       })),
     });
     // The last one came 30 minutes ago: not a gap yet. Other webhook rows are the test's own orders.
-    await db().webhookEvent.updateMany({ where: { shop: mw.world.shop, eventId: { startsWith: "order-event" } }, data: { receivedAt: new Date(start) } });
+    await db().webhookEvent.updateMany({
+      where: { shop: mw.world.shop, eventId: { startsWith: "order-event" } },
+      data: { receivedAt: new Date(start) },
+    });
     await mw.pass(MINUTE);
     expect(await openAlert(db(), mw.world.shop, null, "webhook_gap")).toBeNull();
     await mw.pass(45 * MINUTE);
-    expect(await openAlert(db(), mw.world.shop, null, "webhook_gap")).toMatchObject({ details: expect.objectContaining({ guidance: "check_webhook_subscriptions" }) });
+    expect(await openAlert(db(), mw.world.shop, null, "webhook_gap")).toMatchObject({
+      details: expect.objectContaining({ guidance: "check_webhook_subscriptions" }),
+    });
     await mw.sell(0, 1);
     // Recorded with the wall clock; the test runs on the virtual one.
-    await db().webhookEvent.updateMany({ where: { shop: mw.world.shop, processedAt: null }, data: { receivedAt: mw.now() } });
+    await db().webhookEvent.updateMany({
+      where: { shop: mw.world.shop, processedAt: null },
+      data: { receivedAt: mw.now() },
+    });
     await mw.pass(MINUTE);
     expect(await openAlert(db(), mw.world.shop, null, "webhook_gap")).toBeNull();
   });

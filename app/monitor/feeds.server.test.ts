@@ -17,9 +17,27 @@ beforeAll(async () => {
     data: [
       { ...base, channel: "meta", itemKey: "1001", variantGid: "gid://shopify/ProductVariant/1001", desired: 7 },
       { ...base, channel: "meta", itemKey: "1002", variantGid: "gid://shopify/ProductVariant/1002", desired: 0 },
-      { ...base, channel: "google", itemKey: "shopify_US_1_1001", variantGid: "gid://shopify/ProductVariant/1001", desired: 1 },
-      { ...base, channel: "google", itemKey: "shopify_US_1_1002", variantGid: "gid://shopify/ProductVariant/1002", desired: 0 },
-      { ...base, channel: "google", itemKey: "shopify_US_1_<&>", variantGid: "gid://shopify/ProductVariant/1003", desired: 2 },
+      {
+        ...base,
+        channel: "google",
+        itemKey: "shopify_US_1_1001",
+        variantGid: "gid://shopify/ProductVariant/1001",
+        desired: 1,
+      },
+      {
+        ...base,
+        channel: "google",
+        itemKey: "shopify_US_1_1002",
+        variantGid: "gid://shopify/ProductVariant/1002",
+        desired: 0,
+      },
+      {
+        ...base,
+        channel: "google",
+        itemKey: "shopify_US_1_<&>",
+        variantGid: "gid://shopify/ProductVariant/1003",
+        desired: 2,
+      },
     ],
   });
   // Both channels activated: a feed of a channel in observe mode lists nothing (last test).
@@ -41,12 +59,18 @@ describe("fallback feeds", { shuffle: false }, () => {
     const csv = await serveFeed(testDatabase.database, token, "csv", NOW);
     expect(csv?.body).toBe("id,quantity_to_sell_on_facebook,availability\n1001,7,in stock\n1002,0,out of stock\n");
     const xml = await serveFeed(testDatabase.database, token, "xml", NOW);
-    expect(xml?.body).toContain("<item><g:id>1001</g:id><g:availability>in stock</g:availability><g:quantity_to_sell_on_facebook>7</g:quantity_to_sell_on_facebook></item>");
+    expect(xml?.body).toContain(
+      "<item><g:id>1001</g:id><g:availability>in stock</g:availability><g:quantity_to_sell_on_facebook>7</g:quantity_to_sell_on_facebook></item>",
+    );
     expect(await serveFeed(testDatabase.database, token, "tsv", NOW)).toBeNull();
     // Another last character (one in 64 tokens already ends in "A": replacing it with "A" was no change).
-    expect(await serveFeed(testDatabase.database, `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, "csv", NOW)).toBeNull();
+    expect(
+      await serveFeed(testDatabase.database, `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, "csv", NOW),
+    ).toBeNull();
     expect(await serveFeed(testDatabase.database, "short", "csv", NOW)).toBeNull();
-    const row = await testDatabase.database.feedToken.findFirst({ where: { shop: SHOP, channel: "meta", revokedAt: null } });
+    const row = await testDatabase.database.feedToken.findFirst({
+      where: { shop: SHOP, channel: "meta", revokedAt: null },
+    });
     expect(row?.tokenHash).not.toContain(token);
     expect(row?.lastFetchedAt).toEqual(NOW);
   });
@@ -54,9 +78,17 @@ describe("fallback feeds", { shuffle: false }, () => {
   it("serves the Google supplemental feed (availability, pause=ads) with XML escaping", async () => {
     const token = await rotateFeedToken(testDatabase.database, SHOP, "google", NOW);
     const tsv = await serveFeed(testDatabase.database, token, "tsv", NOW);
-    expect(tsv?.body.split("\n")).toEqual(["id\tavailability\tpause", "shopify_US_1_1001\tin_stock\t", "shopify_US_1_1002\tout_of_stock\t", "shopify_US_1_<&>\tin_stock\tads", ""]);
+    expect(tsv?.body.split("\n")).toEqual([
+      "id\tavailability\tpause",
+      "shopify_US_1_1001\tin_stock\t",
+      "shopify_US_1_1002\tout_of_stock\t",
+      "shopify_US_1_<&>\tin_stock\tads",
+      "",
+    ]);
     const xml = await serveFeed(testDatabase.database, token, "xml", NOW);
-    expect(xml?.body).toContain("<g:id>shopify_US_1_&lt;&amp;&gt;</g:id><g:availability>in_stock</g:availability><g:pause>ads</g:pause>");
+    expect(xml?.body).toContain(
+      "<g:id>shopify_US_1_&lt;&amp;&gt;</g:id><g:availability>in_stock</g:availability><g:pause>ads</g:pause>",
+    );
     expect(xml?.contentType).toMatch(/xml/);
   });
 
@@ -71,10 +103,16 @@ describe("fallback feeds", { shuffle: false }, () => {
 
   it("a channel in observe mode is served the header alone: Ballast overrides nothing there", async () => {
     const token = await rotateFeedToken(testDatabase.database, SHOP, "google", NOW);
-    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop: SHOP, channel: "google" } }, data: { activatedAt: null } });
+    await testDatabase.database.channelConnection.update({
+      where: { shop_channel: { shop: SHOP, channel: "google" } },
+      data: { activatedAt: null },
+    });
     expect((await serveFeed(testDatabase.database, token, "tsv", NOW))?.body).toBe("id\tavailability\tpause\n");
     expect((await serveFeed(testDatabase.database, token, "xml", NOW))?.body).not.toContain("<item>");
-    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop: SHOP, channel: "google" } }, data: { activatedAt: NOW } });
+    await testDatabase.database.channelConnection.update({
+      where: { shop_channel: { shop: SHOP, channel: "google" } },
+      data: { activatedAt: NOW },
+    });
     expect((await serveFeed(testDatabase.database, token, "tsv", NOW))?.body).toContain("shopify_US_1_1001\tin_stock");
   });
 });

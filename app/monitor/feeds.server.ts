@@ -13,13 +13,21 @@ import { decodeItemValue } from "~/channels/item-value";
 export type FeedChannel = "meta" | "google";
 export type FeedFormat = "csv" | "xml" | "tsv";
 
-export const FEED_FORMATS: Record<FeedChannel, readonly FeedFormat[]> = { meta: ["csv", "xml"], google: ["tsv", "xml"] };
+export const FEED_FORMATS: Record<FeedChannel, readonly FeedFormat[]> = {
+  meta: ["csv", "xml"],
+  google: ["tsv", "xml"],
+};
 
 const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest();
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Creates a feed URL token for a channel, revoking the previous one. Returned once. */
-export async function rotateFeedToken(database: Database, shop: string, channel: FeedChannel, now: Date): Promise<string> {
+export async function rotateFeedToken(
+  database: Database,
+  shop: string,
+  channel: FeedChannel,
+  now: Date,
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await database.$transaction([
     database.feedToken.updateMany({ where: { shop, channel, revokedAt: null }, data: { revokedAt: now } }),
@@ -28,12 +36,20 @@ export async function rotateFeedToken(database: Database, shop: string, channel:
   return token;
 }
 
-export async function revokeFeedTokens(database: Database, shop: string, channel: FeedChannel, now: Date): Promise<void> {
+export async function revokeFeedTokens(
+  database: Database,
+  shop: string,
+  channel: FeedChannel,
+  now: Date,
+): Promise<void> {
   await database.feedToken.updateMany({ where: { shop, channel, revokedAt: null }, data: { revokedAt: now } });
 }
 
 /** The shop and channel a token opens, or null. */
-export async function resolveFeedToken(database: Database, token: string): Promise<{ shop: string; channel: FeedChannel } | null> {
+export async function resolveFeedToken(
+  database: Database,
+  token: string,
+): Promise<{ shop: string; channel: FeedChannel } | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const digest = hashToken(token);
   const row = await database.feedToken.findUnique({ where: { tokenHash: digest.toString("hex") } });
@@ -44,7 +60,13 @@ export async function resolveFeedToken(database: Database, token: string): Promi
   return row.channel === "meta" || row.channel === "google" ? { shop: row.shop, channel: row.channel } : null;
 }
 
-const xmlEscape = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xmlEscape = (value: string) =>
+  value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 const csvCell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const tsvCell = (value: string) => value.replace(/[\t\r\n]/g, " ");
 
@@ -57,24 +79,45 @@ export interface FeedRow {
 }
 
 export async function feedRows(database: Database, shop: string, channel: FeedChannel): Promise<FeedRow[]> {
-  const rows = await database.channelItemState.findMany({ where: { shop, channel }, select: { itemKey: true, desired: true } });
+  const rows = await database.channelItemState.findMany({
+    where: { shop, channel },
+    select: { itemKey: true, desired: true },
+  });
   // Byte order, the same on SQLite and PostgreSQL whatever the collation.
   rows.sort((a, b) => (a.itemKey < b.itemKey ? -1 : a.itemKey > b.itemKey ? 1 : 0));
   return rows.map((row) => {
     const { availability, pauseAds } = decodeItemValue(channel, row.desired);
     const quantity = channel === "google" ? 0 : Math.max(0, row.desired);
-    return { id: row.itemKey, quantity, availability: availability === "in_stock" ? "in stock" : "out of stock", pauseAds };
+    return {
+      id: row.itemKey,
+      quantity,
+      availability: availability === "in_stock" ? "in stock" : "out of stock",
+      pauseAds,
+    };
   });
 }
 
-export function renderFeed(channel: FeedChannel, format: FeedFormat, rows: readonly FeedRow[], generatedAt: Date): { body: string; contentType: string } {
+export function renderFeed(
+  channel: FeedChannel,
+  format: FeedFormat,
+  rows: readonly FeedRow[],
+  generatedAt: Date,
+): { body: string; contentType: string } {
   if (channel === "meta" && format === "csv") {
-    const lines = ["id,quantity_to_sell_on_facebook,availability", ...rows.map((row) => [row.id, String(row.quantity), row.availability].map(csvCell).join(","))];
+    const lines = [
+      "id,quantity_to_sell_on_facebook,availability",
+      ...rows.map((row) => [row.id, String(row.quantity), row.availability].map(csvCell).join(",")),
+    ];
     return { body: `${lines.join("\n")}\n`, contentType: "text/csv; charset=utf-8" };
   }
   if (channel === "google" && format === "tsv") {
     // Google supplemental feed: id + the attributes it overrides (underscored values).
-    const lines = ["id\tavailability\tpause", ...rows.map((row) => [row.id, row.availability.replaceAll(" ", "_"), row.pauseAds ? "ads" : ""].map(tsvCell).join("\t"))];
+    const lines = [
+      "id\tavailability\tpause",
+      ...rows.map((row) =>
+        [row.id, row.availability.replaceAll(" ", "_"), row.pauseAds ? "ads" : ""].map(tsvCell).join("\t"),
+      ),
+    ];
     return { body: `${lines.join("\n")}\n`, contentType: "text/tab-separated-values; charset=utf-8" };
   }
   if (format === "xml") {
@@ -101,11 +144,22 @@ export function renderFeed(channel: FeedChannel, format: FeedFormat, rows: reado
  * in. A channel in observe mode gets the header alone: a supplemental feed overrides only the
  * items it lists, so Ballast changes nothing there until the merchant activates the channel.
  */
-export async function serveFeed(database: Database, token: string, format: string, now: Date): Promise<{ body: string; contentType: string } | null> {
+export async function serveFeed(
+  database: Database,
+  token: string,
+  format: string,
+  now: Date,
+): Promise<{ body: string; contentType: string } | null> {
   const owner = await resolveFeedToken(database, token);
   if (!owner || !(FEED_FORMATS[owner.channel] as readonly string[]).includes(format)) return null;
-  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop: owner.shop, channel: owner.channel } }, select: { activatedAt: true } });
+  const connection = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop: owner.shop, channel: owner.channel } },
+    select: { activatedAt: true },
+  });
   const rows = channelModeOf(connection) === "observing" ? [] : await feedRows(database, owner.shop, owner.channel);
-  await database.feedToken.update({ where: { tokenHash: hashToken(token).toString("hex") }, data: { lastFetchedAt: now } });
+  await database.feedToken.update({
+    where: { tokenHash: hashToken(token).toString("hex") },
+    data: { lastFetchedAt: now },
+  });
   return renderFeed(owner.channel, format as FeedFormat, rows, now);
 }

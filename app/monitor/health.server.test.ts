@@ -32,7 +32,15 @@ type Row = {
 
 async function seed(shop: string, channel: string, rows: Row[]) {
   await testDatabase.database.channelItemState.createMany({
-    data: rows.map((row) => ({ shop, channel, variantGid: `gid://shopify/ProductVariant/${row.itemKey}`, desiredAvailability: "in_stock", explanation: {}, computedAt: NOW, ...row })),
+    data: rows.map((row) => ({
+      shop,
+      channel,
+      variantGid: `gid://shopify/ProductVariant/${row.itemKey}`,
+      desiredAvailability: "in_stock",
+      explanation: {},
+      computedAt: NOW,
+      ...row,
+    })),
   });
 }
 
@@ -41,26 +49,90 @@ describe("channelHealth: sync-state figures", () => {
     const shop = `health-${++shopSeq}.myshopify.com`;
     await seed(shop, "meta", [
       // In sync (so is 7 below), checked 10 min ago (inside the 60-min window) and 3 h ago (outside).
-      { itemKey: "1", desired: 5, pushed: 5, pushedAt: ago(300), confirmed: 5, confirmedAt: ago(290), checkedAt: ago(10) },
-      { itemKey: "2", desired: 5, pushed: 5, pushedAt: ago(300), confirmed: 5, confirmedAt: ago(290), checkedAt: ago(180) },
+      {
+        itemKey: "1",
+        desired: 5,
+        pushed: 5,
+        pushedAt: ago(300),
+        confirmed: 5,
+        confirmedAt: ago(290),
+        checkedAt: ago(10),
+      },
+      {
+        itemKey: "2",
+        desired: 5,
+        pushed: 5,
+        pushedAt: ago(300),
+        confirmed: 5,
+        confirmedAt: ago(290),
+        checkedAt: ago(180),
+      },
       // Pending: never pushed, and pushed a different figure.
       { itemKey: "3", desired: 4 },
       { itemKey: "4", desired: 2, pushed: 3, pushedAt: ago(30), confirmed: 3, confirmedAt: ago(20) },
       // Unconfirmed pushes: 40 min old (shown the old figure), 25 h old (drift, not lag), confirmed before the push.
       { itemKey: "5", desired: 6, pushed: 6, pushedAt: ago(40), confirmed: 7, confirmedAt: ago(35) },
       { itemKey: "6", desired: 6, pushed: 6, pushedAt: ago(25 * 60) },
-      { itemKey: "7", desired: 1, pushed: 1, pushedAt: ago(15), confirmed: 1, confirmedAt: ago(50), checkedAt: ago(50) },
+      {
+        itemKey: "7",
+        desired: 1,
+        pushed: 1,
+        pushedAt: ago(15),
+        confirmed: 1,
+        confirmedAt: ago(50),
+        checkedAt: ago(50),
+      },
       // Failing: 3 attempts with an error; throttled: waiting after a rate limit; 2 attempts is not yet failing.
-      { itemKey: "8", desired: 9, pushed: 8, pushedAt: ago(100), confirmed: 8, confirmedAt: ago(90), attempts: 3, lastError: "timeout", nextAttemptAt: ago(1) },
-      { itemKey: "9", desired: 9, pushed: 8, pushedAt: ago(100), confirmed: 8, confirmedAt: ago(90), attempts: 1, lastError: "rate_limited: slow down", nextAttemptAt: ago(-5) },
-      { itemKey: "10", desired: 9, pushed: 8, pushedAt: ago(100), confirmed: 8, confirmedAt: ago(90), attempts: 2, lastError: "timeout" },
+      {
+        itemKey: "8",
+        desired: 9,
+        pushed: 8,
+        pushedAt: ago(100),
+        confirmed: 8,
+        confirmedAt: ago(90),
+        attempts: 3,
+        lastError: "timeout",
+        nextAttemptAt: ago(1),
+      },
+      {
+        itemKey: "9",
+        desired: 9,
+        pushed: 8,
+        pushedAt: ago(100),
+        confirmed: 8,
+        confirmedAt: ago(90),
+        attempts: 1,
+        lastError: "rate_limited: slow down",
+        nextAttemptAt: ago(-5),
+      },
+      {
+        itemKey: "10",
+        desired: 9,
+        pushed: 8,
+        pushedAt: ago(100),
+        confirmed: 8,
+        confirmedAt: ago(90),
+        attempts: 2,
+        lastError: "timeout",
+      },
       // Parked: one for refused credentials. Not pending, not unconfirmed.
-      { itemKey: "11", desired: 3, pushed: 1, pushedAt: ago(5), parkedAt: ago(4), lastError: "credentials_revoked: token refused" },
+      {
+        itemKey: "11",
+        desired: 3,
+        pushed: 1,
+        pushedAt: ago(5),
+        parkedAt: ago(4),
+        lastError: "credentials_revoked: token refused",
+      },
       { itemKey: "12", desired: 3, pushed: 1, pushedAt: ago(5), parkedAt: ago(4), lastError: "INVALID: bad id" },
     ]);
     // Another channel and another shop never count here.
-    await seed(shop, "google", [{ itemKey: "1", desired: 1, pushed: 1, pushedAt: ago(5), confirmed: 1, confirmedAt: ago(4), checkedAt: ago(4) }]);
-    await seed(`other-${shop}`, "meta", [{ itemKey: "1", desired: 1, pushed: 0, pushedAt: ago(500), parkedAt: ago(1), lastError: "credentials_revoked" }]);
+    await seed(shop, "google", [
+      { itemKey: "1", desired: 1, pushed: 1, pushedAt: ago(5), confirmed: 1, confirmedAt: ago(4), checkedAt: ago(4) },
+    ]);
+    await seed(`other-${shop}`, "meta", [
+      { itemKey: "1", desired: 1, pushed: 0, pushedAt: ago(500), parkedAt: ago(1), lastError: "credentials_revoked" },
+    ]);
 
     const health = await channelHealth(testDatabase.database, shop, NOW, { windowMinutes: 60 });
     expect(health.meta).toMatchObject({
@@ -72,14 +144,31 @@ describe("channelHealth: sync-state figures", () => {
       audit: { itemsInSync: 3, checkedInWindow: 2, oldestCheckAt: ago(180).toISOString() },
       oldestUnconfirmedMs: 40 * MINUTE,
     });
-    expect(health.google).toMatchObject({ pending: 0, parked: 0, audit: { itemsInSync: 1, checkedInWindow: 1 }, oldestUnconfirmedMs: null });
-    expect(health.online_store).toMatchObject({ pending: 0, audit: { itemsInSync: 0, checkedInWindow: 0, oldestCheckAt: null }, oldestUnconfirmedMs: null });
+    expect(health.google).toMatchObject({
+      pending: 0,
+      parked: 0,
+      audit: { itemsInSync: 1, checkedInWindow: 1 },
+      oldestUnconfirmedMs: null,
+    });
+    expect(health.online_store).toMatchObject({
+      pending: 0,
+      audit: { itemsInSync: 0, checkedInWindow: 0, oldestCheckAt: null },
+      oldestUnconfirmedMs: null,
+    });
   });
 
   it("reports the audit's oldest check as never while an item in sync has not been checked", async () => {
     const shop = `health-${++shopSeq}.myshopify.com`;
     await seed(shop, "meta", [
-      { itemKey: "1", desired: 5, pushed: 5, pushedAt: ago(30), confirmed: 5, confirmedAt: ago(20), checkedAt: ago(10) },
+      {
+        itemKey: "1",
+        desired: 5,
+        pushed: 5,
+        pushedAt: ago(30),
+        confirmed: 5,
+        confirmedAt: ago(20),
+        checkedAt: ago(10),
+      },
       { itemKey: "2", desired: 5, pushed: 5, pushedAt: ago(30), confirmed: 5, confirmedAt: ago(20) },
     ]);
     const health = await channelHealth(testDatabase.database, shop, NOW, { windowMinutes: 60 });

@@ -54,7 +54,13 @@ export interface ChannelHealth {
   audit: { itemsInSync: number; checkedInWindow: number; oldestCheckAt: string | null };
 }
 
-export async function measuredLag(database: Database, shop: string, channel: ChannelId, now: Date, windowMs: number): Promise<LagStats> {
+export async function measuredLag(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  windowMs: number,
+): Promise<LagStats> {
   const rows = await database.lagSample.findMany({
     where: { shop, channel, observedAt: { gt: new Date(now.getTime() - windowMs), lte: now } },
     select: { lagMs: true },
@@ -63,15 +69,33 @@ export async function measuredLag(database: Database, shop: string, channel: Cha
 }
 
 /** Per-channel health for the Overview page (see README). `windowMinutes` defaults to the shop's lag window. */
-export async function channelHealth(database: Database, shop: string, now: Date, options: { windowMinutes?: number } = {}): Promise<Record<ChannelId, ChannelHealth>> {
+export async function channelHealth(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: { windowMinutes?: number } = {},
+): Promise<Record<ChannelId, ChannelHealth>> {
   const shopRow = await database.shop.findUnique({ where: { shop }, select: { settings: true } });
   const settings = parseAlertSettings(shopSettingsOf(shopRow?.settings).alerts);
   const windowMinutes = options.windowMinutes ?? settings.lagWindowMinutes;
   const windowMs = windowMinutes * 60_000;
   const fromMs = now.getTime() - windowMs;
   const [connections, samples, summaries, episodes] = await Promise.all([
-    database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, pausedBy: true, lastPushAt: true, recentWriteCalls: true, activatedAt: true } }),
-    database.lagSample.findMany({ where: { shop, observedAt: { gt: new Date(fromMs), lte: now } }, select: { channel: true, lagMs: true } }),
+    database.channelConnection.findMany({
+      where: { shop },
+      select: {
+        channel: true,
+        state: true,
+        pausedBy: true,
+        lastPushAt: true,
+        recentWriteCalls: true,
+        activatedAt: true,
+      },
+    }),
+    database.lagSample.findMany({
+      where: { shop, observedAt: { gt: new Date(fromMs), lte: now } },
+      select: { channel: true, lagMs: true },
+    }),
     syncStateSummary(database, shop, now, fromMs),
     database.driftEpisode.findMany({
       where: { shop, OR: [{ endedAt: null }, { endedAt: { gt: new Date(fromMs) } }] },
@@ -90,7 +114,8 @@ export async function channelHealth(database: Database, shop: string, now: Date,
     const checkedInWindow = summary?.checkedInWindow ?? 0;
     const oldestUnconfirmedMs = summary?.oldestUnconfirmed ? now.getTime() - summary.oldestUnconfirmed.getTime() : null;
     // An in-sync item never checked makes the audit's oldest check "never".
-    const oldestCheck = summary && summary.uncheckedInSync === 0 && summary.oldestCheck ? summary.oldestCheck.getTime() : null;
+    const oldestCheck =
+      summary && summary.uncheckedInSync === 0 && summary.oldestCheck ? summary.oldestCheck.getTime() : null;
     let errors = 0;
     let throttled = 0;
     let parked = 0;
@@ -108,17 +133,28 @@ export async function channelHealth(database: Database, shop: string, now: Date,
     }
     // Meta's hourly batch budget spent with work waiting is throttling too.
     const recentCalls = Array.isArray(connection?.recentWriteCalls)
-      ? (connection!.recentWriteCalls as unknown[]).filter((time) => typeof time === "number" && time > now.getTime() - 3_600_000).length
+      ? (connection!.recentWriteCalls as unknown[]).filter(
+          (time) => typeof time === "number" && time > now.getTime() - 3_600_000,
+        ).length
       : 0;
     if (channel === "meta" && recentCalls >= 100 && pending > 0) throttled = Math.max(throttled, pending);
 
     const channelEpisodes = episodes.filter((episode) => episode.channel === channel);
     const open = channelEpisodes.filter((episode) => episode.endedAt === null);
     const driftMs = channelEpisodes.reduce(
-      (sum, episode) => sum + overlapMs({ startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null }, fromMs, now.getTime()),
+      (sum, episode) =>
+        sum +
+        overlapMs(
+          { startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null },
+          fromMs,
+          now.getTime(),
+        ),
       0,
     );
-    const effective = stats.p95Ms === null && oldestUnconfirmedMs === null ? null : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
+    const effective =
+      stats.p95Ms === null && oldestUnconfirmedMs === null
+        ? null
+        : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
     result[channel] = {
       channel,
       mode,
@@ -131,13 +167,19 @@ export async function channelHealth(database: Database, shop: string, now: Date,
       effectiveLagMs: effective,
       driftItems: open.length,
       driftMinutes: Math.round((driftMs / 60_000) * 10) / 10,
-      longestDriftMinutes: Math.round((Math.max(0, ...open.map((episode) => now.getTime() - episode.startedAt.getTime())) / 60_000) * 10) / 10,
+      longestDriftMinutes:
+        Math.round((Math.max(0, ...open.map((episode) => now.getTime() - episode.startedAt.getTime())) / 60_000) * 10) /
+        10,
       errors,
       throttled,
       parked,
       credentialFailures,
       pending,
-      audit: { itemsInSync, checkedInWindow, oldestCheckAt: oldestCheck === null || oldestCheck === 0 ? null : new Date(oldestCheck).toISOString() },
+      audit: {
+        itemsInSync,
+        checkedInWindow,
+        oldestCheckAt: oldestCheck === null || oldestCheck === 0 ? null : new Date(oldestCheck).toISOString(),
+      },
     };
   }
   return result;
@@ -165,7 +207,15 @@ async function syncStateSummary(database: Database, shop: string, now: Date, fro
   const from = new Date(fromMs);
   const [counts, troubled] = await Promise.all([
     database.$queryRaw<
-      { channel: string; pending: NumberLike; itemsInSync: NumberLike; checkedInWindow: NumberLike; uncheckedInSync: NumberLike; oldestCheck: DateLike; oldestUnconfirmed: DateLike }[]
+      {
+        channel: string;
+        pending: NumberLike;
+        itemsInSync: NumberLike;
+        checkedInWindow: NumberLike;
+        uncheckedInSync: NumberLike;
+        oldestCheck: DateLike;
+        oldestUnconfirmed: DateLike;
+      }[]
     >`
       SELECT "channel",
         SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "pending",
@@ -215,7 +265,10 @@ export async function lagAndDriftSeries(
   const toMs = Math.ceil(now.getTime() / bucketMs) * bucketMs;
   const fromMs = toMs - Math.ceil((options.hours * 3_600_000) / bucketMs) * bucketMs;
   const [samples, episodes] = await Promise.all([
-    database.lagSample.findMany({ where: { shop, observedAt: { gte: new Date(fromMs), lte: now } }, select: { channel: true, observedAt: true, lagMs: true } }),
+    database.lagSample.findMany({
+      where: { shop, observedAt: { gte: new Date(fromMs), lte: now } },
+      select: { channel: true, observedAt: true, lagMs: true },
+    }),
     database.driftEpisode.findMany({
       where: { shop, startedAt: { lte: now }, OR: [{ endedAt: null }, { endedAt: { gt: new Date(fromMs) } }] },
       select: { channel: true, startedAt: true, endedAt: true },
@@ -227,7 +280,9 @@ export async function lagAndDriftSeries(
       fromMs,
       toMs: Math.min(toMs, now.getTime() + 1),
       bucketMs,
-      lags: samples.filter((sample) => sample.channel === channel).map((sample) => ({ observedAtMs: sample.observedAt.getTime(), lagMs: sample.lagMs })),
+      lags: samples
+        .filter((sample) => sample.channel === channel)
+        .map((sample) => ({ observedAtMs: sample.observedAt.getTime(), lagMs: sample.lagMs })),
       drift: episodes
         .filter((episode) => episode.channel === channel)
         .map((episode) => ({ startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null })),

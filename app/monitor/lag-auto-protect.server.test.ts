@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 const db = () => mw.testDatabase.database;
-const metaState = () => db().channelConnection.findUnique({ where: { shop_channel: { shop: mw.world.shop, channel: "meta" } } });
+const metaState = () =>
+  db().channelConnection.findUnique({ where: { shop_channel: { shop: mw.world.shop, channel: "meta" } } });
 
 // Each test runs dozens of worker passes against the fakes: minutes on a loaded 2-core machine.
 describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
@@ -45,16 +46,34 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
     // A fixed buffer on this item: its Meta quantity must not move with the growing delay
     // or the decaying sales rate, since each new value restarts the unshown push's clock
     // (lag is measured from the last push; a "first unshown push" time would fix that).
-    await saveRule(db(), { shop: mw.world.shop, channel: "meta", scope: "variant", scopeGid: mw.world.variants[0]!.variantGid, rule: { fixedUnits: 1 } });
+    await saveRule(db(), {
+      shop: mw.world.shop,
+      channel: "meta",
+      scope: "variant",
+      scopeGid: mw.world.variants[0]!.variantGid,
+      rule: { fixedUnits: 1 },
+    });
     await mw.sell(0, 3);
-    const passes = await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, { stepMs: 5 * MINUTE, maxPasses: 12 });
+    const passes = await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, {
+      stepMs: 5 * MINUTE,
+      maxPasses: 12,
+    });
     // Crossed by the oldest push Meta has not shown yet (each new push restarts that clock),
     // before any slow sample arrives; never before the 30-minute threshold.
     expect(passes * 5).toBeGreaterThan(30);
     expect(passes * 5).toBeLessThanOrEqual(60);
     expect(await metaState()).toMatchObject({ state: "active", pausedBy: null });
-    const activity = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
-    expect(activity?.details).toMatchObject({ action: "widening", reason: "lag_above_threshold", mode: "widen_buffers", thresholdMs: 30 * MINUTE, pauseThresholdMs: 120 * MINUTE });
+    const activity = await db().activity.findFirst({
+      where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" },
+      orderBy: { at: "desc" },
+    });
+    expect(activity?.details).toMatchObject({
+      action: "widening",
+      reason: "lag_above_threshold",
+      mode: "widen_buffers",
+      thresholdMs: 30 * MINUTE,
+      pauseThresholdMs: 120 * MINUTE,
+    });
   });
 
   it("WHEN buffers are recomputed THEN Meta's timing counts the push still in flight, not only the samples measured so far", async () => {
@@ -68,9 +87,15 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
   it("GIVEN lag keeps growing past what buffers can cover (2 h) THEN auto-protect pauses Meta (stop selling), logged", async () => {
     mw.world.meta.control.setPropagationDelay(180 * MINUTE);
     await mw.sell(0, 1);
-    await mw.passUntil(async () => (await metaState())?.state === "paused_stop_selling", { stepMs: 10 * MINUTE, maxPasses: 20 });
+    await mw.passUntil(async () => (await metaState())?.state === "paused_stop_selling", {
+      stepMs: 10 * MINUTE,
+      maxPasses: 20,
+    });
     expect(await metaState()).toMatchObject({ state: "paused_stop_selling", pausedBy: "auto_protect" });
-    const activity = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
+    const activity = await db().activity.findFirst({
+      where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" },
+      orderBy: { at: "desc" },
+    });
     expect(activity?.details).toMatchObject({ action: "paused", reason: "lag_beyond_buffers", mode: "widen_buffers" });
     expect((activity?.details as { lagMs: number }).lagMs).toBeGreaterThan(120 * MINUTE);
     // The fast channels keep selling.
@@ -92,9 +117,12 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
     expect(await openAlert(db(), mw.world.shop, "meta", "lag_high")).toBeNull();
     const resolved = await db().alert.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "lag_high" } });
     expect(resolved?.resolvedAt).not.toBeNull();
-    const actions = (await db().activity.findMany({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "asc" } })).map(
-      (entry) => (entry.details as { action: string }).action,
-    );
+    const actions = (
+      await db().activity.findMany({
+        where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" },
+        orderBy: { at: "asc" },
+      })
+    ).map((entry) => (entry.details as { action: string }).action);
     // Widening first (it may end and start again while the 45-minute pushes land), then the pause and its undo.
     expect(actions[0]).toBe("widening");
     expect(actions.slice(-2)).toEqual(["paused", "resumed"]);
@@ -105,11 +133,23 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
     await setChannelState(db(), { shop: mw.world.shop, channel: "meta", state: "paused_stop_selling", by: "merchant" });
     mw.world.meta.control.setPropagationDelay(45 * MINUTE);
     await mw.sell(1, 2);
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, { stepMs: 5 * MINUTE, maxPasses: 12 });
-    const widening = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
-    expect(widening?.details).toMatchObject({ action: "widening", reason: "lag_above_threshold_channel_already_paused" });
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) !== null, {
+      stepMs: 5 * MINUTE,
+      maxPasses: 12,
+    });
+    const widening = await db().activity.findFirst({
+      where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" },
+      orderBy: { at: "desc" },
+    });
+    expect(widening?.details).toMatchObject({
+      action: "widening",
+      reason: "lag_above_threshold_channel_already_paused",
+    });
     mw.world.meta.control.setPropagationDelay(0);
-    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) === null, { stepMs: 10 * MINUTE, maxPasses: 30 });
+    await mw.passUntil(async () => (await openAlert(db(), mw.world.shop, "meta", "lag_high")) === null, {
+      stepMs: 10 * MINUTE,
+      maxPasses: 30,
+    });
     await mw.pass(MINUTE);
     expect(await metaState()).toMatchObject({ state: "paused_stop_selling", pausedBy: "merchant" });
   });
@@ -125,10 +165,21 @@ describe("lag and auto-protect", { shuffle: false, timeout: 120_000 }, () => {
     await mw.pass(MINUTE);
     mw.world.meta.control.setPropagationDelay(45 * MINUTE);
     await mw.sell(2, 2);
-    const passes = await mw.passUntil(async () => (await metaState())?.state === "paused_stop_selling", { stepMs: 5 * MINUTE, maxPasses: 12 });
+    const passes = await mw.passUntil(async () => (await metaState())?.state === "paused_stop_selling", {
+      stepMs: 5 * MINUTE,
+      maxPasses: 12,
+    });
     expect(passes * 5).toBeGreaterThan(30);
     expect(passes * 5).toBeLessThanOrEqual(60);
-    const activity = await db().activity.findFirst({ where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" }, orderBy: { at: "desc" } });
-    expect(activity?.details).toMatchObject({ action: "paused", reason: "lag_above_threshold", mode: "pause_stop_selling", thresholdMs: 30 * MINUTE });
+    const activity = await db().activity.findFirst({
+      where: { shop: mw.world.shop, channel: "meta", kind: "auto_protect" },
+      orderBy: { at: "desc" },
+    });
+    expect(activity?.details).toMatchObject({
+      action: "paused",
+      reason: "lag_above_threshold",
+      mode: "pause_stop_selling",
+      thresholdMs: 30 * MINUTE,
+    });
   });
 });

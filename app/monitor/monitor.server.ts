@@ -58,9 +58,21 @@ const CREDENTIAL_ERROR = /^(credentials_revoked|UNAUTHORIZED)\b/;
 
 export { MIN_LAG_SAMPLES, isLagHigh, lagAbove, pauseLagMinutes } from "./alert-rules";
 
-export async function monitorShop(database: Database, shop: string, now: Date, options: MonitorOptions = {}): Promise<MonitorReport> {
+export async function monitorShop(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: MonitorOptions = {},
+): Promise<MonitorReport> {
   const settings = await getAlertSettings(database, shop);
-  const report: MonitorReport = { drift: {}, health: {} as MonitorReport["health"], opened: [], resolved: [], autoProtect: [], delivery: null };
+  const report: MonitorReport = {
+    drift: {},
+    health: {} as MonitorReport["health"],
+    opened: [],
+    resolved: [],
+    autoProtect: [],
+    delivery: null,
+  };
   if (options.connectors) await checkChannels(database, shop, now, options, options.connectors, report);
 
   report.health = await channelHealth(database, shop, now);
@@ -75,11 +87,22 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
       health: report.health[channel],
       rules: settings.channels[channel],
       connection,
-      competing: channel === "online_store" || moot ? null : await competingWriterFindings(database, shop, channel, now, settings),
+      competing:
+        channel === "online_store" || moot
+          ? null
+          : await competingWriterFindings(database, shop, channel, now, settings),
     };
     for (const decision of channelAlertDecisions(facts)) await apply(decision, channel);
     if (moot) continue;
-    const action = await autoProtect(database, shop, channel, now, facts.rules, isLagHigh(facts.health, facts.rules), facts.health);
+    const action = await autoProtect(
+      database,
+      shop,
+      channel,
+      now,
+      facts.rules,
+      isLagHigh(facts.health, facts.rules),
+      facts.health,
+    );
     if (action) report.autoProtect.push({ channel, action });
   }
   const shopDecisions = shopAlertDecisions(await shopFacts(database, shop, now, settings, options));
@@ -90,15 +113,33 @@ export async function monitorShop(database: Database, shop: string, now: Date, o
 }
 
 /** Sampled drift checks on the read-back channels, then credential recovery on every channel; a failure is logged, not thrown. */
-async function checkChannels(database: Database, shop: string, now: Date, options: MonitorOptions, connectors: ConnectorDependencies, report: MonitorReport) {
+async function checkChannels(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: MonitorOptions,
+  connectors: ConnectorDependencies,
+  report: MonitorReport,
+) {
   // Each channel's connection and parked rows, read once for the checks below.
   const [connections, parked] = await Promise.all([
     connectionsOf(database, shop),
-    database.channelItemState.findMany({ where: { shop, parkedAt: { not: null } }, select: { channel: true, itemKey: true, lastError: true } }),
+    database.channelItemState.findMany({
+      where: { shop, parkedAt: { not: null } },
+      select: { channel: true, itemKey: true, lastError: true },
+    }),
   ]);
   for (const channel of ["meta", "google"] as const) {
     try {
-      const drift = await checkDriftFor(database, shop, channel, now, connectors, options.readBudgets?.[channel], connections.get(channel) ?? null);
+      const drift = await checkDriftFor(
+        database,
+        shop,
+        channel,
+        now,
+        connectors,
+        options.readBudgets?.[channel],
+        connections.get(channel) ?? null,
+      );
       if (drift) report.drift[channel] = drift;
     } catch (error) {
       logger.warn({ shop, channel, err: errorMessage(error) }, "drift check failed");
@@ -107,7 +148,16 @@ async function checkChannels(database: Database, shop: string, now: Date, option
   for (const channel of CHANNELS) {
     try {
       const channelParked = parked.filter((row) => row.channel === channel);
-      await recoverCredentials(database, shop, channel, now, connectors, options.healthCheckEveryMs ?? 5 * 60_000, connections.get(channel) ?? null, channelParked);
+      await recoverCredentials(
+        database,
+        shop,
+        channel,
+        now,
+        connectors,
+        options.healthCheckEveryMs ?? 5 * 60_000,
+        connections.get(channel) ?? null,
+        channelParked,
+      );
     } catch (error) {
       logger.warn({ shop, channel, err: errorMessage(error) }, "health check failed");
     }
@@ -117,22 +167,37 @@ async function checkChannels(database: Database, shop: string, now: Date, option
 /** Raises or resolves one alert, noting in the report what opened and what closed. */
 async function alertApplier(database: Database, shop: string, now: Date, report: MonitorReport) {
   // Most rules resolve an alert that is not open: known from one read, not one write each.
-  const openKeys = new Set((await database.alert.findMany({ where: { shop, resolvedAt: null }, select: { dedupeKey: true } })).map((row) => row.dedupeKey));
+  const openKeys = new Set(
+    (await database.alert.findMany({ where: { shop, resolvedAt: null }, select: { dedupeKey: true } })).map(
+      (row) => row.dedupeKey,
+    ),
+  );
   return async (decision: AlertDecision, channel: ChannelId | null): Promise<void> => {
     const input = { shop, channel, kind: decision.kind, severity: decision.severity, at: now };
     const key = alertDedupeKey(input);
     if (decision.outcome === "raise") {
-      if ((await raiseAlert(database, { ...input, details: decision.details ?? {} })) === "opened") report.opened.push(key);
+      if ((await raiseAlert(database, { ...input, details: decision.details ?? {} })) === "opened")
+        report.opened.push(key);
     } else if (openKeys.has(key) && (await resolveAlert(database, input))) {
       report.resolved.push(key);
     }
   };
 }
 
-async function deliverAlertsSafely(database: Database, shop: string, now: Date, options: MonitorOptions, connectors: ConnectorDependencies): Promise<DeliveryReport | null> {
+async function deliverAlertsSafely(
+  database: Database,
+  shop: string,
+  now: Date,
+  options: MonitorOptions,
+  connectors: ConnectorDependencies,
+): Promise<DeliveryReport | null> {
   try {
     const keyring = createKeyring(connectors.env.encryptionKey, connectors.env.previousEncryptionKeys);
-    return await deliverAlerts(database, shop, now, { keyring, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.appUrl ? { appUrl: options.appUrl } : {}) });
+    return await deliverAlerts(database, shop, now, {
+      keyring,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.appUrl ? { appUrl: options.appUrl } : {}),
+    });
   } catch (error) {
     logger.warn({ shop, err: errorMessage(error) }, "alert delivery pass failed");
     return null;
@@ -150,12 +215,24 @@ async function checkDriftFor(
   budget: ReadBudget | undefined,
   connection: ConnectionRow | null,
 ): Promise<DriftCheckResult | null> {
-  if (!connection || connection.state === "disconnected" || connection.state === "error" || channelModeOf(connection) === "observing") return null;
+  if (
+    !connection ||
+    connection.state === "disconnected" ||
+    connection.state === "error" ||
+    channelModeOf(connection) === "observing"
+  )
+    return null;
   const connector = await connectorFor(connectors, shop, channel, connection);
   if (!isConnector(connector)) return null;
   const result = await checkDrift(database, shop, channel, connector, now, budget ?? DEFAULT_READ_BUDGETS[channel]);
   if (result.opened > 0) {
-    await recordActivity(database, { shop, kind: "drift_detected", channel, details: { items: result.opened, repaired: result.repaired }, at: now });
+    await recordActivity(database, {
+      shop,
+      kind: "drift_detected",
+      channel,
+      details: { items: result.opened, repaired: result.repaired },
+      at: now,
+    });
   }
   return result;
 }
@@ -183,7 +260,9 @@ async function recoverCredentials(
 
   // The factory refuses channels in error only when they are disconnected: the probe can run.
   const connector = await connectorFor(connectors, shop, channel, connection);
-  const health = isConnector(connector) ? await connector.checkHealth() : { ok: false as const, code: "misconfigured" as const, detail: connector.detail };
+  const health = isConnector(connector)
+    ? await connector.checkHealth()
+    : { ok: false as const, code: "misconfigured" as const, detail: connector.detail };
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel } },
     create: { shop, channel, lastHealthAt: now, lastHealthError: health.ok ? null : health.detail.slice(0, 300) },
@@ -194,8 +273,18 @@ async function recoverCredentials(
     where: { shop, channel, parkedAt: { not: null }, itemKey: { in: credentialParked.map((row) => row.itemKey) } },
     data: { parkedAt: null, attempts: 0, lastError: null, nextAttemptAt: null },
   });
-  if (inError) await database.channelConnection.update({ where: { shop_channel: { shop, channel } }, data: { state: "active", lastHealthError: null } });
-  await recordActivity(database, { shop, kind: "credentials_restored", channel, details: { released: credentialParked.length }, at: now });
+  if (inError)
+    await database.channelConnection.update({
+      where: { shop_channel: { shop, channel } },
+      data: { state: "active", lastHealthError: null },
+    });
+  await recordActivity(database, {
+    shop,
+    kind: "credentials_restored",
+    channel,
+    details: { released: credentialParked.length },
+    at: now,
+  });
 }
 
 type ConnectionRow = NonNullable<Awaited<ReturnType<Database["channelConnection"]["findFirst"]>>>;
@@ -205,7 +294,13 @@ async function connectionsOf(database: Database, shop: string): Promise<Map<stri
   return new Map(rows.map((row) => [row.channel, row]));
 }
 
-async function competingWriterFindings(database: Database, shop: string, channel: "meta" | "google", now: Date, settings: AlertSettings) {
+async function competingWriterFindings(
+  database: Database,
+  shop: string,
+  channel: "meta" | "google",
+  now: Date,
+  settings: AlertSettings,
+) {
   const { windowMinutes, repeats, lookbackHours } = settings.competingWriter;
   const sinceMs = now.getTime() - lookbackHours * 3_600_000;
   const episodes = await database.driftEpisode.findMany({
@@ -215,7 +310,11 @@ async function competingWriterFindings(database: Database, shop: string, channel
   // Meta's own checkout lowers quantities: only a value raised above Ballast's is another writer.
   const relevant = episodes.filter((episode) => channel === "google" || episode.observed > episode.expected);
   return recurringDriftItems(
-    relevant.map((episode) => ({ itemKey: episode.itemKey, sincePushMs: episode.sincePushMs, startedAtMs: episode.startedAt.getTime() })),
+    relevant.map((episode) => ({
+      itemKey: episode.itemKey,
+      sincePushMs: episode.sincePushMs,
+      startedAtMs: episode.startedAt.getTime(),
+    })),
     { windowMs: windowMinutes * 60_000, repeats, sinceMs },
   );
 }
@@ -239,12 +338,19 @@ async function autoProtect(
   lagHigh: boolean,
   health: ChannelHealth,
 ): Promise<string | null> {
-  const last = await database.activity.findFirst({ where: { shop, channel, kind: "auto_protect" }, orderBy: { at: "desc" }, select: { details: true } });
+  const last = await database.activity.findFirst({
+    where: { shop, channel, kind: "auto_protect" },
+    orderBy: { at: "desc" },
+    select: { details: true },
+  });
   const { action: lastAction, reason: lastReason } = (last?.details ?? {}) as { action?: string; reason?: string };
   const engaged = lastAction === "paused" || lastAction === "widening";
   // The merchant had paused the channel when lag went high: resuming it is their call.
   const merchantInCharge = lastAction === "widening" && lastReason === "lag_above_threshold_channel_already_paused";
-  const connection = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } }, select: { state: true, pausedBy: true } });
+  const connection = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop, channel } },
+    select: { state: true, pausedBy: true },
+  });
   const state = connection?.state ?? "active";
   const pauseAt = pauseLagMinutes(rules);
   const figures = {
@@ -255,7 +361,13 @@ async function autoProtect(
     pauseThresholdMs: pauseAt === null ? null : pauseAt * 60_000,
   };
   const log = (action: string, reason: string, extra: Record<string, unknown> = {}) =>
-    recordActivity(database, { shop, kind: "auto_protect", channel, details: { action, reason, mode: rules.autoProtectMode, ...figures, ...extra }, at: now });
+    recordActivity(database, {
+      shop,
+      kind: "auto_protect",
+      channel,
+      details: { action, reason, mode: rules.autoProtectMode, ...figures, ...extra },
+      at: now,
+    });
 
   const pauseDue = lagHigh && pauseAt !== null && lagAbove(health, pauseAt);
   // A widening escalates to a pause when lag keeps growing past the pause threshold.
@@ -288,15 +400,30 @@ async function autoProtect(
 }
 
 /** What the shop-wide rules look at; the day's webhook count and the shop row are read only when a rule needs them. */
-async function shopFacts(database: Database, shop: string, now: Date, settings: AlertSettings, options: MonitorOptions): Promise<ShopFacts> {
-  const latest = await database.webhookEvent.findFirst({ where: { shop, receivedAt: { lte: now } }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } });
+async function shopFacts(
+  database: Database,
+  shop: string,
+  now: Date,
+  settings: AlertSettings,
+  options: MonitorOptions,
+): Promise<ShopFacts> {
+  const latest = await database.webhookEvent.findFirst({
+    where: { shop, receivedAt: { lte: now } },
+    orderBy: { receivedAt: "desc" },
+    select: { receivedAt: true },
+  });
   const lastWebhookAt = latest?.receivedAt ?? null;
   const gapElapsed = webhookGapElapsed({ now, webhookGapMinutes: settings.webhookGapMinutes, lastWebhookAt });
   const webhooksInDayBefore =
     lastWebhookAt && gapElapsed
-      ? await database.webhookEvent.count({ where: { shop, receivedAt: { gt: new Date(lastWebhookAt.getTime() - 86_400_000), lte: lastWebhookAt } } })
+      ? await database.webhookEvent.count({
+          where: { shop, receivedAt: { gt: new Date(lastWebhookAt.getTime() - 86_400_000), lte: lastWebhookAt } },
+        })
       : null;
-  const open = await database.alert.findFirst({ where: { shop, kind: "reconciliation_difference", resolvedAt: null }, select: { details: true } });
+  const open = await database.alert.findFirst({
+    where: { shop, kind: "reconciliation_difference", resolvedAt: null },
+    select: { details: true },
+  });
   const shopRow = open ? await database.shop.findUnique({ where: { shop }, select: { lastReconciledAt: true } }) : null;
   return {
     now,

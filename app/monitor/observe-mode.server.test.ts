@@ -27,20 +27,49 @@ async function laggingMeta(shop: string, activatedAt: Date | null) {
   await database.shop.create({ data: { shop } });
   await database.channelConnection.create({ data: { shop, channel: "meta", activatedAt } });
   await database.lagSample.createMany({
-    data: [1, 2, 3, 4].map((index) => ({ shop, channel: "meta", pushedAt: ago(200 + index), observedAt: ago(index), lagMs: 180 * MINUTE })),
+    data: [1, 2, 3, 4].map((index) => ({
+      shop,
+      channel: "meta",
+      pushedAt: ago(200 + index),
+      observedAt: ago(index),
+      lagMs: 180 * MINUTE,
+    })),
   });
   const row = { shop, channel: "meta", desiredAvailability: "in_stock", explanation: {}, computedAt: ago(200) };
   await database.channelItemState.createMany({
     data: [
       { ...row, itemKey: "1", variantGid: "gid://shopify/ProductVariant/1", desired: 3, pushed: 3, pushedAt: ago(190) },
-      { ...row, itemKey: "2", variantGid: "gid://shopify/ProductVariant/2", desired: 3, pushed: 2, attempts: 4, lastError: "timeout" },
-      { ...row, itemKey: "3", variantGid: "gid://shopify/ProductVariant/3", desired: 3, pushed: 1, parkedAt: ago(5), lastError: "INVALID: bad id" },
+      {
+        ...row,
+        itemKey: "2",
+        variantGid: "gid://shopify/ProductVariant/2",
+        desired: 3,
+        pushed: 2,
+        attempts: 4,
+        lastError: "timeout",
+      },
+      {
+        ...row,
+        itemKey: "3",
+        variantGid: "gid://shopify/ProductVariant/3",
+        desired: 3,
+        pushed: 1,
+        parkedAt: ago(5),
+        lastError: "INVALID: bad id",
+      },
     ],
   });
 }
 
 const openKinds = async (shop: string) =>
-  (await testDatabase.database.alert.findMany({ where: { shop, channel: "meta", resolvedAt: null }, select: { kind: true } })).map((alert) => alert.kind).sort();
+  (
+    await testDatabase.database.alert.findMany({
+      where: { shop, channel: "meta", resolvedAt: null },
+      select: { kind: true },
+    })
+  )
+    .map((alert) => alert.kind)
+    .sort();
 
 describe("monitor and observe mode", () => {
   it("GIVEN Meta lagging, failing and parked WHEN it is activated THEN the alerts open and auto-protect engages", async () => {
@@ -62,15 +91,23 @@ describe("monitor and observe mode", () => {
     expect(await testDatabase.database.activity.count({ where: { shop, kind: "auto_protect" } })).toBe(0);
 
     // Active first, then back to observe mode: what was open resolves.
-    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop, channel: "meta" } }, data: { activatedAt: ago(600) } });
+    await testDatabase.database.channelConnection.update({
+      where: { shop_channel: { shop, channel: "meta" } },
+      data: { activatedAt: ago(600) },
+    });
     await monitorShop(testDatabase.database, shop, NOW);
     expect((await openKinds(shop)).length).toBeGreaterThan(0);
-    await testDatabase.database.channelConnection.update({ where: { shop_channel: { shop, channel: "meta" } }, data: { activatedAt: null } });
+    await testDatabase.database.channelConnection.update({
+      where: { shop_channel: { shop, channel: "meta" } },
+      data: { activatedAt: null },
+    });
     const autoProtectSteps = await testDatabase.database.activity.count({ where: { shop, kind: "auto_protect" } });
     const observed = await monitorShop(testDatabase.database, shop, new Date(NOW.getTime() + MINUTE));
     expect(await openKinds(shop)).toEqual([]);
     // Whatever auto-protect did while the channel was active stays as it was (it resumes its own pause once activated and fast again).
     expect(observed.autoProtect).toEqual([]);
-    expect(await testDatabase.database.activity.count({ where: { shop, kind: "auto_protect" } })).toBe(autoProtectSteps);
+    expect(await testDatabase.database.activity.count({ where: { shop, kind: "auto_protect" } })).toBe(
+      autoProtectSteps,
+    );
   });
 });

@@ -15,7 +15,12 @@ export interface LagStats {
 export function lagStats(lagsMs: readonly number[]): LagStats {
   if (lagsMs.length === 0) return { p50Ms: null, p95Ms: null, maxMs: null, samples: 0 };
   const sorted = [...lagsMs].sort((a, b) => a - b);
-  return { p50Ms: nearestRank(sorted, 0.5), p95Ms: nearestRank(sorted, 0.95), maxMs: sorted[sorted.length - 1]!, samples: sorted.length };
+  return {
+    p50Ms: nearestRank(sorted, 0.5),
+    p95Ms: nearestRank(sorted, 0.95),
+    maxMs: sorted[sorted.length - 1]!,
+    samples: sorted.length,
+  };
 }
 
 export interface Interval {
@@ -44,13 +49,19 @@ export interface SeriesPoint {
   driftMinutes: number;
 }
 
-export function buildSeries(
-  input: { fromMs: number; toMs: number; bucketMs: number; lags: { observedAtMs: number; lagMs: number }[]; drift: Interval[] },
-): SeriesPoint[] {
+export function buildSeries(input: {
+  fromMs: number;
+  toMs: number;
+  bucketMs: number;
+  lags: { observedAtMs: number; lagMs: number }[];
+  drift: Interval[];
+}): SeriesPoint[] {
   const points: SeriesPoint[] = [];
   for (let start = input.fromMs; start < input.toMs; start += input.bucketMs) {
     const end = Math.min(input.toMs, start + input.bucketMs);
-    const stats = lagStats(input.lags.filter((lag) => lag.observedAtMs >= start && lag.observedAtMs < end).map((lag) => lag.lagMs));
+    const stats = lagStats(
+      input.lags.filter((lag) => lag.observedAtMs >= start && lag.observedAtMs < end).map((lag) => lag.lagMs),
+    );
     let driftMs = 0;
     let driftItems = 0;
     for (const interval of input.drift) {
@@ -80,17 +91,31 @@ export function recurringDriftItems(
 ): { itemKey: string; episodes: number; medianSincePushMs: number }[] {
   const byItem = new Map<string, number[]>();
   for (const episode of episodes) {
-    if (episode.startedAtMs < options.sinceMs || episode.sincePushMs === null || episode.sincePushMs > options.windowMs) continue;
+    if (episode.startedAtMs < options.sinceMs || episode.sincePushMs === null || episode.sincePushMs > options.windowMs)
+      continue;
     byItem.set(episode.itemKey, [...(byItem.get(episode.itemKey) ?? []), episode.sincePushMs]);
   }
   return [...byItem]
     .filter(([, delays]) => delays.length >= options.repeats)
-    .map(([itemKey, delays]) => ({ itemKey, episodes: delays.length, medianSincePushMs: nearestRank([...delays].sort((a, b) => a - b), 0.5) }))
+    .map(([itemKey, delays]) => ({
+      itemKey,
+      episodes: delays.length,
+      medianSincePushMs: nearestRank(
+        [...delays].sort((a, b) => a - b),
+        0.5,
+      ),
+    }))
     .sort((a, b) => b.episodes - a.episodes || (a.itemKey < b.itemKey ? -1 : 1));
 }
 
 /** Read-back allowance for one pass: the channel's hourly read budget over the time since its last check. */
-export function readAllowance(input: { itemsPerHour: number; maxPerPass: number; lastCheckMs: number | null; nowMs: number }): number {
-  const elapsedMs = input.lastCheckMs === null ? 3_600_000 : Math.min(3_600_000, Math.max(0, input.nowMs - input.lastCheckMs));
+export function readAllowance(input: {
+  itemsPerHour: number;
+  maxPerPass: number;
+  lastCheckMs: number | null;
+  nowMs: number;
+}): number {
+  const elapsedMs =
+    input.lastCheckMs === null ? 3_600_000 : Math.min(3_600_000, Math.max(0, input.nowMs - input.lastCheckMs));
   return Math.min(input.maxPerPass, Math.floor((input.itemsPerHour * elapsedMs) / 3_600_000));
 }

@@ -34,10 +34,14 @@ export const secretContext = (shop: string, name: string) => `${shop}|alerts|${n
  */
 export function parseAlertSettings(value: unknown): AlertSettings {
   const stored = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-  const storedChannels = typeof stored.channels === "object" && stored.channels !== null ? (stored.channels as Record<string, unknown>) : {};
+  const storedChannels =
+    typeof stored.channels === "object" && stored.channels !== null ? (stored.channels as Record<string, unknown>) : {};
   const channels = { ...DEFAULT_ALERT_SETTINGS.channels };
   for (const channel of Object.keys(channels) as (keyof typeof channels)[]) {
-    const merged = channelAlertRulesSchema.safeParse({ ...channels[channel], ...(storedChannels[channel] as object | undefined) });
+    const merged = channelAlertRulesSchema.safeParse({
+      ...channels[channel],
+      ...(storedChannels[channel] as object | undefined),
+    });
     if (merged.success) channels[channel] = merged.data;
   }
   const candidate = alertSettingsSchema.safeParse({ ...DEFAULT_ALERT_SETTINGS, ...stored, channels });
@@ -70,29 +74,49 @@ export type SetAlertSettingsResult =
  * Validates and stores alert settings. A webhook with no secret gets a generated one,
  * returned once in `generatedWebhookSecret` so the merchant can configure the receiver.
  */
-export async function setAlertSettings(database: Database, shop: string, input: unknown, keyring: Keyring): Promise<SetAlertSettingsResult> {
+export async function setAlertSettings(
+  database: Database,
+  shop: string,
+  input: unknown,
+  keyring: Keyring,
+): Promise<SetAlertSettingsResult> {
   const parsed = alertSettingsInputSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })) };
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    };
   }
   const { emailPassword, webhookSecret, ...alerts } = parsed.data;
   const settings = await readShopSettings(database, shop);
   const secrets: StoredSecrets = { ...((settings.alertSecrets ?? {}) as StoredSecrets) };
   if (emailPassword === null) delete secrets.emailPassword;
-  else if (typeof emailPassword === "string") secrets.emailPassword = encryptSecret(emailPassword, keyring, { context: secretContext(shop, "emailPassword") });
+  else if (typeof emailPassword === "string")
+    secrets.emailPassword = encryptSecret(emailPassword, keyring, { context: secretContext(shop, "emailPassword") });
   let generatedWebhookSecret: string | undefined;
   if (webhookSecret === null) delete secrets.webhookSecret;
-  else if (typeof webhookSecret === "string") secrets.webhookSecret = encryptSecret(webhookSecret, keyring, { context: secretContext(shop, "webhookSecret") });
+  else if (typeof webhookSecret === "string")
+    secrets.webhookSecret = encryptSecret(webhookSecret, keyring, { context: secretContext(shop, "webhookSecret") });
   if (alerts.webhook && !secrets.webhookSecret) {
     generatedWebhookSecret = randomBytes(32).toString("base64url");
-    secrets.webhookSecret = encryptSecret(generatedWebhookSecret, keyring, { context: secretContext(shop, "webhookSecret") });
+    secrets.webhookSecret = encryptSecret(generatedWebhookSecret, keyring, {
+      context: secretContext(shop, "webhookSecret"),
+    });
   }
   await updateShopSettings(database, shop, { alerts: alerts as AlertSettings, alertSecrets: secrets });
-  return { ok: true, settings: await getAlertSettings(database, shop), ...(generatedWebhookSecret ? { generatedWebhookSecret } : {}) };
+  return {
+    ok: true,
+    settings: await getAlertSettings(database, shop),
+    ...(generatedWebhookSecret ? { generatedWebhookSecret } : {}),
+  };
 }
 
 /** Server-only: the unsealed secrets, for delivery. */
-export async function loadAlertSecrets(database: Database, shop: string, keyring: Keyring): Promise<{ emailPassword?: string; webhookSecret?: string }> {
+export async function loadAlertSecrets(
+  database: Database,
+  shop: string,
+  keyring: Keyring,
+): Promise<{ emailPassword?: string; webhookSecret?: string }> {
   const settings = await readShopSettings(database, shop);
   const secrets = (settings.alertSecrets ?? {}) as StoredSecrets;
   const open = (name: keyof StoredSecrets) => {
@@ -103,7 +127,10 @@ export async function loadAlertSecrets(database: Database, shop: string, keyring
   };
   const emailPassword = open("emailPassword");
   const webhookSecret = open("webhookSecret");
-  return { ...(emailPassword !== undefined ? { emailPassword } : {}), ...(webhookSecret !== undefined ? { webhookSecret } : {}) };
+  return {
+    ...(emailPassword !== undefined ? { emailPassword } : {}),
+    ...(webhookSecret !== undefined ? { webhookSecret } : {}),
+  };
 }
 
 export type { AlertSettings, AlertSettingsInput };

@@ -11,11 +11,17 @@ import type { ChannelId } from "~/domain";
 export const channelAlertRulesSchema = z
   .object({
     /** Measured lag (p95 over the lag window, or the oldest unconfirmed push) above this opens `lag_high`. */
-    lagMinutes: z.number().min(1).max(24 * 60),
+    lagMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60),
     /** Items showing the wrong value at once, at or above this, open `drift_high`. */
     driftItems: z.number().int().min(1).max(1_000_000),
     /** One item wrong for this long opens `drift_high`. */
-    driftMinutes: z.number().min(1).max(7 * 24 * 60),
+    driftMinutes: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60),
     /** Items whose pushes keep failing (≥ 3 attempts) at or above this open `push_errors`. */
     errorItems: z.number().int().min(1).max(1_000_000),
     /** Auto-protect: act when lag crosses `lagMinutes`, undo when it is back under. */
@@ -31,7 +37,12 @@ export const channelAlertRulesSchema = z
      * pauses the channel (stop selling) anyway, until lag is back under `lagMinutes`.
      * null: never pause. Omitted: the channel's default (settings saved before it existed).
      */
-    pauseAboveLagMinutes: z.number().min(1).max(7 * 24 * 60).nullable().optional(),
+    pauseAboveLagMinutes: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60)
+      .nullable()
+      .optional(),
   })
   .strict();
 export type ChannelAlertRules = z.output<typeof channelAlertRulesSchema>;
@@ -62,20 +73,37 @@ export const webhookDeliverySchema = z
 
 export const alertSettingsSchema = z
   .object({
-    channels: z.object({ online_store: channelAlertRulesSchema, meta: channelAlertRulesSchema, google: channelAlertRulesSchema }).strict(),
+    channels: z
+      .object({ online_store: channelAlertRulesSchema, meta: channelAlertRulesSchema, google: channelAlertRulesSchema })
+      .strict(),
     /** Sliding window for lag percentiles. */
-    lagWindowMinutes: z.number().int().min(5).max(24 * 60),
+    lagWindowMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60),
     /** No webhook for this long, in a shop that usually receives them, opens `webhook_gap`. */
-    webhookGapMinutes: z.number().int().min(5).max(7 * 24 * 60),
+    webhookGapMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60),
     /** "Usually receives": at least this many webhooks in the 24 hours before the gap. */
     webhookGapMinDailyEvents: z.number().int().min(1).max(1_000_000),
     competingWriter: z
       .object({
         /** A drift seen within this long after a confirmed push counts as "came back after a push". */
-        windowMinutes: z.number().int().min(1).max(24 * 60),
+        windowMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
         /** That many such drifts on one item within the lookback reveal a competing writer. */
         repeats: z.number().int().min(2).max(100),
-        lookbackHours: z.number().min(1).max(7 * 24),
+        lookbackHours: z
+          .number()
+          .min(1)
+          .max(7 * 24),
       })
       .strict(),
     email: emailDeliverySchema.nullable(),
@@ -104,11 +132,35 @@ export type AlertSettingsInput = z.input<typeof alertSettingsInputSchema>;
  */
 export const DEFAULT_CHANNEL_ALERT_RULES: Readonly<Record<ChannelId, ChannelAlertRules>> = {
   // Shopify's own pool: lag here is Shopify being slow to apply a move, which is rare.
-  online_store: { lagMinutes: 10, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: null },
+  online_store: {
+    lagMinutes: 10,
+    driftItems: 5,
+    driftMinutes: 30,
+    errorItems: 1,
+    autoProtect: true,
+    autoProtectMode: "widen_buffers",
+    pauseAboveLagMinutes: null,
+  },
   // Native syncs lag 15–20 min at peak (spikes to 30–35); Ballast's own pushes should land well within 30.
-  meta: { lagMinutes: 30, driftItems: 5, driftMinutes: 30, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: 120 },
+  meta: {
+    lagMinutes: 30,
+    driftItems: 5,
+    driftMinutes: 30,
+    errorItems: 1,
+    autoProtect: true,
+    autoProtectMode: "widen_buffers",
+    pauseAboveLagMinutes: 120,
+  },
   // Google processes inputs in minutes to an hour (spikes to 2 h); availability is coarse.
-  google: { lagMinutes: 120, driftItems: 5, driftMinutes: 120, errorItems: 1, autoProtect: true, autoProtectMode: "widen_buffers", pauseAboveLagMinutes: null },
+  google: {
+    lagMinutes: 120,
+    driftItems: 5,
+    driftMinutes: 120,
+    errorItems: 1,
+    autoProtect: true,
+    autoProtectMode: "widen_buffers",
+    pauseAboveLagMinutes: null,
+  },
 };
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {

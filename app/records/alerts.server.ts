@@ -29,7 +29,8 @@ export interface AlertInput {
   at: Date;
 }
 
-export const alertDedupeKey = (input: Pick<AlertInput, "channel" | "kind">) => `${input.channel ?? "shop"}:${input.kind}`;
+export const alertDedupeKey = (input: Pick<AlertInput, "channel" | "kind">) =>
+  `${input.channel ?? "shop"}:${input.kind}`;
 
 /**
  * Every raise stamps `details.lastSeenAt`, so a rule evaluated elsewhere can tell whether
@@ -38,9 +39,15 @@ export const alertDedupeKey = (input: Pick<AlertInput, "channel" | "kind">) => `
 export async function raiseAlert(database: Database, input: AlertInput): Promise<"opened" | "refreshed"> {
   const dedupeKey = alertDedupeKey(input);
   input = { ...input, details: { ...(input.details ?? {}), lastSeenAt: input.at.toISOString() } };
-  const open = await database.alert.findFirst({ where: { shop: input.shop, dedupeKey, resolvedAt: null }, select: { id: true } });
+  const open = await database.alert.findFirst({
+    where: { shop: input.shop, dedupeKey, resolvedAt: null },
+    select: { id: true },
+  });
   if (open) {
-    await database.alert.update({ where: { id: open.id }, data: { details: (input.details ?? {}) as object, severity: input.severity } });
+    await database.alert.update({
+      where: { id: open.id },
+      data: { details: (input.details ?? {}) as object, severity: input.severity },
+    });
     return "refreshed";
   }
   await database.alert.create({
@@ -65,7 +72,10 @@ export async function openAlerts(database: Database, shop: string, channel?: Cha
   });
 }
 
-export async function resolveAlert(database: Database, input: Pick<AlertInput, "shop" | "channel" | "kind" | "at">): Promise<boolean> {
+export async function resolveAlert(
+  database: Database,
+  input: Pick<AlertInput, "shop" | "channel" | "kind" | "at">,
+): Promise<boolean> {
   const result = await database.alert.updateMany({
     where: { shop: input.shop, dedupeKey: alertDedupeKey(input), resolvedAt: null },
     data: { resolvedAt: input.at },

@@ -12,7 +12,13 @@ afterAll(async () => {
 });
 
 const T0 = Date.UTC(2026, 10, 27, 12);
-const lease = (owner: string, atMs: number) => ({ shop: "lease.myshopify.com", lane: "meta", owner, now: new Date(atMs), ttlMs: 60_000 });
+const lease = (owner: string, atMs: number) => ({
+  shop: "lease.myshopify.com",
+  lane: "meta",
+  owner,
+  now: new Date(atMs),
+  ttlMs: 60_000,
+});
 
 describe("leases", () => {
   it("one holder at a time; released or expired leases pass to the next worker", async () => {
@@ -33,7 +39,9 @@ describe("leases", () => {
   it("lets exactly one of many workers claim a new lane", async () => {
     const { database, provider } = testDatabase;
     const claims = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => acquireLease(database, provider, { ...lease(`w${index}`, T0), lane: "google" })),
+      Array.from({ length: 8 }, (_, index) =>
+        acquireLease(database, provider, { ...lease(`w${index}`, T0), lane: "google" }),
+      ),
     );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
@@ -63,7 +71,10 @@ describe("leases", () => {
     const request = { shop, lane: "google", owner: "a", now: new Date(), ttlMs: 300 };
     const reason = await withLease(database, provider, request, async (signal) => {
       // As if this process had stalled past the TTL and b had claimed the expired lease.
-      await database.channelLease.update({ where: { shop_channel: { shop, channel: "google" } }, data: { owner: "b", expiresAt: new Date(Date.now() + 60_000) } });
+      await database.channelLease.update({
+        where: { shop_channel: { shop, channel: "google" } },
+        data: { owner: "b", expiresAt: new Date(Date.now() + 60_000) },
+      });
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
       return signal.reason as unknown;
     });

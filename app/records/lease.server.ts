@@ -16,7 +16,11 @@ export interface LeaseRequest {
   ttlMs: number;
 }
 
-export async function acquireLease(database: Database, provider: DatabaseProvider, request: LeaseRequest): Promise<boolean> {
+export async function acquireLease(
+  database: Database,
+  provider: DatabaseProvider,
+  request: LeaseRequest,
+): Promise<boolean> {
   const expiresAt = new Date(request.now.getTime() + request.ttlMs);
   const claimed =
     provider === "postgresql"
@@ -55,7 +59,10 @@ export async function renewLease(database: Database, request: LeaseRequest): Pro
  * Expires the lease rather than deleting it: the next claim of the lane is then one
  * UPDATE, where a deleted row cost a failed UPDATE and an INSERT every pass.
  */
-export async function releaseLease(database: Database, request: Pick<LeaseRequest, "shop" | "lane" | "owner">): Promise<void> {
+export async function releaseLease(
+  database: Database,
+  request: Pick<LeaseRequest, "shop" | "lane" | "owner">,
+): Promise<void> {
   await database.$executeRaw`
     UPDATE "ChannelLease" SET "expiresAt" = ${RELEASED}
     WHERE "shop" = ${request.shop} AND "channel" = ${request.lane} AND "owner" = ${request.owner}`;
@@ -93,20 +100,26 @@ export async function withLease<T>(
   const controller = new AbortController();
   let heldSince = performance.now();
   let renewal: Promise<void> = Promise.resolve();
-  const heartbeat = setInterval(() => {
-    renewal = renewal.then(async () => {
-      if (controller.signal.aborted) return;
-      const startedAt = performance.now();
-      try {
-        if (await renewLease(database, { ...request, now: clock() })) heldSince = startedAt;
-        else controller.abort(new LeaseLostError(request.lane));
-      } catch (error) {
-        logger.warn({ shop: request.shop, lane: request.lane, err: error instanceof Error ? error.message : String(error) }, "lease renewal failed");
-        // Unconfirmed for a whole TTL: another worker may hold it by now.
-        if (performance.now() - heldSince >= request.ttlMs) controller.abort(new LeaseLostError(request.lane));
-      }
-    });
-  }, Math.max(1, Math.floor(request.ttlMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      renewal = renewal.then(async () => {
+        if (controller.signal.aborted) return;
+        const startedAt = performance.now();
+        try {
+          if (await renewLease(database, { ...request, now: clock() })) heldSince = startedAt;
+          else controller.abort(new LeaseLostError(request.lane));
+        } catch (error) {
+          logger.warn(
+            { shop: request.shop, lane: request.lane, err: error instanceof Error ? error.message : String(error) },
+            "lease renewal failed",
+          );
+          // Unconfirmed for a whole TTL: another worker may hold it by now.
+          if (performance.now() - heldSince >= request.ttlMs) controller.abort(new LeaseLostError(request.lane));
+        }
+      });
+    },
+    Math.max(1, Math.floor(request.ttlMs / 3)),
+  );
   // The heartbeat alone must not keep a stopping process alive.
   heartbeat.unref();
   try {

@@ -36,7 +36,10 @@ export async function loadMasterRecords(
 export function decodeMasterRecord(row: { shop: string; variantGid: string; record: unknown }): MasterRecord {
   const parsed = masterRecordSchema.safeParse(row.record);
   if (parsed.success) return parsed.data;
-  logger.error({ shop: row.shop, variantGid: row.variantGid, issues: parsed.error.issues.slice(0, 3) }, "stored master record unreadable: read as empty");
+  logger.error(
+    { shop: row.shop, variantGid: row.variantGid, issues: parsed.error.issues.slice(0, 3) },
+    "stored master record unreadable: read as empty",
+  );
   return emptyMasterRecord(row.shop, row.variantGid);
 }
 
@@ -48,7 +51,11 @@ export function emptyMasterRecord(shop: string, gid: string): MasterRecord {
  * Saves changed records and marks them for recompute, in one statement (an upsert of
  * every row): a busy ingest batch or a catalogue read changes hundreds of records.
  */
-export async function saveMasterRecords(database: Queryable, records: readonly MasterRecord[], provider: DatabaseProvider): Promise<void> {
+export async function saveMasterRecords(
+  database: Queryable,
+  records: readonly MasterRecord[],
+  provider: DatabaseProvider,
+): Promise<void> {
   const byShop = new Map<string, MasterRecord[]>();
   for (const record of records) byShop.set(record.shop, [...(byShop.get(record.shop) ?? []), record]);
   const updatedAt = new Date();

@@ -21,7 +21,11 @@ export async function readShopSettings(database: Database, shop: string): Promis
 /** Writes `patch` over the stored settings (top-level keys), creating the shop row if needed. */
 export async function updateShopSettings(database: Database, shop: string, patch: ShopSettings): Promise<void> {
   const next = { ...(await readShopSettings(database, shop)), ...patch };
-  await database.shop.upsert({ where: { shop }, create: { shop, settings: next as object }, update: { settings: next as object } });
+  await database.shop.upsert({
+    where: { shop },
+    create: { shop, settings: next as object },
+    update: { settings: next as object },
+  });
 }
 
 /** Whether "release all holds" is in force: the Online Store shows every unit until the merchant resumes. */

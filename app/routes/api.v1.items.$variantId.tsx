@@ -7,7 +7,8 @@ import { loadItem } from "~/web/items.server";
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   withApi(request, async ({ shop, database }) => {
     const variantGid = parseVariantId(params.variantId);
-    if (!variantGid) return apiError(400, "invalid_variant_id", "variantId must be digits or gid://shopify/ProductVariant/<digits>");
+    if (!variantGid)
+      return apiError(400, "invalid_variant_id", "variantId must be digits or gid://shopify/ProductVariant/<digits>");
     const url = new URL(request.url);
     const locale = url.searchParams.get("locale") === "fr" ? "fr" : "en";
     const item = await loadItem(database, shop, variantGid, Date.now(), locale);

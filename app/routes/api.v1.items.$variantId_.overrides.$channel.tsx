@@ -24,12 +24,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   override_invalid: 400,
 };
 
-export const loader = ({ request }: LoaderFunctionArgs) => withApi(request, async () => methodNotAllowed(["PUT", "DELETE"]));
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  withApi(request, async () => methodNotAllowed(["PUT", "DELETE"]));
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
   withApi(request, async ({ shop, database }) => {
     const variantGid = parseVariantId(params.variantId);
-    if (!variantGid) return apiError(400, "invalid_variant_id", "variantId must be digits or gid://shopify/ProductVariant/<digits>");
+    if (!variantGid)
+      return apiError(400, "invalid_variant_id", "variantId must be digits or gid://shopify/ProductVariant/<digits>");
     const channel = channelIdSchema.safeParse(params.channel);
     if (!channel.success) return apiError(400, "invalid_channel", "channel must be one of online_store, meta, google");
     const nowMs = Date.now();
@@ -44,7 +46,13 @@ export const action = ({ request, params }: ActionFunctionArgs) =>
     const body = await jsonBody(request);
     if (body === null) return apiError(400, "invalid_json", "the body must be JSON");
     const parsed = overrideBody.safeParse(body);
-    if (!parsed.success) return apiError(400, "invalid_body", "the body does not match {quantity, expiresAt, reason?}", zodDetails(parsed.error.issues));
+    if (!parsed.success)
+      return apiError(
+        400,
+        "invalid_body",
+        "the body does not match {quantity, expiresAt, reason?}",
+        zodDetails(parsed.error.issues),
+      );
     const result = await setOverride(database, {
       shop,
       channel: channel.data,

@@ -11,7 +11,15 @@ export const action = ({ request }: ActionFunctionArgs) =>
     const operationId = await startOperation(database, { shop, kind: "resync", nowMs: Date.now(), source: "api" });
     const operation = await database.operation.findFirst({ where: { shop, id: operationId } });
     return Response.json(
-      { operation: { id: operationId, kind: "resync", state: operation?.state ?? "queued", done: operation?.done ?? 0, total: operation?.total ?? null } },
+      {
+        operation: {
+          id: operationId,
+          kind: "resync",
+          state: operation?.state ?? "queued",
+          done: operation?.done ?? 0,
+          total: operation?.total ?? null,
+        },
+      },
       { status: 202 },
     );
   });

@@ -21,7 +21,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database, accessToken } = await pageContext(request);
   // A fresh install (or one that never finished onboarding) starts on the onboarding page.
   if (await needsOnboarding(database, shop)) throw redirect(`/app/onboarding${new URL(request.url).search}`);
-  const [overview, modes, stranded] = await Promise.all([loadOverview(database, shop, Date.now()), channelModes(database, shop), strandedHolds(database, shop, accessToken)]);
+  const [overview, modes, stranded] = await Promise.all([
+    loadOverview(database, shop, Date.now()),
+    channelModes(database, shop),
+    strandedHolds(database, shop, accessToken),
+  ]);
   return { ...overview, modes, stranded };
 };
 
@@ -51,7 +55,9 @@ export default function Overview() {
           onRelease={() => submit({ intent: "releaseStranded" }, { method: "post" })}
           loading={navigation.state !== "idle"}
         />
-        <ObservingSection observing={data.channels.filter((channel) => observingConnected(channel, data.modes)).length} />
+        <ObservingSection
+          observing={data.channels.filter((channel) => observingConnected(channel, data.modes)).length}
+        />
         <OpenAlertsSection openAlerts={data.openAlerts} />
         {running.length > 0 ? (
           <Layout.Section>

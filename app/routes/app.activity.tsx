@@ -45,7 +45,13 @@ export default function Activity() {
   return (
     <Page title={t("activity.title")} subtitle={t("activity.subtitle")}>
       <Card padding="0">
-        <ActivityFilters item={item} onItem={setItem} invalidItem={invalidItem} channel={params.get("channel") ?? ""} go={go} />
+        <ActivityFilters
+          item={item}
+          onItem={setItem}
+          invalidItem={invalidItem}
+          channel={params.get("channel") ?? ""}
+          go={go}
+        />
         <ActivityList entries={entries} />
         <Box padding="400">
           <InlineStack align="center">

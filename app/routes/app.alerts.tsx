@@ -9,7 +9,11 @@ import { useT } from "~/i18n/react";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database } = await pageContext(request);
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  const filter = alertFilterSchema.safeParse({ status: query.status, severity: query.severity || undefined, channel: query.channel || undefined });
+  const filter = alertFilterSchema.safeParse({
+    status: query.status,
+    severity: query.severity || undefined,
+    channel: query.channel || undefined,
+  });
   const alerts = await listAlerts(database, shop, filter.success ? filter.data : alertFilterSchema.parse({}));
   return { alerts };
 };

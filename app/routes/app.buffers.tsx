@@ -36,17 +36,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const drafts = rulesDraftFromJson(json("drafts"));
     if (!drafts) return { intent, ok: false as const, errors: {}, message: "malformed" };
     const result = await saveShopDefaults(database, session, drafts, nowMs);
-    return result.ok ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror } : { intent, ok: false as const, errors: result.errors };
+    return result.ok
+      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
+      : { intent, ok: false as const, errors: result.errors };
   }
   if (intent === "target") {
     const scope = form.get("scope") === "collection" ? "collection" : "product";
     const gid = parseResourceGid(form.get("gid"), scope === "product" ? "Product" : "Collection");
     const drafts = rulesDraftFromJson(json("drafts"));
     const enabled = json("enabled");
-    if (!gid || !drafts || !Array.isArray(enabled)) return { intent, ok: false as const, errors: {}, message: "malformed" };
+    if (!gid || !drafts || !Array.isArray(enabled))
+      return { intent, ok: false as const, errors: {}, message: "malformed" };
     const channels = CHANNELS.filter((channel) => enabled.includes(channel));
     const result = await saveTargetRules(database, session, { scope, gid, drafts, enabled: channels }, nowMs);
-    return result.ok ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror } : { intent, ok: false as const, errors: result.errors };
+    return result.ok
+      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
+      : { intent, ok: false as const, errors: result.errors };
   }
   if (intent === "removeTarget") {
     const scope = form.get("scope") === "collection" ? "collection" : "product";
@@ -95,7 +100,14 @@ export default function Buffers() {
           <PreviewCard data={data} parsed={parsed} />
         </Layout.Section>
         <Layout.Section>
-          <TargetsCard targets={data.targets} defaults={data.defaults} target={target} onTarget={setTarget} serverErrors={serverErrors} saving={saving} />
+          <TargetsCard
+            targets={data.targets}
+            defaults={data.defaults}
+            target={target}
+            onTarget={setTarget}
+            serverErrors={serverErrors}
+            saving={saving}
+          />
         </Layout.Section>
       </Layout>
     </Page>

@@ -24,7 +24,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Channels() {
-  const { channels, operations, risks, holdsReleased, modes, thinStockUnits, timeZone } = useLoaderData<typeof loader>();
+  const { channels, operations, risks, holdsReleased, modes, thinStockUnits, timeZone } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const t = useT();
@@ -39,7 +40,14 @@ export default function Channels() {
   };
 
   return (
-    <Page title={t("channels.title")} primaryAction={{ content: t("channels.resync"), onAction: () => actions.post({ intent: "resync" }), helpText: t("channels.help.resync") }}>
+    <Page
+      title={t("channels.title")}
+      primaryAction={{
+        content: t("channels.resync"),
+        onAction: () => actions.post({ intent: "resync" }),
+        helpText: t("channels.help.resync"),
+      }}
+    >
       <Layout>
         <ChannelsFeedback result={result} />
         {operations.length > 0 ? (

@@ -6,7 +6,13 @@ import { pageContext } from "~/web/context.server";
 import { previewTemplates } from "~/web/template-preview.server";
 import { loadChannelSettingsPage, saveChannelSettings } from "~/web/channel-settings.server";
 import { settingsDraftFromJson, type SettingsFieldError } from "~/web/channel-settings-form";
-import { CheckoutSection, DampingSection, LocationsSection, LowStockSection, ThinStockSection } from "~/components/channel-settings/AllocationSections";
+import {
+  CheckoutSection,
+  DampingSection,
+  LocationsSection,
+  LowStockSection,
+  ThinStockSection,
+} from "~/components/channel-settings/AllocationSections";
 import { ConnectorSection } from "~/components/channel-settings/ConnectorSection";
 import { SettingsInvalidBanner, SettingsSavedBanner } from "~/components/channel-settings/SettingsFeedback";
 import { useSettingsDraft } from "~/components/channel-settings/use-settings-draft";
@@ -45,8 +51,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (intent !== "save") return { intent, ok: false as const, errors: [] as SettingsFieldError[] };
   const draft = settingsDraftFromJson(postedJson(form, "draft"));
   if (!draft) return { intent, ok: false as const, errors: [] as SettingsFieldError[] };
-  const result = await saveChannelSettings(database, { shop, channel: channel.data, draft, nowMs: Date.now(), source: "admin" });
-  return result.ok ? { intent, ok: true as const, changed: result.changed } : { intent, ok: false as const, errors: result.errors };
+  const result = await saveChannelSettings(database, {
+    shop,
+    channel: channel.data,
+    draft,
+    nowMs: Date.now(),
+    source: "admin",
+  });
+  return result.ok
+    ? { intent, ok: true as const, changed: result.changed }
+    : { intent, ok: false as const, errors: result.errors };
 };
 
 export default function ChannelSettings() {
@@ -56,24 +70,45 @@ export default function ChannelSettings() {
   const navigation = useNavigation();
   const t = useT();
   const locale = useLocale();
-  const form = useSettingsDraft(data, actionData && actionData.intent === "save" && !actionData.ok ? actionData.errors : []);
+  const form = useSettingsDraft(
+    data,
+    actionData && actionData.intent === "save" && !actionData.ok ? actionData.errors : [],
+  );
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
-  const preview = actionData && actionData.intent === "previewTemplates" && "preview" in actionData ? (actionData.preview ?? null) : null;
+  const preview =
+    actionData && actionData.intent === "previewTemplates" && "preview" in actionData
+      ? (actionData.preview ?? null)
+      : null;
   const channel = data.channel;
 
   return (
-    <Page title={t("settings.title", { channel: channelName(channel, locale) })} subtitle={t("settings.subtitle")} backAction={{ content: t("nav.channels"), url: "/app/channels" }}>
+    <Page
+      title={t("settings.title", { channel: channelName(channel, locale) })}
+      subtitle={t("settings.subtitle")}
+      backAction={{ content: t("nav.channels"), url: "/app/channels" }}
+    >
       <Layout>
-        {actionData && actionData.intent === "save" && actionData.ok ? <SettingsSavedBanner channel={channel} changed={Boolean(actionData.changed)} /> : null}
+        {actionData && actionData.intent === "save" && actionData.ok ? (
+          <SettingsSavedBanner channel={channel} changed={Boolean(actionData.changed)} />
+        ) : null}
         {!form.parsed.ok ? <SettingsInvalidBanner /> : null}
         <LocationsSection channel={channel} locations={data.locations} form={form} />
         <CheckoutSection form={form} />
         {channel === "google" ? <LowStockSection form={form} /> : null}
         <DampingSection form={form} />
-        {channel === "online_store" ? <ThinStockSection form={form} /> : <ConnectorSection channel={channel} form={form} preview={preview} />}
+        {channel === "online_store" ? (
+          <ThinStockSection form={form} />
+        ) : (
+          <ConnectorSection channel={channel} form={form} preview={preview} />
+        )}
         <Layout.Section>
           <InlineStack align="end">
-            <Button variant="primary" onClick={() => submit({ intent: "save", draft: JSON.stringify(form.draft) }, { method: "post" })} disabled={!form.parsed.ok} loading={saving}>
+            <Button
+              variant="primary"
+              onClick={() => submit({ intent: "save", draft: JSON.stringify(form.draft) }, { method: "post" })}
+              disabled={!form.parsed.ok}
+              loading={saving}
+            >
               {t("settings.save")}
             </Button>
           </InlineStack>

@@ -24,7 +24,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!variantGid) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
   const channel = channelIdSchema.safeParse(form.get("channel"));
-  if (!channel.success) return { ok: false as const, channel: null, code: "invalid_channel", message: "unknown channel" };
+  if (!channel.success)
+    return { ok: false as const, channel: null, code: "invalid_channel", message: "unknown channel" };
   const nowMs = Date.now();
   if (form.get("intent") === "clear") {
     await clearOverride(database, { shop, channel: channel.data, variantGid, nowMs, source: "admin" });
@@ -42,7 +43,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     nowMs,
     source: "admin",
   });
-  if (!result.ok) return { ok: false as const, channel: channel.data, code: result.error.code, message: result.error.message, ...("sellable" in result.error ? { sellable: result.error.sellable } : {}) };
+  if (!result.ok)
+    return {
+      ok: false as const,
+      channel: channel.data,
+      code: result.error.code,
+      message: result.error.message,
+      ...("sellable" in result.error ? { sellable: result.error.sellable } : {}),
+    };
   return { ok: true as const, channel: channel.data, intent: "set" };
 };
 

@@ -19,7 +19,10 @@ import { useT } from "~/i18n/react";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database, accessToken } = await pageContext(request);
   const profile = await shopProfile(shop, accessToken);
-  const [data, stranded] = await Promise.all([loadOnboarding(database, shop, Date.now(), profile), strandedHolds(database, shop, accessToken)]);
+  const [data, stranded] = await Promise.all([
+    loadOnboarding(database, shop, Date.now(), profile),
+    strandedHolds(database, shop, accessToken),
+  ]);
   return { ...data, stranded };
 };
 
@@ -37,10 +40,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return { intent, ok: true as const, channel: null };
   }
   const channel = channelIdSchema.safeParse(form.get("channel"));
-  if (!channel.success || (intent !== "activate" && intent !== "observe")) return { intent, ok: false as const, channel: null, code: "invalid" as const };
+  if (!channel.success || (intent !== "activate" && intent !== "observe"))
+    return { intent, ok: false as const, channel: null, code: "invalid" as const };
   const change = { shop, channel: channel.data, source: "admin" as const, nowMs };
-  const result = intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
-  return result.ok ? { intent, ok: true as const, channel: channel.data } : { intent, ok: false as const, channel: channel.data, code: result.error.code };
+  const result =
+    intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
+  return result.ok
+    ? { intent, ok: true as const, channel: channel.data }
+    : { intent, ok: false as const, channel: channel.data, code: result.error.code };
 };
 
 export default function Onboarding() {
@@ -51,19 +58,31 @@ export default function Onboarding() {
   const t = useT();
   const [confirmOnlineStore, setConfirmOnlineStore] = useState(false);
   const busy = navigation.state !== "idle";
-  const actions: OnboardingActions = { busy, post: (values) => submit(values, { method: "post" }), confirmOnlineStore: () => setConfirmOnlineStore(true) };
+  const actions: OnboardingActions = {
+    busy,
+    post: (values) => submit(values, { method: "post" }),
+    confirmOnlineStore: () => setConfirmOnlineStore(true),
+  };
   const allObserving = data.channels.every((channel) => channel.mode === "observing");
 
   return (
     <Page
       title={t("onboarding.title")}
-      primaryAction={{ content: t("onboarding.finish"), onAction: () => actions.post({ intent: "finish" }), loading: busy && navigation.formData?.get("intent") === "finish" }}
+      primaryAction={{
+        content: t("onboarding.finish"),
+        onAction: () => actions.post({ intent: "finish" }),
+        loading: busy && navigation.formData?.get("intent") === "finish",
+      }}
     >
       <Layout>
         <OnboardingFeedback outcome={outcome} />
         {data.stranded ? (
           <Layout.Section>
-            <StrandedHoldsBanner stranded={data.stranded} onRelease={() => actions.post({ intent: "releaseStranded" })} loading={busy} />
+            <StrandedHoldsBanner
+              stranded={data.stranded}
+              onRelease={() => actions.post({ intent: "releaseStranded" })}
+              loading={busy}
+            />
           </Layout.Section>
         ) : null}
         {allObserving && !data.stranded ? (

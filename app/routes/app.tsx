@@ -21,7 +21,10 @@ export const meta = () => [{ title: "Ballast" }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   refuseForeignShopParameter(request, session.shop);
-  const [locale] = await Promise.all([localeForRequest(database, session.shop, request), trackFirstFullRead(database, session.shop)]);
+  const [locale] = await Promise.all([
+    localeForRequest(database, session.shop, request),
+    trackFirstFullRead(database, session.shop),
+  ]);
   return { apiKey: env().SHOPIFY_API_KEY, locale };
 };
 

@@ -11,6 +11,11 @@ export const loader = async ({ params }: LoaderFunctionArgs) => {
   if (!feed) return new Response("Not found", { status: 404, headers: { "cache-control": "no-store" } });
   return new Response(feed.body, {
     status: 200,
-    headers: { "content-type": feed.contentType, "cache-control": "no-store", "x-robots-tag": "noindex", "referrer-policy": "no-referrer" },
+    headers: {
+      "content-type": feed.contentType,
+      "cache-control": "no-store",
+      "x-robots-tag": "noindex",
+      "referrer-policy": "no-referrer",
+    },
   });
 };

@@ -31,20 +31,36 @@ let otherProduct: string;
 const db = () => testDatabase.database;
 const product = (index: number) => world.variants[index]!.productGid;
 const variant = (index: number) => world.variants[index]!.variantGid;
-const metafieldOf = (domain: string, ownerGid: string, key = "buffer") => world.shopify.shop(domain).metafield(ownerGid, "$app", key);
+const metafieldOf = (domain: string, ownerGid: string, key = "buffer") =>
+  world.shopify.shop(domain).metafield(ownerGid, "$app", key);
 const rulesOf = async (shop: string, scopeGid: string) =>
-  Object.fromEntries((await db().bufferRule.findMany({ where: { shop, scopeGid } })).map((row) => [row.channel, row.rule]));
-const adminActivity = (shop = world.shop) =>
-  db().activity.findMany({ where: { shop, kind: "rule_changed" }, orderBy: { at: "asc" } }).then((rows) =>
-    rows.filter((row) => (row.details as { source?: string }).source === "shopify_admin"),
+  Object.fromEntries(
+    (await db().bufferRule.findMany({ where: { shop, scopeGid } })).map((row) => [row.channel, row.rule]),
   );
-const openAlert = () => db().alert.findFirst({ where: { shop: world.shop, kind: "invalid_metafield", resolvedAt: null } });
+const adminActivity = (shop = world.shop) =>
+  db()
+    .activity.findMany({ where: { shop, kind: "rule_changed" }, orderBy: { at: "asc" } })
+    .then((rows) => rows.filter((row) => (row.details as { source?: string }).source === "shopify_admin"));
+const openAlert = () =>
+  db().alert.findFirst({ where: { shop: world.shop, kind: "invalid_metafield", resolvedAt: null } });
 const metaDesired = async (index: number) =>
-  (await db().channelItemState.findFirst({ where: { shop: world.shop, channel: "meta", itemKey: world.variants[index]!.metaRetailerId } }))?.desired;
+  (
+    await db().channelItemState.findFirst({
+      where: { shop: world.shop, channel: "meta", itemKey: world.variants[index]!.metaRetailerId },
+    })
+  )?.desired;
 const metaRule = async (index: number) =>
-  ((await db().channelItemState.findFirst({ where: { shop: world.shop, channel: "meta", itemKey: world.variants[index]!.metaRetailerId } }))?.explanation as { rule?: unknown } | undefined)?.rule;
+  (
+    (
+      await db().channelItemState.findFirst({
+        where: { shop: world.shop, channel: "meta", itemKey: world.variants[index]!.metaRetailerId },
+      })
+    )?.explanation as { rule?: unknown } | undefined
+  )?.rule;
 const metafieldWrites = (from: number, shop = world.shop) =>
-  world.shopify.requests.slice(from).filter((entry) => entry.shop === shop && entry.operationName === "BallastMetafieldsSet");
+  world.shopify.requests
+    .slice(from)
+    .filter((entry) => entry.shop === shop && entry.operationName === "BallastMetafieldsSet");
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
@@ -62,8 +78,20 @@ beforeAll(async () => {
 
   world.shopify.addShop({ domain: OTHER, accessToken: OTHER_TOKEN, restoreRate: 1_000 });
   const location = world.shopify.addLocation(OTHER, { name: "Other warehouse" });
-  otherProduct = world.shopify.addProduct(OTHER, { title: "Other's product", variants: [{ sku: "OTHER-1", stock: { [location]: { available: 5 } } }] }).productId;
-  await db().session.create({ data: { id: `offline_${OTHER}`, shop: OTHER, state: "", isOnline: false, scope: "read_products,write_products", accessToken: OTHER_TOKEN } });
+  otherProduct = world.shopify.addProduct(OTHER, {
+    title: "Other's product",
+    variants: [{ sku: "OTHER-1", stock: { [location]: { available: 5 } } }],
+  }).productId;
+  await db().session.create({
+    data: {
+      id: `offline_${OTHER}`,
+      shop: OTHER,
+      state: "",
+      isOnline: false,
+      scope: "read_products,write_products",
+      accessToken: OTHER_TOKEN,
+    },
+  });
   await db().shop.create({ data: { shop: OTHER } });
 
   worker = new SyncWorker({
@@ -84,9 +112,16 @@ afterAll(async () => {
 
 describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
   it("GIVEN rules saved on the Buffers page WHEN reconciliation reads them back THEN Ballast's own write is not an edit", async () => {
-    const drafts = Object.fromEntries(CHANNELS.map((channel) => [channel, draftFromRule({})])) as Parameters<typeof saveTargetRules>[2]["drafts"];
+    const drafts = Object.fromEntries(CHANNELS.map((channel) => [channel, draftFromRule({})])) as Parameters<
+      typeof saveTargetRules
+    >[2]["drafts"];
     drafts.meta = draftFromRule({ fixedUnits: 2 });
-    const saved = await saveTargetRules(db(), { shop: world.shop, accessToken: world.accessToken }, { scope: "product", gid: product(0), drafts, enabled: ["meta"] }, Date.now());
+    const saved = await saveTargetRules(
+      db(),
+      { shop: world.shop, accessToken: world.accessToken },
+      { scope: "product", gid: product(0), drafts, enabled: ["meta"] },
+      Date.now(),
+    );
     expect(saved).toMatchObject({ ok: true, mirror: { ok: true } });
     // Mirrored with its marker, in one atomic call.
     expect(JSON.parse(metafieldOf(world.shop, product(0))!.value)).toEqual({ meta: { fixedUnits: 2 } });
@@ -99,7 +134,11 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     expect(await rulesOf(world.shop, product(0))).toEqual({ meta: { fixedUnits: 2 } });
     // Read (the shop's defaults and the product with a rule), nothing written back.
     expect(metafieldWrites(before)).toEqual([]);
-    expect(world.shopify.requests.slice(before).some((entry) => entry.shop === world.shop && entry.operationName === "BallastBufferMetafields")).toBe(true);
+    expect(
+      world.shopify.requests
+        .slice(before)
+        .some((entry) => entry.shop === world.shop && entry.operationName === "BallastBufferMetafields"),
+    ).toBe(true);
     expect(await metaDesired(0)).toBe(8);
   });
 
@@ -110,7 +149,10 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     expect(await rulesOf(world.shop, product(0))).toEqual({ meta: { fixedUnits: 4 } });
     const activity = await adminActivity();
     expect(activity).toHaveLength(1);
-    expect(activity[0]).toMatchObject({ channel: "meta", details: { scope: "product", target: product(0), before: { fixedUnits: 2 }, after: { fixedUnits: 4 } } });
+    expect(activity[0]).toMatchObject({
+      channel: "meta",
+      details: { scope: "product", target: product(0), before: { fixedUnits: 2 }, after: { fixedUnits: 4 } },
+    });
     expect(await metaDesired(0)).toBe(6);
     expect(await metaRule(0)).toEqual({ level: "product", id: product(0) });
     expect(world.meta.control.trueItem(world.catalogId, world.variants[0]!.metaRetailerId)?.quantity).toBe(6);
@@ -122,7 +164,9 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
 
   it("WHEN the value is not JSON THEN the rule stays, one warning alert names the product, and the worker keeps running", async () => {
     const reconciledBefore = (await db().shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt!;
-    world.shopify.editMetafieldInAdmin(world.shop, product(0), "buffer", '{"meta": {"fixedUnits": 4', { unchecked: true });
+    world.shopify.editMetafieldInAdmin(world.shop, product(0), "buffer", '{"meta": {"fixedUnits": 4', {
+      unchecked: true,
+    });
     await worker.runOnce();
     await worker.runOnce();
     expect(await rulesOf(world.shop, product(0))).toEqual({ meta: { fixedUnits: 4 } });
@@ -130,11 +174,15 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     expect(alert).toMatchObject({ severity: "warning", channel: null });
     const details = alert!.details as { settings: string[]; owners: string[] };
     expect(details.owners).toEqual([product(0)]);
-    expect(details.settings).toEqual([expect.stringMatching(/^Product \d+ \(Product 1\): the value is not valid JSON$/)]);
+    expect(details.settings).toEqual([
+      expect.stringMatching(/^Product \d+ \(Product 1\): the value is not valid JSON$/),
+    ]);
     // Logged once, not on every pass.
     expect(await db().activity.count({ where: { shop: world.shop, kind: "metafield_rejected" } })).toBe(1);
     // Stock was reconciled in the same passes.
-    expect((await db().shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt!.getTime()).toBeGreaterThan(reconciledBefore.getTime());
+    expect(
+      (await db().shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt!.getTime(),
+    ).toBeGreaterThan(reconciledBefore.getTime());
     expect(await metaDesired(0)).toBe(6);
   });
 
@@ -143,7 +191,11 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
       world.shop,
       product(0),
       "buffer",
-      JSON.stringify({ meta: { fixedUnits: -3, floor: 5, cap: 2, percent: 12.345 }, tiktok: { fixedUnits: 1 }, google: { tiers: [{ atOrBelow: 5, hold: 1.5 }] } }),
+      JSON.stringify({
+        meta: { fixedUnits: -3, floor: 5, cap: 2, percent: 12.345 },
+        tiktok: { fixedUnits: 1 },
+        google: { tiers: [{ atOrBelow: 5, hold: 1.5 }] },
+      }),
     );
     await worker.runOnce();
     const settings = ((await openAlert())!.details as { settings: string[] }).settings;
@@ -162,7 +214,9 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     world.shopify.editMetafieldInAdmin(world.shop, product(0), "buffer", JSON.stringify({ meta: { fixedUnits: 4 } }));
     await worker.runOnce();
     expect(await openAlert()).toBeNull();
-    expect(await db().alert.findFirst({ where: { shop: world.shop, kind: "invalid_metafield" } })).toMatchObject({ resolvedAt: expect.any(Date) });
+    expect(await db().alert.findFirst({ where: { shop: world.shop, kind: "invalid_metafield" } })).toMatchObject({
+      resolvedAt: expect.any(Date),
+    });
     expect(await adminActivity()).toHaveLength(1);
   });
 
@@ -171,7 +225,10 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     await worker.runOnce();
     await worker.runOnce();
     expect(await rulesOf(world.shop, product(0))).toEqual({});
-    expect((await adminActivity()).at(-1)).toMatchObject({ channel: "meta", details: { before: { fixedUnits: 4 }, after: null, deleted: true } });
+    expect((await adminActivity()).at(-1)).toMatchObject({
+      channel: "meta",
+      details: { before: { fixedUnits: 4 }, after: null, deleted: true },
+    });
     // The shop default rules the item again (showing 7 once the increase has been confirmed: app/domain/damping.ts).
     expect(await metaRule(0)).toEqual({ level: "shop", id: null });
     // Not written back: the deletion was the merchant's.
@@ -181,10 +238,16 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
   it("WHEN the shop's defaults are edited in admin THEN only the channel named changes; channels left out keep the built-in default", async () => {
     world.shopify.editMetafieldInAdmin(world.shop, shopGid, "buffer", JSON.stringify({ google: { fixedUnits: 5 } }));
     await worker.runOnce();
-    expect(await db().bufferRule.findMany({ where: { shop: world.shop, scope: "shop" }, select: { channel: true, rule: true } })).toEqual([
-      { channel: "google", rule: { fixedUnits: 5 } },
-    ]);
-    expect((await adminActivity()).at(-1)).toMatchObject({ channel: "google", details: { scope: "shop", target: null } });
+    expect(
+      await db().bufferRule.findMany({
+        where: { shop: world.shop, scope: "shop" },
+        select: { channel: true, rule: true },
+      }),
+    ).toEqual([{ channel: "google", rule: { fixedUnits: 5 } }]);
+    expect((await adminActivity()).at(-1)).toMatchObject({
+      channel: "google",
+      details: { scope: "shop", target: null },
+    });
   });
 
   it("GIVEN a rule Ballast saved but never mirrored WHEN reconciliation runs THEN the metafield is written from Ballast's rule, not taken for an edit", async () => {
@@ -199,7 +262,12 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
   });
 
   it("GIVEN a setting added in admin to a product without any rule THEN the incremental read does not see it, and Resync now (a full read) applies it", async () => {
-    world.shopify.editMetafieldInAdmin(world.shop, product(2), "buffer", JSON.stringify({ online_store: { fixedUnits: 1 } }));
+    world.shopify.editMetafieldInAdmin(
+      world.shop,
+      product(2),
+      "buffer",
+      JSON.stringify({ online_store: { fixedUnits: 1 } }),
+    );
     await worker.runOnce();
     expect(await rulesOf(world.shop, product(2))).toEqual({});
     await requestOperation(db(), world.shop, "resync");

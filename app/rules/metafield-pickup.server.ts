@@ -68,8 +68,16 @@ interface Problem {
   text: string;
 }
 
-const SCOPE_OF_TYPE: Record<string, TargetScope> = { Product: "product", ProductVariant: "variant", Collection: "collection" };
-const CHANNEL_LABELS: Record<ChannelId, string> = { online_store: "Online Store", meta: "Facebook & Instagram", google: "Google" };
+const SCOPE_OF_TYPE: Record<string, TargetScope> = {
+  Product: "product",
+  ProductVariant: "variant",
+  Collection: "collection",
+};
+const CHANNEL_LABELS: Record<ChannelId, string> = {
+  online_store: "Online Store",
+  meta: "Facebook & Instagram",
+  google: "Google",
+};
 const FIELD_LABELS: Record<string, string> = {
   fixedUnits: "units always held",
   percent: "percent held",
@@ -92,9 +100,18 @@ export async function pickUpBufferMetafields(
 ): Promise<PickupResult> {
   const at = options.now;
   const alertKey = alertDedupeKey({ kind: "invalid_metafield", channel: null });
-  const openAlert = await database.alert.findFirst({ where: { shop, dedupeKey: alertKey, resolvedAt: null }, select: { details: true } });
+  const openAlert = await database.alert.findFirst({
+    where: { shop, dedupeKey: alertKey, resolvedAt: null },
+    select: { details: true },
+  });
   const previous = previousProblems(openAlert?.details);
-  const { owners, read } = await readOwnerMetafields(database, shop, client, [...(options.discovered ?? []), ...previous.map((problem) => problem.ownerId)], options.signal);
+  const { owners, read } = await readOwnerMetafields(
+    database,
+    shop,
+    client,
+    [...(options.discovered ?? []), ...previous.map((problem) => problem.ownerId)],
+    options.signal,
+  );
 
   const ruleSet = await loadRuleSet(database, shop);
   const shopRows = await database.bufferRule.count({ where: { shop, scope: "shop" } });
@@ -107,7 +124,8 @@ export async function pickUpBufferMetafields(
     const metafield = read.get(owner.ownerId);
     // A deleted product or collection: its rules are not this module's business.
     if (!metafield?.found) continue;
-    const current: ChannelRules = owner.scope === "shop" ? ruleSet.shopDefaults : (layerOf(ruleSet, owner.scope)[owner.ruleGid] ?? {});
+    const current: ChannelRules =
+      owner.scope === "shop" ? ruleSet.shopDefaults : (layerOf(ruleSet, owner.scope)[owner.ruleGid] ?? {});
     const marker = rawBufferMarker(metafield);
     // A value without a marker was never written by Ballast with one: treat it as an edit; an
     // edit equal to Ballast's rules changes nothing but the marker.
@@ -116,7 +134,12 @@ export async function pickUpBufferMetafields(
     if (!edited) {
       const hasRules = owner.scope === "shop" ? shopRows > 0 : Object.keys(current).length > 0;
       if (!mirrorInSync(owner.scope, metafield, current, hasRules)) {
-        writes.push({ ownerId: owner.ownerId, value: current, compareDigest: metafield.compareDigest, synced: bufferMarker(current) });
+        writes.push({
+          ownerId: owner.ownerId,
+          value: current,
+          compareDigest: metafield.compareDigest,
+          synced: bufferMarker(current),
+        });
       }
       continue;
     }
@@ -143,9 +166,19 @@ export async function pickUpBufferMetafields(
  * those in the open alert) and their metafields. Shopify is read before Ballast's rules, so
  * the rules are at least as recent as what was read.
  */
-async function readOwnerMetafields(database: Database, shop: string, client: AdminClient, extra: readonly string[], signal: AbortSignal | undefined) {
+async function readOwnerMetafields(
+  database: Database,
+  shop: string,
+  client: AdminClient,
+  extra: readonly string[],
+  signal: AbortSignal | undefined,
+) {
   const shopMetafield = await readShopBufferMetafield(client, { signal });
-  const ruleTargets = await database.bufferRule.findMany({ where: { shop, scope: { not: "shop" } }, select: { scopeGid: true }, distinct: ["scopeGid"] });
+  const ruleTargets = await database.bufferRule.findMany({
+    where: { shop, scope: { not: "shop" } },
+    select: { scopeGid: true },
+    distinct: ["scopeGid"],
+  });
   const candidates = new Set<string>([...ruleTargets.map((row) => row.scopeGid), ...extra]);
   const owners: Owner[] = [{ ownerId: shopMetafield.ownerId, scope: "shop", ruleGid: "" }];
   for (const ownerId of candidates) {
@@ -154,7 +187,8 @@ async function readOwnerMetafields(database: Database, shop: string, client: Adm
   }
   const read = new Map<string, BufferMetafield>([[shopMetafield.ownerId, shopMetafield]]);
   const targetIds = owners.slice(1).map((owner) => owner.ownerId);
-  for (const metafield of await readBufferMetafields(client, targetIds, { signal })) read.set(metafield.ownerId, metafield);
+  for (const metafield of await readBufferMetafields(client, targetIds, { signal }))
+    read.set(metafield.ownerId, metafield);
   return { owners, read };
 }
 
@@ -165,12 +199,20 @@ function mirrorInSync(scope: RuleScope, metafield: BufferMetafield, current: Cha
 }
 
 /** The rules an admin edit asks for: a cleared field removes them (the shop falls back to the built-in defaults). */
-function editedRules(scope: RuleScope, metafield: BufferMetafield): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
+function editedRules(
+  scope: RuleScope,
+  metafield: BufferMetafield,
+): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
   if (metafield.raw === null) return { ok: true, rules: scope === "shop" ? { ...DEFAULT_SHOP_RULES } : {} };
   const parsed = validate(metafield);
   if (!parsed.ok || scope !== "shop") return parsed;
   const rules = parsed.rules;
-  return { ok: true, rules: Object.fromEntries(CHANNELS.map((channel) => [channel, rules[channel] ?? DEFAULT_SHOP_RULES[channel]])) as ChannelRules };
+  return {
+    ok: true,
+    rules: Object.fromEntries(
+      CHANNELS.map((channel) => [channel, rules[channel] ?? DEFAULT_SHOP_RULES[channel]]),
+    ) as ChannelRules,
+  };
 }
 
 interface RuleChange {
@@ -180,7 +222,13 @@ interface RuleChange {
 }
 
 /** Saves (or deletes) each channel's rule that the edit changed; returns those changes. */
-async function saveEditedRules(database: Database, shop: string, owner: Owner, current: ChannelRules, desired: ChannelRules): Promise<RuleChange[]> {
+async function saveEditedRules(
+  database: Database,
+  shop: string,
+  owner: Owner,
+  current: ChannelRules,
+  desired: ChannelRules,
+): Promise<RuleChange[]> {
   const changes: RuleChange[] = [];
   for (const channel of CHANNELS) {
     const before = current[channel];
@@ -211,7 +259,12 @@ function editActivity(shop: string, at: Date, owner: Owner, change: RuleChange, 
 }
 
 /** Writes values and markers; returns how many values were rewritten from Ballast's rules. */
-async function writePairs(client: AdminClient, shop: string, writes: readonly BufferPairWrite[], signal: AbortSignal | undefined): Promise<number> {
+async function writePairs(
+  client: AdminClient,
+  shop: string,
+  writes: readonly BufferPairWrite[],
+  signal: AbortSignal | undefined,
+): Promise<number> {
   if (writes.length === 0) return 0;
   let rewritten = 0;
   for (const result of await writeBufferMetafieldPairs(client, writes, { signal })) {
@@ -219,14 +272,19 @@ async function writePairs(client: AdminClient, shop: string, writes: readonly Bu
       if (writes.find((write) => write.ownerId === result.ownerId)?.value !== undefined) rewritten += 1;
     } else {
       // STALE_OBJECT: edited in admin since the read; the next reconciliation picks the edit up.
-      logger.info({ shop, owner: result.ownerId, code: result.code }, "buffer metafield not written; read again next reconciliation");
+      logger.info(
+        { shop, owner: result.ownerId, code: result.code },
+        "buffer metafield not written; read again next reconciliation",
+      );
     }
   }
   return rewritten;
 }
 
 function layerOf(ruleSet: Awaited<ReturnType<typeof loadRuleSet>>, scope: TargetScope): Record<string, ChannelRules> {
-  return (scope === "product" ? ruleSet.products : scope === "collection" ? ruleSet.collections : ruleSet.variants) as Record<string, ChannelRules>;
+  return (
+    scope === "product" ? ruleSet.products : scope === "collection" ? ruleSet.collections : ruleSet.variants
+  ) as Record<string, ChannelRules>;
 }
 
 /** For the shop, a channel missing from the metafield means Ballast's built-in default. */
@@ -234,11 +292,15 @@ function sameRules(scope: RuleScope, mirrored: unknown, current: ChannelRules): 
   if (scope !== "shop") return same(mirrored, current);
   if (mirrored === null || typeof mirrored !== "object" || Array.isArray(mirrored)) return false;
   const value = mirrored as Partial<Record<string, unknown>>;
-  return Object.keys(value).every((key) => (CHANNELS as readonly string[]).includes(key)) && CHANNELS.every((channel) => same(value[channel] ?? DEFAULT_SHOP_RULES[channel], current[channel]));
+  return (
+    Object.keys(value).every((key) => (CHANNELS as readonly string[]).includes(key)) &&
+    CHANNELS.every((channel) => same(value[channel] ?? DEFAULT_SHOP_RULES[channel], current[channel]))
+  );
 }
 
 function validate(metafield: BufferMetafield): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
-  if (metafield.value === null && metafield.raw?.trim() !== "null") return { ok: false, text: "the value is not valid JSON" };
+  if (metafield.value === null && metafield.raw?.trim() !== "null")
+    return { ok: false, text: "the value is not valid JSON" };
   const parsed = channelRulesSchema.safeParse(metafield.value);
   if (parsed.success) return { ok: true, rules: parsed.data };
   return { ok: false, text: [...new Set(parsed.error.issues.map(describeIssue))].join("; ") };
@@ -250,7 +312,8 @@ function describeIssue(issue: ZodIssue): string {
   if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
     return `unknown channel ${issue.keys.map((key) => `“${key}”`).join(", ")} (channels are online_store, meta and google)`;
   }
-  if (issue.path.length === 0) return "the value must be a JSON object with one entry per channel (online_store, meta, google)";
+  if (issue.path.length === 0)
+    return "the value must be a JSON object with one entry per channel (online_store, meta, google)";
   const where = `${CHANNEL_LABELS[channel as ChannelId] ?? channel}${rest.length ? `, ${rest.map((part) => (/^\d+$/.test(part) ? `tier ${Number(part) + 1}` : (FIELD_LABELS[part] ?? part))).join(" ")}` : ""}`;
   switch (issue.code) {
     case "unrecognized_keys":
@@ -260,7 +323,9 @@ function describeIssue(issue: ZodIssue): string {
     case "too_big":
       return `${where}: must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`;
     case "invalid_type":
-      return issue.expected === "integer" ? `${where}: must be a whole number` : `${where}: must be ${issue.expected === "object" ? "a set of rules" : `a ${issue.expected}`}`;
+      return issue.expected === "integer"
+        ? `${where}: must be a whole number`
+        : `${where}: must be ${issue.expected === "object" ? "a set of rules" : `a ${issue.expected}`}`;
     case "not_multiple_of":
       return `${where}: at most two decimals`;
     default:
@@ -273,10 +338,16 @@ function previousProblems(details: unknown): Problem[] {
   const { owners, settings } = details as { owners?: unknown; settings?: unknown };
   if (!Array.isArray(owners)) return [];
   const texts = Array.isArray(settings) ? settings : [];
-  return owners.flatMap((ownerId, index) => (typeof ownerId === "string" ? [{ ownerId, text: typeof texts[index] === "string" ? texts[index] : "" }] : []));
+  return owners.flatMap((ownerId, index) =>
+    typeof ownerId === "string" ? [{ ownerId, text: typeof texts[index] === "string" ? texts[index] : "" }] : [],
+  );
 }
 
-async function ownerLabels(database: Database, shop: string, ownerIds: readonly string[]): Promise<Map<string, string>> {
+async function ownerLabels(
+  database: Database,
+  shop: string,
+  ownerIds: readonly string[],
+): Promise<Map<string, string>> {
   const labels = new Map<string, string>();
   const variants = await database.variant.findMany({
     where: { shop, OR: [{ gid: { in: [...ownerIds] } }, { productGid: { in: [...ownerIds] } }] },
@@ -304,14 +375,26 @@ async function ownerLabels(database: Database, shop: string, ownerIds: readonly 
  * One alert for the shop lists every refused setting (`settings`, in words, and `owners`,
  * the ids read again next time); each newly refused one is written to the activity log.
  */
-async function reportProblems(database: Database, shop: string, at: Date, problems: readonly Problem[], previous: readonly Problem[]): Promise<void> {
+async function reportProblems(
+  database: Database,
+  shop: string,
+  at: Date,
+  problems: readonly Problem[],
+  previous: readonly Problem[],
+): Promise<void> {
   if (problems.length === 0) {
     if (previous.length > 0) await resolveAlert(database, { shop, kind: "invalid_metafield", channel: null, at });
     return;
   }
-  const labels = await ownerLabels(database, shop, problems.map((problem) => problem.ownerId));
+  const labels = await ownerLabels(
+    database,
+    shop,
+    problems.map((problem) => problem.ownerId),
+  );
   const settings = problems.map((problem) => `${labels.get(problem.ownerId) ?? problem.ownerId}: ${problem.text}`);
-  const fresh = problems.filter((problem, index) => !previous.some((old) => old.ownerId === problem.ownerId && old.text === settings[index]));
+  const fresh = problems.filter(
+    (problem, index) => !previous.some((old) => old.ownerId === problem.ownerId && old.text === settings[index]),
+  );
   await raiseAlert(database, {
     shop,
     kind: "invalid_metafield",
@@ -319,7 +402,8 @@ async function reportProblems(database: Database, shop: string, at: Date, proble
     at,
     details: {
       settings,
-      action: "Ballast ignored these values and keeps the current buffer rules. Correct or clear the Ballast buffer field in Shopify admin, or save the rules again in Ballast.",
+      action:
+        "Ballast ignored these values and keeps the current buffer rules. Correct or clear the Ballast buffer field in Shopify admin, or save the rules again in Ballast.",
       owners: problems.map((problem) => problem.ownerId),
     },
   });

@@ -42,7 +42,9 @@ describe("channel credential encryption", () => {
     const other = createKeyring(randomBytes(32));
     const relabelled = blob.replace(keyring.current.id, other.current.id);
     const both = createKeyring(other.current.key, [keyring.current.key]);
-    expect(() => decryptSecret(relabelled, both, { context: "shop-a.myshopify.com|meta" })).toThrow(SecretDecryptionError);
+    expect(() => decryptSecret(relabelled, both, { context: "shop-a.myshopify.com|meta" })).toThrow(
+      SecretDecryptionError,
+    );
   });
 
   it("refuses to open with the wrong key and says which key is missing", () => {

@@ -1,7 +1,13 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import pRetry, { AbortError } from "p-retry";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
-import { AdminApiError, errorForGraphqlErrors, errorForHttpStatus, parseRetryAfter, type GraphqlErrorShape } from "./admin-errors";
+import {
+  AdminApiError,
+  errorForGraphqlErrors,
+  errorForHttpStatus,
+  parseRetryAfter,
+  type GraphqlErrorShape,
+} from "./admin-errors";
 import { fullJitterDelayMs, readQueryCost, waitForCostMs, type QueryCost, type ThrottleStatus } from "./throttle";
 
 export const ADMIN_API_VERSION = "2026-10";
@@ -88,7 +94,9 @@ export class AdminClient {
   readonly shop: string;
   readonly endpoint: string;
   private readonly gql: GraphQLClient;
-  private readonly options: Required<Pick<AdminClientOptions, "retries" | "backoffBaseMs" | "backoffCapMs" | "requestTimeoutMs">>;
+  private readonly options: Required<
+    Pick<AdminClientOptions, "retries" | "backoffBaseMs" | "backoffCapMs" | "requestTimeoutMs">
+  >;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -169,7 +177,12 @@ export class AdminClient {
         signal: options.signal,
         onFailedAttempt: async (error) => {
           if (error.retriesLeft <= 0) return;
-          const backoff = fullJitterDelayMs(error.attemptNumber, this.options.backoffBaseMs, this.options.backoffCapMs, this.random);
+          const backoff = fullJitterDelayMs(
+            error.attemptNumber,
+            this.options.backoffBaseMs,
+            this.options.backoffCapMs,
+            this.random,
+          );
           const delayMs = Math.max(backoff, retryAfterMs);
           this.log.warn(
             { operationName, attempt: error.attemptNumber, code: (error as unknown as AdminApiError).code, delayMs },
@@ -180,7 +193,10 @@ export class AdminClient {
       },
     ).catch((error: unknown) => {
       if (error instanceof AdminApiError) {
-        this.log.error({ operationName, code: error.code, status: error.details.status }, "Shopify Admin API call failed");
+        this.log.error(
+          { operationName, code: error.code, status: error.details.status },
+          "Shopify Admin API call failed",
+        );
       }
       throw error;
     });
@@ -192,7 +208,10 @@ export class AdminClient {
     if (cost === undefined) return;
     const waitMs = waitForCostMs(this.throttle.status, this.throttle.observedAt, this.now(), cost);
     if (waitMs > 0) {
-      this.log.debug({ operationName: operationNameOf(document), waitMs, cost }, "waiting for the cost bucket to refill");
+      this.log.debug(
+        { operationName: operationNameOf(document), waitMs, cost },
+        "waiting for the cost bucket to refill",
+      );
       await this.sleep(waitMs, options.signal);
     }
   }
@@ -203,7 +222,12 @@ export class AdminClient {
     if (document && cost.requestedQueryCost > 0) this.costByOperation.set(document, cost.requestedQueryCost);
   }
 
-  private async attempt<TData>(document: string, variables: Variables | undefined, token: string, signal?: AbortSignal): Promise<AdminResponse<TData>> {
+  private async attempt<TData>(
+    document: string,
+    variables: Variables | undefined,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<AdminResponse<TData>> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const response = await this.gql.rawRequest<TData, Variables>({
@@ -238,8 +262,15 @@ export class AdminClient {
       const body = error.response as { errors?: unknown; extensions?: unknown };
       const cost = readQueryCost(body.extensions);
       this.remember(cost, "");
-      if (status === 429 || (Array.isArray(body.errors) && (body.errors as GraphqlErrorShape[]).some((entry) => entry.extensions?.code === "THROTTLED"))) {
-        return new AdminApiError("Shopify throttled the query", "THROTTLED", true, { status, retryAfterMs: retryAfter ?? this.throttledWait(cost) });
+      if (
+        status === 429 ||
+        (Array.isArray(body.errors) &&
+          (body.errors as GraphqlErrorShape[]).some((entry) => entry.extensions?.code === "THROTTLED"))
+      ) {
+        return new AdminApiError("Shopify throttled the query", "THROTTLED", true, {
+          status,
+          retryAfterMs: retryAfter ?? this.throttledWait(cost),
+        });
       }
       return errorForHttpStatus(status, retryAfter);
     }
@@ -247,6 +278,10 @@ export class AdminClient {
     if (name === "TimeoutError" || name === "AbortError") {
       return new AdminApiError("Shopify Admin API call timed out", "TIMEOUT", true);
     }
-    return new AdminApiError(`Network error reaching Shopify: ${(error as Error | undefined)?.message ?? "unknown"}`, "NETWORK", true);
+    return new AdminApiError(
+      `Network error reaching Shopify: ${(error as Error | undefined)?.message ?? "unknown"}`,
+      "NETWORK",
+      true,
+    );
   }
 }

@@ -24,7 +24,12 @@ describe("AdminClient", () => {
 
   it("never writes the access token to the logs, on retries or on terminal failures", async () => {
     let output = "";
-    const destination = new Writable({ write(chunk: Buffer, _encoding, done) { output += chunk.toString(); done(); } });
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        output += chunk.toString();
+        done();
+      },
+    });
     const logger = createLogger({ level: "debug", destination });
     const client = new AdminClient({ shop: SHOP, accessToken: TOKEN, baseUrl: fake.url, backoffBaseMs: 1, logger });
     fake.setFailureModes({ serverErrorNext: 2 });
@@ -42,7 +47,10 @@ describe("AdminClient", () => {
   it("GraphQL errors (an unknown field) are terminal, not retried", async () => {
     const client = new AdminClient({ shop: SHOP, accessToken: TOKEN, baseUrl: fake.url, backoffBaseMs: 1 });
     const before = fake.requests.length;
-    await expect(client.request("query Bad { shop { nonsense } }")).rejects.toMatchObject({ code: "GRAPHQL", retryable: false });
+    await expect(client.request("query Bad { shop { nonsense } }")).rejects.toMatchObject({
+      code: "GRAPHQL",
+      retryable: false,
+    });
     expect(fake.requests.length - before).toBe(1);
   });
 });

@@ -33,17 +33,32 @@ export class AdminApiError extends Error {
 export function errorForHttpStatus(status: number, retryAfterMs?: number): AdminApiError {
   switch (status) {
     case 401:
-      return new AdminApiError("Shopify refused the access token (401): the app was uninstalled or the token revoked", "UNAUTHORIZED", false, { status });
+      return new AdminApiError(
+        "Shopify refused the access token (401): the app was uninstalled or the token revoked",
+        "UNAUTHORIZED",
+        false,
+        { status },
+      );
     case 402:
-      return new AdminApiError("Shopify answered 402: the shop is frozen or its plan lapsed", "PAYMENT_REQUIRED", false, { status });
+      return new AdminApiError(
+        "Shopify answered 402: the shop is frozen or its plan lapsed",
+        "PAYMENT_REQUIRED",
+        false,
+        { status },
+      );
     case 403:
-      return new AdminApiError("Shopify answered 403: a scope is missing or the shop is locked", "FORBIDDEN", false, { status });
+      return new AdminApiError("Shopify answered 403: a scope is missing or the shop is locked", "FORBIDDEN", false, {
+        status,
+      });
     case 404:
-      return new AdminApiError("Shopify answered 404: the shop does not exist (any more)", "NOT_FOUND", false, { status });
+      return new AdminApiError("Shopify answered 404: the shop does not exist (any more)", "NOT_FOUND", false, {
+        status,
+      });
     case 429:
       return new AdminApiError("Shopify answered 429: throttled", "THROTTLED", true, { status, retryAfterMs });
     default:
-      if (status >= 500) return new AdminApiError(`Shopify answered ${status}`, "SERVER_ERROR", true, { status, retryAfterMs });
+      if (status >= 500)
+        return new AdminApiError(`Shopify answered ${status}`, "SERVER_ERROR", true, { status, retryAfterMs });
       return new AdminApiError(`Shopify answered ${status}`, "BAD_REQUEST", false, { status });
   }
 }
@@ -57,15 +72,24 @@ export interface GraphqlErrorShape {
 export function errorForGraphqlErrors(errors: readonly GraphqlErrorShape[], retryAfterMs?: number): AdminApiError {
   const codes = errors.map((error) => error.extensions?.code ?? "UNKNOWN");
   if (codes.includes("THROTTLED")) {
-    return new AdminApiError("Shopify throttled the query (THROTTLED)", "THROTTLED", true, { graphqlCodes: codes, retryAfterMs });
+    return new AdminApiError("Shopify throttled the query (THROTTLED)", "THROTTLED", true, {
+      graphqlCodes: codes,
+      retryAfterMs,
+    });
   }
   if (codes.includes("MAX_COST_EXCEEDED")) {
-    return new AdminApiError("Query cost exceeds Shopify's single query limit (1,000)", "MAX_COST_EXCEEDED", false, { graphqlCodes: codes });
+    return new AdminApiError("Query cost exceeds Shopify's single query limit (1,000)", "MAX_COST_EXCEEDED", false, {
+      graphqlCodes: codes,
+    });
   }
   if (codes.includes("INTERNAL_SERVER_ERROR")) {
-    return new AdminApiError(`Shopify reported an internal error: ${errors[0]?.message ?? ""}`, "SERVER_ERROR", true, { graphqlCodes: codes });
+    return new AdminApiError(`Shopify reported an internal error: ${errors[0]?.message ?? ""}`, "SERVER_ERROR", true, {
+      graphqlCodes: codes,
+    });
   }
-  return new AdminApiError(`GraphQL errors: ${errors.map((error) => error.message).join("; ")}`, "GRAPHQL", false, { graphqlCodes: codes });
+  return new AdminApiError(`GraphQL errors: ${errors.map((error) => error.message).join("; ")}`, "GRAPHQL", false, {
+    graphqlCodes: codes,
+  });
 }
 
 /** Retry-After (seconds or HTTP date) → milliseconds. */

@@ -40,18 +40,29 @@ export interface BulkRunOptions {
 }
 
 /** Starts a bulk query, polls until it ends, downloads and parses its JSONL. */
-export async function runBulkQuery(client: AdminClient, query: string, options: BulkRunOptions = {}): Promise<BulkResult> {
+export async function runBulkQuery(
+  client: AdminClient,
+  query: string,
+  options: BulkRunOptions = {},
+): Promise<BulkResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { data } = await client.request<BulkRunData>(BULK_RUN_QUERY_MUTATION, { query }, { signal: options.signal });
   const payload = data.bulkOperationRunQuery;
   if (!payload?.bulkOperation) {
-    throw new BulkOperationError(`bulkOperationRunQuery refused: ${payload?.userErrors.map((error) => error.message).join("; ") ?? "no payload"}`, "rejected");
+    throw new BulkOperationError(
+      `bulkOperationRunQuery refused: ${payload?.userErrors.map((error) => error.message).join("; ") ?? "no payload"}`,
+      "rejected",
+    );
   }
   const id = payload.bulkOperation.id;
   const maxPolls = options.maxPolls ?? 720;
   for (let poll = 0; poll < maxPolls; poll += 1) {
     if (poll > 0) await sleep(options.pollIntervalMs ?? 1000);
-    const { data: status } = await client.request<BulkStatusData>(BULK_OPERATION_STATUS_QUERY, { id }, { signal: options.signal });
+    const { data: status } = await client.request<BulkStatusData>(
+      BULK_OPERATION_STATUS_QUERY,
+      { id },
+      { signal: options.signal },
+    );
     const operation = status.node;
     if (!operation) throw new BulkOperationError(`bulk operation ${id} not found`, "failed");
     switch (operation.status) {
@@ -61,12 +72,22 @@ export async function runBulkQuery(client: AdminClient, query: string, options: 
         continue;
       case "COMPLETED":
         // An operation that matched nothing completes with url null.
-        return operation.url ? { ...(await download(operation.url, options)), complete: true, errorCode: null } : { rows: [], malformedLines: 0, complete: true, errorCode: null };
+        return operation.url
+          ? { ...(await download(operation.url, options)), complete: true, errorCode: null }
+          : { rows: [], malformedLines: 0, complete: true, errorCode: null };
       case "FAILED":
         if (operation.partialDataUrl) {
-          return { ...(await download(operation.partialDataUrl, options)), complete: false, errorCode: operation.errorCode };
+          return {
+            ...(await download(operation.partialDataUrl, options)),
+            complete: false,
+            errorCode: operation.errorCode,
+          };
         }
-        throw new BulkOperationError(`bulk operation ${id} failed: ${operation.errorCode ?? "unknown"}`, "failed", operation.errorCode);
+        throw new BulkOperationError(
+          `bulk operation ${id} failed: ${operation.errorCode ?? "unknown"}`,
+          "failed",
+          operation.errorCode,
+        );
       case "EXPIRED":
         throw new BulkOperationError(`bulk operation ${id} expired`, "expired");
       case "CANCELED":
@@ -84,7 +105,12 @@ async function download(url: string, options: BulkRunOptions): Promise<{ rows: B
   }
   if (!response.ok) {
     await response.arrayBuffer();
-    throw new AdminApiError(`bulk result download answered ${response.status}`, "SERVER_ERROR", response.status >= 500, { status: response.status });
+    throw new AdminApiError(
+      `bulk result download answered ${response.status}`,
+      "SERVER_ERROR",
+      response.status >= 500,
+      { status: response.status },
+    );
   }
   return parseBulkJsonl(await response.text());
 }

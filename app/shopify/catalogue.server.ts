@@ -13,11 +13,18 @@ export function updatedSinceQuery(since: Date | string | undefined): string | un
   return `updated_at:>'${iso}'`;
 }
 
-export async function readLocations(client: AdminClient, options: { signal?: AbortSignal } = {}): Promise<LocationNode[]> {
+export async function readLocations(
+  client: AdminClient,
+  options: { signal?: AbortSignal } = {},
+): Promise<LocationNode[]> {
   const locations: LocationNode[] = [];
   let after: string | null = null;
   do {
-    const { data }: { data: LocationsData } = await client.request<LocationsData>(LOCATIONS_QUERY, { first: PAGE_SIZE, after }, options);
+    const { data }: { data: LocationsData } = await client.request<LocationsData>(
+      LOCATIONS_QUERY,
+      { first: PAGE_SIZE, after },
+      options,
+    );
     locations.push(...data.locations.nodes);
     after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
   } while (after);
@@ -85,7 +92,15 @@ export function quantitiesToSnapshot(
   updatedAt: string | null,
 ): LevelSnapshot {
   const of = (name: string) => quantities.find((quantity) => quantity.name === name)?.quantity ?? 0;
-  return { inventoryItemId, locationId, available: of("available"), safetyStock: of("safety_stock"), committed: of("committed"), onHand: of("on_hand"), updatedAt };
+  return {
+    inventoryItemId,
+    locationId,
+    available: of("available"),
+    safetyStock: of("safety_stock"),
+    committed: of("committed"),
+    onHand: of("on_hand"),
+    updatedAt,
+  };
 }
 
 /** Levels of one location page by page, optionally only those updated since a time. */
@@ -103,8 +118,11 @@ export async function* readInventoryLevels(
       { signal: options.signal },
     );
     if (!data.location) return;
-    const connection: NonNullable<LocationInventoryLevelsData["location"]>["inventoryLevels"] = data.location.inventoryLevels;
-    yield connection.nodes.map((node) => quantitiesToSnapshot(node.item.id, locationId, node.quantities, node.updatedAt));
+    const connection: NonNullable<LocationInventoryLevelsData["location"]>["inventoryLevels"] =
+      data.location.inventoryLevels;
+    yield connection.nodes.map((node) =>
+      quantitiesToSnapshot(node.item.id, locationId, node.quantities, node.updatedAt),
+    );
     after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
   } while (after);
 }

@@ -1,7 +1,12 @@
 import type { AdminClient } from "./admin-client.server";
 import { AdminApiError } from "./admin-errors";
 import { ITEM_LEVELS_AT_LOCATION_QUERY, type ItemLevelsAtLocationData } from "./operations/inventory-levels";
-import { INVENTORY_MOVE_MUTATION, type InventoryMoveData, type InventoryMoveUserError, type InventoryMoveVariables } from "./operations/inventory-move";
+import {
+  INVENTORY_MOVE_MUTATION,
+  type InventoryMoveData,
+  type InventoryMoveUserError,
+  type InventoryMoveVariables,
+} from "./operations/inventory-move";
 
 export const MAX_IDS_PER_READ = 250;
 export const MAX_CHANGES_PER_MOVE = 250;
@@ -27,7 +32,11 @@ export async function readItemLevels(
   for (const [locationId, itemIds] of byLocation) {
     for (let start = 0; start < itemIds.length; start += MAX_IDS_PER_READ) {
       const chunk = itemIds.slice(start, start + MAX_IDS_PER_READ);
-      const { data } = await client.request<ItemLevelsAtLocationData>(ITEM_LEVELS_AT_LOCATION_QUERY, { itemIds: chunk, locationId }, options);
+      const { data } = await client.request<ItemLevelsAtLocationData>(
+        ITEM_LEVELS_AT_LOCATION_QUERY,
+        { itemIds: chunk, locationId },
+        options,
+      );
       chunk.forEach((inventoryItemId, index) => {
         const node = data.nodes[index];
         const key = levelKey(inventoryItemId, locationId);
@@ -36,8 +45,15 @@ export async function readItemLevels(
         } else if (!node.inventoryLevel) {
           levels.set(key, { status: "not_stocked", inventoryItemId, locationId });
         } else {
-          const of = (name: string) => node.inventoryLevel!.quantities.find((quantity) => quantity.name === name)?.quantity ?? 0;
-          levels.set(key, { status: "found", inventoryItemId, locationId, available: of("available"), safetyStock: of("safety_stock") });
+          const of = (name: string) =>
+            node.inventoryLevel!.quantities.find((quantity) => quantity.name === name)?.quantity ?? 0;
+          levels.set(key, {
+            status: "found",
+            inventoryItemId,
+            locationId,
+            available: of("available"),
+            safetyStock: of("safety_stock"),
+          });
         }
       });
     }
@@ -50,8 +66,7 @@ export function levelKey(inventoryItemId: string, locationId: string): string {
 }
 
 export type MoveOutcome =
-  | { ok: true; adjustmentGroupId: string | null }
-  | { ok: false; userErrors: InventoryMoveUserError[] };
+  { ok: true; adjustmentGroupId: string | null } | { ok: false; userErrors: InventoryMoveUserError[] };
 
 /** One inventoryMoveQuantities call. Throws AdminApiError for transport/top-level failures. */
 export async function moveQuantities(
@@ -60,9 +75,17 @@ export async function moveQuantities(
   options: { signal?: AbortSignal } = {},
 ): Promise<MoveOutcome> {
   if (variables.input.changes.length > MAX_CHANGES_PER_MOVE) {
-    throw new AdminApiError(`inventoryMoveQuantities takes at most ${MAX_CHANGES_PER_MOVE} changes`, "BAD_REQUEST", false);
+    throw new AdminApiError(
+      `inventoryMoveQuantities takes at most ${MAX_CHANGES_PER_MOVE} changes`,
+      "BAD_REQUEST",
+      false,
+    );
   }
-  const { data } = await client.request<InventoryMoveData, InventoryMoveVariables>(INVENTORY_MOVE_MUTATION, variables, options);
+  const { data } = await client.request<InventoryMoveData, InventoryMoveVariables>(
+    INVENTORY_MOVE_MUTATION,
+    variables,
+    options,
+  );
   const payload = data.inventoryMoveQuantities;
   if (!payload) throw new AdminApiError("inventoryMoveQuantities returned no payload", "GRAPHQL", false);
   if (payload.userErrors.length) return { ok: false, userErrors: payload.userErrors };

@@ -30,7 +30,10 @@ export interface BufferMetafield {
   found: boolean;
 }
 
-function toBufferMetafield(ownerId: string, node: BufferOwnerNode | Record<string, never> | null | undefined): BufferMetafield {
+function toBufferMetafield(
+  ownerId: string,
+  node: BufferOwnerNode | Record<string, never> | null | undefined,
+): BufferMetafield {
   const owner = node && "id" in node ? node : null;
   const raw = owner?.buffer?.value ?? null;
   let value: unknown = null;
@@ -41,7 +44,14 @@ function toBufferMetafield(ownerId: string, node: BufferOwnerNode | Record<strin
       value = null;
     }
   }
-  return { ownerId, value, raw, compareDigest: owner?.buffer?.compareDigest ?? null, synced: owner?.synced?.value ?? null, found: owner !== null };
+  return {
+    ownerId,
+    value,
+    raw,
+    compareDigest: owner?.buffer?.compareDigest ?? null,
+    synced: owner?.synced?.value ?? null,
+    found: owner !== null,
+  };
 }
 
 export async function readBufferMetafields(
@@ -52,14 +62,21 @@ export async function readBufferMetafields(
   const results: BufferMetafield[] = [];
   for (let start = 0; start < ownerIds.length; start += MAX_IDS_PER_READ) {
     const chunk = ownerIds.slice(start, start + MAX_IDS_PER_READ);
-    const { data } = await client.request<BufferMetafieldsReadData>(BUFFER_METAFIELDS_READ_QUERY, { ownerIds: chunk }, options);
+    const { data } = await client.request<BufferMetafieldsReadData>(
+      BUFFER_METAFIELDS_READ_QUERY,
+      { ownerIds: chunk },
+      options,
+    );
     chunk.forEach((ownerId, index) => results.push(toBufferMetafield(ownerId, data.nodes[index])));
   }
   return results;
 }
 
 /** The shop's own buffer metafield (its defaults), with the shop's id. */
-export async function readShopBufferMetafield(client: AdminClient, options: { signal?: AbortSignal } = {}): Promise<BufferMetafield> {
+export async function readShopBufferMetafield(
+  client: AdminClient,
+  options: { signal?: AbortSignal } = {},
+): Promise<BufferMetafield> {
   const { data } = await client.request<ShopBufferMetafieldData>(SHOP_BUFFER_METAFIELD_QUERY, {}, options);
   return toBufferMetafield(data.shop.id, data.shop);
 }
@@ -90,7 +107,8 @@ export function bufferMarker(value: unknown): string {
 /** A metafield whose raw value is not JSON gets a marker no JSON value can have. */
 export function rawBufferMarker(metafield: Pick<BufferMetafield, "raw" | "value">): string {
   if (metafield.raw === null) return "absent";
-  if (metafield.value === null && metafield.raw.trim() !== "null") return `raw:${createHash("sha256").update(metafield.raw).digest("hex")}`;
+  if (metafield.value === null && metafield.raw.trim() !== "null")
+    return `raw:${createHash("sha256").update(metafield.raw).digest("hex")}`;
   return bufferMarker(metafield.value);
 }
 
@@ -142,25 +160,34 @@ export async function writeBufferMetafieldPairs(
     if (payload.userErrors.length) {
       chunk.forEach((write, index) => {
         const error = payload.userErrors.find((candidate) => {
-          const entry = candidate.elementIndex ?? (candidate.field?.[1] !== undefined ? Number(candidate.field[1]) : -1);
+          const entry =
+            candidate.elementIndex ?? (candidate.field?.[1] !== undefined ? Number(candidate.field[1]) : -1);
           return ownerOfEntry[entry] === index;
         });
         results.push(
           error
             ? { ownerId: write.ownerId, ok: false, code: error.code ?? "UNKNOWN", message: error.message }
-            : { ownerId: write.ownerId, ok: false, code: "NOT_WRITTEN", message: "another metafield in the same atomic call failed" },
+            : {
+                ownerId: write.ownerId,
+                ok: false,
+                code: "NOT_WRITTEN",
+                message: "another metafield in the same atomic call failed",
+              },
         );
       });
       continue;
     }
     chunk.forEach((write, index) => {
       const entry = ownerOfEntry.indexOf(index);
-      results.push({ ownerId: write.ownerId, ok: true, compareDigest: write.value !== undefined ? (payload.metafields?.[entry]?.compareDigest ?? "") : "" });
+      results.push({
+        ownerId: write.ownerId,
+        ok: true,
+        compareDigest: write.value !== undefined ? (payload.metafields?.[entry]?.compareDigest ?? "") : "",
+      });
     });
   }
   return results;
 }
 
 export type BufferMetafieldWriteResult =
-  | { ownerId: string; ok: true; compareDigest: string }
-  | { ownerId: string; ok: false; code: string; message: string };
+  { ownerId: string; ok: true; compareDigest: string } | { ownerId: string; ok: false; code: string; message: string };

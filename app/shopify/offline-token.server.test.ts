@@ -50,14 +50,22 @@ async function storeNewSession(shop: string) {
     refreshToken: token.refresh_token,
     refreshTokenExpires: new Date(token.issuedAt + token.refresh_token_expires_in * 1000),
   };
-  await db().session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: token.scope, ...data }, update: data });
+  await db().session.upsert({
+    where: { id: `offline_${shop}` },
+    create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: token.scope, ...data },
+    update: data,
+  });
   return data;
 }
 
 function keeper(overrides: Partial<OfflineTokenOptions> = {}) {
   return new OfflineTokens({
     database: db(),
-    env: { SHOPIFY_ADMIN_API_BASE_URL: fake.url, SHOPIFY_API_KEY: DEFAULT_FAKE_APP.clientId, SHOPIFY_API_SECRET: DEFAULT_FAKE_APP.clientSecret },
+    env: {
+      SHOPIFY_ADMIN_API_BASE_URL: fake.url,
+      SHOPIFY_API_KEY: DEFAULT_FAKE_APP.clientId,
+      SHOPIFY_API_SECRET: DEFAULT_FAKE_APP.clientSecret,
+    },
     now: () => clock.now(),
     provider: testDatabase.provider,
     ...overrides,
@@ -69,7 +77,9 @@ const granted = () => fake.tokenStats().refreshesGranted;
 const alerts = (shop: string) => db().alert.findMany({ where: { shop, kind: "shopify_auth_failed" } });
 
 async function shopName(client: AdminClient) {
-  const { data } = await client.request<{ shop: { myshopifyDomain: string } }>("query ShopName { shop { myshopifyDomain } }");
+  const { data } = await client.request<{ shop: { myshopifyDomain: string } }>(
+    "query ShopName { shop { myshopifyDomain } }",
+  );
   return data.shop.myshopifyDomain;
 }
 
@@ -94,7 +104,9 @@ describe("offline tokens", () => {
     expect(after.refreshTokenExpires!.getTime()).toBeGreaterThan(clock.now() + 30 * 24 * 60 * MINUTE);
     expect(granted()).toBe(start + 1);
     // The new token works at Shopify.
-    expect(await shopName(new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: fake.url, retries: 0 }))).toBe(shop);
+    expect(
+      await shopName(new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: fake.url, retries: 0 })),
+    ).toBe(shop);
   });
 
   it("makes one refresh however many callers need it at once, in one process or two", async () => {
@@ -157,7 +169,9 @@ describe("offline tokens", () => {
     expect(token.ok).toBe(true);
     expect(granted()).toBe(start + 2);
     expect((await session(shop)).refreshToken).not.toBe(before.refreshToken);
-    expect(await shopName(new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: fake.url, retries: 0 }))).toBe(shop);
+    expect(
+      await shopName(new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: fake.url, retries: 0 })),
+    ).toBe(shop);
   });
 
   it("keeps a session stored during the refresh (compare-and-set on the refresh token)", async () => {
@@ -192,7 +206,9 @@ describe("offline tokens", () => {
     // A session stored without expiry (the library drops it, #3400) is refreshed at once.
     await db().session.update({ where: { id: `offline_${shop}` }, data: { expires: null } });
     clock.advance(2 * MINUTE);
-    expect(await shopName(new AdminClient({ shop, tokens: keeper().sourceFor(shop), baseUrl: fake.url, retries: 0 }))).toBe(shop);
+    expect(
+      await shopName(new AdminClient({ shop, tokens: keeper().sourceFor(shop), baseUrl: fake.url, retries: 0 })),
+    ).toBe(shop);
     expect(granted()).toBe(start + 4);
     expect((await session(shop)).expires).not.toBeNull();
   });
@@ -230,7 +246,13 @@ describe("offline tokens", () => {
     const shop = await install();
     const tokens = keeper();
     const sleeps: number[] = [];
-    const client = new AdminClient({ shop, tokens: tokens.sourceFor(shop), baseUrl: fake.url, retries: 3, sleep: async (ms) => void sleeps.push(ms) });
+    const client = new AdminClient({
+      shop,
+      tokens: tokens.sourceFor(shop),
+      baseUrl: fake.url,
+      retries: 3,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     expect(await shopName(client)).toBe(shop);
     fake.expireAccessTokens(shop);
     fake.setTokenBehaviour(shop, { refuseRefresh: "invalid_grant" });
@@ -257,7 +279,17 @@ describe("offline tokens", () => {
   it("refuses with a wrong client secret: marked as a failure, not retried in a loop", async () => {
     const shop = await install();
     clock.advance(57 * MINUTE);
-    const tokens = keeper({ env: { SHOPIFY_ADMIN_API_BASE_URL: fake.url, SHOPIFY_API_KEY: DEFAULT_FAKE_APP.clientId, SHOPIFY_API_SECRET: "rotated-away" } });
-    expect(await tokens.tokenFor(shop)).toMatchObject({ ok: false, reason: "auth_failed", detail: expect.stringContaining("invalid_client") });
+    const tokens = keeper({
+      env: {
+        SHOPIFY_ADMIN_API_BASE_URL: fake.url,
+        SHOPIFY_API_KEY: DEFAULT_FAKE_APP.clientId,
+        SHOPIFY_API_SECRET: "rotated-away",
+      },
+    });
+    expect(await tokens.tokenFor(shop)).toMatchObject({
+      ok: false,
+      reason: "auth_failed",
+      detail: expect.stringContaining("invalid_client"),
+    });
   });
 });

@@ -78,11 +78,20 @@ interface StoredSession {
   refreshTokenExpires: Date | null;
 }
 
-const SESSION_FIELDS = { id: true, accessToken: true, expires: true, refreshToken: true, refreshTokenExpires: true } as const;
+const SESSION_FIELDS = {
+  id: true,
+  accessToken: true,
+  expires: true,
+  refreshToken: true,
+  refreshTokenExpires: true,
+} as const;
 
 /** Identifies a stored session without keeping its tokens: a new session (token exchange) has another. */
 export function sessionFingerprint(session: Pick<StoredSession, "accessToken" | "refreshToken">): string {
-  return createHash("sha256").update(`${session.accessToken}\n${session.refreshToken ?? ""}`).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(`${session.accessToken}\n${session.refreshToken ?? ""}`)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 const FINGERPRINT_TAG = /\s\(session ([0-9a-f]{16})\)$/;
@@ -92,7 +101,9 @@ export function formatAuthFailure(reason: string, fingerprint: string): string {
   return `${reason.slice(0, 400)} (session ${fingerprint})`;
 }
 
-export function readAuthFailure(value: string | null | undefined): { reason: string; fingerprint: string | null } | null {
+export function readAuthFailure(
+  value: string | null | undefined,
+): { reason: string; fingerprint: string | null } | null {
   if (!value) return null;
   const match = FINGERPRINT_TAG.exec(value);
   return { reason: match ? value.slice(0, match.index) : value, fingerprint: match?.[1] ?? null };
@@ -144,7 +155,9 @@ export class OfflineTokens {
 
   /** The token endpoint: the same base-URL rule as the Admin API client (https://{shop} in production). */
   tokenEndpoint(shop: string): string {
-    const base = this.env.SHOPIFY_ADMIN_API_BASE_URL ? this.env.SHOPIFY_ADMIN_API_BASE_URL.replace(/\/+$/, "") : `https://${shop}`;
+    const base = this.env.SHOPIFY_ADMIN_API_BASE_URL
+      ? this.env.SHOPIFY_ADMIN_API_BASE_URL.replace(/\/+$/, "")
+      : `https://${shop}`;
     return `${base}/admin/oauth/access_token`;
   }
 
@@ -156,7 +169,12 @@ export class OfflineTokens {
       return { ok: true, accessToken: cached.accessToken };
     }
     const session = await this.readSession(shop);
-    if (!session) return this.forget(shop, { ok: false, reason: "no_session", detail: "no offline session: the shop has not installed Ballast" });
+    if (!session)
+      return this.forget(shop, {
+        ok: false,
+        reason: "no_session",
+        detail: "no offline session: the shop has not installed Ballast",
+      });
     const blocked = await this.authFailure(shop, session);
     if (blocked) return this.forget(shop, blocked);
     if (!this.needsRefresh(session, nowMs)) return this.remember(shop, session);
@@ -167,12 +185,19 @@ export class OfflineTokens {
   async afterUnauthorized(shop: string, rejected: string): Promise<OfflineToken> {
     this.cache.delete(shop);
     const session = await this.readSession(shop);
-    if (!session) return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
+    if (!session)
+      return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
     const blocked = await this.authFailure(shop, session);
     if (blocked) return blocked;
     // Someone already replaced it (another process's refresh, or the merchant opened the app).
-    if (session.accessToken !== rejected && !this.needsRefresh(session, this.now())) return this.remember(shop, session);
-    if (!session.refreshToken) return { ok: false, reason: "unavailable", detail: "Shopify refused the access token and there is no refresh token" };
+    if (session.accessToken !== rejected && !this.needsRefresh(session, this.now()))
+      return this.remember(shop, session);
+    if (!session.refreshToken)
+      return {
+        ok: false,
+        reason: "unavailable",
+        detail: "Shopify refused the access token and there is no refresh token",
+      };
     const last = this.lastForced.get(shop);
     if (last !== undefined && this.now() - last < FORCED_REFRESH_GAP_MS && this.now() >= last) {
       return { ok: false, reason: "unavailable", detail: "Shopify refused a freshly refreshed access token" };
@@ -212,8 +237,14 @@ export class OfflineTokens {
     return session.expires.getTime() - REFRESH_MARGIN_MS <= nowMs;
   }
 
-  private remember(shop: string, session: Pick<StoredSession, "accessToken" | "expires" | "refreshToken">): OfflineToken {
-    const refreshAtMs = session.refreshToken && session.expires ? session.expires.getTime() - REFRESH_MARGIN_MS : Number.POSITIVE_INFINITY;
+  private remember(
+    shop: string,
+    session: Pick<StoredSession, "accessToken" | "expires" | "refreshToken">,
+  ): OfflineToken {
+    const refreshAtMs =
+      session.refreshToken && session.expires
+        ? session.expires.getTime() - REFRESH_MARGIN_MS
+        : Number.POSITIVE_INFINITY;
     this.cache.set(shop, { accessToken: session.accessToken, refreshAtMs, readAtMs: this.now() });
     return { ok: true, accessToken: session.accessToken };
   }
@@ -232,7 +263,10 @@ export class OfflineTokens {
    * merchant opened the app since and token exchange stored a new one): then it is cleared.
    */
   private async authFailure(shop: string, session: StoredSession): Promise<OfflineToken | null> {
-    const row = await this.database.shop.findUnique({ where: { shop }, select: { shopifyAuthFailedAt: true, shopifyAuthFailure: true } });
+    const row = await this.database.shop.findUnique({
+      where: { shop },
+      select: { shopifyAuthFailedAt: true, shopifyAuthFailure: true },
+    });
     if (!row?.shopifyAuthFailedAt) return null;
     const failure = readAuthFailure(row.shopifyAuthFailure);
     if (failure?.fingerprint && failure.fingerprint !== sessionFingerprint(session)) {
@@ -240,7 +274,11 @@ export class OfflineTokens {
       this.log.info({ shop }, "a new offline session was stored: Shopify access restored");
       return null;
     }
-    return { ok: false, reason: "auth_failed", detail: failure?.reason ?? "Shopify refused to refresh the access token" };
+    return {
+      ok: false,
+      reason: "auth_failed",
+      detail: failure?.reason ?? "Shopify refused to refresh the access token",
+    };
   }
 
   private refresh(shop: string, stale: StoredSession, why: "expiring" | "rejected"): Promise<OfflineToken> {
@@ -251,38 +289,60 @@ export class OfflineTokens {
     return refresh;
   }
 
-  private async refreshAcrossProcesses(shop: string, stale: StoredSession, why: "expiring" | "rejected"): Promise<RefreshOutcome> {
+  private async refreshAcrossProcesses(
+    shop: string,
+    stale: StoredSession,
+    why: "expiring" | "rejected",
+  ): Promise<RefreshOutcome> {
     for (let waits = 0; ; waits += 1) {
       const lease = { shop, lane: TOKEN_LEASE_LANE, owner: this.owner };
-      if (await acquireLease(this.database, this.provider, { ...lease, now: new Date(this.now()), ttlMs: LEASE_TTL_MS })) {
+      if (
+        await acquireLease(this.database, this.provider, { ...lease, now: new Date(this.now()), ttlMs: LEASE_TTL_MS })
+      ) {
         try {
           return await this.refreshHoldingLease(shop, stale, why);
         } finally {
           await releaseLease(this.database, lease).catch((error: unknown) =>
-            this.log.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "could not release the token lease"),
+            this.log.warn(
+              { shop, err: error instanceof Error ? error.message : String(error) },
+              "could not release the token lease",
+            ),
           );
         }
       }
       // Another process is refreshing this shop's token: wait for it, then use what it stored.
       await this.sleep(WAIT_STEP_MS);
       const current = await this.readSession(shop);
-      if (!current) return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
-      if (current.accessToken !== stale.accessToken && !this.needsRefresh(current, this.now())) return this.remember(shop, current);
+      if (!current)
+        return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
+      if (current.accessToken !== stale.accessToken && !this.needsRefresh(current, this.now()))
+        return this.remember(shop, current);
       // The other process's refresh was refused for good: so is this one.
       const blocked = await this.authFailure(shop, current);
       if (blocked) return blocked;
       // Counted in waits, not by the clock: a virtual clock does not move while this process waits.
       if (waits * WAIT_STEP_MS >= WAIT_LIMIT_MS) {
-        return { ok: false, reason: "unavailable", detail: "another process is still refreshing the token", transient: true };
+        return {
+          ok: false,
+          reason: "unavailable",
+          detail: "another process is still refreshing the token",
+          transient: true,
+        };
       }
     }
   }
 
-  private async refreshHoldingLease(shop: string, stale: StoredSession, why: "expiring" | "rejected"): Promise<RefreshOutcome> {
+  private async refreshHoldingLease(
+    shop: string,
+    stale: StoredSession,
+    why: "expiring" | "rejected",
+  ): Promise<RefreshOutcome> {
     // Read again under the lease: another process may have refreshed meanwhile.
     const session = await this.readSession(shop);
-    if (!session) return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
-    if (session.accessToken !== stale.accessToken && !this.needsRefresh(session, this.now())) return this.remember(shop, session);
+    if (!session)
+      return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
+    if (session.accessToken !== stale.accessToken && !this.needsRefresh(session, this.now()))
+      return this.remember(shop, session);
     // Another process was refused for good just before: do not ask again.
     const blocked = await this.authFailure(shop, session);
     if (blocked) return blocked;
@@ -311,70 +371,119 @@ export class OfflineTokens {
         // An HTML error page: the status says enough.
       }
     } catch (error) {
-      this.log.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "token refresh failed (network); will retry");
+      this.log.warn(
+        { shop, err: error instanceof Error ? error.message : String(error) },
+        "token refresh failed (network); will retry",
+      );
       return { ok: false, reason: "unavailable", detail: "the token endpoint could not be reached", transient: true };
     }
 
     if (response.ok && typeof body["access_token"] === "string" && body["access_token"] !== "") {
       return this.store(shop, session, body, sentAt, why);
     }
-    const oauthError = typeof body["error"] === "string" ? body["error"] : typeof body["errors"] === "string" ? body["errors"] : null;
+    const oauthError =
+      typeof body["error"] === "string" ? body["error"] : typeof body["errors"] === "string" ? body["errors"] : null;
     const description = typeof body["error_description"] === "string" ? body["error_description"] : null;
     const said = [`HTTP ${response.status}`, oauthError, description].filter(Boolean).join(" ");
     if ([400, 401, 403, 404].includes(response.status)) {
       // Refused: unless the stored refresh token changed meanwhile (then that one is the one to use).
       const current = await this.readSession(shop);
       if (current && current.refreshToken !== session.refreshToken) {
-        return this.needsRefresh(current, this.now()) ? { ok: false, reason: "unavailable", detail: "the session changed during the refresh", transient: true } : this.remember(shop, current);
+        return this.needsRefresh(current, this.now())
+          ? { ok: false, reason: "unavailable", detail: "the session changed during the refresh", transient: true }
+          : this.remember(shop, current);
       }
-      await this.markFailed(shop, session, `Shopify refused to refresh the access token (${said})`, response.status, oauthError);
+      await this.markFailed(
+        shop,
+        session,
+        `Shopify refused to refresh the access token (${said})`,
+        response.status,
+        oauthError,
+      );
       return { ok: false, reason: "auth_failed", detail: `Shopify refused to refresh the access token (${said})` };
     }
     this.log.warn({ shop, status: response.status, error: oauthError }, "token refresh failed; will retry");
     return { ok: false, reason: "unavailable", detail: `the token endpoint answered ${said}`, transient: true };
   }
 
-  private async store(shop: string, session: StoredSession, body: Record<string, unknown>, sentAt: number, why: string): Promise<RefreshOutcome> {
+  private async store(
+    shop: string,
+    session: StoredSession,
+    body: Record<string, unknown>,
+    sentAt: number,
+    why: string,
+  ): Promise<RefreshOutcome> {
     const accessToken = body["access_token"] as string;
     const expiresIn = typeof body["expires_in"] === "number" && body["expires_in"] > 0 ? body["expires_in"] : null;
-    const rotated = typeof body["refresh_token"] === "string" && body["refresh_token"] !== "" ? body["refresh_token"] : null;
-    const refreshExpiresIn = typeof body["refresh_token_expires_in"] === "number" && body["refresh_token_expires_in"] > 0 ? body["refresh_token_expires_in"] : null;
+    const rotated =
+      typeof body["refresh_token"] === "string" && body["refresh_token"] !== "" ? body["refresh_token"] : null;
+    const refreshExpiresIn =
+      typeof body["refresh_token_expires_in"] === "number" && body["refresh_token_expires_in"] > 0
+        ? body["refresh_token_expires_in"]
+        : null;
     // Judged from when the request was sent: never later than Shopify's own clock.
     const expires = new Date(sentAt + (expiresIn !== null ? expiresIn * 1000 : UNKNOWN_EXPIRY_MS));
     const data = {
       accessToken,
       expires,
       refreshToken: rotated ?? session.refreshToken,
-      refreshTokenExpires: rotated ? (refreshExpiresIn !== null ? new Date(sentAt + refreshExpiresIn * 1000) : null) : session.refreshTokenExpires,
+      refreshTokenExpires: rotated
+        ? refreshExpiresIn !== null
+          ? new Date(sentAt + refreshExpiresIn * 1000)
+          : null
+        : session.refreshTokenExpires,
       ...(typeof body["scope"] === "string" && body["scope"] !== "" ? { scope: body["scope"] } : {}),
     };
     let stored: number;
     try {
       // Compare-and-set on the refresh token sent: a session stored meanwhile (token exchange) wins.
-      stored = (await this.database.session.updateMany({ where: { id: session.id, refreshToken: session.refreshToken }, data })).count;
+      stored = (
+        await this.database.session.updateMany({ where: { id: session.id, refreshToken: session.refreshToken }, data })
+      ).count;
     } catch (error) {
       // Not stored, so never used: the previous refresh token stays valid until the new access token is used.
-      this.log.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "refreshed token could not be stored; will refresh again");
+      this.log.warn(
+        { shop, err: error instanceof Error ? error.message : String(error) },
+        "refreshed token could not be stored; will refresh again",
+      );
       return { ok: false, reason: "unavailable", detail: "the refreshed token could not be stored", transient: true };
     }
     if (stored === 0) {
       const current = await this.readSession(shop);
-      if (!current) return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
+      if (!current)
+        return { ok: false, reason: "no_session", detail: "the offline session was deleted (app uninstalled)" };
       this.log.info({ shop }, "the offline session changed during the refresh; using the stored one");
       return this.remember(shop, current);
     }
-    this.log.info({ shop, why, expiresInSeconds: expiresIn, rotated: rotated !== null }, "Shopify offline access token refreshed");
-    if (expiresIn === null) this.log.warn({ shop }, "Shopify's refresh answer had no expires_in: assuming 60 minutes (shopify-app-js#3400)");
+    this.log.info(
+      { shop, why, expiresInSeconds: expiresIn, rotated: rotated !== null },
+      "Shopify offline access token refreshed",
+    );
+    if (expiresIn === null)
+      this.log.warn({ shop }, "Shopify's refresh answer had no expires_in: assuming 60 minutes (shopify-app-js#3400)");
     return this.remember(shop, data);
   }
 
-  private async markFailed(shop: string, session: StoredSession, reason: string, status: number, oauthError: string | null): Promise<void> {
+  private async markFailed(
+    shop: string,
+    session: StoredSession,
+    reason: string,
+    status: number,
+    oauthError: string | null,
+  ): Promise<void> {
     const at = new Date(this.now());
     this.cache.delete(shop);
-    this.log.error({ shop, status, error: oauthError }, "Shopify refused to refresh the offline access token: the shop's Shopify calls stop until the merchant opens Ballast");
+    this.log.error(
+      { shop, status, error: oauthError },
+      "Shopify refused to refresh the offline access token: the shop's Shopify calls stop until the merchant opens Ballast",
+    );
     await this.database.shop.upsert({
       where: { shop },
-      create: { shop, shopifyAuthFailedAt: at, shopifyAuthFailure: formatAuthFailure(reason, sessionFingerprint(session)) },
+      create: {
+        shop,
+        shopifyAuthFailedAt: at,
+        shopifyAuthFailure: formatAuthFailure(reason, sessionFingerprint(session)),
+      },
       update: { shopifyAuthFailedAt: at, shopifyAuthFailure: formatAuthFailure(reason, sessionFingerprint(session)) },
     });
     await raiseAlert(this.database, {

@@ -36,7 +36,8 @@ export function fullJitterDelayMs(attempt: number, baseMs: number, capMs: number
 export function readQueryCost(extensions: unknown): QueryCost | null {
   const cost = (extensions as { cost?: Partial<QueryCost> } | undefined)?.cost;
   const status = cost?.throttleStatus;
-  if (!cost || !status || typeof status.currentlyAvailable !== "number" || typeof status.restoreRate !== "number") return null;
+  if (!cost || !status || typeof status.currentlyAvailable !== "number" || typeof status.restoreRate !== "number")
+    return null;
   return {
     requestedQueryCost: typeof cost.requestedQueryCost === "number" ? cost.requestedQueryCost : 0,
     actualQueryCost: typeof cost.actualQueryCost === "number" ? cost.actualQueryCost : null,

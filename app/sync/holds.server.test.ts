@@ -37,14 +37,25 @@ const setLevel = (index: 0 | 1, quantities: { available: number; safety_stock: n
   world.shopify.setQuantities(world.shop, item(index).inventoryItemGid, world.locationGid, quantities);
 async function own(index: 0 | 1): Promise<number> {
   const row = await db().heldStock.findUnique({
-    where: { shop_inventoryItemGid_locationGid: { shop: world.shop, inventoryItemGid: item(index).inventoryItemGid, locationGid: world.locationGid } },
+    where: {
+      shop_inventoryItemGid_locationGid: {
+        shop: world.shop,
+        inventoryItemGid: item(index).inventoryItemGid,
+        locationGid: world.locationGid,
+      },
+    },
   });
   return row?.units ?? 0;
 }
 async function recordedOwn(index: 0 | 1): Promise<number | null> {
-  const row = await db().masterRecord.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: item(index).variantGid } } });
-  const record = row?.record as { locations: { locationId: string; ballastSafetyStock: { value: number } | null }[] } | undefined;
-  return record?.locations.find((location) => location.locationId === world.locationGid)?.ballastSafetyStock?.value ?? null;
+  const row = await db().masterRecord.findUnique({
+    where: { shop_variantGid: { shop: world.shop, variantGid: item(index).variantGid } },
+  });
+  const record = row?.record as
+    { locations: { locationId: string; ballastSafetyStock: { value: number } | null }[] } | undefined;
+  return (
+    record?.locations.find((location) => location.locationId === world.locationGid)?.ballastSafetyStock?.value ?? null
+  );
 }
 async function onlineStoreConnector(): Promise<ChannelConnector> {
   const connector = await connectorFor(worldConnectors(world, db(), KEY), world.shop, "online_store");
@@ -92,13 +103,21 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     expect([await own(0), await own(1)]).toEqual([2, 2]);
     expect([await recordedOwn(0), await recordedOwn(1)]).toEqual([2, 2]);
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
-    const state = await db().channelItemState.findUnique({ where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(0) } } });
+    const state = await db().channelItemState.findUnique({
+      where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(0) } },
+    });
     expect(state).toMatchObject({ desired: 8, pushed: 8 });
   });
 
   it("a crash after Shopify applied a move and before Ballast recorded it: the next pass sends it again with its key and counts it once", async () => {
     const connector = await onlineStoreConnector();
-    const policy = { provider: testDatabase.provider, maxCalls: 5, retryBaseMs: 1_000, random: () => 0.5, materiality: null };
+    const policy = {
+      provider: testDatabase.provider,
+      maxCalls: 5,
+      retryBaseMs: 1_000,
+      random: () => 0.5,
+      materiality: null,
+    };
     // The engine now wants item B at 6: 2 more units to hold.
     await db().channelItemState.update({
       where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(1) } },
@@ -126,7 +145,11 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
     expect(world.shopify.apiAdjustmentCount(world.shop) - movesBefore).toBe(1);
     // Replayed by Shopify (same key), not moved again.
-    const moves = world.shopify.requests.filter((entry) => entry.operationName === "BallastInventoryMove" && JSON.stringify(entry.variables).includes(item(1).inventoryItemGid));
+    const moves = world.shopify.requests.filter(
+      (entry) =>
+        entry.operationName === "BallastInventoryMove" &&
+        JSON.stringify(entry.variables).includes(item(1).inventoryItemGid),
+    );
     const keys = moves.slice(-2).map((entry) => entry.variables["idempotencyKey"]);
     expect(keys[0]).toBe(keys[1]);
 
@@ -151,8 +174,18 @@ describe("Ballast's own holds", { shuffle: false }, () => {
               {
                 inventoryItemId: item(1).inventoryItemGid,
                 quantity: 3,
-                from: { locationId: world.locationGid, name: "available", ledgerDocumentUri: null, changeFromQuantity: 99 },
-                to: { locationId: world.locationGid, name: "safety_stock", ledgerDocumentUri: "gid://ballast/OnlineStoreBuffer/1", changeFromQuantity: 0 },
+                from: {
+                  locationId: world.locationGid,
+                  name: "available",
+                  ledgerDocumentUri: null,
+                  changeFromQuantity: 99,
+                },
+                to: {
+                  locationId: world.locationGid,
+                  name: "safety_stock",
+                  ledgerDocumentUri: "gid://ballast/OnlineStoreBuffer/1",
+                  changeFromQuantity: 0,
+                },
               },
             ],
           },
@@ -160,7 +193,12 @@ describe("Ballast's own holds", { shuffle: false }, () => {
         },
       },
     });
-    await pushChannel(db(), world.shop, "online_store", connector, new Date(), { provider: testDatabase.provider, maxCalls: 5, retryBaseMs: 1_000, random: () => 0.5 });
+    await pushChannel(db(), world.shop, "online_store", connector, new Date(), {
+      provider: testDatabase.provider,
+      maxCalls: 5,
+      retryBaseMs: 1_000,
+      random: () => 0.5,
+    });
     expect(level(1)).toEqual(before);
     expect(await own(1)).toBe(2);
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
@@ -193,12 +231,18 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     // "Release all holds": exactly Ballast's 2 + 1 units.
     await requestOperation(db(), world.shop, "release_holds");
     await worker.runOnce();
-    const operation = await db().operation.findFirst({ where: { shop: world.shop, kind: "release_holds" }, orderBy: { createdAt: "desc" } });
+    const operation = await db().operation.findFirst({
+      where: { shop: world.shop, kind: "release_holds" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(operation).toMatchObject({ state: "succeeded" });
     expect(level(0)).toMatchObject({ available: 13, safety_stock: 2 });
     expect(level(1)).toMatchObject({ available: 10, safety_stock: 0 });
     expect([await own(0), await own(1)]).toEqual([0, 0]);
-    const activity = await db().activity.findFirst({ where: { shop: world.shop, kind: "holds_released" }, orderBy: { at: "desc" } });
+    const activity = await db().activity.findFirst({
+      where: { shop: world.shop, kind: "holds_released" },
+      orderBy: { at: "desc" },
+    });
     expect(activity?.details).toMatchObject({ units: 3, items: 2 });
     // Holds stay released: the next passes hold nothing, and never touch the merchant's 2.
     await worker.runOnce();
@@ -234,7 +278,15 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     const token = world.shopify.issueOfflineToken(world.shop);
     await db().session.upsert({
       where: { id: `offline_${world.shop}` },
-      create: { id: `offline_${world.shop}`, shop: world.shop, state: "", isOnline: false, accessToken: token.access_token, refreshToken: token.refresh_token, expires: token.expires_in === undefined ? null : new Date(token.issuedAt + token.expires_in * 1000) },
+      create: {
+        id: `offline_${world.shop}`,
+        shop: world.shop,
+        state: "",
+        isOnline: false,
+        accessToken: token.access_token,
+        refreshToken: token.refresh_token,
+        expires: token.expires_in === undefined ? null : new Date(token.issuedAt + token.expires_in * 1000),
+      },
       update: { accessToken: token.access_token },
     });
     await db().shop.update({ where: { shop: world.shop }, data: { uninstalledAt: null } });
@@ -242,8 +294,16 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     const client = await adminClientFor(worldConnectors(world, db(), KEY), world.shop);
     const stranded = await checkStrandedHolds(db(), world.shop, client!);
     expect(stranded).toMatchObject({ items: 2, units: heldA + heldB - 1, locations: 1 });
-    expect(stranded.levels.find((entry) => entry.itemKey === keyOf(0))).toMatchObject({ recorded: heldA, safetyStock: heldA + 2, offered: heldA });
-    expect(stranded.levels.find((entry) => entry.itemKey === keyOf(1))).toMatchObject({ recorded: heldB, safetyStock: heldB - 1, offered: heldB - 1 });
+    expect(stranded.levels.find((entry) => entry.itemKey === keyOf(0))).toMatchObject({
+      recorded: heldA,
+      safetyStock: heldA + 2,
+      offered: heldA,
+    });
+    expect(stranded.levels.find((entry) => entry.itemKey === keyOf(1))).toMatchObject({
+      recorded: heldB,
+      safetyStock: heldB - 1,
+      offered: heldB - 1,
+    });
 
     // A reinstall starts in observe mode: nothing is released or held until the merchant says so.
     await worker.runOnce();
@@ -260,12 +320,26 @@ describe("Ballast's own holds", { shuffle: false }, () => {
 
   it("reconciliation lowers Ballast's count only for a level newer than its record, and never under a move still in the journal", async () => {
     const client = (await adminClientFor(worldConnectors(world, db(), KEY), world.shop))!;
-    const reconcile = () => reconcileShop(db(), world.shop, client, { now: new Date(), mode: "full", provider: testDatabase.provider });
-    const where = { shop_inventoryItemGid_locationGid: { shop: world.shop, inventoryItemGid: item(1).inventoryItemGid, locationGid: world.locationGid } };
+    const reconcile = () =>
+      reconcileShop(db(), world.shop, client, { now: new Date(), mode: "full", provider: testDatabase.provider });
+    const where = {
+      shop_inventoryItemGid_locationGid: {
+        shop: world.shop,
+        inventoryItemGid: item(1).inventoryItemGid,
+        locationGid: world.locationGid,
+      },
+    };
     const record = (updatedAt: Date) =>
       db().heldStock.upsert({
         where,
-        create: { shop: world.shop, inventoryItemGid: item(1).inventoryItemGid, locationGid: world.locationGid, variantGid: item(1).variantGid, units: 3, updatedAt },
+        create: {
+          shop: world.shop,
+          inventoryItemGid: item(1).inventoryItemGid,
+          locationGid: world.locationGid,
+          variantGid: item(1).variantGid,
+          units: 3,
+          updatedAt,
+        },
         update: { units: 3, updatedAt },
       });
     setLevel(1, { available: 10, safety_stock: 1 });
@@ -280,7 +354,14 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     // A move of this level still in the journal: settled by the journal, not lowered here.
     await record(new Date(Date.now() - 3_600_000));
     await db().holdMove.create({
-      data: { shop: world.shop, idempotencyKey: "ballast-pending-0001", move: { input: { reason: "safety_stock", referenceDocumentUri: "gid://ballast/x", changes: [] }, effects: [{ itemKey: keyOf(1), variantGid: item(1).variantGid, delta: -2 }] } },
+      data: {
+        shop: world.shop,
+        idempotencyKey: "ballast-pending-0001",
+        move: {
+          input: { reason: "safety_stock", referenceDocumentUri: "gid://ballast/x", changes: [] },
+          effects: [{ itemKey: keyOf(1), variantGid: item(1).variantGid, delta: -2 }],
+        },
+      },
     });
     expect((await reconcile()).ownHoldsLowered).toBe(0);
     expect(await own(1)).toBe(3);
@@ -301,17 +382,29 @@ describe("Ballast's own holds", { shuffle: false }, () => {
   it("releaseOwnHolds returns exactly Ballast's units and says so; a level Shopify no longer has is forgotten", async () => {
     // Item B: 5 in safety_stock, 1 of them Ballast's (previous case). And a record for an item Shopify does not have.
     await db().heldStock.create({
-      data: { shop: world.shop, inventoryItemGid: "gid://shopify/InventoryItem/999999999", locationGid: world.locationGid, variantGid: "gid://shopify/ProductVariant/999999999", units: 2 },
+      data: {
+        shop: world.shop,
+        inventoryItemGid: "gid://shopify/InventoryItem/999999999",
+        locationGid: world.locationGid,
+        variantGid: "gid://shopify/ProductVariant/999999999",
+        units: 2,
+      },
     });
     const before = level(1);
-    const summary = await releaseOwnHolds(db(), world.shop, await onlineStoreConnector(), new Date(), { provider: testDatabase.provider });
+    const summary = await releaseOwnHolds(db(), world.shop, await onlineStoreConnector(), new Date(), {
+      provider: testDatabase.provider,
+    });
     expect(summary).toEqual({ released: 1, items: 1, remaining: 0 });
     expect(level(1)).toMatchObject({ available: before.available + 1, safety_stock: before.safety_stock - 1 });
     expect(await db().heldStock.count({ where: { shop: world.shop } })).toBe(0);
     expect(await db().holdMove.count({ where: { shop: world.shop } })).toBe(0);
     // Nothing of Ballast's left: a second release moves nothing.
     const movesBefore = world.shopify.apiAdjustmentCount(world.shop);
-    expect(await releaseOwnHolds(db(), world.shop, await onlineStoreConnector(), new Date(), { provider: testDatabase.provider })).toEqual({ released: 0, items: 0, remaining: 0 });
+    expect(
+      await releaseOwnHolds(db(), world.shop, await onlineStoreConnector(), new Date(), {
+        provider: testDatabase.provider,
+      }),
+    ).toEqual({ released: 0, items: 0, remaining: 0 });
     expect(world.shopify.apiAdjustmentCount(world.shop)).toBe(movesBefore);
   });
 });

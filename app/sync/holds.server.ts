@@ -40,12 +40,20 @@ export interface OwnHold {
 }
 
 /** Ballast's own units per itemKey (levels without any are left out). */
-export async function loadOwnHolds(database: Queryable, shop: string, itemKeys: readonly string[]): Promise<Map<string, OwnHold>> {
+export async function loadOwnHolds(
+  database: Queryable,
+  shop: string,
+  itemKeys: readonly string[],
+): Promise<Map<string, OwnHold>> {
   const wanted = new Set(itemKeys);
-  const items = [...new Set(itemKeys.map((key) => splitLevelKey(key)?.inventoryItemGid).filter((gid): gid is string => !!gid))];
+  const items = [
+    ...new Set(itemKeys.map((key) => splitLevelKey(key)?.inventoryItemGid).filter((gid): gid is string => !!gid)),
+  ];
   const holds = new Map<string, OwnHold>();
   for (let start = 0; start < items.length; start += 500) {
-    const rows = await database.heldStock.findMany({ where: { shop, inventoryItemGid: { in: items.slice(start, start + 500) }, units: { gt: 0 } } });
+    const rows = await database.heldStock.findMany({
+      where: { shop, inventoryItemGid: { in: items.slice(start, start + 500) }, units: { gt: 0 } },
+    });
     for (const row of rows) {
       const key = levelKeyOf(row);
       if (wanted.has(key)) holds.set(key, { units: row.units, variantGid: row.variantGid, updatedAt: row.updatedAt });
@@ -109,7 +117,12 @@ export class HoldMoveJournal implements MoveJournal {
       effects: move.effects.map((effect) => ({ ...effect, variantGid: this.variantOf(effect.itemKey) ?? "" })),
     };
     await this.database.holdMove.create({
-      data: { idempotencyKey: move.idempotencyKey, shop: this.shop, move: stored as unknown as object, createdAt: this.now },
+      data: {
+        idempotencyKey: move.idempotencyKey,
+        shop: this.shop,
+        move: stored as unknown as object,
+        createdAt: this.now,
+      },
     });
   }
 
@@ -141,7 +154,9 @@ export async function applyOwnHoldsToRecords(
   options: { markDirty?: boolean } = {},
 ): Promise<void> {
   if (!moves.length) return;
-  const storedRecords = await loadMasterRecords(database, shop, [...new Set(moves.map((move) => move.variantGid))], { lockFor: provider });
+  const storedRecords = await loadMasterRecords(database, shop, [...new Set(moves.map((move) => move.variantGid))], {
+    lockFor: provider,
+  });
   const changed = new Map<string, MasterRecord>();
   for (const move of moves) {
     const before = storedRecords.get(move.variantGid);
@@ -150,7 +165,10 @@ export async function applyOwnHoldsToRecords(
     // The move was a compare-and-swap on the quantities just read: it is newer than anything
     // the record holds for the location, even stamped in the same millisecond as a read.
     const stamps = before.locations.find((location) => location.locationId === locationId);
-    const newest = Math.max(stamps?.available?.updatedAtMs ?? -Infinity, stamps?.ballastSafetyStock?.updatedAtMs ?? -Infinity);
+    const newest = Math.max(
+      stamps?.available?.updatedAtMs ?? -Infinity,
+      stamps?.ballastSafetyStock?.updatedAtMs ?? -Infinity,
+    );
     const record = applyOwnSafetyStockMove(before, {
       locationId,
       updatedAtMs: Math.max(now.getTime(), newest + 1),
@@ -174,12 +192,23 @@ export async function applyOwnHoldsToRecords(
 
 /** What the Online Store connector offers for journalled moves (app/channels/online-store/connector.server.ts). */
 export interface HoldMoveSender {
-  resendMove(move: Pick<JournalledMove, "idempotencyKey" | "input">, options?: { signal?: AbortSignal }): Promise<"applied" | "refused" | "unknown">;
-  readLevels(itemKeys: readonly string[], options?: { signal?: AbortSignal }): Promise<Map<string, { available: number; safetyStock: number }>>;
+  resendMove(
+    move: Pick<JournalledMove, "idempotencyKey" | "input">,
+    options?: { signal?: AbortSignal },
+  ): Promise<"applied" | "refused" | "unknown">;
+  readLevels(
+    itemKeys: readonly string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<Map<string, { available: number; safetyStock: number }>>;
 }
 
-export function isHoldMoveSender(connector: ChannelConnector | HoldMoveSender): connector is ChannelConnector & HoldMoveSender {
-  return typeof (connector as Partial<HoldMoveSender>).resendMove === "function" && typeof (connector as Partial<HoldMoveSender>).readLevels === "function";
+export function isHoldMoveSender(
+  connector: ChannelConnector | HoldMoveSender,
+): connector is ChannelConnector & HoldMoveSender {
+  return (
+    typeof (connector as Partial<HoldMoveSender>).resendMove === "function" &&
+    typeof (connector as Partial<HoldMoveSender>).readLevels === "function"
+  );
 }
 
 export interface ReplaySummary {
@@ -207,7 +236,10 @@ export async function replayPendingMoves(
   options: { provider: DatabaseProvider; signal?: AbortSignal },
 ): Promise<ReplaySummary> {
   const summary: ReplaySummary = { applied: 0, dropped: 0, pending: 0, pendingItemKeys: new Set() };
-  const rows = await database.holdMove.findMany({ where: { shop }, orderBy: [{ createdAt: "asc" }, { idempotencyKey: "asc" }] });
+  const rows = await database.holdMove.findMany({
+    where: { shop },
+    orderBy: [{ createdAt: "asc" }, { idempotencyKey: "asc" }],
+  });
   if (!rows.length) return summary;
   const log = logger.child({ component: "hold-journal", shop });
   const applied: { key: string; move: StoredMove }[] = [];
@@ -216,7 +248,9 @@ export async function replayPendingMoves(
   for (const row of rows) {
     const move = row.move as unknown as StoredMove;
     // Once Shopify does not answer, the later moves wait too: they were planned on top of it.
-    const outcome = unanswered ? "unknown" : await sender.resendMove({ idempotencyKey: row.idempotencyKey, input: move.input }, { signal: options.signal });
+    const outcome = unanswered
+      ? "unknown"
+      : await sender.resendMove({ idempotencyKey: row.idempotencyKey, input: move.input }, { signal: options.signal });
     if (outcome === "applied") applied.push({ key: row.idempotencyKey, move });
     else if (outcome === "refused") dropped.push(row.idempotencyKey);
     else {
@@ -235,7 +269,10 @@ export async function replayPendingMoves(
     try {
       levels = await sender.readLevels(touched, { signal: options.signal });
     } catch (error) {
-      log.warn({ err: (error as Error).message }, "levels not read after replaying journalled moves; reconciliation updates the master record");
+      log.warn(
+        { err: (error as Error).message },
+        "levels not read after replaying journalled moves; reconciliation updates the master record",
+      );
     }
   }
   await database.$transaction(async (tx) => {
@@ -243,7 +280,10 @@ export async function replayPendingMoves(
     const units = new Map<string, { units: number; variantGid: string }>();
     for (const { move } of applied) {
       for (const effect of move.effects) {
-        const current = units.get(effect.itemKey) ?? { units: before.get(effect.itemKey)?.units ?? 0, variantGid: effect.variantGid || before.get(effect.itemKey)?.variantGid || "" };
+        const current = units.get(effect.itemKey) ?? {
+          units: before.get(effect.itemKey)?.units ?? 0,
+          variantGid: effect.variantGid || before.get(effect.itemKey)?.variantGid || "",
+        };
         units.set(effect.itemKey, { units: Math.max(0, current.units + effect.delta), variantGid: current.variantGid });
       }
     }
@@ -253,12 +293,22 @@ export async function replayPendingMoves(
       // Never more than Shopify holds now (read after the replay).
       if (level) hold.units = Math.min(hold.units, Math.max(0, level.safetyStock));
       const locationId = splitLevelKey(itemKey)?.locationGid;
-      if (level && locationId && hold.variantGid) recordMoves.push({ variantGid: hold.variantGid, locationId, ownHeld: hold.units, available: level.available });
+      if (level && locationId && hold.variantGid)
+        recordMoves.push({ variantGid: hold.variantGid, locationId, ownHeld: hold.units, available: level.available });
     }
-    await writeOwnHolds(tx, shop, now, [...units].map(([itemKey, hold]) => ({ itemKey, ...hold })), options.provider);
+    await writeOwnHolds(
+      tx,
+      shop,
+      now,
+      [...units].map(([itemKey, hold]) => ({ itemKey, ...hold })),
+      options.provider,
+    );
     await applyOwnHoldsToRecords(tx, shop, options.provider, now, recordMoves, { markDirty: true });
     await deleteJournalled(tx, shop, [...applied.map(({ key }) => key), ...dropped]);
   });
-  log.info({ applied: summary.applied, dropped: summary.dropped, pending: summary.pending }, "journalled safety-stock moves settled");
+  log.info(
+    { applied: summary.applied, dropped: summary.dropped, pending: summary.pending },
+    "journalled safety-stock moves settled",
+  );
   return summary;
 }

@@ -41,15 +41,26 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
-const metaRows = () => testDatabase.database.channelItemState.findMany({ where: { shop: world.shop, channel: "meta" }, orderBy: { itemKey: "asc" } });
-const metaHealth = async () => (await loadOverview(testDatabase.database, world.shop, Date.now())).channels.find((channel) => channel.channel === "meta")!;
+const metaRows = () =>
+  testDatabase.database.channelItemState.findMany({
+    where: { shop: world.shop, channel: "meta" },
+    orderBy: { itemKey: "asc" },
+  });
+const metaHealth = async () =>
+  (await loadOverview(testDatabase.database, world.shop, Date.now())).channels.find(
+    (channel) => channel.channel === "meta",
+  )!;
 
 describe("item-id template change", { shuffle: false }, () => {
   it("GIVEN a template that matches no catalogue item WHEN the worker pushes THEN Meta refuses them and they are parked", async () => {
     await worker.runOnce();
     await worker.runOnce();
     const rows = await metaRows();
-    expect(rows.map((row) => row.itemKey)).toEqual(world.variants.map((variant) => `shopify_US_${variant.productGid.split("/").pop()}_${variant.metaRetailerId}`).sort());
+    expect(rows.map((row) => row.itemKey)).toEqual(
+      world.variants
+        .map((variant) => `shopify_US_${variant.productGid.split("/").pop()}_${variant.metaRetailerId}`)
+        .sort(),
+    );
     expect(rows.every((row) => row.parkedAt !== null)).toBe(true);
     expect(await metaHealth()).toMatchObject({ parked: 3 });
   });

@@ -28,7 +28,9 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: STOCK.length, stockPerVariant: (index) => STOCK[index]! });
   for (const [index, units] of Object.entries(MERCHANT_SAFETY)) {
-    world.shopify.setQuantities(world.shop, world.variants[Number(index)]!.inventoryItemGid, world.locationGid, { safety_stock: units });
+    world.shopify.setQuantities(world.shop, world.variants[Number(index)]!.inventoryItemGid, world.locationGid, {
+      safety_stock: units,
+    });
   }
   await installShop(testDatabase.database, world, KEY, { activate: false });
   worker = new SyncWorker({
@@ -52,9 +54,15 @@ const pass = async () => {
 };
 const levelKey = (index: number) => `${world.variants[index]!.inventoryItemGid}|${world.locationGid}`;
 const rowOf = (channel: string, itemKey: string) =>
-  testDatabase.database.channelItemState.findUniqueOrThrow({ where: { shop_channel_itemKey: { shop: world.shop, channel, itemKey } } });
-const shopifyLevel = (index: number) => world.shopify.quantities(world.shop, world.variants[index]!.inventoryItemGid, world.locationGid)!;
-const inventoryMoves = () => world.shopify.requests.filter((entry) => entry.operation === "mutation" && /Inventory|Move|Adjust/i.test(entry.operationName ?? "")).length;
+  testDatabase.database.channelItemState.findUniqueOrThrow({
+    where: { shop_channel_itemKey: { shop: world.shop, channel, itemKey } },
+  });
+const shopifyLevel = (index: number) =>
+  world.shopify.quantities(world.shop, world.variants[index]!.inventoryItemGid, world.locationGid)!;
+const inventoryMoves = () =>
+  world.shopify.requests.filter(
+    (entry) => entry.operation === "mutation" && /Inventory|Move|Adjust/i.test(entry.operationName ?? ""),
+  ).length;
 const activate = (channel: string, at: Date | null) =>
   testDatabase.database.channelConnection.upsert({
     where: { shop_channel: { shop: world.shop, channel } },
@@ -88,12 +96,20 @@ describe("observe mode, then activation", { shuffle: false }, () => {
     expect(await rowOf("meta", world.variants[1]!.metaRetailerId)).toMatchObject({ desired: 1 });
 
     // Nothing pushed, so nothing to alarm about, and every channel says it is observed.
-    const alerts = await testDatabase.database.alert.findMany({ where: { shop: world.shop, resolvedAt: null, channel: { not: null } } });
+    const alerts = await testDatabase.database.alert.findMany({
+      where: { shop: world.shop, resolvedAt: null, channel: { not: null } },
+    });
     expect(alerts).toEqual([]);
     const health = await channelHealth(testDatabase.database, world.shop, new Date(nowMs));
-    expect([health.online_store.mode, health.meta.mode, health.google.mode]).toEqual(["observing", "observing", "observing"]);
+    expect([health.online_store.mode, health.meta.mode, health.google.mode]).toEqual([
+      "observing",
+      "observing",
+      "observing",
+    ]);
     // No connection row was created for the Online Store along the way, so nothing was activated by accident.
-    expect(await testDatabase.database.channelConnection.count({ where: { shop: world.shop, activatedAt: { not: null } } })).toBe(0);
+    expect(
+      await testDatabase.database.channelConnection.count({ where: { shop: world.shop, activatedAt: { not: null } } }),
+    ).toBe(0);
   });
 
   it("GIVEN the Online Store activated WHEN the worker runs THEN Ballast holds on it only, never below thin stock, and the merchant's safety stock stays", async () => {
@@ -119,7 +135,9 @@ describe("observe mode, then activation", { shuffle: false }, () => {
     await pass();
     expect(world.meta.control.counters.itemsBatchCalls).toBeGreaterThan(0);
     expect(await rowOf("meta", world.variants[2]!.metaRetailerId)).toMatchObject({ desired: 7, pushed: 7 });
-    expect(world.meta.control.trueItem(world.catalogId, world.variants[2]!.metaRetailerId)).toMatchObject({ quantity: 7 });
+    expect(world.meta.control.trueItem(world.catalogId, world.variants[2]!.metaRetailerId)).toMatchObject({
+      quantity: 7,
+    });
     expect(world.google.control.counters.inserts).toBe(0);
     const health = await channelHealth(testDatabase.database, world.shop, new Date(nowMs));
     expect([health.online_store.mode, health.meta.mode, health.google.mode]).toEqual(["active", "active", "observing"]);
@@ -149,7 +167,9 @@ describe("observe mode, then activation", { shuffle: false }, () => {
     expect(await testDatabase.database.heldStock.count({ where: { shop: world.shop, units: { gt: 0 } } })).toBe(0);
     // Decisions are still computed and explained while observed.
     expect(await rowOf("online_store", levelKey(2))).toMatchObject({ desired: 8, pushed: null });
-    const released = await testDatabase.database.activity.findFirst({ where: { shop: world.shop, kind: "holds_released" } });
+    const released = await testDatabase.database.activity.findFirst({
+      where: { shop: world.shop, kind: "holds_released" },
+    });
     expect(released?.details).toMatchObject({ units: 4, reason: "observe_mode" });
   });
 

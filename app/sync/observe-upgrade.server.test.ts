@@ -28,14 +28,23 @@ describe("upgrade to observe mode", () => {
   it("activates the Online Store of installed shops that had no row, and touches nothing else", async () => {
     const database = testDatabase.database;
     await database.shop.createMany({
-      data: [{ shop: "running.myshopify.com" }, { shop: "paused.myshopify.com" }, { shop: "gone.myshopify.com", uninstalledAt: new Date() }],
+      data: [
+        { shop: "running.myshopify.com" },
+        { shop: "paused.myshopify.com" },
+        { shop: "gone.myshopify.com", uninstalledAt: new Date() },
+      ],
     });
-    await database.channelConnection.create({ data: { shop: "paused.myshopify.com", channel: "online_store", state: "paused_freeze" } });
+    await database.channelConnection.create({
+      data: { shop: "paused.myshopify.com", channel: "online_store", state: "paused_freeze" },
+    });
     // The statements run again (the test database has them already): a second run changes nothing.
     for (let run = 0; run < 2; run += 1) {
       for (const statement of migration()) await database.$executeRawUnsafe(statement);
     }
-    const rows = await database.channelConnection.findMany({ where: { channel: "online_store" }, orderBy: { shop: "asc" } });
+    const rows = await database.channelConnection.findMany({
+      where: { channel: "online_store" },
+      orderBy: { shop: "asc" },
+    });
     expect(rows.map((row) => [row.shop, row.state, row.activatedAt !== null])).toEqual([
       ["paused.myshopify.com", "paused_freeze", false],
       ["running.myshopify.com", "active", true],

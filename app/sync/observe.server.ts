@@ -10,7 +10,10 @@ import { channelModeOf, type ChannelId, type ChannelMode } from "~/domain";
  * units Ballast held there before are released.
  */
 export async function channelModeFor(database: Database, shop: string, channel: ChannelId): Promise<ChannelMode> {
-  const row = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } }, select: { activatedAt: true } });
+  const row = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop, channel } },
+    select: { activatedAt: true },
+  });
   return channelModeOf(row);
 }
 
@@ -23,7 +26,11 @@ export async function channelModeFor(database: Database, shop: string, channel: 
  */
 export async function forgetPushed(database: Database, shop: string, channel: ChannelId): Promise<number> {
   const { count } = await database.channelItemState.updateMany({
-    where: { shop, channel, OR: [{ pushed: { not: null } }, { parkedAt: { not: null } }, { lastError: { not: null } }] },
+    where: {
+      shop,
+      channel,
+      OR: [{ pushed: { not: null } }, { parkedAt: { not: null } }, { lastError: { not: null } }],
+    },
     data: {
       pushed: null,
       pushedAt: null,

@@ -29,7 +29,10 @@ beforeAll(async () => {
     database: testDatabase.database,
     provider: testDatabase.provider,
     // One quick retry: the client's default backoff would make each pass of the outage last a minute.
-    connectors: { ...worldConnectors(world, testDatabase.database, KEY), adminRetries: { retries: 1, backoffBaseMs: 5, backoffCapMs: 10 } },
+    connectors: {
+      ...worldConnectors(world, testDatabase.database, KEY),
+      adminRetries: { retries: 1, backoffBaseMs: 5, backoffCapMs: 10 },
+    },
     clock: () => new Date(nowMs),
     pushIntervalMs: { online_store: 0, meta: 0, google: 0 },
     // Reconcile with Shopify on every pass: each pass meets the outage.
@@ -45,8 +48,11 @@ afterAll(async () => {
 });
 
 const rowOf = (channel: string, itemKey: string) =>
-  testDatabase.database.channelItemState.findUniqueOrThrow({ where: { shop_channel_itemKey: { shop: world.shop, channel, itemKey } } });
-const openAlert = (kind: string) => testDatabase.database.alert.findFirst({ where: { shop: world.shop, kind, resolvedAt: null } });
+  testDatabase.database.channelItemState.findUniqueOrThrow({
+    where: { shop_channel_itemKey: { shop: world.shop, channel, itemKey } },
+  });
+const openAlert = (kind: string) =>
+  testDatabase.database.alert.findFirst({ where: { shop: world.shop, kind, resolvedAt: null } });
 const pass = async () => {
   nowMs += MINUTE;
   await worker.runOnce();
@@ -72,7 +78,12 @@ describe("outage mode", { shuffle: false }, () => {
       eventId: "outage-order-1",
       apiVersion: "2026-10",
       triggeredAt: new Date(nowMs),
-      rawBody: JSON.stringify({ id: 5550077, created_at: new Date(nowMs).toISOString(), source_name: "web", line_items: [{ variant_id: Number(variantId), quantity: 6 }] }),
+      rawBody: JSON.stringify({
+        id: 5550077,
+        created_at: new Date(nowMs).toISOString(),
+        source_name: "web",
+        line_items: [{ variant_id: Number(variantId), quantity: 6 }],
+      }),
     });
     await pass();
 

@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 const desiredOnMeta = async () => {
-  const rows = await testDatabase.database.channelItemState.findMany({ where: { shop: world.shop, channel: "meta" }, select: { variantGid: true, desired: true } });
+  const rows = await testDatabase.database.channelItemState.findMany({
+    where: { shop: world.shop, channel: "meta" },
+    select: { variantGid: true, desired: true },
+  });
   return new Map(rows.map((row) => [row.variantGid, row.desired]));
 };
 
@@ -52,7 +55,14 @@ describe("override scope", () => {
     expect(others.every((gid) => (before.get(gid) ?? 0) > 0)).toBe(true);
 
     await testDatabase.database.override.create({
-      data: { shop: world.shop, channel: "meta", variantGid: overridden!, quantity: 0, expiresAt: new Date(nowMs + 3_600_000), reason: "sold out in the shop" },
+      data: {
+        shop: world.shop,
+        channel: "meta",
+        variantGid: overridden!,
+        quantity: 0,
+        expiresAt: new Date(nowMs + 3_600_000),
+        reason: "sold out in the shop",
+      },
     });
     await recomputeShop(testDatabase.database, world.shop, options);
 

@@ -25,7 +25,9 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 1, stockPerVariant: () => 3, clock });
   await installShop(testDatabase.database, world, KEY);
-  await testDatabase.database.channelConnection.deleteMany({ where: { shop: world.shop, channel: { in: ["meta", "google"] } } });
+  await testDatabase.database.channelConnection.deleteMany({
+    where: { shop: world.shop, channel: { in: ["meta", "google"] } },
+  });
   // Thin stock off: with 3 units the Online Store would otherwise hold nothing (app/domain channels.ts).
   await testDatabase.database.channelConnection.update({
     where: { shop_channel: { shop: world.shop, channel: "online_store" } },
@@ -46,7 +48,8 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
-const storeWrites = () => world.shopify.requests.filter((request) => request.shop === world.shop && request.operation === "mutation").length;
+const storeWrites = () =>
+  world.shopify.requests.filter((request) => request.shop === world.shop && request.operation === "mutation").length;
 
 describe("an item oversold beyond what Ballast holds", () => {
   it("releases every held unit once, then leaves the Online Store alone until the stock changes", async () => {
@@ -58,7 +61,10 @@ describe("an item oversold beyond what Ballast holds", () => {
 
     clock.advance(60_000);
     // Meta's own checkout sold 5 units of 3: Shopify takes the order anyway.
-    await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant!.inventoryItemGid, locationId: world.locationGid, quantity: 5 }], webhooks: false });
+    await world.shopify.placeOrder(world.shop, {
+      lines: [{ inventoryItemId: variant!.inventoryItemGid, locationId: world.locationGid, quantity: 5 }],
+      webhooks: false,
+    });
     await recordWebhookEvent(testDatabase.database, {
       shop: world.shop,
       topic: "inventory_levels/update",
@@ -66,7 +72,9 @@ describe("an item oversold beyond what Ballast holds", () => {
       eventId: "oversold-level",
       apiVersion: "2026-10",
       triggeredAt: new Date(clock.now()),
-      rawBody: jsonWithBigInts(world.shopify.inventoryLevelUpdatePayload(world.shop, variant!.inventoryItemGid, world.locationGid)),
+      rawBody: jsonWithBigInts(
+        world.shopify.inventoryLevelUpdatePayload(world.shop, variant!.inventoryItemGid, world.locationGid),
+      ),
     });
     for (let pass = 0; pass < 3; pass += 1) {
       clock.advance(60_000);
@@ -76,7 +84,13 @@ describe("an item oversold beyond what Ballast holds", () => {
     expect(after.safety_stock).toBe(0);
     expect(after.available).toBe(3 - 5);
     const row = await testDatabase.database.channelItemState.findUnique({
-      where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: `${variant!.inventoryItemGid}|${world.locationGid}` } },
+      where: {
+        shop_channel_itemKey: {
+          shop: world.shop,
+          channel: "online_store",
+          itemKey: `${variant!.inventoryItemGid}|${world.locationGid}`,
+        },
+      },
     });
     expect(row).toMatchObject({ desired: -2, pushed: -2 });
 

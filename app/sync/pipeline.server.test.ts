@@ -63,7 +63,9 @@ describe("sync pipeline", { shuffle: false }, () => {
     const stored = await testDatabase.database.masterRecord.findUnique({
       where: { shop_variantGid: { shop: world.shop, variantGid: first!.variantGid } },
     });
-    const record = stored!.record as { locations: { available: { value: number }; ballastSafetyStock: { value: number } }[] };
+    const record = stored!.record as {
+      locations: { available: { value: number }; ballastSafetyStock: { value: number } }[];
+    };
     expect(record.locations[0]).toMatchObject({ available: { value: 8 }, ballastSafetyStock: { value: 2 } });
   });
 
@@ -90,16 +92,23 @@ describe("sync pipeline", { shuffle: false }, () => {
 
     // 10 − 4 held = 6 sellable → Online Store 6 − 2 = 4. Meta at most 6 − ceil(25% × 6) = 4, and
     // less once the sale makes the lag-aware term (sales speed × Meta's delay) the larger hold.
-    expect(await desiredOf("online_store", `${second!.inventoryItemGid}|${world.locationGid}`)).toMatchObject({ desired: 4, pushed: 4 });
+    expect(await desiredOf("online_store", `${second!.inventoryItemGid}|${world.locationGid}`)).toMatchObject({
+      desired: 4,
+      pushed: 4,
+    });
     const meta = await desiredOf("meta", second!.metaRetailerId);
     expect(meta!.desired).toBeLessThanOrEqual(4);
     expect(meta!.pushed).toBe(meta!.desired);
-    expect(world.meta.control.trueItem(world.catalogId, second!.metaRetailerId)).toMatchObject({ quantity: meta!.desired });
+    expect(world.meta.control.trueItem(world.catalogId, second!.metaRetailerId)).toMatchObject({
+      quantity: meta!.desired,
+    });
     expect(JSON.stringify(meta!.explanation)).toContain("lag");
   });
 
   it("records every push in the activity log with its explanation", async () => {
-    const entries = await testDatabase.database.activity.findMany({ where: { shop: world.shop, kind: "quantity_pushed", channel: "meta" } });
+    const entries = await testDatabase.database.activity.findMany({
+      where: { shop: world.shop, kind: "quantity_pushed", channel: "meta" },
+    });
     expect(entries.length).toBeGreaterThanOrEqual(3);
     expect(entries[0]!.details).toMatchObject({ explanation: { steps: expect.any(Array) } });
   });

@@ -50,12 +50,18 @@ async function order(variantGid: string, quantity: number) {
     eventId: `cadence-${orderId}`,
     apiVersion: "2026-10",
     triggeredAt: new Date(now),
-    rawBody: JSON.stringify({ id: orderId, created_at: new Date(now).toISOString(), line_items: [{ variant_id: Number(variantGid.split("/").pop()), quantity }] }),
+    rawBody: JSON.stringify({
+      id: orderId,
+      created_at: new Date(now).toISOString(),
+      line_items: [{ variant_id: Number(variantGid.split("/").pop()), quantity }],
+    }),
   });
 }
 
 const metaRow = (itemKey: string) =>
-  testDatabase.database.channelItemState.findUniqueOrThrow({ where: { shop_channel_itemKey: { shop: world.shop, channel: "meta", itemKey } } });
+  testDatabase.database.channelItemState.findUniqueOrThrow({
+    where: { shop_channel_itemKey: { shop: world.shop, channel: "meta", itemKey } },
+  });
 
 describe("Meta push cadence", { shuffle: false }, () => {
   it("coalesces ordinary changes until the interval has passed", async () => {
@@ -107,14 +113,21 @@ describe("Meta push cadence", { shuffle: false }, () => {
     expect(waiting.pendingSince?.getTime()).toBe(now);
     expect(world.meta.control.counters.itemsBatchCalls).toBe(calls);
     // The Online Store has no per-call budget: its rows go out at once.
-    const onlineStore = await testDatabase.database.channelItemState.findMany({ where: { shop: world.shop, channel: "online_store", variantGid: large!.variantGid } });
+    const onlineStore = await testDatabase.database.channelItemState.findMany({
+      where: { shop: world.shop, channel: "online_store", variantGid: large!.variantGid },
+    });
     expect(onlineStore.every((row) => row.pushed === row.desired)).toBe(true);
 
     // The items page says why Meta still shows the old number.
     const item = await loadItem(testDatabase.database, world.shop, variantGid(large!.variantGid), now, "en");
     const metaView = item!.channels.find((view) => view.channel === "meta")!.rows[0]!;
-    expect(metaView.pending).toMatchObject({ reason: "decrease_within_slack", dueAt: new Date(now + MATERIALITY_POLICIES.meta!.stalenessMs).toISOString() });
-    expect(metaView.pending!.text).toMatch(/^waits for the next Meta call: showing 1 more of the \d+ held back \(up to \d+\); sent by /);
+    expect(metaView.pending).toMatchObject({
+      reason: "decrease_within_slack",
+      dueAt: new Date(now + MATERIALITY_POLICIES.meta!.stalenessMs).toISOString(),
+    });
+    expect(metaView.pending!.text).toMatch(
+      /^waits for the next Meta call: showing 1 more of the \d+ held back \(up to \d+\); sent by /,
+    );
 
     now += 60_000;
     await order(forty!.variantGid, 8);

@@ -4,7 +4,15 @@ import { assessStoredRow, MATERIALITY_POLICIES, type ChannelId, type Materiality
 import { recordActivities, type ActivityEntry } from "~/records/activity.server";
 import { raiseAlert } from "~/records/alerts.server";
 import { updateRows } from "~/db/bulk-update.server";
-import { applyOwnHoldsToRecords, deleteJournalled, HoldMoveJournal, isHoldMoveSender, loadOwnHolds, replayPendingMoves, writeOwnHolds } from "./holds.server";
+import {
+  applyOwnHoldsToRecords,
+  deleteJournalled,
+  HoldMoveJournal,
+  isHoldMoveSender,
+  loadOwnHolds,
+  replayPendingMoves,
+  writeOwnHolds,
+} from "./holds.server";
 import { decodeItemValue } from "~/channels/item-value";
 
 /**
@@ -60,21 +68,36 @@ export async function pushChannel(
 ): Promise<PushSummary> {
   const summary: PushSummary = { calls: 0, applied: 0, retryable: 0, parked: 0, deferred: 0, budgetWaitUntil: null };
   const batchSize = connector.capabilities.maxBatchSize;
-  const connection = known !== undefined ? known : await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
+  const connection =
+    known !== undefined
+      ? known
+      : await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   let recentCalls = recentWriteCalls(connection?.recentWriteCalls, now);
 
   // Online Store: moves journalled and never recorded (a crash, a lost answer) are settled
   // first, with their own idempotency keys; until Shopify answers them, no new move is
   // planned on top of a count that may be missing them.
   if (channel === "online_store" && isHoldMoveSender(connector)) {
-    const replay = await replayPendingMoves(database, shop, connector, now, { provider: policy.provider, signal: policy.signal });
+    const replay = await replayPendingMoves(database, shop, connector, now, {
+      provider: policy.provider,
+      signal: policy.signal,
+    });
     if (replay.pending > 0) return summary;
   }
 
   // Only rows that differ, compared by the database; raw SQL because this runs for every
   // channel on every pass and rows left for a later call are read again each time.
   const dirty = await database.$queryRaw<
-    { itemKey: string; variantGid: string; desired: number; desiredAvailability: string; pushed: number | null; pendingSince: Date | null; explanation: unknown; attempts: number }[]
+    {
+      itemKey: string;
+      variantGid: string;
+      desired: number;
+      desiredAvailability: string;
+      pushed: number | null;
+      pendingSince: Date | null;
+      explanation: unknown;
+      attempts: number;
+    }[]
   >`
     SELECT "itemKey", "variantGid", "desired", "desiredAvailability", "pushed", "pendingSince", "explanation", "attempts"
     FROM "ChannelItemState"
@@ -83,7 +106,9 @@ export async function pushChannel(
       AND ("pushed" IS NULL OR "pushed" <> "desired")`;
   const materiality = policy.materiality === undefined ? (MATERIALITY_POLICIES[channel] ?? null) : policy.materiality;
   const isMaterial = (row: (typeof dirty)[number]) =>
-    materiality === null || assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime()).material;
+    materiality === null ||
+    assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime())
+      .material;
   const pending = dirty
     .filter((row) => row.pushed !== row.desired)
     .map((row) => ({ row, material: isMaterial(row) }))
@@ -97,7 +122,10 @@ export async function pushChannel(
     );
   // A batch goes out only for a material row in it; the rest wait for a later call.
   const lastMaterial = pending.findLastIndex((entry) => entry.material);
-  const worthCalling = lastMaterial < 0 ? [] : pending.slice(0, Math.ceil((lastMaterial + 1) / batchSize) * batchSize).map((entry) => entry.row);
+  const worthCalling =
+    lastMaterial < 0
+      ? []
+      : pending.slice(0, Math.ceil((lastMaterial + 1) / batchSize) * batchSize).map((entry) => entry.row);
   summary.deferred = pending.length - worthCalling.length;
 
   for (let start = 0; start < worthCalling.length && summary.calls < policy.maxCalls; start += batchSize) {
@@ -113,17 +141,27 @@ export async function pushChannel(
     let ownBefore = new Map<string, number>();
     if (channel === "online_store") {
       // Only Ballast's own units in safety_stock may be released: the rest is the merchant's.
-      const own = await loadOwnHolds(database, shop, rows.map((row) => row.itemKey));
+      const own = await loadOwnHolds(
+        database,
+        shop,
+        rows.map((row) => row.itemKey),
+      );
       ownBefore = new Map([...own].map(([itemKey, hold]) => [itemKey, hold.units]));
       batch = batch.map((item) => ({ ...item, ownHeld: ownBefore.get(item.itemKey) ?? 0 }));
       const variantOf = new Map(rows.map((row) => [row.itemKey, row.variantGid]));
       journal = new HoldMoveJournal(database, shop, (itemKey) => variantOf.get(itemKey), now);
     }
-    const results = await connector.push(batch, { ...(policy.signal ? { signal: policy.signal } : {}), ...(journal ? { journal } : {}) });
+    const results = await connector.push(batch, {
+      ...(policy.signal ? { signal: policy.signal } : {}),
+      ...(journal ? { journal } : {}),
+    });
     summary.calls += 1;
     recentCalls = [...recentCalls, now.getTime()];
     await (policy.beforeRecordingResults?.() ?? Promise.resolve());
-    await applyResults(database, shop, channel, now, rows, results, policy, summary, { journalKeys: journal?.settledKeys ?? [], ownBefore });
+    await applyResults(database, shop, channel, now, rows, results, policy, summary, {
+      journalKeys: journal?.settledKeys ?? [],
+      ownBefore,
+    });
   }
 
   if (summary.calls > 0) {
@@ -138,7 +176,10 @@ export async function pushChannel(
   return summary;
 }
 
-function pushItemFor(channel: ChannelId, row: { itemKey: string; desired: number; desiredAvailability: string }): PushItem {
+function pushItemFor(
+  channel: ChannelId,
+  row: { itemKey: string; desired: number; desiredAvailability: string },
+): PushItem {
   const { availability, pauseAds } = decodeItemValue(channel, row.desired);
   return { itemKey: row.itemKey, quantity: row.desired, availability, ...(channel === "google" ? { pauseAds } : {}) };
 }
@@ -225,10 +266,21 @@ function sortResults(
       // Exponential backoff with full jitter, never sooner than the channel asked.
       const backoff = Math.min(MAX_BACKOFF_MS, policy.retryBaseMs * 2 ** Math.min(attempts - 1, 10));
       const delay = Math.max(result.retryAfterMs, Math.round(backoff * policy.random()));
-      outcome.retries.push({ channel, itemKey: row.itemKey, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + delay) });
+      outcome.retries.push({
+        channel,
+        itemKey: row.itemKey,
+        attempts,
+        lastError: result.reason,
+        nextAttemptAt: new Date(now.getTime() + delay),
+      });
     } else {
       summary.parked += 1;
-      outcome.parked.push({ channel, itemKey: row.itemKey, parkedAt: now, lastError: `${result.code}: ${result.reason}` });
+      outcome.parked.push({
+        channel,
+        itemKey: row.itemKey,
+        parkedAt: now,
+        lastError: `${result.code}: ${result.reason}`,
+      });
       const details = { itemKey: row.itemKey, code: result.code, reason: result.reason };
       outcome.activities.push({ shop, kind: "push_failed", channel, variantGid: row.variantGid, details, at: now });
     }
@@ -261,13 +313,22 @@ function addApplied(
     pendingSince: reachedAll ? null : now,
     attempts,
     lastError: null,
-    nextAttemptAt: reachedAll ? null : new Date(now.getTime() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** Math.min(attempts, 10))),
+    nextAttemptAt: reachedAll
+      ? null
+      : new Date(now.getTime() + Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** Math.min(attempts, 10))),
   });
   const details = { itemKey: row.itemKey, from: row.pushed, to: result.quantity, explanation: row.explanation };
   outcome.activities.push({ shop, kind: "quantity_pushed", channel, variantGid: row.variantGid, details, at: now });
   if (channel === "online_store" && result.ownHeld !== undefined) {
     const locationId = row.itemKey.split("|")[1];
-    if (locationId) outcome.heldMoves.push({ itemKey: row.itemKey, variantGid: row.variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
+    if (locationId)
+      outcome.heldMoves.push({
+        itemKey: row.itemKey,
+        variantGid: row.variantGid,
+        locationId,
+        ownHeld: result.ownHeld,
+        available: result.quantity,
+      });
   }
 }
 
@@ -282,16 +343,35 @@ async function recordOutcome(
 ): Promise<void> {
   const keys = { channel: "text", itemKey: "text" } as const;
   if (outcome.retries.length > 0) {
-    await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" }, rows: outcome.retries });
+    await updateRows(tx, provider, {
+      table: "ChannelItemState",
+      shop,
+      keys,
+      set: { attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
+      rows: outcome.retries,
+    });
   }
   if (outcome.parked.length > 0) {
-    await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { parkedAt: "timestamp", lastError: "text" }, rows: outcome.parked });
+    await updateRows(tx, provider, {
+      table: "ChannelItemState",
+      shop,
+      keys,
+      set: { parkedAt: "timestamp", lastError: "text" },
+      rows: outcome.parked,
+    });
   }
   await updateRows(tx, provider, {
     table: "ChannelItemState",
     shop,
     keys,
-    set: { pushed: "integer", pushedAt: "timestamp", pendingSince: "timestamp", attempts: "integer", lastError: "text", nextAttemptAt: "timestamp" },
+    set: {
+      pushed: "integer",
+      pushedAt: "timestamp",
+      pendingSince: "timestamp",
+      attempts: "integer",
+      lastError: "text",
+      nextAttemptAt: "timestamp",
+    },
     rows: outcome.applied,
   });
   // Ballast's own safety-stock moves, with the journal rows they settle: held units stay part
@@ -301,7 +381,9 @@ async function recordOutcome(
     tx,
     shop,
     now,
-    heldMoves.filter((move) => move.ownHeld !== (holds.ownBefore.get(move.itemKey) ?? 0)).map((move) => ({ itemKey: move.itemKey, variantGid: move.variantGid, units: move.ownHeld })),
+    heldMoves
+      .filter((move) => move.ownHeld !== (holds.ownBefore.get(move.itemKey) ?? 0))
+      .map((move) => ({ itemKey: move.itemKey, variantGid: move.variantGid, units: move.ownHeld })),
     provider,
   );
   await deleteJournalled(tx, shop, holds.journalKeys);
@@ -310,11 +392,20 @@ async function recordOutcome(
 }
 
 /** One alert per kind of permanent failure in the batch; revoked credentials also mark the connection in error. */
-async function alertParked(database: Database, shop: string, channel: ChannelId, now: Date, results: readonly PushResult[]): Promise<void> {
+async function alertParked(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  results: readonly PushResult[],
+): Promise<void> {
   const parkedCodes = new Set(results.filter((result) => result.status === "permanent").map((result) => result.code));
   for (const code of parkedCodes) {
     if (code === "credentials_revoked") {
-      await database.channelConnection.updateMany({ where: { shop, channel }, data: { state: "error", lastHealthError: "credentials revoked" } });
+      await database.channelConnection.updateMany({
+        where: { shop, channel },
+        data: { state: "error", lastHealthError: "credentials revoked" },
+      });
     }
     await raiseAlert(database, {
       shop,

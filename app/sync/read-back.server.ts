@@ -20,7 +20,9 @@ export async function confirmPushed(
   const { provider } = options;
   // Unconfirmed only, compared by the database: confirmed ≠ pushed, or pushed again since.
   // Raw SQL: this runs for every channel on every pass, and the ORM cost more than the query.
-  const unconfirmed = await database.$queryRaw<{ itemKey: string; pushed: number; pushedAt: Date; confirmed: number | null; confirmedAt: Date | null }[]>`
+  const unconfirmed = await database.$queryRaw<
+    { itemKey: string; pushed: number; pushedAt: Date; confirmed: number | null; confirmedAt: Date | null }[]
+  >`
     SELECT "itemKey", "pushed", "pushedAt", "confirmed", "confirmedAt"
     FROM "ChannelItemState"
     WHERE "shop" = ${shop} AND "channel" = ${channel}
@@ -47,7 +49,13 @@ export async function confirmPushed(
     reads.push({ channel, itemKey: row.itemKey, confirmed: value, confirmedAt: now });
     if (value === row.pushed) {
       confirmed += 1;
-      samples.push({ shop, channel, pushedAt: row.pushedAt, observedAt: now, lagMs: now.getTime() - row.pushedAt.getTime() });
+      samples.push({
+        shop,
+        channel,
+        pushedAt: row.pushedAt,
+        observedAt: now,
+        lagMs: now.getTime() - row.pushedAt.getTime(),
+      });
     }
   }
   await updateRows(database, provider, {

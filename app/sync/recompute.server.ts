@@ -117,10 +117,15 @@ export async function recomputeShop(
   },
 ): Promise<RecomputeResult> {
   // Most ingest passes find nothing changed: answer that before loading rules and timing.
-  if (options.scope === "dirty" && (await database.masterRecord.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null) {
+  if (
+    options.scope === "dirty" &&
+    (await database.masterRecord.findFirst({ where: { shop, dirty: true }, select: { variantGid: true } })) === null
+  ) {
     return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
-  const loaded = options.context ?? (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
+  const loaded =
+    options.context ??
+    (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
   const decide: PageDecision = {
     shop,
     connected: loaded.connected,
@@ -185,7 +190,12 @@ interface PageState {
   rowsOf: Map<string, SyncRow[]>;
 }
 
-async function loadPageState(database: Database, shop: string, variants: readonly Variant[], now: Date): Promise<PageState> {
+async function loadPageState(
+  database: Database,
+  shop: string,
+  variants: readonly Variant[],
+  now: Date,
+): Promise<PageState> {
   const gids = variants.map((variant) => variant.gid);
   // Master records and sync rows of a page in raw SQL: the ORM's own work on these rows cost three
   // to four times the query (a full recompute loads every item's, every five minutes).
@@ -223,7 +233,11 @@ const EXPLAIN = { explain: true } as const;
 const NO_ROWS: readonly SyncRow[] = [];
 
 /** Each variant's allocation, and the sync rows it changes or retires (app/domain/sync-rows.ts). */
-function decidePage(variants: readonly Variant[], state: PageState, decide: PageDecision): { plan: SyncRowPlan<Date>; retired: SyncRow[] } {
+function decidePage(
+  variants: readonly Variant[],
+  state: PageState,
+  decide: PageDecision,
+): { plan: SyncRowPlan<Date>; retired: SyncRow[] } {
   const plan: SyncRowPlan<Date> = { created: [], decided: [], redecided: [] };
   const retired: SyncRow[] = [];
   for (const variant of variants) {
@@ -243,7 +257,14 @@ function decidePage(variants: readonly Variant[], state: PageState, decide: Page
       decide.allocation,
       EXPLAIN,
     );
-    const item = { variantGid: variant.gid, inventoryItemGid: variant.inventoryItemGid, record, allocation, catalogKeys, rows };
+    const item = {
+      variantGid: variant.gid,
+      inventoryItemGid: variant.inventoryItemGid,
+      record,
+      allocation,
+      catalogKeys,
+      rows,
+    };
     planSyncRows(item, decide.rows, plan);
   }
   return { plan, retired };
@@ -257,12 +278,15 @@ function catalogItemKeys(connected: readonly ConnectedChannel[], variant: Varian
   const catalogKeys = new Map<CatalogChannel, string | null>();
   for (const catalog of connected) {
     try {
-      catalogKeys.set(catalog.channel, renderItemId(catalog.template, {
-        variantId: variant.gid,
-        productId: variant.productGid,
-        countryCode: catalog.countryCode,
-        sku: variant.sku,
-      }));
+      catalogKeys.set(
+        catalog.channel,
+        renderItemId(catalog.template, {
+          variantId: variant.gid,
+          productId: variant.productGid,
+          countryCode: catalog.countryCode,
+          sku: variant.sku,
+        }),
+      );
     } catch {
       catalogKeys.set(catalog.channel, null);
     }
@@ -285,16 +309,32 @@ async function writePage(
   await database.$transaction(async (tx) => {
     for (const channel of ["meta", "google"] as const) {
       const itemKeys = retired.filter((row) => row.channel === channel).map((row) => row.itemKey);
-      if (itemKeys.length > 0) await tx.channelItemState.deleteMany({ where: { shop, channel, itemKey: { in: itemKeys } } });
+      if (itemKeys.length > 0)
+        await tx.channelItemState.deleteMany({ where: { shop, channel, itemKey: { in: itemKeys } } });
     }
     if (plan.created.length > 0) {
-      await tx.channelItemState.createMany({ data: plan.created.map((row) => ({ shop, ...row, dampingState: row.dampingState as unknown as object })) });
+      await tx.channelItemState.createMany({
+        data: plan.created.map((row) => ({ shop, ...row, dampingState: row.dampingState as unknown as object })),
+      });
     }
     const keys = { channel: "text", itemKey: "text" } as const;
-    if (plan.decided.length > 0) await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: DECISION_COLUMNS, rows: plan.decided });
+    if (plan.decided.length > 0)
+      await updateRows(tx, provider, {
+        table: "ChannelItemState",
+        shop,
+        keys,
+        set: DECISION_COLUMNS,
+        rows: plan.decided,
+      });
     if (plan.redecided.length > 0) {
       const rows = plan.redecided.map((row) => ({ ...row, parkedAt: null, attempts: 0, nextAttemptAt: null }));
-      await updateRows(tx, provider, { table: "ChannelItemState", shop, keys, set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS }, rows });
+      await updateRows(tx, provider, {
+        table: "ChannelItemState",
+        shop,
+        keys,
+        set: { ...DECISION_COLUMNS, ...FRESH_TRY_COLUMNS, ...PENDING_COLUMNS },
+        rows,
+      });
     }
     await tx.masterRecord.updateMany({
       // Cleared only if unchanged since loaded: a change made meanwhile stays dirty.
@@ -342,16 +382,27 @@ async function dirtyVariantGids(database: Database, shop: string, take: number, 
 
 async function connectedCatalogs(database: Database, shop: string): Promise<ConnectedChannel[]> {
   const rows = await database.channelConnection.findMany({
-    where: { shop, channel: { in: ["meta", "google"] }, encryptedCredentials: { not: null }, state: { not: "disconnected" } },
+    where: {
+      shop,
+      channel: { in: ["meta", "google"] },
+      encryptedCredentials: { not: null },
+      state: { not: "disconnected" },
+    },
   });
   const catalogs: ConnectedChannel[] = [];
   for (const row of rows) {
     if (row.channel === "meta") {
       const config = metaConfigSchema.safeParse(row.config);
-      if (config.success) catalogs.push({ channel: "meta", template: config.data.itemIdTemplate, countryCode: config.data.countryCode });
+      if (config.success)
+        catalogs.push({ channel: "meta", template: config.data.itemIdTemplate, countryCode: config.data.countryCode });
     } else {
       const config = googleConfigSchema.safeParse(row.config);
-      if (config.success) catalogs.push({ channel: "google", template: config.data.itemIdTemplate, countryCode: config.data.countryCode });
+      if (config.success)
+        catalogs.push({
+          channel: "google",
+          template: config.data.itemIdTemplate,
+          countryCode: config.data.countryCode,
+        });
     }
   }
   return catalogs;
@@ -359,7 +410,9 @@ async function connectedCatalogs(database: Database, shop: string): Promise<Conn
 
 function parseCollections(value: unknown) {
   if (!Array.isArray(value)) return [];
-  return value.filter((entry): entry is string => typeof entry === "string" && /^gid:\/\/shopify\/Collection\/\d+$/.test(entry)).map(collectionGid);
+  return value
+    .filter((entry): entry is string => typeof entry === "string" && /^gid:\/\/shopify\/Collection\/\d+$/.test(entry))
+    .map(collectionGid);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -371,4 +424,3 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   }
   return groups;
 }
-

@@ -2,7 +2,14 @@ import type { Database, DatabaseProvider } from "~/db.server";
 import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogueBulk } from "~/shopify/bulk.server";
-import { collect, readCatalogue, readInventoryLevels, readLocations, type CatalogueVariant, type LevelSnapshot } from "~/shopify/catalogue.server";
+import {
+  collect,
+  readCatalogue,
+  readInventoryLevels,
+  readLocations,
+  type CatalogueVariant,
+  type LevelSnapshot,
+} from "~/shopify/catalogue.server";
 import { logger } from "~/logger.server";
 import type { LocationNode } from "~/shopify/operations/locations";
 import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
@@ -66,7 +73,13 @@ export async function reconcileShop(
   });
 
   const metafields = await pickUpMetafields(database, shop, client, startedAt, bufferOwners);
-  return { variants: variants.length, levels: levels.length, differences: folded.differences, metafields, ownHoldsLowered: folded.ownHoldsLowered };
+  return {
+    variants: variants.length,
+    levels: levels.length,
+    differences: folded.differences,
+    metafields,
+    ownHoldsLowered: folded.ownHoldsLowered,
+  };
 }
 
 async function saveLocations(database: Database, shop: string, locations: readonly LocationNode[]): Promise<void> {
@@ -95,17 +108,33 @@ async function readStock(
   return { variants, levels, bufferOwners: [] };
 }
 
-async function saveVariants(database: Database, shop: string, provider: DatabaseProvider, variants: readonly CatalogueVariant[]): Promise<void> {
+async function saveVariants(
+  database: Database,
+  shop: string,
+  provider: DatabaseProvider,
+  variants: readonly CatalogueVariant[],
+): Promise<void> {
   await upsertRows(database, provider, {
     table: "Variant",
     shop,
     keys: { gid: "text" },
-    set: { productGid: "text", inventoryItemGid: "text", title: "text", sku: "text", tracked: "boolean", deletedAt: "timestamp", updatedAt: "timestamp" },
+    set: {
+      productGid: "text",
+      inventoryItemGid: "text",
+      title: "text",
+      sku: "text",
+      tracked: "boolean",
+      deletedAt: "timestamp",
+      updatedAt: "timestamp",
+    },
     rows: variants.map((variant) => ({
       gid: variant.variantId,
       productGid: variant.productId,
       inventoryItemGid: variant.inventoryItemId,
-      title: variant.productTitle === variant.title || variant.title === "Default Title" ? variant.productTitle : `${variant.productTitle} — ${variant.title}`,
+      title:
+        variant.productTitle === variant.title || variant.title === "Default Title"
+          ? variant.productTitle
+          : `${variant.productTitle} — ${variant.title}`,
       sku: variant.sku,
       tracked: variant.tracked,
       deletedAt: null,
@@ -125,7 +154,12 @@ interface FoldRun {
 }
 
 /** The levels read, folded into the master records of the tracked variants they stock, 200 at a time. */
-async function foldLevels(database: Database, shop: string, levels: readonly LevelSnapshot[], run: FoldRun): Promise<{ differences: number; ownHoldsLowered: number }> {
+async function foldLevels(
+  database: Database,
+  shop: string,
+  levels: readonly LevelSnapshot[],
+  run: FoldRun,
+): Promise<{ differences: number; ownHoldsLowered: number }> {
   const variantsOfItem = await trackedVariantsOfItems(database, shop, levels);
   const unsettled = await unsettledLevelKeys(database, shop);
   let differences = 0;
@@ -135,13 +169,23 @@ async function foldLevels(database: Database, shop: string, levels: readonly Lev
     const chunk = levels.slice(start, start + 200);
     const gids = [...new Set(chunk.flatMap((level) => variantsOfItem.get(level.inventoryItemId) ?? []))];
     const storedRecords = new Map(
-      (await database.masterRecord.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [row.variantGid, decodeMasterRecord(row)]),
+      (await database.masterRecord.findMany({ where: { shop, variantGid: { in: gids } } })).map((row) => [
+        row.variantGid,
+        decodeMasterRecord(row),
+      ]),
     );
-    const own = await loadOwnHolds(database, shop, chunk.map((level) => levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId })));
+    const own = await loadOwnHolds(
+      database,
+      shop,
+      chunk.map((level) => levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId })),
+    );
     ownHoldsLowered += await lowerOwnHolds(database, shop, chunk, own, unsettled, run.startedAtMs);
     for (const level of chunk) {
       // Ballast's own share of safety_stock only (HeldStock): the merchant's is neither sellable nor releasable.
-      const ownUnits = Math.min(own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0, Math.max(0, level.safetyStock));
+      const ownUnits = Math.min(
+        own.get(levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId }))?.units ?? 0,
+        Math.max(0, level.safetyStock),
+      );
       for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
         const before = storedRecords.get(gid) ?? emptyMasterRecord(shop, gid);
         const folded = foldLevel(before, level, ownUnits, levelStampMs(level, run.startedAtMs));
@@ -157,10 +201,15 @@ async function foldLevels(database: Database, shop: string, levels: readonly Lev
 }
 
 /** Shopify's time for a level, or the moment the read began for a level without one (the oldest it can describe). */
-const levelStampMs = (level: LevelSnapshot, startedAtMs: number): number => (level.updatedAt ? Date.parse(level.updatedAt) : startedAtMs);
+const levelStampMs = (level: LevelSnapshot, startedAtMs: number): number =>
+  level.updatedAt ? Date.parse(level.updatedAt) : startedAtMs;
 
 /** The tracked variants of each inventory item the levels name (a bundle's item may stock several). */
-async function trackedVariantsOfItems(database: Database, shop: string, levels: readonly LevelSnapshot[]): Promise<Map<string, string[]>> {
+async function trackedVariantsOfItems(
+  database: Database,
+  shop: string,
+  levels: readonly LevelSnapshot[],
+): Promise<Map<string, string[]>> {
   const variantsOfItem = new Map<string, string[]>();
   const itemGids = [...new Set(levels.map((level) => level.inventoryItemId))];
   for (let start = 0; start < itemGids.length; start += 500) {
@@ -168,7 +217,8 @@ async function trackedVariantsOfItems(database: Database, shop: string, levels: 
       where: { shop, inventoryItemGid: { in: itemGids.slice(start, start + 500) }, tracked: true, deletedAt: null },
       select: { gid: true, inventoryItemGid: true },
     });
-    for (const row of rows) variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
+    for (const row of rows)
+      variantsOfItem.set(row.inventoryItemGid, [...(variantsOfItem.get(row.inventoryItemGid) ?? []), row.gid]);
   }
   return variantsOfItem;
 }
@@ -180,7 +230,8 @@ async function trackedVariantsOfItems(database: Database, shop: string, levels: 
 async function unsettledLevelKeys(database: Database, shop: string): Promise<Set<string>> {
   const unsettled = new Set<string>();
   for (const row of await database.holdMove.findMany({ where: { shop }, select: { move: true } })) {
-    for (const effect of (row.move as { effects?: { itemKey: string }[] } | null)?.effects ?? []) unsettled.add(effect.itemKey);
+    for (const effect of (row.move as { effects?: { itemKey: string }[] } | null)?.effects ?? [])
+      unsettled.add(effect.itemKey);
   }
   return unsettled;
 }
@@ -204,11 +255,18 @@ async function lowerOwnHolds(
     const key = levelKeyOf({ inventoryItemGid: level.inventoryItemId, locationGid: level.locationId });
     const hold = own.get(key);
     const updatedAtMs = levelStampMs(level, startedAtMs);
-    if (!hold || unsettled.has(key) || level.safetyStock >= hold.units || updatedAtMs <= hold.updatedAt.getTime()) continue;
+    if (!hold || unsettled.has(key) || level.safetyStock >= hold.units || updatedAtMs <= hold.updatedAt.getTime())
+      continue;
     const units = Math.max(0, level.safetyStock);
     // Only if no move changed the record since it was read (the push lane runs beside this).
     const result = await database.heldStock.updateMany({
-      where: { shop, inventoryItemGid: level.inventoryItemId, locationGid: level.locationId, units: hold.units, updatedAt: hold.updatedAt },
+      where: {
+        shop,
+        inventoryItemGid: level.inventoryItemId,
+        locationGid: level.locationId,
+        units: hold.units,
+        updatedAt: hold.updatedAt,
+      },
       data: { units, updatedAt: new Date(Math.max(updatedAtMs, hold.updatedAt.getTime() + 1)) },
     });
     if (result.count > 0) {
@@ -224,10 +282,16 @@ async function lowerOwnHolds(
  * Ballast's own safety stock there. `missed` when the record held an older, different
  * available: a webhook it never got.
  */
-function foldLevel(before: MasterRecord, level: LevelSnapshot, ownUnits: number, updatedAtMs: number): { record: MasterRecord; missed: boolean } {
+function foldLevel(
+  before: MasterRecord,
+  level: LevelSnapshot,
+  ownUnits: number,
+  updatedAtMs: number,
+): { record: MasterRecord; missed: boolean } {
   const locationId = locationGid(level.locationId);
   const known = before.locations.find((location) => location.locationId === locationId);
-  const missed = known?.available != null && known.available.value !== level.available && known.available.updatedAtMs < updatedAtMs;
+  const missed =
+    known?.available != null && known.available.value !== level.available && known.available.updatedAtMs < updatedAtMs;
   const updated = applyLevelUpdate(before, {
     locationId,
     updatedAtMs,
@@ -235,7 +299,15 @@ function foldLevel(before: MasterRecord, level: LevelSnapshot, ownUnits: number,
     onHand: level.onHand,
     committed: level.committed,
   });
-  return { record: applyOwnSafetyStockMove(updated, { locationId, updatedAtMs, available: level.available, ballastSafetyStock: ownUnits }), missed };
+  return {
+    record: applyOwnSafetyStockMove(updated, {
+      locationId,
+      updatedAtMs,
+      available: level.available,
+      ballastSafetyStock: ownUnits,
+    }),
+    missed,
+  };
 }
 
 /**
@@ -243,11 +315,20 @@ function foldLevel(before: MasterRecord, level: LevelSnapshot, ownUnits: number,
  * that Ballast has no rule for; the incremental one reads the shop and the rule targets.
  * Stock is reconciled either way: a failure here is logged and retried next time.
  */
-async function pickUpMetafields(database: Database, shop: string, client: AdminClient, now: Date, discovered: string[]): Promise<PickupResult | null> {
+async function pickUpMetafields(
+  database: Database,
+  shop: string,
+  client: AdminClient,
+  now: Date,
+  discovered: string[],
+): Promise<PickupResult | null> {
   try {
     return await pickUpBufferMetafields(database, shop, client, { now, discovered });
   } catch (error) {
-    logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "buffer metafields not read; next reconciliation retries");
+    logger.warn(
+      { shop, err: error instanceof Error ? error.message : String(error) },
+      "buffer metafields not read; next reconciliation retries",
+    );
     return null;
   }
 }

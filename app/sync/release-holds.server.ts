@@ -46,23 +46,34 @@ export async function releaseOwnHolds(
   const summary: ReleaseSummary = { released: 0, items: 0, remaining: 0 };
   // Moves journalled and never recorded first: the count below must include them.
   if (isHoldMoveSender(connector)) {
-    const replay = await replayPendingMoves(database, shop, connector, now, { provider: options.provider, signal: options.signal });
+    const replay = await replayPendingMoves(database, shop, connector, now, {
+      provider: options.provider,
+      signal: options.signal,
+    });
     if (replay.pending > 0) {
       summary.remaining = await ownUnitsHeld(database, shop);
       return summary;
     }
   }
   const only = options.itemKeys ? new Set(options.itemKeys) : null;
-  const rows = (await database.heldStock.findMany({ where: { shop, units: { gt: 0 } }, orderBy: [{ inventoryItemGid: "asc" }, { locationGid: "asc" }] })).filter(
-    (row) => !only || only.has(levelKeyOf(row)),
-  );
+  const rows = (
+    await database.heldStock.findMany({
+      where: { shop, units: { gt: 0 } },
+      orderBy: [{ inventoryItemGid: "asc" }, { locationGid: "asc" }],
+    })
+  ).filter((row) => !only || only.has(levelKeyOf(row)));
   const batchSize = connector.capabilities.maxBatchSize;
   for (let start = 0; start < rows.length; start += batchSize) {
     if (options.signal?.aborted) break;
     const chunk = rows.slice(start, start + batchSize);
     const ownBefore = new Map(chunk.map((row) => [levelKeyOf(row), row.units]));
     const variantOf = new Map(chunk.map((row) => [levelKeyOf(row), row.variantGid]));
-    const batch: PushItem[] = chunk.map((row) => ({ itemKey: levelKeyOf(row), quantity: RELEASE_ALL, availability: "in_stock", ownHeld: row.units }));
+    const batch: PushItem[] = chunk.map((row) => ({
+      itemKey: levelKeyOf(row),
+      quantity: RELEASE_ALL,
+      availability: "in_stock",
+      ownHeld: row.units,
+    }));
     const journal = new HoldMoveJournal(database, shop, (itemKey) => variantOf.get(itemKey), now);
     const results = await connector.push(batch, { ...(options.signal ? { signal: options.signal } : {}), journal });
 
@@ -70,7 +81,10 @@ export async function releaseOwnHolds(
     const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
     for (const result of results) {
       // The item or its level is gone from Shopify: so are the units Ballast held there.
-      if (result.status === "permanent" && (result.code === "UNKNOWN_ITEM" || result.code === "ITEM_NOT_STOCKED_AT_LOCATION")) {
+      if (
+        result.status === "permanent" &&
+        (result.code === "UNKNOWN_ITEM" || result.code === "ITEM_NOT_STOCKED_AT_LOCATION")
+      ) {
         holds.push({ itemKey: result.itemKey, variantGid: variantOf.get(result.itemKey) ?? "", units: 0 });
         continue;
       }
@@ -128,16 +142,29 @@ export interface StrandedHoldsCheck {
  * most min(Ballast's record, Shopify's safety_stock) is offered. Reads only; the release is
  * `releaseOwnHolds` (the release_holds operation), with compare-and-swap.
  */
-export async function checkStrandedHolds(database: Database, shop: string, client: AdminClient): Promise<StrandedHoldsCheck> {
+export async function checkStrandedHolds(
+  database: Database,
+  shop: string,
+  client: AdminClient,
+): Promise<StrandedHoldsCheck> {
   const rows = await database.heldStock.findMany({ where: { shop, units: { gt: 0 } } });
   const levels = rows.length
-    ? await readItemLevels(client, rows.map((row) => ({ inventoryItemId: row.inventoryItemGid, locationId: row.locationGid })))
+    ? await readItemLevels(
+        client,
+        rows.map((row) => ({ inventoryItemId: row.inventoryItemGid, locationId: row.locationGid })),
+      )
     : new Map();
   const checked: StrandedLevel[] = rows.map((row) => {
     const itemKey = levelKeyOf(row);
     const level = levels.get(itemKey);
     const safetyStock = level?.status === "found" ? level.safetyStock : null;
-    return { itemKey, variantGid: row.variantGid, recorded: row.units, safetyStock, offered: Math.max(0, Math.min(row.units, safetyStock ?? 0)) };
+    return {
+      itemKey,
+      variantGid: row.variantGid,
+      recorded: row.units,
+      safetyStock,
+      offered: Math.max(0, Math.min(row.units, safetyStock ?? 0)),
+    };
   });
   const offered = checked.filter((level) => level.offered > 0);
   return {

@@ -12,8 +12,16 @@ export const RETENTION = {
   orderRecordsMs: 90 * 24 * 3_600_000,
 } as const;
 
-export async function pruneExpired(database: Database, shop: string, now: Date): Promise<{ webhookEvents: number; orderRecords: number }> {
-  const events = await database.webhookEvent.deleteMany({ where: { shop, receivedAt: { lt: new Date(now.getTime() - RETENTION.webhookEventsMs) } } });
-  const orders = await database.orderRecord.deleteMany({ where: { shop, placedAt: { lt: new Date(now.getTime() - RETENTION.orderRecordsMs) } } });
+export async function pruneExpired(
+  database: Database,
+  shop: string,
+  now: Date,
+): Promise<{ webhookEvents: number; orderRecords: number }> {
+  const events = await database.webhookEvent.deleteMany({
+    where: { shop, receivedAt: { lt: new Date(now.getTime() - RETENTION.webhookEventsMs) } },
+  });
+  const orders = await database.orderRecord.deleteMany({
+    where: { shop, placedAt: { lt: new Date(now.getTime() - RETENTION.orderRecordsMs) } },
+  });
   return { webhookEvents: events.count, orderRecords: orders.count };
 }

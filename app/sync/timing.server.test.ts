@@ -31,7 +31,11 @@ describe("loadChannelTiming: measured lag p95", () => {
   it("takes the last hour when it has enough samples, else the day, else the default; another shop's samples never count", async () => {
     const shop = `timing-${++shopSeq}.myshopify.com`;
     // Meta: 100 samples in the last hour (1..100 s) and slow ones yesterday morning.
-    await seedSamples(shop, "meta", Array.from({ length: 100 }, (_, index) => ({ lagMs: (index + 1) * 1_000, minutesAgo: index % 50 })));
+    await seedSamples(
+      shop,
+      "meta",
+      Array.from({ length: 100 }, (_, index) => ({ lagMs: (index + 1) * 1_000, minutesAgo: index % 50 })),
+    );
     await seedSamples(shop, "meta", [{ lagMs: 900_000, minutesAgo: 600 }]);
     // Online Store: only 2 recent samples, but 10 over the day.
     await seedSamples(shop, "online_store", [
@@ -44,11 +48,17 @@ describe("loadChannelTiming: measured lag p95", () => {
       ...Array.from({ length: 10 }, () => ({ lagMs: 7_200_000, minutesAgo: 25 * 60 })),
       { lagMs: 1, minutesAgo: -5 },
     ]);
-    await seedSamples(`other-${shop}`, "meta", Array.from({ length: 50 }, () => ({ lagMs: 3_600_000, minutesAgo: 5 })));
+    await seedSamples(
+      `other-${shop}`,
+      "meta",
+      Array.from({ length: 50 }, () => ({ lagMs: 3_600_000, minutesAgo: 5 })),
+    );
 
     const timing = await loadChannelTiming(testDatabase.database, shop, NOW);
     expect(timing.meta.measuredLagMs).toBe(95_000);
-    expect(timing.online_store.measuredLagMs).toBe(nearestRank([4_000, 6_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000], 0.95));
+    expect(timing.online_store.measuredLagMs).toBe(
+      nearestRank([4_000, 6_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000], 0.95),
+    );
     expect(timing.google.measuredLagMs).toBe(DEFAULT_CHANNEL_TIMING.google.measuredLagMs);
     // What an increase must survive on a channel with its own checkout: the longest lag of the day.
     expect(timing.meta.increaseLagMs).toBe(900_000);
@@ -58,12 +68,24 @@ describe("loadChannelTiming: measured lag p95", () => {
 
   it("equals the nearest-rank p95 of the window for any set of samples", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: 5, maxLength: 60 }), async (lags) => {
-        const shop = `timing-${++shopSeq}.myshopify.com`;
-        await seedSamples(shop, "meta", lags.map((lagMs, index) => ({ lagMs, minutesAgo: index % 59 })));
-        const timing = await loadChannelTiming(testDatabase.database, shop, NOW);
-        expect(timing.meta.measuredLagMs).toBe(nearestRank([...lags].sort((a, b) => a - b), 0.95));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: 5, maxLength: 60 }),
+        async (lags) => {
+          const shop = `timing-${++shopSeq}.myshopify.com`;
+          await seedSamples(
+            shop,
+            "meta",
+            lags.map((lagMs, index) => ({ lagMs, minutesAgo: index % 59 })),
+          );
+          const timing = await loadChannelTiming(testDatabase.database, shop, NOW);
+          expect(timing.meta.measuredLagMs).toBe(
+            nearestRank(
+              [...lags].sort((a, b) => a - b),
+              0.95,
+            ),
+          );
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -73,7 +95,17 @@ describe("loadChannelTiming: pushes in flight and the queue", () => {
   it("ages the oldest push a channel has not shown (never read, or still showing more), and counts what waits for a push", async () => {
     const shop = `timing-${++shopSeq}.myshopify.com`;
     const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
-    const row = (itemKey: string, fields: { desired: number; pushed?: number | null; pushedAt?: Date | null; confirmed?: number | null; confirmedAt?: Date | null; parkedAt?: Date | null }) => ({
+    const row = (
+      itemKey: string,
+      fields: {
+        desired: number;
+        pushed?: number | null;
+        pushedAt?: Date | null;
+        confirmed?: number | null;
+        confirmedAt?: Date | null;
+        parkedAt?: Date | null;
+      },
+    ) => ({
       shop,
       channel: "meta",
       itemKey,

@@ -28,7 +28,6 @@ const INCREASE_GUARD_CHANNELS: readonly ChannelId[] = ["meta"];
 /** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
 const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
 
-
 /**
  * Each channel's effective delay inputs: the p95 propagation lag the monitor measured
  * (last hour, else the last 24 hours, else the default until there are enough samples),
@@ -44,7 +43,10 @@ export async function loadChannelTiming(
   const recent = await p95ByChannel(database, shop, new Date(now.getTime() - RECENT_MS), now);
   // The day's samples (tens of thousands of rows to rank) only for a channel quiet this hour.
   const quiet = CHANNELS.filter((channel) => !recent.has(channel));
-  const day = quiet.length > 0 ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet) : new Map<string, number>();
+  const day =
+    quiet.length > 0
+      ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet)
+      : new Map<string, number>();
   const queues = await syncQueues(database, shop, new Date(now.getTime() - DAY_MS), now);
   const longest = await longestLagByChannel(database, shop, new Date(now.getTime() - DAY_MS), now);
   const measuredP95 = {} as Record<ChannelId, number | null>;
@@ -64,9 +66,15 @@ export async function loadChannelTiming(
       measuredLagMs: measuredP95[channel] ?? fallback.measuredLagMs,
       ...(inFlightLagMs !== undefined ? { inFlightLagMs } : {}),
       pushIntervalMs: options.pushIntervalMs?.[channel] ?? fallback.pushIntervalMs,
-      ...(INCREASE_GUARD_CHANNELS.includes(channel) && longest.has(channel) ? { increaseLagMs: longest.get(channel)! } : {}),
+      ...(INCREASE_GUARD_CHANNELS.includes(channel) && longest.has(channel)
+        ? { increaseLagMs: longest.get(channel)! }
+        : {}),
       budgetWaitMs:
-        channel === "meta" ? metaBudgetWaitMs({ pendingItems: queuedForMeta }) : channel === "google" ? googleBudgetWaitMs() : 0,
+        channel === "meta"
+          ? metaBudgetWaitMs({ pendingItems: queuedForMeta })
+          : channel === "google"
+            ? googleBudgetWaitMs()
+            : 0,
     };
   }
   return timing;
@@ -77,7 +85,13 @@ export async function loadChannelTiming(
  * MIN_SAMPLES of them, computed by the database in one statement (an hour of samples is a
  * few thousand rows at peak; this runs on every recompute).
  */
-async function p95ByChannel(database: Database, shop: string, since: Date, now: Date, channels: readonly ChannelId[] = CHANNELS): Promise<Map<string, number>> {
+async function p95ByChannel(
+  database: Database,
+  shop: string,
+  since: Date,
+  now: Date,
+  channels: readonly ChannelId[] = CHANNELS,
+): Promise<Map<string, number>> {
   const rows = await database.$queryRaw<{ channel: string; lagMs: number | bigint; samples: number | bigint }[]>`
     SELECT "channel", "lagMs", "samples" FROM (
       SELECT "channel", "lagMs",
@@ -101,8 +115,15 @@ async function p95ByChannel(database: Database, shop: string, since: Date, now: 
  * in flight is lag too, and so count the checkout-lowered rows as well (given this test
  * instead, the monitor missed a 45-minute lag seen only on increases).
  */
-export async function syncQueues(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, { oldestInFlight: Date | null; queued: number }>> {
-  const rows = await database.$queryRaw<{ channel: string; oldestInFlight: Date | string | null; queued: number | bigint | null }[]>`
+export async function syncQueues(
+  database: Database,
+  shop: string,
+  since: Date,
+  now: Date,
+): Promise<Map<string, { oldestInFlight: Date | null; queued: number }>> {
+  const rows = await database.$queryRaw<
+    { channel: string; oldestInFlight: Date | string | null; queued: number | bigint | null }[]
+  >`
     SELECT "channel",
       MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now}
                 AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")
@@ -112,12 +133,20 @@ export async function syncQueues(database: Database, shop: string, since: Date, 
     WHERE "shop" = ${shop} AND "parkedAt" IS NULL
     GROUP BY "channel"`;
   // An aggregate loses the column's type on SQLite: the stored ISO text comes back as is.
-  const asDate = (value: Date | string | null) => (value === null ? null : value instanceof Date ? value : new Date(value));
-  return new Map(rows.map((row) => [row.channel, { oldestInFlight: asDate(row.oldestInFlight), queued: Number(row.queued ?? 0) }]));
+  const asDate = (value: Date | string | null) =>
+    value === null ? null : value instanceof Date ? value : new Date(value);
+  return new Map(
+    rows.map((row) => [row.channel, { oldestInFlight: asDate(row.oldestInFlight), queued: Number(row.queued ?? 0) }]),
+  );
 }
 
 /** The longest lag each channel showed in [since, now]: what an increase must survive (see allocate.ts). */
-async function longestLagByChannel(database: Database, shop: string, since: Date, now: Date): Promise<Map<string, number>> {
+async function longestLagByChannel(
+  database: Database,
+  shop: string,
+  since: Date,
+  now: Date,
+): Promise<Map<string, number>> {
   const rows = await database.$queryRaw<{ channel: string; longest: number | bigint | null }[]>`
     SELECT "channel", MAX("lagMs") AS "longest" FROM "LagSample"
     WHERE "shop" = ${shop} AND "observedAt" >= ${since} AND "observedAt" <= ${now}

@@ -36,12 +36,19 @@ const children: ChildProcess[] = [];
 const outputs: string[] = ["", ""];
 const started: Promise<void>[] = [];
 /** Per worker: token requests sent, Admin API answers (by status), store writes answered 200, tokens of the 200s. */
-const seen = WORKERS.map(() => ({ tokenRequests: 0, adminOk: 0, adminUnauthorized: 0, storeWrites: 0, okTokens: [] as string[] }));
+const seen = WORKERS.map(() => ({
+  tokenRequests: 0,
+  adminOk: 0,
+  adminUnauthorized: 0,
+  storeWrites: 0,
+  okTokens: [] as string[],
+}));
 
 type Counts = (typeof seen)[number];
 
 /** The counts for a failure message (the tokens themselves stay out of it). */
-const summary = (all: readonly Counts[]) => JSON.stringify(all.map(({ okTokens, ...counts }) => ({ ...counts, okCalls: okTokens.length })));
+const summary = (all: readonly Counts[]) =>
+  JSON.stringify(all.map(({ okTokens, ...counts }) => ({ ...counts, okCalls: okTokens.length })));
 
 /** One process's way to Shopify: forwards everything, counts what it saw. */
 async function startRecordingProxy(target: World, counts: Counts): Promise<{ server: Server; url: string }> {
@@ -66,7 +73,8 @@ async function startRecordingProxy(target: World, counts: Counts): Promise<{ ser
       }
       const headers: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
-        if (!["content-length", "content-encoding", "transfer-encoding", "connection"].includes(name)) headers[name] = value;
+        if (!["content-length", "content-encoding", "transfer-encoding", "connection"].includes(name))
+          headers[name] = value;
       });
       response.writeHead(answer.status, headers);
       response.end(text);
@@ -115,14 +123,18 @@ function startWorker(worker: Worker, shopifyUrl: string): void {
   started[worker].catch(() => undefined);
   child.stderr!.on("data", (chunk: Buffer) => (outputs[worker] += chunk.toString()));
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
-  if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `token-worker-${child.pid ?? 0}.log`), outputs[worker]!));
+  if (captureFolder)
+    child.once("exit", () =>
+      appendFileSync(path.join(captureFolder, `token-worker-${child.pid ?? 0}.log`), outputs[worker]!),
+    );
   children[worker] = child;
 }
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${summary(seen)}\n${outputs.join("\n---\n").slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${summary(seen)}\n${outputs.join("\n---\n").slice(-4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -133,16 +145,26 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
   let callerWorld: World;
   const callers: ChildProcess[] = [];
   const callerOutputs = ["", ""];
-  const callerSeen = WORKERS.map(() => ({ tokenRequests: 0, adminOk: 0, adminUnauthorized: 0, storeWrites: 0, okTokens: [] as string[] }));
+  const callerSeen = WORKERS.map(() => ({
+    tokenRequests: 0,
+    adminOk: 0,
+    adminUnauthorized: 0,
+    storeWrites: 0,
+    okTokens: [] as string[],
+  }));
   const callerProxies: Server[] = [];
-  const answers = (worker: Worker) => callerOutputs[worker]!.split("\n").filter((line) => line.includes('"msg":"answer"'));
+  const answers = (worker: Worker) =>
+    callerOutputs[worker]!.split("\n").filter((line) => line.includes('"msg":"answer"'));
 
   beforeAll(async () => {
     database = await createTestDatabase();
     callerWorld = await startWorld({ shop: "token-race.myshopify.com", variants: 1, stockPerVariant: () => 5 });
     await installShop(database.database, callerWorld, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     // Due for a refresh at once (Shopify would still take the token for most of an hour).
-    await database.database.session.update({ where: { id: `offline_${callerWorld.shop}` }, data: { expires: new Date(Date.now() - 1_000) } });
+    await database.database.session.update({
+      where: { id: `offline_${callerWorld.shop}` },
+      data: { expires: new Date(Date.now() - 1_000) },
+    });
     // The token endpoint answers slowly: the second process asks while the first refresh is in flight.
     callerWorld.shopify.setTokenBehaviour(callerWorld.shop, { delayMs: 1_500 });
     const ready: Promise<void>[] = [];
@@ -150,7 +172,11 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
       const { server, url } = await startRecordingProxy(callerWorld, callerSeen[worker]!);
       callerProxies.push(server);
       const child = spawn(process.execPath, ["--import", "tsx", "tests/support/admin-caller.ts", callerWorld.shop], {
-        env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...testServerEnv({ DATABASE_URL: database.url, SHOPIFY_ADMIN_API_BASE_URL: url }) },
+        env: {
+          NODE_ENV: "production",
+          PATH: process.env.PATH ?? "",
+          ...testServerEnv({ DATABASE_URL: database.url, SHOPIFY_ADMIN_API_BASE_URL: url }),
+        },
         stdio: ["pipe", "pipe", "pipe"],
       });
       ready.push(
@@ -159,13 +185,18 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
             callerOutputs[worker] += chunk.toString();
             if (callerOutputs[worker]!.includes('"msg":"ready"')) resolve();
           });
-          child.once("exit", (code) => reject(new Error(`caller ${worker} exited (${code}):\n${callerOutputs[worker]}`)));
+          child.once("exit", (code) =>
+            reject(new Error(`caller ${worker} exited (${code}):\n${callerOutputs[worker]}`)),
+          );
         }),
       );
       ready[worker]!.catch(() => undefined);
       child.stderr!.on("data", (chunk: Buffer) => (callerOutputs[worker] += chunk.toString()));
       const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
-      if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `token-caller-${child.pid ?? 0}.log`), callerOutputs[worker]!));
+      if (captureFolder)
+        child.once("exit", () =>
+          appendFileSync(path.join(captureFolder, `token-caller-${child.pid ?? 0}.log`), callerOutputs[worker]!),
+        );
       callers.push(child);
     }
     await Promise.all(ready);
@@ -183,7 +214,8 @@ describe.skipIf(!onPostgres)("two processes needing a refresh for one shop at th
     for (const child of callers) child.stdin!.write("go\n");
     const deadline = Date.now() + 30_000;
     while (!WORKERS.every((worker) => answers(worker).filter((line) => line.includes('"ok":true')).length >= 5)) {
-      if (Date.now() > deadline) throw new Error(`timed out: ${summary(callerSeen)}\n${callerOutputs.join("\n---\n").slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out: ${summary(callerSeen)}\n${callerOutputs.join("\n---\n").slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const stats = callerWorld.shopify.tokenStats();
@@ -210,7 +242,11 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
     testDatabase = await createTestDatabase();
     const webhooks = await startWebhookReceiver(testDatabase.database);
     receiver = webhooks.server;
-    world = await startWorld({ variants: 4, stockPerVariant: () => 200, webhooks: { url: webhooks.url, secret: TEST_API_SECRET } });
+    world = await startWorld({
+      variants: 4,
+      stockPerVariant: () => 200,
+      webhooks: { url: webhooks.url, secret: TEST_API_SECRET },
+    });
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     // Not installed yet as far as the workers can tell: the session appears once both run.
     await testDatabase.database.session.deleteMany({ where: { shop: world.shop } });
@@ -225,50 +261,70 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
     await testDatabase?.drop();
   });
 
-  it("one refresh at Shopify, and the workers go on calling Shopify with the stored token", { timeout: 90_000 }, async () => {
-    // The token endpoint answers slowly: the other process asks while the first refresh is in flight.
-    world.shopify.setTokenBehaviour(world.shop, { delayMs: 1_500 });
-    const token = world.offlineToken;
-    await testDatabase.database.session.create({
-      data: {
-        id: `offline_${world.shop}`,
-        shop: world.shop,
-        state: "",
-        isOnline: false,
-        scope: token.scope,
-        accessToken: token.access_token,
-        // Due for a refresh at once (Shopify would still take it for most of an hour).
-        expires: new Date(Date.now() - 1_000),
-        refreshToken: token.refresh_token,
-        refreshTokenExpires: new Date(token.issuedAt + token.refresh_token_expires_in * 1000),
-      },
-    });
-    await waitFor(() => world.shopify.tokenStats().refreshesGranted >= 1, "the refresh", 30_000);
+  it(
+    "one refresh at Shopify, and the workers go on calling Shopify with the stored token",
+    { timeout: 90_000 },
+    async () => {
+      // The token endpoint answers slowly: the other process asks while the first refresh is in flight.
+      world.shopify.setTokenBehaviour(world.shop, { delayMs: 1_500 });
+      const token = world.offlineToken;
+      await testDatabase.database.session.create({
+        data: {
+          id: `offline_${world.shop}`,
+          shop: world.shop,
+          state: "",
+          isOnline: false,
+          scope: token.scope,
+          accessToken: token.access_token,
+          // Due for a refresh at once (Shopify would still take it for most of an hour).
+          expires: new Date(Date.now() - 1_000),
+          refreshToken: token.refresh_token,
+          refreshTokenExpires: new Date(token.issuedAt + token.refresh_token_expires_in * 1000),
+        },
+      });
+      await waitFor(() => world.shopify.tokenStats().refreshesGranted >= 1, "the refresh", 30_000);
 
-    // Granted at Shopify a moment before it is stored: wait for the stored one.
-    const storedSession = () => testDatabase.database.session.findUniqueOrThrow({ where: { id: `offline_${world.shop}` } });
-    await waitFor(async () => (await storedSession()).accessToken !== token.access_token, "the refreshed token to be stored", 30_000);
-    const refreshed = await storedSession();
-    const callsWithRefreshedToken = () => seen.flatMap((counts) => counts.okTokens).filter((used) => used === refreshed.accessToken).length;
-    // Orders keep coming, so the workers keep reading and writing Shopify.
-    for (let round = 0; round < 40 && callsWithRefreshedToken() < 5; round += 1) {
-      const variant = world.variants[round % world.variants.length]!;
-      await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: 1 }], webhooks: true });
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    }
-    await waitFor(() => callsWithRefreshedToken() >= 5, "Shopify calls with the refreshed token", 30_000);
+      // Granted at Shopify a moment before it is stored: wait for the stored one.
+      const storedSession = () =>
+        testDatabase.database.session.findUniqueOrThrow({ where: { id: `offline_${world.shop}` } });
+      await waitFor(
+        async () => (await storedSession()).accessToken !== token.access_token,
+        "the refreshed token to be stored",
+        30_000,
+      );
+      const refreshed = await storedSession();
+      const callsWithRefreshedToken = () =>
+        seen.flatMap((counts) => counts.okTokens).filter((used) => used === refreshed.accessToken).length;
+      // Orders keep coming, so the workers keep reading and writing Shopify.
+      for (let round = 0; round < 40 && callsWithRefreshedToken() < 5; round += 1) {
+        const variant = world.variants[round % world.variants.length]!;
+        await world.shopify.placeOrder(world.shop, {
+          lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
+          webhooks: true,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      await waitFor(() => callsWithRefreshedToken() >= 5, "Shopify calls with the refreshed token", 30_000);
 
-    const stats = world.shopify.tokenStats();
-    expect(stats.refreshesGranted, summary(seen)).toBe(1);
-    expect(seen[0]!.tokenRequests + seen[1]!.tokenRequests).toBe(1);
-    expect(stats.refreshesRefused).toBe(0);
-    // Nobody ran on a token the other replaced.
-    expect(seen.map((counts) => counts.adminUnauthorized)).toEqual([0, 0]);
-    const stored = await testDatabase.database.session.findUniqueOrThrow({ where: { id: `offline_${world.shop}` } });
-    expect(stored.accessToken).not.toBe(token.access_token);
-    expect(stored.refreshToken).not.toBe(token.refresh_token);
-    expect(stored.expires!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
-    expect(await testDatabase.database.alert.count({ where: { shop: world.shop, kind: { in: ["shopify_auth_failed", "shopify_unreachable", "credentials_revoked"] } } })).toBe(0);
-    expect(children.every((child) => child.exitCode === null)).toBe(true);
-  });
+      const stats = world.shopify.tokenStats();
+      expect(stats.refreshesGranted, summary(seen)).toBe(1);
+      expect(seen[0]!.tokenRequests + seen[1]!.tokenRequests).toBe(1);
+      expect(stats.refreshesRefused).toBe(0);
+      // Nobody ran on a token the other replaced.
+      expect(seen.map((counts) => counts.adminUnauthorized)).toEqual([0, 0]);
+      const stored = await testDatabase.database.session.findUniqueOrThrow({ where: { id: `offline_${world.shop}` } });
+      expect(stored.accessToken).not.toBe(token.access_token);
+      expect(stored.refreshToken).not.toBe(token.refresh_token);
+      expect(stored.expires!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+      expect(
+        await testDatabase.database.alert.count({
+          where: {
+            shop: world.shop,
+            kind: { in: ["shopify_auth_failed", "shopify_unreachable", "credentials_revoked"] },
+          },
+        }),
+      ).toBe(0);
+      expect(children.every((child) => child.exitCode === null)).toBe(true);
+    },
+  );
 });

@@ -90,7 +90,9 @@ function begin(worker: Worker, channel: Channel, items: string[]): Write {
 /** Ends a write, first checking that its worker still held the channel's lease. */
 async function end(write: Write): Promise<void> {
   const owner = `${await owners[write.worker]!}/${write.channel}`;
-  const lease = await testDatabase.database.channelLease.findUnique({ where: { shop_channel: { shop: world.shop, channel: write.channel } } });
+  const lease = await testDatabase.database.channelLease.findUnique({
+    where: { shop_channel: { shop: world.shop, channel: write.channel } },
+  });
   const expiresInMs = lease ? lease.expiresAt.getTime() - Date.now() : null;
   if (lease?.owner !== owner || expiresInMs === null || expiresInMs <= 0) {
     leaseViolations.push({ worker: write.worker, channel: write.channel, owner: lease?.owner ?? null, expiresInMs });
@@ -104,17 +106,27 @@ async function startProxy(worker: Worker): Promise<{ server: Server; url: string
     void (async () => {
       const body = await readBody(request);
       const url = new URL(request.url ?? "/", "http://proxy");
-      const upstream = url.pathname.startsWith("/admin/") ? world.shopify.url : url.pathname.startsWith("/v26.0/") ? world.meta.url : world.google.url;
+      const upstream = url.pathname.startsWith("/admin/")
+        ? world.shopify.url
+        : url.pathname.startsWith("/v26.0/")
+          ? world.meta.url
+          : world.google.url;
       let write: Write | null = null;
       if (request.method === "POST") {
         const json = parseJson(body.toString("utf8")) as Record<string, unknown> | null;
         if (upstream === world.shopify.url) {
-          const changes = (json?.variables as { input?: { changes?: { inventoryItemId?: string }[] } } | undefined)?.input?.changes ?? [];
+          const changes =
+            (json?.variables as { input?: { changes?: { inventoryItemId?: string }[] } } | undefined)?.input?.changes ??
+            [];
           const items = changes.flatMap((change) => (change.inventoryItemId ? [change.inventoryItemId] : []));
           if (items.length > 0) write = begin(worker, "online_store", items);
         } else if (url.pathname.endsWith("/items_batch")) {
           const requests = (json?.requests as { data?: { id?: string } }[] | undefined) ?? [];
-          write = begin(worker, "meta", requests.flatMap((entry) => (entry.data?.id ? [entry.data.id] : [])));
+          write = begin(
+            worker,
+            "meta",
+            requests.flatMap((entry) => (entry.data?.id ? [entry.data.id] : [])),
+          );
         } else if (url.pathname.endsWith("productInputs:insert") && typeof json?.offerId === "string") {
           write = begin(worker, "google", [json.offerId]);
         }
@@ -126,7 +138,12 @@ async function startProxy(worker: Worker): Promise<{ server: Server; url: string
       });
       const text = await answer.text();
       // A slow answer: the write stays in flight for the sender until it arrives.
-      const slowMs = write?.channel === "online_store" ? SHOPIFY_WRITE_DELAY_MS : write?.channel === "meta" ? META_WRITE_DELAY_MS : 0;
+      const slowMs =
+        write?.channel === "online_store"
+          ? SHOPIFY_WRITE_DELAY_MS
+          : write?.channel === "meta"
+            ? META_WRITE_DELAY_MS
+            : 0;
       if (slowMs > 0) await new Promise((resolve) => setTimeout(resolve, slowMs));
       if (write?.channel === "meta") {
         // A Meta write lasts until its batch is seen finished: Meta applies it asynchronously.
@@ -147,7 +164,8 @@ async function startProxy(worker: Worker): Promise<{ server: Server; url: string
       }
       const headers: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
-        if (!["content-length", "content-encoding", "transfer-encoding", "connection"].includes(name)) headers[name] = value;
+        if (!["content-length", "content-encoding", "transfer-encoding", "connection"].includes(name))
+          headers[name] = value;
       });
       response.writeHead(answer.status, headers);
       response.end(text);
@@ -194,7 +212,10 @@ function startWorker(worker: Worker, proxyUrl: string): void {
   child.stderr!.on("data", (chunk: Buffer) => (outputs[worker] += chunk.toString()));
   // Everything the worker wrote joins the suite's log scan (tests/support/log-capture.ts).
   const captureFolder = process.env.BALLAST_LOG_CAPTURE_DIR;
-  if (captureFolder) child.once("exit", () => appendFileSync(path.join(captureFolder, `worker-${child.pid ?? 0}.log`), outputs[worker]!));
+  if (captureFolder)
+    child.once("exit", () =>
+      appendFileSync(path.join(captureFolder, `worker-${child.pid ?? 0}.log`), outputs[worker]!),
+    );
   children[worker] = child;
 }
 
@@ -218,7 +239,8 @@ async function converged(): Promise<boolean> {
       const [inventoryItem, location] = state.itemKey.split("|");
       return world.shopify.quantities(world.shop, inventoryItem!, location!)?.available === state.desired;
     }
-    if (state.channel === "meta") return world.meta.control.trueItem(world.catalogId, state.itemKey)?.quantity === state.desired;
+    if (state.channel === "meta")
+      return world.meta.control.trueItem(world.catalogId, state.itemKey)?.quantity === state.desired;
     const shown = world.google.control.trueProduct(state.itemKey)?.availability;
     return shown === (state.desired === 0 ? "OUT_OF_STOCK" : "IN_STOCK");
   });
@@ -227,7 +249,11 @@ async function converged(): Promise<boolean> {
 /** The last units sold elsewhere (POS, say): Shopify's level update is all Ballast hears. */
 async function sellOut(inventoryItemGid: string): Promise<void> {
   world.shopify.setQuantities(world.shop, inventoryItemGid, world.locationGid, { available: 0 });
-  await world.shopify.sendWebhook(world.shop, "inventory_levels/update", world.shopify.inventoryLevelUpdatePayload(world.shop, inventoryItemGid, world.locationGid));
+  await world.shopify.sendWebhook(
+    world.shop,
+    "inventory_levels/update",
+    world.shopify.inventoryLevelUpdatePayload(world.shop, inventoryItemGid, world.locationGid),
+  );
 }
 
 function bothPushed(channel: Channel): boolean {
@@ -239,7 +265,11 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
     testDatabase = await createTestDatabase();
     const webhooks = await startWebhookReceiver(testDatabase.database);
     receiver = webhooks.server;
-    world = await startWorld({ variants: VARIANTS, stockPerVariant: () => STOCK, webhooks: { url: webhooks.url, secret: TEST_API_SECRET } });
+    world = await startWorld({
+      variants: VARIANTS,
+      stockPerVariant: () => STOCK,
+      webhooks: { url: webhooks.url, secret: TEST_API_SECRET },
+    });
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     for (const worker of WORKER_INDEXES) {
       const proxy = await startProxy(worker);
@@ -256,34 +286,43 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
     await testDatabase?.drop();
   });
 
-  it("never push the same (channel, item) at once, both push, and the channels converge", { timeout: 90_000 }, async () => {
-    // As after an install: the first full read of Shopify, then every channel brought in line.
-    await waitFor(converged, "the first full read and pushes", 30_000);
-    // Orders keep coming while both processes push: whoever releases a lane finds the
-    // other waiting for it. Two items sell out, which gives Google work too.
-    for (let round = 0; round < FEED_ROUNDS.max; round++) {
-      if (round >= FEED_ROUNDS.min && bothPushed("online_store") && bothPushed("meta")) break;
-      const variant = world.variants[round % 6]!;
-      await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: 1 + (round % 3) }], webhooks: true });
-      if (round === 3) await sellOut(world.variants[6]!.inventoryItemGid);
-      if (round === 9) await sellOut(world.variants[7]!.inventoryItemGid);
-      // Pacing only: a few orders per push. Nothing is asserted on time.
-      await new Promise((resolve) => setTimeout(resolve, 400));
-    }
+  it(
+    "never push the same (channel, item) at once, both push, and the channels converge",
+    { timeout: 90_000 },
+    async () => {
+      // As after an install: the first full read of Shopify, then every channel brought in line.
+      await waitFor(converged, "the first full read and pushes", 30_000);
+      // Orders keep coming while both processes push: whoever releases a lane finds the
+      // other waiting for it. Two items sell out, which gives Google work too.
+      for (let round = 0; round < FEED_ROUNDS.max; round++) {
+        if (round >= FEED_ROUNDS.min && bothPushed("online_store") && bothPushed("meta")) break;
+        const variant = world.variants[round % 6]!;
+        await world.shopify.placeOrder(world.shop, {
+          lines: [
+            { inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: 1 + (round % 3) },
+          ],
+          webhooks: true,
+        });
+        if (round === 3) await sellOut(world.variants[6]!.inventoryItemGid);
+        if (round === 9) await sellOut(world.variants[7]!.inventoryItemGid);
+        // Pacing only: a few orders per push. Nothing is asserted on time.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
 
-    await waitFor(converged, "every channel to show what was decided", 45_000);
-    expect(overlaps).toEqual([]);
-    expect(leaseViolations).toEqual([]);
-    // Nothing left in flight, so every write was checked against the lease.
-    expect(metaBatches.size).toBe(0);
-    expect([...inFlight.values()].every((open) => open.size === 0)).toBe(true);
-    // Both processes did the work: each wrote the Online Store and Meta, and the same
-    // items went out from both (each waited for the other's lease on them).
-    expect(bothPushed("online_store") && bothPushed("meta"), JSON.stringify(writeCounts)).toBe(true);
-    for (const channel of ["online_store", "meta"] as const) {
-      const shared = [...writersOf].filter(([key, writers]) => key.startsWith(`${channel}|`) && writers.size === 2);
-      expect(shared.length, channel).toBeGreaterThan(0);
-    }
-    expect(children.every((child) => child.exitCode === null)).toBe(true);
-  });
+      await waitFor(converged, "every channel to show what was decided", 45_000);
+      expect(overlaps).toEqual([]);
+      expect(leaseViolations).toEqual([]);
+      // Nothing left in flight, so every write was checked against the lease.
+      expect(metaBatches.size).toBe(0);
+      expect([...inFlight.values()].every((open) => open.size === 0)).toBe(true);
+      // Both processes did the work: each wrote the Online Store and Meta, and the same
+      // items went out from both (each waited for the other's lease on them).
+      expect(bothPushed("online_store") && bothPushed("meta"), JSON.stringify(writeCounts)).toBe(true);
+      for (const channel of ["online_store", "meta"] as const) {
+        const shared = [...writersOf].filter(([key, writers]) => key.startsWith(`${channel}|`) && writers.size === 2);
+        expect(shared.length, channel).toBeGreaterThan(0);
+      }
+      expect(children.every((child) => child.exitCode === null)).toBe(true);
+    },
+  );
 });

@@ -28,14 +28,18 @@ beforeAll(async () => {
   world.shopify.setFailureModes({ slowMs: 150 });
   await installShop(testDatabase.database, world, KEY);
   // Drop the catalogue connections: this test is about the Online Store's writer (activated by installShop).
-  await testDatabase.database.channelConnection.deleteMany({ where: { shop: world.shop, channel: { in: ["meta", "google"] } } });
+  await testDatabase.database.channelConnection.deleteMany({
+    where: { shop: world.shop, channel: { in: ["meta", "google"] } },
+  });
 
   proxy = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
       const body = Buffer.concat(chunks);
-      const parsed = JSON.parse(body.toString() || "{}") as { variables?: { input?: { changes?: { inventoryItemId: string }[] } } };
+      const parsed = JSON.parse(body.toString() || "{}") as {
+        variables?: { input?: { changes?: { inventoryItemId: string }[] } };
+      };
       const items = parsed.variables?.input?.changes?.map((change) => change.inventoryItemId) ?? [];
       if (items.length > 0) writes += 1;
       for (const item of items) {
@@ -45,11 +49,16 @@ beforeAll(async () => {
       try {
         const upstream = await fetch(`${world.shopify.url}${request.url}`, {
           method: request.method,
-          headers: { "content-type": "application/json", "x-shopify-access-token": String(request.headers["x-shopify-access-token"] ?? "") },
+          headers: {
+            "content-type": "application/json",
+            "x-shopify-access-token": String(request.headers["x-shopify-access-token"] ?? ""),
+          },
           body: request.method === "POST" ? body : undefined,
         });
         const text = await upstream.text();
-        response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+        response.writeHead(upstream.status, {
+          "content-type": upstream.headers.get("content-type") ?? "application/json",
+        });
         response.end(text);
       } finally {
         for (const item of items) inFlight.set(item, (inFlight.get(item) ?? 1) - 1);
@@ -81,7 +90,12 @@ function worker() {
 describe("two workers", () => {
   it("never push the same Online Store item concurrently, and together converge", { timeout: 120_000 }, async () => {
     const workers = [worker(), worker()];
-    const run = (passes: number) => Promise.all(workers.map(async (each) => { for (let pass = 0; pass < passes; pass++) await each.runOnce(); }));
+    const run = (passes: number) =>
+      Promise.all(
+        workers.map(async (each) => {
+          for (let pass = 0; pass < passes; pass++) await each.runOnce();
+        }),
+      );
     await run(3);
 
     // Orders on every variant, then both workers race again.
@@ -101,7 +115,9 @@ describe("two workers", () => {
 
     expect(writes).toBeGreaterThan(0);
     expect(overlaps).toEqual([]);
-    const states = await testDatabase.database.channelItemState.findMany({ where: { shop: world.shop, channel: "online_store" } });
+    const states = await testDatabase.database.channelItemState.findMany({
+      where: { shop: world.shop, channel: "online_store" },
+    });
     expect(states).toHaveLength(30);
     for (const state of states) {
       expect(state.pushed).toBe(state.desired);

@@ -25,9 +25,13 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
-const connection = (channel: string) => db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel } } });
+const connection = (channel: string) =>
+  db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel } } });
 const activities = async () =>
-  (await db().activity.findMany({ where: { shop: SHOP }, orderBy: { at: "asc" } })).map((entry) => ({ ...entry, details: entry.details as Record<string, unknown> }));
+  (await db().activity.findMany({ where: { shop: SHOP }, orderBy: { at: "asc" } })).map((entry) => ({
+    ...entry,
+    details: entry.details as Record<string, unknown>,
+  }));
 
 describe("activation", { shuffle: false }, () => {
   it("GIVEN a fresh install WHEN nothing is done THEN every channel observes", async () => {
@@ -43,15 +47,26 @@ describe("activation", { shuffle: false }, () => {
     const result = await activateChannel(db(), { shop: SHOP, channel: "online_store", source: "admin", nowMs });
     expect(result).toEqual({ ok: true, mode: "active", changed: true, activatedAt: "2026-12-07T12:00:00.000Z" });
     expect((await connection("online_store"))?.activatedAt?.toISOString()).toBe("2026-12-07T12:00:00.000Z");
-    expect((await db().shop.findUnique({ where: { shop: SHOP } }))?.recomputeRequestedAt?.toISOString()).toBe("2026-12-07T12:00:00.000Z");
+    expect((await db().shop.findUnique({ where: { shop: SHOP } }))?.recomputeRequestedAt?.toISOString()).toBe(
+      "2026-12-07T12:00:00.000Z",
+    );
     const [entry] = await activities();
     expect(entry).toMatchObject({ kind: "channel_activated", channel: "online_store", details: { source: "admin" } });
-    expect(activityText(entry!, "en")).toBe("Online Store holds activated: Ballast now holds units back in safety stock (in Ballast)");
-    expect(activityText(entry!, "fr")).toBe("Réserves de la boutique en ligne activées : Ballast met désormais des unités de côté en stock de sécurité (dans Ballast)");
+    expect(activityText(entry!, "en")).toBe(
+      "Online Store holds activated: Ballast now holds units back in safety stock (in Ballast)",
+    );
+    expect(activityText(entry!, "fr")).toBe(
+      "Réserves de la boutique en ligne activées : Ballast met désormais des unités de côté en stock de sécurité (dans Ballast)",
+    );
   });
 
   it("GIVEN an active channel WHEN activated again THEN nothing changes and nothing is logged twice", async () => {
-    const result = await activateChannel(db(), { shop: SHOP, channel: "online_store", source: "api", nowMs: Date.parse("2026-12-07T12:05:00Z") });
+    const result = await activateChannel(db(), {
+      shop: SHOP,
+      channel: "online_store",
+      source: "api",
+      nowMs: Date.parse("2026-12-07T12:05:00Z"),
+    });
     expect(result).toEqual({ ok: true, mode: "active", changed: false, activatedAt: "2026-12-07T12:00:00.000Z" });
     expect(await activities()).toHaveLength(1);
   });
@@ -62,16 +77,30 @@ describe("activation", { shuffle: false }, () => {
     expect(result.ok ? "" : result.error.message).toContain("connect it on the Channels page first");
     expect(await connection("meta")).toBeNull();
     await db().channelConnection.create({ data: { shop: SHOP, channel: "google", state: "disconnected" } });
-    expect(await activateChannel(db(), { shop: SHOP, channel: "google", source: "api", nowMs: Date.now() })).toMatchObject({ ok: false, error: { code: "channel_not_connected" } });
+    expect(
+      await activateChannel(db(), { shop: SHOP, channel: "google", source: "api", nowMs: Date.now() }),
+    ).toMatchObject({ ok: false, error: { code: "channel_not_connected" } });
     expect((await connection("google"))?.activatedAt).toBeNull();
     expect(await activities()).toHaveLength(1);
   });
 
   it("GIVEN Meta connected WHEN activated through the API and put back into observe mode THEN both are recorded with their source", async () => {
-    await db().channelConnection.create({ data: { shop: SHOP, channel: "meta", state: "active", encryptedCredentials: "sealed" } });
-    const activated = await activateChannel(db(), { shop: SHOP, channel: "meta", source: "api", nowMs: Date.parse("2026-12-07T12:10:00Z") });
+    await db().channelConnection.create({
+      data: { shop: SHOP, channel: "meta", state: "active", encryptedCredentials: "sealed" },
+    });
+    const activated = await activateChannel(db(), {
+      shop: SHOP,
+      channel: "meta",
+      source: "api",
+      nowMs: Date.parse("2026-12-07T12:10:00Z"),
+    });
     expect(activated).toMatchObject({ ok: true, mode: "active", changed: true });
-    const observed = await observeChannel(db(), { shop: SHOP, channel: "meta", source: "admin", nowMs: Date.parse("2026-12-07T12:20:00Z") });
+    const observed = await observeChannel(db(), {
+      shop: SHOP,
+      channel: "meta",
+      source: "admin",
+      nowMs: Date.parse("2026-12-07T12:20:00Z"),
+    });
     expect(observed).toEqual({ ok: true, mode: "observing", changed: true, activatedAt: null });
     expect((await connection("meta"))?.activatedAt).toBeNull();
     const entries = (await activities()).slice(1);
@@ -80,28 +109,51 @@ describe("activation", { shuffle: false }, () => {
       ["channel_observed", "meta", "admin"],
     ]);
     expect(activityText(entries[0]!, "en")).toBe("Meta activated: Ballast now sets what it shows (through the API)");
-    expect(activityText(entries[1]!, "fr")).toBe("Meta repassé en observation : Ballast ne change plus ce qu'il affiche (dans Ballast)");
+    expect(activityText(entries[1]!, "fr")).toBe(
+      "Meta repassé en observation : Ballast ne change plus ce qu'il affiche (dans Ballast)",
+    );
   });
 
   it("GIVEN the Online Store active WHEN put back into observe mode THEN activatedAt is cleared and Activity says Ballast releases its holds", async () => {
-    const result = await observeChannel(db(), { shop: SHOP, channel: "online_store", source: "admin", nowMs: Date.parse("2026-12-07T13:00:00Z") });
+    const result = await observeChannel(db(), {
+      shop: SHOP,
+      channel: "online_store",
+      source: "admin",
+      nowMs: Date.parse("2026-12-07T13:00:00Z"),
+    });
     expect(result).toMatchObject({ ok: true, mode: "observing", changed: true });
     expect((await connection("online_store"))?.activatedAt).toBeNull();
-    expect((await db().shop.findUnique({ where: { shop: SHOP } }))?.recomputeRequestedAt?.toISOString()).toBe("2026-12-07T13:00:00.000Z");
+    expect((await db().shop.findUnique({ where: { shop: SHOP } }))?.recomputeRequestedAt?.toISOString()).toBe(
+      "2026-12-07T13:00:00.000Z",
+    );
     const last = (await activities()).at(-1)!;
-    expect(last).toMatchObject({ kind: "channel_observed", channel: "online_store", details: { source: "admin", activeSince: "2026-12-07T12:00:00.000Z" } });
-    expect(activityText(last, "en")).toBe("Online Store back to observe mode: Ballast releases the units it holds (in Ballast)");
+    expect(last).toMatchObject({
+      kind: "channel_observed",
+      channel: "online_store",
+      details: { source: "admin", activeSince: "2026-12-07T12:00:00.000Z" },
+    });
+    expect(activityText(last, "en")).toBe(
+      "Online Store back to observe mode: Ballast releases the units it holds (in Ballast)",
+    );
     // Observing an observing channel changes nothing.
-    expect(await observeChannel(db(), { shop: SHOP, channel: "online_store", source: "api", nowMs: Date.now() })).toMatchObject({ ok: true, changed: false });
+    expect(
+      await observeChannel(db(), { shop: SHOP, channel: "online_store", source: "api", nowMs: Date.now() }),
+    ).toMatchObject({ ok: true, changed: false });
   });
 });
 
 describe("activation after a reinstall", () => {
   it("GIVEN an uninstall left the Online Store disconnected WHEN the merchant activates it again THEN it sells again (state active)", async () => {
     const shop = "reinstalled.myshopify.com";
-    await db().channelConnection.create({ data: { shop, channel: "online_store", state: "disconnected", activatedAt: null } });
-    expect(await activateChannel(db(), { shop, channel: "online_store", source: "admin", nowMs: Date.now() })).toMatchObject({ ok: true, changed: true });
-    expect(await db().channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } })).toMatchObject({ state: "active", pausedBy: null });
+    await db().channelConnection.create({
+      data: { shop, channel: "online_store", state: "disconnected", activatedAt: null },
+    });
+    expect(
+      await activateChannel(db(), { shop, channel: "online_store", source: "admin", nowMs: Date.now() }),
+    ).toMatchObject({ ok: true, changed: true });
+    expect(
+      await db().channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } }),
+    ).toMatchObject({ state: "active", pausedBy: null });
   });
 });
 
@@ -125,7 +177,11 @@ describe("onboarding", { shuffle: false }, () => {
       { variantId: "71000000000000004", title: "Sold out", available: 0, price: "9.00" },
     ];
     for (const item of items) {
-      const gid = await seedItem(db(), PREVIEW_SHOP, { variantId: item.variantId, title: item.title, available: item.available });
+      const gid = await seedItem(db(), PREVIEW_SHOP, {
+        variantId: item.variantId,
+        title: item.title,
+        available: item.available,
+      });
       await db().variant.update({ where: { shop_gid: { shop: PREVIEW_SHOP, gid } }, data: { price: item.price } });
     }
     const nowMs = Date.now();
@@ -140,16 +196,26 @@ describe("onboarding", { shuffle: false }, () => {
       let value = 0;
       let zero = 0;
       for (const variant of variants) {
-        const record = storedRecords.find((stored) => stored.variantGid === variant.gid)!.record as unknown as MasterRecord;
+        const record = storedRecords.find((stored) => stored.variantGid === variant.gid)!
+          .record as unknown as MasterRecord;
         const sellable = sellableUnits(record, "all");
         if (sellable === 0) continue;
-        const decision = allocateItem({ variantId: variantGid(variant.gid), productId: productGid(variant.productGid), collectionIds: [], record }, { ...context.allocation, nowMs }).decisions[channel];
+        const decision = allocateItem(
+          { variantId: variantGid(variant.gid), productId: productGid(variant.productGid), collectionIds: [], record },
+          { ...context.allocation, nowMs },
+        ).decisions[channel];
         withheld += sellable - decision.quantity;
         value += (sellable - decision.quantity) * Number(variant.price);
         if (decision.quantity === 0) zero += 1;
       }
       const preview = before.find((entry) => entry.channel === channel)!;
-      expect(preview).toMatchObject({ source: "engine", items: 3, sellableUnits: 13, withheldUnits: withheld, zeroItems: zero });
+      expect(preview).toMatchObject({
+        source: "engine",
+        items: 3,
+        sellableUnits: 13,
+        withheldUnits: withheld,
+        zeroItems: zero,
+      });
       expect(preview.withheldValue).toBeCloseTo(value, 2);
     }
     // Default buffers hold units back, and the thin-stock default keeps the 1- and 2-unit items whole on the Online Store.
@@ -157,7 +223,9 @@ describe("onboarding", { shuffle: false }, () => {
     expect(onlineStore.withheldUnits).toBeGreaterThan(0);
     expect(onlineStore.zeroItems).toBe(0);
     const meta = before.find((entry) => entry.channel === "meta")!;
-    expect(meta.zeroExamples.map((example) => example.title)).toEqual(expect.arrayContaining(meta.zeroItems > 0 ? ["Wool hat"] : []));
+    expect(meta.zeroExamples.map((example) => example.title)).toEqual(
+      expect.arrayContaining(meta.zeroItems > 0 ? ["Wool hat"] : []),
+    );
 
     // The worker computes the Online Store in observe mode too: the preview then reads its rows, with the same figures.
     await recomputeShop(db(), PREVIEW_SHOP, { now: new Date(nowMs), scope: "all", provider: testDatabase.provider });

@@ -32,7 +32,13 @@ async function setMode(database: Database, input: ModeChange, mode: ChannelMode)
     select: { state: true, encryptedCredentials: true, activatedAt: true },
   });
   if (mode === "active" && !connectedRow(channel, row)) {
-    return { ok: false, error: { code: "channel_not_connected", message: `${channel} is not connected; connect it on the Channels page first` } };
+    return {
+      ok: false,
+      error: {
+        code: "channel_not_connected",
+        message: `${channel} is not connected; connect it on the Channels page first`,
+      },
+    };
   }
   const current = row?.activatedAt ?? null;
   if ((mode === "active") === (current !== null)) {
@@ -42,7 +48,10 @@ async function setMode(database: Database, input: ModeChange, mode: ChannelMode)
   const activatedAt = mode === "active" ? now : null;
   // The Online Store needs no connection: "disconnected" there only marks an uninstall (app/records/shop-lifecycle.server.ts),
   // and activating it after a reinstall makes it sell again.
-  const reconnect = mode === "active" && channel === "online_store" && row?.state === "disconnected" ? { state: "active", pausedBy: null } : {};
+  const reconnect =
+    mode === "active" && channel === "online_store" && row?.state === "disconnected"
+      ? { state: "active", pausedBy: null }
+      : {};
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel } },
     create: { shop, channel, activatedAt },
@@ -70,8 +79,14 @@ export function observeChannel(database: Database, input: ModeChange): Promise<M
 }
 
 /** Each channel's mode; a channel without a row is observing. */
-export async function channelModes(database: Database, shop: string): Promise<Record<ChannelId, { mode: ChannelMode; activatedAt: string | null }>> {
-  const rows = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, activatedAt: true } });
+export async function channelModes(
+  database: Database,
+  shop: string,
+): Promise<Record<ChannelId, { mode: ChannelMode; activatedAt: string | null }>> {
+  const rows = await database.channelConnection.findMany({
+    where: { shop },
+    select: { channel: true, activatedAt: true },
+  });
   return Object.fromEntries(
     CHANNELS.map((channel) => {
       const activatedAt = rows.find((row) => row.channel === channel)?.activatedAt ?? null;

@@ -20,7 +20,11 @@ export async function listActivity(
 ): Promise<{ entries: ActivityView[]; page: number; hasNext: boolean }> {
   const page = Math.max(1, Math.min(filter.page, 10_000));
   const rows = await database.activity.findMany({
-    where: { shop, ...(filter.variantGid ? { variantGid: filter.variantGid } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
+    where: {
+      shop,
+      ...(filter.variantGid ? { variantGid: filter.variantGid } : {}),
+      ...(filter.channel ? { channel: filter.channel } : {}),
+    },
     orderBy: [{ at: "desc" }, { id: "desc" }],
     skip: (page - 1) * ACTIVITY_PAGE_SIZE,
     take: ACTIVITY_PAGE_SIZE + 1,

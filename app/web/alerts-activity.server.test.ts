@@ -22,17 +22,60 @@ beforeAll(async () => {
   // 30 entries for RED on Meta, 5 for BLUE on Google, 1 for another shop.
   await db().activity.createMany({
     data: [
-      ...Array.from({ length: 30 }, (_, index) => ({ shop: SHOP, kind: "quantity_pushed", channel: "meta", variantGid: RED, details: { to: index }, at: new Date(base + index * 60_000) })),
-      ...Array.from({ length: 5 }, (_, index) => ({ shop: SHOP, kind: "quantity_pushed", channel: "google", variantGid: BLUE, details: { to: index }, at: new Date(base + index * 60_000 + 30_000) })),
+      ...Array.from({ length: 30 }, (_, index) => ({
+        shop: SHOP,
+        kind: "quantity_pushed",
+        channel: "meta",
+        variantGid: RED,
+        details: { to: index },
+        at: new Date(base + index * 60_000),
+      })),
+      ...Array.from({ length: 5 }, (_, index) => ({
+        shop: SHOP,
+        kind: "quantity_pushed",
+        channel: "google",
+        variantGid: BLUE,
+        details: { to: index },
+        at: new Date(base + index * 60_000 + 30_000),
+      })),
       { shop: OTHER, kind: "quantity_pushed", channel: "meta", variantGid: RED, details: {}, at: new Date(base) },
     ],
   });
   await db().alert.createMany({
     data: [
-      { shop: SHOP, channel: "meta", kind: "lag_high", severity: "warning", dedupeKey: "meta:lag_high", openedAt: new Date(base) },
-      { shop: SHOP, channel: "google", kind: "drift", severity: "critical", dedupeKey: "google:drift", openedAt: new Date(base + 1) },
-      { shop: SHOP, channel: "meta", kind: "throttled", severity: "warning", dedupeKey: "meta:throttled", openedAt: new Date(base + 2), resolvedAt: new Date(base + 3) },
-      { shop: OTHER, channel: "meta", kind: "lag_high", severity: "warning", dedupeKey: "meta:lag_high", openedAt: new Date(base) },
+      {
+        shop: SHOP,
+        channel: "meta",
+        kind: "lag_high",
+        severity: "warning",
+        dedupeKey: "meta:lag_high",
+        openedAt: new Date(base),
+      },
+      {
+        shop: SHOP,
+        channel: "google",
+        kind: "drift",
+        severity: "critical",
+        dedupeKey: "google:drift",
+        openedAt: new Date(base + 1),
+      },
+      {
+        shop: SHOP,
+        channel: "meta",
+        kind: "throttled",
+        severity: "warning",
+        dedupeKey: "meta:throttled",
+        openedAt: new Date(base + 2),
+        resolvedAt: new Date(base + 3),
+      },
+      {
+        shop: OTHER,
+        channel: "meta",
+        kind: "lag_high",
+        severity: "warning",
+        dedupeKey: "meta:lag_high",
+        openedAt: new Date(base),
+      },
     ],
   });
 });
@@ -64,8 +107,14 @@ describe("alerts", () => {
   it("filters by status, severity and channel, and acknowledges only this shop's open alerts", async () => {
     const open = await listAlerts(db(), SHOP, alertFilterSchema.parse({}));
     expect(open.map((alert) => alert.kind)).toEqual(["drift", "lag_high"]);
-    expect((await listAlerts(db(), SHOP, alertFilterSchema.parse({ severity: "critical" }))).map((alert) => alert.kind)).toEqual(["drift"]);
-    expect((await listAlerts(db(), SHOP, alertFilterSchema.parse({ status: "resolved", channel: "meta" }))).map((alert) => alert.kind)).toEqual(["throttled"]);
+    expect(
+      (await listAlerts(db(), SHOP, alertFilterSchema.parse({ severity: "critical" }))).map((alert) => alert.kind),
+    ).toEqual(["drift"]);
+    expect(
+      (await listAlerts(db(), SHOP, alertFilterSchema.parse({ status: "resolved", channel: "meta" }))).map(
+        (alert) => alert.kind,
+      ),
+    ).toEqual(["throttled"]);
 
     const lag = open.find((alert) => alert.kind === "lag_high")!;
     const othersLag = await db().alert.findFirst({ where: { shop: OTHER } });
@@ -73,7 +122,9 @@ describe("alerts", () => {
     expect(await acknowledgeAlert(db(), SHOP, lag.id, Date.now())).toBe(true);
     expect(await acknowledgeAlert(db(), SHOP, lag.id, Date.now())).toBe(false);
     expect((await listAlerts(db(), SHOP, alertFilterSchema.parse({}))).map((alert) => alert.kind)).toEqual(["drift"]);
-    expect((await listAlerts(db(), SHOP, alertFilterSchema.parse({ status: "acknowledged" }))).map((alert) => alert.kind)).toEqual(["lag_high"]);
+    expect(
+      (await listAlerts(db(), SHOP, alertFilterSchema.parse({ status: "acknowledged" }))).map((alert) => alert.kind),
+    ).toEqual(["lag_high"]);
     expect((await db().alert.findFirst({ where: { shop: OTHER } }))?.acknowledgedAt).toBeNull();
   });
 });

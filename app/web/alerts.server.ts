@@ -32,7 +32,12 @@ export async function listAlerts(database: Database, shop: string, filter: Alert
           ? { resolvedAt: { not: null } }
           : {};
   const rows = await database.alert.findMany({
-    where: { shop, ...status, ...(filter.severity ? { severity: filter.severity } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
+    where: {
+      shop,
+      ...status,
+      ...(filter.severity ? { severity: filter.severity } : {}),
+      ...(filter.channel ? { channel: filter.channel } : {}),
+    },
     orderBy: { openedAt: "desc" },
     take: filter.limit,
   });
@@ -50,6 +55,9 @@ export async function listAlerts(database: Database, shop: string, filter: Alert
 
 /** Marks an open alert of this shop as seen; false when the shop has no such open alert. */
 export async function acknowledgeAlert(database: Database, shop: string, id: string, nowMs: number): Promise<boolean> {
-  const result = await database.alert.updateMany({ where: { id, shop, acknowledgedAt: null }, data: { acknowledgedAt: new Date(nowMs) } });
+  const result = await database.alert.updateMany({
+    where: { id, shop, acknowledgedAt: null },
+    data: { acknowledgedAt: new Date(nowMs) },
+  });
   return result.count > 0;
 }

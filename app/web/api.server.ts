@@ -13,8 +13,17 @@ export interface ApiContext {
   cors: (response: Response) => Response;
 }
 
-export function apiError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit): Response {
-  return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: HeadersInit,
+): Response {
+  return Response.json(
+    { error: { code, message, ...(details === undefined ? {} : { details }) } },
+    { status, headers },
+  );
 }
 
 const AUTH_MESSAGES: Record<number, [string, string]> = {
@@ -24,14 +33,19 @@ const AUTH_MESSAGES: Record<number, [string, string]> = {
 };
 
 /** Runs `handler` for an authenticated shop; authentication failures become JSON 4xx bodies. */
-export async function withApi(request: Request, handler: (context: ApiContext) => Promise<Response>): Promise<Response> {
+export async function withApi(
+  request: Request,
+  handler: (context: ApiContext) => Promise<Response>,
+): Promise<Response> {
   let context: ApiContext;
   try {
     const { session, cors } = await authenticate.admin(request);
     context = { shop: session.shop, database, cors: (response) => cors(response) };
   } catch (thrown) {
     if (thrown instanceof Response) {
-      const [code, message] = AUTH_MESSAGES[thrown.status] ?? (thrown.status >= 300 && thrown.status < 400 ? AUTH_MESSAGES[401]! : ["unauthorized", "authentication failed"]);
+      const [code, message] =
+        AUTH_MESSAGES[thrown.status] ??
+        (thrown.status >= 300 && thrown.status < 400 ? AUTH_MESSAGES[401]! : ["unauthorized", "authentication failed"]);
       // Keep Shopify's headers (e.g. X-Shopify-Retry-Invalid-Session-Request) but answer JSON, never a redirect.
       const status = thrown.status >= 400 ? thrown.status : 401;
       const headers = new Headers(thrown.headers);
@@ -54,7 +68,10 @@ export async function withApi(request: Request, handler: (context: ApiContext) =
 export const MAX_API_BODY_BYTES = 64 * 1024;
 
 // Closes the connection: the rest of the body may still be on its way (see stock-webhook.server.ts).
-const bodyTooLarge = () => apiError(413, "body_too_large", `the body must be at most ${MAX_API_BODY_BYTES / 1024} KB`, undefined, { Connection: "close" });
+const bodyTooLarge = () =>
+  apiError(413, "body_too_large", `the body must be at most ${MAX_API_BODY_BYTES / 1024} KB`, undefined, {
+    Connection: "close",
+  });
 
 /** The body as text, or null once it passes `limit` bytes (reading stops there). */
 async function limitedText(request: Request, limit: number): Promise<string | null> {

@@ -113,15 +113,19 @@ function fieldError(issue: IssueLike): FieldError {
       : { field, key: "buffers.error.min", values: { min: minimum } };
   }
   if (issue.code === "too_big") {
-    if (field === "lagAware.confidence") return { field: "confidence", key: "buffers.error.confidenceRange", values: {} };
+    if (field === "lagAware.confidence")
+      return { field: "confidence", key: "buffers.error.confidenceRange", values: {} };
     if (field === "tiers") return { field, key: "buffers.error.tooManyTiers", values: { max: Number(issue.maximum) } };
     return { field, key: "buffers.error.max", values: { max: Number(issue.maximum) } };
   }
   if (issue.code === "not_multiple_of") return { field, key: "buffers.error.percentStep", values: {} };
   if (issue.code === "custom" && field === "cap") return { field, key: "buffers.error.capAboveFloor", values: {} };
-  if (issue.code === "custom" && /sorted/.test(issue.message)) return { field, key: "buffers.error.tiersSorted", values: {} };
-  if (issue.code === "custom" && /lowest tier/.test(issue.message)) return { field, key: "buffers.error.tiersAll", values: {} };
-  if (issue.code === "custom" && /show less/.test(issue.message)) return { field, key: "buffers.error.tiersShowLess", values: {} };
+  if (issue.code === "custom" && /sorted/.test(issue.message))
+    return { field, key: "buffers.error.tiersSorted", values: {} };
+  if (issue.code === "custom" && /lowest tier/.test(issue.message))
+    return { field, key: "buffers.error.tiersAll", values: {} };
+  if (issue.code === "custom" && /show less/.test(issue.message))
+    return { field, key: "buffers.error.tiersShowLess", values: {} };
   return { field, key: "buffers.error.other", values: { detail: issue.message } };
 }
 
@@ -144,8 +148,7 @@ export function parseDraft(draft: RuleDraft): DraftResult {
 }
 
 export type RulesDraftResult =
-  | { ok: true; rules: Record<ChannelId, BufferRule> }
-  | { ok: false; errors: Partial<Record<ChannelId, FieldError[]>> };
+  { ok: true; rules: Record<ChannelId, BufferRule> } | { ok: false; errors: Partial<Record<ChannelId, FieldError[]>> };
 
 export function parseRulesDraft(drafts: RulesDraft): RulesDraftResult {
   const rules: Partial<Record<ChannelId, BufferRule>> = {};

@@ -34,7 +34,9 @@ export interface PreviewItem {
   sku: string | null;
   record: MasterRecord;
   /** Active overrides and last pushed values, so paused and overridden channels show as they are. */
-  memory: Partial<Record<ChannelId, { override: { quantity: number; expiresAtMs: number } | null; lastPushed: number | null }>>;
+  memory: Partial<
+    Record<ChannelId, { override: { quantity: number; expiresAtMs: number } | null; lastPushed: number | null }>
+  >;
 }
 
 export interface PreviewInputs {
@@ -68,15 +70,33 @@ function toAllocationItem(item: PreviewItem): AllocationItem {
     if (!entry) continue;
     memory[channel] = {
       override: entry.override
-        ? { channel, variantId: item.variantId, quantity: entry.override.quantity, expiresAtMs: entry.override.expiresAtMs }
+        ? {
+            channel,
+            variantId: item.variantId,
+            quantity: entry.override.quantity,
+            expiresAtMs: entry.override.expiresAtMs,
+          }
         : null,
       lastPushed: entry.lastPushed,
     };
   }
-  return { variantId: item.variantId, productId: item.productId, collectionIds: item.collectionIds, record: item.record, memory };
+  return {
+    variantId: item.variantId,
+    productId: item.productId,
+    collectionIds: item.collectionIds,
+    record: item.record,
+    memory,
+  };
 }
 
-function row(item: AllocationItem, title: string, sku: string | null, seed: boolean, context: Parameters<typeof allocateItem>[1], locale: Locale): PreviewRow {
+function row(
+  item: AllocationItem,
+  title: string,
+  sku: string | null,
+  seed: boolean,
+  context: Parameters<typeof allocateItem>[1],
+  locale: Locale,
+): PreviewRow {
   const allocation = allocateItem(item, context, { explain: true });
   const channels = {} as Record<ChannelId, PreviewCell>;
   for (const channel of CHANNELS) {
@@ -87,15 +107,29 @@ function row(item: AllocationItem, title: string, sku: string | null, seed: bool
       explanation: decision.explanation ? renderExplanation(decision.explanation, locale) : "",
     };
   }
-  return { variantId: item.variantId, title, sku, sellable: allocation.decisions.online_store.sellable, seed, channels };
+  return {
+    variantId: item.variantId,
+    title,
+    sku,
+    sellable: allocation.decisions.online_store.sellable,
+    seed,
+    channels,
+  };
 }
 
-export function previewRows(inputs: PreviewInputs, shopDefaults: Record<ChannelId, BufferRule>, locale: Locale): PreviewRow[] {
+export function previewRows(
+  inputs: PreviewInputs,
+  shopDefaults: Record<ChannelId, BufferRule>,
+  locale: Locale,
+): PreviewRow[] {
   const rules = compileRuleSet({ ...inputs.stored, shopDefaults });
   const context = { nowMs: inputs.nowMs, rules, settings: inputs.settings, timing: inputs.timing };
   const rows = inputs.items.map((item) => row(toAllocationItem(item), item.title, item.sku, false, context, locale));
   // The seed example keeps its own settings and timing: 10 sellable, no sales, every channel active.
-  const seedContext = { ...EXAMPLE_CONTEXT, rules: compileRuleSet({ shopDefaults, collections: {}, products: {}, variants: {} }) };
+  const seedContext = {
+    ...EXAMPLE_CONTEXT,
+    rules: compileRuleSet({ shopDefaults, collections: {}, products: {}, variants: {} }),
+  };
   rows.push(row(EXAMPLE_ITEM, "", null, true, seedContext, locale));
   return rows;
 }

@@ -35,19 +35,33 @@ export async function loadBuffers(database: Database, shop: string, nowMs: numbe
     measuredLag(database, shop, nowMs),
     loadChannelTiming(database, shop, new Date(nowMs)),
   ]);
-  const defaults = Object.fromEntries(CHANNELS.map((channel) => [channel, draftFromRule(ruleSet.shopDefaults[channel])])) as RulesDraft;
+  const defaults = Object.fromEntries(
+    CHANNELS.map((channel) => [channel, draftFromRule(ruleSet.shopDefaults[channel])]),
+  ) as RulesDraft;
   const productGids = Object.keys(ruleSet.products);
   const variants = productGids.length
-    ? await database.variant.findMany({ where: { shop, productGid: { in: productGids }, deletedAt: null }, select: { productGid: true, title: true } })
+    ? await database.variant.findMany({
+        where: { shop, productGid: { in: productGids }, deletedAt: null },
+        select: { productGid: true, title: true },
+      })
     : [];
   const targets: TargetRules[] = [
     ...Object.entries(ruleSet.products).map(([gid, rules]) => ({
       scope: "product" as const,
       gid,
-      label: variants.filter((variant) => variant.productGid === gid).map((variant) => variant.title).join(", ") || null,
+      label:
+        variants
+          .filter((variant) => variant.productGid === gid)
+          .map((variant) => variant.title)
+          .join(", ") || null,
       drafts: draftsOf(rules),
     })),
-    ...Object.entries(ruleSet.collections).map(([gid, rules]) => ({ scope: "collection" as const, gid, label: null, drafts: draftsOf(rules) })),
+    ...Object.entries(ruleSet.collections).map(([gid, rules]) => ({
+      scope: "collection" as const,
+      gid,
+      label: null,
+      drafts: draftsOf(rules),
+    })),
   ];
   return {
     defaults,
@@ -92,11 +106,18 @@ export async function saveShopDefaults(
       kind: "rule_changed",
       channel,
       at,
-      details: { scope: "shop", target: null, before: before.shopDefaults[channel], after: parsed.rules[channel], source: "admin" },
+      details: {
+        scope: "shop",
+        target: null,
+        before: before.shopDefaults[channel],
+        after: parsed.rules[channel],
+        source: "admin",
+      },
     });
   }
   if (changed.length > 0) await requestRecompute(database, shop, at);
-  const mirror = changed.length > 0 ? await mirrorBufferMetafield(session, { kind: "shop" }, parsed.rules) : ({ ok: true } as const);
+  const mirror =
+    changed.length > 0 ? await mirrorBufferMetafield(session, { kind: "shop" }, parsed.rules) : ({ ok: true } as const);
   return { ok: true, mirror, changed };
 }
 
@@ -136,11 +157,20 @@ export async function saveTargetRules(
       kind: "rule_changed",
       channel,
       at,
-      details: { scope: input.scope, target: input.gid, before: previous[channel] ?? null, after: next ?? null, source: "admin" },
+      details: {
+        scope: input.scope,
+        target: input.gid,
+        before: previous[channel] ?? null,
+        after: next ?? null,
+        source: "admin",
+      },
     });
   }
   if (changed.length > 0) await requestRecompute(database, shop, at);
-  const mirror = changed.length > 0 ? await mirrorBufferMetafield(session, { kind: "resource", id: input.gid }, rules) : ({ ok: true } as const);
+  const mirror =
+    changed.length > 0
+      ? await mirrorBufferMetafield(session, { kind: "resource", id: input.gid }, rules)
+      : ({ ok: true } as const);
   return { ok: true, mirror, changed };
 }
 

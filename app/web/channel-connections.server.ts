@@ -29,7 +29,10 @@ export const CONNECTABLE: readonly ConnectableChannel[] = ["meta", "google"];
 const keyring = () => createKeyring(env().encryptionKey, env().previousEncryptionKeys);
 
 /** The Online Store always is; Meta and Google while their sealed credentials are stored. */
-export function isConnected(channel: ChannelId, row: { encryptedCredentials: string | null; state: string } | null | undefined): boolean {
+export function isConnected(
+  channel: ChannelId,
+  row: { encryptedCredentials: string | null; state: string } | null | undefined,
+): boolean {
   return channel === "online_store" || (row?.encryptedCredentials != null && row.state !== "disconnected");
 }
 
@@ -42,14 +45,21 @@ export type ConnectResult =
   | { ok: false; code: "invalid"; fields: Record<string, string> }
   | { ok: false; code: "health_failed"; reason: string; detail: string };
 
-function fieldsOf(issues: readonly { path: (string | number)[]; message: string }[], prefix: string): Record<string, string> {
+function fieldsOf(
+  issues: readonly { path: (string | number)[]; message: string }[],
+  prefix: string,
+): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) fields[`${prefix}.${issue.path.join(".")}`] ??= issue.message;
   return fields;
 }
 
 /** A connector for credentials not stored yet: they are checked before anything is saved. */
-function unsavedConnector(channel: ConnectableChannel, config: MetaConfig | GoogleConfig, credentials: unknown): ChannelConnector {
+function unsavedConnector(
+  channel: ConnectableChannel,
+  config: MetaConfig | GoogleConfig,
+  credentials: unknown,
+): ChannelConnector {
   const settings = env();
   if (channel === "meta") {
     const meta = config as MetaConfig;
@@ -83,7 +93,12 @@ async function health(connector: ChannelConnector): Promise<HealthResult> {
 }
 
 /** Validates, checks health with the channel, and only then stores (credentials sealed). */
-export async function connectChannel(database: Database, shop: string, input: ConnectInput, nowMs: number): Promise<ConnectResult> {
+export async function connectChannel(
+  database: Database,
+  shop: string,
+  input: ConnectInput,
+  nowMs: number,
+): Promise<ConnectResult> {
   const configSchema = input.channel === "meta" ? metaConfigSchema : googleConfigSchema;
   const credentialsSchema = input.channel === "meta" ? metaCredentialsSchema : googleCredentialsSchema;
   const config = configSchema.safeParse(input.config);
@@ -100,26 +115,58 @@ export async function connectChannel(database: Database, shop: string, input: Co
   }
   const result = await health(unsavedConnector(input.channel, config.data, credentials.data));
   if (!result.ok) return { ok: false, code: "health_failed", reason: result.code, detail: result.detail };
-  const sealed = encryptSecret(credentials.data as unknown as JsonValue, keyring(), { context: credentialContext(shop, input.channel) });
+  const sealed = encryptSecret(credentials.data as unknown as JsonValue, keyring(), {
+    context: credentialContext(shop, input.channel),
+  });
   const now = new Date(nowMs);
   await database.channelConnection.upsert({
     where: { shop_channel: { shop, channel: input.channel } },
-    create: { shop, channel: input.channel, state: "active", config: config.data, encryptedCredentials: sealed, lastHealthAt: now, lastHealthError: null },
-    update: { state: "active", pausedBy: null, config: config.data, encryptedCredentials: sealed, lastHealthAt: now, lastHealthError: null },
+    create: {
+      shop,
+      channel: input.channel,
+      state: "active",
+      config: config.data,
+      encryptedCredentials: sealed,
+      lastHealthAt: now,
+      lastHealthError: null,
+    },
+    update: {
+      state: "active",
+      pausedBy: null,
+      config: config.data,
+      encryptedCredentials: sealed,
+      lastHealthAt: now,
+      lastHealthError: null,
+    },
   });
   await requestRecompute(database, shop, now);
-  await recordActivity(database, { shop, kind: "channel_connected", channel: input.channel, at: now, details: { config: config.data, detail: result.detail } });
+  await recordActivity(database, {
+    shop,
+    kind: "channel_connected",
+    channel: input.channel,
+    at: now,
+    details: { config: config.data, detail: result.detail },
+  });
   return { ok: true, detail: result.detail };
 }
 
 /** The connector built from what is stored (the sync worker's factory); null when not connected. */
-export async function storedConnector(database: Database, shop: string, channel: ConnectableChannel): Promise<ChannelConnector | null> {
+export async function storedConnector(
+  database: Database,
+  shop: string,
+  channel: ConnectableChannel,
+): Promise<ChannelConnector | null> {
   const connector = await storedConnectorFor({ database, env: env() }, shop, channel);
   return isConnector(connector) ? connector : null;
 }
 
 /** "Test connection": checks health with the stored credentials and records the answer. */
-export async function testChannel(database: Database, shop: string, channel: ConnectableChannel, nowMs: number): Promise<HealthResult | null> {
+export async function testChannel(
+  database: Database,
+  shop: string,
+  channel: ConnectableChannel,
+  nowMs: number,
+): Promise<HealthResult | null> {
   const stored = await storedConnector(database, shop, channel);
   if (!stored) return null;
   const result = await health(stored);
@@ -131,7 +178,12 @@ export async function testChannel(database: Database, shop: string, channel: Con
 }
 
 /** Forgets the credentials; the channel then sells nothing new through Ballast. */
-export async function disconnectChannel(database: Database, shop: string, channel: ConnectableChannel, nowMs: number): Promise<boolean> {
+export async function disconnectChannel(
+  database: Database,
+  shop: string,
+  channel: ConnectableChannel,
+  nowMs: number,
+): Promise<boolean> {
   const row = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel } } });
   if (!row || row.state === "disconnected") return false;
   await database.channelConnection.update({
@@ -139,6 +191,12 @@ export async function disconnectChannel(database: Database, shop: string, channe
     data: { state: "disconnected", encryptedCredentials: null, pausedBy: null },
   });
   await requestRecompute(database, shop, new Date(nowMs));
-  await recordActivity(database, { shop, kind: "channel_disconnected", channel, at: new Date(nowMs), details: { from: row.state } });
+  await recordActivity(database, {
+    shop,
+    kind: "channel_disconnected",
+    channel,
+    at: new Date(nowMs),
+    details: { from: row.state },
+  });
   return true;
 }

@@ -1,5 +1,10 @@
 import type { z } from "zod";
-import { channelSettingsSchema, googleChannelSettingsSchema, onlineStoreChannelSettingsSchema, type ChannelId } from "~/domain";
+import {
+  channelSettingsSchema,
+  googleChannelSettingsSchema,
+  onlineStoreChannelSettingsSchema,
+  type ChannelId,
+} from "~/domain";
 import { googleConfigSchema, metaConfigSchema } from "~/channels/connection-config";
 import type { MessageKey } from "~/i18n";
 import type { IssueLike } from "./buffer-form";
@@ -77,7 +82,8 @@ export function draftFromStored(
   config: Record<string, unknown> | null,
   connected: boolean,
 ): SettingsDraft {
-  const text = (key: string, fallback: string) => (typeof config?.[key] === "string" ? (config[key] as string) : fallback);
+  const text = (key: string, fallback: string) =>
+    typeof config?.[key] === "string" ? (config[key] as string) : fallback;
   return {
     locationsMode: settings.locations === "all" ? "all" : "selected",
     locations: settings.locations === "all" ? [] : [...settings.locations],
@@ -85,7 +91,9 @@ export function draftFromStored(
     lowStock: settings.lowStock ?? "pause_ads",
     dampingConfirmations: String(settings.damping.confirmations),
     dampingMinHoldSeconds: String(settings.damping.minHoldMs / 1000),
-    ...(channel === "online_store" && settings.thinStock ? { thinStockAtOrBelow: String(settings.thinStock.keepSellingAtOrBelow) } : {}),
+    ...(channel === "online_store" && settings.thinStock
+      ? { thinStockAtOrBelow: String(settings.thinStock.keepSellingAtOrBelow) }
+      : {}),
     connector:
       channel !== "online_store" && connected
         ? {
@@ -115,20 +123,35 @@ function allocationError(issue: IssueLike): SettingsFieldError {
   if (field === "locations") return { field, key: "settings.error.locations", values: {} };
   if (issue.code === "invalid_type") return { field, key: "settings.error.wholeNumber", values: {} };
   const seconds = field === "dampingMinHoldSeconds";
-  if (issue.code === "too_small") return { field, key: "settings.error.min", values: { min: seconds ? Number(issue.minimum) / 1000 : Number(issue.minimum) } };
-  if (issue.code === "too_big") return { field, key: "settings.error.max", values: { max: seconds ? Number(issue.maximum) / 1000 : Number(issue.maximum) } };
+  if (issue.code === "too_small")
+    return {
+      field,
+      key: "settings.error.min",
+      values: { min: seconds ? Number(issue.minimum) / 1000 : Number(issue.minimum) },
+    };
+  if (issue.code === "too_big")
+    return {
+      field,
+      key: "settings.error.max",
+      values: { max: seconds ? Number(issue.maximum) / 1000 : Number(issue.maximum) },
+    };
   return { field, key: "settings.error.other", values: { detail: issue.message } };
 }
 
 function connectorError(issue: IssueLike): SettingsFieldError {
   const name = String(issue.path[0] ?? "itemIdTemplate");
-  const field: keyof ConnectorDraft = name === "countryCode" || name === "contentLanguage" || name === "feedLabel" ? name : "itemIdTemplate";
+  const field: keyof ConnectorDraft =
+    name === "countryCode" || name === "contentLanguage" || name === "feedLabel" ? name : "itemIdTemplate";
   if (field === "countryCode") return { field, key: "settings.error.countryCode", values: {} };
   if (field === "contentLanguage") return { field, key: "settings.error.language", values: {} };
   if (issue.code === "too_small") return { field, key: "settings.error.required", values: {} };
   if (issue.code === "too_big") return { field, key: "settings.error.tooLong", values: { max: Number(issue.maximum) } };
   // The template checker's own words name the placeholder it refuses.
-  return { field, key: field === "itemIdTemplate" ? "settings.error.template" : "settings.error.other", values: { detail: issue.message } };
+  return {
+    field,
+    key: field === "itemIdTemplate" ? "settings.error.template" : "settings.error.other",
+    values: { detail: issue.message },
+  };
 }
 
 /**
@@ -146,12 +169,17 @@ export function parseSettingsDraft(
   const candidate: Record<string, unknown> = {
     locations: draft.locationsMode === "all" ? "all" : draft.locations,
     checkoutOn: draft.checkoutOn,
-    damping: { confirmations: wholeNumber(draft.dampingConfirmations), minHoldMs: wholeNumber(draft.dampingMinHoldSeconds) * 1000 },
+    damping: {
+      confirmations: wholeNumber(draft.dampingConfirmations),
+      minHoldMs: wholeNumber(draft.dampingMinHoldSeconds) * 1000,
+    },
   };
   if (channel === "google") candidate.lowStock = draft.lowStock;
   const thinStockEdited = channel === "online_store" && draft.thinStockAtOrBelow !== undefined;
   if (thinStockEdited) candidate.thinStock = { keepSellingAtOrBelow: wholeNumber(draft.thinStockAtOrBelow!) };
-  const parsed = (channel === "google" ? googleAllocationSchema : thinStockEdited ? onlineStoreAllocationSchema : allocationSchema).safeParse(candidate);
+  const parsed = (
+    channel === "google" ? googleAllocationSchema : thinStockEdited ? onlineStoreAllocationSchema : allocationSchema
+  ).safeParse(candidate);
   if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => allocationError(issue as IssueLike)));
   // A location the shop does not have (deleted since, or typed by hand) would silently count nothing.
   if (draft.locationsMode === "selected" && draft.locations.some((gid) => !knownLocations.includes(gid))) {
@@ -160,7 +188,10 @@ export function parseSettingsDraft(
 
   let config: Record<string, unknown> | null = null;
   if (channel !== "online_store" && draft.connector !== null) {
-    const edits: Record<string, unknown> = { itemIdTemplate: draft.connector.itemIdTemplate.trim(), countryCode: draft.connector.countryCode.trim() };
+    const edits: Record<string, unknown> = {
+      itemIdTemplate: draft.connector.itemIdTemplate.trim(),
+      countryCode: draft.connector.countryCode.trim(),
+    };
     if (channel === "google") {
       edits.contentLanguage = draft.connector.contentLanguage.trim();
       edits.feedLabel = draft.connector.feedLabel.trim();
@@ -176,7 +207,12 @@ export function parseSettingsDraft(
       const connectorFields = new Set(Object.keys(edits));
       for (const issue of result.error.issues) {
         // Stored fields this form cannot edit (catalog id…) are reported once, as needing a reconnect.
-        if (!connectorFields.has(String(issue.path[0]))) errors.push({ field: "itemIdTemplate", key: "settings.error.reconnect", values: { detail: `${issue.path.join(".")}: ${issue.message}` } });
+        if (!connectorFields.has(String(issue.path[0])))
+          errors.push({
+            field: "itemIdTemplate",
+            key: "settings.error.reconnect",
+            values: { detail: `${issue.path.join(".")}: ${issue.message}` },
+          });
         else errors.push(connectorError(issue as IssueLike));
       }
     }
@@ -189,18 +225,29 @@ export function parseSettingsDraft(
 export function settingsDraftFromJson(value: unknown): SettingsDraft | null {
   if (typeof value !== "object" || value === null) return null;
   const record = value as Record<string, unknown>;
-  const str = (source: Record<string, unknown>, key: string): string => (typeof source[key] === "string" ? (source[key] as string) : "");
-  const connector = typeof record.connector === "object" && record.connector !== null ? (record.connector as Record<string, unknown>) : null;
+  const str = (source: Record<string, unknown>, key: string): string =>
+    typeof source[key] === "string" ? (source[key] as string) : "";
+  const connector =
+    typeof record.connector === "object" && record.connector !== null
+      ? (record.connector as Record<string, unknown>)
+      : null;
   return {
     locationsMode: record.locationsMode === "selected" ? "selected" : "all",
-    locations: Array.isArray(record.locations) ? record.locations.filter((entry): entry is string => typeof entry === "string").slice(0, 500) : [],
+    locations: Array.isArray(record.locations)
+      ? record.locations.filter((entry): entry is string => typeof entry === "string").slice(0, 500)
+      : [],
     checkoutOn: record.checkoutOn === "channel" ? "channel" : "store",
     lowStock: record.lowStock === "out_of_stock" ? "out_of_stock" : "pause_ads",
     dampingConfirmations: str(record, "dampingConfirmations"),
     dampingMinHoldSeconds: str(record, "dampingMinHoldSeconds"),
     ...(typeof record.thinStockAtOrBelow === "string" ? { thinStockAtOrBelow: record.thinStockAtOrBelow } : {}),
     connector: connector
-      ? { itemIdTemplate: str(connector, "itemIdTemplate"), countryCode: str(connector, "countryCode"), contentLanguage: str(connector, "contentLanguage"), feedLabel: str(connector, "feedLabel") }
+      ? {
+          itemIdTemplate: str(connector, "itemIdTemplate"),
+          countryCode: str(connector, "countryCode"),
+          contentLanguage: str(connector, "contentLanguage"),
+          feedLabel: str(connector, "feedLabel"),
+        }
       : null,
   };
 }

@@ -28,45 +28,87 @@ beforeAll(async () => {
   });
   // A connected Meta: the settings page never opens the credentials, any sealed text will do.
   await db().channelConnection.create({
-    data: { shop: SHOP, channel: "meta", state: "active", config: { catalogId: "123456", itemIdTemplate: "{variantId}" }, encryptedCredentials: "k1:sealed" },
+    data: {
+      shop: SHOP,
+      channel: "meta",
+      state: "active",
+      config: { catalogId: "123456", itemIdTemplate: "{variantId}" },
+      encryptedCredentials: "k1:sealed",
+    },
   });
 });
 afterAll(async () => {
   await testDatabase?.drop();
 });
 
-const activities = (channel: string) => db().activity.findMany({ where: { shop: SHOP, kind: "channel_settings_changed", channel }, orderBy: { at: "asc" } });
+const activities = (channel: string) =>
+  db().activity.findMany({ where: { shop: SHOP, kind: "channel_settings_changed", channel }, orderBy: { at: "asc" } });
 
 describe("channel settings", { shuffle: false }, () => {
   it("GIVEN no stored settings WHEN the Google page loads THEN it shows the defaults: every location, checkout on the store, pause ads", async () => {
     const page = await loadChannelSettingsPage(db(), SHOP, "google");
     expect(page.connected).toBe(false);
-    expect(page.draft).toMatchObject({ locationsMode: "all", checkoutOn: "store", lowStock: "pause_ads", dampingConfirmations: "2", dampingMinHoldSeconds: "30", connector: null });
+    expect(page.draft).toMatchObject({
+      locationsMode: "all",
+      checkoutOn: "store",
+      lowStock: "pause_ads",
+      dampingConfirmations: "2",
+      dampingMinHoldSeconds: "30",
+      connector: null,
+    });
     expect(page.locations.map((location) => location.name)).toEqual(["Shop floor", "Warehouse"]);
   });
 
   it("GIVEN a valid Google form WHEN saved THEN the worker's loader reads it, the state is untouched, and Activity says what changed", async () => {
     const page = await loadChannelSettingsPage(db(), SHOP, "google");
-    const draft: SettingsDraft = { ...page.draft, lowStock: "out_of_stock", locationsMode: "selected", locations: [WAREHOUSE], dampingConfirmations: "3" };
-    expect(await saveChannelSettings(db(), { shop: SHOP, channel: "google", draft, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true });
+    const draft: SettingsDraft = {
+      ...page.draft,
+      lowStock: "out_of_stock",
+      locationsMode: "selected",
+      locations: [WAREHOUSE],
+      dampingConfirmations: "3",
+    };
+    expect(
+      await saveChannelSettings(db(), { shop: SHOP, channel: "google", draft, nowMs: Date.now(), source: "admin" }),
+    ).toEqual({ ok: true, changed: true });
     const settings = await loadChannelSettings(db(), SHOP);
-    expect(settings.google).toMatchObject({ state: "active", lowStock: "out_of_stock", locations: [WAREHOUSE], damping: { confirmations: 3, minHoldMs: 30_000 } });
+    expect(settings.google).toMatchObject({
+      state: "active",
+      lowStock: "out_of_stock",
+      locations: [WAREHOUSE],
+      damping: { confirmations: 3, minHoldMs: 30_000 },
+    });
     const [entry] = await activities("google");
-    expect(activityText({ kind: entry!.kind, channel: entry!.channel, details: entry!.details as Record<string, unknown> }, "en")).toBe(
+    expect(
+      activityText(
+        { kind: entry!.kind, channel: entry!.channel, details: entry!.details as Record<string, unknown> },
+        "en",
+      ),
+    ).toBe(
       "Google settings changed: stock counted: every location → 1 location(s); near a sell-out: pause ads → out of stock; damping: 2× and 30 s → 3× and 30 s (in Ballast)",
     );
     // Saving the same values again changes nothing and logs nothing.
-    expect(await saveChannelSettings(db(), { shop: SHOP, channel: "google", draft, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: false });
+    expect(
+      await saveChannelSettings(db(), { shop: SHOP, channel: "google", draft, nowMs: Date.now(), source: "admin" }),
+    ).toEqual({ ok: true, changed: false });
     expect(await activities("google")).toHaveLength(1);
   });
 
   it("GIVEN invalid input WHEN saved THEN nothing is stored and each field has its error", async () => {
-    const before = await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } });
+    const before = await db().channelConnection.findUnique({
+      where: { shop_channel: { shop: SHOP, channel: "online_store" } },
+    });
     const page = await loadChannelSettingsPage(db(), SHOP, "online_store");
     const result = await saveChannelSettings(db(), {
       shop: SHOP,
       channel: "online_store",
-      draft: { ...page.draft, dampingConfirmations: "abc", dampingMinHoldSeconds: "100000", locationsMode: "selected", locations: [] },
+      draft: {
+        ...page.draft,
+        dampingConfirmations: "abc",
+        dampingMinHoldSeconds: "100000",
+        locationsMode: "selected",
+        locations: [],
+      },
       nowMs: Date.now(),
       source: "admin",
     });
@@ -79,7 +121,9 @@ describe("channel settings", { shuffle: false }, () => {
         ["locations", "settings.error.locations"],
       ]),
     );
-    expect(await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } })).toEqual(before);
+    expect(
+      await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } }),
+    ).toEqual(before);
     expect(await activities("online_store")).toHaveLength(0);
   });
 
@@ -92,7 +136,10 @@ describe("channel settings", { shuffle: false }, () => {
       nowMs: Date.now(),
       source: "admin",
     });
-    expect(result).toMatchObject({ ok: false, errors: [{ field: "locations", key: "settings.error.unknownLocation" }] });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [{ field: "locations", key: "settings.error.unknownLocation" }],
+    });
   });
 
   it("GIVEN a connected Meta WHEN the template is invalid THEN nothing is saved; WHEN valid THEN the config keeps its catalog id", async () => {
@@ -106,22 +153,41 @@ describe("channel settings", { shuffle: false }, () => {
       source: "admin",
     });
     expect(bad).toMatchObject({ ok: false, errors: [{ field: "itemIdTemplate", key: "settings.error.template" }] });
-    expect((await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "meta" } } }))?.config).toEqual({ catalogId: "123456", itemIdTemplate: "{variantId}" });
+    expect(
+      (await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "meta" } } }))?.config,
+    ).toEqual({ catalogId: "123456", itemIdTemplate: "{variantId}" });
 
     const good = await saveChannelSettings(db(), {
       shop: SHOP,
       channel: "meta",
-      draft: { ...page.draft, checkoutOn: "channel", connector: { ...page.draft.connector!, itemIdTemplate: "shopify_{countryCode}_{productId}_{variantId}", countryCode: "fr" } },
+      draft: {
+        ...page.draft,
+        checkoutOn: "channel",
+        connector: {
+          ...page.draft.connector!,
+          itemIdTemplate: "shopify_{countryCode}_{productId}_{variantId}",
+          countryCode: "fr",
+        },
+      },
       nowMs: Date.now(),
       source: "admin",
     });
     expect(good).toEqual({ ok: true, changed: true });
     const row = await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "meta" } } });
-    expect(row?.config).toEqual({ catalogId: "123456", itemIdTemplate: "shopify_{countryCode}_{productId}_{variantId}", countryCode: "FR" });
+    expect(row?.config).toEqual({
+      catalogId: "123456",
+      itemIdTemplate: "shopify_{countryCode}_{productId}_{variantId}",
+      countryCode: "FR",
+    });
     expect(row?.encryptedCredentials).toBe("k1:sealed");
     expect((await loadChannelSettings(db(), SHOP)).meta.checkoutOn).toBe("channel");
     const [entry] = await activities("meta");
-    expect(activityText({ kind: entry!.kind, channel: entry!.channel, details: entry!.details as Record<string, unknown> }, "fr")).toBe(
+    expect(
+      activityText(
+        { kind: entry!.kind, channel: entry!.channel, details: entry!.details as Record<string, unknown> },
+        "fr",
+      ),
+    ).toBe(
       "Réglages Meta modifiés : paiement : sur la boutique → sur le canal; itemIdTemplate : {variantId} → shopify_{countryCode}_{productId}_{variantId}; countryCode : — → FR (dans Ballast)",
     );
   });
@@ -131,42 +197,90 @@ describe("channel settings", { shuffle: false }, () => {
     const result = await saveChannelSettings(db(), {
       shop: SHOP,
       channel: "google",
-      draft: { ...page.draft, connector: { itemIdTemplate: "{sku}", countryCode: "US", contentLanguage: "en", feedLabel: "US" } },
+      draft: {
+        ...page.draft,
+        connector: { itemIdTemplate: "{sku}", countryCode: "US", contentLanguage: "en", feedLabel: "US" },
+      },
       nowMs: Date.now(),
       source: "admin",
     });
     expect(result).toEqual({ ok: true, changed: false });
-    expect((await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "google" } } }))?.config ?? null).toBeNull();
+    expect(
+      (await db().channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "google" } } }))
+        ?.config ?? null,
+    ).toBeNull();
   });
 });
 
 describe("thin stock (Online Store)", { shuffle: false }, () => {
   const THIN = "thin-settings.myshopify.com";
-  const onlineStore = () => db().channelConnection.findUnique({ where: { shop_channel: { shop: THIN, channel: "online_store" } } });
+  const onlineStore = () =>
+    db().channelConnection.findUnique({ where: { shop_channel: { shop: THIN, channel: "online_store" } } });
 
   it("GIVEN nothing stored THEN the default is 3; WHEN set to 0 THEN the worker's loader reads it, the channel stays in observe mode, and Activity says so", async () => {
     expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 3 });
     expect((await loadChannelSettingsPage(db(), THIN, "online_store")).draft.thinStockAtOrBelow).toBe("3");
-    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true, keepSellingAtOrBelow: 0 });
+    expect(
+      await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" }),
+    ).toEqual({ ok: true, changed: true, keepSellingAtOrBelow: 0 });
     expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 0 });
     expect(await onlineStore()).toMatchObject({ activatedAt: null, state: "active" });
-    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" })).toMatchObject({ ok: true, changed: false });
-    expect(await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: -1, nowMs: Date.now(), source: "admin" })).toMatchObject({ ok: false });
+    expect(
+      await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: 0, nowMs: Date.now(), source: "admin" }),
+    ).toMatchObject({ ok: true, changed: false });
+    expect(
+      await setThinStock(db(), { shop: THIN, keepSellingAtOrBelow: -1, nowMs: Date.now(), source: "admin" }),
+    ).toMatchObject({ ok: false });
     const entries = await db().activity.findMany({ where: { shop: THIN, kind: "channel_settings_changed" } });
     expect(entries).toHaveLength(1);
-    expect(activityText({ kind: entries[0]!.kind, channel: entries[0]!.channel, details: entries[0]!.details as Record<string, unknown> }, "en")).toContain(
-      "thin stock on the Online Store: never hold back the last 3 → off",
-    );
+    expect(
+      activityText(
+        {
+          kind: entries[0]!.kind,
+          channel: entries[0]!.channel,
+          details: entries[0]!.details as Record<string, unknown>,
+        },
+        "en",
+      ),
+    ).toContain("thin stock on the Online Store: never hold back the last 3 → off");
   });
 
   it("WHEN the settings form is saved without the field THEN the stored value is kept; WITH it THEN it is validated and saved", async () => {
     const page = await loadChannelSettingsPage(db(), THIN, "online_store");
     const { thinStockAtOrBelow: _omitted, ...withoutThinStock } = page.draft;
-    expect(await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...withoutThinStock, checkoutOn: "channel" }, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true });
-    expect((await loadChannelSettings(db(), THIN)).online_store).toMatchObject({ checkoutOn: "channel", thinStock: { keepSellingAtOrBelow: 0 } });
-    const bad = await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...page.draft, thinStockAtOrBelow: "two" }, nowMs: Date.now(), source: "admin" });
-    expect(bad).toMatchObject({ ok: false, errors: [{ field: "thinStockAtOrBelow", key: "settings.error.wholeNumber" }] });
-    expect(await saveChannelSettings(db(), { shop: THIN, channel: "online_store", draft: { ...page.draft, thinStockAtOrBelow: "5" }, nowMs: Date.now(), source: "admin" })).toEqual({ ok: true, changed: true });
+    expect(
+      await saveChannelSettings(db(), {
+        shop: THIN,
+        channel: "online_store",
+        draft: { ...withoutThinStock, checkoutOn: "channel" },
+        nowMs: Date.now(),
+        source: "admin",
+      }),
+    ).toEqual({ ok: true, changed: true });
+    expect((await loadChannelSettings(db(), THIN)).online_store).toMatchObject({
+      checkoutOn: "channel",
+      thinStock: { keepSellingAtOrBelow: 0 },
+    });
+    const bad = await saveChannelSettings(db(), {
+      shop: THIN,
+      channel: "online_store",
+      draft: { ...page.draft, thinStockAtOrBelow: "two" },
+      nowMs: Date.now(),
+      source: "admin",
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      errors: [{ field: "thinStockAtOrBelow", key: "settings.error.wholeNumber" }],
+    });
+    expect(
+      await saveChannelSettings(db(), {
+        shop: THIN,
+        channel: "online_store",
+        draft: { ...page.draft, thinStockAtOrBelow: "5" },
+        nowMs: Date.now(),
+        source: "admin",
+      }),
+    ).toEqual({ ok: true, changed: true });
     expect((await loadChannelSettings(db(), THIN)).online_store.thinStock).toEqual({ keepSellingAtOrBelow: 5 });
   });
 });

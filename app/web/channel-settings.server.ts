@@ -3,7 +3,12 @@ import { thinStockSchema, type ChannelId } from "~/domain";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { recordActivity } from "~/records/activity.server";
 import { requestRecompute } from "~/records/requests.server";
-import { draftFromStored, parseSettingsDraft, type SettingsDraft, type SettingsFieldError } from "./channel-settings-form";
+import {
+  draftFromStored,
+  parseSettingsDraft,
+  type SettingsDraft,
+  type SettingsFieldError,
+} from "./channel-settings-form";
 
 /**
  * The per-channel settings page (/app/channels/:channel): what the sync worker reads from
@@ -27,11 +32,19 @@ async function connection(database: Database, shop: string, channel: ChannelId) 
   return { row, connected, config: (row?.config as Record<string, unknown> | null) ?? null };
 }
 
-export async function loadChannelSettingsPage(database: Database, shop: string, channel: ChannelId): Promise<ChannelSettingsData> {
+export async function loadChannelSettingsPage(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+): Promise<ChannelSettingsData> {
   const [settings, stored, locations] = await Promise.all([
     loadChannelSettings(database, shop),
     connection(database, shop, channel),
-    database.location.findMany({ where: { shop }, orderBy: { name: "asc" }, select: { gid: true, name: true, active: true } }),
+    database.location.findMany({
+      where: { shop },
+      orderBy: { name: "asc" },
+      select: { gid: true, name: true, active: true },
+    }),
   ]);
   return {
     channel,
@@ -66,7 +79,10 @@ export async function saveChannelSettings(
   if (!parsed.ok) return parsed;
   const { state: _state, ...before } = current[channel];
   // The Online Store's thin stock, when the form sent none (see setThinStock), is kept.
-  const settings = channel === "online_store" && !("thinStock" in parsed.settings) ? { ...parsed.settings, thinStock: current.online_store.thinStock } : parsed.settings;
+  const settings =
+    channel === "online_store" && !("thinStock" in parsed.settings)
+      ? { ...parsed.settings, thinStock: current.online_store.thinStock }
+      : parsed.settings;
   const configChanged = parsed.config !== null && JSON.stringify(parsed.config) !== JSON.stringify(stored.config);
   const settingsChanged = JSON.stringify(settings) !== JSON.stringify(before);
   if (!configChanged && !settingsChanged) return { ok: true, changed: false };
@@ -92,7 +108,9 @@ export async function saveChannelSettings(
   return { ok: true, changed: true };
 }
 
-export type SetThinStockResult = { ok: true; changed: boolean; keepSellingAtOrBelow: number } | { ok: false; error: { code: "invalid"; message: string } };
+export type SetThinStockResult =
+  | { ok: true; changed: boolean; keepSellingAtOrBelow: number }
+  | { ok: false; error: { code: "invalid"; message: string } };
 
 /**
  * Thin stock (a shop-wide Online Store setting, app/domain channels.ts): items with this many
@@ -104,11 +122,16 @@ export async function setThinStock(
   input: { shop: string; keepSellingAtOrBelow: unknown; nowMs: number; source: "admin" | "api" | "onboarding" },
 ): Promise<SetThinStockResult> {
   const parsed = thinStockSchema.safeParse({ keepSellingAtOrBelow: input.keepSellingAtOrBelow });
-  if (!parsed.success) return { ok: false, error: { code: "invalid", message: parsed.error.issues.map((issue) => issue.message).join("; ") } };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: "invalid", message: parsed.error.issues.map((issue) => issue.message).join("; ") },
+    };
   const { shop } = input;
   const current = (await loadChannelSettings(database, shop)).online_store;
   const value = parsed.data.keepSellingAtOrBelow;
-  if (current.thinStock.keepSellingAtOrBelow === value) return { ok: true, changed: false, keepSellingAtOrBelow: value };
+  if (current.thinStock.keepSellingAtOrBelow === value)
+    return { ok: true, changed: false, keepSellingAtOrBelow: value };
   const { state: _state, ...before } = current;
   const settings = { ...before, thinStock: parsed.data };
   const now = new Date(input.nowMs);

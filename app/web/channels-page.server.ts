@@ -1,7 +1,13 @@
 import type { Database } from "~/db.server";
 import { CHANNELS, channelIdSchema, type ChannelId } from "~/domain";
 import { activateChannel, channelModes, observeChannel, onlineStoreThinStockUnits } from "./activation.server";
-import { connectChannel, disconnectChannel, testChannel, type ConnectableChannel, type ConnectInput } from "./channel-connections.server";
+import {
+  connectChannel,
+  disconnectChannel,
+  testChannel,
+  type ConnectableChannel,
+  type ConnectInput,
+} from "./channel-connections.server";
 import { startOperation } from "./channel-operations.server";
 import { recentOperations } from "./channel-operations.server";
 import { changeChannelState, freezeRisk, holdsAreReleased, loadChannelViews, resumeHolds } from "./channels.server";
@@ -30,7 +36,10 @@ export async function loadChannelsPage(database: Database, shop: string, accessT
     thinStockUnits,
     timeZone,
     holdsReleased: await holdsAreReleased(database, shop),
-    risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<ChannelId, (typeof risks)[number]>,
+    risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<
+      ChannelId,
+      (typeof risks)[number]
+    >,
   };
 }
 
@@ -44,7 +53,11 @@ function connectInput(channel: ConnectableChannel, field: Field): ConnectInput {
   if (channel === "meta") {
     return {
       channel,
-      config: { catalogId: field("catalogId").trim(), ...optional("countryCode"), ...optional("template", "itemIdTemplate") },
+      config: {
+        catalogId: field("catalogId").trim(),
+        ...optional("countryCode"),
+        ...optional("template", "itemIdTemplate"),
+      },
       credentials: { accessToken: field("accessToken") },
     };
   }
@@ -61,15 +74,28 @@ function connectInput(channel: ConnectableChannel, field: Field): ConnectInput {
     credentials:
       field("credentialKind") === "service_account"
         ? { kind: "service_account", clientEmail: field("clientEmail"), privateKey: field("privateKey") }
-        : { kind: "refresh_token", clientId: field("clientId"), clientSecret: field("clientSecret"), refreshToken: field("refreshToken") },
+        : {
+            kind: "refresh_token",
+            clientId: field("clientId"),
+            clientSecret: field("clientSecret"),
+            refreshToken: field("refreshToken"),
+          },
   };
 }
 
 /** Activate or observe, pause or resume one channel. */
-async function channelStateIntent(database: Database, shop: string, intent: "activate" | "observe" | "pause" | "resume", channel: ChannelId, field: Field, nowMs: number) {
+async function channelStateIntent(
+  database: Database,
+  shop: string,
+  intent: "activate" | "observe" | "pause" | "resume",
+  channel: ChannelId,
+  field: Field,
+  nowMs: number,
+) {
   if (intent === "activate" || intent === "observe") {
     const change = { shop, channel, source: "admin" as const, nowMs };
-    const result = intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
+    const result =
+      intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
     return result.ok ? { intent, ok: true as const } : { intent, ok: false as const, message: result.error.message };
   }
   const state = intent === "resume" ? "active" : field("mode") === "freeze" ? "paused_freeze" : "paused_stop_selling";
@@ -78,7 +104,14 @@ async function channelStateIntent(database: Database, shop: string, intent: "act
 }
 
 /** Connect, test, disconnect Meta or Google, or preview its item ids. */
-async function connectionIntent(database: Database, shop: string, intent: string, channel: ConnectableChannel, field: Field, nowMs: number) {
+async function connectionIntent(
+  database: Database,
+  shop: string,
+  intent: string,
+  channel: ConnectableChannel,
+  field: Field,
+  nowMs: number,
+) {
   if (intent === "connect") {
     const result = await connectChannel(database, shop, connectInput(channel, field), nowMs);
     // Never echo credentials back: only field names and the channel's own diagnosis.
@@ -93,7 +126,10 @@ async function connectionIntent(database: Database, shop: string, intent: string
     return { intent, ok: true as const };
   }
   if (intent === "previewTemplates") {
-    const preview = await previewTemplates(database, shop, channel, { template: field("template"), countryCode: field("countryCode").trim() || "US" });
+    const preview = await previewTemplates(database, shop, channel, {
+      template: field("template"),
+      countryCode: field("countryCode").trim() || "US",
+    });
     return { intent, channel, ok: true as const, preview };
   }
   return { intent, ok: false as const, message: "unknown intent" };
@@ -107,7 +143,12 @@ export async function channelsPageAction(database: Database, shop: string, form:
     return { intent, ok: true as const };
   }
   if (intent === "resync" || intent === "releaseHolds") {
-    await startOperation(database, { shop, kind: intent === "resync" ? "resync" : "release_holds", nowMs, source: "admin" });
+    await startOperation(database, {
+      shop,
+      kind: intent === "resync" ? "resync" : "release_holds",
+      nowMs,
+      source: "admin",
+    });
     return { intent, ok: true as const };
   }
   const channel = channelIdSchema.safeParse(form.get("channel"));
@@ -115,7 +156,8 @@ export async function channelsPageAction(database: Database, shop: string, form:
   if (intent === "activate" || intent === "observe" || intent === "pause" || intent === "resume") {
     return channelStateIntent(database, shop, intent, channel.data, field, nowMs);
   }
-  if (channel.data === "online_store") return { intent, ok: false as const, message: "the Online Store needs no connection" };
+  if (channel.data === "online_store")
+    return { intent, ok: false as const, message: "the Online Store needs no connection" };
   return connectionIntent(database, shop, intent, channel.data, field, nowMs);
 }
 

@@ -24,46 +24,106 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   for (const [index, variant] of world.variants.entries()) {
     await db().variant.create({
-      data: { shop: world.shop, gid: variant.variantGid, productGid: variant.productGid, inventoryItemGid: variant.inventoryItemGid, title: `Product ${index + 1}`, sku: variant.sku },
+      data: {
+        shop: world.shop,
+        gid: variant.variantGid,
+        productGid: variant.productGid,
+        inventoryItemGid: variant.inventoryItemGid,
+        title: `Product ${index + 1}`,
+        sku: variant.sku,
+      },
     });
   }
   // A variant the catalogues do not have: always unmatched.
-  await db().variant.create({ data: { shop: world.shop, gid: "gid://shopify/ProductVariant/99999999999999999", productGid: "gid://shopify/Product/1", inventoryItemGid: "gid://shopify/InventoryItem/1", title: "Not in any catalogue", sku: null } });
+  await db().variant.create({
+    data: {
+      shop: world.shop,
+      gid: "gid://shopify/ProductVariant/99999999999999999",
+      productGid: "gid://shopify/Product/1",
+      inventoryItemGid: "gid://shopify/InventoryItem/1",
+      title: "Not in any catalogue",
+      sku: null,
+    },
+  });
 });
 afterAll(async () => {
   await testDatabase?.drop();
   await world?.close();
 });
 
-const row = (channel: string) => db().channelConnection.findUnique({ where: { shop_channel: { shop: world.shop, channel } } });
-const kinds = async () => (await db().activity.findMany({ where: { shop: world.shop }, orderBy: { at: "asc" } })).map((entry) => `${entry.kind}:${entry.channel ?? ""}`);
+const row = (channel: string) =>
+  db().channelConnection.findUnique({ where: { shop_channel: { shop: world.shop, channel } } });
+const kinds = async () =>
+  (await db().activity.findMany({ where: { shop: world.shop }, orderBy: { at: "asc" } })).map(
+    (entry) => `${entry.kind}:${entry.channel ?? ""}`,
+  );
 
 describe("channels", { shuffle: false }, () => {
   it("GIVEN invalid fields WHEN connecting Meta THEN each field is named and nothing is stored", async () => {
-    const result = await connectChannel(db(), world.shop, { channel: "meta", config: { catalogId: "abc", itemIdTemplate: "{nope}" }, credentials: { accessToken: "short" } }, Date.now());
+    const result = await connectChannel(
+      db(),
+      world.shop,
+      {
+        channel: "meta",
+        config: { catalogId: "abc", itemIdTemplate: "{nope}" },
+        credentials: { accessToken: "short" },
+      },
+      Date.now(),
+    );
     expect(result).toMatchObject({ ok: false, code: "invalid" });
-    expect(Object.keys((result as { fields: Record<string, string> }).fields).sort()).toEqual(["config.catalogId", "config.itemIdTemplate", "credentials.accessToken"]);
+    expect(Object.keys((result as { fields: Record<string, string> }).fields).sort()).toEqual([
+      "config.catalogId",
+      "config.itemIdTemplate",
+      "credentials.accessToken",
+    ]);
     expect(await row("meta")).toBeNull();
   });
 
   it("GIVEN a token Meta refuses WHEN connecting THEN the channel's diagnosis is returned and nothing is stored", async () => {
-    const result = await connectChannel(db(), world.shop, { channel: "meta", config: { catalogId: world.catalogId }, credentials: { accessToken: "EAAB-not-a-token-meta-knows-0000000000" } }, Date.now());
+    const result = await connectChannel(
+      db(),
+      world.shop,
+      {
+        channel: "meta",
+        config: { catalogId: world.catalogId },
+        credentials: { accessToken: "EAAB-not-a-token-meta-knows-0000000000" },
+      },
+      Date.now(),
+    );
     expect(result).toMatchObject({ ok: false, code: "health_failed" });
     expect(await row("meta")).toBeNull();
   });
 
   it("GIVEN working credentials WHEN connecting Meta and Google THEN they are stored sealed, tested, and logged", async () => {
-    expect(await connectChannel(db(), world.shop, { channel: "meta", config: { catalogId: world.catalogId }, credentials: { accessToken: world.metaAccessToken } }, Date.now())).toMatchObject({ ok: true });
     expect(
       await connectChannel(
         db(),
         world.shop,
-        { channel: "google", config: { accountId: world.google_.accountId, dataSourceId: world.google_.dataSourceId }, credentials: { kind: "refresh_token", ...world.google_.refreshToken } },
+        {
+          channel: "meta",
+          config: { catalogId: world.catalogId },
+          credentials: { accessToken: world.metaAccessToken },
+        },
+        Date.now(),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      await connectChannel(
+        db(),
+        world.shop,
+        {
+          channel: "google",
+          config: { accountId: world.google_.accountId, dataSourceId: world.google_.dataSourceId },
+          credentials: { kind: "refresh_token", ...world.google_.refreshToken },
+        },
         Date.now(),
       ),
     ).toMatchObject({ ok: true });
     const meta = await row("meta");
-    expect(meta).toMatchObject({ state: "active", config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" } });
+    expect(meta).toMatchObject({
+      state: "active",
+      config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" },
+    });
     expect(meta!.encryptedCredentials).not.toContain(world.metaAccessToken);
     expect(await testChannel(db(), world.shop, "meta", Date.now())).toMatchObject({ ok: true });
     expect(await testChannel(db(), world.shop, "google", Date.now())).toMatchObject({ ok: true });
@@ -73,16 +133,23 @@ describe("channels", { shuffle: false }, () => {
   it("GIVEN connected catalogues WHEN previewing item-id templates THEN the catalogue's items are matched and the others listed as unmatched", async () => {
     const meta = await previewTemplates(db(), world.shop, "meta", { template: "{variantId}", countryCode: "US" });
     expect(meta.method).toBe("catalogue");
-    expect(meta.matched.map((entry) => entry.itemId).sort()).toEqual(world.variants.map((variant) => variant.metaRetailerId).sort());
+    expect(meta.matched.map((entry) => entry.itemId).sort()).toEqual(
+      world.variants.map((variant) => variant.metaRetailerId).sort(),
+    );
     expect(meta.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalogue"]);
 
     const google = await previewTemplates(db(), world.shop, "google", { template: "", countryCode: "US" });
     expect(google.method).toBe("read_back");
-    expect(google.matched.map((entry) => entry.itemId).sort()).toEqual(world.variants.map((variant) => variant.googleOfferId).sort());
+    expect(google.matched.map((entry) => entry.itemId).sort()).toEqual(
+      world.variants.map((variant) => variant.googleOfferId).sort(),
+    );
     expect(google.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalogue"]);
 
     // A wrong template matches nothing, and says so rather than guessing.
-    const wrong = await previewTemplates(db(), world.shop, "meta", { template: "shopify_{countryCode}_{productId}_{variantId}", countryCode: "US" });
+    const wrong = await previewTemplates(db(), world.shop, "meta", {
+      template: "shopify_{countryCode}_{productId}_{variantId}",
+      countryCode: "US",
+    });
     expect(wrong.matched).toEqual([]);
     expect(wrong.unmatched).toHaveLength(4);
   });

@@ -41,7 +41,9 @@ export async function loadChannelViews(database: Database, shop: string): Promis
     const row = rows.find((candidate) => candidate.channel === channel);
     const connected = isConnected(channel, row);
     const lastItemPush = lastPushes.find((entry) => entry.channel === channel)?._max.pushedAt ?? null;
-    const lastPush = [row?.lastPushAt ?? null, lastItemPush].filter((date): date is Date => date !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+    const lastPush = [row?.lastPushAt ?? null, lastItemPush]
+      .filter((date): date is Date => date !== null)
+      .sort((a, b) => b.getTime() - a.getTime())[0];
     return {
       channel,
       state: connected ? (row?.state ?? "active") : row?.state === "disconnected" ? "disconnected" : "not_connected",
@@ -63,10 +65,23 @@ export type ChannelActionError = { code: "channel_not_connected"; message: strin
 /** Pause (stop selling or freeze) or resume; refused for a channel that is not connected. */
 export async function changeChannelState(
   database: Database,
-  input: { shop: string; channel: ChannelId; state: ChannelState; nowMs: number; source: "admin" | "api"; reason?: string | null },
+  input: {
+    shop: string;
+    channel: ChannelId;
+    state: ChannelState;
+    nowMs: number;
+    source: "admin" | "api";
+    reason?: string | null;
+  },
 ): Promise<{ ok: true; previous: string } | { ok: false; error: ChannelActionError }> {
-  const row = await database.channelConnection.findUnique({ where: { shop_channel: { shop: input.shop, channel: input.channel } } });
-  if (!isConnected(input.channel, row)) return { ok: false, error: { code: "channel_not_connected", message: `${input.channel} is not connected; connect it first` } };
+  const row = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop: input.shop, channel: input.channel } },
+  });
+  if (!isConnected(input.channel, row))
+    return {
+      ok: false,
+      error: { code: "channel_not_connected", message: `${input.channel} is not connected; connect it first` },
+    };
   const previous = row?.state ?? "active";
   await setChannelState(database, { shop: input.shop, channel: input.channel, state: input.state, by: "merchant" });
   await requestRecompute(database, input.shop, new Date(input.nowMs));
@@ -89,7 +104,13 @@ export async function holdsAreReleased(database: Database, shop: string): Promis
 export async function resumeHolds(database: Database, shop: string, nowMs: number): Promise<void> {
   await setHoldsReleased(database, shop, false);
   await requestRecompute(database, shop, new Date(nowMs));
-  await recordActivity(database, { shop, kind: "channel_resumed", channel: "online_store", at: new Date(nowMs), details: { holds: "resumed", source: "admin" } });
+  await recordActivity(database, {
+    shop,
+    kind: "channel_resumed",
+    channel: "online_store",
+    at: new Date(nowMs),
+    details: { holds: "resumed", source: "admin" },
+  });
 }
 
 export interface FreezeRisk {

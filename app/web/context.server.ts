@@ -22,7 +22,8 @@ export interface PageContext {
  */
 export function refuseForeignShopParameter(request: Request, sessionShop: string): void {
   const urlShop = new URL(request.url).searchParams.get("shop");
-  if (urlShop && urlShop !== sessionShop) throw new Response("The shop in the URL is not the session token's shop", { status: 400 });
+  if (urlShop && urlShop !== sessionShop)
+    throw new Response("The shop in the URL is not the session token's shop", { status: 400 });
 }
 
 /** Page form posts are a few fields (a service-account key at most); larger bodies are refused before they are parsed. */
@@ -35,7 +36,7 @@ export async function pageContext(request: Request): Promise<PageContext> {
     // Drain (discarding) before answering: answering a sender still blocked on its upload, or cutting it off, left it
     // hanging or reset. Past a hard cap the connection is cut all the same.
     const reader = request.body?.getReader();
-    for (let read = 0; reader && read <= 32 * MAX_PAGE_FORM_BYTES; ) {
+    for (let read = 0; reader && read <= 32 * MAX_PAGE_FORM_BYTES;) {
       const { done, value } = await reader.read();
       if (done) break;
       read += value.byteLength;

@@ -45,7 +45,9 @@ function lastPushedTotal(rows: readonly StateRow[], channel: ChannelId): number 
 
 async function memoryFor(database: Database, shop: string, variantGids: string[], nowMs: number) {
   const [overrides, states] = await Promise.all([
-    database.override.findMany({ where: { shop, variantGid: { in: variantGids }, expiresAt: { gt: new Date(nowMs) } } }),
+    database.override.findMany({
+      where: { shop, variantGid: { in: variantGids }, expiresAt: { gt: new Date(nowMs) } },
+    }),
     database.channelItemState.findMany({
       where: { shop, variantGid: { in: variantGids } },
       select: { channel: true, itemKey: true, pushed: true, variantGid: true },
@@ -66,8 +68,17 @@ async function memoryFor(database: Database, shop: string, variantGids: string[]
 }
 
 /** A few real items for the buffer preview: the most recently changed tracked variants with a master record. */
-export async function loadPreviewItems(database: Database, shop: string, nowMs: number, limit = 4): Promise<PreviewItem[]> {
-  const storedRecords = await database.masterRecord.findMany({ where: { shop }, orderBy: { updatedAt: "desc" }, take: limit * 3 });
+export async function loadPreviewItems(
+  database: Database,
+  shop: string,
+  nowMs: number,
+  limit = 4,
+): Promise<PreviewItem[]> {
+  const storedRecords = await database.masterRecord.findMany({
+    where: { shop },
+    orderBy: { updatedAt: "desc" },
+    take: limit * 3,
+  });
   if (storedRecords.length === 0) return [];
   const variants = await database.variant.findMany({
     where: { shop, gid: { in: storedRecords.map((stored) => stored.variantGid) }, deletedAt: null, tracked: true },
@@ -76,7 +87,12 @@ export async function loadPreviewItems(database: Database, shop: string, nowMs: 
     .map((stored) => ({ stored, variant: variants.find((variant) => variant.gid === stored.variantGid) }))
     .filter((entry) => entry.variant !== undefined)
     .slice(0, limit);
-  const memory = await memoryFor(database, shop, chosen.map((entry) => entry.stored.variantGid), nowMs);
+  const memory = await memoryFor(
+    database,
+    shop,
+    chosen.map((entry) => entry.stored.variantGid),
+    nowMs,
+  );
   return chosen.map(({ stored, variant }) => ({
     variantId: stored.variantGid as VariantGid,
     productId: variant!.productGid as ProductGid,
@@ -106,14 +122,26 @@ export interface ChannelItemView {
    * Why the channel still shows `pushed`: the difference is not worth a call on its own
    * (app/domain/materiality.ts) and goes with the next call, at the latest at `dueAt`.
    */
-  pending: { reason: "decrease_within_slack" | "increase_plenty_shown"; buffer: number; slack: number; dueAt: string; text: string } | null;
+  pending: {
+    reason: "decrease_within_slack" | "increase_plenty_shown";
+    buffer: number;
+    slack: number;
+    dueAt: string;
+    text: string;
+  } | null;
 }
 
 export interface ItemChannelView {
   channel: ChannelId;
   state: string;
   /** What the rules give now, computed live with the same engine (explains the current number). */
-  now: { quantity: number; availability: string; explanation: string; sellable: number; risk: { aboveTarget: number; aboveSellable: number } | null };
+  now: {
+    quantity: number;
+    availability: string;
+    explanation: string;
+    sellable: number;
+    risk: { aboveTarget: number; aboveSellable: number } | null;
+  };
   rows: ChannelItemView[];
   override: { quantity: number; expiresAt: string; reason: string | null; active: boolean } | null;
 }
@@ -132,14 +160,26 @@ export interface ItemView {
     available: number;
     ballastSafetyStock: number;
     orderHolds: number;
-    locations: { locationId: string; available: number | null; onHand: number | null; committed: number | null; ballastSafetyStock: number | null; updatedAt: string | null }[];
+    locations: {
+      locationId: string;
+      available: number | null;
+      onHand: number | null;
+      committed: number | null;
+      ballastSafetyStock: number | null;
+      updatedAt: string | null;
+    }[];
     holds: { orderId: string; units: number; orderedAt: string }[];
   };
   channels: ItemChannelView[];
 }
 
 function renderStored(explanation: unknown, locale: Locale): string | null {
-  if (typeof explanation !== "object" || explanation === null || !Array.isArray((explanation as { steps?: unknown }).steps)) return null;
+  if (
+    typeof explanation !== "object" ||
+    explanation === null ||
+    !Array.isArray((explanation as { steps?: unknown }).steps)
+  )
+    return null;
   try {
     return renderExplanation(explanation as Explanation, locale);
   } catch {
@@ -152,7 +192,13 @@ const iso = (date: Date | null | undefined): string | null => (date ? date.toISO
 /** A difference the push lane leaves for a later call, said as such (null when it goes with the next pass). */
 function deferralOf(
   channel: ChannelId,
-  row: { desired: number; pushed: number | null; pendingSince: Date | null; explanation: unknown; parkedAt: Date | null },
+  row: {
+    desired: number;
+    pushed: number | null;
+    pendingSince: Date | null;
+    explanation: unknown;
+    parkedAt: Date | null;
+  },
   nowMs: number,
   locale: Locale,
 ): ChannelItemView["pending"] {
@@ -187,7 +233,11 @@ function masterView(master: MasterRecord, known: boolean, updatedAt: Date | unde
       ballastSafetyStock: location.ballastSafetyStock?.value ?? null,
       updatedAt: location.available ? new Date(location.available.updatedAtMs).toISOString() : null,
     })),
-    holds: master.holds.map((hold) => ({ orderId: hold.orderId, units: hold.units, orderedAt: new Date(hold.orderedAtMs).toISOString() })),
+    holds: master.holds.map((hold) => ({
+      orderId: hold.orderId,
+      units: hold.units,
+      orderedAt: new Date(hold.orderedAtMs).toISOString(),
+    })),
   };
 }
 
@@ -213,7 +263,13 @@ function channelRowView(channel: ChannelId, row: StoredStateRow, nowMs: number, 
 }
 
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
-export async function loadItem(database: Database, shop: string, variantGid: VariantGid, nowMs: number, locale: Locale): Promise<ItemView | null> {
+export async function loadItem(
+  database: Database,
+  shop: string,
+  variantGid: VariantGid,
+  nowMs: number,
+  locale: Locale,
+): Promise<ItemView | null> {
   const [variant, stored, states, overrides, settings, ruleSet, timing] = await Promise.all([
     database.variant.findUnique({ where: { shop_gid: { shop, gid: variantGid } } }),
     database.masterRecord.findUnique({ where: { shop_variantGid: { shop, variantGid } } }),
@@ -227,7 +283,10 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
   const record = stored ? decodeMasterRecord(stored) : null;
   // No master record yet (the first catalogue read has not reached it): nothing is sellable.
   const master = record ?? createMasterRecord(shop as ShopDomain, variantGid);
-  const connections = await database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true } });
+  const connections = await database.channelConnection.findMany({
+    where: { shop },
+    select: { channel: true, state: true },
+  });
 
   const allocation = allocateItem(
     {
@@ -241,7 +300,14 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
           return [
             channel,
             {
-              override: override ? { channel, variantId: variantGid, quantity: override.quantity, expiresAtMs: override.expiresAt.getTime() } : null,
+              override: override
+                ? {
+                    channel,
+                    variantId: variantGid,
+                    quantity: override.quantity,
+                    expiresAtMs: override.expiresAt.getTime(),
+                  }
+                : null,
               lastPushed: lastPushedTotal(states, channel),
             },
           ];
@@ -265,7 +331,9 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
       const override = overrides.find((entry) => entry.channel === channel);
       return {
         channel,
-        state: connections.find((connection) => connection.channel === channel)?.state ?? (channel === "online_store" ? "active" : "not_connected"),
+        state:
+          connections.find((connection) => connection.channel === channel)?.state ??
+          (channel === "online_store" ? "active" : "not_connected"),
         now: {
           quantity: decision.quantity,
           availability: decision.availability,
@@ -275,7 +343,12 @@ export async function loadItem(database: Database, shop: string, variantGid: Var
         },
         rows: states.filter((row) => row.channel === channel).map((row) => channelRowView(channel, row, nowMs, locale)),
         override: override
-          ? { quantity: override.quantity, expiresAt: override.expiresAt.toISOString(), reason: override.reason, active: override.expiresAt.getTime() > nowMs }
+          ? {
+              quantity: override.quantity,
+              expiresAt: override.expiresAt.toISOString(),
+              reason: override.reason,
+              active: override.expiresAt.getTime() > nowMs,
+            }
           : null,
       };
     }),

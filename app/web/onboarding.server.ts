@@ -10,7 +10,6 @@ import {
   type ChannelId,
   type ChannelMode,
   type CollectionGid,
-
 } from "~/domain";
 import { decodeItemValue } from "~/channels/item-value";
 import { loadRecomputeContext } from "~/sync/recompute.server";
@@ -92,7 +91,10 @@ interface StateRow {
 }
 
 /** What the channel would show for one item, from its stored rows (null: no rows for it). */
-function shownFromRows(channel: ChannelId, rows: StateRow[]): { shown: number; outOfStock: boolean; adsPaused: boolean } | null {
+function shownFromRows(
+  channel: ChannelId,
+  rows: StateRow[],
+): { shown: number; outOfStock: boolean; adsPaused: boolean } | null {
   if (rows.length === 0) return null;
   if (channel === "online_store") {
     // One row per location: the engine's `available` target there (computed in observe mode too).
@@ -102,21 +104,36 @@ function shownFromRows(channel: ChannelId, rows: StateRow[]): { shown: number; o
   const row = rows[0]!;
   if (channel === "google") {
     const { availability, pauseAds } = decodeItemValue(channel, row.desired);
-    return { shown: availability === "out_of_stock" ? 0 : Number.POSITIVE_INFINITY, outOfStock: availability === "out_of_stock", adsPaused: pauseAds };
+    return {
+      shown: availability === "out_of_stock" ? 0 : Number.POSITIVE_INFINITY,
+      outOfStock: availability === "out_of_stock",
+      adsPaused: pauseAds,
+    };
   }
   return { shown: row.desired, outOfStock: row.desired <= 0, adsPaused: false };
 }
 
-function shownFromDecision(channel: ChannelId, decision: ChannelDecision): { shown: number; outOfStock: boolean; adsPaused: boolean } {
+function shownFromDecision(
+  channel: ChannelId,
+  decision: ChannelDecision,
+): { shown: number; outOfStock: boolean; adsPaused: boolean } {
   if (channel === "google") {
     const outOfStock = decision.availability === "out_of_stock";
-    return { shown: outOfStock ? 0 : Number.POSITIVE_INFINITY, outOfStock, adsPaused: !outOfStock && decision.pauseAds };
+    return {
+      shown: outOfStock ? 0 : Number.POSITIVE_INFINITY,
+      outOfStock,
+      adsPaused: !outOfStock && decision.pauseAds,
+    };
   }
   return { shown: decision.quantity, outOfStock: decision.quantity <= 0, adsPaused: false };
 }
 
 /** Per channel: units held back or hidden, their value and the items that would show 0, if the channel were active. */
-export async function previewChannels(database: Database, shop: string, nowMs: number): Promise<Omit<ChannelPreview, "mode" | "activatedAt">[]> {
+export async function previewChannels(
+  database: Database,
+  shop: string,
+  nowMs: number,
+): Promise<Omit<ChannelPreview, "mode" | "activatedAt">[]> {
   const [variants, storedRecords, states] = await Promise.all([
     database.variant.findMany({
       where: { shop, deletedAt: null, tracked: true },
@@ -158,7 +175,9 @@ export async function previewChannels(database: Database, shop: string, nowMs: n
         {
           variantId: variantGid(variant.gid),
           productId: productGid(variant.productGid),
-          collectionIds: Array.isArray(variant.collectionGids) ? (variant.collectionGids as unknown[]).filter((entry): entry is CollectionGid => typeof entry === "string") : [],
+          collectionIds: Array.isArray(variant.collectionGids)
+            ? (variant.collectionGids as unknown[]).filter((entry): entry is CollectionGid => typeof entry === "string")
+            : [],
           record,
         },
         { ...context.allocation, nowMs },
@@ -169,7 +188,9 @@ export async function previewChannels(database: Database, shop: string, nowMs: n
       const sellable = sellableUnits(record, settings[channel].locations);
       if (sellable <= 0) continue;
       const shown =
-        preview.source === "rows" ? shownFromRows(channel, rowsOf.get(`${channel}|${variant.gid}`) ?? []) : shownFromDecision(channel, decide()[channel]);
+        preview.source === "rows"
+          ? shownFromRows(channel, rowsOf.get(`${channel}|${variant.gid}`) ?? [])
+          : shownFromDecision(channel, decide()[channel]);
       // An item the worker has not computed for this channel (e.g. no catalogue item id): not counted.
       if (shown === null) continue;
       const withheld = Math.max(0, sellable - Math.max(0, Math.min(shown.shown, sellable)));

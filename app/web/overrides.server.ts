@@ -13,19 +13,37 @@ import { requestRecompute } from "~/records/requests.server";
 export type OverrideFailure = OverrideRejection | { code: "item_not_found"; message: string };
 
 export type SetOverrideResult =
-  | { ok: true; override: { channel: ChannelId; variantId: string; quantity: number; expiresAt: string; reason: string | null } }
+  | {
+      ok: true;
+      override: { channel: ChannelId; variantId: string; quantity: number; expiresAt: string; reason: string | null };
+    }
   | { ok: false; error: OverrideFailure };
 
 export async function setOverride(
   database: Database,
-  input: { shop: string; channel: ChannelId; variantGid: VariantGid; quantity: unknown; expiresAtMs: unknown; reason?: string | null; nowMs: number; source: "admin" | "api" },
+  input: {
+    shop: string;
+    channel: ChannelId;
+    variantGid: VariantGid;
+    quantity: unknown;
+    expiresAtMs: unknown;
+    reason?: string | null;
+    nowMs: number;
+    source: "admin" | "api";
+  },
 ): Promise<SetOverrideResult> {
   const [variant, stored, settings] = await Promise.all([
-    database.variant.findUnique({ where: { shop_gid: { shop: input.shop, gid: input.variantGid } }, select: { gid: true } }),
-    database.masterRecord.findUnique({ where: { shop_variantGid: { shop: input.shop, variantGid: input.variantGid } } }),
+    database.variant.findUnique({
+      where: { shop_gid: { shop: input.shop, gid: input.variantGid } },
+      select: { gid: true },
+    }),
+    database.masterRecord.findUnique({
+      where: { shop_variantGid: { shop: input.shop, variantGid: input.variantGid } },
+    }),
     loadChannelSettings(database, input.shop),
   ]);
-  if (!variant && !stored) return { ok: false, error: { code: "item_not_found", message: "no such item in this shop" } };
+  if (!variant && !stored)
+    return { ok: false, error: { code: "item_not_found", message: "no such item in this shop" } };
   // Without a master record nothing is known to be sellable: only 0 can be set.
   const sellable = stored ? sellableUnits(decodeMasterRecord(stored), settings[input.channel].locations) : 0;
   const checked = validateOverride(
@@ -44,8 +62,20 @@ export async function setOverride(
   const expiresAt = new Date(override.expiresAtMs);
   await database.override.upsert({
     where: overrideKey(input),
-    create: { shop: input.shop, channel: input.channel, variantGid: input.variantGid, quantity: override.quantity, expiresAt, reason: override.reason ?? null },
-    update: { quantity: override.quantity, expiresAt, reason: override.reason ?? null, createdAt: new Date(input.nowMs) },
+    create: {
+      shop: input.shop,
+      channel: input.channel,
+      variantGid: input.variantGid,
+      quantity: override.quantity,
+      expiresAt,
+      reason: override.reason ?? null,
+    },
+    update: {
+      quantity: override.quantity,
+      expiresAt,
+      reason: override.reason ?? null,
+      createdAt: new Date(input.nowMs),
+    },
   });
   await recomputeAndLog(database, input, "override_set", {
     quantity: override.quantity,
@@ -57,7 +87,13 @@ export async function setOverride(
   });
   return {
     ok: true,
-    override: { channel: input.channel, variantId: input.variantGid, quantity: override.quantity, expiresAt: expiresAt.toISOString(), reason: override.reason ?? null },
+    override: {
+      channel: input.channel,
+      variantId: input.variantGid,
+      quantity: override.quantity,
+      expiresAt: expiresAt.toISOString(),
+      reason: override.reason ?? null,
+    },
   };
 }
 
@@ -68,8 +104,14 @@ export async function clearOverride(
 ): Promise<boolean> {
   const previous = await database.override.findUnique({ where: overrideKey(input) });
   if (!previous) return false;
-  await database.override.deleteMany({ where: { shop: input.shop, channel: input.channel, variantGid: input.variantGid } });
-  await recomputeAndLog(database, input, "override_cleared", { quantity: previous.quantity, expiresAt: previous.expiresAt.toISOString(), source: input.source });
+  await database.override.deleteMany({
+    where: { shop: input.shop, channel: input.channel, variantGid: input.variantGid },
+  });
+  await recomputeAndLog(database, input, "override_cleared", {
+    quantity: previous.quantity,
+    expiresAt: previous.expiresAt.toISOString(),
+    source: input.source,
+  });
   return true;
 }
 
@@ -80,10 +122,24 @@ interface OverrideTarget {
   nowMs: number;
 }
 
-const overrideKey = (target: OverrideTarget) => ({ shop_channel_variantGid: { shop: target.shop, channel: target.channel, variantGid: target.variantGid } });
+const overrideKey = (target: OverrideTarget) => ({
+  shop_channel_variantGid: { shop: target.shop, channel: target.channel, variantGid: target.variantGid },
+});
 
 /** After a change: the worker recomputes the item, and the activity log says who did what. */
-async function recomputeAndLog(database: Database, target: OverrideTarget, kind: "override_set" | "override_cleared", details: Record<string, unknown>): Promise<void> {
+async function recomputeAndLog(
+  database: Database,
+  target: OverrideTarget,
+  kind: "override_set" | "override_cleared",
+  details: Record<string, unknown>,
+): Promise<void> {
   await requestRecompute(database, target.shop, new Date(target.nowMs));
-  await recordActivity(database, { shop: target.shop, kind, channel: target.channel, variantGid: target.variantGid, at: new Date(target.nowMs), details });
+  await recordActivity(database, {
+    shop: target.shop,
+    kind,
+    channel: target.channel,
+    variantGid: target.variantGid,
+    at: new Date(target.nowMs),
+    details,
+  });
 }

@@ -36,9 +36,29 @@ beforeAll(async () => {
     ],
   });
   await db().channelItemState.create({
-    data: { shop: SHOP, channel: "meta", itemKey: "2", variantGid: "gid://shopify/ProductVariant/2", desired: 3, desiredAvailability: "in_stock", explanation: {}, computedAt: new Date(NOW), pushed: 3, confirmed: 5, confirmedAt: new Date(NOW) },
+    data: {
+      shop: SHOP,
+      channel: "meta",
+      itemKey: "2",
+      variantGid: "gid://shopify/ProductVariant/2",
+      desired: 3,
+      desiredAvailability: "in_stock",
+      explanation: {},
+      computedAt: new Date(NOW),
+      pushed: 3,
+      confirmed: 5,
+      confirmedAt: new Date(NOW),
+    },
   });
-  await db().lagSample.create({ data: { shop: SHOP, channel: "meta", pushedAt: new Date(NOW - 3 * HOUR - 60_000), observedAt: new Date(NOW - 3 * HOUR), lagMs: 60_000 } });
+  await db().lagSample.create({
+    data: {
+      shop: SHOP,
+      channel: "meta",
+      pushedAt: new Date(NOW - 3 * HOUR - 60_000),
+      observedAt: new Date(NOW - 3 * HOUR),
+      lagMs: 60_000,
+    },
+  });
 });
 afterAll(async () => {
   await testDatabase?.drop();
@@ -53,10 +73,20 @@ describe("overview drift", () => {
     expect(series).toHaveLength(24);
     expect(series.at(-1)).toMatchObject({ at: "2026-11-27T12:00:00.000Z", driftItems: 2 });
     expect(series.at(-2)).toMatchObject({ at: "2026-11-27T11:00:00.000Z", driftItems: 1 }); // episode 2 open at 12:00
-    expect(series.filter((point) => point.driftItems > 0).map((point) => point.at.slice(11, 16))).toEqual(["07:00", "08:00", "09:00", "10:00", "11:00", "12:00"]);
+    expect(series.filter((point) => point.driftItems > 0).map((point) => point.at.slice(11, 16))).toEqual([
+      "07:00",
+      "08:00",
+      "09:00",
+      "10:00",
+      "11:00",
+      "12:00",
+    ]);
     // 07:00–08:00 ends at 08:00, while episode 1 (07:20–10:20) was open.
     expect(series.find((point) => point.at.startsWith("2026-11-27T07"))?.driftItems).toBe(1);
-    expect(series.find((point) => point.at.startsWith("2026-11-27T09"))).toMatchObject({ lagSamples: 1, lagP95Ms: 60_000 });
+    expect(series.find((point) => point.at.startsWith("2026-11-27T09"))).toMatchObject({
+      lagSamples: 1,
+      lagP95Ms: 60_000,
+    });
     expect(overview.channels.find((channel) => channel.channel === "online_store")?.drift).toBe(0);
   });
 });

@@ -51,10 +51,26 @@ export interface OverviewData {
 async function driftCounts(database: Database, shop: string) {
   const [drift, confirmed, errors, parked, awaiting] = await Promise.all([
     database.driftEpisode.groupBy({ by: ["channel"], where: { shop, endedAt: null }, _count: { _all: true } }),
-    database.channelItemState.groupBy({ by: ["channel"], where: { shop, confirmed: { not: null } }, _count: { _all: true } }),
-    database.channelItemState.groupBy({ by: ["channel"], where: { shop, lastError: { not: null } }, _count: { _all: true } }),
-    database.channelItemState.groupBy({ by: ["channel"], where: { shop, parkedAt: { not: null } }, _count: { _all: true } }),
-    database.channelItemState.groupBy({ by: ["channel"], where: { shop, pushed: { not: null }, confirmed: null }, _count: { _all: true } }),
+    database.channelItemState.groupBy({
+      by: ["channel"],
+      where: { shop, confirmed: { not: null } },
+      _count: { _all: true },
+    }),
+    database.channelItemState.groupBy({
+      by: ["channel"],
+      where: { shop, lastError: { not: null } },
+      _count: { _all: true },
+    }),
+    database.channelItemState.groupBy({
+      by: ["channel"],
+      where: { shop, parkedAt: { not: null } },
+      _count: { _all: true },
+    }),
+    database.channelItemState.groupBy({
+      by: ["channel"],
+      where: { shop, pushed: { not: null }, confirmed: null },
+      _count: { _all: true },
+    }),
   ]);
   const count = (rows: { channel: string; _count: { _all: number } }[], channel: ChannelId) =>
     rows.find((row) => row.channel === channel)?._count._all ?? 0;
@@ -85,7 +101,8 @@ export async function preventedThisWeek(database: Database, shop: string, nowMs:
   for (const order of orders) {
     if (!Array.isArray(order.lines)) continue;
     for (const line of order.lines as unknown[]) {
-      const variantGid = typeof line === "object" && line !== null ? (line as { variantGid?: unknown }).variantGid : undefined;
+      const variantGid =
+        typeof line === "object" && line !== null ? (line as { variantGid?: unknown }).variantGid : undefined;
       if (typeof variantGid !== "string") continue;
       lastOrderAt.set(variantGid, Math.max(lastOrderAt.get(variantGid) ?? 0, order.placedAt.getTime()));
     }
@@ -110,15 +127,25 @@ export async function preventedThisWeek(database: Database, shop: string, nowMs:
     const last = lastOrderAt.get(stored.variantGid) ?? 0;
     for (const channel of ["meta", "google"] as const) {
       const protectedBefore = states.some(
-        (state) => state.channel === channel && state.variantGid === stored.variantGid && state.confirmedAt !== null && state.confirmedAt.getTime() < last,
+        (state) =>
+          state.channel === channel &&
+          state.variantGid === stored.variantGid &&
+          state.confirmedAt !== null &&
+          state.confirmedAt.getTime() < last,
       );
       if (protectedBefore) counts.set(channel, (counts.get(channel) ?? 0) + 1);
     }
   }
-  const byChannel = [...counts.entries()].map(([channel, count]) => ({ channel, count, cost: staleSaleCost(settings[channel].checkoutOn) }));
+  const byChannel = [...counts.entries()].map(([channel, count]) => ({
+    channel,
+    count,
+    cost: staleSaleCost(settings[channel].checkoutOn),
+  }));
   return {
     oversells: byChannel.filter((entry) => entry.cost === "oversell").reduce((sum, entry) => sum + entry.count, 0),
-    failedCheckouts: byChannel.filter((entry) => entry.cost === "failed_checkout").reduce((sum, entry) => sum + entry.count, 0),
+    failedCheckouts: byChannel
+      .filter((entry) => entry.cost === "failed_checkout")
+      .reduce((sum, entry) => sum + entry.count, 0),
     byChannel,
     selloutsExamined,
   };
@@ -130,7 +157,11 @@ export async function loadOverview(database: Database, shop: string, nowMs: numb
     measuredLag(database, shop, nowMs),
     driftCounts(database, shop),
     lagAndDriftSeries(database, shop, new Date(nowMs), { hours: 24, bucketMinutes: 60 }),
-    database.alert.groupBy({ by: ["severity"], where: { shop, resolvedAt: null, acknowledgedAt: null }, _count: { _all: true } }),
+    database.alert.groupBy({
+      by: ["severity"],
+      where: { shop, resolvedAt: null, acknowledgedAt: null },
+      _count: { _all: true },
+    }),
     preventedThisWeek(database, shop, nowMs),
     recentOperations(database, shop, 3),
     database.masterRecord.count({ where: { shop } }),
@@ -139,7 +170,11 @@ export async function loadOverview(database: Database, shop: string, nowMs: numb
   return {
     channels: views.map((view) => ({ ...view, lag: lag[view.channel], ...counts(view.channel) })),
     series,
-    openAlerts: { total: alerts.reduce((sum, row) => sum + row._count._all, 0), critical: severity("critical"), warning: severity("warning") },
+    openAlerts: {
+      total: alerts.reduce((sum, row) => sum + row._count._all, 0),
+      critical: severity("critical"),
+      warning: severity("warning"),
+    },
     prevented,
     operations,
     items,

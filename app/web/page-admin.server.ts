@@ -8,5 +8,11 @@ import { AdminClient } from "~/shopify/admin-client.server";
  */
 export function pageAdminClient(shop: string, accessToken: string): AdminClient | null {
   if (!accessToken) return null;
-  return new AdminClient({ shop, accessToken, baseUrl: env().SHOPIFY_ADMIN_API_BASE_URL, retries: 0, requestTimeoutMs: 3_000 });
+  return new AdminClient({
+    shop,
+    accessToken,
+    baseUrl: env().SHOPIFY_ADMIN_API_BASE_URL,
+    retries: 0,
+    requestTimeoutMs: 3_000,
+  });
 }

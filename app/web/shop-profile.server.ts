@@ -28,11 +28,16 @@ export async function shopProfile(shop: string, accessToken: string, nowMs = Dat
   let ok = false;
   if (client) {
     try {
-      const { data } = await client.request<{ shop: { currencyCode: string | null; ianaTimezone: string | null } | null }>(SHOP_PROFILE_QUERY);
+      const { data } = await client.request<{
+        shop: { currencyCode: string | null; ianaTimezone: string | null } | null;
+      }>(SHOP_PROFILE_QUERY);
       profile = { currency: data.shop?.currencyCode ?? null, timeZone: data.shop?.ianaTimezone ?? null };
       ok = true;
     } catch (error) {
-      logger.info({ shop, err: error instanceof Error ? error.message : String(error) }, "shop currency and time zone not available; pages show plain amounts and UTC");
+      logger.info(
+        { shop, err: error instanceof Error ? error.message : String(error) },
+        "shop currency and time zone not available; pages show plain amounts and UTC",
+      );
     }
   }
   cache.set(shop, { profile, untilMs: nowMs + (ok ? KEEP_MS : KEEP_FAILED_MS) });

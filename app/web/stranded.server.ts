@@ -24,18 +24,33 @@ export interface StrandedHolds {
  * Held units while the Online Store observes (a reinstall starts in observe mode): nothing
  * should be held, so these are left over. Null when there are none.
  */
-export async function strandedHolds(database: Database, shop: string, accessToken: string): Promise<StrandedHolds | null> {
-  const onlineStore = await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } }, select: { activatedAt: true } });
+export async function strandedHolds(
+  database: Database,
+  shop: string,
+  accessToken: string,
+): Promise<StrandedHolds | null> {
+  const onlineStore = await database.channelConnection.findUnique({
+    where: { shop_channel: { shop, channel: "online_store" } },
+    select: { activatedAt: true },
+  });
   if (channelModeOf(onlineStore) === "active") return null;
-  const rows = await database.heldStock.findMany({ where: { shop, units: { gt: 0 } }, select: { variantGid: true, locationGid: true, units: true } });
+  const rows = await database.heldStock.findMany({
+    where: { shop, units: { gt: 0 } },
+    select: { variantGid: true, locationGid: true, units: true },
+  });
   if (rows.length === 0) return null;
   const client = pageAdminClient(shop, accessToken);
   if (client) {
     try {
       const check = await checkStrandedHolds(database, shop, client);
-      return check.units > 0 ? { units: check.units, items: check.items, locations: check.locations, checked: true } : null;
+      return check.units > 0
+        ? { units: check.units, items: check.items, locations: check.locations, checked: true }
+        : null;
     } catch (error) {
-      logger.info({ shop, err: error instanceof Error ? error.message : String(error) }, "stranded holds not checked against Shopify; showing Ballast's record");
+      logger.info(
+        { shop, err: error instanceof Error ? error.message : String(error) },
+        "stranded holds not checked against Shopify; showing Ballast's record",
+      );
     }
   }
   return {

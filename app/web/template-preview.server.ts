@@ -1,5 +1,11 @@
 import type { Database } from "~/db.server";
-import { GOOGLE_DEFAULT_TEMPLATES, META_DEFAULT_TEMPLATES, matchCatalogItems, renderItemId, ItemIdTemplateError } from "~/channels/item-ids";
+import {
+  GOOGLE_DEFAULT_TEMPLATES,
+  META_DEFAULT_TEMPLATES,
+  matchCatalogItems,
+  renderItemId,
+  ItemIdTemplateError,
+} from "~/channels/item-ids";
 import { MetaCatalogConnector } from "~/channels/meta/connector.server";
 import type { ChannelConnector } from "~/channels/types";
 import { logger } from "~/logger.server";
@@ -34,7 +40,13 @@ interface Sample {
 
 type PreviewBase = Pick<TemplatePreview, "templates" | "sampled" | "unclaimed">;
 
-async function sampleVariants(database: Database, shop: string, templates: string[], countryCode: string, sampleSize: number): Promise<Sample> {
+async function sampleVariants(
+  database: Database,
+  shop: string,
+  templates: string[],
+  countryCode: string,
+  sampleSize: number,
+): Promise<Sample> {
   const variants = await database.variant.findMany({
     where: { shop, deletedAt: null, tracked: true },
     orderBy: { updatedAt: "desc" },
@@ -61,7 +73,11 @@ async function sampleVariants(database: Database, shop: string, templates: strin
 }
 
 /** The stored connector, or null (not connected, or its credentials cannot be opened: logged). */
-async function openStoredConnector(database: Database, shop: string, channel: ConnectableChannel): Promise<ChannelConnector | null> {
+async function openStoredConnector(
+  database: Database,
+  shop: string,
+  channel: ConnectableChannel,
+): Promise<ChannelConnector | null> {
   try {
     return await storedConnector(database, shop, channel);
   } catch (error) {
@@ -71,21 +87,34 @@ async function openStoredConnector(database: Database, shop: string, channel: Co
 }
 
 /** Meta: every retailer id of the catalogue, matched against the rendered ids. */
-async function checkAgainstCatalogue(connector: MetaCatalogConnector, sample: Sample, base: PreviewBase, templates: string[]): Promise<TemplatePreview> {
+async function checkAgainstCatalogue(
+  connector: MetaCatalogConnector,
+  sample: Sample,
+  base: PreviewBase,
+  templates: string[],
+): Promise<TemplatePreview> {
   const retailerIds = await connector.listRetailerIds();
   const report = matchCatalogItems(sample.parts, retailerIds, templates);
   return {
     ...base,
     method: "catalogue",
     unclaimed: report.unclaimedItemIds.length,
-    matched: report.matched.map((match) => ({ variantId: match.variantKey, title: sample.title(match.variantKey), itemId: match.itemIds[0] ?? "" })),
+    matched: report.matched.map((match) => ({
+      variantId: match.variantKey,
+      title: sample.title(match.variantKey),
+      itemId: match.itemIds[0] ?? "",
+    })),
     unmatched: report.unmatched.map((gid) => ({ variantId: gid, title: sample.title(gid), ...sample.rendered(gid) })),
     error: null,
   };
 }
 
 /** Google: the rendered ids read back from the channel, one offer each. */
-async function checkByReadBack(connector: ChannelConnector, sample: Sample, base: PreviewBase): Promise<TemplatePreview> {
+async function checkByReadBack(
+  connector: ChannelConnector,
+  sample: Sample,
+  base: PreviewBase,
+): Promise<TemplatePreview> {
   const ids = sample.variants.map((variant) => ({ gid: variant.gid, ...sample.rendered(variant.gid) }));
   const keys = ids.flatMap((entry) => (entry.itemId ? [entry.itemId] : []));
   const found = await connector.readBack(keys);
@@ -93,10 +122,17 @@ async function checkByReadBack(connector: ChannelConnector, sample: Sample, base
   return {
     ...base,
     method: "read_back",
-    matched: ids.filter((entry) => entry.itemId && seen.has(entry.itemId)).map((entry) => ({ variantId: entry.gid, title: sample.title(entry.gid), itemId: entry.itemId! })),
+    matched: ids
+      .filter((entry) => entry.itemId && seen.has(entry.itemId))
+      .map((entry) => ({ variantId: entry.gid, title: sample.title(entry.gid), itemId: entry.itemId! })),
     unmatched: ids
       .filter((entry) => !entry.itemId || !seen.has(entry.itemId))
-      .map((entry) => ({ variantId: entry.gid, title: sample.title(entry.gid), itemId: entry.itemId, reason: entry.reason })),
+      .map((entry) => ({
+        variantId: entry.gid,
+        title: sample.title(entry.gid),
+        itemId: entry.itemId,
+        reason: entry.reason,
+      })),
     error: null,
   };
 }
@@ -107,7 +143,11 @@ function renderedOnly(sample: Sample, base: PreviewBase, error: string | null): 
     ...base,
     method: "rendered_only",
     matched: [],
-    unmatched: sample.variants.map((variant) => ({ variantId: variant.gid, title: variant.title, ...sample.rendered(variant.gid) })),
+    unmatched: sample.variants.map((variant) => ({
+      variantId: variant.gid,
+      title: variant.title,
+      ...sample.rendered(variant.gid),
+    })),
     error,
   };
 }
@@ -121,7 +161,9 @@ export async function previewTemplates(
   sampleSize = 20,
 ): Promise<TemplatePreview> {
   // The template typed, else every convention Shopify's own channels have used.
-  const templates = input.template.trim() ? [input.template.trim()] : [...(channel === "meta" ? META_DEFAULT_TEMPLATES : GOOGLE_DEFAULT_TEMPLATES)];
+  const templates = input.template.trim()
+    ? [input.template.trim()]
+    : [...(channel === "meta" ? META_DEFAULT_TEMPLATES : GOOGLE_DEFAULT_TEMPLATES)];
   const sample = await sampleVariants(database, shop, templates, input.countryCode, sampleSize);
   const base = { templates, sampled: sample.variants.length, unclaimed: 0 };
   const stored = await openStoredConnector(database, shop, channel);

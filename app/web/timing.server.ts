@@ -10,7 +10,11 @@ export interface ChannelLag {
 }
 
 /** Measured push-to-visible lag per channel over the last 24 hours (LagSample). */
-export async function measuredLag(database: Database, shop: string, nowMs: number): Promise<Record<ChannelId, ChannelLag>> {
+export async function measuredLag(
+  database: Database,
+  shop: string,
+  nowMs: number,
+): Promise<Record<ChannelId, ChannelLag>> {
   const rows = await database.lagSample.findMany({
     where: { shop, observedAt: { gte: new Date(nowMs - DAY_MS) } },
     select: { channel: true, lagMs: true },

@@ -9,7 +9,8 @@ export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>> &
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
-const refuse = (status: number, reason: string) => new Response(reason, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const refuse = (status: number, reason: string) =>
+  new Response(reason, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 /**
  * Verifies a webhook (HMAC of the raw body, required headers) and parses it.
@@ -44,8 +45,10 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
   }
   // The HMAC covers the body, not the headers: a signed body naming one shop must not act on another.
   if (payload && typeof payload === "object") {
-    const named = (payload as Record<string, unknown>).shop_domain ?? (payload as Record<string, unknown>).myshopify_domain;
-    if (typeof named === "string" && named !== shop) throw refuse(400, "The payload names another shop than X-Shopify-Shop-Domain");
+    const named =
+      (payload as Record<string, unknown>).shop_domain ?? (payload as Record<string, unknown>).myshopify_domain;
+    if (typeof named === "string" && named !== shop)
+      throw refuse(400, "The payload names another shop than X-Shopify-Shop-Domain");
   }
   try {
     const context = await authenticate.webhook(request);
@@ -58,7 +61,8 @@ export async function verifyWebhook(request: Request): Promise<VerifiedWebhook> 
 }
 
 /** GET (or any method but POST) on a webhook path: Remix would answer 400 "Unexpected Server Error". */
-export const webhookLoader = () => new Response("Method not allowed: webhooks are POST", { status: 405, headers: { Allow: "POST" } });
+export const webhookLoader = () =>
+  new Response("Method not allowed: webhooks are POST", { status: 405, headers: { Allow: "POST" } });
 
 /** Past this much discarded body, an oversized request is cut off rather than read to its end. */
 const MAX_DISCARDED_BYTES = 8 * MAX_WEBHOOK_BYTES;

@@ -40,8 +40,14 @@ afterAll(async () => {
 });
 
 const recordLeaseOwner = async () =>
-  (await testDatabase.database.channelLease.findUnique({ where: { shop_channel: { shop: world.shop, channel: "stored" } }, select: { owner: true } }))?.owner;
-const lastReconciledAt = async () => (await testDatabase.database.shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt?.getTime();
+  (
+    await testDatabase.database.channelLease.findUnique({
+      where: { shop_channel: { shop: world.shop, channel: "stored" } },
+      select: { owner: true },
+    })
+  )?.owner;
+const lastReconciledAt = async () =>
+  (await testDatabase.database.shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt?.getTime();
 
 describe("maintenance lane", { shuffle: false }, () => {
   it("reconciles on the first pass, then leaves the lease alone while nothing is due", async () => {
@@ -66,7 +72,9 @@ describe("maintenance lane", { shuffle: false }, () => {
     nowMs += MINUTE;
     await worker.runOnce("rest");
     expect(await recordLeaseOwner()).toMatch(/\/maintenance$/);
-    expect(await testDatabase.database.operation.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "succeeded" });
+    expect(await testDatabase.database.operation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: "succeeded",
+    });
   });
 
   it("reconciles again once the interval has passed since the last reconciliation", async () => {

@@ -32,7 +32,12 @@ export async function rotateKeys(database: Database, keyring: Keyring): Promise<
 
   const connections = await database.channelConnection.findMany({ where: { encryptedCredentials: { not: null } } });
   for (const connection of connections) {
-    const next = reseal(connection.encryptedCredentials!, credentialContext(connection.shop, connection.channel), connection.shop, connection.channel);
+    const next = reseal(
+      connection.encryptedCredentials!,
+      credentialContext(connection.shop, connection.channel),
+      connection.shop,
+      connection.channel,
+    );
     if (next !== connection.encryptedCredentials) {
       await database.channelConnection.update({
         where: { shop_channel: { shop: connection.shop, channel: connection.channel } },
@@ -55,7 +60,11 @@ export async function rotateKeys(database: Database, keyring: Keyring): Promise<
         changed = true;
       }
     }
-    if (changed) await database.shop.update({ where: { shop }, data: { settings: { ...stored, alertSecrets: secrets } as object } });
+    if (changed)
+      await database.shop.update({
+        where: { shop },
+        data: { settings: { ...stored, alertSecrets: secrets } as object },
+      });
   }
   return report;
 }

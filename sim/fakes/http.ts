@@ -22,7 +22,10 @@ export async function readText(request: IncomingMessage): Promise<string> {
 }
 
 /** Counts the request and keeps its line (query string and secrets included: tests check that tokens never travel in URLs). */
-export function logRequest(request: IncomingMessage, log: { counters: { requests: number }; requestLines: string[] }): URL {
+export function logRequest(
+  request: IncomingMessage,
+  log: { counters: { requests: number }; requestLines: string[] },
+): URL {
   log.counters.requests += 1;
   const url = new URL(request.url ?? "/", "http://fake");
   log.requestLines.push(`${request.method} ${url.pathname}${url.search}`);

@@ -76,10 +76,17 @@ class WebhookQueue {
       const batch = due.slice(index, index + DELIVERY_CONCURRENCY);
       const results = await Promise.all(
         batch.map((delivery) =>
-          deliverWebhook(this.target, { topic: delivery.topic, shopDomain: this.shop, body: delivery.body, eventId: delivery.eventId, triggeredAt: delivery.triggeredAt }),
+          deliverWebhook(this.target, {
+            topic: delivery.topic,
+            shopDomain: this.shop,
+            body: delivery.body,
+            eventId: delivery.eventId,
+            triggeredAt: delivery.triggeredAt,
+          }),
         ),
       );
-      for (const result of results) if (result.status !== 200) this.failed.push(`${result.topic} ${result.status ?? result.error}`);
+      for (const result of results)
+        if (result.status !== 200) this.failed.push(`${result.topic} ${result.status ?? result.error}`);
     }
   }
 }
@@ -103,14 +110,18 @@ class GoogleShown {
       if (item === undefined) continue;
       const versions = this.#versions[item]!;
       const queueEnd = versions.reduce((max, version) => Math.max(max, version.visibleAt), -Infinity);
-      versions.push({ visibleAt: Math.max(visibleAt, queueEnd), inStock: body.productAttributes?.availability !== "OUT_OF_STOCK" });
+      versions.push({
+        visibleAt: Math.max(visibleAt, queueEnd),
+        inStock: body.productAttributes?.availability !== "OUT_OF_STOCK",
+      });
       versions.sort((a, b) => a.visibleAt - b.visibleAt);
     }
   }
 
   visible(item: number, at: number): boolean {
     const list = this.#versions[item]!;
-    for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= at) return list[index]!.inStock;
+    for (let index = list.length - 1; index >= 0; index -= 1)
+      if (list[index]!.visibleAt <= at) return list[index]!.inStock;
     return false;
   }
 }
@@ -162,7 +173,10 @@ export class AdaptiveDay {
   constructor(private readonly setting: AdaptiveDaySetting) {
     const { expanded, world, target } = setting;
     this.webhooks = new WebhookQueue(target, world.shop);
-    this.#google = new GoogleShown(world, expanded.variants.map((variant) => variant.stock));
+    this.#google = new GoogleShown(
+      world,
+      expanded.variants.map((variant) => variant.stock),
+    );
     this.#webhookRandom = stream(expanded.seed, "webhooks");
     this.#chaosRandom = stream(expanded.seed, "webhook-chaos");
     this.#nextSample = expanded.startMs;
@@ -175,7 +189,9 @@ export class AdaptiveDay {
     // First pass at the start: full read of Shopify, first pushes.
     await worker.runOnce();
     const realStart = performance.now();
-    const stepLimit = process.env.REHEARSAL_PROFILE_STEPS ? Math.min(steps, Number(process.env.REHEARSAL_PROFILE_STEPS)) : steps;
+    const stepLimit = process.env.REHEARSAL_PROFILE_STEPS
+      ? Math.min(steps, Number(process.env.REHEARSAL_PROFILE_STEPS))
+      : steps;
     for (let step = 0; step < stepLimit; step += 1) {
       const now = startMs + step * stepMs;
       await this.step(now);
@@ -185,7 +201,11 @@ export class AdaptiveDay {
       }
       if (options.progress && (step % 30 === 0 || step === steps - 1)) {
         const current = this.setting.accounting.current;
-        options.progress("adaptive", (step + 1) / steps, `oversold ${current.oversoldUnits} · withheld ${current.withheldUnits} · failed checkouts ${current.failedCheckoutUnits} · webhooks queued ${this.webhooks.waiting}`);
+        options.progress(
+          "adaptive",
+          (step + 1) / steps,
+          `oversold ${current.oversoldUnits} · withheld ${current.withheldUnits} · failed checkouts ${current.failedCheckoutUnits} · webhooks queued ${this.webhooks.waiting}`,
+        );
       }
     }
     await this.#inFlight;
@@ -243,7 +263,8 @@ export class AdaptiveDay {
     const variant = world.variants[buyer.variant]!;
     if (buyer.channel === "online_store") return Math.max(0, available);
     // Read in process, not over HTTP: ~7,000 buyers, and the app's own reads are what count.
-    if (buyer.channel === "meta") return world.meta.control.shownItem(world.catalogId, variant.metaRetailerId)?.quantity ?? 0;
+    if (buyer.channel === "meta")
+      return world.meta.control.shownItem(world.catalogId, variant.metaRetailerId)?.quantity ?? 0;
     return this.#google.visible(buyer.variant, buyer.atMs) ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -257,13 +278,25 @@ export class AdaptiveDay {
     const shown = this.shownTo(buyer, available);
     const checkout = buyer.channel === "online_store" ? "store" : expanded.scenario.channels[buyer.channel].checkout;
     const oversoldBefore = accounting.current.oversoldUnits;
-    const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout }, available, sellable, buyer.atMs);
+    const bought = accounting.buyer(
+      buyer.channel,
+      item,
+      buyer.units,
+      { shown, checkout },
+      available,
+      sellable,
+      buyer.atMs,
+    );
     if (accounting.current.oversoldUnits > oversoldBefore && buyer.channel !== "online_store") {
       this.oversellNotes.push(await this.explainOversell(buyer, variant, shown, sellable));
     }
     if (bought <= 0) return;
-    if (buyer.channel === "meta" && checkout === "channel") world.meta.control.sell(world.catalogId, variant.metaRetailerId, bought);
-    await world.shopify.placeOrder(world.shop, { lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: bought }], webhooks: false });
+    if (buyer.channel === "meta" && checkout === "channel")
+      world.meta.control.sell(world.catalogId, variant.metaRetailerId, bought);
+    await world.shopify.placeOrder(world.shop, {
+      lines: [{ inventoryItemId: variant.inventoryItemGid, locationId: world.locationGid, quantity: bought }],
+      webhooks: false,
+    });
     this.sendOrderWebhooks(buyer, variant, bought);
   }
 
@@ -287,14 +320,21 @@ export class AdaptiveDay {
     const level = world.shopify.inventoryLevelUpdatePayload(world.shop, variant.inventoryItemGid, world.locationGid);
     const delay = expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom);
     const sendOrder = this.webhooks.event(buyer.atMs, "orders/create", order, `rehearsal-order-${this.#orderSeq}`);
-    const sendLevel = this.webhooks.event(buyer.atMs, "inventory_levels/update", level, `rehearsal-level-${this.#orderSeq}`);
+    const sendLevel = this.webhooks.event(
+      buyer.atMs,
+      "inventory_levels/update",
+      level,
+      `rehearsal-level-${this.#orderSeq}`,
+    );
     const outOfOrder = this.#chaosRandom() < chaos.outOfOrderRate;
     const levelDelay = delay + (outOfOrder ? -Math.min(delay, 1_000) : 1_000);
     const orderDelay = delay + (outOfOrder ? 1_000 + Math.round(this.#chaosRandom() * 60_000) : 0);
     sendOrder(buyer.atMs + orderDelay);
     sendLevel(buyer.atMs + levelDelay);
-    if (this.#chaosRandom() < chaos.duplicateRate) sendOrder(buyer.atMs + orderDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
-    if (this.#chaosRandom() < chaos.duplicateRate) sendLevel(buyer.atMs + levelDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
+    if (this.#chaosRandom() < chaos.duplicateRate)
+      sendOrder(buyer.atMs + orderDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
+    if (this.#chaosRandom() < chaos.duplicateRate)
+      sendLevel(buyer.atMs + levelDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
   }
 
   /** Stock, what each channel shows, and drift (items shown beyond what can be sold) at one moment. */

@@ -167,10 +167,17 @@ function printGoogleRequests(world: World): void {
 
 /** Alerts opened during the day, by kind, with the hour of the first. */
 async function alertSummary(database: Database, world: World, startMs: number): Promise<StrategyResult["alerts"]> {
-  const alerts = await database.alert.findMany({ where: { shop: world.shop }, select: { kind: true, openedAt: true }, orderBy: { openedAt: "asc" } });
+  const alerts = await database.alert.findMany({
+    where: { shop: world.shop },
+    select: { kind: true, openedAt: true },
+    orderBy: { openedAt: "asc" },
+  });
   const byKind: StrategyResult["alerts"]["byKind"] = {};
   for (const alert of alerts) {
-    const entry = (byKind[alert.kind] ??= { count: 0, firstAtHour: Math.round(((alert.openedAt.getTime() - startMs) / 3_600_000) * 100) / 100 });
+    const entry = (byKind[alert.kind] ??= {
+      count: 0,
+      firstAtHour: Math.round(((alert.openedAt.getTime() - startMs) / 3_600_000) * 100) / 100,
+    });
     entry.count += 1;
   }
   return { total: alerts.length, byKind };
@@ -178,9 +185,14 @@ async function alertSummary(database: Database, world: World, startMs: number): 
 
 /** Quantities the app recorded as pushed, per channel. */
 async function pushCounts(database: Database, world: World): Promise<PerChannel<number>> {
-  const pushRows = await database.activity.groupBy({ by: ["channel"], where: { shop: world.shop, kind: "quantity_pushed" }, _count: { _all: true } });
+  const pushRows = await database.activity.groupBy({
+    by: ["channel"],
+    where: { shop: world.shop, kind: "quantity_pushed" },
+    _count: { _all: true },
+  });
   const pushes: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
-  for (const row of pushRows) if (row.channel && row.channel in pushes) pushes[row.channel as keyof PerChannel<number>] = row._count._all;
+  for (const row of pushRows)
+    if (row.channel && row.channel in pushes) pushes[row.channel as keyof PerChannel<number>] = row._count._all;
   return pushes;
 }
 
@@ -197,7 +209,15 @@ function apiCallCounts(world: World): StrategyResult["apiCalls"] {
 /** The run's notes, its counts from the database and the fakes, and the result. */
 async function collectResult(
   accounting: Accounting,
-  run: { day: AdaptiveDay; expanded: ExpandedScenario; world: World; database: Database; phaseTimings: Map<string, { ms: number; count: number }>; sqlCounts: SqlCounts | null; started: number },
+  run: {
+    day: AdaptiveDay;
+    expanded: ExpandedScenario;
+    world: World;
+    database: Database;
+    phaseTimings: Map<string, { ms: number; count: number }>;
+    sqlCounts: SqlCounts | null;
+    started: number;
+  },
 ): Promise<StrategyResult> {
   const { day, expanded, world, database, phaseTimings, sqlCounts } = run;
   if (process.env.REHEARSAL_DEBUG) printGoogleRequests(world);
@@ -209,9 +229,14 @@ async function collectResult(
   accounting.note(
     `Real app over HTTP: ${day.webhooks.scheduled} signed webhook deliveries (${failed.length} not answered 200), worker run in-process once per ${expanded.scenario.stepSeconds} s step on the shared virtual clock; API calls are every request the app made to each fake (reads included).`,
   );
-  accounting.note(`Wall time spent: waiting for webhook answers ${(spent.webhooks / 1000).toFixed(1)} s (deliveries overlap the worker's push lanes), ingest + recompute ${(spent.ingest / 1000).toFixed(1)} s, push / read-back / monitor ${(spent.worker / 1000).toFixed(1)} s, buyers ${(spent.buyers / 1000).toFixed(1)} s, sampling ${(spent.samples / 1000).toFixed(1)} s.`);
   accounting.note(
-    `Worker phases: ${[...phaseTimings].sort((a, b) => b[1].ms - a[1].ms).map(([phase, entry]) => `${phase} ${(entry.ms / 1000).toFixed(1)} s/${entry.count}`).join(", ")}.`,
+    `Wall time spent: waiting for webhook answers ${(spent.webhooks / 1000).toFixed(1)} s (deliveries overlap the worker's push lanes), ingest + recompute ${(spent.ingest / 1000).toFixed(1)} s, push / read-back / monitor ${(spent.worker / 1000).toFixed(1)} s, buyers ${(spent.buyers / 1000).toFixed(1)} s, sampling ${(spent.samples / 1000).toFixed(1)} s.`,
+  );
+  accounting.note(
+    `Worker phases: ${[...phaseTimings]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([phase, entry]) => `${phase} ${(entry.ms / 1000).toFixed(1)} s/${entry.count}`)
+      .join(", ")}.`,
   );
   if (sqlCounts) printSqlProfile(sqlCounts);
   for (const note of day.oversellNotes.slice(0, 20)) accounting.note(note);
@@ -221,7 +246,11 @@ async function collectResult(
   return accounting.finish({ alerts, pushes, apiCalls, shopify, wallMs: Math.round(performance.now() - run.started) });
 }
 
-export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly Buyer[], options: AdaptiveOptions): Promise<AdaptiveRun> {
+export async function runAdaptive(
+  expanded: ExpandedScenario,
+  buyers: readonly Buyer[],
+  options: AdaptiveOptions,
+): Promise<AdaptiveRun> {
   const started = performance.now();
   const databaseUrl = prepareDatabaseFile(options.databaseFile);
   const sqlCounts = sqlProfile();
@@ -245,7 +274,15 @@ export async function runAdaptive(expanded: ExpandedScenario, buyers: readonly B
     const target = { url: `${app.url}/webhooks/stock`, secret: REHEARSAL_API_SECRET, timeoutMs: 10_000 };
     const day = new AdaptiveDay({ expanded, buyers, world, database, worker, clock, accounting, target });
     await day.run(options);
-    const result = await collectResult(accounting, { day, expanded, world, database, phaseTimings, sqlCounts, started });
+    const result = await collectResult(accounting, {
+      day,
+      expanded,
+      world,
+      database,
+      phaseTimings,
+      sqlCounts,
+      started,
+    });
     return { result, app, world, database, close };
   } catch (error) {
     await close();

@@ -33,7 +33,11 @@ describe("scenarioFromCsv (Shopify orders + products exports)", () => {
     expect(scenario.demand).toEqual({
       orders: 4,
       hourly: [2, 2],
-      unitsPerOrder: [[1, 2], [2, 1], [3, 1]],
+      unitsPerOrder: [
+        [1, 2],
+        [2, 1],
+        [3, 1],
+      ],
       channels: { online_store: 2, meta: 1, google: 1 },
     });
     expect(scenario.channels.meta.checkout).toBe("channel");

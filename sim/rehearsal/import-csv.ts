@@ -98,7 +98,11 @@ function readOrderLines(orders: Record<string, string>[], variants: Map<string, 
   for (const row of orders) {
     const order = column(row, "Name", "Id");
     if (!order) continue;
-    const createdAt = Date.parse(column(row, "Created at", "Paid at").replace(/ ([+-]\d{2})(\d{2})$/, "$1:$2").replace(" ", "T"));
+    const createdAt = Date.parse(
+      column(row, "Created at", "Paid at")
+        .replace(/ ([+-]\d{2})(\d{2})$/, "$1:$2")
+        .replace(" ", "T"),
+    );
     const known = byOrder.get(order);
     if (!known && Number.isFinite(createdAt)) byOrder.set(order, { createdAt, source: column(row, "Source") });
     const sku = column(row, "Lineitem sku");
@@ -106,7 +110,10 @@ function readOrderLines(orders: Record<string, string>[], variants: Map<string, 
     if (sku && variants.has(sku) && units > 0) lines.push({ order, sku, units });
   }
   const dated = lines.filter((line) => byOrder.has(line.order));
-  if (dated.length === 0) throw new Error("the orders CSV has no line items (Lineitem sku, Lineitem quantity, Created at) matching the products");
+  if (dated.length === 0)
+    throw new Error(
+      "the orders CSV has no line items (Lineitem sku, Lineitem quantity, Created at) matching the products",
+    );
   return { byOrder, dated };
 }
 
@@ -149,8 +156,12 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
       description:
         `Imported from a Shopify orders export (${orders.dated.length} line items, ${orders.byOrder.size} orders) and products export (${catalogue.length} variants), ` +
         `starting ${new Date(hourStart).toISOString()}. ` +
-        (mixKnown ? "Channel mix from the orders' Source column. " : "The orders carry no Meta or Google source: the built-in 50/30/20 channel mix is used. ") +
-        ([...variants.values()].some((variant) => variant.stock === null) ? "Stock without an inventory column = units ordered. " : "") +
+        (mixKnown
+          ? "Channel mix from the orders' Source column. "
+          : "The orders carry no Meta or Google source: the built-in 50/30/20 channel mix is used. ") +
+        ([...variants.values()].some((variant) => variant.stock === null)
+          ? "Stock without an inventory column = units ordered. "
+          : "") +
         "Channel lags and webhook behaviour are the built-in Black Friday ones.",
       start: new Date(hourStart).toISOString(),
       durationHours,
@@ -170,5 +181,9 @@ export function scenarioFromCsv(ordersText: string, productsText: string, name =
 }
 
 export function importShopifyCsv(files: { ordersCsv: string; productsCsv: string }): Scenario {
-  return scenarioFromCsv(readFileSync(files.ordersCsv, "utf8"), readFileSync(files.productsCsv, "utf8"), path.basename(files.ordersCsv, path.extname(files.ordersCsv)));
+  return scenarioFromCsv(
+    readFileSync(files.ordersCsv, "utf8"),
+    readFileSync(files.productsCsv, "utf8"),
+    path.basename(files.ordersCsv, path.extname(files.ordersCsv)),
+  );
 }

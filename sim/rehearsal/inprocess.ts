@@ -34,7 +34,12 @@ export const STATIC_RULES: RuleSet = ruleSetSchema.parse({
   shopDefaults: {
     online_store: { fixedUnits: 2 },
     meta: { percent: 25 },
-    google: { tiers: [{ atOrBelow: 3, hold: "all" }, { atOrBelow: 20, hold: 4 }] },
+    google: {
+      tiers: [
+        { atOrBelow: 3, hold: "all" },
+        { atOrBelow: 20, hold: 4 },
+      ],
+    },
   },
 });
 
@@ -72,7 +77,8 @@ export class ChannelShadow {
   }
   visible(item: number, now: number): number {
     const list = this.versions[item]!;
-    for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= now) return list[index]!.value;
+    for (let index = list.length - 1; index >= 0; index -= 1)
+      if (list[index]!.visibleAt <= now) return list[index]!.value;
     return 0;
   }
   /** Meta's own checkout: lowers the figure shown now, at once (queued writes land later as sent, as in the fake). */
@@ -157,15 +163,31 @@ class StaticApp {
   }
 
   #decide(item: number, sellable: number, nowMs: number) {
-    const record = applyLevelUpdate(createMasterRecord(this.#shop, variantGid(`gid://shopify/ProductVariant/${item + 1}`)), {
-      locationId: this.#location,
-      available: sellable,
-      onHand: Math.max(0, sellable),
-      committed: 0,
-      updatedAtMs: nowMs - 1,
-    });
-    const context: AllocationContext = { nowMs, rules: this.#rules, settings: STATIC_SETTINGS, timing: DEFAULT_CHANNEL_TIMING };
-    return allocateItem({ variantId: record.variantId, productId: productGid(`gid://shopify/Product/${item + 1}`), collectionIds: [], record }, context).decisions;
+    const record = applyLevelUpdate(
+      createMasterRecord(this.#shop, variantGid(`gid://shopify/ProductVariant/${item + 1}`)),
+      {
+        locationId: this.#location,
+        available: sellable,
+        onHand: Math.max(0, sellable),
+        committed: 0,
+        updatedAtMs: nowMs - 1,
+      },
+    );
+    const context: AllocationContext = {
+      nowMs,
+      rules: this.#rules,
+      settings: STATIC_SETTINGS,
+      timing: DEFAULT_CHANNEL_TIMING,
+    };
+    return allocateItem(
+      {
+        variantId: record.variantId,
+        productId: productGid(`gid://shopify/Product/${item + 1}`),
+        collectionIds: [],
+        record,
+      },
+      context,
+    ).decisions;
   }
 
   /** Decides every changed item and writes what changed: the Online Store hold, Meta's quantity, Google's availability when due. */
@@ -208,7 +230,12 @@ class StaticApp {
 type Checkouts = PerChannel<"channel" | "store">;
 
 /** One buyer: buys what the channel shows; native mirrors the new level after the channel's delay, static hears of it by webhook. */
-function serveBuyer(buyer: Buyer, shelves: Shelves, accounting: Accounting, run: { expanded: ExpandedScenario; checkout: Checkouts; staticApp: StaticApp | null }): void {
+function serveBuyer(
+  buyer: Buyer,
+  shelves: Shelves,
+  accounting: Accounting,
+  run: { expanded: ExpandedScenario; checkout: Checkouts; staticApp: StaticApp | null },
+): void {
   const { physical, safety, meta, google } = shelves;
   const { checkout } = run;
   const at = buyer.atMs;
@@ -222,7 +249,15 @@ function serveBuyer(buyer: Buyer, shelves: Shelves, accounting: Accounting, run:
         : google.visible(item, at) > 0
           ? Number.POSITIVE_INFINITY
           : 0;
-  const bought = accounting.buyer(buyer.channel, item, buyer.units, { shown, checkout: checkout[buyer.channel] }, storeAvailable, physical[item]!, buyer.atMs);
+  const bought = accounting.buyer(
+    buyer.channel,
+    item,
+    buyer.units,
+    { shown, checkout: checkout[buyer.channel] },
+    storeAvailable,
+    physical[item]!,
+    buyer.atMs,
+  );
   if (bought <= 0) return;
   if (buyer.channel === "meta" && checkout.meta === "channel") meta.sell(item, bought, at);
   physical[item] = physical[item]! - bought;
@@ -287,7 +322,14 @@ function accountingSnapshot(accounting: Accounting): string {
   return `${now.oversoldUnits} · withheld ${now.withheldUnits} · failed checkouts ${now.failedCheckoutUnits}`;
 }
 
-function sampleInProcess(accounting: Accounting, at: number, physical: number[], safety: number[], meta: ChannelShadow, google: ChannelShadow): void {
+function sampleInProcess(
+  accounting: Accounting,
+  at: number,
+  physical: number[],
+  safety: number[],
+  meta: ChannelShadow,
+  google: ChannelShadow,
+): void {
   const shown: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
   const drift: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
   let stock = 0;

@@ -123,7 +123,15 @@ export class Accounting {
    * Ballast's own safety stock, after every order). Returns the units that become an
    * order in Shopify.
    */
-  buyer(channel: BuyerChannel, variant: number, wanted: number, view: ChannelView, storeAvailable: number, master: number, atMs?: number): number {
+  buyer(
+    channel: BuyerChannel,
+    variant: number,
+    wanted: number,
+    view: ChannelView,
+    storeAvailable: number,
+    master: number,
+    atMs?: number,
+  ): number {
     const price = this.variants[variant]!.price;
     const sellable = Math.max(0, master);
     const r = this.result;
@@ -153,7 +161,12 @@ export class Accounting {
       r.failedCheckoutValue += failed * price;
       r.failedCheckoutByChannel[channel] += failed;
     }
-    const withheld = Math.max(0, Math.min(wanted, sellable) - bought - (view.checkout === "store" && view.shown > 0 ? Math.min(wanted, view.shown) - bought : 0));
+    const withheld = Math.max(
+      0,
+      Math.min(wanted, sellable) -
+        bought -
+        (view.checkout === "store" && view.shown > 0 ? Math.min(wanted, view.shown) - bought : 0),
+    );
     r.withheldUnits += withheld;
     r.withheldValue += withheld * price;
     r.withheldByChannel[channel] += withheld;
@@ -197,11 +210,14 @@ export class Accounting {
     this.result.notes.push(text);
   }
 
-  finish(extra: Partial<Pick<StrategyResult, "alerts" | "pushes" | "apiCalls" | "shopify" | "wallMs">>): StrategyResult {
+  finish(
+    extra: Partial<Pick<StrategyResult, "alerts" | "pushes" | "apiCalls" | "shopify" | "wallMs">>,
+  ): StrategyResult {
     const r = { ...this.result, ...extra };
     const sorted = [...this.driftSamples].sort((a, b) => a - b);
     r.maxDriftItems = sorted.at(-1) ?? 0;
-    r.p95DriftItems = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(0.95 * sorted.length) - 1))]!;
+    r.p95DriftItems =
+      sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(0.95 * sorted.length) - 1))]!;
     r.apiCalls = { ...r.apiCalls, total: r.apiCalls.online_store + r.apiCalls.meta + r.apiCalls.google };
     r.soldValue = round2(r.soldValue);
     r.oversoldValue = round2(r.oversoldValue);

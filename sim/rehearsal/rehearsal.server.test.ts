@@ -15,7 +15,15 @@ const tiny = parseScenario({
   durationHours: 0.25,
   stepSeconds: 60,
   catalogue: { generate: { variants: 6, priceRange: [10, 30], zipf: 0.8, stockCoverage: [0.4, 1.2], minStock: 1 } },
-  demand: { orders: 60, hourly: [1], unitsPerOrder: [[1, 0.8], [2, 0.2]], channels: { online_store: 0.4, meta: 0.4, google: 0.2 } },
+  demand: {
+    orders: 60,
+    hourly: [1],
+    unitsPerOrder: [
+      [1, 0.8],
+      [2, 0.2],
+    ],
+    channels: { online_store: 0.4, meta: 0.4, google: 0.2 },
+  },
   channels: {
     meta: { checkout: "channel", lagMinutes: [{ fromHour: 0, min: 5, max: 8 }] },
     google: { checkout: "store", lagMinutes: [{ fromHour: 0, min: 20, max: 30 }] },
@@ -34,7 +42,11 @@ describe("peak rehearsal on a tiny scenario", { shuffle: false }, () => {
       const expanded = expandScenario(tiny, seed);
       const buyers = generateDemand(expanded);
       const strip = ({ wallMs: _wallMs, ...rest }: ReturnType<typeof simulateInProcess>) => rest;
-      return { buyers, native: strip(simulateInProcess("native", expanded, buyers)), fixed: strip(simulateInProcess("static", expanded, buyers)) };
+      return {
+        buyers,
+        native: strip(simulateInProcess("native", expanded, buyers)),
+        fixed: strip(simulateInProcess("static", expanded, buyers)),
+      };
     };
     const first = run(7);
     expect(run(7)).toEqual(first);

@@ -9,8 +9,12 @@ import path from "node:path";
 import { z } from "zod";
 import { stream, uniform, weightedPicker, type Random } from "./random";
 
-const lagWindowSchema = z.object({ fromHour: z.number().min(0), min: z.number().min(0), max: z.number().min(0) }).strict();
-const spikeSchema = z.object({ atHour: z.number().min(0), minutes: z.number().positive(), lagMinutes: z.number().min(0) }).strict();
+const lagWindowSchema = z
+  .object({ fromHour: z.number().min(0), min: z.number().min(0), max: z.number().min(0) })
+  .strict();
+const spikeSchema = z
+  .object({ atHour: z.number().min(0), minutes: z.number().positive(), lagMinutes: z.number().min(0) })
+  .strict();
 const channelLagSchema = z
   .object({
     checkout: z.enum(["channel", "store"]),
@@ -36,7 +40,10 @@ export const scenarioSchema = z
     description: z.string().default(""),
     /** Simulated start (ISO); the default is Black Friday 2026, 00:00 UTC. */
     start: z.string().datetime().default("2026-11-27T00:00:00.000Z"),
-    durationHours: z.number().positive().max(24 * 7),
+    durationHours: z
+      .number()
+      .positive()
+      .max(24 * 7),
     /** Time step of the simulation: the worker runs once per step. */
     stepSeconds: z.number().int().min(5).max(600).default(60),
     catalogue: z.union([
@@ -64,7 +71,9 @@ export const scenarioSchema = z
         hourly: z.array(z.number().min(0)).min(1),
         unitsPerOrder: z.array(z.tuple([z.number().int().min(1), z.number().min(0)])).min(1),
         /** Share of buyers arriving on each channel. */
-        channels: z.object({ online_store: z.number().min(0), meta: z.number().min(0), google: z.number().min(0) }).strict(),
+        channels: z
+          .object({ online_store: z.number().min(0), meta: z.number().min(0), google: z.number().min(0) })
+          .strict(),
       })
       .strict(),
     channels: z
@@ -124,7 +133,9 @@ export function loadScenario(nameOrPath: string, root = process.cwd()): Scenario
 export function parseScenario(value: unknown, origin = "scenario"): Scenario {
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`).join("\n");
+    const issues = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("\n");
     throw new Error(`${origin} is not a valid scenario:\n${issues}`);
   }
   return parsed.data;
@@ -156,7 +167,8 @@ export function expandScenario(scenario: Scenario, seed: number): ExpandedScenar
       const range = windowAt(config.lagMinutes, hour);
       let minutes = uniform(random, range.min, Math.max(range.min, range.max));
       for (const spike of config.spikes) {
-        if (hour >= spike.atHour && hour < spike.atHour + spike.minutes / 60) minutes = Math.max(minutes, spike.lagMinutes);
+        if (hour >= spike.atHour && hour < spike.atHour + spike.minutes / 60)
+          minutes = Math.max(minutes, spike.lagMinutes);
       }
       lags[channel].push(Math.round(minutes * 60_000));
     }
@@ -188,7 +200,8 @@ function expandCatalogue(scenario: Scenario, seed: number): ScenarioVariant[] {
   }
   const spec = catalogue.generate;
   const random = stream(seed, "catalogue");
-  const meanUnits = scenario.demand.unitsPerOrder.reduce((sum, [units, weight]) => sum + units * weight, 0) /
+  const meanUnits =
+    scenario.demand.unitsPerOrder.reduce((sum, [units, weight]) => sum + units * weight, 0) /
     scenario.demand.unitsPerOrder.reduce((sum, [, weight]) => sum + weight, 0);
   const raw = Array.from({ length: spec.variants }, (_, rank) => 1 / Math.pow(rank + 1, spec.zipf));
   // Shuffle popularity over the catalogue so neighbouring SKUs are not all best sellers.
@@ -202,7 +215,14 @@ function expandCatalogue(scenario: Scenario, seed: number): ScenarioVariant[] {
     const coverage = uniform(random, spec.stockCoverage[0], spec.stockCoverage[1]);
     const price = Math.round(uniform(random, spec.priceRange[0], spec.priceRange[1]) * 100) / 100;
     const sku = `BAL-${String(index + 1).padStart(5, "0")}`;
-    return { index, sku, title: `Product ${index + 1}`, price, stock: Math.max(spec.minStock, Math.round(expectedUnits * coverage)), weight };
+    return {
+      index,
+      sku,
+      title: `Product ${index + 1}`,
+      price,
+      stock: Math.max(spec.minStock, Math.round(expectedUnits * coverage)),
+      weight,
+    };
   });
 }
 
@@ -246,5 +266,8 @@ export function generateDemand(expanded: ExpandedScenario): Buyer[] {
     });
   }
   // Stable order for equal times: draw order.
-  return buyers.map((buyer, index) => ({ buyer, index })).sort((a, b) => a.buyer.atMs - b.buyer.atMs || a.index - b.index).map(({ buyer }) => buyer);
+  return buyers
+    .map((buyer, index) => ({ buyer, index }))
+    .sort((a, b) => a.buyer.atMs - b.buyer.atMs || a.index - b.index)
+    .map(({ buyer }) => buyer);
 }

@@ -29,7 +29,9 @@ function statementText(sql: string): string {
 export function sqlProfile(): SqlCounts | null {
   if (!process.env.REHEARSAL_SQL_PROFILE) return null;
   const totals: SqlCounts = new Map();
-  const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as { prototype: { prepare: (sql: string) => Statement } };
+  const BetterSqlite = createRequire(import.meta.url)("better-sqlite3") as {
+    prototype: { prepare: (sql: string) => Statement };
+  };
   // Statements are prepared once and run many times (app/db/sqlite-statement-cache.server.ts):
   // each run is counted, under the phase it runs in.
   const texts = new WeakMap<object, string>();
@@ -75,12 +77,21 @@ export function sqlProfile(): SqlCounts | null {
 
 /** Prints the statements by time, by phase and by count (and writes them all to REHEARSAL_SQL_PROFILE when it names a .json file). */
 export function printSqlProfile(sqlCounts: SqlCounts): void {
-  const line = ([sql, { count, ms }]: [string, { count: number; ms: number }]) => `${(ms / 1000).toFixed(2).padStart(7)} s ${String(count).padStart(7)} ${sql}`;
+  const line = ([sql, { count, ms }]: [string, { count: number; ms: number }]) =>
+    `${(ms / 1000).toFixed(2).padStart(7)} s ${String(count).padStart(7)} ${sql}`;
   const rows = [...sqlCounts];
   const totalCount = rows.reduce((sum, [, entry]) => sum + entry.count, 0);
   const totalMs = rows.reduce((sum, [, entry]) => sum + entry.ms, 0);
-  console.log(`SQL by time (all: ${totalCount} statements, ${(totalMs / 1000).toFixed(1)} s in SQLite; query plans: ${queryPlanCacheStats.hits} reused, ${queryPlanCacheStats.misses} compiled)`);
-  console.log(rows.sort((a, b) => b[1].ms - a[1].ms).slice(0, 40).map(line).join("\n"));
+  console.log(
+    `SQL by time (all: ${totalCount} statements, ${(totalMs / 1000).toFixed(1)} s in SQLite; query plans: ${queryPlanCacheStats.hits} reused, ${queryPlanCacheStats.misses} compiled)`,
+  );
+  console.log(
+    rows
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 40)
+      .map(line)
+      .join("\n"),
+  );
   const byPhase = new Map<string, { count: number; ms: number }>();
   for (const [key, entry] of rows) {
     const phase = key.slice(0, 20).trim();
@@ -90,9 +101,28 @@ export function printSqlProfile(sqlCounts: SqlCounts): void {
     byPhase.set(phase, total);
   }
   const profileFile = process.env.REHEARSAL_SQL_PROFILE ?? "";
-  if (profileFile.endsWith(".json")) writeFileSync(profileFile, JSON.stringify(rows.map(([sql, entry]) => ({ sql, ...entry })), null, 1));
+  if (profileFile.endsWith(".json"))
+    writeFileSync(
+      profileFile,
+      JSON.stringify(
+        rows.map(([sql, entry]) => ({ sql, ...entry })),
+        null,
+        1,
+      ),
+    );
   console.log("SQL by phase");
-  console.log([...byPhase].sort((a, b) => b[1].count - a[1].count).map(line).join("\n"));
+  console.log(
+    [...byPhase]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(line)
+      .join("\n"),
+  );
   console.log("SQL by count");
-  console.log(rows.sort((a, b) => b[1].count - a[1].count).slice(0, 40).map(line).join("\n"));
+  console.log(
+    rows
+      .sort((a, b) => b[1].count - a[1].count)
+      .slice(0, 40)
+      .map(line)
+      .join("\n"),
+  );
 }

@@ -24,8 +24,12 @@ beforeAll(async () => {
   await seedOfflineSession(database, SHOP_B);
   await seedItem(database, SHOP_A, { available: 10 });
   await seedItem(database, SHOP_B, { variantId: B_VARIANT, available: 4, title: "B's item" });
-  await database.alert.create({ data: { shop: SHOP_A, kind: "lag_high", severity: "warning", dedupeKey: "a-lag", channel: "meta" } });
-  await database.alert.create({ data: { shop: SHOP_B, kind: "drift", severity: "critical", dedupeKey: "b-drift", channel: "google" } });
+  await database.alert.create({
+    data: { shop: SHOP_A, kind: "lag_high", severity: "warning", dedupeKey: "a-lag", channel: "meta" },
+  });
+  await database.alert.create({
+    data: { shop: SHOP_B, kind: "drift", severity: "critical", dedupeKey: "b-drift", channel: "google" },
+  });
   // No worker: the tests read exactly what the API wrote.
   app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
 });
@@ -35,11 +39,21 @@ afterAll(async () => {
   await testDatabase?.drop();
 });
 
-async function call(shop: string | null, method: string, path: string, body?: unknown, options: { token?: string } = {}) {
+async function call(
+  shop: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { token?: string } = {},
+) {
   const headers: Record<string, string> = { "User-Agent": BROWSER_USER_AGENT, Accept: "application/json" };
   if (shop) headers.Authorization = `Bearer ${options.token ?? sessionToken(shop)}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(`${app.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const response = await fetch(`${app.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -62,7 +76,9 @@ describe("authentication", () => {
   });
 
   it("answers 401 to a token signed with another secret", async () => {
-    const { status, json } = await call(SHOP_A, "GET", `/api/v1/items/${BIG_VARIANT_ID}`, undefined, { token: sessionToken(SHOP_A, { secret: "forged" }) });
+    const { status, json } = await call(SHOP_A, "GET", `/api/v1/items/${BIG_VARIANT_ID}`, undefined, {
+      token: sessionToken(SHOP_A, { secret: "forged" }),
+    });
     expect(status).toBe(401);
     expect(json.error.code).toBe("unauthorized");
   });
@@ -71,12 +87,19 @@ describe("authentication", () => {
 describe("GET /api/v1/items/{variantId}", () => {
   it("reads an item by numeric id above 2^53 and by GID, with explanations", async () => {
     const byNumber = await call(SHOP_A, "GET", `/api/v1/items/${BIG_VARIANT_ID}`);
-    const byGid = await call(SHOP_A, "GET", `/api/v1/items/${encodeURIComponent(`gid://shopify/ProductVariant/${BIG_VARIANT_ID}`)}`);
+    const byGid = await call(
+      SHOP_A,
+      "GET",
+      `/api/v1/items/${encodeURIComponent(`gid://shopify/ProductVariant/${BIG_VARIANT_ID}`)}`,
+    );
     expect(byNumber.status).toBe(200);
     expect(byGid.status).toBe(200);
     // The id survives exactly: no rounding through a JS number.
     expect(byNumber.text).toContain(`"variantId":"gid://shopify/ProductVariant/${BIG_VARIANT_ID}"`);
-    const channels = byNumber.json.item.channels as { channel: string; now: { quantity: number; explanation: string } }[];
+    const channels = byNumber.json.item.channels as {
+      channel: string;
+      now: { quantity: number; explanation: string };
+    }[];
     expect(channels.map((entry) => [entry.channel, entry.now.quantity])).toEqual([
       ["online_store", 8],
       ["meta", 7],
@@ -106,10 +129,16 @@ describe("PUT|DELETE /api/v1/items/{variantId}/overrides/{channel}", () => {
     const badBody = await call(SHOP_A, "PUT", path, { quantity: -1, expiresAt: "tomorrow" });
     expect(badBody.status).toBe(400);
     expect(badBody.json.error.code).toBe("invalid_body");
-    expect((badBody.json.error.details as { field: string }[]).map((detail) => detail.field).sort()).toEqual(["expiresAt", "quantity"]);
+    expect((badBody.json.error.details as { field: string }[]).map((detail) => detail.field).sort()).toEqual([
+      "expiresAt",
+      "quantity",
+    ]);
     const extra = await call(SHOP_A, "PUT", path, { quantity: 1, expiresAt: inOneHour(), channel: "google" });
     expect(extra.status).toBe(400);
-    const badChannel = await call(SHOP_A, "PUT", `/api/v1/items/${BIG_VARIANT_ID}/overrides/tiktok`, { quantity: 1, expiresAt: inOneHour() });
+    const badChannel = await call(SHOP_A, "PUT", `/api/v1/items/${BIG_VARIANT_ID}/overrides/tiktok`, {
+      quantity: 1,
+      expiresAt: inOneHour(),
+    });
     expect(badChannel.status).toBe(400);
     expect(badChannel.json.error.code).toBe("invalid_channel");
     expect(await testDatabase.database.override.count()).toBe(0);
@@ -119,7 +148,10 @@ describe("PUT|DELETE /api/v1/items/{variantId}/overrides/{channel}", () => {
     const path = `/api/v1/items/${BIG_VARIANT_ID}/overrides/meta`;
     const tooMany = await call(SHOP_A, "PUT", path, { quantity: 11, expiresAt: inOneHour() });
     expect(tooMany.status).toBe(422);
-    expect(tooMany.json.error).toMatchObject({ code: "override_exceeds_sellable", details: { quantity: 11, sellable: 10 } });
+    expect(tooMany.json.error).toMatchObject({
+      code: "override_exceeds_sellable",
+      details: { quantity: 11, sellable: 10 },
+    });
     const past = await call(SHOP_A, "PUT", path, { quantity: 3, expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(past.status).toBe(422);
     expect(past.json.error.code).toBe("override_already_expired");
@@ -133,7 +165,13 @@ describe("PUT|DELETE /api/v1/items/{variantId}/overrides/{channel}", () => {
     expect(set.status).toBe(200);
     expect(set.json.override).toMatchObject({ channel: "meta", quantity: 3 });
     const item = await call(SHOP_A, "GET", `/api/v1/items/${BIG_VARIANT_ID}`);
-    const meta = (item.json.item.channels as { channel: string; now: { quantity: number }; override: { quantity: number; active: boolean } }[]).find((entry) => entry.channel === "meta")!;
+    const meta = (
+      item.json.item.channels as {
+        channel: string;
+        now: { quantity: number };
+        override: { quantity: number; active: boolean };
+      }[]
+    ).find((entry) => entry.channel === "meta")!;
     expect(meta.now.quantity).toBe(3);
     expect(meta.override).toMatchObject({ quantity: 3, active: true });
 
@@ -141,7 +179,10 @@ describe("PUT|DELETE /api/v1/items/{variantId}/overrides/{channel}", () => {
     expect(cleared.status).toBe(204);
     const again = await call(SHOP_A, "DELETE", path);
     expect(again.status).toBe(404);
-    const kinds = await testDatabase.database.activity.findMany({ where: { shop: SHOP_A, variantGid: `gid://shopify/ProductVariant/${BIG_VARIANT_ID}` }, orderBy: { at: "asc" } });
+    const kinds = await testDatabase.database.activity.findMany({
+      where: { shop: SHOP_A, variantGid: `gid://shopify/ProductVariant/${BIG_VARIANT_ID}` },
+      orderBy: { at: "asc" },
+    });
     expect(kinds.map((entry) => entry.kind)).toEqual(expect.arrayContaining(["override_set", "override_cleared"]));
   });
 });
@@ -150,10 +191,15 @@ describe("channels, resync and alerts", () => {
   it("pauses and resumes a channel, validating the mode", async () => {
     const bad = await call(SHOP_A, "POST", "/api/v1/channels/online_store/pause", { mode: "sleep" });
     expect(bad.status).toBe(400);
-    const paused = await call(SHOP_A, "POST", "/api/v1/channels/online_store/pause", { mode: "freeze", reason: "stocktake" });
+    const paused = await call(SHOP_A, "POST", "/api/v1/channels/online_store/pause", {
+      mode: "freeze",
+      reason: "stocktake",
+    });
     expect(paused.status).toBe(200);
     expect(paused.json).toMatchObject({ channel: "online_store", state: "paused_freeze" });
-    const row = await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP_A, channel: "online_store" } } });
+    const row = await testDatabase.database.channelConnection.findUnique({
+      where: { shop_channel: { shop: SHOP_A, channel: "online_store" } },
+    });
     expect(row?.state).toBe("paused_freeze");
     const resumed = await call(SHOP_A, "POST", "/api/v1/channels/online_store/resume");
     expect(resumed.json.state).toBe("active");
@@ -169,7 +215,10 @@ describe("channels, resync and alerts", () => {
     expect(activated.status).toBe(200);
     expect(activated.json).toMatchObject({ channel: "online_store", mode: "active", changed: true });
     expect(typeof activated.json.activatedAt).toBe("string");
-    const row = () => testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP_A, channel: "online_store" } } });
+    const row = () =>
+      testDatabase.database.channelConnection.findUnique({
+        where: { shop_channel: { shop: SHOP_A, channel: "online_store" } },
+      });
     expect((await row())?.activatedAt?.toISOString()).toBe(activated.json.activatedAt);
     const again = await call(SHOP_A, "POST", "/api/v1/channels/online_store/activate", {});
     expect(again.json).toMatchObject({ mode: "active", changed: false, activatedAt: activated.json.activatedAt });
@@ -180,7 +229,10 @@ describe("channels, resync and alerts", () => {
     const notConnected = await call(SHOP_A, "POST", "/api/v1/channels/meta/activate");
     expect(notConnected.status).toBe(409);
     expect(notConnected.json.error.code).toBe("channel_not_connected");
-    const entries = await testDatabase.database.activity.findMany({ where: { shop: SHOP_A, kind: { in: ["channel_activated", "channel_observed"] } }, orderBy: { at: "asc" } });
+    const entries = await testDatabase.database.activity.findMany({
+      where: { shop: SHOP_A, kind: { in: ["channel_activated", "channel_observed"] } },
+      orderBy: { at: "asc" },
+    });
     expect(entries.map((entry) => [entry.kind, entry.channel, (entry.details as { source?: string }).source])).toEqual([
       ["channel_activated", "online_store", "api"],
       ["channel_observed", "online_store", "api"],
@@ -208,14 +260,23 @@ describe("shop isolation", () => {
   it("shop A can neither read nor change shop B's item, channel or alerts", async () => {
     const read = await call(SHOP_A, "GET", `/api/v1/items/${B_VARIANT}`);
     expect(read.status).toBe(404);
-    const write = await call(SHOP_A, "PUT", `/api/v1/items/${B_VARIANT}/overrides/meta`, { quantity: 0, expiresAt: inOneHour() });
+    const write = await call(SHOP_A, "PUT", `/api/v1/items/${B_VARIANT}/overrides/meta`, {
+      quantity: 0,
+      expiresAt: inOneHour(),
+    });
     expect(write.status).toBe(404);
-    expect(await testDatabase.database.override.count({ where: { variantGid: `gid://shopify/ProductVariant/${B_VARIANT}` } })).toBe(0);
+    expect(
+      await testDatabase.database.override.count({
+        where: { variantGid: `gid://shopify/ProductVariant/${B_VARIANT}` },
+      }),
+    ).toBe(0);
     const alerts = await call(SHOP_A, "GET", "/api/v1/alerts?status=all");
     expect((alerts.json.alerts as { kind: string }[]).some((alert) => alert.kind === "drift")).toBe(false);
 
     await call(SHOP_A, "POST", "/api/v1/channels/online_store/pause", { mode: "stop_selling" });
-    const bRow = await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP_B, channel: "online_store" } } });
+    const bRow = await testDatabase.database.channelConnection.findUnique({
+      where: { shop_channel: { shop: SHOP_B, channel: "online_store" } },
+    });
     expect(bRow).toBeNull();
     await call(SHOP_A, "POST", "/api/v1/channels/online_store/resume");
 

@@ -87,7 +87,11 @@ describe("stock webhooks", () => {
   it("answers 413 to a body over the size limit, and records nothing", async () => {
     const shop = "huge.myshopify.com";
     await seedOfflineSession(testDatabase.database, shop);
-    const webhook = signedWebhook({ topic: "orders/create", shop, body: `{"id":1,"note":"${"x".repeat(3 * 1024 * 1024)}"}` });
+    const webhook = signedWebhook({
+      topic: "orders/create",
+      shop,
+      body: `{"id":1,"note":"${"x".repeat(3 * 1024 * 1024)}"}`,
+    });
 
     const response = await post("/webhooks/stock", webhook);
 

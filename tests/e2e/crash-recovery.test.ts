@@ -6,7 +6,14 @@
  * engine decides. Undelivered webhooks are retried, as Shopify does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMasterRecord, recordSale, salesRatePerMinute, shopDomain, variantGid, type MasterRecord } from "~/domain";
+import {
+  createMasterRecord,
+  recordSale,
+  salesRatePerMinute,
+  shopDomain,
+  variantGid,
+  type MasterRecord,
+} from "~/domain";
 import { startWorld, type World } from "../../sim/world";
 import { installShop } from "../../sim/install-shop";
 import { startAppServer, type RunningApp } from "../../sim/app-server";
@@ -62,9 +69,19 @@ function ordersFor(random: () => number, placedAt: Date): Order[] {
 
 async function deliver(order: Order): Promise<boolean> {
   if (!app) return false;
-  const webhook = signedWebhook({ topic: "orders/create", shop: world.shop, body: order.body, eventId: `crash-order-${order.id}` });
+  const webhook = signedWebhook({
+    topic: "orders/create",
+    shop: world.shop,
+    body: order.body,
+    eventId: `crash-order-${order.id}`,
+  });
   try {
-    const response = await fetch(`${app.url}/webhooks/stock`, { method: "POST", headers: webhook.headers, body: webhook.body, signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(`${app.url}/webhooks/stock`, {
+      method: "POST",
+      headers: webhook.headers,
+      body: webhook.body,
+      signal: AbortSignal.timeout(5_000),
+    });
     return response.status === 200;
   } catch {
     return false; // connection refused or reset: the server is down; Shopify retries.
@@ -80,68 +97,94 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
 }
 
 describe("crash recovery", () => {
-  it("converges after repeated kill -9 during a webhook storm, with no order applied twice", { timeout: 240_000 }, async () => {
-    const random = seededRandom(20261127);
-    app = await startAppServer(serverEnv());
-    // The first full read of Shopify comes first, as after an install.
-    await waitFor(async () => (await testDatabase.database.shop.findUnique({ where: { shop: world.shop } }))?.lastFullReadAt != null, "first full read");
-    const placedAt = new Date();
-    const orders = ordersFor(random, placedAt);
-    let pending = [...orders];
+  it(
+    "converges after repeated kill -9 during a webhook storm, with no order applied twice",
+    { timeout: 240_000 },
+    async () => {
+      const random = seededRandom(20261127);
+      app = await startAppServer(serverEnv());
+      // The first full read of Shopify comes first, as after an install.
+      await waitFor(
+        async () =>
+          (await testDatabase.database.shop.findUnique({ where: { shop: world.shop } }))?.lastFullReadAt != null,
+        "first full read",
+      );
+      const placedAt = new Date();
+      const orders = ordersFor(random, placedAt);
+      let pending = [...orders];
 
-    // Three crashes at random moments while webhooks pour in and the worker pushes.
-    for (let crash = 0; crash < 3; crash++) {
-      const killAfterMs = 150 + Math.floor(random() * 600);
-      const killAt = Date.now() + killAfterMs;
-      while (Date.now() < killAt && pending.length > 0) {
+      // Three crashes at random moments while webhooks pour in and the worker pushes.
+      for (let crash = 0; crash < 3; crash++) {
+        const killAfterMs = 150 + Math.floor(random() * 600);
+        const killAt = Date.now() + killAfterMs;
+        while (Date.now() < killAt && pending.length > 0) {
+          const batch = pending.slice(0, 8);
+          const delivered = await Promise.all(batch.map(deliver));
+          pending = [...pending.slice(8), ...batch.filter((_, index) => !delivered[index])];
+        }
+        app.process.kill("SIGKILL");
+        await new Promise((resolve) => app!.process.once("exit", resolve));
+        app = await startAppServer(serverEnv());
+      }
+      // Shopify keeps retrying whatever was not acknowledged.
+      while (pending.length > 0) {
         const batch = pending.slice(0, 8);
         const delivered = await Promise.all(batch.map(deliver));
         pending = [...pending.slice(8), ...batch.filter((_, index) => !delivered[index])];
       }
-      app.process.kill("SIGKILL");
-      await new Promise((resolve) => app!.process.once("exit", resolve));
-      app = await startAppServer(serverEnv());
-    }
-    // Shopify keeps retrying whatever was not acknowledged.
-    while (pending.length > 0) {
-      const batch = pending.slice(0, 8);
-      const delivered = await Promise.all(batch.map(deliver));
-      pending = [...pending.slice(8), ...batch.filter((_, index) => !delivered[index])];
-    }
 
-    const { database } = testDatabase;
-    await waitFor(async () => (await database.webhookEvent.count({ where: { shop: world.shop, processedAt: null } })) === 0, "events processed");
-    expect(await database.webhookEvent.count({ where: { shop: world.shop } })).toBe(ORDERS);
-    expect(await database.orderRecord.count({ where: { shop: world.shop } })).toBe(ORDERS);
+      const { database } = testDatabase;
+      await waitFor(
+        async () => (await database.webhookEvent.count({ where: { shop: world.shop, processedAt: null } })) === 0,
+        "events processed",
+      );
+      expect(await database.webhookEvent.count({ where: { shop: world.shop } })).toBe(ORDERS);
+      expect(await database.orderRecord.count({ where: { shop: world.shop } })).toBe(ORDERS);
 
-    // Exactly once: the sales speed equals one application of each order (a replay would
-    // count it again). Holds may be fewer than the orders: a later read of Shopify (or
-    // Ballast's own inventory move, which reads it first) counts as reflecting them.
-    for (const [index, variant] of world.variants.entries()) {
-      const mine = orders.filter((order) => order.variantIndex === index);
-      const stored = await database.masterRecord.findUnique({ where: { shop_variantGid: { shop: world.shop, variantGid: variant.variantGid } } });
-      const record = stored!.record as unknown as MasterRecord;
-      expect(record.holds.reduce((sum, hold) => sum + hold.units, 0)).toBeLessThanOrEqual(mine.reduce((sum, order) => sum + order.units, 0));
-      let expected = createMasterRecord(shopDomain(world.shop), variantGid(variant.variantGid)).velocity;
-      for (const order of mine) expected = recordSale(expected, order.units, placedAt.getTime());
-      const at = placedAt.getTime() + 1;
-      expect(salesRatePerMinute(record.velocity, at)).toBeCloseTo(salesRatePerMinute(expected, at), 9);
-    }
+      // Exactly once: the sales speed equals one application of each order (a replay would
+      // count it again). Holds may be fewer than the orders: a later read of Shopify (or
+      // Ballast's own inventory move, which reads it first) counts as reflecting them.
+      for (const [index, variant] of world.variants.entries()) {
+        const mine = orders.filter((order) => order.variantIndex === index);
+        const stored = await database.masterRecord.findUnique({
+          where: { shop_variantGid: { shop: world.shop, variantGid: variant.variantGid } },
+        });
+        const record = stored!.record as unknown as MasterRecord;
+        expect(record.holds.reduce((sum, hold) => sum + hold.units, 0)).toBeLessThanOrEqual(
+          mine.reduce((sum, order) => sum + order.units, 0),
+        );
+        let expected = createMasterRecord(shopDomain(world.shop), variantGid(variant.variantGid)).velocity;
+        for (const order of mine) expected = recordSale(expected, order.units, placedAt.getTime());
+        const at = placedAt.getTime() + 1;
+        expect(salesRatePerMinute(record.velocity, at)).toBeCloseTo(salesRatePerMinute(expected, at), 9);
+      }
 
-    // Every channel converges to what the engine decides.
-    await waitFor(async () => {
-      const states = await database.channelItemState.findMany({ where: { shop: world.shop } });
-      return states.length >= VARIANTS * 3 && states.every((state) => state.pushed === state.desired && state.parkedAt === null);
-    }, "channels to converge");
-    for (const variant of world.variants) {
-      const store = await database.channelItemState.findUnique({
-        where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: `${variant.inventoryItemGid}|${world.locationGid}` } },
-      });
-      expect(world.shopify.quantities(world.shop, variant.inventoryItemGid, world.locationGid)?.available).toBe(store!.desired);
-      const meta = await database.channelItemState.findUnique({
-        where: { shop_channel_itemKey: { shop: world.shop, channel: "meta", itemKey: variant.metaRetailerId } },
-      });
-      expect(world.meta.control.trueItem(world.catalogId, variant.metaRetailerId)?.quantity).toBe(meta!.desired);
-    }
-  });
+      // Every channel converges to what the engine decides.
+      await waitFor(async () => {
+        const states = await database.channelItemState.findMany({ where: { shop: world.shop } });
+        return (
+          states.length >= VARIANTS * 3 &&
+          states.every((state) => state.pushed === state.desired && state.parkedAt === null)
+        );
+      }, "channels to converge");
+      for (const variant of world.variants) {
+        const store = await database.channelItemState.findUnique({
+          where: {
+            shop_channel_itemKey: {
+              shop: world.shop,
+              channel: "online_store",
+              itemKey: `${variant.inventoryItemGid}|${world.locationGid}`,
+            },
+          },
+        });
+        expect(world.shopify.quantities(world.shop, variant.inventoryItemGid, world.locationGid)?.available).toBe(
+          store!.desired,
+        );
+        const meta = await database.channelItemState.findUnique({
+          where: { shop_channel_itemKey: { shop: world.shop, channel: "meta", itemKey: variant.metaRetailerId } },
+        });
+        expect(world.meta.control.trueItem(world.catalogId, variant.metaRetailerId)?.quantity).toBe(meta!.desired);
+      }
+    },
+  );
 });

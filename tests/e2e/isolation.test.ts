@@ -23,7 +23,13 @@ import { createTestDatabase, type TestDatabase } from "../support/database";
 import { snapshotDatabase } from "../support/db-snapshot";
 import { bearer, openDocument, postWebhook, send } from "../support/http";
 import { seedOfflineSession } from "../support/sessions";
-import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
+import {
+  BROWSER_USER_AGENT,
+  sessionToken,
+  signedWebhook,
+  testServerEnv,
+  TEST_ENCRYPTION_KEY,
+} from "../support/shopify";
 import { seedItem } from "./browser/seed";
 
 const keyring = createKeyring(Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
@@ -71,7 +77,15 @@ const B: ShopFixture = {
   email: "owner@shop-b.example",
 };
 
-const markers = (fixture: ShopFixture) => [fixture.variant, fixture.title, fixture.sku, fixture.catalogId, fixture.feedItem, fixture.alertNote, fixture.activityNote];
+const markers = (fixture: ShopFixture) => [
+  fixture.variant,
+  fixture.title,
+  fixture.sku,
+  fixture.catalogId,
+  fixture.feedItem,
+  fixture.alertNote,
+  fixture.activityNote,
+];
 
 let testDatabase: TestDatabase;
 let app: RunningApp;
@@ -87,12 +101,33 @@ async function seedShop(fixture: ShopFixture) {
   const database = testDatabase.database;
   await seedOfflineSession(database, fixture.shop);
   await database.shop.create({ data: { shop: fixture.shop, onboardedAt: new Date() } });
-  await seedItem(database, fixture.shop, { variantId: fixture.variant, productId: fixture.product, title: fixture.title, sku: fixture.sku, available: 9 });
+  await seedItem(database, fixture.shop, {
+    variantId: fixture.variant,
+    productId: fixture.product,
+    title: fixture.title,
+    sku: fixture.sku,
+    available: 9,
+  });
   const alert = await database.alert.create({
-    data: { shop: fixture.shop, kind: "lag_high", severity: "warning", dedupeKey: "meta:lag_high", channel: "meta", details: { note: fixture.alertNote } },
+    data: {
+      shop: fixture.shop,
+      kind: "lag_high",
+      severity: "warning",
+      dedupeKey: "meta:lag_high",
+      channel: "meta",
+      details: { note: fixture.alertNote },
+    },
   });
   fixture.alertId = alert.id;
-  await database.activity.create({ data: { shop: fixture.shop, kind: "channel_paused", channel: "meta", variantGid: `gid://shopify/ProductVariant/${fixture.variant}`, details: { note: fixture.activityNote } } });
+  await database.activity.create({
+    data: {
+      shop: fixture.shop,
+      kind: "channel_paused",
+      channel: "meta",
+      variantGid: `gid://shopify/ProductVariant/${fixture.variant}`,
+      details: { note: fixture.activityNote },
+    },
+  });
   await database.channelConnection.create({
     data: {
       shop: fixture.shop,
@@ -100,20 +135,40 @@ async function seedShop(fixture: ShopFixture) {
       // Activated: a channel in observe mode has an empty feed.
       activatedAt: new Date(),
       config: { catalogId: fixture.catalogId, itemIdTemplate: "{variantId}" },
-      encryptedCredentials: encryptSecret({ accessToken: `EAAB-isolation-${fixture.shop}` }, keyring, { context: credentialContext(fixture.shop, "meta") }),
+      encryptedCredentials: encryptSecret({ accessToken: `EAAB-isolation-${fixture.shop}` }, keyring, {
+        context: credentialContext(fixture.shop, "meta"),
+      }),
     },
   });
   await database.channelItemState.create({
-    data: { shop: fixture.shop, channel: "meta", itemKey: fixture.feedItem, variantGid: `gid://shopify/ProductVariant/${fixture.variant}`, desired: 5, desiredAvailability: "in stock", explanation: {}, computedAt: new Date() },
+    data: {
+      shop: fixture.shop,
+      channel: "meta",
+      itemKey: fixture.feedItem,
+      variantGid: `gid://shopify/ProductVariant/${fixture.variant}`,
+      desired: 5,
+      desiredAvailability: "in stock",
+      explanation: {},
+      computedAt: new Date(),
+    },
   });
-  await database.orderRecord.create({ data: { shop: fixture.shop, orderGid: `gid://shopify/Order/${fixture.order}`, placedAt: new Date(), lines: [] } });
+  await database.orderRecord.create({
+    data: { shop: fixture.shop, orderGid: `gid://shopify/Order/${fixture.order}`, placedAt: new Date(), lines: [] },
+  });
   fixture.feedToken = await rotateFeedToken(database, fixture.shop, "meta", new Date());
   const saved = await setAlertSettings(
     database,
     fixture.shop,
     {
       ...DEFAULT_ALERT_SETTINGS,
-      email: { enabled: true, host: "127.0.0.1", port: smtpPort, secure: false, from: "ballast@example.com", to: [fixture.email] },
+      email: {
+        enabled: true,
+        host: "127.0.0.1",
+        port: smtpPort,
+        secure: false,
+        from: "ballast@example.com",
+        to: [fixture.email],
+      },
       webhook: { enabled: true, url: `${receiverUrl}/${fixture.shop}` },
     },
     keyring,
@@ -130,7 +185,12 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString("utf8").replace(/\r?\n[ \t]+/g, " ") });
+        mails.push({
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw: Buffer.concat(chunks)
+            .toString("utf8")
+            .replace(/\r?\n[ \t]+/g, " "),
+        });
         callback();
       });
     },
@@ -162,15 +222,21 @@ afterAll(async () => {
 });
 
 function expectOnly(body: string, own: ShopFixture, other: ShopFixture, what: string, ownMarkers: string[]) {
-  for (const marker of markers(other)) expect(body.includes(marker), `${what} shows ${other.shop}'s ${marker}`).toBe(false);
-  for (const marker of ownMarkers) expect(body.includes(marker), `${what} should show ${own.shop}'s ${marker}`).toBe(true);
+  for (const marker of markers(other))
+    expect(body.includes(marker), `${what} shows ${other.shop}'s ${marker}`).toBe(false);
+  for (const marker of ownMarkers)
+    expect(body.includes(marker), `${what} should show ${own.shop}'s ${marker}`).toBe(true);
 }
 
 /** A page action as App Bridge sends it (single fetch: POST to the route's .data URL). */
 function pageAction(shop: string, path: string, form: Record<string, string>) {
   return send(`${app.url}${path}.data`, {
     method: "POST",
-    headers: { "User-Agent": BROWSER_USER_AGENT, Authorization: `Bearer ${sessionToken(shop)}`, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      "User-Agent": BROWSER_USER_AGENT,
+      Authorization: `Bearer ${sessionToken(shop)}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams(form).toString(),
   });
 }
@@ -232,26 +298,59 @@ describe("shop A's writes change nothing of shop B", () => {
     expect(ackB.text).toContain("false");
     const ackA = await pageAction(A.shop, "/app/alerts", { id: A.alertId! });
     expect(ackA.status).toBe(200);
-    expect((await testDatabase.database.alert.findUnique({ where: { id: A.alertId! } }))?.acknowledgedAt).not.toBeNull();
+    expect(
+      (await testDatabase.database.alert.findUnique({ where: { id: A.alertId! } }))?.acknowledgedAt,
+    ).not.toBeNull();
 
     // Overrides on B's item, from the page and the API: not found.
-    const setB = await pageAction(A.shop, `/app/items/${B.variant}`, { intent: "set", channel: "meta", quantity: "0", expiresAt: inOneHour });
+    const setB = await pageAction(A.shop, `/app/items/${B.variant}`, {
+      intent: "set",
+      channel: "meta",
+      quantity: "0",
+      expiresAt: inOneHour,
+    });
     expect(setB.status).toBe(200);
     expect(setB.text).toContain("item_not_found");
     // Clearing is idempotent ("nothing to clear" is fine); B's rows are compared below.
-    expect((await pageAction(A.shop, `/app/items/${B.variant}`, { intent: "clear", channel: "meta" })).status).toBe(200);
-    expect((await bearer(app.url, sessionToken(A.shop), "PUT", `/api/v1/items/${B.variant}/overrides/meta`, JSON.stringify({ quantity: 0, expiresAt: inOneHour }))).status).toBe(404);
+    expect((await pageAction(A.shop, `/app/items/${B.variant}`, { intent: "clear", channel: "meta" })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await bearer(
+          app.url,
+          sessionToken(A.shop),
+          "PUT",
+          `/api/v1/items/${B.variant}/overrides/meta`,
+          JSON.stringify({ quantity: 0, expiresAt: inOneHour }),
+        )
+      ).status,
+    ).toBe(404);
 
     // A pauses, resyncs, releases holds and disconnects: its own channel only.
-    expect((await pageAction(A.shop, "/app/channels", { intent: "pause", channel: "meta", mode: "stop_selling" })).status).toBe(200);
-    expect((await bearer(app.url, sessionToken(A.shop), "POST", "/api/v1/channels/meta/resume", "{}")).status).toBe(200);
+    expect(
+      (await pageAction(A.shop, "/app/channels", { intent: "pause", channel: "meta", mode: "stop_selling" })).status,
+    ).toBe(200);
+    expect((await bearer(app.url, sessionToken(A.shop), "POST", "/api/v1/channels/meta/resume", "{}")).status).toBe(
+      200,
+    );
     expect((await pageAction(A.shop, "/app/channels", { intent: "resync" })).status).toBe(200);
     expect((await pageAction(A.shop, "/app/channels", { intent: "releaseHolds" })).status).toBe(200);
     expect((await pageAction(A.shop, "/app/channels", { intent: "disconnect", channel: "meta" })).status).toBe(200);
-    expect((await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: A.shop, channel: "meta" } } }))?.state).toBe("disconnected");
+    expect(
+      (
+        await testDatabase.database.channelConnection.findUnique({
+          where: { shop_channel: { shop: A.shop, channel: "meta" } },
+        })
+      )?.state,
+    ).toBe("disconnected");
 
     // customers/redact for A naming B's order id: only A's orders may go.
-    const redact = signedWebhook({ topic: "customers/redact", shop: A.shop, body: { shop_domain: A.shop, customer: { id: 1 }, orders_to_redact: [Number(A.order), Number(B.order)] } });
+    const redact = signedWebhook({
+      topic: "customers/redact",
+      shop: A.shop,
+      body: { shop_domain: A.shop, customer: { id: 1 }, orders_to_redact: [Number(A.order), Number(B.order)] },
+    });
     expect((await postWebhook(app.url, "/webhooks/compliance", redact)).status).toBe(200);
     expect(await testDatabase.database.orderRecord.count({ where: { shop: A.shop } })).toBe(0);
 
@@ -267,7 +366,10 @@ describe("alert delivery", () => {
     // Re-open A's alert (acknowledged above) so there is something to send.
     await testDatabase.database.alert.update({ where: { id: A.alertId! }, data: { acknowledgedAt: null } });
 
-    const report = await deliverAlerts(testDatabase.database, A.shop, new Date(), { keyring, appUrl: "https://ballast.example" });
+    const report = await deliverAlerts(testDatabase.database, A.shop, new Date(), {
+      keyring,
+      appUrl: "https://ballast.example",
+    });
     expect(report.sent).toBeGreaterThan(0);
     expect(await snapshotDatabase(testDatabase.database, { shop: B.shop })).toEqual(beforeB);
 

@@ -20,7 +20,13 @@ import { startWorld, type World } from "../../sim/world";
 import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { markOnboarded, seedOfflineSession } from "../support/sessions";
-import { BROWSER_USER_AGENT, sessionToken, signedWebhook, testServerEnv, TEST_ENCRYPTION_KEY } from "../support/shopify";
+import {
+  BROWSER_USER_AGENT,
+  sessionToken,
+  signedWebhook,
+  testServerEnv,
+  TEST_ENCRYPTION_KEY,
+} from "../support/shopify";
 import { seedItem } from "./browser/seed";
 
 const OTHER_SHOP = "leak-check-broken.myshopify.com";
@@ -74,11 +80,21 @@ function leaksIn(body: string): string[] {
     .map(([name]) => name);
 }
 
-const host = (shop: string) => Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
+const host = (shop: string) =>
+  Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
 
 async function page(shop: string, path: string) {
-  const query = new URLSearchParams({ embedded: "1", shop, host: host(shop), id_token: sessionToken(shop), locale: "en" });
-  const response = await fetch(`${app.url}${path}?${query.toString()}`, { headers: { "User-Agent": BROWSER_USER_AGENT }, redirect: "manual" });
+  const query = new URLSearchParams({
+    embedded: "1",
+    shop,
+    host: host(shop),
+    id_token: sessionToken(shop),
+    locale: "en",
+  });
+  const response = await fetch(`${app.url}${path}?${query.toString()}`, {
+    headers: { "User-Agent": BROWSER_USER_AGENT },
+    redirect: "manual",
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -100,7 +116,11 @@ async function api(shop: string, method: string, path: string, body?: unknown) {
 async function channelAction(shop: string, fields: Record<string, string>) {
   const response = await fetch(`${app.url}/app/channels.data`, {
     method: "POST",
-    headers: { "User-Agent": BROWSER_USER_AGENT, Authorization: `Bearer ${sessionToken(shop)}`, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      "User-Agent": BROWSER_USER_AGENT,
+      Authorization: `Bearer ${sessionToken(shop)}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams(fields).toString(),
   });
   return { status: response.status, body: await response.text() };
@@ -110,11 +130,17 @@ async function channelAction(shop: string, fields: Record<string, string>) {
 async function channelActions(): Promise<Array<{ where: string; status: number; body: string }>> {
   const answers: Array<{ where: string; status: number; body: string }> = [];
   for (const shop of [world.shop, OTHER_SHOP]) {
-    for (const channel of ["meta", "google"]) answers.push({ where: `${shop} test ${channel}`, ...(await channelAction(shop, { intent: "test", channel })) });
+    for (const channel of ["meta", "google"])
+      answers.push({ where: `${shop} test ${channel}`, ...(await channelAction(shop, { intent: "test", channel })) });
   }
   answers.push({
     where: "connect meta",
-    ...(await channelAction(OTHER_SHOP, { intent: "connect", channel: "meta", catalogId: world.catalogId, accessToken: REFUSED_CONNECT_TOKEN })),
+    ...(await channelAction(OTHER_SHOP, {
+      intent: "connect",
+      channel: "meta",
+      catalogId: world.catalogId,
+      accessToken: REFUSED_CONNECT_TOKEN,
+    })),
   });
   answers.push({
     where: "connect google (OAuth client)",
@@ -165,7 +191,9 @@ beforeAll(async () => {
       state: "active",
       activatedAt: new Date(),
       config: { catalogId: world.catalogId, itemIdTemplate: "{variantId}" },
-      encryptedCredentials: encryptSecret({ accessToken: WRONG_META_TOKEN }, keyring, { context: credentialContext(OTHER_SHOP, "meta") }),
+      encryptedCredentials: encryptSecret({ accessToken: WRONG_META_TOKEN }, keyring, {
+        context: credentialContext(OTHER_SHOP, "meta"),
+      }),
     },
   });
   await database.channelConnection.create({
@@ -174,20 +202,37 @@ beforeAll(async () => {
       channel: "google",
       state: "active",
       activatedAt: new Date(),
-      config: { accountId: world.google_.accountId, dataSourceId: world.google_.dataSourceId, contentLanguage: "en", feedLabel: "US" },
-      encryptedCredentials: encryptSecret({ kind: "service_account", clientEmail: SERVICE_ACCOUNT_EMAIL, privateKey: PRIVATE_KEY_PEM }, keyring, {
-        context: credentialContext(OTHER_SHOP, "google"),
-      }),
+      config: {
+        accountId: world.google_.accountId,
+        dataSourceId: world.google_.dataSourceId,
+        contentLanguage: "en",
+        feedLabel: "US",
+      },
+      encryptedCredentials: encryptSecret(
+        { kind: "service_account", clientEmail: SERVICE_ACCOUNT_EMAIL, privateKey: PRIVATE_KEY_PEM },
+        keyring,
+        {
+          context: credentialContext(OTHER_SHOP, "google"),
+        },
+      ),
     },
   });
 
   const serverEnv = (workerMode: string) =>
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: workerMode, SYNC_IDLE_MS: "50", SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0", LOG_LEVEL: "debug", ...world.env });
+    testServerEnv({
+      DATABASE_URL: testDatabase.url,
+      WORKER_MODE: workerMode,
+      SYNC_IDLE_MS: "50",
+      SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0",
+      LOG_LEVEL: "debug",
+      ...world.env,
+    });
   app = await startAppServer(serverEnv("inprocess"));
 
   // The working shop: pushed to both channels first, so its pages show real channel state.
   const pushed = async (channel: string) =>
-    (await database.channelItemState.count({ where: { shop: world.shop, channel, pushed: { not: null } } })) >= world.variants.length;
+    (await database.channelItemState.count({ where: { shop: world.shop, channel, pushed: { not: null } } })) >=
+    world.variants.length;
   await waitFor(async () => (await pushed("meta")) && (await pushed("google")), "first pushes to Meta and Google");
 
   // Then both revoke Ballast's access; a sell-out makes the worker push (and fail) again.
@@ -195,13 +240,23 @@ beforeAll(async () => {
   world.google.control.revokeAccess();
   const variantId = world.variants[0]!.variantGid.split("/").pop()!;
   const order = `{"id":990001,"created_at":"${new Date().toISOString()}","source_name":"web","line_items":[{"variant_id":${variantId},"quantity":10}]}`;
-  const webhook = signedWebhook({ topic: "orders/create", shop: world.shop, body: order, eventId: "leak-check-order-1" });
-  expect((await fetch(`${app.url}/webhooks/stock`, { method: "POST", headers: webhook.headers, body: webhook.body })).status).toBe(200);
+  const webhook = signedWebhook({
+    topic: "orders/create",
+    shop: world.shop,
+    body: order,
+    eventId: "leak-check-order-1",
+  });
+  expect(
+    (await fetch(`${app.url}/webhooks/stock`, { method: "POST", headers: webhook.headers, body: webhook.body })).status,
+  ).toBe(200);
 
   const revoked = async (shop: string) =>
     (await database.channelConnection.count({ where: { shop, state: "error" } })) === 2 &&
     (await database.alert.count({ where: { shop, kind: "credentials_revoked", resolvedAt: null } })) >= 2;
-  await waitFor(async () => (await revoked(world.shop)) && (await revoked(OTHER_SHOP)), "revoked credentials to be noticed on both shops");
+  await waitFor(
+    async () => (await revoked(world.shop)) && (await revoked(OTHER_SHOP)),
+    "revoked credentials to be noticed on both shops",
+  );
 
   // The pages are read from a server without a worker: a worker retrying refused
   // credentials every 50 ms keeps SQLite busy enough to slow page loads to a minute.
@@ -219,7 +274,9 @@ afterAll(async () => {
 describe("no channel credential in what the app sends to the browser", () => {
   it("the test's own check finds a secret when one is there", () => {
     expect(leaksIn(`<script>{"token":"${world.metaAccessToken}"}</script>`)).toEqual(["Meta system-user token"]);
-    expect(leaksIn(PRIVATE_KEY_PEM)).toEqual(expect.arrayContaining(["service-account private key (header)", "service-account private key (body)"]));
+    expect(leaksIn(PRIVATE_KEY_PEM)).toEqual(
+      expect.arrayContaining(["service-account private key (header)", "service-account private key (body)"]),
+    );
   });
 
   it("embedded pages (document and client-navigation data) of both shops", { timeout: 120_000 }, async () => {
@@ -228,7 +285,14 @@ describe("no channel credential in what the app sends to the browser", () => {
       [world.shop, world.variants[0]!.variantGid],
       [OTHER_SHOP, `gid://shopify/ProductVariant/${OTHER_VARIANT}`],
     ] as const) {
-      for (const path of ["/app", "/app/channels", "/app/buffers", "/app/alerts", "/app/activity", `/app/items/${variantGid.split("/").pop()}`]) {
+      for (const path of [
+        "/app",
+        "/app/channels",
+        "/app/buffers",
+        "/app/alerts",
+        "/app/activity",
+        `/app/items/${variantGid.split("/").pop()}`,
+      ]) {
         bodies.push({ where: `${shop} ${path}`, ...(await page(shop, path)) });
         // What a client-side navigation fetches instead of the document (Remix single fetch).
         bodies.push({ where: `${shop} ${path}.data`, ...(await page(shop, `${path}.data`)) });
@@ -245,28 +309,42 @@ describe("no channel credential in what the app sends to the browser", () => {
     for (const { where, body } of bodies) expect(leaksIn(body), where).toEqual([]);
   });
 
-  it("the channel page's actions: test connection, and connect with credentials the channel refuses", { timeout: 120_000 }, async () => {
-    const before = await testDatabase.database.channelConnection.findMany({ where: { shop: OTHER_SHOP }, orderBy: { channel: "asc" } });
-    const answers = await channelActions();
+  it(
+    "the channel page's actions: test connection, and connect with credentials the channel refuses",
+    { timeout: 120_000 },
+    async () => {
+      const before = await testDatabase.database.channelConnection.findMany({
+        where: { shop: OTHER_SHOP },
+        orderBy: { channel: "asc" },
+      });
+      const answers = await channelActions();
 
-    for (const { where, status, body } of answers) {
-      expect(status, where).toBe(200);
-      expect(body, where).toContain("intent"); // the action's answer, not an error page
-      expect(leaksIn(body), where).toEqual([]);
-    }
-    // The channels refused them, so nothing was stored: the second shop keeps its sealed originals.
-    const after = await testDatabase.database.channelConnection.findMany({ where: { shop: OTHER_SHOP }, orderBy: { channel: "asc" } });
-    expect(after.map((row) => row.encryptedCredentials)).toEqual(before.map((row) => row.encryptedCredentials));
-  });
+      for (const { where, status, body } of answers) {
+        expect(status, where).toBe(200);
+        expect(body, where).toContain("intent"); // the action's answer, not an error page
+        expect(leaksIn(body), where).toEqual([]);
+      }
+      // The channels refused them, so nothing was stored: the second shop keeps its sealed originals.
+      const after = await testDatabase.database.channelConnection.findMany({
+        where: { shop: OTHER_SHOP },
+        orderBy: { channel: "asc" },
+      });
+      expect(after.map((row) => row.encryptedCredentials)).toEqual(before.map((row) => row.encryptedCredentials));
+    },
+  );
 
-  it("nor in the server's logs (debug level): pushes with revoked and refused tokens, tests, refused connects", { timeout: 120_000 }, async () => {
-    await channelActions(); // tests run in random order: make sure the validation paths ran
-    const logs = workerLog + app.output();
-    // The log holds the failures this test is about: the check reads a real log.
-    expect(logs).toContain("google insert failed");
-    expect(logs).toMatch(/"channel":"meta"/);
-    expect(leaksIn(logs)).toEqual([]);
-  });
+  it(
+    "nor in the server's logs (debug level): pushes with revoked and refused tokens, tests, refused connects",
+    { timeout: 120_000 },
+    async () => {
+      await channelActions(); // tests run in random order: make sure the validation paths ran
+      const logs = workerLog + app.output();
+      // The log holds the failures this test is about: the check reads a real log.
+      expect(logs).toContain("google insert failed");
+      expect(logs).toMatch(/"channel":"meta"/);
+      expect(leaksIn(logs)).toEqual([]);
+    },
+  );
 
   it("/api/v1 routes that carry channel information", { timeout: 120_000 }, async () => {
     const variantId = world.variants[0]!.variantGid.split("/").pop()!;

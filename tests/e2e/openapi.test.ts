@@ -38,11 +38,21 @@ async function call(method: string, path: string) {
   const url = `${seeded.app.url}/api/v1${path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMETERS[name] ?? name)}`;
   const response = await fetch(url, {
     method: method.toUpperCase(),
-    headers: { "User-Agent": BROWSER_USER_AGENT, Accept: "application/json", Authorization: `Bearer ${sessionToken(SHOP)}`, "Content-Type": "application/json" },
+    headers: {
+      "User-Agent": BROWSER_USER_AGENT,
+      Accept: "application/json",
+      Authorization: `Bearer ${sessionToken(SHOP)}`,
+      "Content-Type": "application/json",
+    },
     body: method === "put" || method === "post" ? "{}" : undefined,
   });
   const text = await response.text();
-  return { status: response.status, json: response.headers.get("content-type")?.includes("application/json") ? (JSON.parse(text) as { error?: { code?: string } }) : null };
+  return {
+    status: response.status,
+    json: response.headers.get("content-type")?.includes("application/json")
+      ? (JSON.parse(text) as { error?: { code?: string } })
+      : null,
+  };
 }
 
 describe("OpenAPI document", () => {
@@ -67,7 +77,8 @@ describe("OpenAPI document", () => {
         const answer = await call(method, path);
         if (methods.has(method)) {
           // A validation error or "not found" for the item is fine: the route exists and answered in JSON.
-          if (answer.json === null || answer.status === 405) wrong.push(`${method.toUpperCase()} ${path}: documented, answered ${answer.status}`);
+          if (answer.json === null || answer.status === 405)
+            wrong.push(`${method.toUpperCase()} ${path}: documented, answered ${answer.status}`);
         } else if (answer.status !== 405 || answer.json?.error?.code !== "method_not_allowed") {
           wrong.push(`${method.toUpperCase()} ${path}: not documented, answered ${answer.status}`);
         }

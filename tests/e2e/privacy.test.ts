@@ -21,17 +21,35 @@ const personalData = Object.values(CUSTOMER).filter((value) => value.length > 5)
 describe("customer personal data at rest", () => {
   it("orders with customer details are applied, and afterwards no table holds the customer's name, email, phone or address", async () => {
     const deliveries = [
-      signedWebhook({ topic: "orders/create", shop: SHOP, body: orderWithCustomer({ id: 610_001, variantId: BIG_VARIANT_ID, quantity: 2 }) }),
-      signedWebhook({ topic: "orders/updated", shop: SHOP, body: orderWithCustomer({ id: 610_001, variantId: BIG_VARIANT_ID, quantity: 1 }) }),
+      signedWebhook({
+        topic: "orders/create",
+        shop: SHOP,
+        body: orderWithCustomer({ id: 610_001, variantId: BIG_VARIANT_ID, quantity: 2 }),
+      }),
+      signedWebhook({
+        topic: "orders/updated",
+        shop: SHOP,
+        body: orderWithCustomer({ id: 610_001, variantId: BIG_VARIANT_ID, quantity: 1 }),
+      }),
       // Not parseable for its topic: rejected, and its details must not stay either.
-      signedWebhook({ topic: "orders/create", shop: SHOP, body: orderWithCustomer({ id: 610_002, variantId: BIG_VARIANT_ID, quantity: 2 }).replace('"quantity":2', '"quantity":"two"') }),
+      signedWebhook({
+        topic: "orders/create",
+        shop: SHOP,
+        body: orderWithCustomer({ id: 610_002, variantId: BIG_VARIANT_ID, quantity: 2 }).replace(
+          '"quantity":2',
+          '"quantity":"two"',
+        ),
+      }),
     ];
-    for (const delivery of deliveries) expect((await postWebhook(seeded.app.url, "/webhooks/stock", delivery)).status).toBe(200);
+    for (const delivery of deliveries)
+      expect((await postWebhook(seeded.app.url, "/webhooks/stock", delivery)).status).toBe(200);
 
     const worker = ingestWorker(seeded.testDatabase);
     expect((await worker.runOnce("ingest")).eventsProcessed).toBe(3);
     // The order was applied: it is kept, as ids, quantities and times.
-    const order = await seeded.testDatabase.database.orderRecord.findUnique({ where: { shop_orderGid: { shop: SHOP, orderGid: "gid://shopify/Order/610001" } } });
+    const order = await seeded.testDatabase.database.orderRecord.findUnique({
+      where: { shop_orderGid: { shop: SHOP, orderGid: "gid://shopify/Order/610001" } },
+    });
     expect(order).not.toBeNull();
 
     const stored = await dumpShopRows(seeded.testDatabase.database, SHOP);

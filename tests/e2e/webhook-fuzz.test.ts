@@ -41,8 +41,18 @@ const VALID: Record<string, () => Record<string, Json>> = {
     customer: { email: CUSTOMER.email, phone: CUSTOMER.phone, last_name: CUSTOMER.lastName },
     line_items: [{ variant_id: BIG_VARIANT_ID, quantity: 2 }],
   }),
-  "orders/cancelled": () => ({ id: 930_002, created_at: new Date().toISOString(), cancelled_at: new Date().toISOString(), line_items: [{ variant_id: BIG_VARIANT_ID, quantity: 1 }] }),
-  "inventory_levels/update": () => ({ inventory_item_id: BIG_VARIANT_ID, location_id: LOCATION_ID, available: 3, updated_at: new Date().toISOString() }),
+  "orders/cancelled": () => ({
+    id: 930_002,
+    created_at: new Date().toISOString(),
+    cancelled_at: new Date().toISOString(),
+    line_items: [{ variant_id: BIG_VARIANT_ID, quantity: 1 }],
+  }),
+  "inventory_levels/update": () => ({
+    inventory_item_id: BIG_VARIANT_ID,
+    location_id: LOCATION_ID,
+    available: 3,
+    updated_at: new Date().toISOString(),
+  }),
 };
 
 /** Values that make each field invalid for its schema (never a value the parser accepts). */
@@ -84,7 +94,11 @@ const brokenPayload = fc
       field: fc.constantFrom(...Object.keys(BREAKERS[topic]!)),
       pick: fc.nat(),
       remove: fc.boolean(),
-      junk: fc.dictionary(fc.string({ maxLength: 8 }).filter((key) => !(key in VALID[topic]!())), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      junk: fc.dictionary(
+        fc.string({ maxLength: 8 }).filter((key) => !(key in VALID[topic]!())),
+        fc.jsonValue({ maxDepth: 2 }),
+        { maxKeys: 3 },
+      ),
     }),
   )
   .map(({ topic, field, pick, remove, junk }) => {
@@ -96,16 +110,33 @@ const brokenPayload = fc
   });
 
 const arbitraryJson = fc.record({
-  topic: fc.constantFrom("orders/create", "orders/updated", "orders/edited", "refunds/create", "inventory_levels/update", "inventory_items/update", "products/update", "products/delete", "customers/create", "x"),
+  topic: fc.constantFrom(
+    "orders/create",
+    "orders/updated",
+    "orders/edited",
+    "refunds/create",
+    "inventory_levels/update",
+    "inventory_items/update",
+    "products/update",
+    "products/delete",
+    "customers/create",
+    "x",
+  ),
   body: fc.json({ maxDepth: 4 }),
 });
 
 const deeplyNested = fc.record({
   topic: fc.constantFrom("orders/create", "inventory_levels/update", "products/update"),
-  body: fc.integer({ min: 100, max: 3_000 }).map((depth) => `{"id":1,"line_items":${"[".repeat(depth)}${"]".repeat(depth)}}`),
+  body: fc
+    .integer({ min: 100, max: 3_000 })
+    .map((depth) => `{"id":1,"line_items":${"[".repeat(depth)}${"]".repeat(depth)}}`),
 });
 
-const delivery = fc.oneof({ arbitrary: brokenPayload, weight: 3 }, { arbitrary: arbitraryJson, weight: 2 }, { arbitrary: deeplyNested, weight: 1 });
+const delivery = fc.oneof(
+  { arbitrary: brokenPayload, weight: 3 },
+  { arbitrary: arbitraryJson, weight: 2 },
+  { arbitrary: deeplyNested, weight: 1 },
+);
 
 describe("fuzzed stock webhook bodies, correctly signed", () => {
   it(`${RUNS} deliveries: 200 or 4xx, never 5xx; the worker then marks each handled and stock is unchanged`, async () => {
@@ -119,7 +150,10 @@ describe("fuzzed stock webhook bodies, correctly signed", () => {
         const webhook = signedWebhook({ topic, shop: SHOP, body, eventId: `fuzz-${sequence}` });
         const answer = await postWebhook(seeded.app.url, "/webhooks/stock", webhook);
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-        expect(answer.status === 200 || (answer.status >= 400 && answer.status < 500), `${answer.status} for ${topic} ${body.slice(0, 200)}`).toBe(true);
+        expect(
+          answer.status === 200 || (answer.status >= 400 && answer.status < 500),
+          `${answer.status} for ${topic} ${body.slice(0, 200)}`,
+        ).toBe(true);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
@@ -132,18 +166,33 @@ describe("fuzzed stock webhook bodies, correctly signed", () => {
     const report = await worker.runOnce("ingest");
     expect(report.eventsProcessed).toBe(recorded);
 
-    const events = await seeded.testDatabase.database.webhookEvent.findMany({ where: { shop: SHOP }, select: { eventId: true, processedAt: true, lastError: true } });
+    const events = await seeded.testDatabase.database.webhookEvent.findMany({
+      where: { shop: SHOP },
+      select: { eventId: true, processedAt: true, lastError: true },
+    });
     // Handled: marked processed, and when it changed nothing, why (a few are valid and harmless, e.g. a product update of another product).
-    const unhandled = events.filter((event) => event.processedAt === null || (event.lastError !== null && !/^(rejected|ignored): /.test(event.lastError)));
+    const unhandled = events.filter(
+      (event) =>
+        event.processedAt === null || (event.lastError !== null && !/^(rejected|ignored): /.test(event.lastError)),
+    );
     expect(unhandled.map((event) => `${event.eventId}: ${event.lastError ?? "pending"}`)).toEqual([]);
     const explained = events.filter((event) => event.lastError !== null).length;
     expect(explained).toBeGreaterThan(recorded * 0.8);
-    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: STOCK_TABLES })).toEqual(stockBefore);
+    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: STOCK_TABLES })).toEqual(
+      stockBefore,
+    );
 
     // Still serving: a valid delivery is recorded and applied.
-    const valid = signedWebhook({ topic: "inventory_levels/update", shop: SHOP, body: JSON.stringify(VALID["inventory_levels/update"]!()), eventId: "fuzz-valid" });
+    const valid = signedWebhook({
+      topic: "inventory_levels/update",
+      shop: SHOP,
+      body: JSON.stringify(VALID["inventory_levels/update"]!()),
+      eventId: "fuzz-valid",
+    });
     expect((await postWebhook(seeded.app.url, "/webhooks/stock", valid)).status).toBe(200);
     expect((await worker.runOnce("ingest")).eventsProcessed).toBe(1);
-    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: ["MasterRecord"] })).not.toEqual({ Ledger: stockBefore.Ledger });
+    expect(await snapshotDatabase(seeded.testDatabase.database, { shop: SHOP, models: ["MasterRecord"] })).not.toEqual({
+      Ledger: stockBefore.Ledger,
+    });
   });
 });

@@ -42,11 +42,21 @@ while (running) {
     if (!client) {
       console.log(JSON.stringify({ msg: "answer", ok: false, error: "no client" }));
     } else {
-      const { data } = await client.request<{ shop: { myshopifyDomain: string } }>("query CallerShop { shop { myshopifyDomain } }", {}, { retries: 0 });
+      const { data } = await client.request<{ shop: { myshopifyDomain: string } }>(
+        "query CallerShop { shop { myshopifyDomain } }",
+        {},
+        { retries: 0 },
+      );
       console.log(JSON.stringify({ msg: "answer", ok: data.shop.myshopifyDomain === shop }));
     }
   } catch (error) {
-    console.log(JSON.stringify({ msg: "answer", ok: false, error: error instanceof Error ? error.message.slice(0, 200) : String(error) }));
+    console.log(
+      JSON.stringify({
+        msg: "answer",
+        ok: false,
+        error: error instanceof Error ? error.message.slice(0, 200) : String(error),
+      }),
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
 }

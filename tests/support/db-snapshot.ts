@@ -20,15 +20,27 @@ function delegate(database: Database, model: string): Delegate {
 }
 
 const stable = (row: Record<string, unknown>) =>
-  JSON.stringify(row, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value instanceof Uint8Array ? Buffer.from(value).toString("hex") : value));
+  JSON.stringify(row, (_key, value: unknown) =>
+    typeof value === "bigint"
+      ? value.toString()
+      : value instanceof Uint8Array
+        ? Buffer.from(value).toString("hex")
+        : value,
+  );
 
 /** Every table (or only `models`), or only the rows of one shop. */
-export async function snapshotDatabase(database: Database, options: { shop?: string; models?: readonly string[] } = {}): Promise<TableSnapshot> {
+export async function snapshotDatabase(
+  database: Database,
+  options: { shop?: string; models?: readonly string[] } = {},
+): Promise<TableSnapshot> {
   const snapshot: TableSnapshot = {};
   for (const model of options.models ?? MODELS) {
     const rows = await delegate(database, model).findMany(options.shop ? { where: { shop: options.shop } } : undefined);
     const lines = rows.map(stable).sort();
-    snapshot[model] = { rows: rows.length, hash: createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16) };
+    snapshot[model] = {
+      rows: rows.length,
+      hash: createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16),
+    };
   }
   return snapshot;
 }
@@ -43,6 +55,8 @@ export async function shopRowCounts(database: Database, shop: string): Promise<R
 /** Every row of one shop in every table, as text: for scanning what is stored at rest. */
 export async function dumpShopRows(database: Database, shop: string): Promise<string> {
   const lines: string[] = [];
-  for (const model of MODELS) for (const row of await delegate(database, model).findMany({ where: { shop } })) lines.push(`${model} ${stable(row)}`);
+  for (const model of MODELS)
+    for (const row of await delegate(database, model).findMany({ where: { shop } }))
+      lines.push(`${model} ${stable(row)}`);
   return lines.join("\n");
 }

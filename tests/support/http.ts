@@ -33,7 +33,13 @@ export function postWebhook(appUrl: string, path: string, webhook: SignedWebhook
 }
 
 /** A /api/v1 call (or a page's data request) with `Authorization: Bearer <token>`, as App Bridge adds it. */
-export function bearer(appUrl: string, token: string | null, method: string, path: string, body?: string): Promise<Answer> {
+export function bearer(
+  appUrl: string,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<Answer> {
   const headers: Record<string, string> = { "User-Agent": BROWSER_USER_AGENT, Accept: "application/json" };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -44,13 +50,22 @@ export function bearer(appUrl: string, token: string | null, method: string, pat
 export function pageAction(appUrl: string, shop: string, path: string, form: Record<string, string>): Promise<Answer> {
   return send(`${appUrl}${path}`, {
     method: "POST",
-    headers: { "User-Agent": BROWSER_USER_AGENT, Authorization: `Bearer ${sessionToken(shop)}`, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      "User-Agent": BROWSER_USER_AGENT,
+      Authorization: `Bearer ${sessionToken(shop)}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams(form).toString(),
   });
 }
 
 /** The first load of an embedded page, as Shopify admin opens it in the iframe. */
-export function openDocument(appUrl: string, shop: string, path: string, options: { token?: string | null; locale?: string } = {}): Promise<Answer> {
+export function openDocument(
+  appUrl: string,
+  shop: string,
+  path: string,
+  options: { token?: string | null; locale?: string } = {},
+): Promise<Answer> {
   const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
   const query = new URLSearchParams({ embedded: "1", shop, host, locale: options.locale ?? "en" });
   const token = options.token === undefined ? sessionToken(shop) : options.token;
@@ -60,7 +75,10 @@ export function openDocument(appUrl: string, shop: string, path: string, options
 }
 
 /** A session token with any claim or signature wrong, for the refusal tests. */
-export function craftedToken(shop: string, options: { secret?: string; audience?: string; expiresAt?: number; algorithm?: string; dest?: string } = {}): string {
+export function craftedToken(
+  shop: string,
+  options: { secret?: string; audience?: string; expiresAt?: number; algorithm?: string; dest?: string } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: options.algorithm ?? "HS256", typ: "JWT" })).toString("base64url");
   const payload = Buffer.from(
@@ -77,6 +95,8 @@ export function craftedToken(shop: string, options: { secret?: string; audience?
     }),
   ).toString("base64url");
   if (options.algorithm === "none") return `${header}.${payload}.`;
-  const signature = createHmac("sha256", options.secret ?? TEST_API_SECRET).update(`${header}.${payload}`).digest("base64url");
+  const signature = createHmac("sha256", options.secret ?? TEST_API_SECRET)
+    .update(`${header}.${payload}`)
+    .digest("base64url");
   return `${header}.${payload}.${signature}`;
 }

@@ -35,9 +35,12 @@ export default function captureLogs() {
     });
     if (findings.length > 0) {
       // Kept for reading; the masked report says where to look.
-      throw new Error(`Secrets or customer data in the test run's logs (${findings.length}; logs kept in ${folder}):\n${describeFindings(findings.slice(0, 50))}`);
+      throw new Error(
+        `Secrets or customer data in the test run's logs (${findings.length}; logs kept in ${folder}):\n${describeFindings(findings.slice(0, 50))}`,
+      );
     }
-    if (process.env.BALLAST_TEST_LOGS === "1") console.log(`log scan: ${files.length} files, ${lines} lines, no secrets`);
+    if (process.env.BALLAST_TEST_LOGS === "1")
+      console.log(`log scan: ${files.length} files, ${lines} lines, no secrets`);
     rmSync(folder, { recursive: true, force: true });
   };
 }

@@ -33,7 +33,11 @@ let orderCounter = 0;
 export async function startMonitorWorld(options: { variants?: number; stock?: number } = {}): Promise<MonitorWorld> {
   const clock = new VirtualClock(Date.now());
   const testDatabase = await createTestDatabase();
-  const world = await startWorld({ variants: options.variants ?? 3, stockPerVariant: () => options.stock ?? 10, clock });
+  const world = await startWorld({
+    variants: options.variants ?? 3,
+    stockPerVariant: () => options.stock ?? 10,
+    clock,
+  });
   await installShop(testDatabase.database, world, TEST_KEY);
   // The connectors' own waits and budgets run on the same virtual clock as the worker.
   const connectors: ConnectorDependencies = worldConnectors(world, testDatabase.database, TEST_KEY, { clock });
@@ -96,6 +100,11 @@ export async function startMonitorWorld(options: { variants?: number; stock?: nu
   };
 }
 
-export async function openAlert(database: TestDatabase["database"], shop: string, channel: string | null, kind: string) {
+export async function openAlert(
+  database: TestDatabase["database"],
+  shop: string,
+  channel: string | null,
+  kind: string,
+) {
   return database.alert.findFirst({ where: { shop, channel, kind, resolvedAt: null } });
 }

@@ -20,9 +20,28 @@ export const CUSTOMER = {
 } as const;
 
 /** An order webhook body as Shopify sends it, customer details included. */
-export function orderWithCustomer(options: { id: number | string; variantId: string; quantity: number; createdAt?: Date }): string {
-  const customer = { id: 8_800_123, email: CUSTOMER.email, phone: CUSTOMER.phone, first_name: CUSTOMER.firstName, last_name: CUSTOMER.lastName };
-  const address = { first_name: CUSTOMER.firstName, last_name: CUSTOMER.lastName, address1: CUSTOMER.address1, zip: CUSTOMER.zip, city: "Paris", country_code: "FR", phone: CUSTOMER.phone };
+export function orderWithCustomer(options: {
+  id: number | string;
+  variantId: string;
+  quantity: number;
+  createdAt?: Date;
+}): string {
+  const customer = {
+    id: 8_800_123,
+    email: CUSTOMER.email,
+    phone: CUSTOMER.phone,
+    first_name: CUSTOMER.firstName,
+    last_name: CUSTOMER.lastName,
+  };
+  const address = {
+    first_name: CUSTOMER.firstName,
+    last_name: CUSTOMER.lastName,
+    address1: CUSTOMER.address1,
+    zip: CUSTOMER.zip,
+    city: "Paris",
+    country_code: "FR",
+    phone: CUSTOMER.phone,
+  };
   return JSON.stringify({
     id: Number(options.id),
     created_at: (options.createdAt ?? new Date()).toISOString(),
@@ -78,7 +97,8 @@ export function scanForSecrets(text: string, source: string): Finding[] {
   for (const line of text.split("\n")) {
     for (const needle of NEEDLES) {
       const match = needle.pattern.exec(line);
-      if (match) findings.push({ needle: needle.name, source, line: line.replace(match[0], `<${needle.name}>`).slice(0, 300) });
+      if (match)
+        findings.push({ needle: needle.name, source, line: line.replace(match[0], `<${needle.name}>`).slice(0, 300) });
     }
   }
   return findings;

@@ -16,7 +16,9 @@ export function seededApp(shop: string): { testDatabase: TestDatabase; app: Runn
     running.testDatabase = await createTestDatabase();
     await seedOfflineSession(running.testDatabase.database, shop);
     await seedItem(running.testDatabase.database, shop, { available: 10 });
-    running.app = await startAppServer(testServerEnv({ DATABASE_URL: running.testDatabase.url, WORKER_MODE: "external" }));
+    running.app = await startAppServer(
+      testServerEnv({ DATABASE_URL: running.testDatabase.url, WORKER_MODE: "external" }),
+    );
   });
   afterAll(async () => {
     await running.app?.stop();

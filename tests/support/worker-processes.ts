@@ -23,7 +23,11 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
 export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const forwarded: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (["host", "connection", "content-length", "transfer-encoding", "accept-encoding"].includes(name) || value === undefined) continue;
+    if (
+      ["host", "connection", "content-length", "transfer-encoding", "accept-encoding"].includes(name) ||
+      value === undefined
+    )
+      continue;
     forwarded[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return forwarded;

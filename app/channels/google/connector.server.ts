@@ -12,7 +12,14 @@
  *   update ledger and a wait is reported when it is spent. A move toward safety (out of
  *   stock, paused ads) may overdraw by `safetyOverdraftPerDay`.
  */
-import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
+import type {
+  ChannelCapabilities,
+  ChannelConnector,
+  HealthResult,
+  PushItem,
+  PushResult,
+  ReadBackResult,
+} from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
 import { sendChannelRequest } from "~/channels/http.server";
 import { systemClock, TransientRetry, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
@@ -57,7 +64,8 @@ export interface GoogleConnectorConfig {
   transientRetry?: Partial<BackoffPolicy>;
 }
 
-type ApiErrorClass = "credentials_revoked" | "quota" | "transient" | "not_found" | "permission_denied" | "invalid_request";
+type ApiErrorClass =
+  "credentials_revoked" | "quota" | "transient" | "not_found" | "permission_denied" | "invalid_request";
 
 export class GoogleApiError extends Error {
   override name = "GoogleApiError";
@@ -75,15 +83,30 @@ export class GoogleApiError extends Error {
 interface DataSourceResource {
   name?: string;
   input?: string;
-  primaryProductDataSource?: { defaultRule?: { takeFromDataSources?: Array<{ self?: boolean; supplementalDataSourceName?: string; primaryDataSourceName?: string }> } };
+  primaryProductDataSource?: {
+    defaultRule?: {
+      takeFromDataSources?: Array<{
+        self?: boolean;
+        supplementalDataSourceName?: string;
+        primaryDataSourceName?: string;
+      }>;
+    };
+  };
   supplementalProductDataSource?: object;
 }
 
-type Refusal = { status: "permanent"; code: string; reason: string } | { status: "retryable"; retryAfterMs: number; reason: string };
+type Refusal =
+  { status: "permanent"; code: string; reason: string } | { status: "retryable"; retryAfterMs: number; reason: string };
 
 export class GoogleMerchantConnector implements ChannelConnector {
   readonly capabilities: ChannelCapabilities;
-  readonly #config: GoogleConnectorConfig & Required<Pick<GoogleConnectorConfig, "updatesPerProductPerDay" | "safetyOverdraftPerDay" | "concurrency" | "requestTimeoutMs" | "requestsPerMinute">>;
+  readonly #config: GoogleConnectorConfig &
+    Required<
+      Pick<
+        GoogleConnectorConfig,
+        "updatesPerProductPerDay" | "safetyOverdraftPerDay" | "concurrency" | "requestTimeoutMs" | "requestsPerMinute"
+      >
+    >;
   readonly #retrying: TransientRetry;
   readonly #log: Logger;
   readonly #clock: ConnectorClock;
@@ -104,7 +127,11 @@ export class GoogleMerchantConnector implements ChannelConnector {
       requestsPerMinute: config.requestsPerMinute ?? 50,
       requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
     };
-    this.#log = (config.logger ?? defaultLogger).child({ channel: "google", accountId: config.accountId, dataSourceId: config.dataSourceId });
+    this.#log = (config.logger ?? defaultLogger).child({
+      channel: "google",
+      accountId: config.accountId,
+      dataSourceId: config.dataSourceId,
+    });
     this.#clock = config.clock ?? systemClock;
     this.#retrying = new TransientRetry({
       policy: config.transientRetry,
@@ -113,7 +140,12 @@ export class GoogleMerchantConnector implements ChannelConnector {
       isTransient: (error) => error instanceof GoogleApiError && error.errorClass === "transient",
     });
     this.#ledger = config.updateLedger ?? new InMemoryUpdateLedger();
-    this.#tokens = new GoogleAccessTokens({ tokenUrl: config.tokenUrl, credentials: config.credentials, clock: this.#clock, requestTimeoutMs: this.#config.requestTimeoutMs });
+    this.#tokens = new GoogleAccessTokens({
+      tokenUrl: config.tokenUrl,
+      credentials: config.credentials,
+      clock: this.#clock,
+      requestTimeoutMs: this.#config.requestTimeoutMs,
+    });
     this.capabilities = {
       channel: "google",
       shows: "availability",
@@ -139,8 +171,11 @@ export class GoogleMerchantConnector implements ChannelConnector {
     const queue = [...batch];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const result: PushResult = stopAll ? { itemKey: item.itemKey, ...stopAll } : await this.#pushOne(item, history, options.signal);
-        if (!stopAll && result.status === "permanent" && result.code === "credentials_revoked") stopAll = { status: "permanent", code: result.code, reason: result.reason };
+        const result: PushResult = stopAll
+          ? { itemKey: item.itemKey, ...stopAll }
+          : await this.#pushOne(item, history, options.signal);
+        if (!stopAll && result.status === "permanent" && result.code === "credentials_revoked")
+          stopAll = { status: "permanent", code: result.code, reason: result.reason };
         results.set(item.itemKey, result);
       }
     };
@@ -156,13 +191,23 @@ export class GoogleMerchantConnector implements ChannelConnector {
       for (let offerId = queue.shift(); offerId !== undefined && !quotaSpent; offerId = queue.shift()) {
         const segment = productNameSegment(this.#config.contentLanguage, this.#config.feedLabel, offerId);
         try {
-          const product = (await this.#call("GET", `/products/v1/accounts/${this.#config.accountId}/products/${segment}`, { signal: options.signal })) as {
+          const product = (await this.#call(
+            "GET",
+            `/products/v1/accounts/${this.#config.accountId}/products/${segment}`,
+            { signal: options.signal },
+          )) as {
             productAttributes?: { availability?: unknown };
           };
-          found.set(offerId, { itemKey: offerId, found: true, quantity: null, availability: fromMerchantAvailability(product.productAttributes?.availability) });
+          found.set(offerId, {
+            itemKey: offerId,
+            found: true,
+            quantity: null,
+            availability: fromMerchantAvailability(product.productAttributes?.availability),
+          });
         } catch (error) {
           // Not yet processed (minutes after an insert) or not in the feed: both read as "not shown".
-          if (error instanceof GoogleApiError && error.errorClass === "not_found") found.set(offerId, { itemKey: offerId, found: false, quantity: null, availability: null });
+          if (error instanceof GoogleApiError && error.errorClass === "not_found")
+            found.set(offerId, { itemKey: offerId, found: false, quantity: null, availability: null });
           // Out of quota for now: what was read stands, the rest is read on a later pass.
           else if (error instanceof GoogleApiError && error.errorClass === "quota") quotaSpent = true;
           else throw error;
@@ -177,38 +222,67 @@ export class GoogleMerchantConnector implements ChannelConnector {
     const base = `/datasources/v1/accounts/${this.#config.accountId}/dataSources`;
     const ownName = `accounts/${this.#config.accountId}/dataSources/${this.#config.dataSourceId}`;
     try {
-      const source = (await this.#call("GET", `${base}/${this.#config.dataSourceId}`, { signal: options.signal })) as DataSourceResource;
+      const source = (await this.#call("GET", `${base}/${this.#config.dataSourceId}`, {
+        signal: options.signal,
+      })) as DataSourceResource;
       const problem = this.#dataSourceProblem(source);
       if (problem) return { ok: false, code: "misconfigured", detail: problem };
-      const list = (await this.#call("GET", base, { signal: options.signal })) as { dataSources?: DataSourceResource[] };
+      const list = (await this.#call("GET", base, { signal: options.signal })) as {
+        dataSources?: DataSourceResource[];
+      };
       const primaries = (list.dataSources ?? []).filter((candidate) => candidate.primaryProductDataSource);
       const ranks = primaries.map((primary) => {
         const rule = primary.primaryProductDataSource?.defaultRule?.takeFromDataSources ?? [{ self: true }];
-        return { primary: primary.name, ours: rule.findIndex((reference) => reference.supplementalDataSourceName === ownName), self: rule.findIndex((reference) => reference.self) };
+        return {
+          primary: primary.name,
+          ours: rule.findIndex((reference) => reference.supplementalDataSourceName === ownName),
+          self: rule.findIndex((reference) => reference.self),
+        };
       });
       const linked = ranks.filter((rank) => rank.ours >= 0);
       if (linked.length === 0) {
-        return { ok: false, code: "misconfigured", detail: "The supplemental data source is not linked to any primary feed, so Google ignores what Ballast writes. Link it in Merchant Center (Products → Data sources → the primary feed → Default rule → add the supplemental source above the feed)." };
+        return {
+          ok: false,
+          code: "misconfigured",
+          detail:
+            "The supplemental data source is not linked to any primary feed, so Google ignores what Ballast writes. Link it in Merchant Center (Products → Data sources → the primary feed → Default rule → add the supplemental source above the feed).",
+        };
       }
       const outranked = linked.filter((rank) => rank.self >= 0 && rank.self < rank.ours);
       if (outranked.length > 0) {
-        return { ok: false, code: "misconfigured", detail: `The primary feed ${outranked[0]!.primary} ranks its own data above Ballast's supplemental source, so its availability wins. Move the supplemental source above it in the feed's default rule.` };
+        return {
+          ok: false,
+          code: "misconfigured",
+          detail: `The primary feed ${outranked[0]!.primary} ranks its own data above Ballast's supplemental source, so its availability wins. Move the supplemental source above it in the feed's default rule.`,
+        };
       }
       if (this.#quotaBlockedUntil > this.#clock.now()) {
-        return { ok: false, code: "rate_limited", detail: `Merchant API quota used up until ${new Date(this.#quotaBlockedUntil).toISOString()}.` };
+        return {
+          ok: false,
+          code: "rate_limited",
+          detail: `Merchant API quota used up until ${new Date(this.#quotaBlockedUntil).toISOString()}.`,
+        };
       }
       return { ok: true, detail: "Supplemental data source reachable and ranked above the primary feed." };
     } catch (error) {
       if (error instanceof GoogleApiError) {
         switch (error.errorClass) {
           case "credentials_revoked":
-            return { ok: false, code: "credentials_revoked", detail: "Google refused Ballast's credentials (revoked or expired). Reconnect Merchant Center." };
+            return {
+              ok: false,
+              code: "credentials_revoked",
+              detail: "Google refused Ballast's credentials (revoked or expired). Reconnect Merchant Center.",
+            };
           case "quota":
             return { ok: false, code: "rate_limited", detail: error.message };
           case "transient":
             return { ok: false, code: "unreachable", detail: `Merchant API did not answer: ${error.message}` };
           default:
-            return { ok: false, code: "misconfigured", detail: `${error.message} (check the account and data source ids)` };
+            return {
+              ok: false,
+              code: "misconfigured",
+              detail: `${error.message} (check the account and data source ids)`,
+            };
         }
       }
       throw error;
@@ -219,17 +293,23 @@ export class GoogleMerchantConnector implements ChannelConnector {
     if (!source.supplementalProductDataSource) {
       return `Data source ${this.#config.dataSourceId} is ${source.primaryProductDataSource ? "a primary" : "not a products"} source. Ballast writes only to a supplemental API source: inserting into a primary one would move offers out of the merchant's feed.`;
     }
-    if (source.input && source.input !== "API") return `Data source ${this.#config.dataSourceId} takes ${source.input} input; Ballast needs an API source.`;
+    if (source.input && source.input !== "API")
+      return `Data source ${this.#config.dataSourceId} takes ${source.input} input; Ballast needs an API source.`;
     return null;
   }
 
   /** Checked once every ten minutes: a primary or missing source refuses the whole push. */
   async #checkDataSource(signal?: AbortSignal): Promise<Refusal | null> {
     const now = this.#clock.now();
-    if (this.#dataSourceChecked && now - this.#dataSourceChecked.at < 10 * 60_000) return this.#dataSourceChecked.refusal;
+    if (this.#dataSourceChecked && now - this.#dataSourceChecked.at < 10 * 60_000)
+      return this.#dataSourceChecked.refusal;
     let refusal: Refusal | null;
     try {
-      const source = (await this.#call("GET", `/datasources/v1/accounts/${this.#config.accountId}/dataSources/${this.#config.dataSourceId}`, { signal })) as DataSourceResource;
+      const source = (await this.#call(
+        "GET",
+        `/datasources/v1/accounts/${this.#config.accountId}/dataSources/${this.#config.dataSourceId}`,
+        { signal },
+      )) as DataSourceResource;
       const problem = this.#dataSourceProblem(source);
       refusal = problem ? { status: "permanent", code: "misconfigured_data_source", reason: problem } : null;
     } catch (error) {
@@ -243,14 +323,22 @@ export class GoogleMerchantConnector implements ChannelConnector {
   async #pushOne(item: PushItem, history: Map<string, number[]>, signal?: AbortSignal): Promise<PushResult> {
     const now = this.#clock.now();
     if (this.#quotaBlockedUntil > now) {
-      return { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#quotaBlockedUntil - now, reason: "google_quota: per-minute request quota used up" };
+      return {
+        itemKey: item.itemKey,
+        status: "retryable",
+        retryAfterMs: this.#quotaBlockedUntil - now,
+        reason: "google_quota: per-minute request quota used up",
+      };
     }
     const recent = (history.get(item.itemKey) ?? []).filter((at) => at > now - DAY_MS).sort((a, b) => a - b);
     const towardSafety = item.availability === "out_of_stock" || item.pauseAds === true;
     const allowance = this.#config.updatesPerProductPerDay + (towardSafety ? this.#config.safetyOverdraftPerDay : 0);
     if (recent.length >= allowance) {
       const retryAfterMs = recent[recent.length - allowance]! + DAY_MS - now;
-      this.#log.info({ offerId: item.itemKey, updatesToday: recent.length, retryAfterMs }, "google update budget forces a wait");
+      this.#log.info(
+        { offerId: item.itemKey, updatesToday: recent.length, retryAfterMs },
+        "google update budget forces a wait",
+      );
       return {
         itemKey: item.itemKey,
         status: "retryable",
@@ -271,12 +359,19 @@ export class GoogleMerchantConnector implements ChannelConnector {
     };
     try {
       const dataSource = `accounts/${this.#config.accountId}/dataSources/${this.#config.dataSourceId}`;
-      await this.#call("POST", `/products/v1/accounts/${this.#config.accountId}/productInputs:insert`, { query: { dataSource }, body, signal });
+      await this.#call("POST", `/products/v1/accounts/${this.#config.accountId}/productInputs:insert`, {
+        query: { dataSource },
+        body,
+        signal,
+      });
     } catch (error) {
       if (!(error instanceof GoogleApiError)) throw error;
       // Waiting for the rolling minute is routine; anything Google itself refused is worth a warning.
       const level = error.reason === "quota/client_rate_limit" ? "debug" : "warn";
-      this.#log[level]({ offerId: item.itemKey, errorClass: error.errorClass, reason: error.reason, httpStatus: error.httpStatus }, "google insert failed");
+      this.#log[level](
+        { offerId: item.itemKey, errorClass: error.errorClass, reason: error.reason, httpStatus: error.httpStatus },
+        "google insert failed",
+      );
       return { itemKey: item.itemKey, ...this.#refusalFor(error) };
     }
     const at = this.#clock.now();
@@ -288,15 +383,27 @@ export class GoogleMerchantConnector implements ChannelConnector {
   #refusalFor(error: GoogleApiError): Refusal {
     switch (error.errorClass) {
       case "credentials_revoked":
-        return { status: "permanent", code: "credentials_revoked", reason: "Google refused Ballast's credentials; reconnect Merchant Center." };
+        return {
+          status: "permanent",
+          code: "credentials_revoked",
+          reason: "Google refused Ballast's credentials; reconnect Merchant Center.",
+        };
       case "quota": {
         const now = this.#clock.now();
         const wait = error.retryAfterMs ?? (error.reason === "quota/daily_limit_exceeded" ? 3_600_000 : 60_000);
         this.#quotaBlockedUntil = Math.max(this.#quotaBlockedUntil, now + wait);
-        return { status: "retryable", retryAfterMs: this.#quotaBlockedUntil - now, reason: `google_quota: ${error.reason ?? error.message}` };
+        return {
+          status: "retryable",
+          retryAfterMs: this.#quotaBlockedUntil - now,
+          reason: `google_quota: ${error.reason ?? error.message}`,
+        };
       }
       case "transient":
-        return { status: "retryable", retryAfterMs: this.#retrying.policy.maxDelayMs, reason: `google_unavailable: ${error.message}` };
+        return {
+          status: "retryable",
+          retryAfterMs: this.#retrying.policy.maxDelayMs,
+          reason: `google_unavailable: ${error.message}`,
+        };
       case "not_found":
         return { status: "permanent", code: "misconfigured_data_source", reason: error.message };
       case "permission_denied":
@@ -306,7 +413,11 @@ export class GoogleMerchantConnector implements ChannelConnector {
     }
   }
 
-  async #call(method: "GET" | "POST", path: string, options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal | undefined }): Promise<unknown> {
+  async #call(
+    method: "GET" | "POST",
+    path: string,
+    options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal | undefined },
+  ): Promise<unknown> {
     const url = new URL(`${this.#config.merchantBaseUrl}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     let refreshedAfter401 = false;
@@ -315,14 +426,21 @@ export class GoogleMerchantConnector implements ChannelConnector {
       this.#sentAt = this.#sentAt.filter((at) => at > now - 60_000);
       if (this.#sentAt.length >= this.#config.requestsPerMinute) {
         const waitMs = this.#sentAt[0]! + 60_000 - now;
-        throw new GoogleApiError(`${this.#config.requestsPerMinute} requests sent in the last minute`, "quota", 0, "quota/client_rate_limit", waitMs);
+        throw new GoogleApiError(
+          `${this.#config.requestsPerMinute} requests sent in the last minute`,
+          "quota",
+          0,
+          "quota/client_rate_limit",
+          waitMs,
+        );
       }
       this.#sentAt.push(now);
       let token: string;
       try {
         token = await this.#tokens.get(options.signal);
       } catch (error) {
-        if (error instanceof GoogleAuthError) throw new GoogleApiError(error.message, error.revoked ? "credentials_revoked" : "transient", 0);
+        if (error instanceof GoogleAuthError)
+          throw new GoogleApiError(error.message, error.revoked ? "credentials_revoked" : "transient", 0);
         throw error;
       }
       const response = await sendChannelRequest(

@@ -14,14 +14,25 @@ describe("productNameSegment", () => {
 
 describe("Merchant API values", () => {
   it("reads availability as names or as the numeric enums of the official REST client", () => {
-    expect([1, 2, 3, 4, 5, 0].map(fromMerchantAvailability)).toEqual(["in_stock", "out_of_stock", "in_stock", "in_stock", "in_stock", null]);
+    expect([1, 2, 3, 4, 5, 0].map(fromMerchantAvailability)).toEqual([
+      "in_stock",
+      "out_of_stock",
+      "in_stock",
+      "in_stock",
+      "in_stock",
+      null,
+    ]);
     expect(fromMerchantAvailability("OUT_OF_STOCK")).toBe("out_of_stock");
   });
 
   it("reads the AIP-193 reason and RetryInfo delay", () => {
     const error = {
       details: [
-        { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "x", metadata: { REASON: "quota/request_rate_too_high" } },
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "x",
+          metadata: { REASON: "quota/request_rate_too_high" },
+        },
         { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1.5s" },
       ],
     };

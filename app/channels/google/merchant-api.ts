@@ -29,7 +29,12 @@ const BY_NUMBER: Record<number, MerchantAvailability | undefined> = {
 
 /** Whether a buyer can order now, from a name or an enum number; null when unknown. */
 export function fromMerchantAvailability(value: unknown): "in_stock" | "out_of_stock" | null {
-  const name = typeof value === "number" ? BY_NUMBER[value] : typeof value === "string" ? value.toUpperCase().replace(/ /g, "_") : undefined;
+  const name =
+    typeof value === "number"
+      ? BY_NUMBER[value]
+      : typeof value === "string"
+        ? value.toUpperCase().replace(/ /g, "_")
+        : undefined;
   switch (name) {
     case "IN_STOCK":
     case "LIMITED_AVAILABILITY":

@@ -28,7 +28,12 @@ export class GoogleAccessTokens {
   #cached: { token: string; expiresAt: number } | null = null;
 
   constructor(
-    private readonly options: { tokenUrl: string; credentials: GoogleCredentials; clock: ConnectorClock; requestTimeoutMs: number },
+    private readonly options: {
+      tokenUrl: string;
+      credentials: GoogleCredentials;
+      clock: ConnectorClock;
+      requestTimeoutMs: number;
+    },
   ) {}
 
   invalidate(): void {
@@ -51,10 +56,19 @@ export class GoogleAccessTokens {
       if (signal?.aborted) throw signal.reason;
       throw new GoogleAuthError(`token endpoint unreachable (${(error as Error).name})`, false);
     }
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    const body = (await response.json().catch(() => ({}))) as {
+      access_token?: string;
+      expires_in?: number;
+      error?: string;
+      error_description?: string;
+    };
     if (!response.ok || !body.access_token) {
-      const revoked = body.error === "invalid_grant" || body.error === "invalid_client" || body.error === "unauthorized_client";
-      throw new GoogleAuthError(`token refused: ${body.error ?? response.status} ${body.error_description ?? ""}`.trim(), revoked);
+      const revoked =
+        body.error === "invalid_grant" || body.error === "invalid_client" || body.error === "unauthorized_client";
+      throw new GoogleAuthError(
+        `token refused: ${body.error ?? response.status} ${body.error_description ?? ""}`.trim(),
+        revoked,
+      );
     }
     this.#cached = { token: body.access_token, expiresAt: now + (body.expires_in ?? 3600) * 1000 };
     return body.access_token;
@@ -72,9 +86,18 @@ export class GoogleAccessTokens {
     }
     const issuedAt = Math.floor(now / 1000);
     const header = { alg: "RS256", typ: "JWT", ...(credentials.privateKeyId ? { kid: credentials.privateKeyId } : {}) };
-    const claims = { iss: credentials.clientEmail, scope: MERCHANT_API_SCOPE, aud: tokenUrl, iat: issuedAt, exp: issuedAt + 3600 };
+    const claims = {
+      iss: credentials.clientEmail,
+      scope: MERCHANT_API_SCOPE,
+      aud: tokenUrl,
+      iat: issuedAt,
+      exp: issuedAt + 3600,
+    };
     const unsigned = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
     const signature = createSign("RSA-SHA256").update(unsigned).sign(credentials.privateKey).toString("base64url");
-    return new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: `${unsigned}.${signature}` });
+    return new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      assertion: `${unsigned}.${signature}`,
+    });
   }
 }

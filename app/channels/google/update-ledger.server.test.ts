@@ -19,7 +19,11 @@ const HOUR = 3_600_000;
 const ACCOUNT = "5550002";
 const PRIMARY = "1001";
 const SUPPLEMENTAL = "2002";
-const CLIENT = { clientId: "ledger-client.apps.googleusercontent.com", clientSecret: "GOCSPX-ledger-test-secret", refreshToken: "1//ledger-test-refresh-token" };
+const CLIENT = {
+  clientId: "ledger-client.apps.googleusercontent.com",
+  clientSecret: "GOCSPX-ledger-test-secret",
+  refreshToken: "1//ledger-test-refresh-token",
+};
 const OFFER = "shopify_US_9007199254740993_44000000000000001";
 const KEY = Buffer.alloc(32, 7);
 
@@ -63,7 +67,10 @@ describe("DatabaseUpdateLedger", () => {
     const now = t0 + 2 * DAY_MS + HOUR;
     expect((await ledger.updatesSince(["offer", "other"], now - DAY_MS)).size).toBe(0);
 
-    const rows = await testDatabase.database.googleProductUpdate.findMany({ where: { shop: { startsWith: "ledger-prune" } }, orderBy: { at: "asc" } });
+    const rows = await testDatabase.database.googleProductUpdate.findMany({
+      where: { shop: { startsWith: "ledger-prune" } },
+      orderBy: { at: "asc" },
+    });
     expect(rows.map((row) => [row.shop, row.offerId, row.at.getTime()])).toEqual([
       ["ledger-prune-bystander.myshopify.com", "offer", t0],
       [shop, "offer", t0 + 2 * HOUR],
@@ -75,7 +82,9 @@ describe("DatabaseUpdateLedger", () => {
     const shop = "ledger-many.myshopify.com";
     const at = Date.UTC(2026, 10, 26);
     const offers = Array.from({ length: 1_200 }, (_, index) => `offer-${index}`);
-    await testDatabase.database.googleProductUpdate.createMany({ data: offers.filter((_, index) => index % 3 === 0).map((offerId) => ({ shop, offerId, at: new Date(at) })) });
+    await testDatabase.database.googleProductUpdate.createMany({
+      data: offers.filter((_, index) => index % 3 === 0).map((offerId) => ({ shop, offerId, at: new Date(at) })),
+    });
 
     const seen = await new DatabaseUpdateLedger(testDatabase.database, shop).updatesSince(offers, at - HOUR);
 
@@ -91,7 +100,11 @@ describe("the connector built by the factory keeps Google's budget across a rest
     await Promise.all(running.splice(0).map((fake) => fake.close()));
   });
 
-  const item = (availability: PushItem["availability"]): PushItem => ({ itemKey: OFFER, quantity: availability === "in_stock" ? 3 : 0, availability });
+  const item = (availability: PushItem["availability"]): PushItem => ({
+    itemKey: OFFER,
+    quantity: availability === "in_stock" ? 3 : 0,
+    availability,
+  });
 
   it("a third in-stock update in 24 h waits even after the app restarted; another shop's budget is its own", async () => {
     const clock = new VirtualClock();
@@ -100,7 +113,13 @@ describe("the connector built by the factory keeps Google's budget across a rest
       accountId: ACCOUNT,
       oauth: { clients: [CLIENT] },
       dataSources: [
-        { dataSourceId: PRIMARY, type: "primary", contentLanguage: "en", feedLabel: "US", takeFromDataSources: [SUPPLEMENTAL, "self"] },
+        {
+          dataSourceId: PRIMARY,
+          type: "primary",
+          contentLanguage: "en",
+          feedLabel: "US",
+          takeFromDataSources: [SUPPLEMENTAL, "self"],
+        },
         { dataSourceId: SUPPLEMENTAL, type: "supplemental", contentLanguage: "en", feedLabel: "US" },
       ],
       products: [{ offerId: OFFER, availability: "IN_STOCK", dataSourceId: PRIMARY }],
@@ -115,7 +134,9 @@ describe("the connector built by the factory keeps Google's budget across a rest
           channel: "google",
           state: "active",
           config: { accountId: ACCOUNT, dataSourceId: SUPPLEMENTAL, contentLanguage: "en", feedLabel: "US" },
-          encryptedCredentials: encryptSecret({ kind: "refresh_token", ...CLIENT }, createKeyring(KEY), { context: credentialContext(shop, "google") }),
+          encryptedCredentials: encryptSecret({ kind: "refresh_token", ...CLIENT }, createKeyring(KEY), {
+            context: credentialContext(shop, "google"),
+          }),
         },
       });
     }

@@ -50,14 +50,20 @@ export class DatabaseUpdateLedger implements GoogleUpdateLedger {
   async updatesSince(offerIds: readonly string[], since: number): Promise<Map<string, number[]>> {
     if (since - this.#prunedAt >= 3_600_000) {
       // Rows older than the window never count again; a day of slack covers clocks that differ between workers.
-      await this.database.googleProductUpdate.deleteMany({ where: { shop: this.shop, at: { lt: new Date(since - DAY_MS) } } });
+      await this.database.googleProductUpdate.deleteMany({
+        where: { shop: this.shop, at: { lt: new Date(since - DAY_MS) } },
+      });
       this.#prunedAt = since;
     }
     const unique = [...new Set(offerIds)];
     const found = new Map<string, number[]>();
     for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
       const rows = await this.database.googleProductUpdate.findMany({
-        where: { shop: this.shop, offerId: { in: unique.slice(start, start + LOOKUP_CHUNK) }, at: { gt: new Date(since) } },
+        where: {
+          shop: this.shop,
+          offerId: { in: unique.slice(start, start + LOOKUP_CHUNK) },
+          at: { gt: new Date(since) },
+        },
         select: { offerId: true, at: true },
       });
       for (const row of rows) {

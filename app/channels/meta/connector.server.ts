@@ -10,7 +10,14 @@
  *   calls are paced to the hourly budget, at 100% (or error 80014) pushing stops until
  *   `estimated_time_to_regain_access`.
  */
-import type { ChannelCapabilities, ChannelConnector, HealthResult, PushItem, PushResult, ReadBackResult } from "~/channels/types";
+import type {
+  ChannelCapabilities,
+  ChannelConnector,
+  HealthResult,
+  PushItem,
+  PushResult,
+  ReadBackResult,
+} from "~/channels/types";
 import { logger as defaultLogger, type Logger } from "~/logger.server";
 import { sendChannelRequest } from "~/channels/http.server";
 import { systemClock, TransientRetry, type BackoffPolicy, type ConnectorClock } from "~/channels/backoff.server";
@@ -125,7 +132,10 @@ export class MetaCatalogConnector implements ChannelConnector {
 
   /** The last business-use-case reading, for the dashboard. */
   get usage(): { percent: number; blockedUntil: number | null } {
-    return { percent: this.#usage?.percent ?? 0, blockedUntil: this.#blockedUntil > this.#clock.now() ? this.#blockedUntil : null };
+    return {
+      percent: this.#usage?.percent ?? 0,
+      blockedUntil: this.#blockedUntil > this.#clock.now() ? this.#blockedUntil : null,
+    };
   }
 
   async push(batch: readonly PushItem[], options: { signal?: AbortSignal } = {}): Promise<PushResult[]> {
@@ -133,7 +143,12 @@ export class MetaCatalogConnector implements ChannelConnector {
     const toSend: PushItem[] = [];
     for (const item of batch) {
       if (!Number.isInteger(item.quantity) || item.quantity < 0) {
-        results.set(item.itemKey, { itemKey: item.itemKey, status: "permanent", code: "invalid_quantity", reason: `quantity ${item.quantity} is not a whole number ≥ 0` });
+        results.set(item.itemKey, {
+          itemKey: item.itemKey,
+          status: "permanent",
+          code: "invalid_quantity",
+          reason: `quantity ${item.quantity} is not a whole number ≥ 0`,
+        });
       } else {
         toSend.push(item);
       }
@@ -175,7 +190,10 @@ export class MetaCatalogConnector implements ChannelConnector {
     const unique = [...new Set(itemKeys)];
     for (let start = 0; start < unique.length; start += 100) {
       const ids = unique.slice(start, start + 100);
-      for await (const row of this.#products({ filter: JSON.stringify({ retailer_id: { is_any: ids } }) }, options.signal)) {
+      for await (const row of this.#products(
+        { filter: JSON.stringify({ retailer_id: { is_any: ids } }) },
+        options.signal,
+      )) {
         const retailerId = String(row.retailer_id ?? "");
         const quantity = Number(row.quantity_to_sell_on_facebook);
         found.set(retailerId, {
@@ -201,24 +219,54 @@ export class MetaCatalogConnector implements ChannelConnector {
 
   async checkHealth(options: { signal?: AbortSignal } = {}): Promise<HealthResult> {
     try {
-      const { json } = await this.#call("GET", `/${this.#config.catalogId}`, { query: { fields: "id,name" }, signal: options.signal });
+      const { json } = await this.#call("GET", `/${this.#config.catalogId}`, {
+        query: { fields: "id,name" },
+        signal: options.signal,
+      });
       this.#revoked = false;
-      const name = typeof (json as { name?: unknown }).name === "string" ? (json as { name: string }).name : this.#config.catalogId;
+      const name =
+        typeof (json as { name?: unknown }).name === "string"
+          ? (json as { name: string }).name
+          : this.#config.catalogId;
       if (this.#blockedUntil > this.#clock.now()) {
-        return { ok: false, code: "rate_limited", detail: `Catalogue "${name}" is reachable, but Meta's batch limit is used up until ${new Date(this.#blockedUntil).toISOString()}.` };
+        return {
+          ok: false,
+          code: "rate_limited",
+          detail: `Catalogue "${name}" is reachable, but Meta's batch limit is used up until ${new Date(this.#blockedUntil).toISOString()}.`,
+        };
       }
-      return { ok: true, detail: `Catalogue "${name}" is reachable; batch usage ${this.#usage?.percent ?? 0}% of the hourly limit.` };
+      return {
+        ok: true,
+        detail: `Catalogue "${name}" is reachable; batch usage ${this.#usage?.percent ?? 0}% of the hourly limit.`,
+      };
     } catch (error) {
       if (!(error instanceof MetaApiError)) throw error;
       switch (error.errorClass) {
         case "credentials_revoked":
-          return { ok: false, code: "credentials_revoked", detail: "Meta refused the access token (revoked or expired). Reconnect the catalogue with a new system-user token." };
+          return {
+            ok: false,
+            code: "credentials_revoked",
+            detail:
+              "Meta refused the access token (revoked or expired). Reconnect the catalogue with a new system-user token.",
+          };
         case "permission_denied":
-          return { ok: false, code: "misconfigured", detail: "The token has no catalog_management permission on this catalogue." };
+          return {
+            ok: false,
+            code: "misconfigured",
+            detail: "The token has no catalog_management permission on this catalogue.",
+          };
         case "not_found":
-          return { ok: false, code: "misconfigured", detail: `Catalogue ${this.#config.catalogId} does not exist or is not shared with this token.` };
+          return {
+            ok: false,
+            code: "misconfigured",
+            detail: `Catalogue ${this.#config.catalogId} does not exist or is not shared with this token.`,
+          };
         case "rate_limited":
-          return { ok: false, code: "rate_limited", detail: "Meta is rate limiting this app; try again in a few minutes." };
+          return {
+            ok: false,
+            code: "rate_limited",
+            detail: "Meta is rate limiting this app; try again in a few minutes.",
+          };
         case "transient":
           return { ok: false, code: "unreachable", detail: `Meta did not answer: ${error.message}` };
         case "invalid_request":
@@ -228,13 +276,24 @@ export class MetaCatalogConnector implements ChannelConnector {
   }
 
   /** null when a batch call may go now; otherwise the retryable answer for everything unsent. */
-  #gate(): { status: "retryable"; retryAfterMs: number; reason: string } | { status: "permanent"; code: string; reason: string } | null {
+  #gate():
+    | { status: "retryable"; retryAfterMs: number; reason: string }
+    | { status: "permanent"; code: string; reason: string }
+    | null {
     if (this.#revoked) {
-      return { status: "permanent", code: "credentials_revoked", reason: "Meta revoked the access token; reconnect the catalogue." };
+      return {
+        status: "permanent",
+        code: "credentials_revoked",
+        reason: "Meta revoked the access token; reconnect the catalogue.",
+      };
     }
     const now = this.#clock.now();
     if (this.#blockedUntil > now) {
-      return { status: "retryable", retryAfterMs: this.#blockedUntil - now, reason: "meta_rate_limited: catalog batch limit reached" };
+      return {
+        status: "retryable",
+        retryAfterMs: this.#blockedUntil - now,
+        reason: "meta_rate_limited: catalog batch limit reached",
+      };
     }
     const percent = this.#usage?.percent ?? 0;
     if (percent >= this.#config.slowDownAtPercent) {
@@ -242,13 +301,20 @@ export class MetaCatalogConnector implements ChannelConnector {
       const spacing = HOUR_MS / this.#config.batchCallsPerHour;
       const wait = this.#lastBatchCallAt + spacing - now;
       if (wait > 0) {
-        return { status: "retryable", retryAfterMs: Math.ceil(wait), reason: `meta_slowing_down: catalog batch usage at ${percent}%` };
+        return {
+          status: "retryable",
+          retryAfterMs: Math.ceil(wait),
+          reason: `meta_slowing_down: catalog batch usage at ${percent}%`,
+        };
       }
     }
     return null;
   }
 
-  async #sendChunk(chunk: PushItem[], signal?: AbortSignal): Promise<{ handle: string; rejected: Map<string, string> }> {
+  async #sendChunk(
+    chunk: PushItem[],
+    signal?: AbortSignal,
+  ): Promise<{ handle: string; rejected: Map<string, string> }> {
     const body = {
       item_type: "PRODUCT_ITEM",
       allow_upsert: false,
@@ -261,8 +327,15 @@ export class MetaCatalogConnector implements ChannelConnector {
         },
       })),
     };
-    const { json } = await this.#call("POST", `/${this.#config.catalogId}/items_batch`, { body, signal, countsAsBatchCall: true });
-    const answer = json as { handles?: string[]; validation_status?: Array<{ retailer_id?: string; errors?: Array<{ message?: string }> }> };
+    const { json } = await this.#call("POST", `/${this.#config.catalogId}/items_batch`, {
+      body,
+      signal,
+      countsAsBatchCall: true,
+    });
+    const answer = json as {
+      handles?: string[];
+      validation_status?: Array<{ retailer_id?: string; errors?: Array<{ message?: string }> }>;
+    };
     const handle = answer.handles?.[0];
     if (!handle) throw new MetaApiError("items_batch answered without a handle", "transient", 200);
     const rejected = new Map<string, string>();
@@ -271,32 +344,69 @@ export class MetaCatalogConnector implements ChannelConnector {
         rejected.set(entry.retailer_id, entry.errors.map((error) => error.message ?? "invalid").join("; "));
       }
     }
-    this.#log.info({ handle, items: chunk.length, rejected: rejected.size, usagePercent: this.#usage?.percent }, "meta batch sent");
+    this.#log.info(
+      { handle, items: chunk.length, rejected: rejected.size, usagePercent: this.#usage?.percent },
+      "meta batch sent",
+    );
     return { handle, rejected };
   }
 
   #outcomeForCallError(error: unknown): {
     scope: "chunk" | "rest";
-    result: { status: "retryable"; retryAfterMs: number; reason: string } | { status: "permanent"; code: string; reason: string };
+    result:
+      | { status: "retryable"; retryAfterMs: number; reason: string }
+      | { status: "permanent"; code: string; reason: string };
   } {
     if (!(error instanceof MetaApiError)) throw error;
-    this.#log.warn({ errorClass: error.errorClass, code: error.graphError?.code, fbtraceId: error.graphError?.fbtrace_id, httpStatus: error.httpStatus }, "meta batch call failed");
+    this.#log.warn(
+      {
+        errorClass: error.errorClass,
+        code: error.graphError?.code,
+        fbtraceId: error.graphError?.fbtrace_id,
+        httpStatus: error.httpStatus,
+      },
+      "meta batch call failed",
+    );
     switch (error.errorClass) {
       case "credentials_revoked":
         this.#revoked = true;
-        return { scope: "rest", result: { status: "permanent", code: "credentials_revoked", reason: "Meta revoked the access token; reconnect the catalogue." } };
+        return {
+          scope: "rest",
+          result: {
+            status: "permanent",
+            code: "credentials_revoked",
+            reason: "Meta revoked the access token; reconnect the catalogue.",
+          },
+        };
       case "permission_denied":
         return { scope: "rest", result: { status: "permanent", code: "permission_denied", reason: error.message } };
       case "not_found":
         return { scope: "rest", result: { status: "permanent", code: "catalog_not_found", reason: error.message } };
       case "rate_limited": {
         const now = this.#clock.now();
-        const wait = this.#usage && this.#usage.regainAccessAfterMs > 0 ? this.#usage.regainAccessAfterMs : this.#config.rateLimitedRetryAfterMs;
+        const wait =
+          this.#usage && this.#usage.regainAccessAfterMs > 0
+            ? this.#usage.regainAccessAfterMs
+            : this.#config.rateLimitedRetryAfterMs;
         this.#blockedUntil = Math.max(this.#blockedUntil, now + wait);
-        return { scope: "rest", result: { status: "retryable", retryAfterMs: this.#blockedUntil - now, reason: `meta_rate_limited: ${error.message}` } };
+        return {
+          scope: "rest",
+          result: {
+            status: "retryable",
+            retryAfterMs: this.#blockedUntil - now,
+            reason: `meta_rate_limited: ${error.message}`,
+          },
+        };
       }
       case "transient":
-        return { scope: "chunk", result: { status: "retryable", retryAfterMs: this.#retrying.policy.maxDelayMs, reason: `meta_unavailable: ${error.message}` } };
+        return {
+          scope: "chunk",
+          result: {
+            status: "retryable",
+            retryAfterMs: this.#retrying.policy.maxDelayMs,
+            reason: `meta_unavailable: ${error.message}`,
+          },
+        };
       case "invalid_request":
         return { scope: "chunk", result: { status: "permanent", code: "invalid_request", reason: error.message } };
     }
@@ -320,9 +430,17 @@ export class MetaCatalogConnector implements ChannelConnector {
           if (error.errorClass !== "transient") {
             const reason = `meta status check failed: ${error.message}`;
             for (const item of chunk.items) {
-              results.set(item.itemKey, error.errorClass === "credentials_revoked"
-                ? { itemKey: item.itemKey, status: "permanent", code: "credentials_revoked", reason }
-                : { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#config.itemFailureRetryAfterMs, reason });
+              results.set(
+                item.itemKey,
+                error.errorClass === "credentials_revoked"
+                  ? { itemKey: item.itemKey, status: "permanent", code: "credentials_revoked", reason }
+                  : {
+                      itemKey: item.itemKey,
+                      status: "retryable",
+                      retryAfterMs: this.#config.itemFailureRetryAfterMs,
+                      reason,
+                    },
+              );
             }
             pending.delete(chunk.handle);
           }
@@ -334,7 +452,12 @@ export class MetaCatalogConnector implements ChannelConnector {
         } else if (status.status === "error" || status.status === "canceled") {
           this.#log.warn({ handle: chunk.handle, status: status.status }, "meta batch did not finish");
           for (const item of chunk.items) {
-            results.set(item.itemKey, { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#poll.initialIntervalMs, reason: `meta batch ${status.status}` });
+            results.set(item.itemKey, {
+              itemKey: item.itemKey,
+              status: "retryable",
+              retryAfterMs: this.#poll.initialIntervalMs,
+              reason: `meta batch ${status.status}`,
+            });
           }
           pending.delete(chunk.handle);
         }
@@ -344,7 +467,12 @@ export class MetaCatalogConnector implements ChannelConnector {
         for (const chunk of pending.values()) {
           this.#log.warn({ handle: chunk.handle }, "meta batch still running at poll timeout");
           for (const item of chunk.items) {
-            results.set(item.itemKey, { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#poll.maxIntervalMs, reason: "meta batch still processing; outcome unknown" });
+            results.set(item.itemKey, {
+              itemKey: item.itemKey,
+              status: "retryable",
+              retryAfterMs: this.#poll.maxIntervalMs,
+              reason: "meta batch still processing; outcome unknown",
+            });
           }
         }
         pending.clear();
@@ -366,13 +494,16 @@ export class MetaCatalogConnector implements ChannelConnector {
 
   async #itemResults(chunk: SentChunk, status: BatchStatus, signal?: AbortSignal): Promise<Map<string, PushResult>> {
     const results = new Map<string, PushResult>();
-    const sample = new Map((status.errors ?? []).filter((error) => error.id).map((error) => [error.id!, error.message ?? ""]));
+    const sample = new Map(
+      (status.errors ?? []).filter((error) => error.id).map((error) => [error.id!, error.message ?? ""]),
+    );
     const invalid = new Set([...(status.ids_of_invalid_requests ?? []), ...sample.keys()]);
     // `errors` is only a sample: an invalid id without a message may be unknown or just failed. Ask the catalogue.
     const unexplained = [...invalid].filter((id) => !sample.has(id));
     const exists = new Set<string>();
     if (unexplained.length > 0) {
-      for (const row of await this.readBack(unexplained, signal ? { signal } : {})) if (row.found) exists.add(row.itemKey);
+      for (const row of await this.readBack(unexplained, signal ? { signal } : {}))
+        if (row.found) exists.add(row.itemKey);
     }
     for (const item of chunk.items) {
       if (!invalid.has(item.itemKey)) {
@@ -384,11 +515,29 @@ export class MetaCatalogConnector implements ChannelConnector {
       results.set(
         item.itemKey,
         unknown
-          ? { itemKey: item.itemKey, status: "permanent", code: "unmatched", reason: `No catalogue item has retailer id ${item.itemKey}; check the item id template.` }
-          : { itemKey: item.itemKey, status: "retryable", retryAfterMs: this.#config.itemFailureRetryAfterMs, reason: `meta_item_failed: ${message || "no detail given"}` },
+          ? {
+              itemKey: item.itemKey,
+              status: "permanent",
+              code: "unmatched",
+              reason: `No catalogue item has retailer id ${item.itemKey}; check the item id template.`,
+            }
+          : {
+              itemKey: item.itemKey,
+              status: "retryable",
+              retryAfterMs: this.#config.itemFailureRetryAfterMs,
+              reason: `meta_item_failed: ${message || "no detail given"}`,
+            },
       );
     }
-    this.#log.info({ handle: chunk.handle, items: chunk.items.length, invalid: invalid.size, errorsTotal: status.errors_total_count }, "meta batch finished");
+    this.#log.info(
+      {
+        handle: chunk.handle,
+        items: chunk.items.length,
+        invalid: invalid.size,
+        errorsTotal: status.errors_total_count,
+      },
+      "meta batch finished",
+    );
     return results;
   }
 
@@ -399,7 +548,10 @@ export class MetaCatalogConnector implements ChannelConnector {
         query: { fields: PRODUCT_FIELDS, limit: "500", ...query, ...(after ? { after } : {}) },
         signal,
       });
-      const page = json as { data?: Array<Record<string, unknown>>; paging?: { next?: string; cursors?: { after?: string } } };
+      const page = json as {
+        data?: Array<Record<string, unknown>>;
+        paging?: { next?: string; cursors?: { after?: string } };
+      };
       for (const row of page.data ?? []) yield row;
       // Follow the cursor, not `paging.next`: Meta puts the access token into that URL.
       after = page.paging?.next ? page.paging.cursors?.after : undefined;
@@ -409,14 +561,25 @@ export class MetaCatalogConnector implements ChannelConnector {
   async #call(
     method: "GET" | "POST",
     path: string,
-    options: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal | undefined; countsAsBatchCall?: boolean },
+    options: {
+      query?: Record<string, string>;
+      body?: unknown;
+      signal?: AbortSignal | undefined;
+      countsAsBatchCall?: boolean;
+    },
   ): Promise<{ json: unknown }> {
     const url = new URL(`${this.#config.graphBaseUrl}/${this.#config.apiVersion}${path}`);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     return this.#retrying.run(async () => {
       const response = await sendChannelRequest(
         url,
-        { method, bearer: this.#config.accessToken, body: options.body, signal: options.signal, timeoutMs: this.#config.requestTimeoutMs },
+        {
+          method,
+          bearer: this.#config.accessToken,
+          body: options.body,
+          signal: options.signal,
+          timeoutMs: this.#config.requestTimeoutMs,
+        },
         (name) => new MetaApiError(`no answer from Meta (${name})`, "transient", 0),
       );
       if (options.countsAsBatchCall) {

@@ -1,13 +1,39 @@
 import { randomUUID } from "node:crypto";
-import type { ChannelCapabilities, ChannelConnector, HealthResult, JournalledMove, MoveJournal, PushItem, PushOptions, PushResult, ReadBackResult } from "~/channels/types";
+import type {
+  ChannelCapabilities,
+  ChannelConnector,
+  HealthResult,
+  JournalledMove,
+  MoveJournal,
+  PushItem,
+  PushOptions,
+  PushResult,
+  ReadBackResult,
+} from "~/channels/types";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { AdminApiError } from "~/shopify/admin-errors";
 import { gidNumericId } from "~/shopify/gid";
-import { MAX_CHANGES_PER_MOVE, moveQuantities, readItemLevels, type ItemLevel, type MoveOutcome } from "~/shopify/inventory.server";
+import {
+  MAX_CHANGES_PER_MOVE,
+  moveQuantities,
+  readItemLevels,
+  type ItemLevel,
+  type MoveOutcome,
+} from "~/shopify/inventory.server";
 import { SHOP_HEALTH_QUERY, type ShopHealthData } from "~/shopify/operations/shop";
 import type { InventoryMoveUserError, MoveChangeInput } from "~/shopify/operations/inventory-move";
 import { logger } from "~/logger.server";
-import { changeIndexOf, idempotencyKeyFor, itemKeyOf, moveChange, ownEffectOf, parseItemKey, planMove, type ItemKeyParts, type MovePlan } from "./plan";
+import {
+  changeIndexOf,
+  idempotencyKeyFor,
+  itemKeyOf,
+  moveChange,
+  ownEffectOf,
+  parseItemKey,
+  planMove,
+  type ItemKeyParts,
+  type MovePlan,
+} from "./plan";
 
 export interface OnlineStoreConnectorOptions {
   client: AdminClient;
@@ -42,7 +68,11 @@ interface PlannedMove {
  * move) as permanent failures and returns their positions; stale quantities and
  * idempotency errors are passing, so those moves are tried again.
  */
-function refuseForGood(moves: readonly PlannedMove[], userErrors: readonly InventoryMoveUserError[], results: Map<string, PushResult>): Set<number> {
+function refuseForGood(
+  moves: readonly PlannedMove[],
+  userErrors: readonly InventoryMoveUserError[],
+  results: Map<string, PushResult>,
+): Set<number> {
   const refused = new Set<number>();
   for (const error of userErrors) {
     const code = error.code ?? "UNKNOWN";
@@ -53,7 +83,12 @@ function refuseForGood(moves: readonly PlannedMove[], userErrors: readonly Inven
       const move = moves[position];
       if (!move) continue;
       refused.add(position);
-      results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "permanent", code, reason: error.message });
+      results.set(move.entry.itemKey, {
+        itemKey: move.entry.itemKey,
+        status: "permanent",
+        code,
+        reason: error.message,
+      });
     }
   }
   return refused;
@@ -91,7 +126,9 @@ export class OnlineStoreConnector implements ChannelConnector {
     this.client = options.client;
     this.maxConflictRounds = options.maxConflictRounds ?? 4;
     this.retryAfterMs = options.retryAfterMs ?? 30_000;
-    this.ledgerDocumentUri = options.ledgerDocumentUri ?? ((locationId) => `gid://ballast/OnlineStoreBuffer/${gidNumericId(locationId) ?? "unknown"}`);
+    this.ledgerDocumentUri =
+      options.ledgerDocumentUri ??
+      ((locationId) => `gid://ballast/OnlineStoreBuffer/${gidNumericId(locationId) ?? "unknown"}`);
     this.referenceDocumentUri = options.referenceDocumentUri ?? "gid://ballast/ChannelSync/online_store";
   }
 
@@ -102,10 +139,20 @@ export class OnlineStoreConnector implements ChannelConnector {
     for (const item of batch) {
       const parts = parseItemKey(item.itemKey);
       if (!parts) {
-        results.set(item.itemKey, { itemKey: item.itemKey, status: "permanent", code: "INVALID_ITEM_KEY", reason: "expected `${inventoryItemGid}|${locationGid}`" });
+        results.set(item.itemKey, {
+          itemKey: item.itemKey,
+          status: "permanent",
+          code: "INVALID_ITEM_KEY",
+          reason: "expected `${inventoryItemGid}|${locationGid}`",
+        });
         continue;
       }
-      entries.set(item.itemKey, { itemKey: item.itemKey, parts, quantity: item.quantity, ownHeld: Math.max(0, item.ownHeld ?? 0) });
+      entries.set(item.itemKey, {
+        itemKey: item.itemKey,
+        parts,
+        quantity: item.quantity,
+        ownHeld: Math.max(0, item.ownHeld ?? 0),
+      });
     }
     const all = [...entries.values()];
     for (let start = 0; start < all.length; start += MAX_CHANGES_PER_MOVE) {
@@ -114,7 +161,12 @@ export class OnlineStoreConnector implements ChannelConnector {
     return batch.map((item) => results.get(item.itemKey)!);
   }
 
-  private async pushChunk(chunk: Entry[], results: Map<string, PushResult>, signal?: AbortSignal, journal?: MoveJournal): Promise<void> {
+  private async pushChunk(
+    chunk: Entry[],
+    results: Map<string, PushResult>,
+    signal?: AbortSignal,
+    journal?: MoveJournal,
+  ): Promise<void> {
     let pending = chunk;
     let generation = 0;
     // One per send: a later move that happens to equal an earlier one must not be taken for its replay.
@@ -122,18 +174,39 @@ export class OnlineStoreConnector implements ChannelConnector {
     for (let round = 0; round < this.maxConflictRounds && pending.length; round += 1) {
       let levels: Map<string, ItemLevel>;
       try {
-        levels = await readItemLevels(this.client, pending.map((entry) => entry.parts), { signal });
+        levels = await readItemLevels(
+          this.client,
+          pending.map((entry) => entry.parts),
+          { signal },
+        );
       } catch (error) {
         for (const entry of pending) results.set(entry.itemKey, this.failure(entry.itemKey, error));
         return;
       }
       const moves = this.planMoves(pending, levels, results);
       if (!moves.length) return;
-      const outcome = await this.sendMoves(moves, idempotencyKeyFor(this.client.shop, moves.map((move) => move.change), generation, nonce), results, signal, journal);
+      const outcome = await this.sendMoves(
+        moves,
+        idempotencyKeyFor(
+          this.client.shop,
+          moves.map((move) => move.change),
+          generation,
+          nonce,
+        ),
+        results,
+        signal,
+        journal,
+      );
       if (!outcome) return;
       if (outcome.ok) {
         for (const move of moves) {
-          results.set(move.entry.itemKey, { itemKey: move.entry.itemKey, status: "applied", quantity: move.plan.reached, held: move.held, ownHeld: move.ownHeld });
+          results.set(move.entry.itemKey, {
+            itemKey: move.entry.itemKey,
+            status: "applied",
+            quantity: move.plan.reached,
+            held: move.held,
+            ownHeld: move.ownHeld,
+          });
         }
         return;
       }
@@ -158,26 +231,52 @@ export class OnlineStoreConnector implements ChannelConnector {
   }
 
   /** The move each entry needs at the levels just read; entries settled without one get their result here. */
-  private planMoves(pending: readonly Entry[], levels: Map<string, ItemLevel>, results: Map<string, PushResult>): PlannedMove[] {
+  private planMoves(
+    pending: readonly Entry[],
+    levels: Map<string, ItemLevel>,
+    results: Map<string, PushResult>,
+  ): PlannedMove[] {
     const moves: PlannedMove[] = [];
     for (const entry of pending) {
       const level = levels.get(entry.itemKey);
       if (!level || level.status === "unknown_item") {
-        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "UNKNOWN_ITEM", reason: "Shopify has no such inventory item" });
+        results.set(entry.itemKey, {
+          itemKey: entry.itemKey,
+          status: "permanent",
+          code: "UNKNOWN_ITEM",
+          reason: "Shopify has no such inventory item",
+        });
         continue;
       }
       if (level.status === "not_stocked") {
-        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION", reason: "the item is not stocked at this location" });
+        results.set(entry.itemKey, {
+          itemKey: entry.itemKey,
+          status: "permanent",
+          code: "ITEM_NOT_STOCKED_AT_LOCATION",
+          reason: "the item is not stocked at this location",
+        });
         continue;
       }
       const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
       const plan = planMove(current, entry.quantity);
       if (plan.kind === "none") {
-        results.set(entry.itemKey, { itemKey: entry.itemKey, status: "applied", quantity: plan.reached, held: current.safetyStock, ownHeld: plan.ownAfter });
+        results.set(entry.itemKey, {
+          itemKey: entry.itemKey,
+          status: "applied",
+          quantity: plan.reached,
+          held: current.safetyStock,
+          ownHeld: plan.ownAfter,
+        });
         continue;
       }
       const held = plan.kind === "hold" ? current.safetyStock + plan.quantity : current.safetyStock - plan.quantity;
-      moves.push({ entry, plan, held, ownHeld: plan.ownAfter, change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)) });
+      moves.push({
+        entry,
+        plan,
+        held,
+        ownHeld: plan.ownAfter,
+        change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)),
+      });
     }
     return moves;
   }
@@ -193,12 +292,23 @@ export class OnlineStoreConnector implements ChannelConnector {
     signal?: AbortSignal,
     journal?: MoveJournal,
   ): Promise<MoveOutcome | null> {
-    const variables = { input: { reason: "safety_stock", referenceDocumentUri: this.referenceDocumentUri, changes: moves.map((move) => move.change) }, idempotencyKey };
+    const variables = {
+      input: {
+        reason: "safety_stock",
+        referenceDocumentUri: this.referenceDocumentUri,
+        changes: moves.map((move) => move.change),
+      },
+      idempotencyKey,
+    };
     let outcome: MoveOutcome;
     try {
       // Journalled first: if the process dies after Shopify applied the move, the next pass
       // sends it again with this key and records Shopify's replayed answer once.
-      await journal?.record({ idempotencyKey, input: variables.input, effects: moves.map((move) => ({ itemKey: move.entry.itemKey, delta: ownEffectOf(move.change) })) });
+      await journal?.record({
+        idempotencyKey,
+        input: variables.input,
+        effects: moves.map((move) => ({ itemKey: move.entry.itemKey, delta: ownEffectOf(move.change) })),
+      });
       // Not settled if this throws: Shopify may have applied it. The journal sends it again with the same key.
       outcome = await moveQuantities(this.client, variables, { signal });
     } catch (error) {
@@ -218,31 +328,51 @@ export class OnlineStoreConnector implements ChannelConnector {
    * of a move it already applied, or applies it now. "refused": nothing moved (userErrors;
    * the mutation is atomic), "unknown": no answer (try again later).
    */
-  async resendMove(move: Pick<JournalledMove, "idempotencyKey" | "input">, options: { signal?: AbortSignal } = {}): Promise<ResendOutcome> {
+  async resendMove(
+    move: Pick<JournalledMove, "idempotencyKey" | "input">,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ResendOutcome> {
     try {
       const outcome = await moveQuantities(
         this.client,
-        { input: move.input as { reason: string; referenceDocumentUri: string; changes: MoveChangeInput[] }, idempotencyKey: move.idempotencyKey },
+        {
+          input: move.input as { reason: string; referenceDocumentUri: string; changes: MoveChangeInput[] },
+          idempotencyKey: move.idempotencyKey,
+        },
         options,
       );
       if (outcome.ok) return "applied";
       if (outcome.userErrors.some((error) => error.code === "IDEMPOTENCY_CONCURRENT_REQUEST")) return "unknown";
-      this.log.info({ shop: this.client.shop, codes: outcome.userErrors.map((error) => error.code) }, "journalled move refused: nothing moved");
+      this.log.info(
+        { shop: this.client.shop, codes: outcome.userErrors.map((error) => error.code) },
+        "journalled move refused: nothing moved",
+      );
       return "refused";
     } catch (error) {
       // A request Shopify rejects as a whole (bad input) moved nothing either.
-      if (error instanceof AdminApiError && (error.code === "GRAPHQL" || error.code === "BAD_REQUEST" || error.code === "MAX_COST_EXCEEDED")) return "refused";
-      this.log.warn({ shop: this.client.shop, err: (error as Error).message }, "journalled move not answered; sent again next pass");
+      if (
+        error instanceof AdminApiError &&
+        (error.code === "GRAPHQL" || error.code === "BAD_REQUEST" || error.code === "MAX_COST_EXCEEDED")
+      )
+        return "refused";
+      this.log.warn(
+        { shop: this.client.shop, err: (error as Error).message },
+        "journalled move not answered; sent again next pass",
+      );
       return "unknown";
     }
   }
 
   /** Shopify's available and safety_stock now, per itemKey (levels not found are left out). */
-  async readLevels(itemKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Map<string, { available: number; safetyStock: number }>> {
+  async readLevels(
+    itemKeys: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, { available: number; safetyStock: number }>> {
     const parts = itemKeys.map(parseItemKey).filter((entry): entry is ItemKeyParts => entry !== null);
     const levels = await readItemLevels(this.client, parts, options);
     const found = new Map<string, { available: number; safetyStock: number }>();
-    for (const [key, level] of levels) if (level.status === "found") found.set(key, { available: level.available, safetyStock: level.safetyStock });
+    for (const [key, level] of levels)
+      if (level.status === "found") found.set(key, { available: level.available, safetyStock: level.safetyStock });
     return found;
   }
 
@@ -250,30 +380,49 @@ export class OnlineStoreConnector implements ChannelConnector {
     if (error instanceof AdminApiError && !error.retryable) {
       return { itemKey, status: "permanent", code: error.code, reason: error.message };
     }
-    const retryAfterMs = error instanceof AdminApiError ? (error.details.retryAfterMs ?? this.retryAfterMs) : this.retryAfterMs;
+    const retryAfterMs =
+      error instanceof AdminApiError ? (error.details.retryAfterMs ?? this.retryAfterMs) : this.retryAfterMs;
     return { itemKey, status: "retryable", retryAfterMs, reason: (error as Error).message };
   }
 
   async readBack(itemKeys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<ReadBackResult[]> {
     const parsed = itemKeys.map((itemKey) => ({ itemKey, parts: parseItemKey(itemKey) }));
     const valid = parsed.filter((entry): entry is { itemKey: string; parts: ItemKeyParts } => entry.parts !== null);
-    const levels = await readItemLevels(this.client, valid.map((entry) => entry.parts), options);
+    const levels = await readItemLevels(
+      this.client,
+      valid.map((entry) => entry.parts),
+      options,
+    );
     return parsed.map(({ itemKey, parts }) => {
       const level = parts ? levels.get(itemKeyOf(parts)) : undefined;
       if (!level || level.status !== "found") return { itemKey, quantity: null, availability: null, found: false };
-      return { itemKey, quantity: level.available, availability: level.available > 0 ? "in_stock" : "out_of_stock", found: true };
+      return {
+        itemKey,
+        quantity: level.available,
+        availability: level.available > 0 ? "in_stock" : "out_of_stock",
+        found: true,
+      };
     });
   }
 
   async checkHealth(options: { signal?: AbortSignal } = {}): Promise<HealthResult> {
     try {
-      const { data } = await this.client.request<ShopHealthData>(SHOP_HEALTH_QUERY, {}, { signal: options.signal, retries: 1 });
+      const { data } = await this.client.request<ShopHealthData>(
+        SHOP_HEALTH_QUERY,
+        {},
+        { signal: options.signal, retries: 1 },
+      );
       return { ok: true, detail: `connected to ${data.shop.myshopifyDomain}` };
     } catch (error) {
-      if (!(error instanceof AdminApiError)) return { ok: false, code: "unreachable", detail: (error as Error).message };
+      if (!(error instanceof AdminApiError))
+        return { ok: false, code: "unreachable", detail: (error as Error).message };
       switch (error.code) {
         case "UNAUTHORIZED":
-          return { ok: false, code: "credentials_revoked", detail: "Shopify refused the access token: reinstall or re-authorise the app" };
+          return {
+            ok: false,
+            code: "credentials_revoked",
+            detail: "Shopify refused the access token: reinstall or re-authorise the app",
+          };
         case "PAYMENT_REQUIRED":
         case "FORBIDDEN":
         case "NOT_FOUND":

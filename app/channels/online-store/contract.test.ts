@@ -27,8 +27,12 @@ const real =
     ? {
         shop: process.env.SHOPIFY_CONTRACT_SHOP,
         accessToken: process.env.SHOPIFY_CONTRACT_TOKEN,
-        inventoryItem: process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID ? gidOf("InventoryItem", process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID) : null,
-        location: process.env.SHOPIFY_CONTRACT_LOCATION_ID ? gidOf("Location", process.env.SHOPIFY_CONTRACT_LOCATION_ID) : null,
+        inventoryItem: process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID
+          ? gidOf("InventoryItem", process.env.SHOPIFY_CONTRACT_INVENTORY_ITEM_ID)
+          : null,
+        location: process.env.SHOPIFY_CONTRACT_LOCATION_ID
+          ? gidOf("Location", process.env.SHOPIFY_CONTRACT_LOCATION_ID)
+          : null,
       }
     : null;
 const fakeOnly = real ? describe.skip : describe;
@@ -40,7 +44,15 @@ let fake: FakeShopify;
 let location: string;
 
 function client(overrides: Partial<ConstructorParameters<typeof AdminClient>[0]> = {}) {
-  return new AdminClient({ shop: SHOP, accessToken: TOKEN, baseUrl: fake.url, backoffBaseMs: 5, backoffCapMs: 50, requestTimeoutMs: 2000, ...overrides });
+  return new AdminClient({
+    shop: SHOP,
+    accessToken: TOKEN,
+    baseUrl: fake.url,
+    backoffBaseMs: 5,
+    backoffCapMs: 50,
+    requestTimeoutMs: 2000,
+    ...overrides,
+  });
 }
 
 function connector(overrides: Partial<ConstructorParameters<typeof AdminClient>[0]> = {}) {
@@ -48,10 +60,22 @@ function connector(overrides: Partial<ConstructorParameters<typeof AdminClient>[
 }
 
 /** A fresh item stocked at the test location, as an itemKey. */
-function seedItem(available: number, safetyStock = 0, sku = "SKU"): { itemKey: string; inventoryItemId: string; variantId: string; productId: string } {
-  const product = fake.addProduct(SHOP, { title: `Product ${sku}`, variants: [{ sku, stock: { [location]: { available, safety_stock: safetyStock } } }] });
+function seedItem(
+  available: number,
+  safetyStock = 0,
+  sku = "SKU",
+): { itemKey: string; inventoryItemId: string; variantId: string; productId: string } {
+  const product = fake.addProduct(SHOP, {
+    title: `Product ${sku}`,
+    variants: [{ sku, stock: { [location]: { available, safety_stock: safetyStock } } }],
+  });
   const variant = product.variants[0]!;
-  return { itemKey: `${variant.inventoryItemId}|${location}`, inventoryItemId: variant.inventoryItemId, variantId: variant.variantId, productId: product.productId };
+  return {
+    itemKey: `${variant.inventoryItemId}|${location}`,
+    inventoryItemId: variant.inventoryItemId,
+    variantId: variant.variantId,
+    productId: product.productId,
+  };
 }
 
 function levelOf(itemKey: string) {
@@ -69,12 +93,22 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  fake.setFailureModes({ serverErrorNext: 0, failAfterCommitNext: 0, throttleNext: 0, hangNext: 0, throttleHttpStatus: 200 });
+  fake.setFailureModes({
+    serverErrorNext: 0,
+    failAfterCommitNext: 0,
+    throttleNext: 0,
+    hangNext: 0,
+    throttleHttpStatus: 200,
+  });
   fake.restoreToken(SHOP);
 });
 
 describe.runIf(real)("Online Store against a real development store", () => {
-  const realConnector = () => new OnlineStoreConnector({ client: new AdminClient({ shop: real!.shop, accessToken: real!.accessToken }), retryAfterMs: 1000 });
+  const realConnector = () =>
+    new OnlineStoreConnector({
+      client: new AdminClient({ shop: real!.shop, accessToken: real!.accessToken }),
+      retryAfterMs: 1000,
+    });
 
   it(`health: shop { name } answers with the offline token (${CHANNELS_MD})`, async () => {
     expect(await realConnector().checkHealth()).toMatchObject({ ok: true });
@@ -82,25 +116,35 @@ describe.runIf(real)("Online Store against a real development store", () => {
 
   it(`unknown item: a move for an inventory item the store does not have is refused for that item (${MOVE_DOC})`, async () => {
     const location = real!.location ?? "gid://shopify/Location/1";
-    const [result] = await realConnector().push([{ itemKey: `gid://shopify/InventoryItem/1|${location}`, quantity: 1, availability: "in_stock" }]);
+    const [result] = await realConnector().push([
+      { itemKey: `gid://shopify/InventoryItem/1|${location}`, quantity: 1, availability: "in_stock" },
+    ]);
     expect(result).toMatchObject({ status: "permanent" });
   });
 
-  it.runIf(real?.inventoryItem && real.location)(`hold one unit in safety_stock, read it back, release it (${MOVE_DOC}; changeFromQuantity and @idempotent required since 2026-04)`, async () => {
-    const connector = realConnector();
-    const itemKey = `${real!.inventoryItem}|${real!.location}`;
-    const [start] = await connector.readBack([itemKey]);
-    expect(start).toMatchObject({ found: true });
-    const available = start!.quantity!;
-    expect(available, "the contract item needs at least one unit available").toBeGreaterThan(0);
-    try {
-      expect((await connector.push([{ itemKey, quantity: available - 1, availability: "in_stock" }]))[0]).toMatchObject({ status: "applied", quantity: available - 1 });
-      expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available - 1 });
-    } finally {
-      expect((await connector.push([{ itemKey, quantity: available, availability: "in_stock" }]))[0]).toMatchObject({ status: "applied", quantity: available });
-    }
-    expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available });
-  });
+  it.runIf(real?.inventoryItem && real.location)(
+    `hold one unit in safety_stock, read it back, release it (${MOVE_DOC}; changeFromQuantity and @idempotent required since 2026-04)`,
+    async () => {
+      const connector = realConnector();
+      const itemKey = `${real!.inventoryItem}|${real!.location}`;
+      const [start] = await connector.readBack([itemKey]);
+      expect(start).toMatchObject({ found: true });
+      const available = start!.quantity!;
+      expect(available, "the contract item needs at least one unit available").toBeGreaterThan(0);
+      try {
+        expect(
+          (await connector.push([{ itemKey, quantity: available - 1, availability: "in_stock" }]))[0],
+        ).toMatchObject({ status: "applied", quantity: available - 1 });
+        expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available - 1 });
+      } finally {
+        expect((await connector.push([{ itemKey, quantity: available, availability: "in_stock" }]))[0]).toMatchObject({
+          status: "applied",
+          quantity: available,
+        });
+      }
+      expect((await connector.readBack([itemKey]))[0]).toMatchObject({ quantity: available });
+    },
+  );
 });
 
 fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
@@ -113,7 +157,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
 
   it("releases Ballast's own held units back to available", async () => {
     const item = seedItem(4, 6);
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 6 }]);
+    const [result] = await connector().push([
+      { itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 6 },
+    ]);
     expect(result).toMatchObject({ status: "applied", quantity: 9, held: 1, ownHeld: 1 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 9, safety_stock: 1 });
   });
@@ -121,7 +167,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it("never releases the merchant's own safety stock: only the units Ballast says it moved itself", async () => {
     const item = seedItem(4, 6);
     // 6 in safety_stock, 2 of them Ballast's: asking for 9 reaches 6.
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 2 }]);
+    const [result] = await connector().push([
+      { itemKey: item.itemKey, quantity: 9, availability: "in_stock", ownHeld: 2 },
+    ]);
     expect(result).toMatchObject({ status: "applied", quantity: 6, held: 4, ownHeld: 0 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 6, safety_stock: 4 });
     // No record of its own: nothing is released at all.
@@ -132,7 +180,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
 
   it("a request above available + Ballast's own units releases all of them and reports the quantity reached", async () => {
     const item = seedItem(5, 2);
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 10, availability: "in_stock", ownHeld: 2 }]);
+    const [result] = await connector().push([
+      { itemKey: item.itemKey, quantity: 10, availability: "in_stock", ownHeld: 2 },
+    ]);
     expect(result).toMatchObject({ status: "applied", quantity: 7, held: 0, ownHeld: 0 });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 0 });
   });
@@ -140,9 +190,13 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it(`batching: at most 250 changes per inventoryMoveQuantities call (${MOVE_DOC}: input arrays ≤ 250)`, async () => {
     const items = Array.from({ length: 260 }, (_, index) => seedItem(5, 0, `BATCH-${index}`));
     const before = fake.requests.length;
-    const results = await connector().push(items.map((item) => ({ itemKey: item.itemKey, quantity: 2, availability: "in_stock" as const })));
+    const results = await connector().push(
+      items.map((item) => ({ itemKey: item.itemKey, quantity: 2, availability: "in_stock" as const })),
+    );
     expect(results.every((result) => result.status === "applied")).toBe(true);
-    const moves = fake.requests.slice(before).filter((entry) => entry.operationName === "BallastInventoryMove" && entry.status === 200 && !entry.throttled);
+    const moves = fake.requests
+      .slice(before)
+      .filter((entry) => entry.operationName === "BallastInventoryMove" && entry.status === 200 && !entry.throttled);
     const sizes = moves.map((entry) => (entry.variables["input"] as { changes: unknown[] }).changes.length);
     expect(sizes).toEqual([250, 10]);
     expect(items.every((item) => levelOf(item.itemKey).available === 2)).toBe(true);
@@ -176,7 +230,11 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     // the first request is answered.
     const moves = fake.requests
       .slice(requestsBefore)
-      .filter((entry) => entry.operationName === "BallastInventoryMove" && JSON.stringify(entry.variables).includes(JSON.stringify(item.inventoryItemId)));
+      .filter(
+        (entry) =>
+          entry.operationName === "BallastInventoryMove" &&
+          JSON.stringify(entry.variables).includes(JSON.stringify(item.inventoryItemId)),
+      );
     expect(moves.filter((entry) => entry.status === 503)).toHaveLength(1);
     expect(moves.length).toBeGreaterThanOrEqual(2);
     expect(moves.filter((entry) => entry.status !== 503).every((entry) => entry.status === 200)).toBe(true);
@@ -196,7 +254,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
       },
       settle: (key: string) => settled.push(key),
     };
-    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], { journal });
+    const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], {
+      journal,
+    });
     expect(result).toMatchObject({ status: "applied", quantity: 8, held: 2, ownHeld: 2 });
     expect(journalled).toHaveLength(1);
     expect(journalled[0]!.effects).toEqual([{ itemKey: item.itemKey, delta: 2 }]);
@@ -216,7 +276,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it(`journal: a journalled move Shopify refuses (the level changed: CHANGE_FROM_QUANTITY_STALE) moved nothing and is reported refused (${MOVE_DOC})`, async () => {
     const item = seedItem(10);
     const journalled: JournalledMove[] = [];
-    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], { journal: { record: async (move) => void journalled.push(move), settle: () => undefined } });
+    await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }], {
+      journal: { record: async (move) => void journalled.push(move), settle: () => undefined },
+    });
     const stale = { ...journalled[0]!, idempotencyKey: `${journalled[0]!.idempotencyKey}-never-sent` };
     expect(await connector().resendMove(stale)).toBe("refused");
     expect(levelOf(item.itemKey)).toMatchObject({ available: 8, safety_stock: 2 });
@@ -231,7 +293,12 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     const requestsBefore = fake.requests.length;
     const [second] = await connector().push([{ itemKey: item.itemKey, quantity: 8, availability: "in_stock" }]);
     expect(second).toMatchObject({ status: "applied", quantity: 8 });
-    expect(fake.requests.slice(requestsBefore).filter((entry) => entry.throttled).map((entry) => entry.status)).toEqual([429, 429]);
+    expect(
+      fake.requests
+        .slice(requestsBefore)
+        .filter((entry) => entry.throttled)
+        .map((entry) => entry.status),
+    ).toEqual([429, 429]);
   });
 
   it(`throttling: an empty bucket throttles for real, and the client waits for the refill reported in extensions.cost.throttleStatus (${LIMITS_DOC})`, async () => {
@@ -251,7 +318,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it(`backoff: a request that never answers times out and is retried (issue 4: "5xx and timeouts")`, async () => {
     const item = seedItem(10);
     fake.setFailureModes({ hangNext: 1 });
-    const [result] = await connector({ requestTimeoutMs: 200 }).push([{ itemKey: item.itemKey, quantity: 3, availability: "in_stock" }]);
+    const [result] = await connector({ requestTimeoutMs: 200 }).push([
+      { itemKey: item.itemKey, quantity: 3, availability: "in_stock" },
+    ]);
     expect(result).toMatchObject({ status: "applied", quantity: 3 });
   });
 
@@ -271,7 +340,9 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it(`unknown item: not stocked at the location → permanent ITEM_NOT_STOCKED_AT_LOCATION (${MOVE_DOC}; ${CHANNELS_MD})`, async () => {
     const item = seedItem(10);
     const otherLocation = fake.addLocation(SHOP, { name: "Pop-up" });
-    const [result] = await connector().push([{ itemKey: `${item.inventoryItemId}|${otherLocation}`, quantity: 1, availability: "in_stock" }]);
+    const [result] = await connector().push([
+      { itemKey: `${item.inventoryItemId}|${otherLocation}`, quantity: 1, availability: "in_stock" },
+    ]);
     expect(result).toMatchObject({ status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
   });
 
@@ -299,7 +370,10 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
 
   it("an order (available → committed) is seen by readBack", async () => {
     const item = seedItem(3);
-    await fake.placeOrder(SHOP, { lines: [{ inventoryItemId: item.inventoryItemId, locationId: location, quantity: 3 }], webhooks: false });
+    await fake.placeOrder(SHOP, {
+      lines: [{ inventoryItemId: item.inventoryItemId, locationId: location, quantity: 3 }],
+      webhooks: false,
+    });
     const [result] = await connector().readBack([item.itemKey]);
     expect(result).toMatchObject({ quantity: 0, availability: "out_of_stock" });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 0, committed: 3, on_hand: 3 });
@@ -308,7 +382,10 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
 
 fakeOnly("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () => {
   it("inventory item ids above Number.MAX_SAFE_INTEGER survive push, readBack and catalogue reads as strings", async () => {
-    const product = fake.addProduct(SHOP, { title: "Big id", variants: [{ sku: "BIG", inventoryItemId: "271878346596999999", stock: { [location]: { available: 5 } } }] });
+    const product = fake.addProduct(SHOP, {
+      title: "Big id",
+      variants: [{ sku: "BIG", inventoryItemId: "271878346596999999", stock: { [location]: { available: 5 } } }],
+    });
     const itemGid = product.variants[0]!.inventoryItemId;
     expect(itemGid).toBe("gid://shopify/InventoryItem/271878346596999999");
     // What JSON.parse / Number would do to it:
@@ -328,7 +405,10 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
     for (let index = 0; index < 8; index += 1) seedItem(1, 0, `PAGE-${index}`);
     const all = await collect(readCatalogue(client(), { pageSize: 7 }));
     expect(all.length).toBeGreaterThan(7);
-    const since = all.map((variant) => variant.updatedAt).sort().at(-1)!;
+    const since = all
+      .map((variant) => variant.updatedAt)
+      .sort()
+      .at(-1)!;
     const changed = seedItem(1, 0, "CHANGED-LATER");
     const incremental = await collect(readCatalogue(client(), { updatedSince: since }));
     expect(incremental.map((variant) => variant.inventoryItemId)).toEqual([changed.inventoryItemId]);
@@ -355,7 +435,10 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
       expect(partial.complete).toBe(false);
       expect(partial.errorCode).toBe("TIMEOUT");
       fake.setBulkBehaviour({ failWith: "INTERNAL_SERVER_ERROR", partial: false });
-      await expect(readCatalogueBulk(client(), { pollIntervalMs: 1 })).rejects.toMatchObject({ reason: "failed", errorCode: "INTERNAL_SERVER_ERROR" });
+      await expect(readCatalogueBulk(client(), { pollIntervalMs: 1 })).rejects.toMatchObject({
+        reason: "failed",
+        errorCode: "INTERNAL_SERVER_ERROR",
+      });
     } finally {
       fake.setBulkBehaviour({ failWith: null, partial: false });
     }
@@ -374,21 +457,38 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
 fakeOnly("Buffer metafields (CHANNELS.md: metafieldsSet ≤ 25, atomic, compareDigest, $app)", () => {
   it("writes value and marker pairs within 25 metafields a call, reads back, and refuses a stale compareDigest", async () => {
     const owners = Array.from({ length: 30 }, (_, index) => seedItem(1, 0, `MF-${index}`).productId);
-    const pair = (ownerId: string, value: unknown, compareDigest?: string | null) => ({ ownerId, value, synced: bufferMarker(value), ...(compareDigest === undefined ? {} : { compareDigest }) });
+    const pair = (ownerId: string, value: unknown, compareDigest?: string | null) => ({
+      ownerId,
+      value,
+      synced: bufferMarker(value),
+      ...(compareDigest === undefined ? {} : { compareDigest }),
+    });
     const requestsBefore = fake.requests.length;
-    const written = await writeBufferMetafieldPairs(client(), owners.map((ownerId, index) => pair(ownerId, { minimum: index })));
+    const written = await writeBufferMetafieldPairs(
+      client(),
+      owners.map((ownerId, index) => pair(ownerId, { minimum: index })),
+    );
     expect(written.every((result) => result.ok)).toBe(true);
-    const sets = fake.requests.slice(requestsBefore).filter((entry) => entry.operationName === "BallastMetafieldsSet" && entry.status === 200 && !entry.throttled);
+    const sets = fake.requests
+      .slice(requestsBefore)
+      .filter((entry) => entry.operationName === "BallastMetafieldsSet" && entry.status === 200 && !entry.throttled);
     expect(sets.map((entry) => (entry.variables["metafields"] as unknown[]).length)).toEqual([24, 24, 12]);
 
     const read = await readBufferMetafields(client(), owners.slice(0, 2));
     expect(read[1]).toMatchObject({ ownerId: owners[1], value: { minimum: 1 }, found: true });
     // Stored under the app's reserved namespace, as Shopify does.
-    expect([...fake.shop(SHOP).metafields.values()].some((record) => record.namespace === `app--${fake.shop(SHOP).appId}`)).toBe(true);
+    expect(
+      [...fake.shop(SHOP).metafields.values()].some((record) => record.namespace === `app--${fake.shop(SHOP).appId}`),
+    ).toBe(true);
 
-    const fresh = await writeBufferMetafieldPairs(client(), [pair(owners[0]!, { minimum: 99 }, read[0]!.compareDigest)]);
+    const fresh = await writeBufferMetafieldPairs(client(), [
+      pair(owners[0]!, { minimum: 99 }, read[0]!.compareDigest),
+    ]);
     expect(fresh[0]).toMatchObject({ ok: true });
-    const stale = await writeBufferMetafieldPairs(client(), [pair(owners[0]!, { minimum: 5 }, read[0]!.compareDigest), pair(owners[1]!, { minimum: 5 })]);
+    const stale = await writeBufferMetafieldPairs(client(), [
+      pair(owners[0]!, { minimum: 5 }, read[0]!.compareDigest),
+      pair(owners[1]!, { minimum: 5 }),
+    ]);
     expect(stale[0]).toMatchObject({ ok: false, code: "STALE_OBJECT" });
     // Atomic: the other metafield of the call was not written either.
     expect(stale[1]).toMatchObject({ ok: false, code: "NOT_WRITTEN" });

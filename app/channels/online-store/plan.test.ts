@@ -4,29 +4,64 @@ import { changeIndexOf, idempotencyKeyFor, moveChange, ownEffectOf, ownUnitsIn, 
 
 describe("planning the Online Store move", () => {
   it("holds the surplus when available is above the wanted quantity, as Ballast's own units", () => {
-    expect(planMove({ available: 10, safetyStock: 0 }, 7)).toEqual({ kind: "hold", quantity: 3, reached: 7, ownAfter: 3 });
-    expect(planMove({ available: 10, safetyStock: 5, own: 1 }, 7)).toEqual({ kind: "hold", quantity: 3, reached: 7, ownAfter: 4 });
+    expect(planMove({ available: 10, safetyStock: 0 }, 7)).toEqual({
+      kind: "hold",
+      quantity: 3,
+      reached: 7,
+      ownAfter: 3,
+    });
+    expect(planMove({ available: 10, safetyStock: 5, own: 1 }, 7)).toEqual({
+      kind: "hold",
+      quantity: 3,
+      reached: 7,
+      ownAfter: 4,
+    });
   });
   it("releases Ballast's own held units when available is below", () => {
-    expect(planMove({ available: 2, safetyStock: 5, own: 5 }, 6)).toEqual({ kind: "release", quantity: 4, reached: 6, ownAfter: 1 });
+    expect(planMove({ available: 2, safetyStock: 5, own: 5 }, 6)).toEqual({
+      kind: "release",
+      quantity: 4,
+      reached: 6,
+      ownAfter: 1,
+    });
   });
   it("releases at most Ballast's own units and reports what it reaches", () => {
-    expect(planMove({ available: 2, safetyStock: 3, own: 3 }, 9)).toEqual({ kind: "release", quantity: 3, reached: 5, ownAfter: 0 });
+    expect(planMove({ available: 2, safetyStock: 3, own: 3 }, 9)).toEqual({
+      kind: "release",
+      quantity: 3,
+      reached: 5,
+      ownAfter: 0,
+    });
     expect(planMove({ available: 2, safetyStock: 0 }, 9)).toEqual({ kind: "none", reached: 2, ownAfter: 0 });
   });
   it("never releases the merchant's own safety stock", () => {
     // 5 in safety_stock, 2 of them Ballast's: at most 2 come back.
-    expect(planMove({ available: 2, safetyStock: 5, own: 2 }, 9)).toEqual({ kind: "release", quantity: 2, reached: 4, ownAfter: 0 });
+    expect(planMove({ available: 2, safetyStock: 5, own: 2 }, 9)).toEqual({
+      kind: "release",
+      quantity: 2,
+      reached: 4,
+      ownAfter: 0,
+    });
     // No record of Ballast's own: all of it is the merchant's.
     expect(planMove({ available: 2, safetyStock: 5 }, 9)).toEqual({ kind: "none", reached: 2, ownAfter: 0 });
   });
   it("counts as Ballast's at most what safety_stock still holds (the merchant released some in Shopify admin)", () => {
     expect(ownUnitsIn({ available: 4, safetyStock: 1, own: 3 })).toBe(1);
-    expect(planMove({ available: 4, safetyStock: 1, own: 3 }, 9)).toEqual({ kind: "release", quantity: 1, reached: 5, ownAfter: 0 });
+    expect(planMove({ available: 4, safetyStock: 1, own: 3 }, 9)).toEqual({
+      kind: "release",
+      quantity: 1,
+      reached: 5,
+      ownAfter: 0,
+    });
     expect(planMove({ available: 4, safetyStock: 1, own: 3 }, 4)).toEqual({ kind: "none", reached: 4, ownAfter: 1 });
   });
   it("treats negative wanted quantities as zero", () => {
-    expect(planMove({ available: 3, safetyStock: 0 }, -4)).toEqual({ kind: "hold", quantity: 3, reached: 0, ownAfter: 3 });
+    expect(planMove({ available: 3, safetyStock: 0 }, -4)).toEqual({
+      kind: "hold",
+      quantity: 3,
+      reached: 0,
+      ownAfter: 3,
+    });
   });
 
   it("property: whatever the wanted quantities, the merchant's share of safety_stock never changes and available + own is kept", () => {
@@ -70,7 +105,12 @@ describe("item keys and idempotency keys", () => {
     expect(parseItemKey("271878346596884015|24826418")).toBeNull();
   });
   it("gives the same key to the same intended change and a new one per generation", () => {
-    const change = moveChange(parts, { available: 10, safetyStock: 0 }, { kind: "hold", quantity: 3, reached: 7, ownAfter: 3 }, "gid://ballast/Hold/1");
+    const change = moveChange(
+      parts,
+      { available: 10, safetyStock: 0 },
+      { kind: "hold", quantity: 3, reached: 7, ownAfter: 3 },
+      "gid://ballast/Hold/1",
+    );
     expect(change.from).toMatchObject({ name: "available", changeFromQuantity: 10, ledgerDocumentUri: null });
     expect(change.to).toMatchObject({ name: "safety_stock", changeFromQuantity: 0 });
     const key = idempotencyKeyFor("a.myshopify.com", [change]);
@@ -78,7 +118,9 @@ describe("item keys and idempotency keys", () => {
     expect(idempotencyKeyFor("a.myshopify.com", [change], 1)).not.toBe(key);
     expect(idempotencyKeyFor("a.myshopify.com", [{ ...change, quantity: 4 }])).not.toBe(key);
     // A nonce per send: a later identical move is a new move, not a replay of the earlier one.
-    expect(idempotencyKeyFor("a.myshopify.com", [change], 0, "n1")).not.toBe(idempotencyKeyFor("a.myshopify.com", [change], 0, "n2"));
+    expect(idempotencyKeyFor("a.myshopify.com", [change], 0, "n1")).not.toBe(
+      idempotencyKeyFor("a.myshopify.com", [change], 0, "n2"),
+    );
     expect(ownEffectOf(change)).toBe(3);
   });
   it("finds the change a userError points at", () => {

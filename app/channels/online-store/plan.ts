@@ -65,9 +65,24 @@ export function itemKeyOf(parts: ItemKeyParts): string {
 }
 
 /** The move with compare-and-swap on both terminals. */
-export function moveChange(parts: ItemKeyParts, current: CurrentLevel, plan: Exclude<MovePlan, { kind: "none" }>, ledgerDocumentUri: string): MoveChangeInput {
-  const available = { locationId: parts.locationId, name: "available" as const, ledgerDocumentUri: null, changeFromQuantity: current.available };
-  const held = { locationId: parts.locationId, name: "safety_stock" as const, ledgerDocumentUri, changeFromQuantity: current.safetyStock };
+export function moveChange(
+  parts: ItemKeyParts,
+  current: CurrentLevel,
+  plan: Exclude<MovePlan, { kind: "none" }>,
+  ledgerDocumentUri: string,
+): MoveChangeInput {
+  const available = {
+    locationId: parts.locationId,
+    name: "available" as const,
+    ledgerDocumentUri: null,
+    changeFromQuantity: current.available,
+  };
+  const held = {
+    locationId: parts.locationId,
+    name: "safety_stock" as const,
+    ledgerDocumentUri,
+    changeFromQuantity: current.safetyStock,
+  };
   return plan.kind === "hold"
     ? { inventoryItemId: parts.inventoryItemId, quantity: plan.quantity, from: available, to: held }
     : { inventoryItemId: parts.inventoryItemId, quantity: plan.quantity, from: held, to: available };
@@ -81,12 +96,25 @@ export function moveChange(parts: ItemKeyParts, current: CurrentLevel, plan: Exc
  * from 10 again) would be "replayed" by Shopify and move nothing. `generation` changes the
  * key after an IDEMPOTENCY_* refusal.
  */
-export function idempotencyKeyFor(shop: string, changes: readonly MoveChangeInput[], generation = 0, nonce = ""): string {
+export function idempotencyKeyFor(
+  shop: string,
+  changes: readonly MoveChangeInput[],
+  generation = 0,
+  nonce = "",
+): string {
   const hash = createHash("sha256");
   hash.update(`${shop}\n${generation}\n${nonce}\n`);
   for (const change of changes) {
     hash.update(
-      [change.inventoryItemId, change.from.locationId, change.from.name, change.from.changeFromQuantity, change.to.name, change.to.changeFromQuantity, change.quantity].join("|"),
+      [
+        change.inventoryItemId,
+        change.from.locationId,
+        change.from.name,
+        change.from.changeFromQuantity,
+        change.to.name,
+        change.to.changeFromQuantity,
+        change.quantity,
+      ].join("|"),
     );
     hash.update("\n");
   }

@@ -1,5 +1,15 @@
 import { Link } from "@remix-run/react";
-import { BlockStack, Box, Button, InlineStack, ResourceItem, ResourceList, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Button,
+  InlineStack,
+  ResourceItem,
+  ResourceList,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { CHANNELS } from "~/domain";
 import type { ActivityView } from "~/web/activity.server";
 import { numericId } from "~/web/ids";
@@ -8,7 +18,13 @@ import { channelName, formatDateTime } from "~/components/format";
 import { useLocale, useT } from "~/i18n/react";
 
 /** The filters: an item id (applied with its button) and a channel. */
-export function ActivityFilters(props: { item: string; onItem: (value: string) => void; invalidItem: boolean; channel: string; go: (changes: Record<string, string>) => void }) {
+export function ActivityFilters(props: {
+  item: string;
+  onItem: (value: string) => void;
+  invalidItem: boolean;
+  channel: string;
+  go: (changes: Record<string, string>) => void;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -22,12 +38,17 @@ export function ActivityFilters(props: { item: string; onItem: (value: string) =
             autoComplete="off"
             placeholder="44960469696645"
             error={props.invalidItem ? t("activity.filter.itemInvalid") : undefined}
-            connectedRight={<Button onClick={() => props.go({ item: props.item.trim() })}>{t("activity.filter.apply")}</Button>}
+            connectedRight={
+              <Button onClick={() => props.go({ item: props.item.trim() })}>{t("activity.filter.apply")}</Button>
+            }
           />
         </div>
         <Select
           label={t("activity.filter.channel")}
-          options={[{ label: t("activity.filter.anyChannel"), value: "" }, ...CHANNELS.map((value) => ({ label: channelName(value, locale), value }))]}
+          options={[
+            { label: t("activity.filter.anyChannel"), value: "" },
+            ...CHANNELS.map((value) => ({ label: channelName(value, locale), value })),
+          ]}
           value={props.channel}
           onChange={(value) => props.go({ channel: value })}
         />
@@ -48,7 +69,9 @@ function ActivityEntry({ entry }: { entry: ActivityView }) {
           {entry.variantGid ? (
             <>
               {" · "}
-              <Link to={`/app/items/${numericId(entry.variantGid)}`}>{t("activity.viewItem", { id: numericId(entry.variantGid) })}</Link>
+              <Link to={`/app/items/${numericId(entry.variantGid)}`}>
+                {t("activity.viewItem", { id: numericId(entry.variantGid) })}
+              </Link>
             </>
           ) : null}
         </Text>
@@ -69,5 +92,11 @@ export function ActivityList({ entries }: { entries: ActivityView[] }) {
       </Box>
     );
   }
-  return <ResourceList items={entries} resourceName={{ singular: t("activity.entry"), plural: t("activity.entries") }} renderItem={(entry) => <ActivityEntry entry={entry} />} />;
+  return (
+    <ResourceList
+      items={entries}
+      resourceName={{ singular: t("activity.entry"), plural: t("activity.entries") }}
+      renderItem={(entry) => <ActivityEntry entry={entry} />}
+    />
+  );
 }

@@ -1,4 +1,14 @@
-import { Badge, BlockStack, Box, Button, InlineStack, ResourceItem, ResourceList, Select, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  InlineStack,
+  ResourceItem,
+  ResourceList,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { CHANNELS } from "~/domain";
 import type { AlertView } from "~/web/alerts.server";
 import { channelName, formatDateTime } from "~/components/format";
@@ -6,7 +16,11 @@ import type { MessageKey } from "~/i18n";
 import { messagesFor } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 
-const TONE: Record<string, "critical" | "warning" | "info"> = { critical: "critical", warning: "warning", info: "info" };
+const TONE: Record<string, "critical" | "warning" | "info"> = {
+  critical: "critical",
+  warning: "warning",
+  info: "info",
+};
 
 /** Status, severity and channel filters, kept in the URL. */
 export function AlertFilters({ params, set }: { params: URLSearchParams; set: (key: string, value: string) => void }) {
@@ -17,19 +31,31 @@ export function AlertFilters({ params, set }: { params: URLSearchParams; set: (k
       <InlineStack gap="300">
         <Select
           label={t("alerts.filter.status")}
-          options={(["open", "acknowledged", "resolved", "all"] as const).map((value) => ({ label: t(`alerts.status.${value}`), value }))}
+          options={(["open", "acknowledged", "resolved", "all"] as const).map((value) => ({
+            label: t(`alerts.status.${value}`),
+            value,
+          }))}
           value={params.get("status") ?? "open"}
           onChange={(value) => set("status", value)}
         />
         <Select
           label={t("alerts.filter.severity")}
-          options={[{ label: t("alerts.any"), value: "" }, ...(["critical", "warning", "info"] as const).map((value) => ({ label: t(`alerts.severity.${value}`), value }))]}
+          options={[
+            { label: t("alerts.any"), value: "" },
+            ...(["critical", "warning", "info"] as const).map((value) => ({
+              label: t(`alerts.severity.${value}`),
+              value,
+            })),
+          ]}
           value={params.get("severity") ?? ""}
           onChange={(value) => set("severity", value)}
         />
         <Select
           label={t("alerts.filter.channel")}
-          options={[{ label: t("alerts.any"), value: "" }, ...CHANNELS.map((value) => ({ label: channelName(value, locale), value }))]}
+          options={[
+            { label: t("alerts.any"), value: "" },
+            ...CHANNELS.map((value) => ({ label: channelName(value, locale), value })),
+          ]}
           value={params.get("channel") ?? ""}
           onChange={(value) => set("channel", value)}
         />
@@ -46,7 +72,8 @@ function useAlertTexts() {
   return {
     kindText: (kind: string) => (known(`alerts.kind.${kind}`) ? t(`alerts.kind.${kind}` as MessageKey) : kind),
     /** What the alert means and what to do, in plain words, where the kind has it. */
-    descriptionText: (kind: string) => (known(`alerts.description.${kind}`) ? t(`alerts.description.${kind}` as MessageKey) : null),
+    descriptionText: (kind: string) =>
+      known(`alerts.description.${kind}`) ? t(`alerts.description.${kind}` as MessageKey) : null,
   };
 }
 
@@ -57,7 +84,9 @@ function AlertTimes({ alert }: { alert: AlertView }) {
   return (
     <Text as="p" tone="subdued" variant="bodySm">
       {t("alerts.opened", { at: formatDateTime(alert.openedAt, locale) })}
-      {alert.acknowledgedAt ? ` · ${t("alerts.acknowledgedAt", { at: formatDateTime(alert.acknowledgedAt, locale) })}` : ""}
+      {alert.acknowledgedAt
+        ? ` · ${t("alerts.acknowledgedAt", { at: formatDateTime(alert.acknowledgedAt, locale) })}`
+        : ""}
       {alert.resolvedAt ? ` · ${t("alerts.resolvedAt", { at: formatDateTime(alert.resolvedAt, locale) })}` : ""}
     </Text>
   );
@@ -72,7 +101,9 @@ function AlertItem({ alert, onAcknowledge }: { alert: AlertView; onAcknowledge: 
       <InlineStack align="space-between" blockAlign="center" wrap={false} gap="400">
         <BlockStack gap="100">
           <InlineStack gap="200" blockAlign="center">
-            <Badge tone={TONE[alert.severity]}>{t(`alerts.severity.${alert.severity in TONE ? alert.severity : "info"}` as MessageKey)}</Badge>
+            <Badge tone={TONE[alert.severity]}>
+              {t(`alerts.severity.${alert.severity in TONE ? alert.severity : "info"}` as MessageKey)}
+            </Badge>
             <Text as="span" fontWeight="semibold">
               {kindText(alert.kind)}
             </Text>
@@ -92,7 +123,9 @@ function AlertItem({ alert, onAcknowledge }: { alert: AlertView; onAcknowledge: 
           ) : null}
           <AlertTimes alert={alert} />
         </BlockStack>
-        {!alert.acknowledgedAt && !alert.resolvedAt ? <Button onClick={() => onAcknowledge(alert.id)}>{t("alerts.acknowledge")}</Button> : null}
+        {!alert.acknowledgedAt && !alert.resolvedAt ? (
+          <Button onClick={() => onAcknowledge(alert.id)}>{t("alerts.acknowledge")}</Button>
+        ) : null}
       </InlineStack>
     </ResourceItem>
   );

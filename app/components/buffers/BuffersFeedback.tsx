@@ -19,7 +19,10 @@ export function BuffersFeedback({ outcome }: { outcome: BuffersOutcome | undefin
   }
   return (
     <Layout.Section>
-      <Banner tone={outcome.mirror.ok ? "success" : "warning"} title={outcome.changed.length ? t("buffers.saved") : t("buffers.unchanged")}>
+      <Banner
+        tone={outcome.mirror.ok ? "success" : "warning"}
+        title={outcome.changed.length ? t("buffers.saved") : t("buffers.unchanged")}
+      >
         {outcome.mirror.ok ? null : <p>{t("buffers.mirrorFailed", { detail: outcome.mirror.message })}</p>}
       </Banner>
     </Layout.Section>

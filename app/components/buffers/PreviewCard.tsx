@@ -15,8 +15,16 @@ function useLagNote(data: BuffersData): string {
   const locale = useLocale();
   return CHANNELS.map((entry) =>
     data.lag[entry].samples > 0 && data.preview.timing[entry].measuredLagMs === data.lag[entry].p95Ms
-      ? t("buffers.lagMeasured", { channel: channelName(entry, locale), p95: formatDuration(data.lag[entry].p95Ms, locale), samples: data.lag[entry].samples })
-      : t("buffers.lagDefault", { channel: channelName(entry, locale), lag: formatDuration(data.preview.timing[entry].measuredLagMs, locale), samples: data.lag[entry].samples }),
+      ? t("buffers.lagMeasured", {
+          channel: channelName(entry, locale),
+          p95: formatDuration(data.lag[entry].p95Ms, locale),
+          samples: data.lag[entry].samples,
+        })
+      : t("buffers.lagDefault", {
+          channel: channelName(entry, locale),
+          lag: formatDuration(data.preview.timing[entry].measuredLagMs, locale),
+          samples: data.lag[entry].samples,
+        }),
   ).join(" ");
 }
 
@@ -29,7 +37,9 @@ function useRowCells() {
     ...CHANNELS.map((entry) => (
       <BlockStack key={entry} gap="050">
         <Text as="span" fontWeight="bold" variant="headingMd">
-          <span data-testid={`preview-${row.seed ? "seed" : numericId(row.variantId)}-${entry}`}>{row.channels[entry].quantity}</span>
+          <span data-testid={`preview-${row.seed ? "seed" : numericId(row.variantId)}-${entry}`}>
+            {row.channels[entry].quantity}
+          </span>
         </Text>
         <Text as="span" tone="subdued" variant="bodySm" breakWord>
           {row.channels[entry].explanation}
@@ -73,7 +83,11 @@ export function PreviewCard({ data, parsed }: { data: BuffersData; parsed: Parse
         <DataTable
           label={t("buffers.preview")}
           columnContentTypes={["text", "numeric", "text", "text", "text"]}
-          headings={[t("buffers.col.item"), t("buffers.col.sellable"), ...CHANNELS.map((entry) => channelName(entry, locale))]}
+          headings={[
+            t("buffers.col.item"),
+            t("buffers.col.sellable"),
+            ...CHANNELS.map((entry) => channelName(entry, locale)),
+          ]}
           rows={rows.map(cells)}
         />
       </div>

@@ -29,14 +29,21 @@ function TargetEditor({ target, onChange, serverErrors, saving, onSave }: Target
     <Box padding="400" background="bg-surface-secondary" borderRadius="200">
       <BlockStack gap="300">
         <Text as="h3" variant="headingSm">
-          {t(target.scope === "product" ? "buffers.editingProduct" : "buffers.editingCollection", { title: target.title })}
+          {t(target.scope === "product" ? "buffers.editingProduct" : "buffers.editingCollection", {
+            title: target.title,
+          })}
         </Text>
         {CHANNELS.map((entry) => (
           <BlockStack key={entry} gap="200">
             <Checkbox
               label={t("buffers.overrideChannel", { channel: channelName(entry, locale) })}
               checked={target.enabled.includes(entry)}
-              onChange={(checked) => onChange({ ...target, enabled: checked ? [...target.enabled, entry] : target.enabled.filter((value) => value !== entry) })}
+              onChange={(checked) =>
+                onChange({
+                  ...target,
+                  enabled: checked ? [...target.enabled, entry] : target.enabled.filter((value) => value !== entry),
+                })
+              }
             />
             {target.enabled.includes(entry) ? (
               <RuleEditor
@@ -49,7 +56,12 @@ function TargetEditor({ target, onChange, serverErrors, saving, onSave }: Target
           </BlockStack>
         ))}
         <InlineStack gap="200">
-          <Button variant="primary" onClick={onSave} loading={saving} disabled={target.enabled.some((entry) => parsed[entry].errors.length > 0)}>
+          <Button
+            variant="primary"
+            onClick={onSave}
+            loading={saving}
+            disabled={target.enabled.some((entry) => parsed[entry].errors.length > 0)}
+          >
             {t("buffers.saveTarget")}
           </Button>
           <Button onClick={() => onChange(null)}>{t("buffers.cancel")}</Button>
@@ -60,7 +72,15 @@ function TargetEditor({ target, onChange, serverErrors, saving, onSave }: Target
 }
 
 /** The products and collections with rules of their own: a summary per channel, edit and remove. */
-function TargetsTable({ targets, defaults, onEdit }: { targets: TargetRules[]; defaults: RulesDraft; onEdit: (target: Target) => void }) {
+function TargetsTable({
+  targets,
+  defaults,
+  onEdit,
+}: {
+  targets: TargetRules[];
+  defaults: RulesDraft;
+  onEdit: (target: Target) => void;
+}) {
   const t = useT();
   const locale = useLocale();
   const submit = useSubmit();
@@ -74,10 +94,24 @@ function TargetsTable({ targets, defaults, onEdit }: { targets: TargetRules[]; d
         `${t(entry.scope === "product" ? "buffers.product" : "buffers.collection")} ${numericId(entry.gid)}${entry.label ? ` · ${entry.label}` : ""}`,
         ...CHANNELS.map((value) => summary(entry.drafts[value])),
         <ButtonGroup key="actions">
-          <Button size="slim" onClick={() => onEdit({ scope: entry.scope, gid: entry.gid, title: entry.label ?? numericId(entry.gid), ...targetDrafts(entry.drafts, defaults) })}>
+          <Button
+            size="slim"
+            onClick={() =>
+              onEdit({
+                scope: entry.scope,
+                gid: entry.gid,
+                title: entry.label ?? numericId(entry.gid),
+                ...targetDrafts(entry.drafts, defaults),
+              })
+            }
+          >
             {t("buffers.edit")}
           </Button>
-          <Button size="slim" tone="critical" onClick={() => submit({ intent: "removeTarget", scope: entry.scope, gid: entry.gid }, { method: "post" })}>
+          <Button
+            size="slim"
+            tone="critical"
+            onClick={() => submit({ intent: "removeTarget", scope: entry.scope, gid: entry.gid }, { method: "post" })}
+          >
             {t("buffers.remove")}
           </Button>
         </ButtonGroup>,
@@ -110,7 +144,13 @@ export function TargetsCard({ targets, defaults, target, onTarget, serverErrors,
   };
   const saveTarget = (editing: Target) =>
     submit(
-      { intent: "target", scope: editing.scope, gid: editing.gid, drafts: JSON.stringify(editing.drafts), enabled: JSON.stringify(editing.enabled) },
+      {
+        intent: "target",
+        scope: editing.scope,
+        gid: editing.gid,
+        drafts: JSON.stringify(editing.drafts),
+        enabled: JSON.stringify(editing.enabled),
+      },
       { method: "post" },
     );
   return (
@@ -127,7 +167,15 @@ export function TargetsCard({ targets, defaults, target, onTarget, serverErrors,
       <Text as="p" tone="subdued" variant="bodySm">
         {t("buffers.targetsHelp")}
       </Text>
-      {target ? <TargetEditor target={target} onChange={onTarget} serverErrors={serverErrors} saving={saving} onSave={() => saveTarget(target)} /> : null}
+      {target ? (
+        <TargetEditor
+          target={target}
+          onChange={onTarget}
+          serverErrors={serverErrors}
+          saving={saving}
+          onSave={() => saveTarget(target)}
+        />
+      ) : null}
       {targets.length === 0 ? (
         <Text as="p" tone="subdued">
           {t("buffers.noTargets")}

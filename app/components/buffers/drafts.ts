@@ -26,10 +26,19 @@ export const channelErrors = (parsed: ParsedDrafts, serverErrors: ServerErrors, 
 ];
 
 /** A product or collection whose own rules are being edited. */
-export type Target = { scope: "product" | "collection"; gid: string; title: string; drafts: RulesDraft; enabled: ChannelId[] };
+export type Target = {
+  scope: "product" | "collection";
+  gid: string;
+  title: string;
+  drafts: RulesDraft;
+  enabled: ChannelId[];
+};
 
 /** A target's rules to edit: its own where it has them (those channels enabled), else the shop defaults. */
-export function targetDrafts(own: Partial<Record<ChannelId, RuleDraft>> | undefined, defaults: RulesDraft): Pick<Target, "drafts" | "enabled"> {
+export function targetDrafts(
+  own: Partial<Record<ChannelId, RuleDraft>> | undefined,
+  defaults: RulesDraft,
+): Pick<Target, "drafts" | "enabled"> {
   return {
     drafts: Object.fromEntries(CHANNELS.map((channel) => [channel, own?.[channel] ?? defaults[channel]])) as RulesDraft,
     enabled: own ? CHANNELS.filter((channel) => own[channel]) : [...CHANNELS],

@@ -18,7 +18,15 @@ function WholeNumberField(props: Omit<ComponentProps<typeof TextField>, "autoCom
 }
 
 /** Which locations' stock the channel sells: all, or the ones picked. */
-export function LocationsSection({ channel, locations, form }: { channel: ChannelId; locations: ChannelSettingsData["locations"]; form: SettingsForm }) {
+export function LocationsSection({
+  channel,
+  locations,
+  form,
+}: {
+  channel: ChannelId;
+  locations: ChannelSettingsData["locations"];
+  form: SettingsForm;
+}) {
   const t = useT();
   const { draft, set, errorFor } = form;
   return (
@@ -61,11 +69,21 @@ export function LocationsSection({ channel, locations, form }: { channel: Channe
 }
 
 /** One of two choices, each with its explanation, in a card of its own. */
-function ChoiceSection<Value extends string>(props: { title: string; choices: { label: string; value: Value; helpText: string }[]; selected: Value; onChange: (value: string | undefined) => void }) {
+function ChoiceSection<Value extends string>(props: {
+  title: string;
+  choices: { label: string; value: Value; helpText: string }[];
+  selected: Value;
+  onChange: (value: string | undefined) => void;
+}) {
   return (
     <Layout.Section>
       <Card>
-        <ChoiceList title={props.title} choices={props.choices} selected={[props.selected]} onChange={([value]) => props.onChange(value)} />
+        <ChoiceList
+          title={props.title}
+          choices={props.choices}
+          selected={[props.selected]}
+          onChange={([value]) => props.onChange(value)}
+        />
       </Card>
     </Layout.Section>
   );
@@ -95,7 +113,11 @@ export function LowStockSection({ form }: { form: SettingsForm }) {
       title={t("settings.lowStock.title")}
       choices={[
         { label: t("settings.lowStock.pause_ads"), value: "pause_ads", helpText: t("settings.lowStock.pause_adsHelp") },
-        { label: t("settings.lowStock.out_of_stock"), value: "out_of_stock", helpText: t("settings.lowStock.out_of_stockHelp") },
+        {
+          label: t("settings.lowStock.out_of_stock"),
+          value: "out_of_stock",
+          helpText: t("settings.lowStock.out_of_stockHelp"),
+        },
       ]}
       selected={form.draft.lowStock}
       onChange={(value) => form.set({ lowStock: value === "out_of_stock" ? "out_of_stock" : "pause_ads" })}

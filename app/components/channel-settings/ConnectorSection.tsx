@@ -10,7 +10,15 @@ import { useT } from "~/i18n/react";
 import type { SettingsForm } from "./use-settings-draft";
 
 /** The connector's fields that are not credentials: item-id template and country, and Google's language and feed label. */
-function ConnectorFields({ channel, connector, form }: { channel: ConnectableChannel; connector: ConnectorDraft; form: SettingsForm }) {
+function ConnectorFields({
+  channel,
+  connector,
+  form,
+}: {
+  channel: ConnectableChannel;
+  connector: ConnectorDraft;
+  form: SettingsForm;
+}) {
   const t = useT();
   const field = (name: keyof ConnectorDraft, label: MessageKey, helpText?: string) => (
     <TextField
@@ -26,7 +34,11 @@ function ConnectorFields({ channel, connector, form }: { channel: ConnectableCha
     <FormLayout>
       <FormLayout.Group condensed>
         {field("itemIdTemplate", "channels.field.templates", t("settings.connector.templateHelp"))}
-        {field("countryCode", "channels.field.countryCode", channel === "meta" ? t("settings.connector.countryHelpMeta") : undefined)}
+        {field(
+          "countryCode",
+          "channels.field.countryCode",
+          channel === "meta" ? t("settings.connector.countryHelpMeta") : undefined,
+        )}
       </FormLayout.Group>
       {channel === "google" ? (
         <FormLayout.Group condensed>
@@ -39,12 +51,27 @@ function ConnectorFields({ channel, connector, form }: { channel: ConnectableCha
 }
 
 /** Meta's or Google's connector settings with the item-id preview; a link to connect first where it is not connected. */
-export function ConnectorSection({ channel, form, preview }: { channel: ConnectableChannel; form: SettingsForm; preview: Preview | null }) {
+export function ConnectorSection({
+  channel,
+  form,
+  preview,
+}: {
+  channel: ConnectableChannel;
+  form: SettingsForm;
+  preview: Preview | null;
+}) {
   const t = useT();
   const submit = useSubmit();
   const connector = form.draft.connector;
   const requestPreview = () =>
-    submit({ intent: "previewTemplates", template: connector?.itemIdTemplate ?? "", countryCode: connector?.countryCode ?? "" }, { method: "post" });
+    submit(
+      {
+        intent: "previewTemplates",
+        template: connector?.itemIdTemplate ?? "",
+        countryCode: connector?.countryCode ?? "",
+      },
+      { method: "post" },
+    );
   return (
     <Layout.Section>
       <TitledCard title={t("settings.connector.title")} gap="300">

@@ -34,7 +34,10 @@ function ChannelHeader({ view, mode, timeZone }: { view: ChannelView; mode: Mode
         <Text as="span" tone="subdued" variant="bodySm">
           {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale, timeZone) })}
         </Text>
-        <Button url={`/app/channels/${view.channel}`} accessibilityLabel={t("settings.linkLabel", { channel: channelName(view.channel, locale) })}>
+        <Button
+          url={`/app/channels/${view.channel}`}
+          accessibilityLabel={t("settings.linkLabel", { channel: channelName(view.channel, locale) })}
+        >
           {t("settings.link")}
         </Button>
       </InlineStack>
@@ -43,21 +46,46 @@ function ChannelHeader({ view, mode, timeZone }: { view: ChannelView; mode: Mode
 }
 
 /** Observing or active since when, and the button to switch (the Online Store asks first). */
-function ModeRow({ view, mode, timeZone, actions }: { view: ChannelView; mode: ModeView; timeZone: string | null; actions: ChannelsPageActions }) {
+function ModeRow({
+  view,
+  mode,
+  timeZone,
+  actions,
+}: {
+  view: ChannelView;
+  mode: ModeView;
+  timeZone: string | null;
+  actions: ChannelsPageActions;
+}) {
   const t = useT();
   const locale = useLocale();
   const onlineStore = view.channel === "online_store";
   return (
     <InlineStack gap="300" blockAlign="center">
       <Text as="p" tone="subdued">
-        {mode.mode === "active" ? t("channels.mode.activeHelp", { at: formatDateTime(mode.activatedAt, locale, timeZone) }) : t("channels.mode.observingHelp")}
+        {mode.mode === "active"
+          ? t("channels.mode.activeHelp", { at: formatDateTime(mode.activatedAt, locale, timeZone) })
+          : t("channels.mode.observingHelp")}
       </Text>
       {mode.mode === "observing" ? (
-        <Button variant="primary" onClick={() => (onlineStore ? actions.ask({ kind: "activateOnlineStore" }) : actions.post({ intent: "activate", channel: view.channel }))}>
+        <Button
+          variant="primary"
+          onClick={() =>
+            onlineStore
+              ? actions.ask({ kind: "activateOnlineStore" })
+              : actions.post({ intent: "activate", channel: view.channel })
+          }
+        >
           {t(onlineStore ? "channels.activateOnlineStore" : "channels.activate")}
         </Button>
       ) : (
-        <Button onClick={() => (onlineStore ? actions.ask({ kind: "observeOnlineStore" }) : actions.post({ intent: "observe", channel: view.channel }))}>
+        <Button
+          onClick={() =>
+            onlineStore
+              ? actions.ask({ kind: "observeOnlineStore" })
+              : actions.post({ intent: "observe", channel: view.channel })
+          }
+        >
           {t(onlineStore ? "channels.observeOnlineStore" : "channels.observe")}
         </Button>
       )}
@@ -66,7 +94,15 @@ function ModeRow({ view, mode, timeZone, actions }: { view: ChannelView; mode: M
 }
 
 /** Resume, pause (stop selling, or freeze after a warning), and per channel: test and disconnect, or release/resume the Online Store's holds. */
-function StateActions({ view, holdsReleased, actions }: { view: ChannelView; holdsReleased: boolean; actions: ChannelsPageActions }) {
+function StateActions({
+  view,
+  holdsReleased,
+  actions,
+}: {
+  view: ChannelView;
+  holdsReleased: boolean;
+  actions: ChannelsPageActions;
+}) {
   const t = useT();
   const paused = view.state === "paused_stop_selling" || view.state === "paused_freeze";
   return (
@@ -77,9 +113,15 @@ function StateActions({ view, holdsReleased, actions }: { view: ChannelView; hol
         </Button>
       ) : null}
       {view.state !== "paused_stop_selling" ? (
-        <Button onClick={() => actions.post({ intent: "pause", channel: view.channel, mode: "stop_selling" })}>{t("channels.pauseStop")}</Button>
+        <Button onClick={() => actions.post({ intent: "pause", channel: view.channel, mode: "stop_selling" })}>
+          {t("channels.pauseStop")}
+        </Button>
       ) : null}
-      {view.state !== "paused_freeze" ? <Button onClick={() => actions.ask({ kind: "freeze", channel: view.channel })}>{t("channels.pauseFreeze")}</Button> : null}
+      {view.state !== "paused_freeze" ? (
+        <Button onClick={() => actions.ask({ kind: "freeze", channel: view.channel })}>
+          {t("channels.pauseFreeze")}
+        </Button>
+      ) : null}
       {view.channel !== "online_store" ? (
         <>
           <Button onClick={() => actions.post({ intent: "test", channel: view.channel })}>{t("channels.test")}</Button>
@@ -121,11 +163,18 @@ export function ChannelCard({ view, mode, risk, holdsReleased, timeZone, confirm
       <BlockStack gap="400">
         <ChannelHeader view={view} mode={mode} timeZone={timeZone} />
         <Text as="p" tone="subdued">
-          {t(`channels.describe.${view.channel}` as MessageKey)} {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
+          {t(`channels.describe.${view.channel}` as MessageKey)}{" "}
+          {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
         </Text>
         {view.connected ? <ModeRow view={view} mode={mode} timeZone={timeZone} actions={actions} /> : null}
         {confirm?.kind === "observeOnlineStore" && onlineStore ? (
-          <ConfirmBanner tone="warning" title={t("channels.observeTitle")} confirm={t("channels.confirmObserve")} onConfirm={() => actions.post({ intent: "observe", channel: "online_store" })} onCancel={cancel}>
+          <ConfirmBanner
+            tone="warning"
+            title={t("channels.observeTitle")}
+            confirm={t("channels.confirmObserve")}
+            onConfirm={() => actions.post({ intent: "observe", channel: "online_store" })}
+            onCancel={cancel}
+          >
             {t("channels.observeWarning")}
           </ConfirmBanner>
         ) : null}
@@ -152,11 +201,19 @@ export function ChannelCard({ view, mode, risk, holdsReleased, timeZone, confirm
           </ConfirmBanner>
         ) : null}
         {confirm?.kind === "release" && onlineStore ? (
-          <ConfirmBanner tone="critical" title={t("channels.releaseTitle")} confirm={t("channels.confirmRelease")} onConfirm={() => actions.post({ intent: "releaseHolds" })} onCancel={cancel}>
+          <ConfirmBanner
+            tone="critical"
+            title={t("channels.releaseTitle")}
+            confirm={t("channels.confirmRelease")}
+            onConfirm={() => actions.post({ intent: "releaseHolds" })}
+            onCancel={cancel}
+          >
             {t("channels.releaseWarning")}
           </ConfirmBanner>
         ) : null}
-        {view.channel !== "online_store" ? <ConnectionSection view={view} channel={view.channel} timeZone={timeZone} result={result} /> : null}
+        {view.channel !== "online_store" ? (
+          <ConnectionSection view={view} channel={view.channel} timeZone={timeZone} result={result} />
+        ) : null}
       </BlockStack>
     </Card>
   );

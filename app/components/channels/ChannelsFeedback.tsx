@@ -5,9 +5,11 @@ import { useT } from "~/i18n/react";
 
 /** Why the last post failed, in the channel's own words where it gave them. */
 function failureText(result: ChannelsPageResult, t: ReturnType<typeof useT>): string {
-  if ("reason" in result) return t("channels.healthFailed", { reason: String(result.reason), detail: String(result.detail) });
+  if ("reason" in result)
+    return t("channels.healthFailed", { reason: String(result.reason), detail: String(result.detail) });
   if ("fields" in result) return t("channels.invalidFields");
-  if ("health" in result && result.health && !result.health.ok) return t("channels.healthFailed", { reason: result.health.code, detail: result.health.detail });
+  if ("health" in result && result.health && !result.health.ok)
+    return t("channels.healthFailed", { reason: result.health.code, detail: result.health.detail });
   return "message" in result ? String(result.message) : "";
 }
 

@@ -3,7 +3,14 @@ import { Banner } from "@shopify/polaris";
 import { useT } from "~/i18n/react";
 
 /** A warning asked in place, with its confirm and cancel buttons. */
-export function ConfirmBanner(props: { tone: "warning" | "critical"; title: string; confirm: string; onConfirm: () => void; onCancel: () => void; children: ReactNode }) {
+export function ConfirmBanner(props: {
+  tone: "warning" | "critical";
+  title: string;
+  confirm: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
   const t = useT();
   return (
     <Banner

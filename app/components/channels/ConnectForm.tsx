@@ -48,7 +48,15 @@ function initialValues(view: ChannelView): Record<string, string> {
 }
 
 /** Google: account, data source, language and feed label, then an OAuth refresh token or a service account. */
-function GoogleFields({ input, credentialKind, onCredentialKind }: { input: Input; credentialKind: string | undefined; onCredentialKind: (kind: string) => void }) {
+function GoogleFields({
+  input,
+  credentialKind,
+  onCredentialKind,
+}: {
+  input: Input;
+  credentialKind: string | undefined;
+  onCredentialKind: (kind: string) => void;
+}) {
   const t = useT();
   return (
     <>
@@ -86,7 +94,15 @@ function GoogleFields({ input, credentialKind, onCredentialKind }: { input: Inpu
 }
 
 /** Connect (or reconnect) Meta or Google; the server checks the credentials with the channel before storing them. */
-function ConnectForm({ channel, view, fieldErrors }: { channel: ConnectableChannel; view: ChannelView; fieldErrors: Record<string, string> }) {
+function ConnectForm({
+  channel,
+  view,
+  fieldErrors,
+}: {
+  channel: ConnectableChannel;
+  view: ChannelView;
+  fieldErrors: Record<string, string>;
+}) {
   const t = useT();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -109,14 +125,25 @@ function ConnectForm({ channel, view, fieldErrors }: { channel: ConnectableChann
       {channel === "meta" ? (
         <>
           {input("catalogId", "channels.field.catalogId")}
-          {input("accessToken", "channels.field.accessToken", { secret: true, help: "channels.help.accessToken", path: "credentials.accessToken" })}
+          {input("accessToken", "channels.field.accessToken", {
+            secret: true,
+            help: "channels.help.accessToken",
+            path: "credentials.accessToken",
+          })}
         </>
       ) : (
-        <GoogleFields input={input} credentialKind={values.credentialKind} onCredentialKind={(value) => setValues({ ...values, credentialKind: value })} />
+        <GoogleFields
+          input={input}
+          credentialKind={values.credentialKind}
+          onCredentialKind={(value) => setValues({ ...values, credentialKind: value })}
+        />
       )}
       <FormLayout.Group condensed>
         {input("countryCode", "channels.field.countryCode")}
-        {input("template", "channels.field.templates", { help: "channels.help.templates", path: "config.itemIdTemplate" })}
+        {input("template", "channels.field.templates", {
+          help: "channels.help.templates",
+          path: "config.itemIdTemplate",
+        })}
       </FormLayout.Group>
       <InlineStack gap="200">
         <Button variant="primary" onClick={() => send("connect")} loading={navigation.state === "submitting"}>
@@ -133,7 +160,10 @@ function ConnectedConfig({ view, timeZone }: { view: ChannelView; timeZone: stri
   const t = useT();
   const locale = useLocale();
   const config = Object.entries(view.config ?? {})
-    .map(([key, value]) => `${key in CONFIG_LABELS ? t(CONFIG_LABELS[key]!) : key}: ${Array.isArray(value) ? (value as unknown[]).join(" | ") : String(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key in CONFIG_LABELS ? t(CONFIG_LABELS[key]!) : key}: ${Array.isArray(value) ? (value as unknown[]).join(" | ") : String(value)}`,
+    )
     .join(" · ");
   return (
     <Text as="p" tone="subdued" variant="bodySm">
@@ -143,7 +173,17 @@ function ConnectedConfig({ view, timeZone }: { view: ChannelView; timeZone: stri
 }
 
 /** A Meta or Google card's connection part: what is stored, the connect form, and the last template preview for it. */
-export function ConnectionSection({ view, channel, timeZone, result }: { view: ChannelView; channel: ConnectableChannel; timeZone: string | null; result: ChannelsPageResult | undefined }) {
+export function ConnectionSection({
+  view,
+  channel,
+  timeZone,
+  result,
+}: {
+  view: ChannelView;
+  channel: ConnectableChannel;
+  timeZone: string | null;
+  result: ChannelsPageResult | undefined;
+}) {
   const mine = result && "channel" in result && result.channel === channel ? result : null;
   const fieldErrors = mine && "fields" in mine && mine.intent === "connect" ? mine.fields : {};
   const preview = mine && mine.intent === "previewTemplates" && "preview" in mine ? mine.preview : null;

@@ -4,7 +4,13 @@ import { useT } from "~/i18n/react";
 import type { ChannelsConfirm, ChannelsPageActions } from "./page";
 
 /** Before uninstalling: release every unit Ballast holds back (asked in a modal first). */
-export function LeavingBallastCard({ holdsReleased, actions }: { holdsReleased: boolean; actions: ChannelsPageActions }) {
+export function LeavingBallastCard({
+  holdsReleased,
+  actions,
+}: {
+  holdsReleased: boolean;
+  actions: ChannelsPageActions;
+}) {
   const t = useT();
   return (
     <TitledCard title={t("channels.leaving.title")} gap="200">
@@ -25,7 +31,11 @@ export function ReleaseHoldsModal({ confirm, actions }: { confirm: ChannelsConfi
       open={confirm?.kind === "leave"}
       onClose={() => actions.ask(null)}
       title={t("channels.releaseTitle")}
-      primaryAction={{ content: t("channels.confirmRelease"), destructive: true, onAction: () => actions.post({ intent: "releaseHolds" }) }}
+      primaryAction={{
+        content: t("channels.confirmRelease"),
+        destructive: true,
+        onAction: () => actions.post({ intent: "releaseHolds" }),
+      }}
       secondaryActions={[{ content: t("buffers.cancel"), onAction: () => actions.ask(null) }]}
     >
       <Modal.Section>

@@ -20,14 +20,26 @@ export function MasterCard({ master }: { master: ItemView["master"] }) {
       {!master.known ? <Banner tone="info" title={t("item.noMaster")} /> : null}
       <Text as="p">
         <span data-testid="item-sellable">
-          {t("item.sellableLine", { sellable: master.sellable, available: master.available, safety: master.ballastSafetyStock, holds: master.orderHolds })}
+          {t("item.sellableLine", {
+            sellable: master.sellable,
+            available: master.available,
+            safety: master.ballastSafetyStock,
+            holds: master.orderHolds,
+          })}
         </span>
       </Text>
       {master.locations.length ? (
         <DataTable
           label={t("item.master")}
           columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
-          headings={[t("item.col.location"), t("item.col.available"), t("item.col.onHand"), t("item.col.committed"), t("item.col.safety"), t("item.col.updated")]}
+          headings={[
+            t("item.col.location"),
+            t("item.col.available"),
+            t("item.col.onHand"),
+            t("item.col.committed"),
+            t("item.col.safety"),
+            t("item.col.updated"),
+          ]}
           rows={master.locations.map((location) => [
             numericId(location.locationId),
             quantity(location.available),
@@ -40,7 +52,9 @@ export function MasterCard({ master }: { master: ItemView["master"] }) {
       ) : null}
       {master.holds.length ? (
         <Text as="p" tone="subdued" variant="bodySm">
-          {t("item.holds", { list: master.holds.map((hold) => `${numericId(hold.orderId)} × ${hold.units}`).join(", ") })}
+          {t("item.holds", {
+            list: master.holds.map((hold) => `${numericId(hold.orderId)} × ${hold.units}`).join(", "),
+          })}
         </Text>
       ) : null}
     </TitledCard>
@@ -53,18 +67,31 @@ function SyncRowsTable({ view }: { view: ItemChannelView }) {
   const locale = useLocale();
   // Google shows availability only: its sync rows hold availability codes (app/sync/recompute.server.ts).
   const shown = (value: number | null) =>
-    view.channel === "google" && value !== null && value >= 0 && value <= 2 ? t(`item.googleCode.${value}` as MessageKey) : quantity(value);
+    view.channel === "google" && value !== null && value >= 0 && value <= 2
+      ? t(`item.googleCode.${value}` as MessageKey)
+      : quantity(value);
   return (
     <DataTable
       label={channelName(view.channel, locale)}
       columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
-      headings={[t("item.col.itemKey"), t("item.col.desired"), t("item.col.pushed"), t("item.col.confirmed"), t("item.col.why")]}
+      headings={[
+        t("item.col.itemKey"),
+        t("item.col.desired"),
+        t("item.col.pushed"),
+        t("item.col.confirmed"),
+        t("item.col.why"),
+      ]}
       rows={view.rows.map((row) => [
         row.itemKey,
         `${shown(row.desired)} (${formatDateTime(row.computedAt, locale)})`,
         `${shown(row.pushed)} (${formatDateTime(row.pushedAt, locale)})`,
         `${shown(row.confirmed)} (${formatDateTime(row.confirmedAt, locale)})`,
-        [row.explanation ?? "—", row.pending?.text ?? "", row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "", row.parked ? t("item.parked") : ""]
+        [
+          row.explanation ?? "—",
+          row.pending?.text ?? "",
+          row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "",
+          row.parked ? t("item.parked") : "",
+        ]
           .filter(Boolean)
           .join(" · "),
       ])}
@@ -85,8 +112,14 @@ function ChannelHeading({ view }: { view: ItemChannelView }) {
       {view.override ? (
         <Badge tone={view.override.active ? "attention" : undefined}>
           {view.override.active
-            ? t("item.overrideActive", { quantity: view.override.quantity, until: formatDateTime(view.override.expiresAt, locale) })
-            : t("item.overrideExpired", { quantity: view.override.quantity, at: formatDateTime(view.override.expiresAt, locale) })}
+            ? t("item.overrideActive", {
+                quantity: view.override.quantity,
+                until: formatDateTime(view.override.expiresAt, locale),
+              })
+            : t("item.overrideExpired", {
+                quantity: view.override.quantity,
+                at: formatDateTime(view.override.expiresAt, locale),
+              })}
         </Badge>
       ) : null}
     </InlineStack>
@@ -109,7 +142,10 @@ export function ItemChannelCard({ view, outcome }: { view: ItemChannelView; outc
           </Text>
           {view.now.risk ? (
             <Text as="p" tone="critical">
-              {t("channels.freezeRisk", { aboveTarget: view.now.risk.aboveTarget, aboveSellable: view.now.risk.aboveSellable })}
+              {t("channels.freezeRisk", {
+                aboveTarget: view.now.risk.aboveTarget,
+                aboveSellable: view.now.risk.aboveSellable,
+              })}
             </Text>
           ) : null}
         </BlockStack>

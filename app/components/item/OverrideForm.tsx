@@ -19,7 +19,15 @@ function localInputValue(ms: number): string {
 }
 
 /** Set a manual quantity on the channel until a time (an hour from now by default), or clear the active one. */
-export function OverrideForm({ view, sellable, outcome }: { view: ItemChannelView; sellable: number; outcome: OverrideOutcome | undefined }) {
+export function OverrideForm({
+  view,
+  sellable,
+  outcome,
+}: {
+  view: ItemChannelView;
+  sellable: number;
+  outcome: OverrideOutcome | undefined;
+}) {
   const t = useT();
   const locale = useLocale();
   const submit = useSubmit();
@@ -28,10 +36,24 @@ export function OverrideForm({ view, sellable, outcome }: { view: ItemChannelVie
   const [expires, setExpires] = useState(() => localInputValue(Date.now() + 3_600_000));
   const [reason, setReason] = useState("");
   const failed = outcome && outcome.channel === view.channel && !outcome.ok ? outcome : null;
-  const error = failed ? t(`item.error.${failed.code}` as MessageKey, { sellable: "sellable" in failed ? String(failed.sellable) : "", detail: failed.message }) : undefined;
+  const error = failed
+    ? t(`item.error.${failed.code}` as MessageKey, {
+        sellable: "sellable" in failed ? String(failed.sellable) : "",
+        detail: failed.message,
+      })
+    : undefined;
   const send = () => {
     const parsed = new Date(expires);
-    submit({ intent: "set", channel: view.channel, quantity, expiresAt: Number.isNaN(parsed.getTime()) ? "" : parsed.toISOString(), reason }, { method: "post" });
+    submit(
+      {
+        intent: "set",
+        channel: view.channel,
+        quantity,
+        expiresAt: Number.isNaN(parsed.getTime()) ? "" : parsed.toISOString(),
+        reason,
+      },
+      { method: "post" },
+    );
   };
   return (
     <FormLayout>
@@ -62,7 +84,10 @@ export function OverrideForm({ view, sellable, outcome }: { view: ItemChannelVie
           {t("item.setOverride")}
         </Button>
         {view.override?.active ? (
-          <Button tone="critical" onClick={() => submit({ intent: "clear", channel: view.channel }, { method: "post" })}>
+          <Button
+            tone="critical"
+            onClick={() => submit({ intent: "clear", channel: view.channel }, { method: "post" })}
+          >
             {t("item.clearOverride")}
           </Button>
         ) : null}

@@ -18,7 +18,15 @@ export interface OnboardingActions {
 }
 
 /** Activate, observe, or connect first; the Online Store is activated after a confirmation and observed from the Channels page. */
-function PreviewAction({ preview, connected, actions }: { preview: ChannelPreview; connected: boolean; actions: OnboardingActions }) {
+function PreviewAction({
+  preview,
+  connected,
+  actions,
+}: {
+  preview: ChannelPreview;
+  connected: boolean;
+  actions: OnboardingActions;
+}) {
   const t = useT();
   const locale = useLocale();
   const name = channelName(preview.channel, locale);
@@ -41,13 +49,22 @@ function PreviewAction({ preview, connected, actions }: { preview: ChannelPrevie
   }
   if (!connected) return <Button url="/app/channels">{t("onboarding.connectFirst", { channel: name })}</Button>;
   return (
-    <Button variant="primary" onClick={() => actions.post({ intent: "activate", channel: preview.channel })} disabled={actions.busy}>
+    <Button
+      variant="primary"
+      onClick={() => actions.post({ intent: "activate", channel: preview.channel })}
+      disabled={actions.busy}
+    >
       {t("onboarding.activate", { channel: name })}
     </Button>
   );
 }
 
-type PreviewCardProps = { preview: ChannelPreview; connected: boolean; data: OnboardingData; actions: OnboardingActions };
+type PreviewCardProps = {
+  preview: ChannelPreview;
+  connected: boolean;
+  data: OnboardingData;
+  actions: OnboardingActions;
+};
 
 /** One channel's preview: its mode, what activating it would change and why, and the button to do it. */
 function ChannelPreviewCard({ preview, connected, data, actions }: PreviewCardProps) {
@@ -75,7 +92,9 @@ function ChannelPreviewCard({ preview, connected, data, actions }: PreviewCardPr
         </Text>
         {preview.channel === "online_store" ? (
           <Text as="p" tone="subdued">
-            {data.thinStockUnits > 0 ? t("onboarding.thinStock", { units: formatNumber(data.thinStockUnits, locale) }) : t("onboarding.thinStockOff")}{" "}
+            {data.thinStockUnits > 0
+              ? t("onboarding.thinStock", { units: formatNumber(data.thinStockUnits, locale) })
+              : t("onboarding.thinStockOff")}{" "}
             <Link to="/app/channels/online_store">{t("onboarding.thinStockLink")}</Link>
           </Text>
         ) : null}
@@ -108,7 +127,13 @@ export function ChannelPreviews({ data, actions }: { data: OnboardingData; actio
         </Banner>
       ) : null}
       {data.previews.map((preview) => (
-        <ChannelPreviewCard key={preview.channel} preview={preview} connected={data.channels.find((channel) => channel.channel === preview.channel)!.connected} data={data} actions={actions} />
+        <ChannelPreviewCard
+          key={preview.channel}
+          preview={preview}
+          connected={data.channels.find((channel) => channel.channel === preview.channel)!.connected}
+          data={data}
+          actions={actions}
+        />
       ))}
     </BlockStack>
   );

@@ -34,7 +34,9 @@ function ConnectionRow({ channel, first }: { channel: OnboardingChannel; first: 
           <ModeBadge mode={channel.mode} />
           {channel.connected ? null : <Badge>{t("state.not_connected")}</Badge>}
         </InlineStack>
-        {channel.channel !== "online_store" && !channel.connected ? <Link to="/app/channels">{t("onboarding.connections.link")}</Link> : null}
+        {channel.channel !== "online_store" && !channel.connected ? (
+          <Link to="/app/channels">{t("onboarding.connections.link")}</Link>
+        ) : null}
       </InlineStack>
       <Text as="p" tone="subdued">
         {channel.channel === "online_store"

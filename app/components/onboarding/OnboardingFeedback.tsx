@@ -35,7 +35,11 @@ export function OnboardingFeedback({ outcome }: { outcome: OnboardingOutcome | u
       {!outcome.ok ? (
         <Layout.Section>
           <Banner tone="critical" title={t("onboarding.failed")}>
-            <p>{outcome.channel ? t("onboarding.notConnected", { channel: channelName(outcome.channel, locale) }) : t("onboarding.failed")}</p>
+            <p>
+              {outcome.channel
+                ? t("onboarding.notConnected", { channel: channelName(outcome.channel, locale) })
+                : t("onboarding.failed")}
+            </p>
           </Banner>
         </Layout.Section>
       ) : null}

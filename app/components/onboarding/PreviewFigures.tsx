@@ -5,7 +5,15 @@ import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 
 /** What activating the channel would change: units withheld and their value, items shown as 0, ads paused. */
-export function PreviewFigures({ preview, currency, connected }: { preview: ChannelPreview; currency: string | null; connected: boolean }) {
+export function PreviewFigures({
+  preview,
+  currency,
+  connected,
+}: {
+  preview: ChannelPreview;
+  currency: string | null;
+  connected: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   const name = channelName(preview.channel, locale);
@@ -23,29 +31,47 @@ export function PreviewFigures({ preview, currency, connected }: { preview: Chan
   const figures = {
     units: formatNumber(preview.withheldUnits, locale),
     sellable: formatNumber(preview.sellableUnits, locale),
-    items: t(preview.items === 1 ? "onboarding.items.one" : "onboarding.items.other", { count: formatNumber(preview.items, locale) }),
+    items: t(preview.items === 1 ? "onboarding.items.one" : "onboarding.items.other", {
+      count: formatNumber(preview.items, locale),
+    }),
     value: currency ? t("onboarding.value", { amount }) : t("onboarding.valueNoCurrency", { amount }),
   };
   return (
     <BlockStack gap="200">
       <Text as="p" variant="bodyLg" fontWeight="semibold">
         <span data-testid={`preview-withheld-${preview.channel}`}>
-          {t(`onboarding.preview.${preview.withheldUnits > 0 ? "withheld" : "withheldNone"}.${preview.channel}` as MessageKey, figures)}
+          {t(
+            `onboarding.preview.${preview.withheldUnits > 0 ? "withheld" : "withheldNone"}.${preview.channel}` as MessageKey,
+            figures,
+          )}
         </span>
       </Text>
       {preview.zeroItems > 0 ? (
         <BlockStack gap="100">
-          <Text as="p">{plural(preview.channel === "google" ? "onboarding.preview.zero.google" : "onboarding.preview.zero", preview.zeroItems, { channel: name })}</Text>
+          <Text as="p">
+            {plural(
+              preview.channel === "google" ? "onboarding.preview.zero.google" : "onboarding.preview.zero",
+              preview.zeroItems,
+              { channel: name },
+            )}
+          </Text>
           <List type="bullet">
             {preview.zeroExamples.map((example, index) => (
-              <List.Item key={index}>{t("onboarding.preview.example", { title: example.title, sellable: formatNumber(example.sellable, locale) })}</List.Item>
+              <List.Item key={index}>
+                {t("onboarding.preview.example", {
+                  title: example.title,
+                  sellable: formatNumber(example.sellable, locale),
+                })}
+              </List.Item>
             ))}
           </List>
         </BlockStack>
       ) : (
         <Text as="p">{t("onboarding.preview.zeroNone")}</Text>
       )}
-      {preview.adsPausedItems > 0 ? <Text as="p">{plural("onboarding.preview.adsPaused", preview.adsPausedItems)}</Text> : null}
+      {preview.adsPausedItems > 0 ? (
+        <Text as="p">{plural("onboarding.preview.adsPaused", preview.adsPausedItems)}</Text>
+      ) : null}
       {preview.source === "engine" && preview.channel !== "online_store" ? (
         <Text as="p" tone="subdued" variant="bodySm">
           {t(connected ? "onboarding.preview.computing" : "onboarding.preview.estimate")}

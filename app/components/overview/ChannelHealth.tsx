@@ -14,7 +14,8 @@ import { useLocale, useT } from "~/i18n/react";
 type Modes = Awaited<ReturnType<typeof channelModes>>;
 
 /** Observing while connected and not activated; otherwise the channel's state. */
-export const observingConnected = (channel: ChannelHealth, modes: Modes) => channel.connected && modes[channel.channel].mode === "observing";
+export const observingConnected = (channel: ChannelHealth, modes: Modes) =>
+  channel.connected && modes[channel.channel].mode === "observing";
 
 /** Per channel: state, last push, lag, drift and push errors, each explained on hover. */
 export function ChannelHealthTable({ channels, modes }: { channels: ChannelHealth[]; modes: Modes }) {
@@ -22,17 +23,31 @@ export function ChannelHealthTable({ channels, modes }: { channels: ChannelHealt
   const locale = useLocale();
   const rows = channels.map((channel) => [
     channelName(channel.channel, locale),
-    observingConnected(channel, modes) ? <ModeBadge key="state" mode="observing" /> : <StateBadge key="state" state={channel.state} />,
+    observingConnected(channel, modes) ? (
+      <ModeBadge key="state" mode="observing" />
+    ) : (
+      <StateBadge key="state" state={channel.state} />
+    ),
     formatDateTime(channel.lastPushAt, locale),
     channel.lag.samples === 0
       ? t("overview.noSamples")
-      : t("overview.lagValue", { p50: formatDuration(channel.lag.p50Ms, locale), p95: formatDuration(channel.lag.p95Ms, locale), samples: formatNumber(channel.lag.samples, locale) }),
+      : t("overview.lagValue", {
+          p50: formatDuration(channel.lag.p50Ms, locale),
+          p95: formatDuration(channel.lag.p95Ms, locale),
+          samples: formatNumber(channel.lag.samples, locale),
+        }),
     channel.channel === "online_store"
       ? t("overview.driftNotChecked")
       : channel.confirmed === 0 && channel.drift === 0
         ? t("overview.noReadBack")
-        : t("overview.driftValue", { drift: formatNumber(channel.drift, locale), confirmed: formatNumber(channel.confirmed, locale) }),
-    t("overview.errorsValue", { errors: formatNumber(channel.errors, locale), parked: formatNumber(channel.parked, locale) }),
+        : t("overview.driftValue", {
+            drift: formatNumber(channel.drift, locale),
+            confirmed: formatNumber(channel.confirmed, locale),
+          }),
+    t("overview.errorsValue", {
+      errors: formatNumber(channel.errors, locale),
+      parked: formatNumber(channel.parked, locale),
+    }),
   ]);
   return (
     <Card padding="0">
@@ -57,7 +72,9 @@ export function ChannelHealthTable({ channels, modes }: { channels: ChannelHealt
 export function LagDriftCard({ channels, series }: { channels: ChannelHealth[]; series: OverviewData["series"] }) {
   const t = useT();
   // The Online Store is Shopify's own pool, not read back for drift (app/monitor/drift.server.ts).
-  const driftChannels: ChannelId[] = channels.filter((channel) => channel.channel !== "online_store" && (channel.confirmed > 0 || channel.drift > 0)).map((channel) => channel.channel);
+  const driftChannels: ChannelId[] = channels
+    .filter((channel) => channel.channel !== "online_store" && (channel.confirmed > 0 || channel.drift > 0))
+    .map((channel) => channel.channel);
   return (
     <TitledCard title={<Explained label={t("overview.chart.title")} help={t("overview.chart.help")} />} gap="300">
       <LagDriftChart series={series} driftChannels={driftChannels} />

@@ -6,7 +6,17 @@ import { formatNumber } from "~/components/format";
 import { useLocale, useT } from "~/i18n/react";
 
 /** Stranded holds from a previous install: offered for release, then "released". */
-export function StrandedSection({ released, stranded, onRelease, loading }: { released: boolean; stranded: StrandedHolds | null; onRelease: () => void; loading: boolean }) {
+export function StrandedSection({
+  released,
+  stranded,
+  onRelease,
+  loading,
+}: {
+  released: boolean;
+  stranded: StrandedHolds | null;
+  onRelease: () => void;
+  loading: boolean;
+}) {
   const t = useT();
   if (released) {
     return (
@@ -32,7 +42,9 @@ export function ObservingSection({ observing }: { observing: number }) {
     <Layout.Section>
       <Banner
         tone="info"
-        title={t(observing === 1 ? "overview.observingBanner.one" : "overview.observingBanner", { count: formatNumber(observing, locale) })}
+        title={t(observing === 1 ? "overview.observingBanner.one" : "overview.observingBanner", {
+          count: formatNumber(observing, locale),
+        })}
         action={{ content: t("overview.observingAction"), url: "/app/onboarding" }}
       >
         <p>{t(observing === 1 ? "overview.observingBody.one" : "overview.observingBody")}</p>

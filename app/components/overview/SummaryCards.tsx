@@ -25,7 +25,10 @@ function PreventedCard({ prevented }: { prevented: PreventedSales }) {
   const t = useT();
   const locale = useLocale();
   return (
-    <TitledCard title={<Explained label={t("overview.prevented.title")} help={t("overview.prevented.definition")} />} gap="200">
+    <TitledCard
+      title={<Explained label={t("overview.prevented.title")} help={t("overview.prevented.definition")} />}
+      gap="200"
+    >
       <InlineStack gap="800">
         <Figure value={prevented.oversells} label={t("overview.prevented.oversells")} />
         <Figure value={prevented.failedCheckouts} label={t("overview.prevented.failedCheckouts")} />

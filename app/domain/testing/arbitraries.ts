@@ -163,7 +163,10 @@ export function itemFor(record: MasterRecord, memory?: AllocationItem["memory"])
 export function withMoreStock(record: MasterRecord, extra: number): MasterRecord {
   const [first, ...rest] = record.locations;
   if (first === undefined || first.available === null) return record;
-  return { ...record, locations: [{ ...first, available: { ...first.available, value: first.available.value + extra } }, ...rest] };
+  return {
+    ...record,
+    locations: [{ ...first, available: { ...first.available, value: first.available.value + extra } }, ...rest],
+  };
 }
 
 export { CHANNELS };

@@ -61,5 +61,9 @@ export interface LocationInventoryLevelsData {
 }
 
 export interface ItemLevelsAtLocationData {
-  nodes: ({ id: string; tracked: boolean; inventoryLevel: { quantities: QuantityNode[] } | null } | Record<string, never> | null)[];
+  nodes: (
+    | { id: string; tracked: boolean; inventoryLevel: { quantities: QuantityNode[] } | null }
+    | Record<string, never>
+    | null
+  )[];
 }

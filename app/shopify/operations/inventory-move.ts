@@ -59,7 +59,13 @@ export interface InventoryMoveData {
   inventoryMoveQuantities: {
     inventoryAdjustmentGroup: {
       id: string;
-      changes: { name: string; delta: number; quantityAfterChange: number | null; item: { id: string } | null; location: { id: string } | null }[];
+      changes: {
+        name: string;
+        delta: number;
+        quantityAfterChange: number | null;
+        item: { id: string } | null;
+        location: { id: string } | null;
+      }[];
     } | null;
     userErrors: InventoryMoveUserError[];
   } | null;

@@ -31,7 +31,11 @@ export const METAFIELDS_SET_MUTATION = `#graphql
  * Ballast last wrote or accepted it. A buffer value that no longer matches it was changed
  * in Shopify admin (app/rules/metafield-pickup.server.ts).
  */
-export const BUFFER_SYNCED_METAFIELD = { namespace: "$app", key: "buffer_synced", type: "single_line_text_field" } as const;
+export const BUFFER_SYNCED_METAFIELD = {
+  namespace: "$app",
+  key: "buffer_synced",
+  type: "single_line_text_field",
+} as const;
 
 const OWNER_FIELDS = `
         id

@@ -54,13 +54,17 @@ function ProductBlock() {
   useEffect(() => {
     loadQuantities(productId)
       .then((items) => setLoad({ state: "loaded", items }))
-      .catch((error: unknown) => setLoad({ state: "error", detail: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) =>
+        setLoad({ state: "error", detail: error instanceof Error ? error.message : String(error) }),
+      );
   }, [productId]);
 
   return (
     <s-admin-block heading={i18n.translate("heading")}>
       {load.state === "loading" ? <s-text>{i18n.translate("loading")}</s-text> : null}
-      {load.state === "error" ? <s-banner tone="critical">{i18n.translate("error", { detail: load.detail })}</s-banner> : null}
+      {load.state === "error" ? (
+        <s-banner tone="critical">{i18n.translate("error", { detail: load.detail })}</s-banner>
+      ) : null}
       {load.state === "loaded" && load.items.length === 0 ? <s-text>{i18n.translate("empty")}</s-text> : null}
       {load.state === "loaded" ? (
         <s-stack gap="base">

@@ -12,7 +12,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { answerJson, closeServer, listen, logRequest, readText, SlowAnswers, type FakeControlBase } from "../http";
 import { systemClock, type FakeClock } from "../meta/clock";
 
-export const GOOGLE_AVAILABILITY = ["AVAILABILITY_UNSPECIFIED", "IN_STOCK", "OUT_OF_STOCK", "PREORDER", "LIMITED_AVAILABILITY", "BACKORDER"] as const;
+export const GOOGLE_AVAILABILITY = [
+  "AVAILABILITY_UNSPECIFIED",
+  "IN_STOCK",
+  "OUT_OF_STOCK",
+  "PREORDER",
+  "LIMITED_AVAILABILITY",
+  "BACKORDER",
+] as const;
 export type GoogleAvailability = Exclude<(typeof GOOGLE_AVAILABILITY)[number], "AVAILABILITY_UNSPECIFIED">;
 
 export interface FakeDataSource {
@@ -79,11 +86,16 @@ export interface GoogleFakeControl extends FakeControlBase<Counters> {
   /** The next `count` answers (token grants excluded) leave after `ms` of real time; the request has already taken effect (a lost answer). */
   slowNext(ms: number, count?: number): void;
   /** The processed product as Google would show it now, ignoring the processing delay. */
-  trueProduct(offerId: string, feed?: { contentLanguage: string; feedLabel: string }): { availability?: GoogleAvailability; pause?: string; dataSourceId: string } | undefined;
+  trueProduct(
+    offerId: string,
+    feed?: { contentLanguage: string; feedLabel: string },
+  ): { availability?: GoogleAvailability; pause?: string; dataSourceId: string } | undefined;
   /** Writes on the primary feed, as Shopify's own Google channel does. */
   setPrimaryAvailability(offerId: string, availability: GoogleAvailability, dataSourceId?: string): void;
   /** After each supplemental insert, the primary feed's writer puts its own figure back after `afterMs`. */
-  setCompetingWriter(writer: { afterMs: number; availabilityFor(offerId: string): GoogleAvailability | undefined } | null): void;
+  setCompetingWriter(
+    writer: { afterMs: number; availabilityFor(offerId: string): GoogleAvailability | undefined } | null,
+  ): void;
   setDefaultRule(primaryDataSourceId: string, takeFromDataSources: Array<"self" | string>): void;
   setProcessingDelay(ms: number): void;
   /** Updates per product over the rolling day, and those beyond Google's guidance. */
@@ -109,7 +121,13 @@ class ApiError extends Error {
   }
 }
 
-const NUMERIC_AVAILABILITY: Record<number, GoogleAvailability | undefined> = { 1: "IN_STOCK", 2: "OUT_OF_STOCK", 3: "PREORDER", 4: "LIMITED_AVAILABILITY", 5: "BACKORDER" };
+const NUMERIC_AVAILABILITY: Record<number, GoogleAvailability | undefined> = {
+  1: "IN_STOCK",
+  2: "OUT_OF_STOCK",
+  3: "PREORDER",
+  4: "LIMITED_AVAILABILITY",
+  5: "BACKORDER",
+};
 
 /** `en~US~offer` or the unpadded base64url of it; an offer id may itself hold `~` only in the encoded form. */
 function decodeProductName(segment: string): { contentLanguage: string; feedLabel: string; offerId: string } | null {
@@ -157,8 +175,21 @@ interface FakeGoogle {
 }
 
 const DEFAULT_DATA_SOURCES: FakeDataSource[] = [
-  { dataSourceId: "1001", type: "primary", contentLanguage: "en", feedLabel: "US", takeFromDataSources: ["2002", "self"], displayName: "Shopify App API" },
-  { dataSourceId: "2002", type: "supplemental", contentLanguage: "en", feedLabel: "US", displayName: "Ballast availability" },
+  {
+    dataSourceId: "1001",
+    type: "primary",
+    contentLanguage: "en",
+    feedLabel: "US",
+    takeFromDataSources: ["2002", "self"],
+    displayName: "Shopify App API",
+  },
+  {
+    dataSourceId: "2002",
+    type: "supplemental",
+    contentLanguage: "en",
+    feedLabel: "US",
+    displayName: "Ballast availability",
+  },
 ];
 
 function createFakeGoogle(options: GoogleFakeOptions): FakeGoogle {
@@ -173,7 +204,9 @@ function createFakeGoogle(options: GoogleFakeOptions): FakeGoogle {
     retryInfo: options.retryInfo ?? true,
     tokenTtlMs: (options.oauth?.accessTokenTtlSeconds ?? 3600) * 1000,
     oauth: options.oauth,
-    dataSources: new Map((options.dataSources ?? DEFAULT_DATA_SOURCES).map((source) => [source.dataSourceId, { input: "API", ...source }])),
+    dataSources: new Map(
+      (options.dataSources ?? DEFAULT_DATA_SOURCES).map((source) => [source.dataSourceId, { input: "API", ...source }]),
+    ),
     inputs: new Map(),
     counters: { inserts: 0, productGets: 0, dataSourceGets: 0, tokenGrants: 0, requests: 0 },
     requestLines: [],
@@ -200,7 +233,8 @@ function createFakeGoogle(options: GoogleFakeOptions): FakeGoogle {
   return fake;
 }
 
-const productKey = (contentLanguage: string, feedLabel: string, offerId: string) => `${contentLanguage}~${feedLabel}~${offerId}`;
+const productKey = (contentLanguage: string, feedLabel: string, offerId: string) =>
+  `${contentLanguage}~${feedLabel}~${offerId}`;
 
 function write(fake: FakeGoogle, dataSourceId: string, key: string, version: InputVersion): void {
   const versions = fake.inputs.get(`${dataSourceId}|${key}`) ?? [];
@@ -275,7 +309,12 @@ function authenticate(fake: FakeGoogle, req: IncomingMessage): void {
   const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
   const expiry = token ? fake.issuedTokens.get(token) : undefined;
   if (!token || expiry === undefined || expiry <= fake.clock.now()) {
-    throw new ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "ACCESS_TOKEN_INVALID");
+    throw new ApiError(
+      401,
+      "UNAUTHENTICATED",
+      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      "ACCESS_TOKEN_INVALID",
+    );
   }
 }
 
@@ -287,12 +326,24 @@ function quota(fake: FakeGoogle): void {
   while (requestTimes.length > 0 && requestTimes[0]! <= now - 86_400_000) requestTimes.shift();
   const lastMinute = requestTimes.filter((at) => at > now - 60_000).length;
   if (kind === "daily_limit" || requestTimes.length >= fake.requestsPerDay) {
-    throw new ApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded: daily limit for this method.", "quota/daily_limit_exceeded", fake.retryInfo ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "3600s" }] : []);
+    throw new ApiError(
+      429,
+      "RESOURCE_EXHAUSTED",
+      "Quota exceeded: daily limit for this method.",
+      "quota/daily_limit_exceeded",
+      fake.retryInfo ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "3600s" }] : [],
+    );
   }
   if (kind === "rate_limit" || lastMinute >= fake.requestsPerMinute) {
     const oldest = requestTimes.find((at) => at > now - 60_000) ?? now;
     const seconds = Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000));
-    throw new ApiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded: too many requests per minute.", "quota/request_rate_too_high", fake.retryInfo ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${seconds}s` }] : []);
+    throw new ApiError(
+      429,
+      "RESOURCE_EXHAUSTED",
+      "Quota exceeded: too many requests per minute.",
+      "quota/request_rate_too_high",
+      fake.retryInfo ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${seconds}s` }] : [],
+    );
   }
   requestTimes.push(now);
   const failure = injected[0] === "internal" || injected[0] === "unavailable" ? injected.shift() : undefined;
@@ -303,13 +354,33 @@ function quota(fake: FakeGoogle): void {
 function parseAvailability(value: unknown): GoogleAvailability | undefined | ApiError {
   if (value === undefined) return undefined;
   // The official REST client sends enum numbers; others send names.
-  const name = typeof value === "number" ? NUMERIC_AVAILABILITY[value] : typeof value === "string" ? (GOOGLE_AVAILABILITY as readonly string[]).includes(value) && value !== "AVAILABILITY_UNSPECIFIED" ? (value as GoogleAvailability) : undefined : undefined;
-  return name ?? new ApiError(400, "INVALID_ARGUMENT", `Invalid value at 'product_input.product_attributes.availability': ${JSON.stringify(value)}`, "INVALID_ARGUMENT");
+  const name =
+    typeof value === "number"
+      ? NUMERIC_AVAILABILITY[value]
+      : typeof value === "string"
+        ? (GOOGLE_AVAILABILITY as readonly string[]).includes(value) && value !== "AVAILABILITY_UNSPECIFIED"
+          ? (value as GoogleAvailability)
+          : undefined
+        : undefined;
+  return (
+    name ??
+    new ApiError(
+      400,
+      "INVALID_ARGUMENT",
+      `Invalid value at 'product_input.product_attributes.availability': ${JSON.stringify(value)}`,
+      "INVALID_ARGUMENT",
+    )
+  );
 }
 
 function dataSourceResource(accountId: string, source: FakeDataSource) {
   const name = `accounts/${accountId}/dataSources/${source.dataSourceId}`;
-  const base = { name, dataSourceId: source.dataSourceId, displayName: source.displayName ?? name, input: source.input ?? "API" };
+  const base = {
+    name,
+    dataSourceId: source.dataSourceId,
+    displayName: source.displayName ?? name,
+    input: source.input ?? "API",
+  };
   if (source.type === "primary") {
     return {
       ...base,
@@ -318,23 +389,36 @@ function dataSourceResource(accountId: string, source: FakeDataSource) {
         feedLabel: source.feedLabel,
         defaultRule: {
           takeFromDataSources: (source.takeFromDataSources ?? ["self"]).map((reference) =>
-            reference === "self" ? { self: true } : { supplementalDataSourceName: `accounts/${accountId}/dataSources/${reference}` },
+            reference === "self"
+              ? { self: true }
+              : { supplementalDataSourceName: `accounts/${accountId}/dataSources/${reference}` },
           ),
         },
       },
     };
   }
-  return { ...base, supplementalProductDataSource: { contentLanguage: source.contentLanguage, feedLabel: source.feedLabel } };
+  return {
+    ...base,
+    supplementalProductDataSource: { contentLanguage: source.contentLanguage, feedLabel: source.feedLabel },
+  };
 }
 
 /** The `dataSource` query parameter of an insert: an API data source of this account. */
 function insertTarget(fake: FakeGoogle, query: URLSearchParams): FakeDataSource {
   const dataSourceName = query.get("dataSource") ?? "";
   const match = new RegExp(`^accounts/${fake.accountId}/dataSources/([^/]+)$`).exec(dataSourceName);
-  if (!match) throw new ApiError(400, "INVALID_ARGUMENT", "Required parameter dataSource is missing or malformed.", "INVALID_DATA_SOURCE_NAME");
+  if (!match)
+    throw new ApiError(
+      400,
+      "INVALID_ARGUMENT",
+      "Required parameter dataSource is missing or malformed.",
+      "INVALID_DATA_SOURCE_NAME",
+    );
   const source = fake.dataSources.get(match[1]!);
-  if (!source) throw new ApiError(404, "NOT_FOUND", `Data source ${dataSourceName} not found.`, "DATA_SOURCE_NOT_FOUND");
-  if (source.input !== "API") throw new ApiError(400, "INVALID_ARGUMENT", "Only API data sources are supported.", "DATA_SOURCE_NOT_API");
+  if (!source)
+    throw new ApiError(404, "NOT_FOUND", `Data source ${dataSourceName} not found.`, "DATA_SOURCE_NOT_FOUND");
+  if (source.input !== "API")
+    throw new ApiError(400, "INVALID_ARGUMENT", "Only API data sources are supported.", "DATA_SOURCE_NOT_API");
   return source;
 }
 
@@ -342,15 +426,23 @@ function insertTarget(fake: FakeGoogle, query: URLSearchParams): FakeDataSource 
 function readProductInput(body: Record<string, unknown>) {
   const { offerId, contentLanguage, feedLabel } = body;
   if (typeof offerId !== "string" || !offerId || typeof contentLanguage !== "string" || typeof feedLabel !== "string") {
-    throw new ApiError(400, "INVALID_ARGUMENT", "offerId, contentLanguage and feedLabel are required.", "MISSING_REQUIRED_FIELD");
+    throw new ApiError(
+      400,
+      "INVALID_ARGUMENT",
+      "offerId, contentLanguage and feedLabel are required.",
+      "MISSING_REQUIRED_FIELD",
+    );
   }
   const attributesIn = (body.productAttributes ?? {}) as Record<string, unknown>;
   const availability = parseAvailability(attributesIn.availability);
   if (availability instanceof ApiError) throw availability;
   if (attributesIn.pause !== undefined && attributesIn.pause !== "ads" && attributesIn.pause !== "all") {
-    throw new ApiError(400, "INVALID_ARGUMENT", "pause must be \"ads\" or \"all\".", "INVALID_ARGUMENT");
+    throw new ApiError(400, "INVALID_ARGUMENT", 'pause must be "ads" or "all".', "INVALID_ARGUMENT");
   }
-  const attributes = { ...(availability ? { availability } : {}), ...(typeof attributesIn.pause === "string" ? { pause: attributesIn.pause } : {}) };
+  const attributes = {
+    ...(availability ? { availability } : {}),
+    ...(typeof attributesIn.pause === "string" ? { pause: attributesIn.pause } : {}),
+  };
   return { offerId, contentLanguage, feedLabel, attributes };
 }
 
@@ -365,7 +457,12 @@ function queueCompetingWrite(fake: FakeGoogle, offerId: string, key: string, now
       const primaryAvailability = writer.availabilityFor(offerId);
       const primary = processed(fake, key);
       if (!primaryAvailability || !primary) return;
-      write(fake, primary.dataSourceId, key, { visibleAt: at + fake.processingDelayMs, writtenAt: at, attributes: { availability: primaryAvailability }, writer: "competing_writer" });
+      write(fake, primary.dataSourceId, key, {
+        visibleAt: at + fake.processingDelayMs,
+        writtenAt: at,
+        attributes: { availability: primaryAvailability },
+        writer: "competing_writer",
+      });
     },
   });
 }
@@ -377,13 +474,25 @@ function insert(fake: FakeGoogle, query: URLSearchParams, body: Record<string, u
   const key = productKey(contentLanguage, feedLabel, offerId);
   if (source.type === "primary") {
     if (fake.primaryInsert === "refuse") {
-      throw new ApiError(400, "FAILED_PRECONDITION", "This fake refuses inserts into a primary data source: the offer would be moved out of the merchant's feed.", "PRIMARY_DATA_SOURCE_INSERT_REFUSED");
+      throw new ApiError(
+        400,
+        "FAILED_PRECONDITION",
+        "This fake refuses inserts into a primary data source: the offer would be moved out of the merchant's feed.",
+        "PRIMARY_DATA_SOURCE_INSERT_REFUSED",
+      );
     }
     // Documented behaviour: the offer moves to this primary source, leaving the one that held it.
-    for (const other of fake.dataSources.values()) if (other.type === "primary" && other.dataSourceId !== source.dataSourceId) fake.inputs.delete(`${other.dataSourceId}|${key}`);
+    for (const other of fake.dataSources.values())
+      if (other.type === "primary" && other.dataSourceId !== source.dataSourceId)
+        fake.inputs.delete(`${other.dataSourceId}|${key}`);
   }
   const now = fake.clock.now();
-  write(fake, source.dataSourceId, key, { visibleAt: now + fake.processingDelayMs, writtenAt: now, attributes, writer: "api" });
+  write(fake, source.dataSourceId, key, {
+    visibleAt: now + fake.processingDelayMs,
+    writtenAt: now,
+    attributes,
+    writer: "api",
+  });
   fake.counters.inserts += 1;
   const times = (fake.updateTimes.get(key) ?? []).filter((at) => at > now - 86_400_000);
   times.push(now);
@@ -403,7 +512,13 @@ function insert(fake: FakeGoogle, query: URLSearchParams, body: Record<string, u
 /** GET …/products/{name}: the processed product as shown now (the processing delay applied). */
 function getProduct(fake: FakeGoogle, segment: string): unknown {
   const parsed = decodeProductName(decodeURIComponent(segment));
-  if (!parsed) throw new ApiError(400, "INVALID_ARGUMENT", "Product name must be contentLanguage~feedLabel~offerId, base64url-encoded when the offer id holds reserved characters.", "INVALID_NAME");
+  if (!parsed)
+    throw new ApiError(
+      400,
+      "INVALID_ARGUMENT",
+      "Product name must be contentLanguage~feedLabel~offerId, base64url-encoded when the offer id holds reserved characters.",
+      "INVALID_NAME",
+    );
   const key = productKey(parsed.contentLanguage, parsed.feedLabel, parsed.offerId);
   const product = processed(fake, key, fake.clock.now());
   if (!product) throw new ApiError(404, "NOT_FOUND", `Product ${segment} not found.`, "PRODUCT_NOT_FOUND");
@@ -419,13 +534,18 @@ function getProduct(fake: FakeGoogle, segment: string): unknown {
 }
 
 type TokenAnswer = { status: number; body: unknown };
-const refuse = (status: number, error: string, description: string): TokenAnswer => ({ status, body: { error, error_description: description } });
+const refuse = (status: number, error: string, description: string): TokenAnswer => ({
+  status,
+  body: { error, error_description: description },
+});
 
 /** The refresh-token grant: a known client, its secret and its refresh token (until access is revoked). */
 function refusedRefresh(fake: FakeGoogle, form: URLSearchParams): TokenAnswer | null {
   const client = fake.oauth?.clients?.find((candidate) => candidate.clientId === form.get("client_id"));
-  if (!client || client.clientSecret !== form.get("client_secret")) return refuse(401, "invalid_client", "The OAuth client was not found.");
-  if (fake.revoked || client.refreshToken !== form.get("refresh_token")) return refuse(400, "invalid_grant", "Token has been expired or revoked.");
+  if (!client || client.clientSecret !== form.get("client_secret"))
+    return refuse(401, "invalid_client", "The OAuth client was not found.");
+  if (fake.revoked || client.refreshToken !== form.get("refresh_token"))
+    return refuse(400, "invalid_grant", "Token has been expired or revoked.");
   return null;
 }
 
@@ -433,14 +553,25 @@ function refusedRefresh(fake: FakeGoogle, form: URLSearchParams): TokenAnswer | 
 function refusedJwt(fake: FakeGoogle, form: URLSearchParams): TokenAnswer | null {
   const [header, payload, signature] = (form.get("assertion") ?? "").split(".");
   if (!header || !payload || !signature) return refuse(400, "invalid_grant", "Invalid JWT.");
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { iss?: string; scope?: string; exp?: number };
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+    iss?: string;
+    scope?: string;
+    exp?: number;
+  };
   const account = fake.oauth?.serviceAccounts?.find((candidate) => candidate.clientEmail === claims.iss);
   if (!account || fake.revoked) return refuse(400, "invalid_grant", "Invalid JWT Signature.");
   const verifier = createVerify("RSA-SHA256");
   verifier.update(`${header}.${payload}`);
-  if (!verifier.verify(account.publicKeyPem, Buffer.from(signature, "base64url"))) return refuse(400, "invalid_grant", "Invalid JWT Signature.");
-  if (!claims.scope?.split(" ").includes("https://www.googleapis.com/auth/content")) return refuse(400, "invalid_scope", "Invalid OAuth scope.");
-  if (!claims.exp || claims.exp * 1000 < fake.clock.now()) return refuse(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.");
+  if (!verifier.verify(account.publicKeyPem, Buffer.from(signature, "base64url")))
+    return refuse(400, "invalid_grant", "Invalid JWT Signature.");
+  if (!claims.scope?.split(" ").includes("https://www.googleapis.com/auth/content"))
+    return refuse(400, "invalid_scope", "Invalid OAuth scope.");
+  if (!claims.exp || claims.exp * 1000 < fake.clock.now())
+    return refuse(
+      400,
+      "invalid_grant",
+      "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
+    );
   return null;
 }
 
@@ -457,7 +588,15 @@ function token(fake: FakeGoogle, form: URLSearchParams): TokenAnswer {
   fake.counters.tokenGrants += 1;
   const accessToken = `ya29.fake-${randomBytes(18).toString("base64url")}`;
   fake.issuedTokens.set(accessToken, fake.clock.now() + fake.tokenTtlMs);
-  return { status: 200, body: { access_token: accessToken, expires_in: fake.tokenTtlMs / 1000, token_type: "Bearer", scope: "https://www.googleapis.com/auth/content" } };
+  return {
+    status: 200,
+    body: {
+      access_token: accessToken,
+      expires_in: fake.tokenTtlMs / 1000,
+      token_type: "Bearer",
+      scope: "https://www.googleapis.com/auth/content",
+    },
+  };
 }
 
 /** One authenticated Merchant API call: the path's match, the query string and the raw body. */
@@ -491,7 +630,8 @@ function productRoute(fake: FakeGoogle, { match }: ApiCall): unknown {
 
 function dataSourceRoute(fake: FakeGoogle, { match }: ApiCall): unknown {
   fake.counters.dataSourceGets += 1;
-  if (!match[1]) return { dataSources: [...fake.dataSources.values()].map((source) => dataSourceResource(fake.accountId, source)) };
+  if (!match[1])
+    return { dataSources: [...fake.dataSources.values()].map((source) => dataSourceResource(fake.accountId, source)) };
   const found = fake.dataSources.get(match[1]);
   if (!found) throw new ApiError(404, "NOT_FOUND", `Data source ${match[1]} not found.`, "DATA_SOURCE_NOT_FOUND");
   return dataSourceResource(fake.accountId, found);
@@ -500,24 +640,45 @@ function dataSourceRoute(fake: FakeGoogle, { match }: ApiCall): unknown {
 /** The Merchant API paths of this account (other accounts' paths are 404, a known path with another method 405). */
 function merchantRoutes(accountId: string): Route[] {
   return [
-    { method: "POST", path: new RegExp(`^/products/v1/accounts/${accountId}/productInputs:insert$`), handle: insertRoute },
+    {
+      method: "POST",
+      path: new RegExp(`^/products/v1/accounts/${accountId}/productInputs:insert$`),
+      handle: insertRoute,
+    },
     { method: "GET", path: new RegExp(`^/products/v1/accounts/${accountId}/products/([^/]+)$`), handle: productRoute },
-    { method: "GET", path: new RegExp(`^/datasources/v1/accounts/${accountId}/dataSources(?:/([^/]+))?$`), handle: dataSourceRoute },
+    {
+      method: "GET",
+      path: new RegExp(`^/datasources/v1/accounts/${accountId}/dataSources(?:/([^/]+))?$`),
+      handle: dataSourceRoute,
+    },
   ];
 }
 
 /** A Merchant API call: routed, authenticated, within quota, then answered by its handler. */
 function answerMerchantApi(fake: FakeGoogle, routes: Route[], req: IncomingMessage, url: URL, text: string): unknown {
   const route = routes.find((candidate) => candidate.path.test(url.pathname));
-  if (!route) throw new ApiError(404, "NOT_FOUND", `No route for ${req.method} ${url.pathname} (wrong account or path).`);
+  if (!route)
+    throw new ApiError(404, "NOT_FOUND", `No route for ${req.method} ${url.pathname} (wrong account or path).`);
   authenticate(fake, req);
-  if (fake.revoked) throw new ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "ACCESS_TOKEN_INVALID");
+  if (fake.revoked)
+    throw new ApiError(
+      401,
+      "UNAUTHENTICATED",
+      "Request had invalid authentication credentials.",
+      "ACCESS_TOKEN_INVALID",
+    );
   quota(fake);
-  if (req.method !== route.method) throw new ApiError(405, "METHOD_NOT_ALLOWED", `${req.method} is not supported here.`);
+  if (req.method !== route.method)
+    throw new ApiError(405, "METHOD_NOT_ALLOWED", `${req.method} is not supported here.`);
   return route.handle(fake, { match: route.path.exec(url.pathname)!, url, text });
 }
 
-async function handleRequest(fake: FakeGoogle, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleRequest(
+  fake: FakeGoogle,
+  routes: Route[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = logRequest(req, fake);
   // Token grants always answer at once.
   const pacing = url.pathname === "/token" ? undefined : fake.slow;
@@ -531,12 +692,19 @@ async function handleRequest(fake: FakeGoogle, routes: Route[], req: IncomingMes
     answerJson(res, 200, answerMerchantApi(fake, routes, req, url, text), pacing);
   } catch (error) {
     if (error instanceof ApiError) return answerJson(res, error.httpStatus, errorBody(error), pacing);
-    answerJson(res, 500, { error: { code: 500, status: "INTERNAL", message: `fake failure: ${String(error)}`, details: [] } }, pacing);
+    answerJson(
+      res,
+      500,
+      { error: { code: 500, status: "INTERNAL", message: `fake failure: ${String(error)}`, details: [] } },
+      pacing,
+    );
   }
 }
 
 function primaryFor(fake: FakeGoogle, dataSourceId?: string): FakeDataSource {
-  const source = dataSourceId ? fake.dataSources.get(dataSourceId) : [...fake.dataSources.values()].find((candidate) => candidate.type === "primary");
+  const source = dataSourceId
+    ? fake.dataSources.get(dataSourceId)
+    : [...fake.dataSources.values()].find((candidate) => candidate.type === "primary");
   if (!source || source.type !== "primary") throw new Error(`no primary data source ${dataSourceId ?? ""}`);
   return source;
 }
@@ -559,13 +727,21 @@ function googleControl(fake: FakeGoogle): GoogleFakeControl {
     trueProduct(offerId, feed) {
       settle(fake);
       const primary = primaryFor(fake);
-      const result = processed(fake, productKey(feed?.contentLanguage ?? primary.contentLanguage, feed?.feedLabel ?? primary.feedLabel, offerId));
+      const result = processed(
+        fake,
+        productKey(feed?.contentLanguage ?? primary.contentLanguage, feed?.feedLabel ?? primary.feedLabel, offerId),
+      );
       return result ? { ...result.attributes, dataSourceId: result.dataSourceId } : undefined;
     },
     setPrimaryAvailability(offerId, availability, dataSourceId) {
       const primary = primaryFor(fake, dataSourceId);
       const now = fake.clock.now();
-      write(fake, primary.dataSourceId, productKey(primary.contentLanguage, primary.feedLabel, offerId), { visibleAt: now + fake.processingDelayMs, writtenAt: now, attributes: { availability }, writer: "competing_writer" });
+      write(fake, primary.dataSourceId, productKey(primary.contentLanguage, primary.feedLabel, offerId), {
+        visibleAt: now + fake.processingDelayMs,
+        writtenAt: now,
+        attributes: { availability },
+        writer: "competing_writer",
+      });
     },
     setCompetingWriter(writer) {
       fake.competingWriter = writer;
@@ -581,7 +757,9 @@ function googleControl(fake: FakeGoogle): GoogleFakeControl {
       return new Map([...fake.updateTimes].map(([key, times]) => [key, times.filter((at) => at > since).length]));
     },
     productsOverPolicy() {
-      return [...control.updateCounts()].filter(([, count]) => count > fake.updatesPerProductPerDay).map(([key]) => key);
+      return [...control.updateCounts()]
+        .filter(([, count]) => count > fake.updatesPerProductPerDay)
+        .map(([key]) => key);
     },
   };
   return control;

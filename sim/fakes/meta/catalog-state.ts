@@ -6,7 +6,13 @@
 import { randomBytes } from "node:crypto";
 import type { FakeClock } from "./clock";
 
-export const META_AVAILABILITY = ["in stock", "out of stock", "preorder", "available for order", "discontinued"] as const;
+export const META_AVAILABILITY = [
+  "in stock",
+  "out of stock",
+  "preorder",
+  "available for order",
+  "discontinued",
+] as const;
 export type MetaAvailability = (typeof META_AVAILABILITY)[number];
 
 export interface SeedItem {
@@ -135,7 +141,12 @@ export class MetaCatalogState {
     return catalog;
   }
 
-  createBatch(catalogId: string, requests: BatchRequest[], allowUpsert: boolean, forcedOutcome?: "error" | "canceled"): Batch {
+  createBatch(
+    catalogId: string,
+    requests: BatchRequest[],
+    allowUpsert: boolean,
+    forcedOutcome?: "error" | "canceled",
+  ): Batch {
     const now = this.options.clock.now();
     const { startAfterMs, finishAfterMs } = this.options.batchTiming;
     const batch: Batch = {
@@ -193,14 +204,22 @@ export class MetaCatalogState {
         continue;
       }
       if (this.options.itemFailureRate > 0 && this.options.random() < this.options.itemFailureRate) {
-        errors.push({ line: request.line, id: request.retailerId, message: "An unexpected error occurred while processing this item. Please retry." });
+        errors.push({
+          line: request.line,
+          id: request.retailerId,
+          message: "An unexpected error occurred while processing this item. Please retry.",
+        });
         continue;
       }
       let item = catalog.items.get(request.retailerId);
       if (!item) {
         if (!batch.allowUpsert) {
           // Exact wording unverified; the shape (an error per line, id in ids_of_invalid_requests) is documented.
-          errors.push({ line: request.line, id: request.retailerId, message: `Item with retailer_id ${request.retailerId} does not exist in catalog and allow_upsert is false.` });
+          errors.push({
+            line: request.line,
+            id: request.retailerId,
+            message: `Item with retailer_id ${request.retailerId} does not exist in catalog and allow_upsert is false.`,
+          });
           continue;
         }
         catalog.seed([{ retailerId: request.retailerId, quantity: request.quantity ?? 0 }], batch.finishesAt);
@@ -246,7 +265,12 @@ export class MetaCatalogState {
         const quantity = writer.quantityFor(item.retailerId);
         if (quantity === undefined) return;
         const at = landedAt + writer.afterMs;
-        this.#write(item, { visibleAt: inOrder(item, at + this.options.propagationDelayMs), quantity, availability: availabilityFor(quantity), writer: "competing_writer" });
+        this.#write(item, {
+          visibleAt: inOrder(item, at + this.options.propagationDelayMs),
+          quantity,
+          availability: availabilityFor(quantity),
+          writer: "competing_writer",
+        });
       },
     });
   }
@@ -261,7 +285,12 @@ export class MetaCatalogState {
     if (!item) throw new Error(`no item ${retailerId} in catalog ${catalogId}`);
     const current = versionAt(item, this.options.clock.now()) ?? versionAt(item)!;
     const quantity = Math.max(0, current.quantity - units);
-    this.#write(item, { visibleAt: this.options.clock.now(), quantity, availability: availabilityFor(quantity), writer: "meta_checkout" });
+    this.#write(item, {
+      visibleAt: this.options.clock.now(),
+      quantity,
+      availability: availabilityFor(quantity),
+      writer: "meta_checkout",
+    });
     return quantity;
   }
 
@@ -281,6 +310,8 @@ export class MetaCatalogState {
  */
 function inOrder(item: CatalogItem, visibleAt: number): number {
   let latest = -Infinity;
-  for (const version of item.versions) if (version.writer === "ballast" || version.writer === "competing_writer") latest = Math.max(latest, version.visibleAt);
+  for (const version of item.versions)
+    if (version.writer === "ballast" || version.writer === "competing_writer")
+      latest = Math.max(latest, version.visibleAt);
   return Math.max(visibleAt, latest);
 }

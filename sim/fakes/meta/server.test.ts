@@ -34,12 +34,25 @@ describe("Meta fake", () => {
     });
     const response = await graph(`/${CATALOG}/items_batch`, { method: "POST", body: form });
     expect(response.status).toBe(200);
-    const usage = JSON.parse(response.headers.get("x-business-use-case-usage")!) as Record<string, Array<Record<string, unknown>>>;
-    expect(Object.values(usage)[0]?.[0]).toMatchObject({ type: "catalog_batch", call_count: 1, estimated_time_to_regain_access: 0 });
+    const usage = JSON.parse(response.headers.get("x-business-use-case-usage")!) as Record<
+      string,
+      Array<Record<string, unknown>>
+    >;
+    expect(Object.values(usage)[0]?.[0]).toMatchObject({
+      type: "catalog_batch",
+      call_count: 1,
+      estimated_time_to_regain_access: 0,
+    });
     const { handles } = (await response.json()) as { handles: string[] };
 
     const status = async () =>
-      ((await (await graph(`/${CATALOG}/check_batch_request_status?handle=${handles[0]}&load_ids_of_invalid_requests=true&access_token=${TOKEN}`)).json()) as { data: Array<{ status: string }> }).data[0]!.status;
+      (
+        (await (
+          await graph(
+            `/${CATALOG}/check_batch_request_status?handle=${handles[0]}&load_ids_of_invalid_requests=true&access_token=${TOKEN}`,
+          )
+        ).json()) as { data: Array<{ status: string }> }
+      ).data[0]!.status;
     expect(await status()).toBe("scheduled");
     clock.advance(1_000);
     expect(await status()).toBe("started");
@@ -75,13 +88,20 @@ describe("Meta fake", () => {
       const response = await graph(`/45/items_batch`, {
         method: "POST",
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ item_type: "PRODUCT_ITEM", requests: [{ method: "UPDATE", data: { id: "fifo", quantity_to_sell_on_facebook: quantity } }] }),
+        body: JSON.stringify({
+          item_type: "PRODUCT_ITEM",
+          requests: [{ method: "UPDATE", data: { id: "fifo", quantity_to_sell_on_facebook: quantity } }],
+        }),
       });
       expect(response.status).toBe(200);
       clock.advance(4_000); // the batch finishes
     };
     const shown = async () => {
-      const page = (await (await graph(`/45/products?fields=retailer_id,quantity_to_sell_on_facebook`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      const page = (await (
+        await graph(`/45/products?fields=retailer_id,quantity_to_sell_on_facebook`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json()) as {
         data: Array<{ retailer_id: string; quantity_to_sell_on_facebook: number }>;
       };
       return page.data.find((row) => row.retailer_id === "fifo")!.quantity_to_sell_on_facebook;
@@ -104,7 +124,11 @@ describe("Meta fake", () => {
   it("Meta's own checkout lowers the figure shown now; a write still propagating lands later as sent", async () => {
     fake.control.seedItems("46", [{ retailerId: "shop", quantity: 10 }]);
     const shown = async () => {
-      const page = (await (await graph(`/46/products?fields=retailer_id,quantity_to_sell_on_facebook`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      const page = (await (
+        await graph(`/46/products?fields=retailer_id,quantity_to_sell_on_facebook`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json()) as {
         data: Array<{ retailer_id: string; quantity_to_sell_on_facebook: number }>;
       };
       return page.data.find((row) => row.retailer_id === "shop")!.quantity_to_sell_on_facebook;
@@ -114,7 +138,10 @@ describe("Meta fake", () => {
       const response = await graph(`/46/items_batch`, {
         method: "POST",
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ item_type: "PRODUCT_ITEM", requests: [{ method: "UPDATE", data: { id: "shop", quantity_to_sell_on_facebook: 3 } }] }),
+        body: JSON.stringify({
+          item_type: "PRODUCT_ITEM",
+          requests: [{ method: "UPDATE", data: { id: "shop", quantity_to_sell_on_facebook: 3 } }],
+        }),
       });
       expect(response.status).toBe(200);
       clock.advance(4_000);
@@ -131,11 +158,19 @@ describe("Meta fake", () => {
   });
 
   it("pages the products edge with cursors", async () => {
-    fake.control.seedItems("44", [{ retailerId: "1", quantity: 1 }, { retailerId: "2", quantity: 2 }, { retailerId: "3", quantity: 3 }]);
+    fake.control.seedItems("44", [
+      { retailerId: "1", quantity: 1 },
+      { retailerId: "2", quantity: 2 },
+      { retailerId: "3", quantity: 3 },
+    ]);
     const ids: string[] = [];
     let after: string | undefined;
     do {
-      const page = (await (await graph(`/44/products?fields=retailer_id&limit=2${after ? `&after=${after}` : ""}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      const page = (await (
+        await graph(`/44/products?fields=retailer_id&limit=2${after ? `&after=${after}` : ""}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json()) as {
         data: Array<{ retailer_id: string }>;
         paging: { next?: string; cursors: { after: string } };
       };

@@ -61,12 +61,24 @@ export type MetaFailureKind =
 
 type Endpoint = "items_batch" | "check_batch_request_status" | "products" | "catalog";
 
-type Counters = Record<"itemsBatchCalls" | "itemsBatchAccepted" | "itemsSent" | "statusChecks" | "productReads" | "catalogReads" | "requests", number>;
+type Counters = Record<
+  | "itemsBatchCalls"
+  | "itemsBatchAccepted"
+  | "itemsSent"
+  | "statusChecks"
+  | "productReads"
+  | "catalogReads"
+  | "requests",
+  number
+>;
 
 export interface MetaFakeControl extends FakeControlBase<Counters> {
   seedItems(catalogId: string, items: SeedItem[]): void;
   /** What Meta holds now, ignoring the propagation delay. */
-  trueItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability; writer: string } | undefined;
+  trueItem(
+    catalogId: string,
+    retailerId: string,
+  ): { quantity: number; availability: MetaAvailability; writer: string } | undefined;
   /** What a buyer on Meta sees now (the propagation delay applied), as the products endpoint answers; undefined before the item is visible. */
   shownItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability } | undefined;
   /** shownItem's quantity for every item of the catalog, by retailer id (0 while not yet visible). */
@@ -111,13 +123,31 @@ class GraphError extends Error {
 }
 
 const FAILURES: Record<Exclude<MetaFailureKind, "http_503">, () => GraphError> = {
-  transient: () => new GraphError(500, 2, "An unexpected error has occurred. Please retry your request later.", "OAuthException", undefined, true),
+  transient: () =>
+    new GraphError(
+      500,
+      2,
+      "An unexpected error has occurred. Please retry your request later.",
+      "OAuthException",
+      undefined,
+      true,
+    ),
   unknown: () => new GraphError(500, 1, "An unknown error occurred", "OAuthException", 99, true),
-  app_rate_limit: () => new GraphError(400, 4, "(#4) Application request limit reached", "OAuthException", undefined, true),
+  app_rate_limit: () =>
+    new GraphError(400, 4, "(#4) Application request limit reached", "OAuthException", undefined, true),
   user_rate_limit: () => new GraphError(400, 17, "(#17) User request limit reached", "OAuthException", 2446079, true),
   page_rate_limit: () => new GraphError(400, 32, "(#32) Page request limit reached", "OAuthException", undefined, true),
-  action_rate_limit: () => new GraphError(400, 613, "(#613) Calls to this api have exceeded the rate limit.", "OAuthException", undefined, true),
-  permission: () => new GraphError(403, 200, "(#200) Requires catalog_management permission to manage the object", "OAuthException"),
+  action_rate_limit: () =>
+    new GraphError(
+      400,
+      613,
+      "(#613) Calls to this api have exceeded the rate limit.",
+      "OAuthException",
+      undefined,
+      true,
+    ),
+  permission: () =>
+    new GraphError(403, 200, "(#200) Requires catalog_management permission to manage the object", "OAuthException"),
 };
 
 /** The fake's state: the catalogues, the limits it enforces and what the control API has queued. */
@@ -153,7 +183,8 @@ function createFakeMeta(options: MetaFakeOptions): FakeMeta {
     random: options.random ?? Math.random,
     competingWriter: options.competingWriter ?? null,
   });
-  for (const catalog of options.catalogs ?? []) catalogs.addCatalog(catalog.id, catalog.name ?? `Catalog ${catalog.id}`, catalog.items);
+  for (const catalog of options.catalogs ?? [])
+    catalogs.addCatalog(catalog.id, catalog.name ?? `Catalog ${catalog.id}`, catalog.items);
   return {
     clock,
     apiVersion: options.apiVersion ?? "v26.0",
@@ -165,7 +196,15 @@ function createFakeMeta(options: MetaFakeOptions): FakeMeta {
     errorSampleSize: options.errorSampleSize ?? 5,
     maxPageSize: options.maxPageSize ?? 1000,
     catalogs,
-    counters: { itemsBatchCalls: 0, itemsBatchAccepted: 0, itemsSent: 0, statusChecks: 0, productReads: 0, catalogReads: 0, requests: 0 },
+    counters: {
+      itemsBatchCalls: 0,
+      itemsBatchAccepted: 0,
+      itemsSent: 0,
+      statusChecks: 0,
+      productReads: 0,
+      catalogReads: 0,
+      requests: 0,
+    },
     requestLines: [],
     pendingFailures: [],
     pendingBatchOutcomes: [],
@@ -201,11 +240,19 @@ function usageHeader(fake: FakeMeta, catalogId: string): string {
 }
 
 function authenticate(fake: FakeMeta, token: string | undefined): void {
-  if (!token) throw new GraphError(400, 2500, "An active access token must be used to query information about the current user.");
+  if (!token)
+    throw new GraphError(400, 2500, "An active access token must be used to query information about the current user.");
   if (fake.revokedTokens.has(token)) {
-    throw new GraphError(400, 190, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.", "OAuthException", 460);
+    throw new GraphError(
+      400,
+      190,
+      "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+      "OAuthException",
+      460,
+    );
   }
-  if (!fake.validTokens.has(token)) throw new GraphError(400, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
+  if (!fake.validTokens.has(token))
+    throw new GraphError(400, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException");
 }
 
 function takeInjectedFailure(fake: FakeMeta, endpoint: Endpoint): MetaFailureKind | undefined {
@@ -227,7 +274,13 @@ function throwInjectedFailure(fake: FakeMeta, endpoint: Endpoint): void {
 function catalogOr404(fake: FakeMeta, catalogId: string) {
   const catalog = fake.catalogs.catalog(catalogId);
   if (!catalog) {
-    throw new GraphError(400, 100, `Unsupported get request. Object with ID '${catalogId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, "GraphMethodException", 33);
+    throw new GraphError(
+      400,
+      100,
+      `Unsupported get request. Object with ID '${catalogId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      "GraphMethodException",
+      33,
+    );
   }
   return catalog;
 }
@@ -241,8 +294,15 @@ function parseRequests(raw: unknown): unknown[] | GraphError {
       return new GraphError(400, 100, "(#100) param requests must be a JSON array", "OAuthException");
     }
   }
-  if (!Array.isArray(list)) return new GraphError(400, 100, "(#100) The parameter requests is required", "OAuthException");
-  if (list.length > 5000) return new GraphError(400, 100, "(#100) param requests must be an array with at most 5000 elements", "OAuthException");
+  if (!Array.isArray(list))
+    return new GraphError(400, 100, "(#100) The parameter requests is required", "OAuthException");
+  if (list.length > 5000)
+    return new GraphError(
+      400,
+      100,
+      "(#100) param requests must be an array with at most 5000 elements",
+      "OAuthException",
+    );
   return list as unknown[];
 }
 
@@ -252,24 +312,34 @@ function validate(entry: unknown, line: number): { request?: BatchRequest; error
   const data = record.data ?? {};
   const retailerId = typeof data.id === "string" ? data.id : typeof data.id === "number" ? String(data.id) : "";
   if (!retailerId) errors.push("data.id (the retailer id) is required");
-  if (record.method !== "UPDATE" && record.method !== "CREATE") errors.push(`method ${String(record.method)} is not supported here (UPDATE, CREATE)`);
+  if (record.method !== "UPDATE" && record.method !== "CREATE")
+    errors.push(`method ${String(record.method)} is not supported here (UPDATE, CREATE)`);
   let quantity: number | undefined;
   if (data.quantity_to_sell_on_facebook !== undefined) {
     quantity = Number(data.quantity_to_sell_on_facebook);
-    if (!Number.isInteger(quantity) || quantity < 0) errors.push("quantity_to_sell_on_facebook must be a non-negative integer");
+    if (!Number.isInteger(quantity) || quantity < 0)
+      errors.push("quantity_to_sell_on_facebook must be a non-negative integer");
   }
   let availability: MetaAvailability | undefined;
   if (data.availability !== undefined) {
-    if (!META_AVAILABILITY.includes(data.availability as MetaAvailability)) errors.push(`availability must be one of ${META_AVAILABILITY.join(", ")}`);
+    if (!META_AVAILABILITY.includes(data.availability as MetaAvailability))
+      errors.push(`availability must be one of ${META_AVAILABILITY.join(", ")}`);
     else availability = data.availability as MetaAvailability;
   }
-  const unknownFields = Object.keys(data).filter((key) => !["id", "quantity_to_sell_on_facebook", "availability"].includes(key));
+  const unknownFields = Object.keys(data).filter(
+    (key) => !["id", "quantity_to_sell_on_facebook", "availability"].includes(key),
+  );
   if (unknownFields.length > 0) errors.push(`fields not modelled by the fake: ${unknownFields.join(", ")}`);
   if (errors.length > 0) return { errors, retailerId };
   return {
     errors,
     retailerId,
-    request: { line, retailerId, ...(quantity !== undefined ? { quantity } : {}), ...(availability ? { availability } : {}) },
+    request: {
+      line,
+      retailerId,
+      ...(quantity !== undefined ? { quantity } : {}),
+      ...(availability ? { availability } : {}),
+    },
   };
 }
 
@@ -296,14 +366,22 @@ function itemsBatch(fake: FakeMeta, { catalogId, url, body, response }: EdgeCall
   fake.counters.itemsBatchCalls += 1;
   response.setHeader("X-Business-Use-Case-Usage", usageHeader(fake, catalogId));
   if (fake.catalogs.callsInWindow(catalog) >= fake.batchCallsPerHour) {
-    throw new GraphError(400, 80014, "There have been too many calls for this Catalog Batch. Wait a bit and try again.", "OAuthException", undefined, true);
+    throw new GraphError(
+      400,
+      80014,
+      "There have been too many calls for this Catalog Batch. Wait a bit and try again.",
+      "OAuthException",
+      undefined,
+      true,
+    );
   }
   const injected = takeInjectedFailure(fake, "items_batch");
   catalog.batchCallTimes.push(fake.clock.now()); // rejected-for-content calls still count against the budget
   response.setHeader("X-Business-Use-Case-Usage", usageHeader(fake, catalogId));
   if (injected) throw injectedError(injected);
 
-  if (params.item_type !== "PRODUCT_ITEM") throw new GraphError(400, 100, "(#100) param item_type must be one of {PRODUCT_ITEM, …}", "OAuthException");
+  if (params.item_type !== "PRODUCT_ITEM")
+    throw new GraphError(400, 100, "(#100) param item_type must be one of {PRODUCT_ITEM, …}", "OAuthException");
   const parsed = parseRequests(params.requests);
   if (parsed instanceof GraphError) throw parsed;
   const allowUpsert = !(params.allow_upsert === false || params.allow_upsert === "false");
@@ -313,7 +391,12 @@ function itemsBatch(fake: FakeMeta, { catalogId, url, body, response }: EdgeCall
   parsed.forEach((entry, line) => {
     const result = validate(entry, line);
     if (result.request) valid.push(result.request);
-    else validationStatus.push({ retailer_id: result.retailerId, errors: result.errors.map((message) => ({ message })), warnings: [] });
+    else
+      validationStatus.push({
+        retailer_id: result.retailerId,
+        errors: result.errors.map((message) => ({ message })),
+        warnings: [],
+      });
   });
   fake.counters.itemsBatchAccepted += 1;
   fake.counters.itemsSent += parsed.length;
@@ -328,7 +411,14 @@ function throttleStatusCheck(fake: FakeMeta): void {
   while (times.length > 0 && times[0]! <= now - 60_000) times.shift();
   if (fake.statusThrottles > 0 || times.length >= fake.statusChecksPerMinute) {
     fake.statusThrottles = Math.max(0, fake.statusThrottles - 1);
-    throw new GraphError(400, 80009, "There have been too many calls to this Catalog. Wait a bit and try again.", "OAuthException", undefined, true);
+    throw new GraphError(
+      400,
+      80009,
+      "There have been too many calls to this Catalog. Wait a bit and try again.",
+      "OAuthException",
+      undefined,
+      true,
+    );
   }
   times.push(now);
 }
@@ -342,7 +432,8 @@ function checkStatus(fake: FakeMeta, { catalogId, url }: EdgeCall): unknown {
   throwInjectedFailure(fake, "check_batch_request_status");
   const handle = query.get("handle") ?? "";
   const batch = fake.catalogs.batches.get(handle);
-  if (!batch || batch.catalogId !== catalogId) throw new GraphError(400, 100, "(#100) Invalid handle", "OAuthException");
+  if (!batch || batch.catalogId !== catalogId)
+    throw new GraphError(400, 100, "(#100) Invalid handle", "OAuthException");
   fake.catalogs.settle();
   const status = fake.catalogs.statusOf(batch);
   const errors = batch.outcome?.errors ?? [];
@@ -354,7 +445,9 @@ function checkStatus(fake: FakeMeta, { catalogId, url }: EdgeCall): unknown {
         errors_total_count: errors.length,
         errors: errors.slice(0, fake.errorSampleSize),
         warnings: [],
-        ...(query.get("load_ids_of_invalid_requests") === "true" && batch.outcome ? { ids_of_invalid_requests: errors.map((error) => error.id) } : {}),
+        ...(query.get("load_ids_of_invalid_requests") === "true" && batch.outcome
+          ? { ids_of_invalid_requests: errors.map((error) => error.id) }
+          : {}),
       },
     ],
   };
@@ -370,7 +463,8 @@ function filterByRetailerId(items: CatalogItem[], filter: string | null): Catalo
     throw new GraphError(400, 100, "(#100) filter must be a JSON object", "OAuthException");
   }
   const wanted = parsed.retailer_id?.is_any ?? (parsed.retailer_id?.eq !== undefined ? [parsed.retailer_id.eq] : null);
-  if (!wanted) throw new GraphError(400, 100, "(#100) the fake supports filter {retailer_id:{eq|is_any}} only", "OAuthException");
+  if (!wanted)
+    throw new GraphError(400, 100, "(#100) the fake supports filter {retailer_id:{eq|is_any}} only", "OAuthException");
   const set = new Set(wanted);
   return items.filter((item) => set.has(item.retailerId));
 }
@@ -411,7 +505,10 @@ function products(fake: FakeMeta, { catalogId, url }: EdgeCall): unknown {
   next.searchParams.set("after", cursor(start + limit));
   return {
     data: page,
-    paging: { cursors: { before: cursor(start), after: cursor(start + limit) }, ...(hasMore ? { next: next.toString() } : {}) },
+    paging: {
+      cursors: { before: cursor(start), after: cursor(start + limit) },
+      ...(hasMore ? { next: next.toString() } : {}),
+    },
   };
 }
 
@@ -427,27 +524,39 @@ const ROUTES = new Map<string, (fake: FakeMeta, call: EdgeCall) => unknown>([
 async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readText(req);
   if (!text) return {};
-  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(text) as Record<string, unknown>;
+  if ((req.headers["content-type"] ?? "").includes("application/json"))
+    return JSON.parse(text) as Record<string, unknown>;
   return Object.fromEntries(new URLSearchParams(text));
 }
 
 /** The token from the Authorization header, the body or the query string, in that order. */
 function accessToken(req: IncomingMessage, body: Record<string, unknown>, url: URL): string | undefined {
   const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  return bearer ?? (typeof body.access_token === "string" ? body.access_token : undefined) ?? url.searchParams.get("access_token") ?? undefined;
+  return (
+    bearer ??
+    (typeof body.access_token === "string" ? body.access_token : undefined) ??
+    url.searchParams.get("access_token") ??
+    undefined
+  );
 }
 
 async function answerEdge(fake: FakeMeta, req: IncomingMessage, res: ServerResponse, url: URL): Promise<unknown> {
   const segments = url.pathname.split("/").filter(Boolean);
   if (segments[0] !== fake.apiVersion) {
-    throw new GraphError(400, 2635, `(#2635) You are calling a deprecated or unknown version of the Graph API. This fake serves ${fake.apiVersion}.`);
+    throw new GraphError(
+      400,
+      2635,
+      `(#2635) You are calling a deprecated or unknown version of the Graph API. This fake serves ${fake.apiVersion}.`,
+    );
   }
   const body = req.method === "POST" ? await readParams(req) : {};
   authenticate(fake, accessToken(req, body, url));
   const [, catalogId, edge] = segments;
-  if (!catalogId || segments.length > 3) throw new GraphError(400, 100, "Unknown path components", "OAuthException", 2500);
+  if (!catalogId || segments.length > 3)
+    throw new GraphError(400, 100, "Unknown path components", "OAuthException", 2500);
   const route = ROUTES.get(`${req.method} ${edge ?? ""}`);
-  if (!route) throw new GraphError(400, 100, `Unsupported ${req.method} request on /${edge ?? ""}`, "GraphMethodException");
+  if (!route)
+    throw new GraphError(400, 100, `Unsupported ${req.method} request on /${edge ?? ""}`, "GraphMethodException");
   return route(fake, { catalogId, url, body, response: res });
 }
 
@@ -474,7 +583,20 @@ function answerError(fake: FakeMeta, res: ServerResponse, error: unknown): void 
     res.setHeader("content-type", "text/html");
     res.end("<html><body>Service Unavailable</body></html>");
   } else {
-    answerJson(res, 500, { error: { message: `fake failure: ${String(error)}`, type: "FakeServerError", code: 1, is_transient: true, fbtrace_id: "fake" } }, fake.slow);
+    answerJson(
+      res,
+      500,
+      {
+        error: {
+          message: `fake failure: ${String(error)}`,
+          type: "FakeServerError",
+          code: 1,
+          is_transient: true,
+          fbtrace_id: "fake",
+        },
+      },
+      fake.slow,
+    );
   }
 }
 
@@ -499,7 +621,9 @@ function metaControl(fake: FakeMeta): MetaFakeControl {
       catalogs.settle();
       const item = catalogs.catalog(catalogId)?.items.get(retailerId);
       const version = item && versionAt(item);
-      return version ? { quantity: version.quantity, availability: version.availability, writer: version.writer } : undefined;
+      return version
+        ? { quantity: version.quantity, availability: version.availability, writer: version.writer }
+        : undefined;
     },
     shownItem(catalogId, retailerId) {
       catalogs.settle();
@@ -510,14 +634,20 @@ function metaControl(fake: FakeMeta): MetaFakeControl {
     shownQuantities(catalogId) {
       catalogs.settle();
       const now = clock.now();
-      return new Map([...(catalogs.catalog(catalogId)?.items.values() ?? [])].map((item) => [item.retailerId, versionAt(item, now)?.quantity ?? 0]));
+      return new Map(
+        [...(catalogs.catalog(catalogId)?.items.values() ?? [])].map((item) => [
+          item.retailerId,
+          versionAt(item, now)?.quantity ?? 0,
+        ]),
+      );
     },
     sell: (catalogId, retailerId, units) => catalogs.sell(catalogId, retailerId, units),
     revokeToken(token) {
       for (const candidate of token ? [token] : fake.validTokens) fake.revokedTokens.add(candidate);
     },
     failNext(kind, { count = 1, endpoint } = {}) {
-      for (let index = 0; index < count; index += 1) fake.pendingFailures.push({ kind, ...(endpoint ? { endpoint } : {}) });
+      for (let index = 0; index < count; index += 1)
+        fake.pendingFailures.push({ kind, ...(endpoint ? { endpoint } : {}) });
     },
     throttleStatusChecks(count) {
       fake.statusThrottles += count;

@@ -14,9 +14,18 @@ import { shopByToken, type CheckedDocument, type ServerState } from "./server-st
 import { TopLevelError, type FakeShopState } from "./store";
 import type { RequestLogEntry } from "./types";
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "X-Request-Id": randomUUID(), ...headers });
+  response.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "X-Request-Id": randomUUID(),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -36,7 +45,10 @@ function shopifyValidationError(error: GraphQLError) {
 
 function formatExecutionError(error: GraphQLError) {
   const original = error.originalError;
-  const code = original instanceof TopLevelError ? original.code : (error.extensions["code"] as string | undefined) ?? "INTERNAL_SERVER_ERROR";
+  const code =
+    original instanceof TopLevelError
+      ? original.code
+      : ((error.extensions["code"] as string | undefined) ?? "INTERNAL_SERVER_ERROR");
   return {
     message: error.message,
     locations: error.locations?.map(({ line, column }) => ({ line, column })),
@@ -48,11 +60,19 @@ function formatExecutionError(error: GraphQLError) {
 function maxCostExceeded(requested: number) {
   return {
     message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-    extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
+    extensions: {
+      code: "MAX_COST_EXCEEDED",
+      cost: requested,
+      maxCost: SINGLE_QUERY_MAX_COST,
+      documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+    },
   };
 }
 
-const THROTTLED = { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/limits#rate-limits" } };
+const THROTTLED = {
+  message: "Throttled",
+  extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
+};
 
 function answer503(log: RequestLogEntry, response: ServerResponse): void {
   log.status = 503;
@@ -96,7 +116,8 @@ function readGraphqlRequest(rawBody: string): GraphqlRequest | null {
     return null;
   }
   if (typeof body.query !== "string") return null;
-  const variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
+  const variables =
+    body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : {};
   const operationName = typeof body.operationName === "string" ? body.operationName : null;
   return { query: body.query, variables, operationName };
 }
@@ -129,10 +150,16 @@ function resolverContext(state: ServerState, shop: FakeShopState): ResolverConte
 }
 
 /** failAfterCommitNext: a mutation (of the named item, when failAfterCommitOnly is set) whose answer is lost after it committed. */
-function losesAnswerAfterCommit(state: ServerState, operation: "query" | "mutation" | "subscription" | null, variables: Record<string, unknown>): boolean {
+function losesAnswerAfterCommit(
+  state: ServerState,
+  operation: "query" | "mutation" | "subscription" | null,
+  variables: Record<string, unknown>,
+): boolean {
   const { failures } = state;
   // Quoted: the exact id, not a longer one it prefixes (…/Item/12 inside …/Item/123).
-  const failureApplies = failures.failAfterCommitOnly === null || JSON.stringify(variables ?? {}).includes(JSON.stringify(failures.failAfterCommitOnly));
+  const failureApplies =
+    failures.failAfterCommitOnly === null ||
+    JSON.stringify(variables ?? {}).includes(JSON.stringify(failures.failAfterCommitOnly));
   if (failures.failAfterCommitNext > 0 && operation === "mutation" && failureApplies) {
     failures.failAfterCommitNext -= 1;
     return true;
@@ -141,7 +168,13 @@ function losesAnswerAfterCommit(state: ServerState, operation: "query" | "mutati
 }
 
 /** A request with a shop and a body: the answers from the document's check to its execution. */
-function answerOperation(state: ServerState, shop: FakeShopState, request: GraphqlRequest, log: RequestLogEntry, response: ServerResponse): void {
+function answerOperation(
+  state: ServerState,
+  shop: FakeShopState,
+  request: GraphqlRequest,
+  log: RequestLogEntry,
+  response: ServerResponse,
+): void {
   const reply = (status: number, body: unknown) => {
     log.status = status;
     sendJson(response, status, body);
@@ -156,26 +189,43 @@ function answerOperation(state: ServerState, shop: FakeShopState, request: Graph
   const checked = checkedDocument(state, query);
   if ("syntaxError" in checked) {
     const { syntaxError } = checked;
-    return reply(200, { errors: [{ message: syntaxError.message, locations: syntaxError.locations, extensions: { code: "parseError" } }], extensions: costExtension(0, 0) });
+    return reply(200, {
+      errors: [{ message: syntaxError.message, locations: syntaxError.locations, extensions: { code: "parseError" } }],
+      extensions: costExtension(0, 0),
+    });
   }
   const { document, validationErrors } = checked;
-  if (validationErrors.length) return reply(200, { errors: validationErrors.map(shopifyValidationError), extensions: costExtension(0, 0) });
+  if (validationErrors.length)
+    return reply(200, { errors: validationErrors.map(shopifyValidationError), extensions: costExtension(0, 0) });
   const operation = selectOperation(document, operationName);
   log.operation = operation?.operation ?? null;
   log.operationName = operationName ?? operation?.name?.value ?? null;
 
   const requested = queryCost(schema, document, { operationName, variables });
   log.requestedQueryCost = requested;
-  if (requested > SINGLE_QUERY_MAX_COST) return reply(200, { errors: [maxCostExceeded(requested)], extensions: costExtension(requested, null) });
+  if (requested > SINGLE_QUERY_MAX_COST)
+    return reply(200, { errors: [maxCostExceeded(requested)], extensions: costExtension(requested, null) });
   const forcedThrottle = state.failures.throttleNext > 0;
   if (forcedThrottle) state.failures.throttleNext -= 1;
   if (forcedThrottle || !bucket.take(requested)) {
     log.throttled = true;
-    return reply(state.failures.throttleHttpStatus, { errors: [THROTTLED], extensions: costExtension(requested, null) });
+    return reply(state.failures.throttleHttpStatus, {
+      errors: [THROTTLED],
+      extensions: costExtension(requested, null),
+    });
   }
 
-  const result = execute({ schema, document, rootValue, contextValue: resolverContext(state, shop), variableValues: variables, operationName }) as ExecutionResult;
-  const actual = result.data ? Math.min(requested, queryCost(schema, document, { operationName, variables, data: result.data })) : requested;
+  const result = execute({
+    schema,
+    document,
+    rootValue,
+    contextValue: resolverContext(state, shop),
+    variableValues: variables,
+    operationName,
+  }) as ExecutionResult;
+  const actual = result.data
+    ? Math.min(requested, queryCost(schema, document, { operationName, variables, data: result.data }))
+    : requested;
   bucket.refund(requested - actual);
   if (losesAnswerAfterCommit(state, log.operation, variables)) return answer503(log, response);
   const answer: Record<string, unknown> = {};
@@ -186,8 +236,20 @@ function answerOperation(state: ServerState, shop: FakeShopState, request: Graph
 }
 
 /** POST /admin/api/{version}/graphql.json; every request is logged in `requests`. */
-export async function handleGraphql(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const log: RequestLogEntry = { shop: null, operationName: null, operation: null, status: 200, throttled: false, requestedQueryCost: null, variables: {} };
+export async function handleGraphql(
+  state: ServerState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const log: RequestLogEntry = {
+    shop: null,
+    operationName: null,
+    operation: null,
+    status: 200,
+    throttled: false,
+    requestedQueryCost: null,
+    variables: {},
+  };
   state.requests.push(log);
   const reply = (status: number, body: unknown) => {
     log.status = status;
@@ -197,7 +259,8 @@ export async function handleGraphql(state: ServerState, request: IncomingMessage
   if (await injectedFailure(state, log, response)) return;
 
   const shop = shopByToken(state, request.headers["x-shopify-access-token"] as string | undefined);
-  if (!shop) return reply(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+  if (!shop)
+    return reply(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
   log.shop = shop.domain;
 
   const graphqlRequest = readGraphqlRequest(rawBody);

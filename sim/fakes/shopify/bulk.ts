@@ -1,4 +1,13 @@
-import { execute, getNamedType, isObjectType, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  execute,
+  getNamedType,
+  isObjectType,
+  Kind,
+  parse,
+  validate,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import { rootValue, type ResolverContext } from "./resolvers";
 
 /**
@@ -20,8 +29,11 @@ export function runBulkQuery(
   }
   const validationErrors = validate(schema, document);
   if (validationErrors.length) return { error: `Invalid bulk query: ${validationErrors[0]!.message}` };
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1 || operations[0]!.operation !== "query") return { error: "Bulk queries must contain exactly one query operation." };
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operations.length !== 1 || operations[0]!.operation !== "query")
+    return { error: "Bulk queries must contain exactly one query operation." };
   const queryType = schema.getQueryType()!;
   const hasConnection = operations[0]!.selectionSet.selections.some((selection) => {
     if (selection.kind !== Kind.FIELD) return false;
@@ -64,7 +76,11 @@ function emit(node: unknown, parentId: string | undefined, lines: string[]): voi
 }
 
 /** Removes nested connections from a node (they become their own lines) and keeps the rest inline. */
-function strip(value: unknown, nearestId: string | undefined, children: { nodes: unknown[]; parentId: string | undefined }[]): unknown {
+function strip(
+  value: unknown,
+  nearestId: string | undefined,
+  children: { nodes: unknown[]; parentId: string | undefined }[],
+): unknown {
   if (!value || typeof value !== "object" || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {

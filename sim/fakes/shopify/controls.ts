@@ -11,23 +11,66 @@ import { FakeShopState, onHand } from "./store";
 import type { FakeShopify } from "./types";
 import { deliverWebhook, jsonWithBigInts, type WebhookDelivery } from "./webhooks";
 
-type ShopControls = Pick<FakeShopify, "addShop" | "shop" | "addLocation" | "addProduct" | "addCollection" | "editMetafieldInAdmin">;
-type InventoryControls = Pick<FakeShopify, "setQuantities" | "quantities" | "competeOnNextMutation" | "setCompetingWriter" | "apiAdjustmentCount" | "inventoryLevelUpdatePayload">;
+type ShopControls = Pick<
+  FakeShopify,
+  "addShop" | "shop" | "addLocation" | "addProduct" | "addCollection" | "editMetafieldInAdmin"
+>;
+type InventoryControls = Pick<
+  FakeShopify,
+  | "setQuantities"
+  | "quantities"
+  | "competeOnNextMutation"
+  | "setCompetingWriter"
+  | "apiAdjustmentCount"
+  | "inventoryLevelUpdatePayload"
+>;
 type OrderControls = Pick<FakeShopify, "placeOrder" | "sendWebhook">;
-type FailureControls = Pick<FakeShopify, "setFailureModes" | "drainBucket" | "setRestoreRate" | "setBulkBehaviour" | "expireBulkOperation">;
-type TokenControls = Pick<FakeShopify, "revokeToken" | "restoreToken" | "issueOfflineToken" | "setTokenBehaviour" | "expireAccessTokens" | "tokenStats">;
+type FailureControls = Pick<
+  FakeShopify,
+  "setFailureModes" | "drainBucket" | "setRestoreRate" | "setBulkBehaviour" | "expireBulkOperation"
+>;
+type TokenControls = Pick<
+  FakeShopify,
+  "revokeToken" | "restoreToken" | "issueOfflineToken" | "setTokenBehaviour" | "expireAccessTokens" | "tokenStats"
+>;
 export type Controls = ShopControls & InventoryControls & OrderControls & FailureControls & TokenControls;
 
 /** The control methods `POST /_control/<method>` may call. */
 export const REMOTE_CONTROLS: ReadonlySet<string> = new Set([
-  "addShop", "addLocation", "addProduct", "addCollection", "editMetafieldInAdmin", "setQuantities", "quantities", "placeOrder", "competeOnNextMutation",
-  "setCompetingWriter", "apiAdjustmentCount", "setFailureModes", "revokeToken", "restoreToken", "drainBucket",
-  "issueOfflineToken", "setTokenBehaviour", "expireAccessTokens", "tokenStats",
-  "setRestoreRate", "setBulkBehaviour", "expireBulkOperation", "sendWebhook", "inventoryLevelUpdatePayload",
+  "addShop",
+  "addLocation",
+  "addProduct",
+  "addCollection",
+  "editMetafieldInAdmin",
+  "setQuantities",
+  "quantities",
+  "placeOrder",
+  "competeOnNextMutation",
+  "setCompetingWriter",
+  "apiAdjustmentCount",
+  "setFailureModes",
+  "revokeToken",
+  "restoreToken",
+  "drainBucket",
+  "issueOfflineToken",
+  "setTokenBehaviour",
+  "expireAccessTokens",
+  "tokenStats",
+  "setRestoreRate",
+  "setBulkBehaviour",
+  "expireBulkOperation",
+  "sendWebhook",
+  "inventoryLevelUpdatePayload",
 ]);
 
 export function controls(state: ServerState): Controls {
-  return { ...shopControls(state), ...inventoryControls(state), ...orderControls(state), ...failureControls(state), ...tokenControls(state) };
+  return {
+    ...shopControls(state),
+    ...inventoryControls(state),
+    ...orderControls(state),
+    ...failureControls(state),
+    ...tokenControls(state),
+  };
 }
 
 function shopControls(state: ServerState): ShopControls {
@@ -38,7 +81,10 @@ function shopControls(state: ServerState): ShopControls {
       const restoreRate = shopOptions.restoreRate ?? 100;
       state.shops.set(shop.domain, shop);
       if (shopOptions.scope) state.scopes.set(shop.domain, shopOptions.scope);
-      state.buckets.set(shop.domain, new CostBucket(shopOptions.maximumAvailable ?? restoreRate * 20, restoreRate, now));
+      state.buckets.set(
+        shop.domain,
+        new CostBucket(shopOptions.maximumAvailable ?? restoreRate * 20, restoreRate, now),
+      );
       return shop;
     },
     shop: (domain) => getShop(state, domain),
@@ -55,7 +101,12 @@ function shopControls(state: ServerState): ShopControls {
           tracked: variant.tracked,
           mutable: variant.mutable,
           inventoryItemId: variant.inventoryItemId === undefined ? undefined : BigInt(variant.inventoryItemId),
-          stock: Object.fromEntries(Object.entries(variant.stock ?? {}).map(([location, quantities]) => [idOf("Location", location).toString(), quantities])),
+          stock: Object.fromEntries(
+            Object.entries(variant.stock ?? {}).map(([location, quantities]) => [
+              idOf("Location", location).toString(),
+              quantities,
+            ]),
+          ),
         })),
       });
       return {
@@ -77,7 +128,12 @@ function shopControls(state: ServerState): ShopControls {
 }
 
 /** The payload Shopify sends for inventory_levels/update: only `available`, ids as raw 64-bit numbers. */
-function inventoryLevelUpdatePayload(state: ServerState, domain: string, inventoryItemId: string, locationId: string): Record<string, unknown> {
+function inventoryLevelUpdatePayload(
+  state: ServerState,
+  domain: string,
+  inventoryItemId: string,
+  locationId: string,
+): Record<string, unknown> {
   const shop = getShop(state, domain);
   const itemId = idOf("InventoryItem", inventoryItemId);
   const location = idOf("Location", locationId);
@@ -105,17 +161,25 @@ function inventoryControls(state: ServerState): InventoryControls {
       const shop = getShop(state, domain);
       const itemId = idOf("InventoryItem", change.inventoryItemId);
       const locationId = idOf("Location", change.locationId);
-      shop.onNextInventoryMutation(() => shop.adjustBy(itemId, locationId, change.name ?? "available", change.delta, "competitor"));
+      shop.onNextInventoryMutation(() =>
+        shop.adjustBy(itemId, locationId, change.name ?? "available", change.delta, "competitor"),
+      );
     },
     setCompetingWriter(domain, writer) {
       const shop = getShop(state, domain);
       shop.competingWriters.splice(0);
-      if (writer) shop.competingWriters.push({ inventoryItemId: idOf("InventoryItem", writer.inventoryItemId), locationId: idOf("Location", writer.locationId), available: writer.available });
+      if (writer)
+        shop.competingWriters.push({
+          inventoryItemId: idOf("InventoryItem", writer.inventoryItemId),
+          locationId: idOf("Location", writer.locationId),
+          available: writer.available,
+        });
     },
     apiAdjustmentCount(domain) {
       return getShop(state, domain).adjustmentGroups.filter((group) => group.actor === "api").length;
     },
-    inventoryLevelUpdatePayload: (domain, inventoryItemId, locationId) => inventoryLevelUpdatePayload(state, domain, inventoryItemId, locationId),
+    inventoryLevelUpdatePayload: (domain, inventoryItemId, locationId) =>
+      inventoryLevelUpdatePayload(state, domain, inventoryItemId, locationId),
   };
 }
 
@@ -178,14 +242,25 @@ function orderControls(state: ServerState): OrderControls {
   return {
     async placeOrder(domain, input) {
       const shop = getShop(state, domain);
-      const lines = input.lines.map((line) => ({ inventoryItemId: idOf("InventoryItem", line.inventoryItemId), locationId: idOf("Location", line.locationId), quantity: line.quantity }));
+      const lines = input.lines.map((line) => ({
+        inventoryItemId: idOf("InventoryItem", line.inventoryItemId),
+        locationId: idOf("Location", line.locationId),
+        quantity: line.quantity,
+      }));
       shop.placeOrder(lines);
       const orderId = shop.nextId("other");
       const deliveries: WebhookDelivery[] = [];
       if (input.webhooks ?? !!state.options.webhooks) {
-        deliveries.push(...(await sendEvent(state, domain, "orders/create", orderPayload(state, shop, orderId, lines))));
+        deliveries.push(
+          ...(await sendEvent(state, domain, "orders/create", orderPayload(state, shop, orderId, lines))),
+        );
         for (const line of lines) {
-          const level = inventoryLevelUpdatePayload(state, domain, line.inventoryItemId.toString(), line.locationId.toString());
+          const level = inventoryLevelUpdatePayload(
+            state,
+            domain,
+            line.inventoryItemId.toString(),
+            line.locationId.toString(),
+          );
           deliveries.push(...(await sendEvent(state, domain, "inventory_levels/update", level)));
         }
       }

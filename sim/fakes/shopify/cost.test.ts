@@ -9,10 +9,14 @@ describe("query cost (shopify.dev/docs/api/usage/limits#cost-calculation)", () =
     expect(queryCost(schema, parse("{ shop { name } }"))).toBe(1);
   });
   it("a connection costs 2 + first × node cost, with variables", () => {
-    expect(queryCost(schema, parse("query($n: Int) { products(first: $n) { nodes { id } } }"), { variables: { n: 10 } })).toBe(12);
+    expect(
+      queryCost(schema, parse("query($n: Int) { products(first: $n) { nodes { id } } }"), { variables: { n: 10 } }),
+    ).toBe(12);
   });
   it("mutations cost 10", () => {
-    expect(queryCost(schema, parse('mutation { bulkOperationRunQuery(query: "{}") { userErrors { message } } }'))).toBe(10);
+    expect(queryCost(schema, parse('mutation { bulkOperationRunQuery(query: "{}") { userErrors { message } } }'))).toBe(
+      10,
+    );
   });
 });
 

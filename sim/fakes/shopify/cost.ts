@@ -32,7 +32,10 @@ interface CostContext {
   variables: Record<string, unknown>;
 }
 
-export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
+export function selectOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
@@ -48,7 +51,9 @@ export function queryCost(
   const operation = selectOperation(document, options.operationName);
   if (!operation) return 0;
   if (operation.operation === "mutation") {
-    return operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length * MUTATION_COST;
+    return (
+      operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD).length * MUTATION_COST
+    );
   }
   const context: CostContext = {
     schema,
@@ -141,13 +146,17 @@ function connectionCost(
       for (const edgeField of collectFields(context, sub.selectionSet)) {
         if (edgeField.name.value !== "node" || !edgeField.selectionSet) continue;
         const nodeType = getNamedType(fieldType(edgeType, "node")!);
-        if (isCompositeType(nodeType)) nodeSelections.push({ selectionSet: edgeField.selectionSet, type: nodeType, path: "edges" });
+        if (isCompositeType(nodeType))
+          nodeSelections.push({ selectionSet: edgeField.selectionSet, type: nodeType, path: "edges" });
       }
     }
   }
   if (!actual) {
     const size = argumentNumber(context, field, "first") ?? argumentNumber(context, field, "last") ?? 0;
-    const perNode = Math.max(1, ...nodeSelections.map((node) => 1 + selectionCost(context, node.selectionSet, node.type, undefined, false)));
+    const perNode = Math.max(
+      1,
+      ...nodeSelections.map((node) => 1 + selectionCost(context, node.selectionSet, node.type, undefined, false)),
+    );
     return 2 + size * (nodeSelections.length ? perNode : 0);
   }
   if (!value || typeof value !== "object") return 2;
@@ -155,7 +164,12 @@ function connectionCost(
   const nodes = record.nodes ?? record.edges?.map((edge) => edge.node) ?? [];
   let nodesCost = 0;
   for (const node of nodes) {
-    nodesCost += Math.max(1, ...nodeSelections.map((selection) => 1 + selectionCost(context, selection.selectionSet, selection.type, node, true)));
+    nodesCost += Math.max(
+      1,
+      ...nodeSelections.map(
+        (selection) => 1 + selectionCost(context, selection.selectionSet, selection.type, node, true),
+      ),
+    );
   }
   return 2 + nodesCost;
 }
@@ -176,7 +190,10 @@ export class CostBucket {
 
   currentlyAvailable(): number {
     const now = this.now();
-    this.available = Math.min(this.maximumAvailable, this.available + ((now - this.updatedAt) / 1000) * this.restoreRate);
+    this.available = Math.min(
+      this.maximumAvailable,
+      this.available + ((now - this.updatedAt) / 1000) * this.restoreRate,
+    );
     this.updatedAt = now;
     return this.available;
   }

@@ -35,18 +35,32 @@ const MOVE_WITHOUT_KEY = `mutation Move($input: InventoryMoveQuantitiesInput!) {
   inventoryMoveQuantities(input: $input) { userErrors { field code message } }
 }`;
 
-function holdInput(inventoryItemId: string, quantity: number, from: number | null | undefined, to: number | null, stored: string | null = "gid://ballast/Hold/1") {
+function holdInput(
+  inventoryItemId: string,
+  quantity: number,
+  from: number | null | undefined,
+  to: number | null,
+  stored: string | null = "gid://ballast/Hold/1",
+) {
   const fromTerminal: Record<string, unknown> = { locationId: location, name: "available" };
   if (from !== undefined) fromTerminal["changeFromQuantity"] = from;
   return {
     reason: "safety_stock",
     referenceDocumentUri: "gid://ballast/Sync/1",
-    changes: [{ inventoryItemId, quantity, from: fromTerminal, to: { locationId: location, name: "safety_stock", ledgerDocumentUri: stored, changeFromQuantity: to } }],
+    changes: [
+      {
+        inventoryItemId,
+        quantity,
+        from: fromTerminal,
+        to: { locationId: location, name: "safety_stock", ledgerDocumentUri: stored, changeFromQuantity: to },
+      },
+    ],
   };
 }
 
 function seed(available: number) {
-  return fake.addProduct(SHOP, { title: "Tee", variants: [{ sku: "TEE", stock: { [location]: { available } } }] }).variants[0]!.inventoryItemId;
+  return fake.addProduct(SHOP, { title: "Tee", variants: [{ sku: "TEE", stock: { [location]: { available } } }] })
+    .variants[0]!.inventoryItemId;
 }
 
 beforeAll(async () => {
@@ -84,7 +98,10 @@ describe("fake Shopify Admin GraphQL", () => {
 
   it("rejects unknown fields with Shopify's undefinedField error and reports cost on every answer", async () => {
     const { body } = await gql("{ shop { nonsense } }");
-    expect(body.errors[0]).toMatchObject({ message: "Field 'nonsense' doesn't exist on type 'Shop'", extensions: { code: "undefinedField" } });
+    expect(body.errors[0]).toMatchObject({
+      message: "Field 'nonsense' doesn't exist on type 'Shop'",
+      extensions: { code: "undefinedField" },
+    });
     expect(body.extensions.cost.throttleStatus).toMatchObject({ maximumAvailable: 40_000, restoreRate: 2000 });
   });
 
@@ -157,21 +174,36 @@ describe("fake Shopify Admin GraphQL", () => {
 
   it("paginates with cursors and filters with updated_at:>", async () => {
     for (let index = 0; index < 3; index += 1) seed(1);
-    const first = await gql("{ productVariants(first: 2) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }");
+    const first = await gql(
+      "{ productVariants(first: 2) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }",
+    );
     const page = first.body.data.productVariants;
     expect(page.nodes).toHaveLength(2);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const next = await gql("query($after: String) { productVariants(first: 2, after: $after) { nodes { id } } }", { after: page.pageInfo.endCursor });
+    const next = await gql("query($after: String) { productVariants(first: 2, after: $after) { nodes { id } } }", {
+      after: page.pageInfo.endCursor,
+    });
     expect(next.body.data.productVariants.nodes[0].id).not.toBe(page.nodes[1].id);
     const since = page.nodes[0].updatedAt;
     const filtered = await gql(`{ productVariants(first: 250, query: "updated_at:>'${since}'") { nodes { id } } }`);
-    expect(filtered.body.data.productVariants.nodes.map((node: { id: string }) => node.id)).not.toContain(page.nodes[0].id);
+    expect(filtered.body.data.productVariants.nodes.map((node: { id: string }) => node.id)).not.toContain(
+      page.nodes[0].id,
+    );
   });
 
   it("metafieldsSet refuses more than 25 metafields", async () => {
     const productId = fake.addProduct(SHOP, { title: "MF", variants: [{}] }).productId;
-    const metafields = Array.from({ length: 26 }, (_, index) => ({ ownerId: productId, namespace: "$app", key: `k${index}x`, type: "json", value: "{}" }));
-    const { body } = await gql("mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }", { m: metafields });
+    const metafields = Array.from({ length: 26 }, (_, index) => ({
+      ownerId: productId,
+      namespace: "$app",
+      key: `k${index}x`,
+      type: "json",
+      value: "{}",
+    }));
+    const { body } = await gql(
+      "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }",
+      { m: metafields },
+    );
     expect(body.data.metafieldsSet.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
   });
 
@@ -179,7 +211,11 @@ describe("fake Shopify Admin GraphQL", () => {
     const collection = fake.addCollection(SHOP, { title: "Summer" });
     const set = await gql(
       "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { compareDigest } userErrors { code } } }",
-      { m: [{ ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: '{"meta":{"fixedUnits":1}}' }] },
+      {
+        m: [
+          { ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: '{"meta":{"fixedUnits":1}}' },
+        ],
+      },
     );
     expect(set.body.data.metafieldsSet.userErrors).toEqual([]);
     const digest = set.body.data.metafieldsSet.metafields[0].compareDigest;
@@ -187,12 +223,21 @@ describe("fake Shopify Admin GraphQL", () => {
 
     fake.editMetafieldInAdmin(SHOP, collection, "buffer", '{"meta":{"fixedUnits":2}}');
     const edited = (await gql(READ, { ids: [collection] })).body.data.nodes[0];
-    expect(edited).toMatchObject({ id: collection, title: "Summer", metafield: { value: '{"meta":{"fixedUnits":2}}' } });
+    expect(edited).toMatchObject({
+      id: collection,
+      title: "Summer",
+      metafield: { value: '{"meta":{"fixedUnits":2}}' },
+    });
     expect(edited.metafield.compareDigest).not.toBe(digest);
     // The app's compare-and-set with the digest it read before the edit is refused.
-    const stale = await gql("mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }", {
-      m: [{ ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: "{}", compareDigest: digest }],
-    });
+    const stale = await gql(
+      "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }",
+      {
+        m: [
+          { ownerId: collection, namespace: "$app", key: "buffer", type: "json", value: "{}", compareDigest: digest },
+        ],
+      },
+    );
     expect(stale.body.data.metafieldsSet.userErrors[0].code).toBe("STALE_OBJECT");
 
     // The admin editor refuses invalid JSON; clearing the field removes the metafield.
@@ -203,8 +248,13 @@ describe("fake Shopify Admin GraphQL", () => {
 
   it("sends HMAC-signed webhooks with Shopify's headers and ids above 2^53 as raw JSON numbers; duplicates share the event id", async () => {
     received = [];
-    const item = fake.addProduct(SHOP, { title: "Big", variants: [{ inventoryItemId: "271878346596884999", stock: { [location]: { available: 4 } } }] }).variants[0]!.inventoryItemId;
-    await fake.sendWebhook(SHOP, "inventory_levels/update", fake.inventoryLevelUpdatePayload(SHOP, item, location), { duplicates: 1 });
+    const item = fake.addProduct(SHOP, {
+      title: "Big",
+      variants: [{ inventoryItemId: "271878346596884999", stock: { [location]: { available: 4 } } }],
+    }).variants[0]!.inventoryItemId;
+    await fake.sendWebhook(SHOP, "inventory_levels/update", fake.inventoryLevelUpdatePayload(SHOP, item, location), {
+      duplicates: 1,
+    });
     expect(received).toHaveLength(2);
     const [first, second] = received as [(typeof received)[0], (typeof received)[0]];
     expect(first.body).toContain('"inventory_item_id":271878346596884999');
@@ -223,7 +273,10 @@ describe("fake Shopify Admin GraphQL", () => {
     const item = seed(5);
     await fake.placeOrder(SHOP, { lines: [{ inventoryItemId: item, locationId: location, quantity: 2 }] });
     expect(fake.quantities(SHOP, item, location)).toMatchObject({ available: 3, committed: 2, on_hand: 5 });
-    expect(received.map((delivery) => delivery.headers["x-shopify-topic"])).toEqual(["orders/create", "inventory_levels/update"]);
+    expect(received.map((delivery) => delivery.headers["x-shopify-topic"])).toEqual([
+      "orders/create",
+      "inventory_levels/update",
+    ]);
     expect(received[1]!.body).toContain('"available":3');
   });
 
@@ -236,7 +289,10 @@ describe("fake Shopify Admin GraphQL", () => {
   });
 
   it("exposes the control API over HTTP for out-of-process rehearsal", async () => {
-    const response = await fetch(`${fake.url}/_control/apiAdjustmentCount`, { method: "POST", body: JSON.stringify([SHOP]) });
+    const response = await fetch(`${fake.url}/_control/apiAdjustmentCount`, {
+      method: "POST",
+      body: JSON.stringify([SHOP]),
+    });
     expect(response.status).toBe(200);
     expect(typeof (await response.json())).toBe("number");
     const unknown = await fetch(`${fake.url}/_control/close`, { method: "POST", body: "[]" });

@@ -1,5 +1,13 @@
 export { startFakeShopify, FAKE_API_VERSION } from "./server";
-export type { FakeShopify, FakeShopifyOptions, FakeShopOptions, FailureModes, SeedProductSpec, SeededProduct, RequestLogEntry } from "./server";
+export type {
+  FakeShopify,
+  FakeShopifyOptions,
+  FakeShopOptions,
+  FailureModes,
+  SeedProductSpec,
+  SeededProduct,
+  RequestLogEntry,
+} from "./server";
 export { jsonWithBigInts, webhookHmac } from "./webhooks";
 export type { WebhookTarget, WebhookDelivery } from "./webhooks";
 export type { Quantities, StoredQuantityName } from "./store";

@@ -78,7 +78,8 @@ function connection<R>(
   toNode: (record: R) => unknown,
   searchable?: (record: R) => { id: bigint; updatedAt: string; sku?: string | null },
 ) {
-  const compare = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : a < b ? -1 : a > b ? 1 : 0);
+  const compare = (a: string, b: string) =>
+    BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : a < b ? -1 : a > b ? 1 : 0;
   let rows = [...records].sort((a, b) => compare(sortKey(a), sortKey(b)));
   if (args.reverse) rows.reverse();
   const terms = parseSearchQuery(args.query);
@@ -89,7 +90,8 @@ function connection<R>(
     const after = decodeCursor(args.after);
     const index = rows.findIndex((record) => sortKey(record) === after);
     const direction = args.reverse ? -1 : 1;
-    rows = index >= 0 ? rows.slice(index + 1) : rows.filter((record) => compare(sortKey(record), after) * direction > 0);
+    rows =
+      index >= 0 ? rows.slice(index + 1) : rows.filter((record) => compare(sortKey(record), after) * direction > 0);
     hasPreviousPage = true;
   }
   if (args.before) {
@@ -136,8 +138,12 @@ function metafieldFields(context: ResolverContext, ownerGid: string) {
       return record ? metafieldNode(context, record) : null;
     },
     metafields: (args: ConnectionArgs & { namespace?: string | null }) =>
-      connection(context, context.shop.metafieldsOf(ownerGid, args.namespace), (record) => record.id.toString(), args, (record) =>
-        metafieldNode(context, record),
+      connection(
+        context,
+        context.shop.metafieldsOf(ownerGid, args.namespace),
+        (record) => record.id.toString(),
+        args,
+        (record) => metafieldNode(context, record),
       ),
   };
 }
@@ -173,10 +179,17 @@ export function locationNode(context: ResolverContext, location: LocationRecord)
       return level ? levelNode(context, level) : null;
     },
     inventoryLevels: (args: ConnectionArgs) =>
-      connection(context, levels(), (level) => level.inventoryItemId.toString(), args, (level) => levelNode(context, level), (level) => ({
-        id: level.inventoryItemId,
-        updatedAt: level.updatedAt,
-      })),
+      connection(
+        context,
+        levels(),
+        (level) => level.inventoryItemId.toString(),
+        args,
+        (level) => levelNode(context, level),
+        (level) => ({
+          id: level.inventoryItemId,
+          updatedAt: level.updatedAt,
+        }),
+      ),
   };
 }
 
@@ -198,7 +211,9 @@ export function productNode(context: ResolverContext, product: ProductRecord) {
     variants: (args: ConnectionArgs) =>
       connection(
         context,
-        product.variantIds.map((id) => context.shop.variants.get(id)).filter((variant): variant is VariantRecord => !!variant),
+        product.variantIds
+          .map((id) => context.shop.variants.get(id))
+          .filter((variant): variant is VariantRecord => !!variant),
         (variant) => variant.id.toString(),
         args,
         (variant) => variantNode(context, variant),
@@ -257,10 +272,17 @@ export function itemNode(context: ResolverContext, item: InventoryItemRecord) {
       return level ? levelNode(context, level) : null;
     },
     inventoryLevels: (args: ConnectionArgs) =>
-      connection(context, levels(), (level) => level.locationId.toString(), args, (level) => levelNode(context, level), (level) => ({
-        id: level.locationId,
-        updatedAt: level.updatedAt,
-      })),
+      connection(
+        context,
+        levels(),
+        (level) => level.locationId.toString(),
+        args,
+        (level) => levelNode(context, level),
+        (level) => ({
+          id: level.locationId,
+          updatedAt: level.updatedAt,
+        }),
+      ),
   };
 }
 
@@ -298,10 +320,17 @@ function groupNode(context: ResolverContext, group: AdjustmentGroupRecord) {
     createdAt: group.createdAt,
     reason: group.reason,
     referenceDocumentUri: group.referenceDocumentUri,
-    changes: (args: { inventoryItemIds?: string[] | null; locationIds?: string[] | null; quantityNames?: string[] | null }) =>
+    changes: (args: {
+      inventoryItemIds?: string[] | null;
+      locationIds?: string[] | null;
+      quantityNames?: string[] | null;
+    }) =>
       group.changes
         .filter((change) => !args.quantityNames || args.quantityNames.includes(change.name))
-        .filter((change) => !args.inventoryItemIds || args.inventoryItemIds.includes(gid("InventoryItem", change.inventoryItemId)))
+        .filter(
+          (change) =>
+            !args.inventoryItemIds || args.inventoryItemIds.includes(gid("InventoryItem", change.inventoryItemId)),
+        )
         .filter((change) => !args.locationIds || args.locationIds.includes(gid("Location", change.locationId)))
         .map((change) => ({
           name: change.name,
@@ -347,7 +376,10 @@ function bulkNode(context: ResolverContext, record: BulkOperationRecord, justCre
     completedAt: done ? record.completedAt : null,
     objectCount: String(done ? visibleLines.length : 0),
     rootObjectCount: String(done && !failed ? record.rootObjectCount : 0),
-    fileSize: done && !failed && !record.expired && record.lines.length ? String(Buffer.byteLength(record.lines.join("\n") + "\n")) : null,
+    fileSize:
+      done && !failed && !record.expired && record.lines.length
+        ? String(Buffer.byteLength(record.lines.join("\n") + "\n"))
+        : null,
     url: done && !failed && !record.expired && record.lines.length ? fileUrl("data") : null,
     partialDataUrl: partial && !record.expired ? fileUrl("partial") : null,
   };
@@ -359,7 +391,10 @@ export function partialLines(record: BulkOperationRecord): string[] {
 }
 
 function latest(...values: (string | undefined)[]): string {
-  return values.filter((value): value is string => !!value).sort().at(-1)!;
+  return values
+    .filter((value): value is string => !!value)
+    .sort()
+    .at(-1)!;
 }
 
 function nodeById(context: ResolverContext, id: string): unknown {
@@ -451,9 +486,12 @@ export const rootValue = {
   node: (args: { id: string }, context: ResolverContext) => nodeById(context, args.id),
   nodes: (args: { ids: string[] }, context: ResolverContext) => {
     if (args.ids.length > MAX_PAGE_SIZE) {
-      throw new GraphQLError(`The input array size of ${args.ids.length} is greater than the maximum allowed of ${MAX_PAGE_SIZE}.`, {
-        extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
-      });
+      throw new GraphQLError(
+        `The input array size of ${args.ids.length} is greater than the maximum allowed of ${MAX_PAGE_SIZE}.`,
+        {
+          extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+        },
+      );
     }
     return args.ids.map((id) => nodeById(context, id));
   },
@@ -481,7 +519,14 @@ export const rootValue = {
     return record ? productNode(context, record) : null;
   },
   products: (args: ConnectionArgs, context: ResolverContext) =>
-    connection(context, [...context.shop.products.values()], (product) => product.id.toString(), args, (product) => productNode(context, product), searchableProduct(context)),
+    connection(
+      context,
+      [...context.shop.products.values()],
+      (product) => product.id.toString(),
+      args,
+      (product) => productNode(context, product),
+      searchableProduct(context),
+    ),
   collection: (args: { id: string }, context: ResolverContext) => {
     const id = parseGidOf("Collection", args.id);
     const record = id === null ? undefined : context.shop.collections.get(id);
@@ -493,22 +538,36 @@ export const rootValue = {
     return record ? variantNode(context, record) : null;
   },
   productVariants: (args: ConnectionArgs, context: ResolverContext) =>
-    connection(context, [...context.shop.variants.values()], (variant) => variant.id.toString(), args, (variant) => variantNode(context, variant), (variant) => ({
-      id: variant.id,
-      updatedAt: variant.updatedAt,
-      sku: variant.sku,
-    })),
+    connection(
+      context,
+      [...context.shop.variants.values()],
+      (variant) => variant.id.toString(),
+      args,
+      (variant) => variantNode(context, variant),
+      (variant) => ({
+        id: variant.id,
+        updatedAt: variant.updatedAt,
+        sku: variant.sku,
+      }),
+    ),
   inventoryItem: (args: { id: string }, context: ResolverContext) => {
     const id = parseGidOf("InventoryItem", args.id);
     const record = id === null ? undefined : context.shop.inventoryItems.get(id);
     return record ? itemNode(context, record) : null;
   },
   inventoryItems: (args: ConnectionArgs, context: ResolverContext) =>
-    connection(context, [...context.shop.inventoryItems.values()], (item) => item.id.toString(), args, (item) => itemNode(context, item), (item) => ({
-      id: item.id,
-      updatedAt: item.updatedAt,
-      sku: item.sku,
-    })),
+    connection(
+      context,
+      [...context.shop.inventoryItems.values()],
+      (item) => item.id.toString(),
+      args,
+      (item) => itemNode(context, item),
+      (item) => ({
+        id: item.id,
+        updatedAt: item.updatedAt,
+        sku: item.sku,
+      }),
+    ),
   inventoryLevel: (args: { id: string }, context: ResolverContext) => nodeById(context, args.id),
   bulkOperation: (args: { id: string }, context: ResolverContext) => {
     const id = parseGidOf("BulkOperation", args.id);
@@ -544,7 +603,9 @@ export const rootValue = {
       createdAt: context.shop.timestamp(),
       completedAt: null,
       readsUntilDone: Math.max(0, behaviour.readsUntilDone),
-      outcome: behaviour.failWith ? { status: "FAILED", errorCode: behaviour.failWith, partial: behaviour.partial } : { status: "COMPLETED" },
+      outcome: behaviour.failWith
+        ? { status: "FAILED", errorCode: behaviour.failWith, partial: behaviour.partial }
+        : { status: "COMPLETED" },
       lines: result.lines,
       rootObjectCount: result.rootObjectCount,
       expired: false,

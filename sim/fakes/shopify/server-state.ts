@@ -88,7 +88,8 @@ export function shopByToken(state: ServerState, token: string | undefined): Fake
     const shop = state.shops.get(domain);
     return shop && !shop.revoked ? shop : undefined;
   }
-  for (const shop of state.shops.values()) if (shop.accessToken !== null && shop.accessToken === token && !shop.revoked) return shop;
+  for (const shop of state.shops.values())
+    if (shop.accessToken !== null && shop.accessToken === token && !shop.revoked) return shop;
   return undefined;
 }
 

@@ -14,7 +14,15 @@ import type { FakeShopState } from "./store";
 import { jsonWithBigInts } from "./webhooks";
 import type { FakeShopify, FakeShopifyOptions } from "./types";
 
-export type { FailureModes, FakeShopify, FakeShopifyOptions, FakeShopOptions, RequestLogEntry, SeededProduct, SeedProductSpec } from "./types";
+export type {
+  FailureModes,
+  FakeShopify,
+  FakeShopifyOptions,
+  FakeShopOptions,
+  RequestLogEntry,
+  SeededProduct,
+  SeedProductSpec,
+} from "./types";
 
 export const FAKE_API_VERSION = "2026-10";
 const GRAPHQL_PATH = `/admin/api/${FAKE_API_VERSION}/graphql.json`;
@@ -31,7 +39,9 @@ function handleBulkFile(state: ServerState, url: URL, response: ServerResponse):
   }
   if (record.expired) {
     response.writeHead(403, { "Content-Type": "application/xml" });
-    response.end("<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>");
+    response.end(
+      "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>",
+    );
     return;
   }
   const lines = match![3] === "partial" ? partialLines(record) : record.lines;
@@ -40,7 +50,11 @@ function handleBulkFile(state: ServerState, url: URL, response: ServerResponse):
 }
 
 /** POST /admin/oauth/access_token: refreshes of expiring offline tokens (tokens.ts). */
-async function handleTokenRequest(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleTokenRequest(
+  state: ServerState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const rawBody = await readText(request);
   const reply = await state.tokens.refresh(request.headers["content-type"], rawBody);
   if (typeof reply.body === "string") {
@@ -52,14 +66,22 @@ async function handleTokenRequest(state: ServerState, request: IncomingMessage, 
 }
 
 /** POST /_control/{method} with a JSON array of arguments: the control API over HTTP. */
-async function handleControl(fake: FakeShopify, path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handleControl(
+  fake: FakeShopify,
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const args = JSON.parse((await readText(request)) || "[]") as unknown[];
   const method = (fake as unknown as Record<string, unknown>)[path];
-  if (!REMOTE_CONTROLS.has(path) || typeof method !== "function") return sendJson(response, 404, { error: `unknown control ${path}` });
+  if (!REMOTE_CONTROLS.has(path) || typeof method !== "function")
+    return sendJson(response, 404, { error: `unknown control ${path}` });
   try {
     const value = await (method as (...params: unknown[]) => unknown).apply(fake, args);
     response.writeHead(200, { "Content-Type": "application/json" });
-    response.end(path === "addShop" ? JSON.stringify({ domain: (value as FakeShopState).domain }) : jsonWithBigInts(value ?? null));
+    response.end(
+      path === "addShop" ? JSON.stringify({ domain: (value as FakeShopState).domain }) : jsonWithBigInts(value ?? null),
+    );
   } catch (error) {
     sendJson(response, 400, { error: (error as Error).message });
   }
@@ -74,13 +96,26 @@ interface Route {
 
 function routes(state: ServerState, fake: FakeShopify): Route[] {
   return [
-    { method: "POST", matches: (path) => path === GRAPHQL_PATH, handle: (request, response) => handleGraphql(state, request, response) },
-    { method: "POST", matches: (path) => path === "/admin/oauth/access_token", handle: (request, response) => handleTokenRequest(state, request, response) },
-    { method: "GET", matches: (path) => path.startsWith("/_bulk/"), handle: (_request, response, url) => handleBulkFile(state, url, response) },
+    {
+      method: "POST",
+      matches: (path) => path === GRAPHQL_PATH,
+      handle: (request, response) => handleGraphql(state, request, response),
+    },
+    {
+      method: "POST",
+      matches: (path) => path === "/admin/oauth/access_token",
+      handle: (request, response) => handleTokenRequest(state, request, response),
+    },
+    {
+      method: "GET",
+      matches: (path) => path.startsWith("/_bulk/"),
+      handle: (_request, response, url) => handleBulkFile(state, url, response),
+    },
     {
       method: "POST",
       matches: (path) => path.startsWith("/_control/"),
-      handle: (request, response, url) => handleControl(fake, url.pathname.slice("/_control/".length), request, response),
+      handle: (request, response, url) =>
+        handleControl(fake, url.pathname.slice("/_control/".length), request, response),
     },
   ];
 }

@@ -57,7 +57,9 @@ export function onHand(quantities: Quantities): number {
 
 export function quantityOf(quantities: Quantities, name: string): number | undefined {
   if (name === "on_hand") return onHand(quantities);
-  return (STORED_QUANTITY_NAMES as readonly string[]).includes(name) ? quantities[name as StoredQuantityName] : undefined;
+  return (STORED_QUANTITY_NAMES as readonly string[]).includes(name)
+    ? quantities[name as StoredQuantityName]
+    : undefined;
 }
 
 export interface LocationRecord {
@@ -146,7 +148,9 @@ export interface BulkOperationRecord {
   completedAt: string | null;
   /** Reads left before the operation reports its outcome (CREATED/RUNNING until then). */
   readsUntilDone: number;
-  outcome: { status: "COMPLETED" } | { status: "FAILED"; errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT"; partial: boolean };
+  outcome:
+    | { status: "COMPLETED" }
+    | { status: "FAILED"; errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT"; partial: boolean };
   lines: string[];
   rootObjectCount: number;
   expired: boolean;
@@ -305,7 +309,12 @@ export class FakeShopState {
 
   // ---- seeding ----------------------------------------------------------------------------
 
-  addLocation(input: { name: string; id?: bigint; isActive?: boolean; fulfillsOnlineOrders?: boolean }): LocationRecord {
+  addLocation(input: {
+    name: string;
+    id?: bigint;
+    isActive?: boolean;
+    fulfillsOnlineOrders?: boolean;
+  }): LocationRecord {
     const at = this.timestamp();
     const location: LocationRecord = {
       id: input.id ?? this.nextId("location"),
@@ -391,7 +400,15 @@ export class FakeShopState {
     const level: LevelRecord = existing ?? {
       inventoryItemId,
       locationId,
-      quantities: { available: 0, committed: 0, reserved: 0, damaged: 0, safety_stock: 0, quality_control: 0, incoming: 0 },
+      quantities: {
+        available: 0,
+        committed: 0,
+        reserved: 0,
+        damaged: 0,
+        safety_stock: 0,
+        quality_control: 0,
+        incoming: 0,
+      },
       createdAt: at,
       updatedAt: at,
     };
@@ -431,21 +448,54 @@ export class FakeShopState {
       level.quantities.available -= line.quantity;
       level.quantities.committed += line.quantity;
       changes.push(
-        { name: "available", delta: -line.quantity, quantityAfterChange: level.quantities.available, ledgerDocumentUri: null, inventoryItemId: line.inventoryItemId, locationId: line.locationId },
-        { name: "committed", delta: line.quantity, quantityAfterChange: level.quantities.committed, ledgerDocumentUri: null, inventoryItemId: line.inventoryItemId, locationId: line.locationId },
+        {
+          name: "available",
+          delta: -line.quantity,
+          quantityAfterChange: level.quantities.available,
+          ledgerDocumentUri: null,
+          inventoryItemId: line.inventoryItemId,
+          locationId: line.locationId,
+        },
+        {
+          name: "committed",
+          delta: line.quantity,
+          quantityAfterChange: level.quantities.committed,
+          ledgerDocumentUri: null,
+          inventoryItemId: line.inventoryItemId,
+          locationId: line.locationId,
+        },
       );
     }
     return this.recordGroup("order", "order", null, changes, lines);
   }
 
   /** Someone else (POS, another app, a merchant) adds `delta` to a quantity, without CAS. */
-  adjustBy(inventoryItemId: bigint, locationId: bigint, name: StoredQuantityName, delta: number, actor = "competitor"): AdjustmentGroupRecord {
+  adjustBy(
+    inventoryItemId: bigint,
+    locationId: bigint,
+    name: StoredQuantityName,
+    delta: number,
+    actor = "competitor",
+  ): AdjustmentGroupRecord {
     const level = this.level(inventoryItemId, locationId);
     if (!level) throw new Error(`item ${inventoryItemId} is not stocked at ${locationId}`);
     level.quantities[name] += delta;
-    return this.recordGroup(actor, "correction", null, [
-      { name, delta, quantityAfterChange: level.quantities[name], ledgerDocumentUri: null, inventoryItemId, locationId },
-    ], [{ inventoryItemId, locationId }]);
+    return this.recordGroup(
+      actor,
+      "correction",
+      null,
+      [
+        {
+          name,
+          delta,
+          quantityAfterChange: level.quantities[name],
+          ledgerDocumentUri: null,
+          inventoryItemId,
+          locationId,
+        },
+      ],
+      [{ inventoryItemId, locationId }],
+    );
   }
 
   private recordGroup(
@@ -461,14 +511,26 @@ export class FakeShopState {
       if (level) level.updatedAt = at;
       this.touchItem(inventoryItemId, at);
     }
-    const group: AdjustmentGroupRecord = { id: this.nextId("other"), createdAt: at, reason, referenceDocumentUri, changes, actor };
+    const group: AdjustmentGroupRecord = {
+      id: this.nextId("other"),
+      createdAt: at,
+      reason,
+      referenceDocumentUri,
+      changes,
+      actor,
+    };
     this.adjustmentGroups.push(group);
     return group;
   }
 
   // ---- idempotency ------------------------------------------------------------------------
 
-  private withIdempotency(key: string | undefined, mutation: string, args: unknown, run: () => InventoryPayload): InventoryPayload {
+  private withIdempotency(
+    key: string | undefined,
+    mutation: string,
+    args: unknown,
+    run: () => InventoryPayload,
+  ): InventoryPayload {
     if (!key) {
       throw new TopLevelError(
         `The @idempotent directive is required for ${mutation} (since 2026-04). Provide @idempotent(key: "<unique key>").`,
@@ -479,10 +541,28 @@ export class FakeShopState {
     const previous = this.idempotency.get(key);
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
-        return { group: null, userErrors: [{ field: null, code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", message: "The same idempotency key cannot be used with different operation parameters." }] };
+        return {
+          group: null,
+          userErrors: [
+            {
+              field: null,
+              code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
+              message: "The same idempotency key cannot be used with different operation parameters.",
+            },
+          ],
+        };
       }
       if (previous.outcome === "failed") {
-        return { group: null, userErrors: [{ field: null, code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", message: "A previous request with this idempotency key failed. Retry with a new idempotency key." }] };
+        return {
+          group: null,
+          userErrors: [
+            {
+              field: null,
+              code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+              message: "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+            },
+          ],
+        };
       }
       return previous.payload;
     }
@@ -496,10 +576,18 @@ export class FakeShopState {
   private runCompetingWriters(group: AdjustmentGroupRecord | null): void {
     if (!group) return;
     for (const writer of this.competingWriters) {
-      const touched = group.changes.some((change) => change.inventoryItemId === writer.inventoryItemId && change.locationId === writer.locationId);
+      const touched = group.changes.some(
+        (change) => change.inventoryItemId === writer.inventoryItemId && change.locationId === writer.locationId,
+      );
       const level = this.level(writer.inventoryItemId, writer.locationId);
       if (!touched || !level || level.quantities.available === writer.available) continue;
-      this.adjustBy(writer.inventoryItemId, writer.locationId, "available", writer.available - level.quantities.available, "competitor");
+      this.adjustBy(
+        writer.inventoryItemId,
+        writer.locationId,
+        "available",
+        writer.available - level.quantities.available,
+        "competitor",
+      );
     }
   }
 
@@ -531,37 +619,83 @@ export class FakeShopState {
       errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
     }
     if (!isUri(input.referenceDocumentUri)) {
-      errors.push({ field: ["input", "referenceDocumentUri"], code: "INVALID_REFERENCE_DOCUMENT", message: "The reference document URI isn't a valid URI." });
+      errors.push({
+        field: ["input", "referenceDocumentUri"],
+        code: "INVALID_REFERENCE_DOCUMENT",
+        message: "The reference document URI isn't a valid URI.",
+      });
     }
     // Validate on a working copy so several changes to one level see each other, then commit all or nothing.
     const working = new Map<string, Quantities>();
     const changes: AdjustmentChangeRecord[] = [];
     input.changes.forEach((change, index) => {
       const path = ["input", "changes", String(index)];
-      const fail = (field: string[], code: string, message: string) => errors.push({ field: [...path, ...field], code, message });
-      if (change.quantity < 0) return fail(["quantity"], "INVALID_QUANTITY_NEGATIVE", "The quantity can't be negative.");
-      if (change.quantity > 1_000_000_000) return fail(["quantity"], "INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 1,000,000,000.");
+      const fail = (field: string[], code: string, message: string) =>
+        errors.push({ field: [...path, ...field], code, message });
+      if (change.quantity < 0)
+        return fail(["quantity"], "INVALID_QUANTITY_NEGATIVE", "The quantity can't be negative.");
+      if (change.quantity > 1_000_000_000)
+        return fail(["quantity"], "INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 1,000,000,000.");
       const itemId = parseGidOf("InventoryItem", change.inventoryItemId);
       const item = itemId === null ? undefined : this.inventoryItems.get(itemId);
-      if (!item) return fail(["inventoryItemId"], "INVALID_INVENTORY_ITEM", "The specified inventory item could not be found.");
-      if (!item.mutable) return fail(["inventoryItemId"], "NON_MUTABLE_INVENTORY_ITEM", "The specified inventory item is not allowed to be adjusted via API.");
+      if (!item)
+        return fail(["inventoryItemId"], "INVALID_INVENTORY_ITEM", "The specified inventory item could not be found.");
+      if (!item.mutable)
+        return fail(
+          ["inventoryItemId"],
+          "NON_MUTABLE_INVENTORY_ITEM",
+          "The specified inventory item is not allowed to be adjusted via API.",
+        );
       for (const side of ["from", "to"] as const) {
         const terminal = change[side];
-        if (!MOVABLE_NAMES.has(terminal.name)) return fail([side, "name"], "INVALID_QUANTITY_NAME", `The quantity name '${terminal.name}' is not valid for a move.`);
+        if (!MOVABLE_NAMES.has(terminal.name))
+          return fail(
+            [side, "name"],
+            "INVALID_QUANTITY_NAME",
+            `The quantity name '${terminal.name}' is not valid for a move.`,
+          );
         const uri = terminal.ledgerDocumentUri ?? null;
-        if (terminal.name === "available" && uri !== null) return fail([side, "ledgerDocumentUri"], "INVALID_AVAILABLE_DOCUMENT", "A stored document URI is not allowed when adjusting available.");
+        if (terminal.name === "available" && uri !== null)
+          return fail(
+            [side, "ledgerDocumentUri"],
+            "INVALID_AVAILABLE_DOCUMENT",
+            "A stored document URI is not allowed when adjusting available.",
+          );
         if (terminal.name !== "available") {
-          if (uri === null) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", `A stored document URI is required for a move of '${terminal.name}'.`);
-          if (uri.startsWith("gid://shopify/")) return fail([side, "ledgerDocumentUri"], "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.");
-          if (!isUri(uri)) return fail([side, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", "The stored document URI isn't a valid URI.");
+          if (uri === null)
+            return fail(
+              [side, "ledgerDocumentUri"],
+              "INVALID_LEDGER_DOCUMENT",
+              `A stored document URI is required for a move of '${terminal.name}'.`,
+            );
+          if (uri.startsWith("gid://shopify/"))
+            return fail(
+              [side, "ledgerDocumentUri"],
+              "INTERNAL_LEDGER_DOCUMENT",
+              "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.",
+            );
+          if (!isUri(uri))
+            return fail(
+              [side, "ledgerDocumentUri"],
+              "INVALID_LEDGER_DOCUMENT",
+              "The stored document URI isn't a valid URI.",
+            );
         }
       }
       const fromLocation = parseGidOf("Location", change.from.locationId);
       const toLocation = parseGidOf("Location", change.to.locationId);
-      if (fromLocation === null || !this.locations.has(fromLocation)) return fail(["from", "locationId"], "INVALID_LOCATION", "The specified location could not be found.");
-      if (toLocation === null || !this.locations.has(toLocation)) return fail(["to", "locationId"], "INVALID_LOCATION", "The specified location could not be found.");
-      if (fromLocation !== toLocation && change.from.name !== change.to.name) return fail(["to", "locationId"], "DIFFERENT_LOCATIONS", "The quantities can't be moved between different locations.");
-      if (fromLocation === toLocation && change.from.name === change.to.name) return fail(["to", "name"], "SAME_QUANTITY_NAME", "The quantity names for each change can't be the same.");
+      if (fromLocation === null || !this.locations.has(fromLocation))
+        return fail(["from", "locationId"], "INVALID_LOCATION", "The specified location could not be found.");
+      if (toLocation === null || !this.locations.has(toLocation))
+        return fail(["to", "locationId"], "INVALID_LOCATION", "The specified location could not be found.");
+      if (fromLocation !== toLocation && change.from.name !== change.to.name)
+        return fail(
+          ["to", "locationId"],
+          "DIFFERENT_LOCATIONS",
+          "The quantities can't be moved between different locations.",
+        );
+      if (fromLocation === toLocation && change.from.name === change.to.name)
+        return fail(["to", "name"], "SAME_QUANTITY_NAME", "The quantity names for each change can't be the same.");
       const sides = [
         { side: "from" as const, terminal: change.from, locationId: fromLocation, delta: -change.quantity },
         { side: "to" as const, terminal: change.to, locationId: toLocation, delta: change.quantity },
@@ -569,12 +703,25 @@ export class FakeShopState {
       for (const { side, terminal, locationId } of sides) {
         const key = levelKey(item.id, locationId);
         const level = this.levels.get(key);
-        if (!level) return fail([side, "locationId"], "ITEM_NOT_STOCKED_AT_LOCATION", "The specified inventory item is not stocked at the location.");
+        if (!level)
+          return fail(
+            [side, "locationId"],
+            "ITEM_NOT_STOCKED_AT_LOCATION",
+            "The specified inventory item is not stocked at the location.",
+          );
         const quantities = working.get(key) ?? { ...level.quantities };
         working.set(key, quantities);
         const current = quantities[terminal.name as StoredQuantityName];
-        if (terminal.changeFromQuantity !== null && terminal.changeFromQuantity !== undefined && terminal.changeFromQuantity !== current) {
-          return fail([side, "changeFromQuantity"], "CHANGE_FROM_QUANTITY_STALE", "The changeFromQuantity argument no longer matches the persisted quantity.");
+        if (
+          terminal.changeFromQuantity !== null &&
+          terminal.changeFromQuantity !== undefined &&
+          terminal.changeFromQuantity !== current
+        ) {
+          return fail(
+            [side, "changeFromQuantity"],
+            "CHANGE_FROM_QUANTITY_STALE",
+            "The changeFromQuantity argument no longer matches the persisted quantity.",
+          );
         }
       }
       for (const { terminal, locationId, delta } of sides) {
@@ -582,8 +729,16 @@ export class FakeShopState {
         const name = terminal.name as StoredQuantityName;
         quantities[name] += delta;
         // available may go negative on Shopify (overselling); the held names may not.
-        if (name !== "available" && quantities[name] < 0) return fail(["quantity"], "INVALID_QUANTITY_NEGATIVE", `The move would make '${name}' negative.`);
-        changes.push({ name, delta, quantityAfterChange: quantities[name], ledgerDocumentUri: terminal.ledgerDocumentUri ?? null, inventoryItemId: item.id, locationId });
+        if (name !== "available" && quantities[name] < 0)
+          return fail(["quantity"], "INVALID_QUANTITY_NEGATIVE", `The move would make '${name}' negative.`);
+        changes.push({
+          name,
+          delta,
+          quantityAfterChange: quantities[name],
+          ledgerDocumentUri: terminal.ledgerDocumentUri ?? null,
+          inventoryItemId: item.id,
+          locationId,
+        });
       }
     });
     if (errors.length) return { group: null, userErrors: errors };
@@ -592,50 +747,106 @@ export class FakeShopState {
       const level = this.levels.get(key)!;
       return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
     });
-    return { group: this.recordGroup("api", input.reason, input.referenceDocumentUri, changes, touched), userErrors: [] };
+    return {
+      group: this.recordGroup("api", input.reason, input.referenceDocumentUri, changes, touched),
+      userErrors: [],
+    };
   }
 
   // ---- inventoryAdjustQuantities ------------------------------------------------------------
 
   adjustQuantities(input: AdjustInput, idempotencyKey: string | undefined): InventoryPayload {
     if (input.changes.length > MAX_INPUT_ARRAY) {
-      throw new TopLevelError(`The input array size of ${input.changes.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`, "MAX_INPUT_SIZE_EXCEEDED");
+      throw new TopLevelError(
+        `The input array size of ${input.changes.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+        "MAX_INPUT_SIZE_EXCEEDED",
+      );
     }
     input.changes.forEach((change, index) => {
       if (!("changeFromQuantity" in change)) {
-        throw new TopLevelError(`changeFromQuantity is required on input.changes[${index}] (pass null to opt out of the compare-and-swap check).`, "INVALID_FIELD_ARGUMENTS");
+        throw new TopLevelError(
+          `changeFromQuantity is required on input.changes[${index}] (pass null to opt out of the compare-and-swap check).`,
+          "INVALID_FIELD_ARGUMENTS",
+        );
       }
     });
     return this.withIdempotency(idempotencyKey, "inventoryAdjustQuantities", input, () => {
       const errors: UserError[] = [];
       const name = input.name as StoredQuantityName;
       if (!MOVABLE_NAMES.has(input.name) && input.name !== "incoming") {
-        errors.push({ field: ["input", "name"], code: "INVALID_QUANTITY_NAME", message: `The quantity name '${input.name}' is not valid.` });
+        errors.push({
+          field: ["input", "name"],
+          code: "INVALID_QUANTITY_NAME",
+          message: `The quantity name '${input.name}' is not valid.`,
+        });
       }
-      if (!VALID_REASONS.has(input.reason)) errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
+      if (!VALID_REASONS.has(input.reason))
+        errors.push({
+          field: ["input", "reason"],
+          code: "INVALID_REASON",
+          message: "The specified reason is invalid.",
+        });
       const working = new Map<string, Quantities>();
       const changes: AdjustmentChangeRecord[] = [];
       if (!errors.length) {
         input.changes.forEach((change, index) => {
-          const fail = (field: string, code: string, message: string) => errors.push({ field: ["input", "changes", String(index), field], code, message });
+          const fail = (field: string, code: string, message: string) =>
+            errors.push({ field: ["input", "changes", String(index), field], code, message });
           const itemId = parseGidOf("InventoryItem", change.inventoryItemId);
           const locationId = parseGidOf("Location", change.locationId);
-          if (itemId === null || !this.inventoryItems.has(itemId)) return fail("inventoryItemId", "INVALID_INVENTORY_ITEM", "The specified inventory item could not be found.");
-          if (locationId === null || !this.locations.has(locationId)) return fail("locationId", "INVALID_LOCATION", "The specified location could not be found.");
+          if (itemId === null || !this.inventoryItems.has(itemId))
+            return fail(
+              "inventoryItemId",
+              "INVALID_INVENTORY_ITEM",
+              "The specified inventory item could not be found.",
+            );
+          if (locationId === null || !this.locations.has(locationId))
+            return fail("locationId", "INVALID_LOCATION", "The specified location could not be found.");
           const uri = change.ledgerDocumentUri ?? null;
-          if (name === "available" && uri !== null) return fail("ledgerDocumentUri", "INVALID_AVAILABLE_DOCUMENT", "A stored document URI is not allowed when adjusting available.");
-          if (name !== "available" && (uri === null || !isUri(uri))) return fail("ledgerDocumentUri", "INVALID_LEDGER_DOCUMENT", "A valid stored document URI is required.");
-          if (uri?.startsWith("gid://shopify/")) return fail("ledgerDocumentUri", "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.");
+          if (name === "available" && uri !== null)
+            return fail(
+              "ledgerDocumentUri",
+              "INVALID_AVAILABLE_DOCUMENT",
+              "A stored document URI is not allowed when adjusting available.",
+            );
+          if (name !== "available" && (uri === null || !isUri(uri)))
+            return fail("ledgerDocumentUri", "INVALID_LEDGER_DOCUMENT", "A valid stored document URI is required.");
+          if (uri?.startsWith("gid://shopify/"))
+            return fail(
+              "ledgerDocumentUri",
+              "INTERNAL_LEDGER_DOCUMENT",
+              "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.",
+            );
           const key = levelKey(itemId, locationId);
           const level = this.levels.get(key);
-          if (!level) return fail("locationId", "ITEM_NOT_STOCKED_AT_LOCATION", "The specified inventory item is not stocked at the location.");
+          if (!level)
+            return fail(
+              "locationId",
+              "ITEM_NOT_STOCKED_AT_LOCATION",
+              "The specified inventory item is not stocked at the location.",
+            );
           const quantities = working.get(key) ?? { ...level.quantities };
           working.set(key, quantities);
-          if (change.changeFromQuantity !== null && change.changeFromQuantity !== undefined && change.changeFromQuantity !== quantities[name]) {
-            return fail("changeFromQuantity", "CHANGE_FROM_QUANTITY_STALE", "The changeFromQuantity argument no longer matches the persisted quantity.");
+          if (
+            change.changeFromQuantity !== null &&
+            change.changeFromQuantity !== undefined &&
+            change.changeFromQuantity !== quantities[name]
+          ) {
+            return fail(
+              "changeFromQuantity",
+              "CHANGE_FROM_QUANTITY_STALE",
+              "The changeFromQuantity argument no longer matches the persisted quantity.",
+            );
           }
           quantities[name] += change.delta;
-          changes.push({ name, delta: change.delta, quantityAfterChange: quantities[name], ledgerDocumentUri: uri, inventoryItemId: itemId, locationId });
+          changes.push({
+            name,
+            delta: change.delta,
+            quantityAfterChange: quantities[name],
+            ledgerDocumentUri: uri,
+            inventoryItemId: itemId,
+            locationId,
+          });
         });
       }
       if (errors.length) return { group: null, userErrors: errors };
@@ -644,7 +855,10 @@ export class FakeShopState {
         const level = this.levels.get(key)!;
         return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
       });
-      return { group: this.recordGroup("api", input.reason, input.referenceDocumentUri ?? null, changes, touched), userErrors: [] };
+      return {
+        group: this.recordGroup("api", input.reason, input.referenceDocumentUri ?? null, changes, touched),
+        userErrors: [],
+      };
     });
   }
 
@@ -690,7 +904,13 @@ export class FakeShopState {
     if (inputs.length > MAX_METAFIELDS_PER_SET) {
       return {
         metafields: null,
-        userErrors: [{ field: ["metafields"], code: "LESS_THAN_OR_EQUAL_TO", message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.` }],
+        userErrors: [
+          {
+            field: ["metafields"],
+            code: "LESS_THAN_OR_EQUAL_TO",
+            message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`,
+          },
+        ],
       };
     }
     const errors: UserError[] = [];
@@ -713,11 +933,16 @@ export class FakeShopState {
           return fail("value", "INVALID_VALUE", "Value is invalid JSON.");
         }
       }
-      if (type === "number_integer" && !/^-?\d+$/.test(input.value)) return fail("value", "INVALID_VALUE", "Value must be an integer.");
+      if (type === "number_integer" && !/^-?\d+$/.test(input.value))
+        return fail("value", "INVALID_VALUE", "Value must be an integer.");
       if ("compareDigest" in input && input.compareDigest !== undefined) {
         const current = existing ? metafieldDigest(existing.value) : null;
         if (input.compareDigest !== current) {
-          return fail("compareDigest", "STALE_OBJECT", "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.");
+          return fail(
+            "compareDigest",
+            "STALE_OBJECT",
+            "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.",
+          );
         }
       }
     });
@@ -729,7 +954,16 @@ export class FakeShopState {
       const existing = this.metafields.get(key);
       const record: MetafieldRecord = existing
         ? { ...existing, value: input.value, type: input.type ?? existing.type, updatedAt: at }
-        : { id: this.nextId("other"), ownerGid: input.ownerId, namespace, key: input.key, value: input.value, type: input.type!, createdAt: at, updatedAt: at };
+        : {
+            id: this.nextId("other"),
+            ownerGid: input.ownerId,
+            namespace,
+            key: input.key,
+            value: input.value,
+            type: input.type!,
+            createdAt: at,
+            updatedAt: at,
+          };
       this.metafields.set(key, record);
       return record;
     });
@@ -744,7 +978,12 @@ export class FakeShopState {
    * copes with a value it cannot parse (e.g. written before a definition changed type).
    * An empty value removes the metafield, as clearing the field in admin does.
    */
-  editMetafieldInAdmin(ownerGid: string, key: string, value: string, options: { namespace?: string; unchecked?: boolean } = {}): MetafieldRecord | null {
+  editMetafieldInAdmin(
+    ownerGid: string,
+    key: string,
+    value: string,
+    options: { namespace?: string; unchecked?: boolean } = {},
+  ): MetafieldRecord | null {
     if (!this.ownerExists(ownerGid)) throw new Error(`fake Shopify: no owner ${ownerGid}`);
     const namespace = this.resolveNamespace(options.namespace ?? "$app");
     const mapKey = metafieldKey(ownerGid, namespace, key);

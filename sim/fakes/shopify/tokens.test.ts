@@ -30,7 +30,10 @@ async function shopQuery(token: string) {
   return { status: response.status, body: (await response.json()) as { data?: { shop: { myshopifyDomain: string } } } };
 }
 
-async function refresh(refreshToken: string, options: { form?: boolean; secret?: string; clientId?: string; grantType?: string } = {}) {
+async function refresh(
+  refreshToken: string,
+  options: { form?: boolean; secret?: string; clientId?: string; grantType?: string } = {},
+) {
   const params = {
     client_id: options.clientId ?? DEFAULT_FAKE_APP.clientId,
     client_secret: options.secret ?? DEFAULT_FAKE_APP.clientSecret,
@@ -39,7 +42,10 @@ async function refresh(refreshToken: string, options: { form?: boolean; secret?:
   };
   const response = await fetch(`${fake.url}/admin/oauth/access_token`, {
     method: "POST",
-    headers: { "Content-Type": options.form ? "application/x-www-form-urlencoded" : "application/json", Accept: "application/json" },
+    headers: {
+      "Content-Type": options.form ? "application/x-www-form-urlencoded" : "application/json",
+      Accept: "application/json",
+    },
     body: options.form ? new URLSearchParams(params).toString() : JSON.stringify(params),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -48,7 +54,11 @@ async function refresh(refreshToken: string, options: { form?: boolean; secret?:
 describe("fake Shopify: expiring offline tokens", { shuffle: false }, () => {
   it("issues a 60-minute access token with a refresh token, in the documented shape", async () => {
     const issued = fake.issueOfflineToken(SHOP);
-    expect(issued).toMatchObject({ expires_in: 3600, refresh_token_expires_in: expect.any(Number), scope: expect.stringContaining("write_inventory") });
+    expect(issued).toMatchObject({
+      expires_in: 3600,
+      refresh_token_expires_in: expect.any(Number),
+      scope: expect.stringContaining("write_inventory"),
+    });
     expect(issued.access_token).not.toBe(issued.refresh_token);
     expect((await shopQuery(issued.access_token)).body.data?.shop.myshopifyDomain).toBe(SHOP);
     clock.advance(59 * 60_000);
@@ -64,7 +74,13 @@ describe("fake Shopify: expiring offline tokens", { shuffle: false }, () => {
     const granted = fake.tokenStats().refreshesGranted;
     const first = await refresh(issued.refresh_token);
     expect(first.status).toBe(200);
-    expect(Object.keys(first.body).sort()).toEqual(["access_token", "expires_in", "refresh_token", "refresh_token_expires_in", "scope"]);
+    expect(Object.keys(first.body).sort()).toEqual([
+      "access_token",
+      "expires_in",
+      "refresh_token",
+      "refresh_token_expires_in",
+      "scope",
+    ]);
     expect(first.body).toMatchObject({ expires_in: 3600 });
     expect(first.body["refresh_token"]).not.toBe(issued.refresh_token);
 
@@ -85,9 +101,18 @@ describe("fake Shopify: expiring offline tokens", { shuffle: false }, () => {
 
   it("refuses a wrong client secret or client id (invalid_client), and a malformed request", async () => {
     const issued = fake.issueOfflineToken(SHOP);
-    expect(await refresh(issued.refresh_token, { secret: "not-the-secret" })).toMatchObject({ status: 401, body: { error: "invalid_client" } });
-    expect(await refresh(issued.refresh_token, { clientId: "another-app" })).toMatchObject({ status: 401, body: { error: "invalid_client" } });
-    expect(await refresh(issued.refresh_token, { grantType: "client_credentials" })).toMatchObject({ status: 400, body: { error: "unsupported_grant_type" } });
+    expect(await refresh(issued.refresh_token, { secret: "not-the-secret" })).toMatchObject({
+      status: 401,
+      body: { error: "invalid_client" },
+    });
+    expect(await refresh(issued.refresh_token, { clientId: "another-app" })).toMatchObject({
+      status: 401,
+      body: { error: "invalid_client" },
+    });
+    expect(await refresh(issued.refresh_token, { grantType: "client_credentials" })).toMatchObject({
+      status: 400,
+      body: { error: "unsupported_grant_type" },
+    });
     expect(await refresh("")).toMatchObject({ status: 400, body: { error: "invalid_request" } });
     expect(await refresh("shprt_unknown")).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
     // Still valid after the refused attempts.
@@ -111,7 +136,12 @@ describe("fake Shopify: expiring offline tokens", { shuffle: false }, () => {
     const failed = await fetch(`${fake.url}/admin/oauth/access_token`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_id: DEFAULT_FAKE_APP.clientId, client_secret: DEFAULT_FAKE_APP.clientSecret, grant_type: "refresh_token", refresh_token: withoutExpiry.body["refresh_token"] }),
+      body: JSON.stringify({
+        client_id: DEFAULT_FAKE_APP.clientId,
+        client_secret: DEFAULT_FAKE_APP.clientSecret,
+        grant_type: "refresh_token",
+        refresh_token: withoutExpiry.body["refresh_token"],
+      }),
     });
     expect(failed.status).toBe(503);
     expect((await refresh(withoutExpiry.body["refresh_token"] as string)).status).toBe(200);

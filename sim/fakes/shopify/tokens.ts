@@ -30,7 +30,10 @@ export interface AppCredentials {
 }
 
 /** The credentials the fakes expect by default: the ones tests give the app (tests/support/shopify.ts). */
-export const DEFAULT_FAKE_APP: AppCredentials = { clientId: "ballast-test-api-key", clientSecret: "ballast-test-api-secret" };
+export const DEFAULT_FAKE_APP: AppCredentials = {
+  clientId: "ballast-test-api-key",
+  clientSecret: "ballast-test-api-secret",
+};
 
 export interface TokenAnswer {
   access_token: string;
@@ -123,7 +126,8 @@ export class FakeTokenIssuer {
 
   /** Every access token of the shop issued so far expires now (refresh tokens stay valid). */
   expireAccessTokens(shop: string): void {
-    for (const record of this.access.values()) if (record.shop === shop) record.expiresAt = Math.min(record.expiresAt, this.now());
+    for (const record of this.access.values())
+      if (record.shop === shop) record.expiresAt = Math.min(record.expiresAt, this.now());
   }
 
   async refresh(contentType: string | undefined, rawBody: string): Promise<TokenReply> {
@@ -133,7 +137,8 @@ export class FakeTokenIssuer {
     if (!app || app.clientSecret !== params["client_secret"]) {
       return oauthError(401, "invalid_client", "Client authentication failed: unknown client or wrong client secret.");
     }
-    if (params["grant_type"] !== "refresh_token") return oauthError(400, "unsupported_grant_type", "Only refresh_token is supported here.");
+    if (params["grant_type"] !== "refresh_token")
+      return oauthError(400, "unsupported_grant_type", "Only refresh_token is supported here.");
     const sent = params["refresh_token"];
     if (!sent) return oauthError(400, "invalid_request", "Missing refresh_token.");
     const record = this.refreshTokens.get(sent);
@@ -143,7 +148,11 @@ export class FakeTokenIssuer {
     if (shop && behaviour.serverErrorNext > 0) {
       this.setBehaviour(shop, { serverErrorNext: behaviour.serverErrorNext - 1 });
       this.counters.refreshesFailed += 1;
-      return { status: 503, body: "<html><body><h1>503 Service Unavailable</h1></body></html>", headers: { "Content-Type": "text/html" } };
+      return {
+        status: 503,
+        body: "<html><body><h1>503 Service Unavailable</h1></body></html>",
+        headers: { "Content-Type": "text/html" },
+      };
     }
     if (!record || !shop || record.retired || this.now() >= record.expiresAt || !this.knownShop(shop)) {
       this.counters.refreshesRefused += 1;
@@ -151,7 +160,13 @@ export class FakeTokenIssuer {
     }
     if (behaviour.refuseRefresh) {
       this.counters.refreshesRefused += 1;
-      return oauthError(400, behaviour.refuseRefresh, behaviour.refuseRefresh === "invalid_grant" ? "The refresh token is invalid, expired or revoked." : "The request is invalid.");
+      return oauthError(
+        400,
+        behaviour.refuseRefresh,
+        behaviour.refuseRefresh === "invalid_grant"
+          ? "The refresh token is invalid, expired or revoked."
+          : "The request is invalid.",
+      );
     }
     // Sent again before its first answer was used (a lost answer): that unused pair is superseded.
     if (record.successor) {
@@ -170,8 +185,19 @@ export class FakeTokenIssuer {
     const now = this.now();
     const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
     const refreshToken = `shprt_${randomBytes(16).toString("hex")}`;
-    this.access.set(accessToken, { shop, expiresAt: now + ACCESS_TOKEN_TTL_SECONDS * 1000, used: false, revoked: false, retiresOnUse: from });
-    this.refreshTokens.set(refreshToken, { shop, expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000, retired: false, successor: null });
+    this.access.set(accessToken, {
+      shop,
+      expiresAt: now + ACCESS_TOKEN_TTL_SECONDS * 1000,
+      used: false,
+      revoked: false,
+      retiresOnUse: from,
+    });
+    this.refreshTokens.set(refreshToken, {
+      shop,
+      expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000,
+      retired: false,
+      successor: null,
+    });
     return {
       access_token: accessToken,
       ...(omitExpiresIn ? {} : { expires_in: ACCESS_TOKEN_TTL_SECONDS }),
@@ -188,7 +214,11 @@ function parseParams(contentType: string | undefined, rawBody: string): Record<s
   try {
     const parsed = JSON.parse(rawBody) as unknown;
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return null;
-    return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).flatMap(([key, value]) => (typeof value === "string" ? [[key, value]] : [])));
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).flatMap(([key, value]) =>
+        typeof value === "string" ? [[key, value]] : [],
+      ),
+    );
   } catch {
     return null;
   }

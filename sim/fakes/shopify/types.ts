@@ -93,7 +93,13 @@ export interface FakeShopify {
    * The merchant edits a metafield in Shopify admin (default namespace: the app's `$app`);
    * "" removes it, as clearing the field does. `unchecked` skips the admin's JSON check.
    */
-  editMetafieldInAdmin(domain: string, ownerGid: string, key: string, value: string, options?: { namespace?: string; unchecked?: boolean }): void;
+  editMetafieldInAdmin(
+    domain: string,
+    ownerGid: string,
+    key: string,
+    value: string,
+    options?: { namespace?: string; unchecked?: boolean },
+  ): void;
   setQuantities(domain: string, inventoryItemId: string, locationId: string, quantities: Partial<Quantities>): void;
   quantities(domain: string, inventoryItemId: string, locationId: string): (Quantities & { on_hand: number }) | null;
   /** An order: available → committed, plus orders/create and inventory_levels/update webhooks when `webhooks` is on. */
@@ -102,9 +108,15 @@ export interface FakeShopify {
     input: { lines: { inventoryItemId: string; locationId: string; quantity: number }[]; webhooks?: boolean },
   ): Promise<{ orderId: string; deliveries: WebhookDelivery[] }>;
   /** Another writer changes a quantity just before the next inventory mutation runs (read-then-write race). */
-  competeOnNextMutation(domain: string, change: { inventoryItemId: string; locationId: string; delta: number; name?: StoredQuantityName }): void;
+  competeOnNextMutation(
+    domain: string,
+    change: { inventoryItemId: string; locationId: string; delta: number; name?: StoredQuantityName },
+  ): void;
   /** A writer that puts `available` back to `available` after each Admin API write on that level (null to stop). */
-  setCompetingWriter(domain: string, writer: { inventoryItemId: string; locationId: string; available: number } | null): void;
+  setCompetingWriter(
+    domain: string,
+    writer: { inventoryItemId: string; locationId: string; available: number } | null,
+  ): void;
   /** Admin API inventory writes so far (orders and competitors excluded). */
   apiAdjustmentCount(domain: string): number;
   setFailureModes(modes: Partial<FailureModes>): void;

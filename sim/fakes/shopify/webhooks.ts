@@ -35,7 +35,9 @@ export interface WebhookDelivery {
  */
 export function jsonWithBigInts(value: unknown): string {
   const marker = "__bigint__";
-  const text = JSON.stringify(value, (_key, entry: unknown) => (typeof entry === "bigint" ? `${marker}${entry.toString()}` : entry));
+  const text = JSON.stringify(value, (_key, entry: unknown) =>
+    typeof entry === "bigint" ? `${marker}${entry.toString()}` : entry,
+  );
   return text.replace(new RegExp(`"${marker}(-?\\d+)"`, "g"), "$1");
 }
 
@@ -50,7 +52,16 @@ export async function deliverWebhook(
   const url = typeof target.url === "function" ? target.url(event.topic) : target.url;
   const webhookId = randomUUID();
   const eventId = event.eventId ?? randomUUID();
-  const delivery: WebhookDelivery = { topic: event.topic, shopDomain: event.shopDomain, eventId, webhookId, url, status: null, error: null, body: event.body };
+  const delivery: WebhookDelivery = {
+    topic: event.topic,
+    shopDomain: event.shopDomain,
+    eventId,
+    webhookId,
+    url,
+    status: null,
+    error: null,
+    body: event.body,
+  };
   try {
     const response = await fetch(url, {
       method: "POST",

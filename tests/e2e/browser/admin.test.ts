@@ -41,26 +41,103 @@ async function seedHistory(database: TestDatabase["database"]) {
   // 80 × 15 min = the last 20 h: the first hours of the chart have no samples (null points).
   for (let index = 0; index < 80; index++) {
     const observedAt = new Date(now - index * 15 * 60_000);
-    samples.push({ shop: SHOP, channel: "online_store", pushedAt: new Date(observedAt.getTime() - 4_000), observedAt, lagMs: 3_000 + (index % 5) * 700 });
-    samples.push({ shop: SHOP, channel: "meta", pushedAt: new Date(observedAt.getTime() - 240_000), observedAt, lagMs: 180_000 + (index % 7) * 30_000 });
+    samples.push({
+      shop: SHOP,
+      channel: "online_store",
+      pushedAt: new Date(observedAt.getTime() - 4_000),
+      observedAt,
+      lagMs: 3_000 + (index % 5) * 700,
+    });
+    samples.push({
+      shop: SHOP,
+      channel: "meta",
+      pushedAt: new Date(observedAt.getTime() - 240_000),
+      observedAt,
+      lagMs: 180_000 + (index % 7) * 30_000,
+    });
   }
   await database.lagSample.createMany({ data: samples });
   await database.channelItemState.createMany({
     data: [
-      { shop: SHOP, channel: "online_store", itemKey: `gid://shopify/InventoryItem/${BIG_VARIANT_ID}|gid://shopify/Location/76543210987`, variantGid, desired: 8, desiredAvailability: "in_stock", explanation: {}, computedAt: new Date(now - 120_000), pushed: 8, pushedAt: new Date(now - 110_000), confirmed: 8, confirmedAt: new Date(now - 100_000) },
-      { shop: SHOP, channel: "meta", itemKey: BIG_VARIANT_ID, variantGid, desired: 7, desiredAvailability: "in_stock", explanation: {}, computedAt: new Date(now - 120_000), pushed: 7, pushedAt: new Date(now - 110_000), confirmed: 9, confirmedAt: new Date(now - 30_000) },
+      {
+        shop: SHOP,
+        channel: "online_store",
+        itemKey: `gid://shopify/InventoryItem/${BIG_VARIANT_ID}|gid://shopify/Location/76543210987`,
+        variantGid,
+        desired: 8,
+        desiredAvailability: "in_stock",
+        explanation: {},
+        computedAt: new Date(now - 120_000),
+        pushed: 8,
+        pushedAt: new Date(now - 110_000),
+        confirmed: 8,
+        confirmedAt: new Date(now - 100_000),
+      },
+      {
+        shop: SHOP,
+        channel: "meta",
+        itemKey: BIG_VARIANT_ID,
+        variantGid,
+        desired: 7,
+        desiredAvailability: "in_stock",
+        explanation: {},
+        computedAt: new Date(now - 120_000),
+        pushed: 7,
+        pushedAt: new Date(now - 110_000),
+        confirmed: 9,
+        confirmedAt: new Date(now - 30_000),
+      },
     ],
   });
   // Meta drift history: two items wrong for 3 h (ended), and the open episode behind the
   // drifting row above (desired 7, shown 9).
   await database.driftEpisode.createMany({
     data: [
-      { shop: SHOP, channel: "meta", itemKey: "44960469696700", variantGid: "gid://shopify/ProductVariant/44960469696700", expected: 3, observed: 5, sincePushMs: 120_000, startedAt: new Date(now - 10 * 3_600_000), endedAt: new Date(now - 7 * 3_600_000) },
-      { shop: SHOP, channel: "meta", itemKey: BIG_VARIANT_ID, variantGid, expected: 8, observed: 10, sincePushMs: 90_000, startedAt: new Date(now - 10 * 3_600_000), endedAt: new Date(now - 7 * 3_600_000) },
-      { shop: SHOP, channel: "meta", itemKey: BIG_VARIANT_ID, variantGid, expected: 7, observed: 9, sincePushMs: 80_000, startedAt: new Date(now - 30_000), endedAt: null },
+      {
+        shop: SHOP,
+        channel: "meta",
+        itemKey: "44960469696700",
+        variantGid: "gid://shopify/ProductVariant/44960469696700",
+        expected: 3,
+        observed: 5,
+        sincePushMs: 120_000,
+        startedAt: new Date(now - 10 * 3_600_000),
+        endedAt: new Date(now - 7 * 3_600_000),
+      },
+      {
+        shop: SHOP,
+        channel: "meta",
+        itemKey: BIG_VARIANT_ID,
+        variantGid,
+        expected: 8,
+        observed: 10,
+        sincePushMs: 90_000,
+        startedAt: new Date(now - 10 * 3_600_000),
+        endedAt: new Date(now - 7 * 3_600_000),
+      },
+      {
+        shop: SHOP,
+        channel: "meta",
+        itemKey: BIG_VARIANT_ID,
+        variantGid,
+        expected: 7,
+        observed: 9,
+        sincePushMs: 80_000,
+        startedAt: new Date(now - 30_000),
+        endedAt: null,
+      },
     ],
   });
-  await database.alert.create({ data: { shop: SHOP, channel: "meta", kind: "lag_high", severity: "warning", dedupeKey: "meta-lag", details: { p95Ms: 360000, thresholdMs: 300000 } } });
+  await database.alert.create({
+    data: {
+      shop: SHOP,
+      channel: "meta",
+      kind: "lag_high",
+      severity: "warning",
+      dedupeKey: "meta-lag",
+      details: { p95Ms: 360000, thresholdMs: 300000 },
+    },
+  });
 }
 
 beforeAll(async () => {
@@ -70,7 +147,12 @@ beforeAll(async () => {
   // Past onboarding (tests/e2e/browser/onboarding.test.ts walks it): /app is the overview.
   await markOnboarded(testDatabase.database, SHOP);
   variantGid = await seedItem(testDatabase.database, SHOP, { available: 10 });
-  await seedItem(testDatabase.database, SHOP, { variantId: "44960469696700", title: "Wool scarf — Blue", sku: "SCARF-BLUE", available: 3 });
+  await seedItem(testDatabase.database, SHOP, {
+    variantId: "44960469696700",
+    title: "Wool scarf — Blue",
+    sku: "SCARF-BLUE",
+    available: 3,
+  });
   await seedHistory(testDatabase.database);
   await testDatabase.database.location.createMany({
     data: [
@@ -79,7 +161,9 @@ beforeAll(async () => {
     ],
   });
   // The fake Shopify receives the app-owned metafield writes.
-  shopify = await startFakeShopify({ shops: [{ domain: SHOP, accessToken: `shpat_test_${SHOP}`, appId: TEST_API_KEY }] });
+  shopify = await startFakeShopify({
+    shops: [{ domain: SHOP, accessToken: `shpat_test_${SHOP}`, appId: TEST_API_KEY }],
+  });
   app = await startAppServer(
     testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }),
     // Its own copy of the build: a rebuild by another run cannot take its chunks away mid-test.
@@ -112,42 +196,52 @@ const open = async (pathname: string, locale: "en" | "fr" = "en") => {
 };
 
 describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
-  it("previews a buffer change live, refuses invalid input, saves it and logs it in Activity", { timeout: 90_000 }, async () => {
-    const page = browser.page;
-    await open("/app/buffers");
-    await page.getByRole("tab", { name: "Meta" }).click();
-    const seedMeta = page.getByTestId("preview-seed-meta");
-    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
-    // The seed example with the default rules: 10 → Online Store 8, Meta 7, Google 6.
-    expect(await page.getByTestId("preview-seed-online_store").textContent()).toBe("8");
-    expect(await page.getByTestId("preview-seed-google").textContent()).toBe("6");
+  it(
+    "previews a buffer change live, refuses invalid input, saves it and logs it in Activity",
+    { timeout: 90_000 },
+    async () => {
+      const page = browser.page;
+      await open("/app/buffers");
+      await page.getByRole("tab", { name: "Meta" }).click();
+      const seedMeta = page.getByTestId("preview-seed-meta");
+      await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
+      // The seed example with the default rules: 10 → Online Store 8, Meta 7, Google 6.
+      expect(await page.getByTestId("preview-seed-online_store").textContent()).toBe("8");
+      expect(await page.getByTestId("preview-seed-google").textContent()).toBe("6");
 
-    const percent = page.getByLabel("Percent held back");
-    await percent.fill("50");
-    // 10 sellable − ceil(50 % × 10) = 5, computed in the browser by the real engine.
-    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("5");
-    await expect.poll(() => page.getByTestId("buffer-preview").textContent(), { timeout: 15_000 }).toContain("Meta 5 = 10 sellable − 5 (50% of 10, rounded up)");
+      const percent = page.getByLabel("Percent held back");
+      await percent.fill("50");
+      // 10 sellable − ceil(50 % × 10) = 5, computed in the browser by the real engine.
+      await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("5");
+      await expect
+        .poll(() => page.getByTestId("buffer-preview").textContent(), { timeout: 15_000 })
+        .toContain("Meta 5 = 10 sellable − 5 (50% of 10, rounded up)");
 
-    // Invalid input: an inline error, the preview keeps the saved rule, Save is disabled.
-    await percent.fill("abc");
-    await expect.poll(() => page.getByText("Enter a number.").count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
-    expect(await page.getByRole("button", { name: "Save", exact: true }).isDisabled()).toBe(true);
+      // Invalid input: an inline error, the preview keeps the saved rule, Save is disabled.
+      await percent.fill("abc");
+      await expect.poll(() => page.getByText("Enter a number.").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(() => seedMeta.textContent(), { timeout: 15_000 }).toBe("7");
+      expect(await page.getByRole("button", { name: "Save", exact: true }).isDisabled()).toBe(true);
 
-    await percent.fill("50");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Buffers saved").waitFor();
+      await percent.fill("50");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Buffers saved").waitFor();
 
-    const rows = await testDatabase.database.bufferRule.findMany({ where: { shop: SHOP, scope: "shop", channel: "meta" } });
-    expect(rows.map((row) => row.rule)).toEqual([{ percent: 50, lagAware: { confidence: 0.95 } }]);
-    // Mirrored to the shop's app-owned metafield in (fake) Shopify.
-    const fake = shopify.shop(SHOP);
-    const metafield = [...fake.metafields.values()].find((record) => record.key === "buffer");
-    expect(JSON.parse(metafield!.value)).toMatchObject({ meta: { percent: 50 } });
+      const rows = await testDatabase.database.bufferRule.findMany({
+        where: { shop: SHOP, scope: "shop", channel: "meta" },
+      });
+      expect(rows.map((row) => row.rule)).toEqual([{ percent: 50, lagAware: { confidence: 0.95 } }]);
+      // Mirrored to the shop's app-owned metafield in (fake) Shopify.
+      const fake = shopify.shop(SHOP);
+      const metafield = [...fake.metafields.values()].find((record) => record.key === "buffer");
+      expect(JSON.parse(metafield!.value)).toMatchObject({ meta: { percent: 50 } });
 
-    await open("/app/activity");
-    await page.getByText("Meta buffer, shop default: 25 % · lag-aware 95 % → 50 % · lag-aware 95 % (in Ballast)").waitFor();
-  });
+      await open("/app/activity");
+      await page
+        .getByText("Meta buffer, shop default: 25 % · lag-aware 95 % → 50 % · lag-aware 95 % (in Ballast)")
+        .waitFor();
+    },
+  );
 
   it("adds a product rule through the resource picker", { timeout: 90_000 }, async () => {
     const page = browser.page;
@@ -159,12 +253,18 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     await page.getByLabel("Fixed units held back").last().fill("4");
     await page.getByRole("button", { name: "Save rules" }).click();
     await page.getByText("Buffers saved").waitFor();
-    const rule = await testDatabase.database.bufferRule.findFirst({ where: { shop: SHOP, scope: "product", scopeGid: PRODUCT } });
+    const rule = await testDatabase.database.bufferRule.findFirst({
+      where: { shop: SHOP, scope: "product", scopeGid: PRODUCT },
+    });
     expect(rule?.channel).toBe("meta");
     expect(rule?.rule).toMatchObject({ fixedUnits: 4 });
     // Clean up so the other tests see shop defaults only.
     await page.getByRole("button", { name: "Remove", exact: true }).click();
-    await expect.poll(() => testDatabase.database.bufferRule.count({ where: { shop: SHOP, scope: "product" } }), { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(() => testDatabase.database.bufferRule.count({ where: { shop: SHOP, scope: "product" } }), {
+        timeout: 15_000,
+      })
+      .toBe(0);
   });
 
   it("pauses the Online Store and resumes it", { timeout: 90_000 }, async () => {
@@ -173,7 +273,9 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: "Pause: stop selling" }).click();
     await page.getByText("Channel paused").waitFor();
     await page.getByText("Paused: stop selling").first().waitFor();
-    const row = await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } });
+    const row = await testDatabase.database.channelConnection.findUnique({
+      where: { shop_channel: { shop: SHOP, channel: "online_store" } },
+    });
     expect(row).toMatchObject({ state: "paused_stop_selling", pausedBy: "merchant" });
 
     // Freezing shows its risk before anything changes.
@@ -183,35 +285,60 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
 
     await page.getByRole("button", { name: "Resume", exact: true }).click();
     await page.getByText("Channel resumed").waitFor();
-    expect((await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "online_store" } } }))?.state).toBe("active");
+    expect(
+      (
+        await testDatabase.database.channelConnection.findUnique({
+          where: { shop_channel: { shop: SHOP, channel: "online_store" } },
+        })
+      )?.state,
+    ).toBe("active");
   });
 
-  it("edits Google's settings: inline error on invalid input, nothing saved until fixed, then saved and logged in Activity", { timeout: 90_000 }, async () => {
-    const page = browser.page;
-    await open("/app/channels");
-    await page.getByRole("link", { name: "Google settings" }).click();
-    await page.getByText("Near a sell-out on Google").waitFor();
-    // The default is to keep the offer in stock and pause its ads.
-    expect(await page.getByLabel("Keep the offer in stock and pause its ads (default)").isChecked()).toBe(true);
-    await page.getByText("Mark the offer out of stock").click();
-    expect(await page.getByLabel("Mark the offer out of stock").isChecked()).toBe(true);
-    const confirmations = page.getByLabel("Confirmations before an increase");
-    await confirmations.fill("abc");
-    await page.getByText("Enter a whole number.").waitFor();
-    const save = page.getByRole("button", { name: "Save settings" });
-    expect(await save.isDisabled()).toBe(true);
-    expect(await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "google" } } })).toBeNull();
+  it(
+    "edits Google's settings: inline error on invalid input, nothing saved until fixed, then saved and logged in Activity",
+    { timeout: 90_000 },
+    async () => {
+      const page = browser.page;
+      await open("/app/channels");
+      await page.getByRole("link", { name: "Google settings" }).click();
+      await page.getByText("Near a sell-out on Google").waitFor();
+      // The default is to keep the offer in stock and pause its ads.
+      expect(await page.getByLabel("Keep the offer in stock and pause its ads (default)").isChecked()).toBe(true);
+      await page.getByText("Mark the offer out of stock").click();
+      expect(await page.getByLabel("Mark the offer out of stock").isChecked()).toBe(true);
+      const confirmations = page.getByLabel("Confirmations before an increase");
+      await confirmations.fill("abc");
+      await page.getByText("Enter a whole number.").waitFor();
+      const save = page.getByRole("button", { name: "Save settings" });
+      expect(await save.isDisabled()).toBe(true);
+      expect(
+        await testDatabase.database.channelConnection.findUnique({
+          where: { shop_channel: { shop: SHOP, channel: "google" } },
+        }),
+      ).toBeNull();
 
-    await confirmations.fill("3");
-    await expect.poll(() => save.isDisabled(), { timeout: 15_000 }).toBe(false);
-    await save.click();
-    await page.getByText("Channel settings saved").waitFor();
-    const row = await testDatabase.database.channelConnection.findUnique({ where: { shop_channel: { shop: SHOP, channel: "google" } } });
-    expect(row?.settings).toEqual({ locations: "all", checkoutOn: "store", damping: { confirmations: 3, minHoldMs: 30_000 }, lowStock: "out_of_stock" });
+      await confirmations.fill("3");
+      await expect.poll(() => save.isDisabled(), { timeout: 15_000 }).toBe(false);
+      await save.click();
+      await page.getByText("Channel settings saved").waitFor();
+      const row = await testDatabase.database.channelConnection.findUnique({
+        where: { shop_channel: { shop: SHOP, channel: "google" } },
+      });
+      expect(row?.settings).toEqual({
+        locations: "all",
+        checkoutOn: "store",
+        damping: { confirmations: 3, minHoldMs: 30_000 },
+        lowStock: "out_of_stock",
+      });
 
-    await open("/app/activity?channel=google");
-    await page.getByText("Google settings changed: near a sell-out: pause ads → out of stock; damping: 2× and 30 s → 3× and 30 s (in Ballast)").waitFor();
-  });
+      await open("/app/activity?channel=google");
+      await page
+        .getByText(
+          "Google settings changed: near a sell-out: pause ads → out of stock; damping: 2× and 30 s → 3× and 30 s (in Ballast)",
+        )
+        .waitFor();
+    },
+  );
 
   it("sets an override, rejects one above sellable, and shows it expire", { timeout: 90_000 }, async () => {
     const page = browser.page;
@@ -245,65 +372,102 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
     expect(await page.getByTestId("explanation-meta").textContent()).not.toContain("manual override");
   });
 
-  it("shows lag and items in drift on the Overview, the chart's last drift point equal to the table", { timeout: 90_000 }, async () => {
-    const page = browser.page;
-    await open("/app");
-    await chartsDrawn(page);
-    const metaRow = page.getByRole("row").filter({ hasText: "Meta" }).first();
-    expect(await metaRow.textContent()).toContain("1 of 1 read back");
-    expect(await page.getByRole("row").filter({ hasText: "Online Store" }).first().textContent()).toContain("Not checked (Shopify's own stock)");
-    // The table read to screen readers holds the charted numbers: Meta's drift per hour.
-    const table = page.locator("table").filter({ has: page.locator("caption", { hasText: "items in drift at the end of the hour" }) });
-    const header = await table.locator("thead th").allTextContents();
-    expect(header).toEqual(["UTC", "Online Store lag p95", "Meta lag p95", "Meta items in drift"]);
-    const drift = await table.locator("tbody tr td:last-child").allTextContents();
-    expect(drift).toHaveLength(24);
-    expect(drift.at(-1)).toBe("1");
-    // The two closed episodes (10 h → 7 h ago) count at the end of each hour they covered: 3 hours at 2.
-    expect(drift.filter((value) => value === "2")).toHaveLength(3);
-    expect(drift.filter((value) => !["0", "1", "2"].includes(value))).toEqual([]);
-  });
+  it(
+    "shows lag and items in drift on the Overview, the chart's last drift point equal to the table",
+    { timeout: 90_000 },
+    async () => {
+      const page = browser.page;
+      await open("/app");
+      await chartsDrawn(page);
+      const metaRow = page.getByRole("row").filter({ hasText: "Meta" }).first();
+      expect(await metaRow.textContent()).toContain("1 of 1 read back");
+      expect(await page.getByRole("row").filter({ hasText: "Online Store" }).first().textContent()).toContain(
+        "Not checked (Shopify's own stock)",
+      );
+      // The table read to screen readers holds the charted numbers: Meta's drift per hour.
+      const table = page
+        .locator("table")
+        .filter({ has: page.locator("caption", { hasText: "items in drift at the end of the hour" }) });
+      const header = await table.locator("thead th").allTextContents();
+      expect(header).toEqual(["UTC", "Online Store lag p95", "Meta lag p95", "Meta items in drift"]);
+      const drift = await table.locator("tbody tr td:last-child").allTextContents();
+      expect(drift).toHaveLength(24);
+      expect(drift.at(-1)).toBe("1");
+      // The two closed episodes (10 h → 7 h ago) count at the end of each hour they covered: 3 hours at 2.
+      expect(drift.filter((value) => value === "2")).toHaveLength(3);
+      expect(drift.filter((value) => !["0", "1", "2"].includes(value))).toEqual([]);
+    },
+  );
 
-  it("has no serious accessibility violations on any page, in English and French; records LCP/CLS and screenshots", { timeout: 180_000 }, async () => {
-    const page = browser.page;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const pages: { name: string; path: string; ready: (locale: "en" | "fr") => string }[] = [
-      { name: "overview", path: "/app", ready: (locale) => (locale === "fr" ? "Ventes évitées cette semaine" : "Sales prevented this week") },
-      { name: "buffers", path: "/app/buffers", ready: (locale) => (locale === "fr" ? "Aperçu en direct" : "Live preview") },
-      { name: "channels", path: "/app/channels", ready: (locale) => (locale === "fr" ? "Resynchroniser maintenant" : "Resync now") },
-      { name: "channel-settings", path: "/app/channels/google", ready: (locale) => (locale === "fr" ? "Près d'une rupture sur Google" : "Near a sell-out on Google") },
-      { name: "item", path: `/app/items/${BIG_VARIANT_ID}`, ready: (locale) => (locale === "fr" ? "Enregistrement maître" : "Master record") },
-      { name: "alerts", path: "/app/alerts", ready: (locale) => (locale === "fr" ? "Le délai du canal est élevé" : "Channel lag is high") },
-      { name: "activity", path: "/app/activity", ready: (locale) => (locale === "fr" ? "Activité" : "Activity") },
-    ];
-    const metrics: { page: string; locale: string; lcpMs: number | null; cls: number }[] = [];
-    const violations: Record<string, unknown> = {};
-    for (const locale of ["en", "fr"] as const) {
-      for (const entry of pages) {
-        await open(entry.path, locale);
-        await page.getByText(entry.ready(locale)).first().waitFor();
-        if (entry.name === "overview") await chartsDrawn(page);
-        metrics.push({ page: entry.name, locale, ...(await webVitals(page)) });
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${locale}.png`), fullPage: true });
-        const found = await seriousViolations(page);
-        if (found.length) violations[`${entry.name}-${locale}`] = found;
-      }
-    }
-    writeFileSync(
-      path.join(SCREENSHOTS, "metrics.json"),
-      `${JSON.stringify(
+  it(
+    "has no serious accessibility violations on any page, in English and French; records LCP/CLS and screenshots",
+    { timeout: 180_000 },
+    async () => {
+      const page = browser.page;
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const pages: { name: string; path: string; ready: (locale: "en" | "fr") => string }[] = [
         {
-          measuredWith: "tests/e2e/browser/admin.test.ts: production build on loopback, headless Debian Chromium, 1280×900, App Bridge stubbed, fonts from the CDN blocked",
-          aim: { lcpMs: 1500, cls: 0.1 },
-          generatedAt: new Date().toISOString(),
-          pages: metrics,
+          name: "overview",
+          path: "/app",
+          ready: (locale) => (locale === "fr" ? "Ventes évitées cette semaine" : "Sales prevented this week"),
         },
-        null,
-        2,
-      )}\n`,
-    );
-    expect(violations).toEqual({});
-    // Every page rendered in French uses French text (spot check of the navigation-independent title).
-    expect(metrics).toHaveLength(14);
-  });
+        {
+          name: "buffers",
+          path: "/app/buffers",
+          ready: (locale) => (locale === "fr" ? "Aperçu en direct" : "Live preview"),
+        },
+        {
+          name: "channels",
+          path: "/app/channels",
+          ready: (locale) => (locale === "fr" ? "Resynchroniser maintenant" : "Resync now"),
+        },
+        {
+          name: "channel-settings",
+          path: "/app/channels/google",
+          ready: (locale) => (locale === "fr" ? "Près d'une rupture sur Google" : "Near a sell-out on Google"),
+        },
+        {
+          name: "item",
+          path: `/app/items/${BIG_VARIANT_ID}`,
+          ready: (locale) => (locale === "fr" ? "Enregistrement maître" : "Master record"),
+        },
+        {
+          name: "alerts",
+          path: "/app/alerts",
+          ready: (locale) => (locale === "fr" ? "Le délai du canal est élevé" : "Channel lag is high"),
+        },
+        { name: "activity", path: "/app/activity", ready: (locale) => (locale === "fr" ? "Activité" : "Activity") },
+      ];
+      const metrics: { page: string; locale: string; lcpMs: number | null; cls: number }[] = [];
+      const violations: Record<string, unknown> = {};
+      for (const locale of ["en", "fr"] as const) {
+        for (const entry of pages) {
+          await open(entry.path, locale);
+          await page.getByText(entry.ready(locale)).first().waitFor();
+          if (entry.name === "overview") await chartsDrawn(page);
+          metrics.push({ page: entry.name, locale, ...(await webVitals(page)) });
+          await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${locale}.png`), fullPage: true });
+          const found = await seriousViolations(page);
+          if (found.length) violations[`${entry.name}-${locale}`] = found;
+        }
+      }
+      writeFileSync(
+        path.join(SCREENSHOTS, "metrics.json"),
+        `${JSON.stringify(
+          {
+            measuredWith:
+              "tests/e2e/browser/admin.test.ts: production build on loopback, headless Debian Chromium, 1280×900, App Bridge stubbed, fonts from the CDN blocked",
+            aim: { lcpMs: 1500, cls: 0.1 },
+            generatedAt: new Date().toISOString(),
+            pages: metrics,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      expect(violations).toEqual({});
+      // Every page rendered in French uses French text (spot check of the navigation-independent title).
+      expect(metrics).toHaveLength(14);
+    },
+  );
 });

@@ -52,14 +52,26 @@ function appBridgeStub(shop: string, token: string, picked: { id: string; title:
   `;
 }
 
-export async function openBrowser(options: { appUrl: string; shop: string; picked: { id: string; title: string } }): Promise<Browser> {
+export async function openBrowser(options: {
+  appUrl: string;
+  shop: string;
+  picked: { id: string; title: string };
+}): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), "ballast-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     userAgent: BROWSER_USER_AGENT,
     viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const token = sessionToken(options.shop, { expiresInSeconds: 3600 });
   const stub = appBridgeStub(options.shop, token, options.picked);
@@ -86,7 +98,13 @@ export async function openBrowser(options: { appUrl: string; shop: string; picke
 /** The URL Shopify admin opens: embedded, with host, locale and a fresh session token. */
 export function embeddedUrl(appUrl: string, shop: string, pathname: string, locale: "en" | "fr" = "en"): string {
   const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
-  const query = new URLSearchParams({ embedded: "1", shop, host, locale, id_token: sessionToken(shop, { expiresInSeconds: 3600 }) });
+  const query = new URLSearchParams({
+    embedded: "1",
+    shop,
+    host,
+    locale,
+    id_token: sessionToken(shop, { expiresInSeconds: 3600 }),
+  });
   return `${appUrl}${pathname}${pathname.includes("?") ? "&" : "?"}${query.toString()}`;
 }
 
@@ -104,8 +122,21 @@ export interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: Document,
+            options: object,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    });
     return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
@@ -133,7 +164,11 @@ export async function webVitals(page: Page): Promise<{ lcpMs: number | null; cls
           }
         }).observe({ type: "layout-shift", buffered: true });
         // Buffered entries are delivered asynchronously; two frames later they are in.
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve({ lcpMs: lcp === null ? null : Math.round(lcp), cls: Number(cls.toFixed(4)) })));
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() =>
+            resolve({ lcpMs: lcp === null ? null : Math.round(lcp), cls: Number(cls.toFixed(4)) }),
+          ),
+        );
       }),
   );
 }

@@ -30,7 +30,9 @@ const SHOPS = { en: "onboarding-en.myshopify.com", fr: "onboarding-fr.myshopify.
 const REINSTALLED = "onboarding-reinstalled.myshopify.com";
 const STRANDED_ITEM = "73000000000000001";
 const SCREENSHOTS =
-  process.env.BALLAST_UPDATE_SCREENSHOTS === "1" ? path.join(process.cwd(), "docs", "screenshots") : mkdtempSync(path.join(tmpdir(), "ballast-screenshots-"));
+  process.env.BALLAST_UPDATE_SCREENSHOTS === "1"
+    ? path.join(process.cwd(), "docs", "screenshots")
+    : mkdtempSync(path.join(tmpdir(), "ballast-screenshots-"));
 const hasChromium = existsSync(CHROMIUM);
 
 let testDatabase: TestDatabase;
@@ -52,7 +54,12 @@ async function seedFreshInstall(shop: string) {
   // The first catalogue read has finished (the worker is not running here): not onboarded yet.
   await database.shop.create({ data: { shop, lastFullReadAt: new Date() } });
   for (const item of ITEMS) {
-    const gid = await seedItem(database, shop, { variantId: item.variantId, productId: item.variantId.replace(/^72/, "82"), title: item.title, available: item.available });
+    const gid = await seedItem(database, shop, {
+      variantId: item.variantId,
+      productId: item.variantId.replace(/^72/, "82"),
+      title: item.title,
+      available: item.available,
+    });
     await database.variant.update({ where: { shop_gid: { shop, gid } }, data: { price: item.price } });
   }
   await database.location.create({ data: { shop, gid: LOCATION, name: "Warehouse" } });
@@ -62,9 +69,13 @@ async function seedFreshInstall(shop: string) {
       shop,
       channel: "meta",
       config: { catalogId: "1234567890", itemIdTemplate: "{variantId}" },
-      encryptedCredentials: encryptSecret({ accessToken: "EAAB-onboarding-token-123456" }, createKeyring(Buffer.from(TEST_ENCRYPTION_KEY, "base64")), {
-        context: credentialContext(shop, "meta"),
-      }),
+      encryptedCredentials: encryptSecret(
+        { accessToken: "EAAB-onboarding-token-123456" },
+        createKeyring(Buffer.from(TEST_ENCRYPTION_KEY, "base64")),
+        {
+          context: credentialContext(shop, "meta"),
+        },
+      ),
     },
   });
 }
@@ -74,17 +85,33 @@ async function seedReinstalled() {
   const location = shopify.addLocation(REINSTALLED, { name: "Warehouse" });
   const product = shopify.addProduct(REINSTALLED, {
     title: "Linen shirt",
-    variants: [{ title: "L", inventoryItemId: STRANDED_ITEM, stock: { [location]: { available: 5, safety_stock: 2 } } }],
+    variants: [
+      { title: "L", inventoryItemId: STRANDED_ITEM, stock: { [location]: { available: 5, safety_stock: 2 } } },
+    ],
   });
   const variant = product.variants[0]!;
   await seedOfflineSession(database, REINSTALLED);
-  await database.shop.create({ data: { shop: REINSTALLED, uninstalledAt: null, onboardedAt: null, lastFullReadAt: new Date() } });
+  await database.shop.create({
+    data: { shop: REINSTALLED, uninstalledAt: null, onboardedAt: null, lastFullReadAt: new Date() },
+  });
   await database.variant.create({
-    data: { shop: REINSTALLED, gid: variant.variantId, productGid: product.productId, inventoryItemGid: variant.inventoryItemId, title: "Linen shirt — L" },
+    data: {
+      shop: REINSTALLED,
+      gid: variant.variantId,
+      productGid: product.productId,
+      inventoryItemGid: variant.inventoryItemId,
+      title: "Linen shirt — L",
+    },
   });
   // Ballast's own record: 3 units held; the Online Store observes (a reinstall starts there).
   await database.heldStock.create({
-    data: { shop: REINSTALLED, inventoryItemGid: variant.inventoryItemId, locationGid: location, variantGid: variant.variantId, units: 3 },
+    data: {
+      shop: REINSTALLED,
+      inventoryItemGid: variant.inventoryItemId,
+      locationGid: location,
+      variantGid: variant.variantId,
+      units: 3,
+    },
   });
 }
 
@@ -92,9 +119,18 @@ beforeAll(async () => {
   if (!hasChromium) return;
   testDatabase = await createTestDatabase();
   for (const shop of Object.values(SHOPS)) await seedFreshInstall(shop);
-  shopify = await startFakeShopify({ shops: [...Object.values(SHOPS), REINSTALLED].map((domain) => ({ domain, accessToken: `shpat_test_${domain}`, appId: TEST_API_KEY })) });
+  shopify = await startFakeShopify({
+    shops: [...Object.values(SHOPS), REINSTALLED].map((domain) => ({
+      domain,
+      accessToken: `shpat_test_${domain}`,
+      appId: TEST_API_KEY,
+    })),
+  });
   await seedReinstalled();
-  app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }), { privateBuild: true });
+  app = await startAppServer(
+    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }),
+    { privateBuild: true },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -134,7 +170,8 @@ const TEXT = {
     pos: "y compris votre point de vente (POS)",
     thin: "Les articles dont il ne reste que quelques unités (3 ou moins) ne sont jamais mis de côté",
     confirm: "Activer les réserves",
-    storeDone: "Les réserves de la boutique en ligne sont actives : Ballast met désormais des unités de côté en stock de sécurité.",
+    storeDone:
+      "Les réserves de la boutique en ligne sont actives : Ballast met désormais des unités de côté en stock de sécurité.",
     finish: "Aller au tableau de bord",
     dashboard: "Ventes évitées cette semaine",
     observing: "En observation",
@@ -150,7 +187,14 @@ const TEXT = {
 
 /** What must never reach a merchant's screen: message keys, snake_case codes, Shopify ids, JSON. */
 function rawCodes(text: string): string[] {
-  const patterns = [/\b[a-z]+(?:_[a-z]+)+\b/g, /\b[a-z]+\.[a-z]+(?:\.[a-zA-Z_]+)+\b/g, /gid:\/\//g, /\{[a-z]+\}/gi, /[{}[\]"]{2,}/g, /\bundefined\b|\bnull\b|\bNaN\b/g];
+  const patterns = [
+    /\b[a-z]+(?:_[a-z]+)+\b/g,
+    /\b[a-z]+\.[a-z]+(?:\.[a-zA-Z_]+)+\b/g,
+    /gid:\/\//g,
+    /\{[a-z]+\}/gi,
+    /[{}[\]"]{2,}/g,
+    /\bundefined\b|\bnull\b|\bNaN\b/g,
+  ];
   return patterns.flatMap((pattern) => text.match(pattern) ?? []);
 }
 
@@ -160,124 +204,182 @@ async function visibleText(page: Browser["page"]): Promise<string> {
 
 describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
   for (const locale of ["en", "fr"] as const) {
-    it(`a fresh install walks onboarding, activates Meta and then the Online Store through its confirmation, and lands on the dashboard (${locale})`, { timeout: 150_000 }, async () => {
-      const shop = SHOPS[locale];
-      const text = TEXT[locale];
+    it(
+      `a fresh install walks onboarding, activates Meta and then the Online Store through its confirmation, and lands on the dashboard (${locale})`,
+      { timeout: 150_000 },
+      async () => {
+        const shop = SHOPS[locale];
+        const text = TEXT[locale];
+        const database = testDatabase.database;
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        const browser = await openBrowser({
+          appUrl: app.url,
+          shop,
+          picked: { id: "gid://shopify/Product/1", title: "unused" },
+        });
+        try {
+          const page = browser.page;
+          // The overview is not the first screen of a fresh install: it sends the merchant to onboarding.
+          await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
+          await page.getByRole("heading", { name: text.title }).waitFor();
+          expect(new URL(page.url()).pathname).toBe("/app/onboarding");
+
+          // The preview: the engine's own figures (the same service, on the same database), with the shop's currency from Shopify.
+          const previews = await previewChannels(database, shop, Date.now());
+          const store = previews.find((preview) => preview.channel === "online_store")!;
+          const meta = previews.find((preview) => preview.channel === "meta")!;
+          expect(store.withheldUnits).toBeGreaterThan(0);
+          expect(meta.withheldUnits).toBeGreaterThan(store.withheldUnits);
+          const storeLine = await page.getByTestId("preview-withheld-online_store").textContent();
+          expect(storeLine).toContain(formatNumber(store.withheldUnits, locale));
+          expect(storeLine).toContain(formatNumber(store.sellableUnits, locale));
+          expect(storeLine).toContain(text.money(store.withheldValue));
+          const metaLine = await page.getByTestId("preview-withheld-meta").textContent();
+          expect(metaLine).toContain(formatNumber(meta.withheldUnits, locale));
+          expect(metaLine).toContain(text.money(meta.withheldValue));
+          // Thin stock: the Online Store keeps the 1- and 2-unit items whole; Meta's buffer would show some of them 0, by name.
+          expect(store.zeroItems).toBe(0);
+          if (meta.zeroItems > 0) await page.getByText(meta.zeroExamples[0]!.title, { exact: false }).first().waitFor();
+          await page.getByText(text.thin).first().waitFor();
+          expect(await page.getByText(text.observing, { exact: true }).count()).toBeGreaterThan(0);
+
+          const onboardingText = await visibleText(page);
+          expect(rawCodes(onboardingText)).toEqual([]);
+          expect(await seriousViolations(page)).toEqual([]);
+          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-${locale}.png`), fullPage: true });
+
+          // Nothing was written by looking: every channel still observes.
+          expect(
+            (await database.channelConnection.findMany({ where: { shop, activatedAt: { not: null } } })).length,
+          ).toBe(0);
+
+          // Activate Meta: one click (it is connected).
+          await page.getByRole("button", { name: text.activateMeta }).click();
+          await page.getByText(text.metaDone).waitFor();
+          expect(
+            (await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "meta" } } }))
+              ?.activatedAt,
+          ).not.toBeNull();
+          expect(
+            (
+              await database.channelConnection.findUnique({
+                where: { shop_channel: { shop, channel: "online_store" } },
+              })
+            )?.activatedAt ?? null,
+          ).toBeNull();
+
+          // The Online Store on its own, through a confirmation that states the consequence.
+          await page.getByRole("button", { name: text.activateStore }).click();
+          const dialog = page.getByRole("dialog");
+          await dialog.getByText(text.confirmTitle).waitFor();
+          const dialogText = (await dialog.innerText()).replace(/\s+/g, " ");
+          expect(dialogText).toContain(text.pos);
+          expect(dialogText).toContain(formatNumber(store.withheldUnits, locale));
+          expect(dialogText).toContain(text.thin);
+          expect(rawCodes(dialogText)).toEqual([]);
+          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-confirm-${locale}.png`) });
+          await dialog.getByRole("button", { name: text.confirm, exact: true }).click();
+          await page.getByText(text.storeDone).waitFor();
+          expect(
+            (
+              await database.channelConnection.findUnique({
+                where: { shop_channel: { shop, channel: "online_store" } },
+              })
+            )?.activatedAt,
+          ).not.toBeNull();
+          const kinds = (await database.activity.findMany({ where: { shop }, orderBy: { at: "asc" } })).map(
+            (entry) => `${entry.kind}:${entry.channel}`,
+          );
+          expect(kinds).toEqual(["channel_activated:meta", "channel_activated:online_store"]);
+          expect(rawCodes(await visibleText(page))).toEqual([]);
+
+          // Finish: the dashboard, and the overview no longer sends the merchant back.
+          await page.getByRole("button", { name: text.finish }).first().click();
+          await page.getByText(text.dashboard).first().waitFor();
+          expect(new URL(page.url()).pathname).toBe("/app");
+          expect((await database.shop.findUnique({ where: { shop } }))?.onboardedAt).not.toBeNull();
+          await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
+          await page.getByText(text.dashboard).first().waitFor();
+          expect(new URL(page.url()).pathname).toBe("/app");
+          // The onboarding page stays reachable (the navigation's "Get started"), showing both channels active.
+          await page.goto(embeddedUrl(app.url, shop, "/app/onboarding", locale), { waitUntil: "networkidle" });
+          await page.getByRole("heading", { name: text.title }).waitFor();
+          expect(await page.getByText(text.active, { exact: true }).count()).toBeGreaterThanOrEqual(2);
+
+          // The Channels page: each channel's mode; the Online Store goes back to observe mode only after a confirmation
+          // that says its holds are released; "Release holds" is offered before leaving.
+          await page.goto(embeddedUrl(app.url, shop, "/app/channels", locale), { waitUntil: "networkidle" });
+          await page.getByText(text.leaving).waitFor();
+          await page.getByRole("button", { name: text.observeStore }).click();
+          await page.getByText(text.observeTitle).waitFor();
+          expect(
+            (
+              await database.channelConnection.findUnique({
+                where: { shop_channel: { shop, channel: "online_store" } },
+              })
+            )?.activatedAt,
+          ).not.toBeNull();
+          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-channels-${locale}.png`), fullPage: true });
+          await page.getByRole("button", { name: text.confirmObserve, exact: true }).click();
+          await page.getByText(text.observeDone).waitFor();
+          expect(
+            (
+              await database.channelConnection.findUnique({
+                where: { shop_channel: { shop, channel: "online_store" } },
+              })
+            )?.activatedAt ?? null,
+          ).toBeNull();
+          expect(
+            (await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "meta" } } }))
+              ?.activatedAt,
+          ).not.toBeNull();
+        } finally {
+          await browser.close();
+        }
+      },
+    );
+  }
+  it(
+    "on reinstall, offers the units Ballast left held (checked against Shopify) and releases them after a confirmation",
+    { timeout: 120_000 },
+    async () => {
       const database = testDatabase.database;
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      const browser = await openBrowser({ appUrl: app.url, shop, picked: { id: "gid://shopify/Product/1", title: "unused" } });
+      const browser = await openBrowser({
+        appUrl: app.url,
+        shop: REINSTALLED,
+        picked: { id: "gid://shopify/Product/1", title: "unused" },
+      });
       try {
         const page = browser.page;
-        // The overview is not the first screen of a fresh install: it sends the merchant to onboarding.
-        await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
-        await page.getByRole("heading", { name: text.title }).waitFor();
-        expect(new URL(page.url()).pathname).toBe("/app/onboarding");
-
-        // The preview: the engine's own figures (the same service, on the same database), with the shop's currency from Shopify.
-        const previews = await previewChannels(database, shop, Date.now());
-        const store = previews.find((preview) => preview.channel === "online_store")!;
-        const meta = previews.find((preview) => preview.channel === "meta")!;
-        expect(store.withheldUnits).toBeGreaterThan(0);
-        expect(meta.withheldUnits).toBeGreaterThan(store.withheldUnits);
-        const storeLine = await page.getByTestId("preview-withheld-online_store").textContent();
-        expect(storeLine).toContain(formatNumber(store.withheldUnits, locale));
-        expect(storeLine).toContain(formatNumber(store.sellableUnits, locale));
-        expect(storeLine).toContain(text.money(store.withheldValue));
-        const metaLine = await page.getByTestId("preview-withheld-meta").textContent();
-        expect(metaLine).toContain(formatNumber(meta.withheldUnits, locale));
-        expect(metaLine).toContain(text.money(meta.withheldValue));
-        // Thin stock: the Online Store keeps the 1- and 2-unit items whole; Meta's buffer would show some of them 0, by name.
-        expect(store.zeroItems).toBe(0);
-        if (meta.zeroItems > 0) await page.getByText(meta.zeroExamples[0]!.title, { exact: false }).first().waitFor();
-        await page.getByText(text.thin).first().waitFor();
-        expect(await page.getByText(text.observing, { exact: true }).count()).toBeGreaterThan(0);
-
-        const onboardingText = await visibleText(page);
-        expect(rawCodes(onboardingText)).toEqual([]);
-        expect(await seriousViolations(page)).toEqual([]);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-${locale}.png`), fullPage: true });
-
-        // Nothing was written by looking: every channel still observes.
-        expect((await database.channelConnection.findMany({ where: { shop, activatedAt: { not: null } } })).length).toBe(0);
-
-        // Activate Meta: one click (it is connected).
-        await page.getByRole("button", { name: text.activateMeta }).click();
-        await page.getByText(text.metaDone).waitFor();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "meta" } } }))?.activatedAt).not.toBeNull();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } }))?.activatedAt ?? null).toBeNull();
-
-        // The Online Store on its own, through a confirmation that states the consequence.
-        await page.getByRole("button", { name: text.activateStore }).click();
-        const dialog = page.getByRole("dialog");
-        await dialog.getByText(text.confirmTitle).waitFor();
-        const dialogText = (await dialog.innerText()).replace(/\s+/g, " ");
-        expect(dialogText).toContain(text.pos);
-        expect(dialogText).toContain(formatNumber(store.withheldUnits, locale));
-        expect(dialogText).toContain(text.thin);
-        expect(rawCodes(dialogText)).toEqual([]);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-confirm-${locale}.png`) });
-        await dialog.getByRole("button", { name: text.confirm, exact: true }).click();
-        await page.getByText(text.storeDone).waitFor();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } }))?.activatedAt).not.toBeNull();
-        const kinds = (await database.activity.findMany({ where: { shop }, orderBy: { at: "asc" } })).map((entry) => `${entry.kind}:${entry.channel}`);
-        expect(kinds).toEqual(["channel_activated:meta", "channel_activated:online_store"]);
+        await page.goto(embeddedUrl(app.url, REINSTALLED, "/app", "fr"), { waitUntil: "networkidle" });
+        await page.getByText("2 unités sont encore mises de côté depuis une installation précédente").waitFor();
         expect(rawCodes(await visibleText(page))).toEqual([]);
+        await page.screenshot({ path: path.join(SCREENSHOTS, "onboarding-stranded-fr.png") });
 
-        // Finish: the dashboard, and the overview no longer sends the merchant back.
-        await page.getByRole("button", { name: text.finish }).first().click();
-        await page.getByText(text.dashboard).first().waitFor();
-        expect(new URL(page.url()).pathname).toBe("/app");
-        expect((await database.shop.findUnique({ where: { shop } }))?.onboardedAt).not.toBeNull();
-        await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
-        await page.getByText(text.dashboard).first().waitFor();
-        expect(new URL(page.url()).pathname).toBe("/app");
-        // The onboarding page stays reachable (the navigation's "Get started"), showing both channels active.
-        await page.goto(embeddedUrl(app.url, shop, "/app/onboarding", locale), { waitUntil: "networkidle" });
-        await page.getByRole("heading", { name: text.title }).waitFor();
-        expect(await page.getByText(text.active, { exact: true }).count()).toBeGreaterThanOrEqual(2);
-
-        // The Channels page: each channel's mode; the Online Store goes back to observe mode only after a confirmation
-        // that says its holds are released; "Release holds" is offered before leaving.
-        await page.goto(embeddedUrl(app.url, shop, "/app/channels", locale), { waitUntil: "networkidle" });
-        await page.getByText(text.leaving).waitFor();
-        await page.getByRole("button", { name: text.observeStore }).click();
-        await page.getByText(text.observeTitle).waitFor();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } }))?.activatedAt).not.toBeNull();
-        await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-channels-${locale}.png`), fullPage: true });
-        await page.getByRole("button", { name: text.confirmObserve, exact: true }).click();
-        await page.getByText(text.observeDone).waitFor();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } }))?.activatedAt ?? null).toBeNull();
-        expect((await database.channelConnection.findUnique({ where: { shop_channel: { shop, channel: "meta" } } }))?.activatedAt).not.toBeNull();
+        await page.goto(embeddedUrl(app.url, REINSTALLED, "/app/onboarding", "en"), { waitUntil: "networkidle" });
+        await page.getByText("2 units are still held from an earlier installation").waitFor();
+        await page.getByText("(1 item)", { exact: false }).first().waitFor();
+        await page.getByRole("button", { name: "Release 2 units…" }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByText("Release 2 held units?").waitFor();
+        expect(await database.operation.count({ where: { shop: REINSTALLED, kind: "release_holds" } })).toBe(0);
+        await dialog.getByRole("button", { name: "Release units", exact: true }).click();
+        await page.getByText("Release requested: the units return to available within a minute or so.").waitFor();
+        // The worker's release_holds operation (releaseOwnHolds: compare-and-swap, only Ballast's own units) does the moving.
+        expect(
+          await database.operation.findMany({ where: { shop: REINSTALLED }, select: { kind: true, state: true } }),
+        ).toEqual(expect.arrayContaining([{ kind: "release_holds", state: "queued" }]));
+        // Nothing moved by looking or asking: Shopify still shows the same levels until the worker runs.
+        expect(
+          shopify.quantities(
+            REINSTALLED,
+            `gid://shopify/InventoryItem/${STRANDED_ITEM}`,
+            (await database.heldStock.findFirst({ where: { shop: REINSTALLED } }))!.locationGid,
+          ),
+        ).toMatchObject({ available: 5, safety_stock: 2 });
       } finally {
         await browser.close();
       }
-    });
-  }
-  it("on reinstall, offers the units Ballast left held (checked against Shopify) and releases them after a confirmation", { timeout: 120_000 }, async () => {
-    const database = testDatabase.database;
-    const browser = await openBrowser({ appUrl: app.url, shop: REINSTALLED, picked: { id: "gid://shopify/Product/1", title: "unused" } });
-    try {
-      const page = browser.page;
-      await page.goto(embeddedUrl(app.url, REINSTALLED, "/app", "fr"), { waitUntil: "networkidle" });
-      await page.getByText("2 unités sont encore mises de côté depuis une installation précédente").waitFor();
-      expect(rawCodes(await visibleText(page))).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, "onboarding-stranded-fr.png") });
-
-      await page.goto(embeddedUrl(app.url, REINSTALLED, "/app/onboarding", "en"), { waitUntil: "networkidle" });
-      await page.getByText("2 units are still held from an earlier installation").waitFor();
-      await page.getByText("(1 item)", { exact: false }).first().waitFor();
-      await page.getByRole("button", { name: "Release 2 units…" }).click();
-      const dialog = page.getByRole("dialog");
-      await dialog.getByText("Release 2 held units?").waitFor();
-      expect(await database.operation.count({ where: { shop: REINSTALLED, kind: "release_holds" } })).toBe(0);
-      await dialog.getByRole("button", { name: "Release units", exact: true }).click();
-      await page.getByText("Release requested: the units return to available within a minute or so.").waitFor();
-      // The worker's release_holds operation (releaseOwnHolds: compare-and-swap, only Ballast's own units) does the moving.
-      expect(await database.operation.findMany({ where: { shop: REINSTALLED }, select: { kind: true, state: true } })).toEqual(expect.arrayContaining([{ kind: "release_holds", state: "queued" }]));
-      // Nothing moved by looking or asking: Shopify still shows the same levels until the worker runs.
-      expect(shopify.quantities(REINSTALLED, `gid://shopify/InventoryItem/${STRANDED_ITEM}`, (await database.heldStock.findFirst({ where: { shop: REINSTALLED } }))!.locationGid)).toMatchObject({ available: 5, safety_stock: 2 });
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });

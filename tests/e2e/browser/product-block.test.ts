@@ -40,7 +40,10 @@ function freshExtension() {
   const dir = path.join(bundleDir, `run-${++run}`);
   mkdirSync(dir);
   copyFileSync(path.join(bundleDir, "ProductBlock.mjs"), path.join(dir, "ProductBlock.mjs"));
-  const toml = readFileSync(path.join(EXTENSION_DIR, "shopify.extension.toml"), "utf8").replace("./src/ProductBlock.tsx", "./ProductBlock.mjs");
+  const toml = readFileSync(path.join(EXTENSION_DIR, "shopify.extension.toml"), "utf8").replace(
+    "./src/ProductBlock.tsx",
+    "./ProductBlock.mjs",
+  );
   writeFileSync(path.join(dir, "shopify.extension.toml"), toml);
   return getExtension("admin.product-details.block.render", { configSearchDir: dir });
 }
@@ -77,9 +80,30 @@ describe("Ballast product block", () => {
             sku: "SCARF-RED",
             sellable: 10,
             channels: [
-              { channel: "online_store", state: "active", quantity: 8, availability: "in_stock", explanation: "", override: null },
-              { channel: "meta", state: "paused_stop_selling", quantity: 0, availability: "out_of_stock", explanation: "", override: null },
-              { channel: "google", state: "active", quantity: 6, availability: "in_stock", explanation: "", override: null },
+              {
+                channel: "online_store",
+                state: "active",
+                quantity: 8,
+                availability: "in_stock",
+                explanation: "",
+                override: null,
+              },
+              {
+                channel: "meta",
+                state: "paused_stop_selling",
+                quantity: 0,
+                availability: "out_of_stock",
+                explanation: "",
+                override: null,
+              },
+              {
+                channel: "google",
+                state: "active",
+                quantity: 6,
+                availability: "in_stock",
+                explanation: "",
+                override: null,
+              },
             ],
           },
         ],
@@ -99,7 +123,14 @@ describe("Ballast product block", () => {
   });
 
   it("says so when Ballast cannot be reached", async () => {
-    extension.fetch = vi.fn().mockResolvedValue(Response.json({ error: { code: "unauthorized", message: "a valid session token is required" } }, { status: 401 }));
+    extension.fetch = vi
+      .fn()
+      .mockResolvedValue(
+        Response.json(
+          { error: { code: "unauthorized", message: "a valid session token is required" } },
+          { status: 401 },
+        ),
+      );
 
     await extension.render();
 

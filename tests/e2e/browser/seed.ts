@@ -32,6 +32,8 @@ export async function seedItem(
       sku: options.sku ?? "SCARF-RED",
     },
   });
-  await database.masterRecord.create({ data: { shop, variantGid: gid, record: record as unknown as object, dirty: false } });
+  await database.masterRecord.create({
+    data: { shop, variantGid: gid, record: record as unknown as object, dirty: false },
+  });
   return gid;
 }
