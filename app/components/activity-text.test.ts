@@ -65,3 +65,327 @@ describe("rule changes in Shopify admin", () => {
     expect(activityText(changed, "fr")).toMatch(/\(dans l'admin Shopify\)$/);
   });
 });
+
+describe("every kind of activity in words", () => {
+  // Pins each kind's sentence (English and French) and the fallbacks: the per-kind table
+  // must say exactly what the writers' details mean, with the source when one was recorded.
+  const explanation = {
+    channel: "meta",
+    quantity: 8,
+    availability: "in_stock",
+    sellable: 8,
+    rule: null,
+    ruleCandidates: 0,
+    steps: [
+      { kind: "sellable", units: 8, params: { available: 10, ballastSafetyStock: 0, orderHolds: 2, locations: "all" } },
+    ],
+  };
+  type Activity = { kind: string; channel: string | null; details: Record<string, unknown> };
+  const cases: [name: string, activity: Activity, english: string, french: string][] = [
+    [
+      "rule_changed, every rule part, from the API",
+      {
+        kind: "rule_changed",
+        channel: "google",
+        details: {
+          scope: "collection",
+          target: "gid://shopify/Collection/7",
+          before: null,
+          after: { fixedUnits: 2, percent: 10, tiers: [{}, {}], floor: 1, cap: 50, lagAware: { confidence: 0.955 } },
+          source: "api",
+        },
+      },
+      "Google buffer, collection 7: none → fixed 2 · 10 % · 2 tier(s) · out at ≤ 1 · cap 50 · lag-aware 95.5 % (through the API)",
+      "Réserve Google, collection 7 : aucune → fixe 2 · 10 % · 2 palier(s) · rupture à ≤ 1 · plafond 50 · selon le délai 95.5 % (via l'API)",
+    ],
+    [
+      "rule_changed, variant scope, no target, from the admin",
+      {
+        kind: "rule_changed",
+        channel: "meta",
+        details: { scope: "variant", before: {}, after: "odd", source: "admin" },
+      },
+      "Meta buffer, variant: no buffer → odd (in Ballast)",
+      "Réserve Meta, variante : aucune réserve → odd (dans Ballast)",
+    ],
+    [
+      "rule_changed, unknown scope, all channels, no source",
+      {
+        kind: "rule_changed",
+        channel: null,
+        details: { scope: "elsewhere", target: 42, before: 3, after: { percent: 5 } },
+      },
+      "all channels buffer, shop default: 3 → 5 %",
+      "Réserve tous les canaux, valeur par défaut : 3 → 5 %",
+    ],
+    [
+      "override_set with a reason",
+      {
+        kind: "override_set",
+        channel: "meta",
+        details: {
+          quantity: 3,
+          expiresAt: "2025-01-02T03:04:05.000Z",
+          sellable: 9,
+          reason: "launch",
+          source: "admin",
+        },
+      },
+      "Meta override set to 3 until 2 Jan 2025, 03:04:05 UTC (9 sellable) — launch (in Ballast)",
+      "Forçage Meta réglé à 3 jusqu'au 2 janv. 2025, 03:04:05 UTC (9 vendables) — launch (dans Ballast)",
+    ],
+    [
+      "override_set without a reason or expiry",
+      { kind: "override_set", channel: "google", details: { quantity: 3, sellable: null, reason: "" } },
+      "Google override set to 3 until — (— sellable)",
+      "Forçage Google réglé à 3 jusqu'au — (— vendables)",
+    ],
+    [
+      "override_cleared",
+      { kind: "override_cleared", channel: "meta", details: { quantity: 4, source: "api" } },
+      "Meta override of 4 cleared (through the API)",
+      "Forçage Meta de 4 retiré (via l'API)",
+    ],
+    [
+      "override_expired (no source said)",
+      { kind: "override_expired", channel: "meta", details: { quantity: 4, source: "api" } },
+      "Meta override of 4 expired",
+      "Forçage Meta de 4 expiré",
+    ],
+    [
+      "channel_paused to freeze, with a reason",
+      { kind: "channel_paused", channel: "meta", details: { to: "paused_freeze", reason: "sale", source: "admin" } },
+      "Meta paused: frozen at the last pushed quantities — sale (in Ballast)",
+      "Meta en pause : figé aux dernières quantités envoyées — sale (dans Ballast)",
+    ],
+    [
+      "channel_paused to stop selling",
+      { kind: "channel_paused", channel: "google", details: { to: "paused_stop_selling" } },
+      "Google paused: stop selling",
+      "Google en pause : vente arrêtée",
+    ],
+    ["channel_resumed", { kind: "channel_resumed", channel: "meta", details: {} }, "Meta resumed", "Meta repris"],
+    [
+      "channel_resumed holds",
+      { kind: "channel_resumed", channel: "online_store", details: { holds: "resumed", source: "admin" } },
+      "Online Store holds resumed (in Ballast)",
+      "Réserves de la boutique en ligne rétablies (dans Ballast)",
+    ],
+    [
+      "channel_activated",
+      { kind: "channel_activated", channel: "meta", details: { source: "admin" } },
+      "Meta activated: Ballast now sets what it shows (in Ballast)",
+      "Meta activé : Ballast règle désormais ce qu'il affiche (dans Ballast)",
+    ],
+    [
+      "channel_activated online store",
+      { kind: "channel_activated", channel: "online_store", details: {} },
+      "Online Store holds activated: Ballast now holds units back in safety stock",
+      "Réserves de la boutique en ligne activées : Ballast met désormais des unités de côté en stock de sécurité",
+    ],
+    [
+      "channel_observed",
+      { kind: "channel_observed", channel: "google", details: {} },
+      "Google back to observe mode: Ballast no longer changes what it shows",
+      "Google repassé en observation : Ballast ne change plus ce qu'il affiche",
+    ],
+    [
+      "channel_observed online store",
+      { kind: "channel_observed", channel: "online_store", details: { source: "api" } },
+      "Online Store back to observe mode: Ballast releases the units it holds (through the API)",
+      "Boutique en ligne repassée en observation : Ballast libère les unités qu'il met de côté (via l'API)",
+    ],
+    [
+      "channel_settings_changed, every field",
+      {
+        kind: "channel_settings_changed",
+        channel: "google",
+        details: {
+          source: "admin",
+          before: {
+            locations: null,
+            checkoutOn: "store",
+            lowStock: "pause_ads",
+            damping: { confirmations: 1, minHoldMs: 30000 },
+            config: { itemIdTemplate: "a", countryCode: "US" },
+          },
+          after: {
+            locations: ["1", "2"],
+            checkoutOn: "channel",
+            lowStock: "out_of_stock",
+            damping: null,
+            thinStock: { keepSellingAtOrBelow: 0 },
+            config: { itemIdTemplate: "b", countryCode: "US", feedLabel: "x" },
+          },
+        },
+      },
+      "Google settings changed: stock counted: every location → 2 location(s); checkout: on the store → on the channel; near a sell-out: pause ads → out of stock; damping: 1× and 30 s → —× and — s; thin stock on the Online Store: never hold back the last 3 → off; itemIdTemplate: a → b; feedLabel: — → x (in Ballast)",
+      "Réglages Google modifiés : stock compté : tous les emplacements → 2 emplacement(s); paiement : sur la boutique → sur le canal; près d'une rupture : annonces en pause → rupture de stock; amortissement : 1× et 30 s → —× et — s; stock faible sur la Boutique en ligne : ne jamais retenir les 3 dernières unités → désactivé; itemIdTemplate : a → b; feedLabel : — → x (dans Ballast)",
+    ],
+    [
+      "channel_settings_changed, thin stock default, no change elsewhere",
+      {
+        kind: "channel_settings_changed",
+        channel: "online_store",
+        details: { before: { thinStock: null }, after: { thinStock: { keepSellingAtOrBelow: 5 } } },
+      },
+      "Online Store settings changed: thin stock on the Online Store: never hold back the last 3 → never hold back the last 5",
+      "Réglages Boutique en ligne modifiés : stock faible sur la Boutique en ligne : ne jamais retenir les 3 dernières unités → ne jamais retenir les 5 dernières unités",
+    ],
+    [
+      "channel_settings_changed, no before or after",
+      { kind: "channel_settings_changed", channel: "meta", details: {} },
+      "Meta settings changed: ",
+      "Réglages Meta modifiés : ",
+    ],
+    [
+      "channel_connected",
+      { kind: "channel_connected", channel: "meta", details: { source: "admin" } },
+      "Meta connected",
+      "Meta connecté",
+    ],
+    [
+      "channel_disconnected",
+      { kind: "channel_disconnected", channel: "google", details: {} },
+      "Google disconnected; credentials deleted",
+      "Google déconnecté ; identifiants supprimés",
+    ],
+    [
+      "resync_requested",
+      { kind: "resync_requested", channel: null, details: { source: "api" } },
+      "Resync of every channel requested (through the API)",
+      "Resynchronisation de tous les canaux demandée (via l'API)",
+    ],
+    [
+      "holds_released requested",
+      { kind: "holds_released", channel: "online_store", details: { requested: true, source: "admin" } },
+      "Release of every Online Store hold requested (in Ballast)",
+      "Libération de toutes les réserves de la boutique en ligne demandée (dans Ballast)",
+    ],
+    [
+      "holds_released",
+      { kind: "holds_released", channel: "online_store", details: {} },
+      "Every Online Store hold released",
+      "Toutes les réserves de la boutique en ligne libérées",
+    ],
+    [
+      "quantity_pushed with an explanation",
+      { kind: "quantity_pushed", channel: "meta", details: { explanation, from: 5, to: 8, source: "api" } },
+      "Pushed: Meta 8 = 8 sellable",
+      "Envoyé : Meta 8 = 8 vendables",
+    ],
+    [
+      "quantity_pushed with an explanation that cannot be rendered",
+      {
+        kind: "quantity_pushed",
+        channel: "meta",
+        details: { explanation: { steps: [{ kind: "bogus" }] }, from: 5, to: 8 },
+      },
+      "Meta now shows 8 (was 5)",
+      "Meta affiche maintenant 8 (avant : 5)",
+    ],
+    [
+      "quantity_pushed without an explanation",
+      { kind: "quantity_pushed", channel: "google", details: { quantity: 6 } },
+      "Google now shows 6 (was —)",
+      "Google affiche maintenant 6 (avant : —)",
+    ],
+    [
+      "push_failed",
+      { kind: "push_failed", channel: "meta", details: { error: "boom", code: "X" } },
+      "Meta push failed: boom",
+      "Envoi Meta en échec : boom",
+    ],
+    [
+      "push_failed with only a code",
+      { kind: "push_failed", channel: "meta", details: { code: { status: 500 } } },
+      'Meta push failed: {"status":500}',
+      'Envoi Meta en échec : {"status":500}',
+    ],
+    [
+      "push_parked",
+      { kind: "push_parked", channel: "google", details: { reason: "gone" } },
+      "Google push parked until someone looks: gone",
+      "Envoi Google mis de côté en attendant une personne : gone",
+    ],
+    [
+      "credentials_revoked",
+      { kind: "credentials_revoked", channel: "meta", details: { source: "admin" } },
+      "Meta credentials were revoked; pushes stopped",
+      "Les identifiants Meta ont été révoqués ; envois arrêtés",
+    ],
+    [
+      "metafield_rejected",
+      { kind: "metafield_rejected", channel: null, details: { issues: ["bad"] } },
+      'Buffer metafield rejected: ["bad"]',
+      'Champ méta de réserve refusé : ["bad"]',
+    ],
+    [
+      "auto_protect widening while paused",
+      {
+        kind: "auto_protect",
+        channel: "google",
+        details: {
+          action: "widening",
+          reason: "lag_above_threshold_channel_already_paused",
+          lagMs: 40 * 60_000,
+          thresholdMs: 30 * 60_000,
+        },
+      },
+      "Google: lag 40 min, above 30 min; the channel was already paused by hand and stays so",
+      "Google : délai de 40 min, au-dessus de 30 min ; le canal était déjà en pause manuelle et le reste",
+    ],
+    [
+      "auto_protect paused at the threshold",
+      {
+        kind: "auto_protect",
+        channel: "meta",
+        details: { action: "paused", reason: "lag_above_threshold", lagMs: "x", thresholdMs: 30 * 60_000 },
+      },
+      "Meta paused automatically (stop selling): lag —, above 30 min",
+      "Meta mis en pause automatiquement (vente arrêtée) : délai de —, au-dessus de 30 min",
+    ],
+    [
+      "auto_protect released",
+      {
+        kind: "auto_protect",
+        channel: "meta",
+        details: { action: "released", reason: "lag_back", lagMs: 60_000, thresholdMs: 30 * 60_000 },
+      },
+      "Meta: lag back under 30 min, buffers follow the measured lag again",
+      "Meta : délai revenu sous 30 min, les réserves suivent de nouveau le délai mesuré",
+    ],
+    [
+      "auto_protect released by hand",
+      {
+        kind: "auto_protect",
+        channel: "meta",
+        details: { action: "released", reason: "changed_by_hand", source: "admin" },
+      },
+      "Meta: lag back under —; the channel's state had been changed by hand and is left as it is",
+      "Meta : délai revenu sous — ; l'état du canal avait été changé à la main et reste tel quel",
+    ],
+    [
+      "auto_protect unknown action, cause only",
+      { kind: "auto_protect", channel: "meta", details: { cause: "because" } },
+      "Meta protected automatically: because",
+      "Meta protégé automatiquement : because",
+    ],
+    [
+      "a kind named like an Object property",
+      { kind: "constructor", channel: null, details: {} },
+      "constructor: {}",
+      "constructor: {}",
+    ],
+    [
+      "an unknown kind",
+      { kind: "something_else", channel: "meta", details: { a: 1, source: "api" } },
+      'something_else: {"a":1,"source":"api"}',
+      'something_else: {"a":1,"source":"api"}',
+    ],
+  ];
+  it.each(cases)("%s", (_name, activity, english, french) => {
+    expect(activityText(activity, "en")).toBe(english);
+    expect(activityText(activity, "fr")).toBe(french);
+  });
+});

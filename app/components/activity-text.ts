@@ -92,130 +92,145 @@ function settingsChanges(before: Details, after: Details, locale: Locale): strin
   return parts.join("; ");
 }
 
-export function activityText(
-  entry: { kind: string; channel: string | null; details: Details },
-  locale: Locale,
-): string {
-  const t = (key: MessageKey, values?: Record<string, string | number>) =>
-    formatMessage(messagesFor(locale)[key], values);
-  const d = entry.details;
-  const channel = entry.channel ? channelName(entry.channel, locale) : t("activity.allChannels");
-  const source =
-    d.source === "api"
-      ? t("activity.source.api")
-      : d.source === "admin"
-        ? t("activity.source.admin")
-        : d.source === "shopify_admin"
-          ? t("activity.source.shopify_admin")
-          : "";
-  const withSource = (text: string) => (source ? `${text} (${source})` : text);
-  switch (entry.kind) {
-    case "rule_changed":
-      return withSource(
-        t("activity.rule_changed", {
-          channel,
-          scope: t(
-            `activity.scope.${d.scope === "product" || d.scope === "collection" || d.scope === "variant" ? d.scope : "shop"}` as MessageKey,
-          ),
-          target: typeof d.target === "string" ? ` ${d.target.replace(/^gid:\/\/shopify\/\w+\//, "")}` : "",
-          before: ruleText(d.before, locale),
-          after: ruleText(d.after, locale),
-        }),
-      );
-    case "override_set":
-      return withSource(
-        t("activity.override_set", {
-          channel,
-          quantity: str(d.quantity),
-          until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale),
-          sellable: str(d.sellable),
-        }) + (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
-      );
-    case "override_cleared":
-      return withSource(t("activity.override_cleared", { channel, quantity: str(d.quantity) }));
-    case "override_expired":
-      return t("activity.override_expired", { channel, quantity: str(d.quantity) });
-    case "channel_paused":
-      return withSource(
-        t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) +
-          (typeof d.reason === "string" && d.reason ? ` — ${d.reason}` : ""),
-      );
-    case "channel_resumed":
-      return withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel }));
-    case "channel_activated":
-      return withSource(
-        t(entry.channel === "online_store" ? "activity.channel_activated_online_store" : "activity.channel_activated", {
-          channel,
-        }),
-      );
-    case "channel_observed":
-      return withSource(
-        t(entry.channel === "online_store" ? "activity.channel_observed_online_store" : "activity.channel_observed", {
-          channel,
-        }),
-      );
-    case "channel_settings_changed":
-      return withSource(
-        t("activity.channel_settings_changed", {
-          channel,
-          changes: settingsChanges((d.before ?? {}) as Details, (d.after ?? {}) as Details, locale),
-        }),
-      );
-    case "channel_connected":
-      return t("activity.channel_connected", { channel });
-    case "channel_disconnected":
-      return t("activity.channel_disconnected", { channel });
-    case "resync_requested":
-      return withSource(t("activity.resync_requested"));
-    case "holds_released":
-      return withSource(t(d.requested ? "activity.holds_release_requested" : "activity.holds_released"));
-    case "quantity_pushed": {
-      const explanation = d.explanation as Explanation | undefined;
-      if (explanation && Array.isArray(explanation.steps)) {
-        try {
-          return t("activity.quantity_pushed_explained", { channel, text: renderExplanation(explanation, locale) });
-        } catch {
-          // fall through to the plain sentence
-        }
-      }
-      return t("activity.quantity_pushed", { channel, quantity: str(d.to ?? d.quantity), from: str(d.from) });
+type Entry = { kind: string; channel: string | null; details: Details };
+type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+
+/** What every kind's sentence may use: the entry, its channel named, the page's words. */
+interface Context {
+  entry: Entry;
+  d: Details;
+  channel: string;
+  locale: Locale;
+  t: Translate;
+  /** Appends where the change was made (API, Ballast, Shopify admin) when the writer recorded it. */
+  withSource: (text: string) => string;
+}
+
+const SOURCE_KEYS: Record<string, MessageKey> = {
+  api: "activity.source.api",
+  admin: "activity.source.admin",
+  shopify_admin: "activity.source.shopify_admin",
+};
+
+const reasonSuffix = (reason: unknown): string => (typeof reason === "string" && reason ? ` — ${reason}` : "");
+
+function ruleChangedText({ d, channel, locale, t, withSource }: Context): string {
+  const scope = d.scope === "product" || d.scope === "collection" || d.scope === "variant" ? d.scope : "shop";
+  return withSource(
+    t("activity.rule_changed", {
+      channel,
+      scope: t(`activity.scope.${scope}` as MessageKey),
+      target: typeof d.target === "string" ? ` ${d.target.replace(/^gid:\/\/shopify\/\w+\//, "")}` : "",
+      before: ruleText(d.before, locale),
+      after: ruleText(d.after, locale),
+    }),
+  );
+}
+
+function quantityPushedText({ d, channel, locale, t }: Context): string {
+  const explanation = d.explanation as Explanation | undefined;
+  if (explanation && Array.isArray(explanation.steps)) {
+    try {
+      return t("activity.quantity_pushed_explained", { channel, text: renderExplanation(explanation, locale) });
+    } catch {
+      // fall through to the plain sentence
     }
-    case "push_failed":
-      return t("activity.push_failed", { channel, error: str(d.reason ?? d.error ?? d.code) });
-    case "push_parked":
-      return t("activity.push_parked", { channel, error: str(d.code ?? d.reason) });
-    case "credentials_revoked":
-      return t("activity.credentials_revoked", { channel });
-    case "metafield_rejected":
-      return t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) });
-    case "auto_protect": {
-      // What auto-protect did (app/monitor/README.md "Activity entries"), in words.
-      const figures = {
-        channel,
-        lag: formatDuration(num(d.lagMs), locale),
-        threshold: formatDuration(num(d.thresholdMs), locale),
-      };
-      if (d.action === "widening")
-        return t(
-          d.reason === "lag_above_threshold_channel_already_paused"
-            ? "activity.auto_protect.widening_paused"
-            : "activity.auto_protect.widening",
-          figures,
-        );
-      if (d.action === "paused")
-        return t(
-          d.reason === "lag_beyond_buffers" ? "activity.auto_protect.paused_beyond" : "activity.auto_protect.paused",
-          figures,
-        );
-      if (d.action === "resumed") return t("activity.auto_protect.resumed", figures);
-      if (d.action === "released")
-        return t(
-          d.reason === "changed_by_hand" ? "activity.auto_protect.released_by_hand" : "activity.auto_protect.released",
-          figures,
-        );
-      return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
-    }
-    default:
-      return `${entry.kind}: ${JSON.stringify(d)}`;
   }
+  return t("activity.quantity_pushed", { channel, quantity: str(d.to ?? d.quantity), from: str(d.from) });
+}
+
+/** What auto-protect did (app/monitor/README.md "Activity entries"), in words. */
+function autoProtectText({ d, channel, locale, t }: Context): string {
+  const figures = {
+    channel,
+    lag: formatDuration(num(d.lagMs), locale),
+    threshold: formatDuration(num(d.thresholdMs), locale),
+  };
+  if (d.action === "widening")
+    return t(
+      d.reason === "lag_above_threshold_channel_already_paused"
+        ? "activity.auto_protect.widening_paused"
+        : "activity.auto_protect.widening",
+      figures,
+    );
+  if (d.action === "paused")
+    return t(
+      d.reason === "lag_beyond_buffers" ? "activity.auto_protect.paused_beyond" : "activity.auto_protect.paused",
+      figures,
+    );
+  if (d.action === "resumed") return t("activity.auto_protect.resumed", figures);
+  if (d.action === "released")
+    return t(
+      d.reason === "changed_by_hand" ? "activity.auto_protect.released_by_hand" : "activity.auto_protect.released",
+      figures,
+    );
+  return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
+}
+
+/** One sentence per kind the writers record; a kind missing here falls back to its raw details. */
+const FORMATTERS: Record<string, (context: Context) => string> = {
+  rule_changed: ruleChangedText,
+  override_set: ({ d, channel, locale, t, withSource }) =>
+    withSource(
+      t("activity.override_set", {
+        channel,
+        quantity: str(d.quantity),
+        until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale),
+        sellable: str(d.sellable),
+      }) + reasonSuffix(d.reason),
+    ),
+  override_cleared: ({ d, channel, t, withSource }) =>
+    withSource(t("activity.override_cleared", { channel, quantity: str(d.quantity) })),
+  override_expired: ({ d, channel, t }) => t("activity.override_expired", { channel, quantity: str(d.quantity) }),
+  channel_paused: ({ d, channel, t, withSource }) =>
+    withSource(
+      t(d.to === "paused_freeze" ? "activity.channel_frozen" : "activity.channel_paused", { channel }) +
+        reasonSuffix(d.reason),
+    ),
+  channel_resumed: ({ d, channel, t, withSource }) =>
+    withSource(t(d.holds === "resumed" ? "activity.holds_resumed" : "activity.channel_resumed", { channel })),
+  channel_activated: ({ entry, channel, t, withSource }) =>
+    withSource(
+      t(entry.channel === "online_store" ? "activity.channel_activated_online_store" : "activity.channel_activated", {
+        channel,
+      }),
+    ),
+  channel_observed: ({ entry, channel, t, withSource }) =>
+    withSource(
+      t(entry.channel === "online_store" ? "activity.channel_observed_online_store" : "activity.channel_observed", {
+        channel,
+      }),
+    ),
+  channel_settings_changed: ({ d, channel, locale, t, withSource }) =>
+    withSource(
+      t("activity.channel_settings_changed", {
+        channel,
+        changes: settingsChanges((d.before ?? {}) as Details, (d.after ?? {}) as Details, locale),
+      }),
+    ),
+  channel_connected: ({ channel, t }) => t("activity.channel_connected", { channel }),
+  channel_disconnected: ({ channel, t }) => t("activity.channel_disconnected", { channel }),
+  resync_requested: ({ t, withSource }) => withSource(t("activity.resync_requested")),
+  holds_released: ({ d, t, withSource }) =>
+    withSource(t(d.requested ? "activity.holds_release_requested" : "activity.holds_released")),
+  quantity_pushed: quantityPushedText,
+  push_failed: ({ d, channel, t }) => t("activity.push_failed", { channel, error: str(d.reason ?? d.error ?? d.code) }),
+  push_parked: ({ d, channel, t }) => t("activity.push_parked", { channel, error: str(d.code ?? d.reason) }),
+  credentials_revoked: ({ channel, t }) => t("activity.credentials_revoked", { channel }),
+  metafield_rejected: ({ d, t }) => t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) }),
+  auto_protect: autoProtectText,
+};
+
+export function activityText(entry: Entry, locale: Locale): string {
+  const t: Translate = (key, values) => formatMessage(messagesFor(locale)[key], values);
+  const d = entry.details;
+  // Own keys only: a kind such as "constructor" must not reach Object.prototype.
+  const format = Object.hasOwn(FORMATTERS, entry.kind) ? FORMATTERS[entry.kind] : undefined;
+  if (!format) return `${entry.kind}: ${JSON.stringify(d)}`;
+  const channel = entry.channel ? channelName(entry.channel, locale) : t("activity.allChannels");
+  const sourceKey =
+    typeof d.source === "string" && Object.hasOwn(SOURCE_KEYS, d.source) ? SOURCE_KEYS[d.source] : undefined;
+  const source = sourceKey ? t(sourceKey) : "";
+  const withSource = (text: string) => (source ? `${text} (${source})` : text);
+  return format({ entry, d, channel, locale, t, withSource });
 }

@@ -179,22 +179,10 @@ function decideChannel(
   const thinFloor = Math.min(sellable, thinStockUnits);
   const override = memory?.override;
   const activeOverride = override != null && isOverrideActive(override, context.nowMs) ? override : null;
-  let target: number;
-  if (activeOverride !== null) {
-    target = overrideTarget(activeOverride, sellable, draft);
-  } else {
-    const timing = context.timing[channel];
-    const rule = ruleInForce(item, channel, sellable, ratePerMs, context, timing, draft);
-    target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null);
-    if (target < thinFloor) {
-      draft?.steps.push({
-        kind: "thin_stock",
-        units: thinFloor,
-        params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target },
-      });
-      target = thinFloor;
-    }
-  }
+  let target =
+    activeOverride !== null
+      ? overrideTarget(activeOverride, sellable, draft)
+      : rulesTarget(item, channel, sellable, ratePerMs, context, thinStockUnits, thinFloor, draft);
 
   if (settings.state === "paused_freeze") {
     return frozenDecision(channel, context, sellable, target, memory?.lastPushed ?? target, previousDamping, draft);
@@ -284,6 +272,31 @@ function overrideTarget(override: ManualOverride, sellable: number, draft: Expla
       limitedBySellable: target < override.quantity,
     },
   });
+  return target;
+}
+
+/** What the rule in force shows at the channel's usual timing, never below the thin-stock floor. */
+function rulesTarget(
+  item: AllocationItem,
+  channel: ChannelId,
+  sellable: number,
+  ratePerMs: number,
+  context: AllocationContext,
+  thinStockUnits: number,
+  thinFloor: number,
+  draft: ExplanationDraft | null,
+): number {
+  const timing = context.timing[channel];
+  const rule = ruleInForce(item, channel, sellable, ratePerMs, context, timing, draft);
+  const target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null);
+  if (target < thinFloor) {
+    draft?.steps.push({
+      kind: "thin_stock",
+      units: thinFloor,
+      params: { keepSellingAtOrBelow: thinStockUnits, ruleShows: target },
+    });
+    return thinFloor;
+  }
   return target;
 }
 

@@ -167,14 +167,23 @@ interface OrderFields {
   cancelledAt: Date | null;
 }
 
-/** Orders and levels, in order, against records loaded once. */
-async function applyStockSegment(
+type StockEvent = Extract<ParsedEvent, { kind: "order" | "level" }>;
+
+/** What a segment's events refer to: orders already recorded, untracked variants, each item's variants. */
+interface SegmentRefs {
+  knownOrders: { orderGid: string }[];
+  untrackedGids: Set<string>;
+  variantsOfItem: Map<string, string[]>;
+  /** Every variant whose master record the segment may change. */
+  touched: string[];
+}
+
+/** Read in one round of queries run together, before any record is loaded. */
+async function loadSegmentRefs(
   tx: DatabaseTransaction,
   shop: string,
-  events: readonly Extract<ParsedEvent, { kind: "order" | "level" }>[],
-  lock: LockOption,
-  provider: DatabaseProvider,
-): Promise<EventOutcome[]> {
+  events: readonly StockEvent[],
+): Promise<SegmentRefs> {
   const orders = events.flatMap((event) => (event.kind === "order" ? [event.order] : []));
   const levels = events.flatMap((event) => (event.kind === "level" ? [event.level] : []));
   const orderedVariants = [...new Set(orders.flatMap((order) => [...order.units.keys()]))];
@@ -203,6 +212,18 @@ async function applyStockSegment(
   const touched = [
     ...new Set([...orderedVariants.filter((gid) => !untrackedGids.has(gid)), ...itemVariants.map((row) => row.gid)]),
   ];
+  return { knownOrders, untrackedGids, variantsOfItem, touched };
+}
+
+/** Orders and levels, in order, against records loaded once. */
+async function applyStockSegment(
+  tx: DatabaseTransaction,
+  shop: string,
+  events: readonly StockEvent[],
+  lock: LockOption,
+  provider: DatabaseProvider,
+): Promise<EventOutcome[]> {
+  const { knownOrders, untrackedGids, variantsOfItem, touched } = await loadSegmentRefs(tx, shop, events);
   const loaded = await loadMasterRecords(tx, shop, touched, lock);
   const records = new Map(loaded);
   const changed = new Set<string>();

@@ -216,4 +216,18 @@ describe("alert delivery", { shuffle: false }, () => {
     const delivery = await db().alertDelivery.findFirst({ where: { target: "email", state: "pending", attempts: 1 } });
     expect(delivery?.lastError).toMatch(/auth|Invalid/i);
   });
+
+  it("GIVEN the email keeps failing WHEN its eighth attempt fails THEN delivery gives up once and says so in the activity log", async () => {
+    // Continues the previous test: one failed attempt so far; each pass an hour later is past any backoff.
+    for (const hours of [1, 2, 3, 4, 5, 6, 7])
+      expect(await deliverAlerts(db(), SHOP, at(40 + hours * 60), { keyring })).toMatchObject({ sent: 0, failed: 1 });
+    const delivery = await db().alertDelivery.findFirst({ where: { target: "email", event: "opened", attempts: 8 } });
+    expect(delivery).toMatchObject({ state: "failed", nextAttemptAt: null });
+    expect(delivery?.lastError).toMatch(/auth|Invalid/i);
+    const activity = await db().activity.findMany({ where: { shop: SHOP, kind: "alert_delivery_failed" } });
+    expect(activity).toHaveLength(1);
+    expect(JSON.stringify(activity[0]!.details)).toContain("webhook_gap");
+    // Given up: no further attempt.
+    expect(await deliverAlerts(db(), SHOP, at(40 + 9 * 60), { keyring })).toMatchObject({ sent: 0, failed: 0 });
+  });
 });

@@ -139,6 +139,30 @@ export async function deliverAlerts(
   const targets = targetsOf(settings);
   if (targets.length === 0) return report;
 
+  await queueNotices(database, shop, targets);
+  const due = await dueDeliveries(database, shop, targets, now);
+  if (due.length === 0) return report;
+  const secrets = await loadAlertSecrets(database, shop, options.keyring);
+  const alerts = new Map(
+    (await database.alert.findMany({ where: { id: { in: due.map((row) => row.alertId) } } })).map((alert) => [
+      alert.id,
+      alert,
+    ]),
+  );
+
+  const context: SendContext = { database, shop, now, settings, secrets, options };
+  for (const delivery of due) {
+    const alert = alerts.get(delivery.alertId);
+    if (!alert) continue;
+    const outcome = await deliverOne(context, delivery, alert);
+    if (outcome === "sent") report.sent += 1;
+    else if (outcome === "failed") report.failed += 1;
+  }
+  return report;
+}
+
+/** One AlertDelivery row per notice due: every open alert, and each resolution whose opening was sent. */
+async function queueNotices(database: Database, shop: string, targets: DeliveryTarget[]): Promise<void> {
   const open = await database.alert.findMany({ where: { shop, resolvedAt: null } });
   for (const alert of open) for (const target of targets) await ensureRow(database, alert, target, "opened");
   // Resolutions are announced only where the opening was.
@@ -146,17 +170,19 @@ export async function deliverAlerts(
     where: { shop, event: "opened", state: "sent", target: { in: targets } },
     select: { alertId: true, target: true },
   });
-  if (sentOpenings.length > 0) {
-    const resolved = await database.alert.findMany({
-      where: { shop, id: { in: [...new Set(sentOpenings.map((row) => row.alertId))] }, resolvedAt: { not: null } },
-    });
-    for (const alert of resolved) {
-      for (const opening of sentOpenings.filter((row) => row.alertId === alert.id))
-        await ensureRow(database, alert, opening.target as DeliveryTarget, "resolved");
-    }
+  if (sentOpenings.length === 0) return;
+  const resolved = await database.alert.findMany({
+    where: { shop, id: { in: [...new Set(sentOpenings.map((row) => row.alertId))] }, resolvedAt: { not: null } },
+  });
+  for (const alert of resolved) {
+    for (const opening of sentOpenings.filter((row) => row.alertId === alert.id))
+      await ensureRow(database, alert, opening.target as DeliveryTarget, "resolved");
   }
+}
 
-  const due = await database.alertDelivery.findMany({
+/** Rows to send now: pending and due, or claimed by a sender whose lease ran out. */
+function dueDeliveries(database: Database, shop: string, targets: DeliveryTarget[], now: Date): Promise<DeliveryRow[]> {
+  return database.alertDelivery.findMany({
     where: {
       shop,
       target: { in: targets },
@@ -167,72 +193,97 @@ export async function deliverAlerts(
     },
     orderBy: { createdAt: "asc" },
   });
-  if (due.length === 0) return report;
-  const secrets = await loadAlertSecrets(database, shop, options.keyring);
-  const alerts = new Map(
-    (await database.alert.findMany({ where: { id: { in: due.map((row) => row.alertId) } } })).map((alert) => [
-      alert.id,
-      alert,
-    ]),
-  );
+}
 
-  for (const delivery of due) {
-    const alert = alerts.get(delivery.alertId);
-    if (!alert) continue;
-    // Claim: only one worker sends a given notice.
-    const claimed = await database.alertDelivery.updateMany({
-      where: { id: delivery.id, state: delivery.state, attempts: delivery.attempts },
-      data: {
-        state: "sending",
-        attempts: delivery.attempts + 1,
-        nextAttemptAt: new Date(now.getTime() + SEND_LEASE_MS),
-      },
+/** An AlertDelivery row as the sender reads it. */
+interface DeliveryRow {
+  id: string;
+  alertId: string;
+  target: string;
+  event: string;
+  state: string;
+  attempts: number;
+}
+
+/** What every send in one pass shares. */
+interface SendContext {
+  database: Database;
+  shop: string;
+  now: Date;
+  settings: AlertSettings;
+  secrets: { emailPassword?: string; webhookSecret?: string };
+  options: DeliveryOptions;
+}
+
+/** Claims one notice, sends it and records the outcome; "skipped" when another worker claimed it. */
+async function deliverOne(
+  context: SendContext,
+  delivery: DeliveryRow,
+  alert: AlertRow,
+): Promise<"sent" | "failed" | "skipped"> {
+  const { database, now, settings, secrets, options } = context;
+  // Claim: only one worker sends a given notice.
+  const claimed = await database.alertDelivery.updateMany({
+    where: { id: delivery.id, state: delivery.state, attempts: delivery.attempts },
+    data: {
+      state: "sending",
+      attempts: delivery.attempts + 1,
+      nextAttemptAt: new Date(now.getTime() + SEND_LEASE_MS),
+    },
+  });
+  if (claimed.count === 0) return "skipped";
+  try {
+    if (delivery.target === "email")
+      await sendEmail(settings, secrets.emailPassword, alert, delivery.event as DeliveryEvent, delivery.id, options);
+    else
+      await sendWebhook(
+        settings,
+        secrets.webhookSecret,
+        alert,
+        delivery.event as DeliveryEvent,
+        delivery.id,
+        now,
+        options,
+      );
+    await database.alertDelivery.update({
+      where: { id: delivery.id },
+      data: { state: "sent", sentAt: now, lastError: null, nextAttemptAt: null },
     });
-    if (claimed.count === 0) continue;
-    try {
-      if (delivery.target === "email")
-        await sendEmail(settings, secrets.emailPassword, alert, delivery.event as DeliveryEvent, delivery.id, options);
-      else
-        await sendWebhook(
-          settings,
-          secrets.webhookSecret,
-          alert,
-          delivery.event as DeliveryEvent,
-          delivery.id,
-          now,
-          options,
-        );
-      await database.alertDelivery.update({
-        where: { id: delivery.id },
-        data: { state: "sent", sentAt: now, lastError: null, nextAttemptAt: null },
-      });
-      report.sent += 1;
-    } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
-      const attempts = delivery.attempts + 1;
-      const giveUp = attempts >= MAX_ATTEMPTS;
-      await database.alertDelivery.update({
-        where: { id: delivery.id },
-        data: {
-          state: giveUp ? "failed" : "pending",
-          lastError: message,
-          nextAttemptAt: giveUp ? null : new Date(now.getTime() + Math.min(3_600_000, 60_000 * 2 ** (attempts - 1))),
-        },
-      });
-      report.failed += 1;
-      logger.warn({ shop, target: delivery.target, attempts, err: message }, "alert delivery failed");
-      if (giveUp) {
-        await recordActivity(database, {
-          shop,
-          kind: "alert_delivery_failed",
-          channel: null,
-          details: { target: delivery.target, alertKind: alert.kind, error: message },
-          at: now,
-        });
-      }
-    }
+    return "sent";
+  } catch (error) {
+    await recordFailure(context, delivery, alert, error);
+    return "failed";
   }
-  return report;
+}
+
+/** Retries later with backoff; after MAX_ATTEMPTS gives up and tells the merchant in the activity log. */
+async function recordFailure(
+  { database, shop, now }: SendContext,
+  delivery: DeliveryRow,
+  alert: AlertRow,
+  error: unknown,
+): Promise<void> {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  const attempts = delivery.attempts + 1;
+  const giveUp = attempts >= MAX_ATTEMPTS;
+  await database.alertDelivery.update({
+    where: { id: delivery.id },
+    data: {
+      state: giveUp ? "failed" : "pending",
+      lastError: message,
+      nextAttemptAt: giveUp ? null : new Date(now.getTime() + Math.min(3_600_000, 60_000 * 2 ** (attempts - 1))),
+    },
+  });
+  logger.warn({ shop, target: delivery.target, attempts, err: message }, "alert delivery failed");
+  if (giveUp) {
+    await recordActivity(database, {
+      shop,
+      kind: "alert_delivery_failed",
+      channel: null,
+      details: { target: delivery.target, alertKind: alert.kind, error: message },
+      at: now,
+    });
+  }
 }
 
 async function sendEmail(

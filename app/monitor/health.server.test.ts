@@ -192,3 +192,109 @@ describe("channelHealth: observe mode", () => {
     expect(health.google).toMatchObject({ mode: "observing", activatedAt: null, state: "paused_stop_selling" });
   });
 });
+
+describe("channelHealth: connection, lag and drift figures", () => {
+  it("reads the connection, takes the worse of p95 and the oldest unconfirmed push, sums drift inside the window, and counts Meta's spent budget as throttling", async () => {
+    const shop = `health-${++shopSeq}.myshopify.com`;
+    const db = testDatabase.database;
+    const recent = (count: number) => Array.from({ length: count }, () => ago(30).getTime());
+    await db.channelConnection.createMany({
+      data: [
+        {
+          shop,
+          channel: "meta",
+          activatedAt: ago(600),
+          state: "paused_stop_selling",
+          pausedBy: "auto_protect",
+          lastPushAt: ago(3),
+          // 100 calls this hour (the older ones and the odd entry do not count): the budget is spent.
+          recentWriteCalls: [...recent(100), ago(90).getTime(), ago(61).getTime(), "x"],
+        },
+        // Only Meta has an hourly batch budget.
+        { shop, channel: "google", activatedAt: ago(600), recentWriteCalls: recent(150) },
+      ],
+    });
+    await seed(shop, "meta", [
+      { itemKey: "1", desired: 2, nextAttemptAt: ago(-5), lastError: "rate_limited", attempts: 1 },
+      { itemKey: "2", desired: 2 },
+      { itemKey: "3", desired: 2 },
+      // Pushed 20 min ago and not seen since: worse than any lag sample.
+      { itemKey: "4", desired: 5, pushed: 5, pushedAt: ago(20) },
+    ]);
+    await seed(shop, "google", [
+      { itemKey: "1", desired: 2 },
+      { itemKey: "2", desired: 2 },
+    ]);
+    const sample = (channel: string, minutesAgo: number, lagMinutes: number) => ({
+      shop,
+      channel,
+      pushedAt: ago(minutesAgo + lagMinutes),
+      observedAt: ago(minutesAgo),
+      lagMs: lagMinutes * MINUTE,
+    });
+    await db.lagSample.createMany({
+      data: [
+        sample("meta", 5, 1),
+        sample("meta", 10, 3),
+        sample("meta", 15, 2),
+        sample("meta", 90, 100), // outside the 60-min window
+        sample("google", 5, 7),
+      ],
+    });
+    const episode = (itemKey: string, start: number, end: number | null, owner = shop) => ({
+      shop: owner,
+      channel: "meta",
+      itemKey,
+      variantGid: `gid://shopify/ProductVariant/${itemKey}`,
+      expected: 3,
+      observed: 5,
+      startedAt: ago(start),
+      endedAt: end === null ? null : ago(end),
+    });
+    await db.driftEpisode.createMany({
+      data: [
+        episode("1", 90, null), // open: 60 min in the window, 90 min long
+        episode("2", 45, 30), // closed: 15 min
+        episode("3", 12.5, null), // open: 12.5 min
+        episode("4", 120, 70), // closed before the window
+        episode("5", 30, null, `other-${shop}`),
+      ],
+    });
+
+    const health = await channelHealth(db, shop, NOW, { windowMinutes: 60 });
+    expect(health.meta).toMatchObject({
+      mode: "active",
+      activatedAt: ago(600).toISOString(),
+      state: "paused_stop_selling",
+      pausedBy: "auto_protect",
+      lastPushAt: ago(3).toISOString(),
+      lag: { p50: 2 * MINUTE, p95: 3 * MINUTE, max: 3 * MINUTE, samples: 3, windowMinutes: 60 },
+      oldestUnconfirmedMs: 20 * MINUTE,
+      effectiveLagMs: 20 * MINUTE,
+      driftItems: 2,
+      driftMinutes: 87.5,
+      longestDriftMinutes: 90,
+      pending: 3,
+      throttled: 3, // 1 waiting after a rate limit, raised to every pending item by the spent budget
+      errors: 0,
+    });
+    expect(health.google).toMatchObject({
+      lag: { p50: 7 * MINUTE, p95: 7 * MINUTE, max: 7 * MINUTE, samples: 1, windowMinutes: 60 },
+      oldestUnconfirmedMs: null,
+      effectiveLagMs: 7 * MINUTE,
+      pending: 2,
+      throttled: 0,
+      driftItems: 0,
+      driftMinutes: 0,
+      longestDriftMinutes: 0,
+    });
+    expect(health.online_store).toMatchObject({
+      mode: "observing",
+      state: "active",
+      pausedBy: null,
+      lastPushAt: null,
+      lag: { p50: null, p95: null, max: null, samples: 0, windowMinutes: 60 },
+      effectiveLagMs: null,
+    });
+  });
+});

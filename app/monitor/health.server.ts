@@ -68,6 +68,18 @@ export async function measuredLag(
   return lagStats(rows.map((row) => row.lagMs));
 }
 
+type SyncStateSummary = Awaited<ReturnType<typeof syncStateSummary>>;
+type TroubledRow = SyncStateSummary["troubled"][number];
+type EpisodeRow = { channel: string; startedAt: Date; endedAt: Date | null };
+type ConnectionRow = {
+  channel: string;
+  state: string;
+  pausedBy: string | null;
+  lastPushAt: Date | null;
+  recentWriteCalls: unknown;
+  activatedAt: Date | null;
+};
+
 /** Per-channel health for the Overview page (see README). `windowMinutes` defaults to the shop's lag window. */
 export async function channelHealth(
   database: Database,
@@ -105,84 +117,118 @@ export async function channelHealth(
 
   const result = {} as Record<ChannelId, ChannelHealth>;
   for (const channel of CHANNELS) {
-    const connection = connections.find((row) => row.channel === channel);
-    const mode = channelModeOf(connection);
-    const stats = lagStats(samples.filter((sample) => sample.channel === channel).map((sample) => sample.lagMs));
-    const summary = summaries.counts.get(channel);
-    const pending = summary?.pending ?? 0;
-    const itemsInSync = summary?.itemsInSync ?? 0;
-    const checkedInWindow = summary?.checkedInWindow ?? 0;
-    const oldestUnconfirmedMs = summary?.oldestUnconfirmed ? now.getTime() - summary.oldestUnconfirmed.getTime() : null;
-    // An in-sync item never checked makes the audit's oldest check "never".
-    const oldestCheck =
-      summary && summary.uncheckedInSync === 0 && summary.oldestCheck ? summary.oldestCheck.getTime() : null;
-    let errors = 0;
-    let throttled = 0;
-    let parked = 0;
-    let credentialFailures = 0;
-    for (const row of summaries.troubled) {
-      if (row.channel !== channel) continue;
-      if (row.parkedAt) {
-        parked += 1;
-        if (row.lastError && CREDENTIAL_PATTERN.test(row.lastError)) credentialFailures += 1;
-        continue;
-      }
-      const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
-      if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) throttled += 1;
-      else if (row.attempts >= 3 && row.lastError) errors += 1;
-    }
-    // Meta's hourly batch budget spent with work waiting is throttling too.
-    const recentCalls = Array.isArray(connection?.recentWriteCalls)
-      ? (connection!.recentWriteCalls as unknown[]).filter(
-          (time) => typeof time === "number" && time > now.getTime() - 3_600_000,
-        ).length
-      : 0;
-    if (channel === "meta" && recentCalls >= 100 && pending > 0) throttled = Math.max(throttled, pending);
-
-    const channelEpisodes = episodes.filter((episode) => episode.channel === channel);
-    const open = channelEpisodes.filter((episode) => episode.endedAt === null);
-    const driftMs = channelEpisodes.reduce(
-      (sum, episode) =>
-        sum +
-        overlapMs(
-          { startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null },
-          fromMs,
-          now.getTime(),
-        ),
-      0,
-    );
-    const effective =
-      stats.p95Ms === null && oldestUnconfirmedMs === null
-        ? null
-        : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
-    result[channel] = {
-      channel,
-      mode,
-      activatedAt: connection?.activatedAt?.toISOString() ?? null,
-      state: connection?.state ?? "active",
-      pausedBy: connection?.pausedBy ?? null,
-      lastPushAt: connection?.lastPushAt?.toISOString() ?? null,
-      lag: { p50: stats.p50Ms, p95: stats.p95Ms, max: stats.maxMs, samples: stats.samples, windowMinutes },
-      oldestUnconfirmedMs,
-      effectiveLagMs: effective,
-      driftItems: open.length,
-      driftMinutes: Math.round((driftMs / 60_000) * 10) / 10,
-      longestDriftMinutes:
-        Math.round((Math.max(0, ...open.map((episode) => now.getTime() - episode.startedAt.getTime())) / 60_000) * 10) /
-        10,
-      errors,
-      throttled,
-      parked,
-      credentialFailures,
-      pending,
-      audit: {
-        itemsInSync,
-        checkedInWindow,
-        oldestCheckAt: oldestCheck === null || oldestCheck === 0 ? null : new Date(oldestCheck).toISOString(),
-      },
-    };
+    result[channel] = healthOf(channel, {
+      connection: connections.find((row) => row.channel === channel),
+      stats: lagStats(samples.filter((sample) => sample.channel === channel).map((sample) => sample.lagMs)),
+      summary: summaries.counts.get(channel),
+      troubled: summaries.troubled.filter((row) => row.channel === channel),
+      episodes: episodes.filter((episode) => episode.channel === channel),
+      windowMinutes,
+      fromMs,
+      now,
+    });
   }
   return result;
+}
+
+/** One channel's figures from its own rows (every list already filtered to the channel). */
+function healthOf(
+  channel: ChannelId,
+  rows: {
+    connection: ConnectionRow | undefined;
+    stats: LagStats;
+    summary: SyncStateCounts | undefined;
+    troubled: readonly TroubledRow[];
+    episodes: readonly EpisodeRow[];
+    windowMinutes: number;
+    fromMs: number;
+    now: Date;
+  },
+): ChannelHealth {
+  const { connection, stats, summary, now } = rows;
+  const pending = summary?.pending ?? 0;
+  const oldestUnconfirmedMs = summary?.oldestUnconfirmed ? now.getTime() - summary.oldestUnconfirmed.getTime() : null;
+  // An in-sync item never checked makes the audit's oldest check "never".
+  const oldestCheck =
+    summary && summary.uncheckedInSync === 0 && summary.oldestCheck ? summary.oldestCheck.getTime() : null;
+  const trouble = troubleCounts(rows.troubled, now);
+  // Meta's hourly batch budget spent with work waiting is throttling too.
+  if (channel === "meta" && recentWriteCalls(connection, now) >= 100 && pending > 0)
+    trouble.throttled = Math.max(trouble.throttled, pending);
+  const effective =
+    stats.p95Ms === null && oldestUnconfirmedMs === null ? null : Math.max(stats.p95Ms ?? 0, oldestUnconfirmedMs ?? 0);
+  return {
+    channel,
+    mode: channelModeOf(connection),
+    activatedAt: connection?.activatedAt?.toISOString() ?? null,
+    state: connection?.state ?? "active",
+    pausedBy: connection?.pausedBy ?? null,
+    lastPushAt: connection?.lastPushAt?.toISOString() ?? null,
+    lag: {
+      p50: stats.p50Ms,
+      p95: stats.p95Ms,
+      max: stats.maxMs,
+      samples: stats.samples,
+      windowMinutes: rows.windowMinutes,
+    },
+    oldestUnconfirmedMs,
+    effectiveLagMs: effective,
+    ...driftFigures(rows.episodes, rows.fromMs, now),
+    ...trouble,
+    pending,
+    audit: {
+      itemsInSync: summary?.itemsInSync ?? 0,
+      checkedInWindow: summary?.checkedInWindow ?? 0,
+      oldestCheckAt: oldestCheck === null || oldestCheck === 0 ? null : new Date(oldestCheck).toISOString(),
+    },
+  };
+}
+
+/** The error and parked rows classified: parked (for credentials or not), throttled, or failing. */
+function troubleCounts(troubled: readonly TroubledRow[], now: Date) {
+  const counts = { errors: 0, throttled: 0, parked: 0, credentialFailures: 0 };
+  for (const row of troubled) {
+    if (row.parkedAt) {
+      counts.parked += 1;
+      if (row.lastError && CREDENTIAL_PATTERN.test(row.lastError)) counts.credentialFailures += 1;
+      continue;
+    }
+    const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
+    if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) counts.throttled += 1;
+    else if (row.attempts >= 3 && row.lastError) counts.errors += 1;
+  }
+  return counts;
+}
+
+/** Write calls of the last hour, as the connection records them (epoch ms). */
+function recentWriteCalls(connection: ConnectionRow | undefined, now: Date): number {
+  return Array.isArray(connection?.recentWriteCalls)
+    ? (connection!.recentWriteCalls as unknown[]).filter(
+        (time) => typeof time === "number" && time > now.getTime() - 3_600_000,
+      ).length
+    : 0;
+}
+
+/** Open drift now, and the item-minutes spent wrong within the window (to a tenth of a minute). */
+function driftFigures(episodes: readonly EpisodeRow[], fromMs: number, now: Date) {
+  const open = episodes.filter((episode) => episode.endedAt === null);
+  const driftMs = episodes.reduce(
+    (sum, episode) =>
+      sum +
+      overlapMs(
+        { startMs: episode.startedAt.getTime(), endMs: episode.endedAt?.getTime() ?? null },
+        fromMs,
+        now.getTime(),
+      ),
+    0,
+  );
+  return {
+    driftItems: open.length,
+    driftMinutes: Math.round((driftMs / 60_000) * 10) / 10,
+    longestDriftMinutes:
+      Math.round((Math.max(0, ...open.map((episode) => now.getTime() - episode.startedAt.getTime())) / 60_000) * 10) /
+      10,
+  };
 }
 
 interface SyncStateCounts {

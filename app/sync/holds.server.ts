@@ -1,7 +1,7 @@
 import type { ChannelConnector, JournalledMove, MoveJournal } from "~/channels/types";
 import type { Database, DatabaseProvider, Queryable } from "~/db.server";
 import { applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
-import { logger } from "~/logger.server";
+import { logger, type Logger } from "~/logger.server";
 import { updateRows, upsertRows } from "~/db/bulk-update.server";
 import { loadMasterRecords } from "~/records/master-records.server";
 
@@ -264,17 +264,7 @@ export async function replayPendingMoves(
   if (!applied.length && !dropped.length) return summary;
 
   const touched = [...new Set(applied.flatMap(({ move }) => move.effects.map((effect) => effect.itemKey)))];
-  let levels: Map<string, { available: number; safetyStock: number }> | null = null;
-  if (touched.length) {
-    try {
-      levels = await sender.readLevels(touched, { signal: options.signal });
-    } catch (error) {
-      log.warn(
-        { err: (error as Error).message },
-        "levels not read after replaying journalled moves; reconciliation updates the master record",
-      );
-    }
-  }
+  const levels = await readLevelsAfterReplay(sender, touched, options.signal, log);
   await database.$transaction(async (tx) => {
     const before = await loadOwnHolds(tx, shop, touched);
     const units = new Map<string, { units: number; variantGid: string }>();
@@ -311,4 +301,26 @@ export async function replayPendingMoves(
     "journalled safety-stock moves settled",
   );
   return summary;
+}
+
+/**
+ * Shopify's levels after the replay, or null when none were touched or the read failed: the
+ * holds are still recorded, and reconciliation brings the master record up to date.
+ */
+async function readLevelsAfterReplay(
+  sender: HoldMoveSender,
+  touched: readonly string[],
+  signal: AbortSignal | undefined,
+  log: Logger,
+): Promise<Map<string, { available: number; safetyStock: number }> | null> {
+  if (!touched.length) return null;
+  try {
+    return await sender.readLevels(touched, { signal });
+  } catch (error) {
+    log.warn(
+      { err: (error as Error).message },
+      "levels not read after replaying journalled moves; reconciliation updates the master record",
+    );
+    return null;
+  }
 }

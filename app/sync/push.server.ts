@@ -85,48 +85,9 @@ export async function pushChannel(
     if (replay.pending > 0) return summary;
   }
 
-  // Only rows that differ, compared by the database; raw SQL because this runs for every
-  // channel on every pass and rows left for a later call are read again each time.
-  const dirty = await database.$queryRaw<
-    {
-      itemKey: string;
-      variantGid: string;
-      desired: number;
-      desiredAvailability: string;
-      pushed: number | null;
-      pendingSince: Date | null;
-      explanation: unknown;
-      attempts: number;
-    }[]
-  >`
-    SELECT "itemKey", "variantGid", "desired", "desiredAvailability", "pushed", "pendingSince", "explanation", "attempts"
-    FROM "ChannelItemState"
-    WHERE "shop" = ${shop} AND "channel" = ${channel} AND "parkedAt" IS NULL
-      AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
-      AND ("pushed" IS NULL OR "pushed" <> "desired")`;
-  const materiality = policy.materiality === undefined ? (MATERIALITY_POLICIES[channel] ?? null) : policy.materiality;
-  const isMaterial = (row: (typeof dirty)[number]) =>
-    materiality === null ||
-    assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime())
-      .material;
-  const pending = dirty
-    .filter((row) => row.pushed !== row.desired)
-    .map((row) => ({ row, material: isMaterial(row) }))
-    // Material rows first (a call is made for them), then safety before sales: what must
-    // come down goes first.
-    .sort(
-      (a, b) =>
-        Number(b.material) - Number(a.material) ||
-        a.row.desired - (a.row.pushed ?? a.row.desired) - (b.row.desired - (b.row.pushed ?? b.row.desired)) ||
-        (a.row.itemKey < b.row.itemKey ? -1 : 1),
-    );
-  // A batch goes out only for a material row in it; the rest wait for a later call.
-  const lastMaterial = pending.findLastIndex((entry) => entry.material);
-  const worthCalling =
-    lastMaterial < 0
-      ? []
-      : pending.slice(0, Math.ceil((lastMaterial + 1) / batchSize) * batchSize).map((entry) => entry.row);
-  summary.deferred = pending.length - worthCalling.length;
+  const dirty = await readDirtyRows(database, shop, channel, now);
+  const { worthCalling, deferred } = rowsWorthCalling(dirty, channel, now, policy, batchSize);
+  summary.deferred = deferred;
 
   for (let start = 0; start < worthCalling.length && summary.calls < policy.maxCalls; start += batchSize) {
     if (policy.writeCallsPerHour !== undefined && recentCalls.length >= policy.writeCallsPerHour) {
@@ -136,21 +97,7 @@ export async function pushChannel(
     // Another worker holds the channel now: it pushes what is left.
     if (policy.signal?.aborted) break;
     const rows = worthCalling.slice(start, start + batchSize);
-    let batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
-    let journal: HoldMoveJournal | undefined;
-    let ownBefore = new Map<string, number>();
-    if (channel === "online_store") {
-      // Only Ballast's own units in safety_stock may be released: the rest is the merchant's.
-      const own = await loadOwnHolds(
-        database,
-        shop,
-        rows.map((row) => row.itemKey),
-      );
-      ownBefore = new Map([...own].map(([itemKey, hold]) => [itemKey, hold.units]));
-      batch = batch.map((item) => ({ ...item, ownHeld: ownBefore.get(item.itemKey) ?? 0 }));
-      const variantOf = new Map(rows.map((row) => [row.itemKey, row.variantGid]));
-      journal = new HoldMoveJournal(database, shop, (itemKey) => variantOf.get(itemKey), now);
-    }
+    const { batch, journal, ownBefore } = await prepareBatch(database, shop, channel, now, rows);
     const results = await connector.push(batch, {
       ...(policy.signal ? { signal: policy.signal } : {}),
       ...(journal ? { journal } : {}),
@@ -174,6 +121,88 @@ export async function pushChannel(
     });
   }
   return summary;
+}
+
+/** A pending row as the push lane reads it from ChannelItemState. */
+interface DirtyRow {
+  itemKey: string;
+  variantGid: string;
+  desired: number;
+  desiredAvailability: string;
+  pushed: number | null;
+  pendingSince: Date | null;
+  explanation: unknown;
+  attempts: number;
+}
+
+/** Rows due whose desired value differs from the one pushed, not parked. */
+function readDirtyRows(database: Database, shop: string, channel: ChannelId, now: Date): Promise<DirtyRow[]> {
+  // Only rows that differ, compared by the database; raw SQL because this runs for every
+  // channel on every pass and rows left for a later call are read again each time.
+  return database.$queryRaw<DirtyRow[]>`
+    SELECT "itemKey", "variantGid", "desired", "desiredAvailability", "pushed", "pendingSince", "explanation", "attempts"
+    FROM "ChannelItemState"
+    WHERE "shop" = ${shop} AND "channel" = ${channel} AND "parkedAt" IS NULL
+      AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+      AND ("pushed" IS NULL OR "pushed" <> "desired")`;
+}
+
+/** The rows to send this pass, in order, and how many pending rows wait for a later call. */
+function rowsWorthCalling(
+  dirty: readonly DirtyRow[],
+  channel: ChannelId,
+  now: Date,
+  policy: PushPolicy,
+  batchSize: number,
+): { worthCalling: DirtyRow[]; deferred: number } {
+  const materiality = policy.materiality === undefined ? (MATERIALITY_POLICIES[channel] ?? null) : policy.materiality;
+  const isMaterial = (row: DirtyRow) =>
+    materiality === null ||
+    assessStoredRow({ ...row, pendingSinceMs: row.pendingSince?.getTime() ?? null }, materiality, now.getTime())
+      .material;
+  const pending = dirty
+    .filter((row) => row.pushed !== row.desired)
+    .map((row) => ({ row, material: isMaterial(row) }))
+    // Material rows first (a call is made for them), then safety before sales: what must
+    // come down goes first.
+    .sort(
+      (a, b) =>
+        Number(b.material) - Number(a.material) ||
+        a.row.desired - (a.row.pushed ?? a.row.desired) - (b.row.desired - (b.row.pushed ?? b.row.desired)) ||
+        (a.row.itemKey < b.row.itemKey ? -1 : 1),
+    );
+  // A batch goes out only for a material row in it; the rest wait for a later call.
+  const lastMaterial = pending.findLastIndex((entry) => entry.material);
+  const worthCalling =
+    lastMaterial < 0
+      ? []
+      : pending.slice(0, Math.ceil((lastMaterial + 1) / batchSize) * batchSize).map((entry) => entry.row);
+  return { worthCalling, deferred: pending.length - worthCalling.length };
+}
+
+/** One batch's push items; on the Online Store also Ballast's own held units and the journal for its moves. */
+async function prepareBatch(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  now: Date,
+  rows: readonly DirtyRow[],
+): Promise<{ batch: PushItem[]; journal: HoldMoveJournal | undefined; ownBefore: Map<string, number> }> {
+  const batch: PushItem[] = rows.map((row) => pushItemFor(channel, row));
+  if (channel !== "online_store") return { batch, journal: undefined, ownBefore: new Map() };
+  // Only Ballast's own units in safety_stock may be released: the rest is the merchant's.
+  const own = await loadOwnHolds(
+    database,
+    shop,
+    rows.map((row) => row.itemKey),
+  );
+  const ownBefore = new Map([...own].map(([itemKey, hold]) => [itemKey, hold.units]));
+  const variantOf = new Map(rows.map((row) => [row.itemKey, row.variantGid]));
+  return {
+    batch: batch.map((item) => ({ ...item, ownHeld: ownBefore.get(item.itemKey) ?? 0 })),
+    journal: new HoldMoveJournal(database, shop, (itemKey) => variantOf.get(itemKey), now),
+    ownBefore,
+  };
 }
 
 function pushItemFor(

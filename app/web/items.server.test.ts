@@ -178,4 +178,50 @@ describe("loadItem", () => {
   it("GIVEN another shop's variant id THEN there is no item", async () => {
     expect(await loadItem(db(), "elsewhere.myshopify.com", VARIANT, NOW, "en")).toBeNull();
   });
+
+  it("GIVEN a frozen channel and an expired override THEN the channel shows its stored state, the last pushed total and the override as inactive", async () => {
+    const shop = "items-frozen.myshopify.com";
+    await db().variant.create({
+      data: {
+        shop,
+        gid: VARIANT,
+        productGid: "gid://shopify/Product/7",
+        inventoryItemGid: "gid://shopify/InventoryItem/71",
+      },
+    });
+    const record = applyLevelUpdate(createMasterRecord(shop as ShopDomain, VARIANT), {
+      locationId: LOCATION,
+      updatedAtMs: NOW - 10 * MINUTE,
+      available: 12,
+      onHand: 12,
+      committed: 0,
+    });
+    await db().masterRecord.create({ data: { shop, variantGid: VARIANT, record: record as object } });
+    await db().channelConnection.create({
+      data: { shop, channel: "meta", state: "paused_freeze", activatedAt: new Date(NOW - 60 * MINUTE) },
+    });
+    // Two item rows (e.g. two locations): the frozen total is their sum.
+    const row = { shop, variantGid: VARIANT, channel: "meta", desiredAvailability: "in_stock", explanation: {} };
+    await db().channelItemState.createMany({
+      data: [
+        { ...row, itemKey: "A", desired: 2, pushed: 2, computedAt: new Date(NOW - MINUTE) },
+        { ...row, itemKey: "B", desired: 2, pushed: 2, computedAt: new Date(NOW - MINUTE) },
+      ],
+    });
+    await db().override.create({
+      data: { shop, channel: "meta", variantGid: VARIANT, quantity: 1, expiresAt: new Date(NOW - MINUTE) },
+    });
+
+    const item = await loadItem(db(), shop, VARIANT, NOW, "en");
+    const meta = item!.channels.find((channel) => channel.channel === "meta")!;
+    expect(meta.state).toBe("paused_freeze");
+    expect(meta.now.quantity).toBe(4);
+    expect(meta.rows.map((entry) => entry.itemKey)).toEqual(["A", "B"]);
+    expect(meta.override).toEqual({
+      quantity: 1,
+      expiresAt: new Date(NOW - MINUTE).toISOString(),
+      reason: null,
+      active: false,
+    });
+  });
 });

@@ -10,6 +10,8 @@ import {
   createMasterRecord,
   renderExplanation,
   sellableBreakdown,
+  type AllocationItem,
+  type ChannelDecision,
   type ChannelId,
   type CollectionGid,
   type Explanation,
@@ -262,6 +264,74 @@ function channelRowView(channel: ChannelId, row: StoredStateRow, nowMs: number, 
   };
 }
 
+type StoredOverride = Awaited<ReturnType<Database["override"]["findMany"]>>[number];
+
+/** What the engine remembers of this variant per channel: its stored override and the last pushed total. */
+function itemMemory(
+  variantGid: VariantGid,
+  overrides: readonly StoredOverride[],
+  states: readonly StateRow[],
+): AllocationItem["memory"] {
+  return Object.fromEntries(
+    CHANNELS.map((channel) => {
+      const override = overrides.find((entry) => entry.channel === channel);
+      return [
+        channel,
+        {
+          override: override
+            ? {
+                channel,
+                variantId: variantGid,
+                quantity: override.quantity,
+                expiresAtMs: override.expiresAt.getTime(),
+              }
+            : null,
+          lastPushed: lastPushedTotal(states, channel),
+        },
+      ];
+    }),
+  );
+}
+
+/** What the item page shows of one channel: its state, the live decision, each item row, the override. */
+function itemChannelView(
+  channel: ChannelId,
+  decision: ChannelDecision,
+  stored: {
+    connections: readonly { channel: string; state: string }[];
+    states: readonly StoredStateRow[];
+    overrides: readonly StoredOverride[];
+  },
+  nowMs: number,
+  locale: Locale,
+): ItemChannelView {
+  const override = stored.overrides.find((entry) => entry.channel === channel);
+  return {
+    channel,
+    state:
+      stored.connections.find((connection) => connection.channel === channel)?.state ??
+      (channel === "online_store" ? "active" : "not_connected"),
+    now: {
+      quantity: decision.quantity,
+      availability: decision.availability,
+      explanation: decision.explanation ? renderExplanation(decision.explanation, locale) : "",
+      sellable: decision.sellable,
+      risk: decision.risk,
+    },
+    rows: stored.states
+      .filter((row) => row.channel === channel)
+      .map((row) => channelRowView(channel, row, nowMs, locale)),
+    override: override
+      ? {
+          quantity: override.quantity,
+          expiresAt: override.expiresAt.toISOString(),
+          reason: override.reason,
+          active: override.expiresAt.getTime() > nowMs,
+        }
+      : null,
+  };
+}
+
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
 export async function loadItem(
   database: Database,
@@ -294,25 +364,7 @@ export async function loadItem(
       productId: (variant?.productGid ?? "gid://shopify/Product/0") as ProductGid,
       collectionIds: collectionIdsOf(variant?.collectionGids),
       record: master,
-      memory: Object.fromEntries(
-        CHANNELS.map((channel) => {
-          const override = overrides.find((entry) => entry.channel === channel);
-          return [
-            channel,
-            {
-              override: override
-                ? {
-                    channel,
-                    variantId: variantGid,
-                    quantity: override.quantity,
-                    expiresAtMs: override.expiresAt.getTime(),
-                  }
-                : null,
-              lastPushed: lastPushedTotal(states, channel),
-            },
-          ];
-        }),
-      ),
+      memory: itemMemory(variantGid, overrides, states),
     },
     { nowMs, rules: compileRuleSet(ruleSet), settings, timing },
     { explain: true },
@@ -326,31 +378,8 @@ export async function loadItem(
     tracked: variant?.tracked ?? true,
     deleted: variant?.deletedAt != null,
     master: masterView(master, record !== null, stored?.updatedAt),
-    channels: CHANNELS.map((channel) => {
-      const decision = allocation.decisions[channel];
-      const override = overrides.find((entry) => entry.channel === channel);
-      return {
-        channel,
-        state:
-          connections.find((connection) => connection.channel === channel)?.state ??
-          (channel === "online_store" ? "active" : "not_connected"),
-        now: {
-          quantity: decision.quantity,
-          availability: decision.availability,
-          explanation: decision.explanation ? renderExplanation(decision.explanation, locale) : "",
-          sellable: decision.sellable,
-          risk: decision.risk,
-        },
-        rows: states.filter((row) => row.channel === channel).map((row) => channelRowView(channel, row, nowMs, locale)),
-        override: override
-          ? {
-              quantity: override.quantity,
-              expiresAt: override.expiresAt.toISOString(),
-              reason: override.reason,
-              active: override.expiresAt.getTime() > nowMs,
-            }
-          : null,
-      };
-    }),
+    channels: CHANNELS.map((channel) =>
+      itemChannelView(channel, allocation.decisions[channel], { connections, states, overrides }, nowMs, locale),
+    ),
   };
 }
