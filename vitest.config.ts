@@ -16,12 +16,21 @@ export default defineConfig({
     globalSetup: ["sim/build-once.ts", "tests/support/log-capture.ts"],
     setupFiles: ["tests/support/quiet-logs.ts", "tests/support/verify-query-plans.ts"],
     sequence: { shuffle: true },
+    // Most test time is waiting (spawned servers and workers, fakes' delays), not CPU: four
+    // files at a time on two cores took the SQLite pass from 15m56s to 6m40s, same results.
+    maxWorkers: Number(process.env.BALLAST_TEST_WORKERS ?? 4),
+    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
       { extends: true as const, test: { name: "sqlite", include: everything, env: { BALLAST_TEST_DB: "sqlite" } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true as const, test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql" } } }]
+        ? [
+            {
+              extends: true as const,
+              test: { name: "postgresql", include: databaseBacked, env: { BALLAST_TEST_DB: "postgresql" } },
+            },
+          ]
         : []),
     ],
   },
