@@ -1,6 +1,6 @@
 /**
  * `npm run fakes [-- --variants N]`: the Shopify, Meta and Google fakes on loopback with
- * a seeded shop, catalogue and matching Meta/Google items, until Ctrl-C. Prints the
+ * a seeded shop, catalog and matching Meta/Google items, until Ctrl-C. Prints the
  * base URLs to give the app (SHOPIFY_ADMIN_API_BASE_URL, META_GRAPH_BASE_URL, …) and the
  * credentials the fakes accept. The fake Shopify also takes control calls over HTTP:
  * `POST <shopify>/_control/<method>` with a JSON array of arguments (sim/fakes/shopify/README.md).

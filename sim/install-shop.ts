@@ -1,5 +1,5 @@
 /**
- * What installing Ballast and connecting the catalogues would have stored for a world's
+ * What installing Ballast and connecting the catalogs would have stored for a world's
  * shop: the offline session (token exchange needs Shopify over the network), the shop
  * row, and Meta and Google connections with sealed credentials.
  *

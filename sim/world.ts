@@ -1,6 +1,6 @@
 /**
  * A fake world for Ballast: Shopify, Meta and Google fakes on loopback, one shop with a
- * catalogue, stock at one location, a Meta catalog and a Google Merchant account whose
+ * catalog, stock at one location, a Meta catalog and a Google Merchant account whose
  * items match the shop's variants by Shopify's own channel conventions. Used by the
  * pipeline tests, the peak rehearsal and the benchmarks; the app only sees base URLs.
  */
@@ -88,8 +88,8 @@ function googleAccount(): World["google_"] {
   };
 }
 
-/** The catalogue: one product of one variant per index, stocked at the location, with the ids Shopify's own channels give it. */
-function addCatalogue(
+/** The catalog: one product of one variant per index, stocked at the location, with the ids Shopify's own channels give it. */
+function addCatalog(
   shopify: FakeShopify,
   shop: string,
   locationGid: string,
@@ -190,7 +190,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
   // Expiring offline tokens, as every public app gets from 2027-01-01: 60 minutes, then refresh.
   const offlineToken = shopify.issueOfflineToken(shop);
-  const variants = addCatalogue(shopify, shop, locationGid, options, countryCode);
+  const variants = addCatalog(shopify, shop, locationGid, options, countryCode);
   const meta = await startWorldMeta(variants, options);
   const google_ = googleAccount();
   const google = await startWorldGoogle(variants, options, google_, countryCode);

@@ -61,7 +61,7 @@ describe("matchCatalogItems", () => {
     { key: "c", parts: { variantId: "333", productId: "30", countryCode: "US" } },
   ] as const;
 
-  it("matches both conventions case-insensitively, keeps the catalogue's spelling and lists the rest", () => {
+  it("matches both conventions case-insensitively, keeps the catalog's spelling and lists the rest", () => {
     const catalog = [`SHOPIFY_us_${bigProduct}_${bigVariant}`, "222", "999"];
     const report = matchCatalogItems(variants, catalog, META_DEFAULT_TEMPLATES);
     expect(report.matched).toEqual([
@@ -72,7 +72,7 @@ describe("matchCatalogItems", () => {
     expect(report.unclaimedItemIds).toEqual(["999"]);
   });
 
-  it("keeps every catalogue item that stands for one variant, so duplicates are updated too", () => {
+  it("keeps every catalog item that stands for one variant, so duplicates are updated too", () => {
     const report = matchCatalogItems(variants.slice(1, 2), ["222", "shopify_US_20_222"], META_DEFAULT_TEMPLATES);
     expect(report.matched[0]?.itemIds).toEqual(["222", "shopify_US_20_222"]);
   });

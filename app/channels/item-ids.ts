@@ -1,6 +1,6 @@
 /**
  * Channel item ids (Meta retailer ids, Google offer ids) rendered from templates, and
- * matched against the ids a catalogue already holds.
+ * matched against the ids a catalog already holds.
  *
  * Shopify ids exceed 2^53, so every id here is a string of digits and never passes
  * through a JS number (JSON.parse or Number() would silently round it).
@@ -13,12 +13,12 @@ export interface ItemIdParts {
   variantId: string;
   /** Digits, or a `gid://shopify/Product/<digits>` id. */
   productId: string;
-  /** ISO 3166-1 alpha-2 market of the catalogue, e.g. "US". */
+  /** ISO 3166-1 alpha-2 market of the catalog, e.g. "US". */
   countryCode?: string;
   sku?: string | null;
 }
 
-/** Shopify's Facebook & Instagram channel: bare variant ids now, the prefixed form in older catalogues. */
+/** Shopify's Facebook & Instagram channel: bare variant ids now, the prefixed form in older catalogs. */
 export const META_DEFAULT_TEMPLATES = ["{variantId}", "shopify_{countryCode}_{productId}_{variantId}"] as const;
 /** Shopify's Google & YouTube channel. */
 export const GOOGLE_DEFAULT_TEMPLATES = ["shopify_{countryCode}_{productId}_{variantId}"] as const;
@@ -87,23 +87,23 @@ export function parseShopifyChannelItemId(
 
 export interface CatalogMatch<Key extends string> {
   variantKey: Key;
-  /** The catalogue's own spelling of each id that stands for this variant (old and new conventions may coexist). */
+  /** The catalog's own spelling of each id that stands for this variant (old and new conventions may coexist). */
   itemIds: string[];
   template: string;
 }
 
 export interface CatalogMatchReport<Key extends string> {
   matched: CatalogMatch<Key>[];
-  /** Variants with no catalogue item under any template: Ballast cannot show them on this channel. */
+  /** Variants with no catalog item under any template: Ballast cannot show them on this channel. */
   unmatched: Key[];
-  /** Catalogue items no variant claimed (deleted variants, another store's items, a different template). */
+  /** Catalog items no variant claimed (deleted variants, another store's items, a different template). */
   unclaimedItemIds: string[];
 }
 
 /**
- * Matches variants to the ids a catalogue already holds, case-insensitively (Shopify's
+ * Matches variants to the ids a catalog already holds, case-insensitively (Shopify's
  * channels have used both `shopify_US_…` and `shopify_us_…`). Every template is tried;
- * all matching catalogue ids are kept so duplicates left by an older integration are
+ * all matching catalog ids are kept so duplicates left by an older integration are
  * updated too, and the first matching template is reported.
  */
 export function matchCatalogItems<Key extends string>(

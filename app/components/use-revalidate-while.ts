@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useRevalidator } from "@remix-run/react";
 
-/** Progress of long operations (the first catalogue read, resync, release holds): the page's data is reloaded every 2 s while `pending`. */
+/** Progress of long operations (the first catalog read, resync, release holds): the page's data is reloaded every 2 s while `pending`. */
 export function useRevalidateWhile(pending: boolean) {
   const revalidator = useRevalidator();
   useEffect(() => {

@@ -107,7 +107,7 @@ const byChannel = (rows: readonly PlannedSyncRow<number>[]) =>
   Object.fromEntries(rows.map((planned) => [planned.channel, planned.desired]));
 
 describe("currentSyncRows", () => {
-  it("retires catalogue rows under another id than the catalogue's, and keeps the rest in order", () => {
+  it("retires catalog rows under another id than the catalog's, and keeps the rest in order", () => {
     const rows = [
       row("online_store", SEED_ONLINE_STORE_KEY),
       row("meta", "old-id"),
@@ -127,7 +127,7 @@ describe("currentSyncRows", () => {
     expect(retired).toEqual([rows[1]]);
   });
 
-  it("retires every row of a catalogue whose template cannot name the item, and none of a catalogue not connected", () => {
+  it("retires every row of a catalog whose template cannot name the item, and none of a catalog not connected", () => {
     const rows = [row("meta", "meta-1"), row("google", "google-1")];
     const retired: StoredSyncRow<number>[] = [];
     expect(currentSyncRows(rows, new Map([["meta", null]]), retired)).toEqual([rows[1]]);
@@ -206,7 +206,7 @@ describe("syncRowMemory", () => {
 });
 
 describe("planSyncRows", () => {
-  it("GIVEN no rows THEN creates one per Online Store location and one per catalogue that names the item", () => {
+  it("GIVEN no rows THEN creates one per Online Store location and one per catalog that names the item", () => {
     const plan = planSeed([], {
       catalogKeys: new Map([
         ["google", "google-1"],

@@ -9,7 +9,7 @@ import type { ManualOverride } from "./override";
 /**
  * Sync rows: what the worker keeps per (channel, item) between computations (the
  * ChannelItemState table): one row per Online Store location (`inventoryItem|location`)
- * and one per catalogue item (Meta, Google). A recompute turns an item's allocation into
+ * and one per catalog item (Meta, Google). A recompute turns an item's allocation into
  * the rows it should have, compares them with the stored ones and writes only what changed;
  * the push lane then sends every row whose desired differs from pushed.
  *
@@ -33,14 +33,14 @@ export interface StoredSyncRow<Stamp> {
 export type CatalogChannel = "meta" | "google";
 
 /**
- * The item id each connected catalogue knows the item by, from the connection's item-id
- * template, in the order the catalogues are connected; null when the template cannot name
- * it (e.g. {sku} without a SKU). A catalogue not connected has no entry.
+ * The item id each connected catalog knows the item by, from the connection's item-id
+ * template, in the order the catalogs are connected; null when the template cannot name
+ * it (e.g. {sku} without a SKU). A catalog not connected has no entry.
  */
 export type CatalogItemKeys = ReadonlyMap<CatalogChannel, string | null>;
 
 /**
- * The item's rows under the ids it has now. Rows under any other catalogue id were kept for
+ * The item's rows under the ids it has now. Rows under any other catalog id were kept for
  * an earlier template (or SKU): the worker would go on reading them back, the monitor
  * counting them (parked, unconfirmed, drifting) and the engine adding their pushed quantity
  * to this item's. They are added to `retired` (to delete) and left out of the answer, which
@@ -144,7 +144,7 @@ export interface SyncRowSettings<Stamp> {
   readonly onlineStoreLocations: LocationScope;
   /** "Release all holds": the Online Store shows every unit until the merchant resumes holds. */
   readonly holdsReleased: boolean;
-  /** The number a catalogue's row stores for a decision (app/channels/item-value.ts). */
+  /** The number a catalog's row stores for a decision (app/channels/item-value.ts). */
   readonly encode: (channel: CatalogChannel, decision: ChannelDecision) => number;
   readonly now: Stamp;
 }
@@ -162,7 +162,7 @@ export interface SyncRowItem<Stamp> {
 /**
  * The item's rows as the allocation wants them, compared with the stored ones; the changed
  * ones are added to `plan`. The Online Store's quantity is split over its locations; each
- * catalogue that can name the item gets one row.
+ * catalog that can name the item gets one row.
  */
 export function planSyncRows<Stamp>(
   item: SyncRowItem<Stamp>,

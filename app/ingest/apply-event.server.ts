@@ -21,7 +21,7 @@ import {
  * duplicates, late retries and reordering converge to the same state.
  *
  * Set-based: the orders and levels of a batch are applied in memory, in order, to
- * records loaded with a few queries, and written back once per changed row; catalogue
+ * records loaded with a few queries, and written back once per changed row; catalog
  * events (rare) are applied one by one between them, in their place.
  */
 export interface StoredEvent {
@@ -40,7 +40,7 @@ export type EventOutcome =
 type ParsedEvent =
   | { kind: "order"; order: ParsedOrder; cancel: boolean }
   | { kind: "level"; level: ParsedLevel }
-  | { kind: "catalogue"; topic: "INVENTORY_ITEMS_UPDATE" | "PRODUCTS_UPDATE" | "PRODUCTS_DELETE"; payload: unknown }
+  | { kind: "catalog"; topic: "INVENTORY_ITEMS_UPDATE" | "PRODUCTS_UPDATE" | "PRODUCTS_DELETE"; payload: unknown }
   | { kind: "skip"; outcome: EventOutcome };
 
 function parseEvent(event: StoredEvent): ParsedEvent {
@@ -72,7 +72,7 @@ function parseEvent(event: StoredEvent): ParsedEvent {
       case "INVENTORY_ITEMS_UPDATE":
       case "PRODUCTS_UPDATE":
       case "PRODUCTS_DELETE":
-        return { kind: "catalogue", topic, payload };
+        return { kind: "catalog", topic, payload };
     }
   } catch (error) {
     const rejected = rejection(error);
@@ -113,19 +113,19 @@ export async function applyEvents(
   for (const [index, event] of events.entries()) {
     const parsed = parseEvent(event);
     if (parsed.kind === "skip") outcomes[index] = parsed.outcome;
-    else if (parsed.kind === "catalogue") {
+    else if (parsed.kind === "catalog") {
       await flush();
-      outcomes[index] = await applyCatalogue(tx, shop, parsed.topic, parsed.payload);
+      outcomes[index] = await applyCatalog(tx, shop, parsed.topic, parsed.payload);
     } else segment.push({ index, event: parsed });
   }
   await flush();
   return outcomes;
 }
 
-async function applyCatalogue(
+async function applyCatalog(
   tx: DatabaseTransaction,
   shop: string,
-  topic: Extract<ParsedEvent, { kind: "catalogue" }>["topic"],
+  topic: Extract<ParsedEvent, { kind: "catalog" }>["topic"],
   payload: unknown,
 ): Promise<EventOutcome> {
   try {
@@ -241,7 +241,7 @@ async function applyStockSegment(
     if (event.kind === "level") {
       const { level } = event;
       const variants = variantsOfItem.get(level.inventoryItemGid) ?? [];
-      // Not in the catalogue yet (or untracked): the next reconciliation reads it.
+      // Not in the catalog yet (or untracked): the next reconciliation reads it.
       if (variants.length === 0) return { kind: "ignored", reason: `unknown inventory item ${level.inventoryItemGid}` };
       for (const variant of variants) {
         update(

@@ -142,7 +142,7 @@ describe("webhook convergence", () => {
     );
   });
 
-  it("PROPERTY: one batch ends where one event at a time ends, catalogue changes included", async () => {
+  it("PROPERTY: one batch ends where one event at a time ends, catalog changes included", async () => {
     const NEW_VARIANT = "9000000000000002";
     const NEW_ITEM = "271878346596884016";
     const product = {

@@ -8,7 +8,7 @@ import { readAllowance } from "./stats";
 
 /**
  * Drift: an item the sync state says is in place (pushed = desired, read back as such)
- * that the channel now shows differently — someone edited the catalogue, Shopify's own
+ * that the channel now shows differently — someone edited the catalog, Shopify's own
  * channel app overwrote it, a value was lost. Found by sampled read-backs within each
  * channel's read budget; over time the sampling is a rolling full audit (the item checked
  * longest ago goes next), sized so every item is read at least once per audit period.

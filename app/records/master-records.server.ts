@@ -49,7 +49,7 @@ export function emptyMasterRecord(shop: string, gid: string): MasterRecord {
 
 /**
  * Saves changed records and marks them for recompute, in one statement (an upsert of
- * every row): a busy ingest batch or a catalogue read changes hundreds of records.
+ * every row): a busy ingest batch or a catalog read changes hundreds of records.
  */
 export async function saveMasterRecords(
   database: Queryable,

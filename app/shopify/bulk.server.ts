@@ -1,11 +1,11 @@
 import type { AdminClient } from "./admin-client.server";
 import { AdminApiError } from "./admin-errors";
 import { groupByParent, parseBulkJsonl, type BulkRow } from "./bulk-jsonl";
-import { quantitiesToSnapshot, type CatalogueVariant, type LevelSnapshot } from "./catalogue.server";
+import { quantitiesToSnapshot, type CatalogVariant, type LevelSnapshot } from "./catalog.server";
 import {
   BULK_OPERATION_STATUS_QUERY,
   BULK_RUN_QUERY_MUTATION,
-  CATALOGUE_BULK_QUERY,
+  CATALOG_BULK_QUERY,
   type BulkRunData,
   type BulkStatusData,
 } from "./operations/bulk";
@@ -115,8 +115,8 @@ async function download(url: string, options: BulkRunOptions): Promise<{ rows: B
   return parseBulkJsonl(await response.text());
 }
 
-export interface CatalogueSnapshot {
-  variants: CatalogueVariant[];
+export interface CatalogSnapshot {
+  variants: CatalogVariant[];
   levels: LevelSnapshot[];
   /** Products and variants that carry an app-owned buffer metafield. */
   bufferOwners: string[];
@@ -129,7 +129,7 @@ interface VariantRow extends BulkRow {
   title: string;
   sku: string | null;
   updatedAt: string;
-  product: { id: string; title: string; status: CatalogueVariant["productStatus"]; metafield?: { id: string } | null };
+  product: { id: string; title: string; status: CatalogVariant["productStatus"]; metafield?: { id: string } | null };
   inventoryItem: { id: string; tracked: boolean };
   metafield?: { id: string } | null;
 }
@@ -139,10 +139,10 @@ interface LevelRow extends BulkRow {
   quantities: { name: string; quantity: number }[];
 }
 
-/** Full read of variants and their levels through one bulk operation (for catalogues too large to page). */
-export async function readCatalogueBulk(client: AdminClient, options: BulkRunOptions = {}): Promise<CatalogueSnapshot> {
-  const result = await runBulkQuery(client, CATALOGUE_BULK_QUERY, options);
-  const variants: CatalogueVariant[] = [];
+/** Full read of variants and their levels through one bulk operation (for catalogs too large to page). */
+export async function readCatalogBulk(client: AdminClient, options: BulkRunOptions = {}): Promise<CatalogSnapshot> {
+  const result = await runBulkQuery(client, CATALOG_BULK_QUERY, options);
+  const variants: CatalogVariant[] = [];
   const levels: LevelSnapshot[] = [];
   const bufferOwners = new Set<string>();
   for (const { parent, children } of groupByParent(result.rows)) {

@@ -1,6 +1,6 @@
 // @database
 /**
- * Changing a catalogue's item-id template (channel settings) retires the sync rows kept
+ * Changing a catalog's item-id template (channel settings) retires the sync rows kept
  * under the old ids: they are no longer pushed, read back or counted by the monitor, and
  * their quantities no longer count as what the item was last shown.
  */
@@ -22,7 +22,7 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 3, stockPerVariant: () => 10 });
   await installShop(testDatabase.database, world, KEY);
-  // Connected with a template that names no item of this catalogue (its ids are bare variant ids).
+  // Connected with a template that names no item of this catalog (its ids are bare variant ids).
   await testDatabase.database.channelConnection.update({
     where: { shop_channel: { shop: world.shop, channel: "meta" } },
     data: { config: { catalogId: world.catalogId, itemIdTemplate: WRONG, countryCode: "US" } },
@@ -52,7 +52,7 @@ const metaHealth = async () =>
   )!;
 
 describe("item-id template change", { shuffle: false }, () => {
-  it("GIVEN a template that matches no catalogue item WHEN the worker pushes THEN Meta refuses them and they are parked", async () => {
+  it("GIVEN a template that matches no catalog item WHEN the worker pushes THEN Meta refuses them and they are parked", async () => {
     await worker.runOnce();
     await worker.runOnce();
     const rows = await metaRows();

@@ -54,7 +54,7 @@ const PENDING_COLUMNS = { pendingSince: "timestamp" } as const;
 export interface RecomputeResult {
   items: number;
   rowsWritten: number;
-  /** Catalogue rows deleted because their item id is no longer the variant's (currentSyncRows, app/domain/sync-rows.ts). */
+  /** Catalog rows deleted because their item id is no longer the variant's (currentSyncRows, app/domain/sync-rows.ts). */
   rowsRetired: number;
   /** The context decided with, when items were (for the caller to reuse). */
   context?: RecomputeContext;
@@ -68,7 +68,7 @@ interface ConnectedChannel {
 
 /**
  * Everything a recompute decides with besides the items themselves: rules, channel
- * settings, measured timing, connected catalogues, the shop's prior sales speed.
+ * settings, measured timing, connected catalogs, the shop's prior sales speed.
  */
 export interface RecomputeContext {
   /** The shop row's updatedAt when loaded: every change to rules, settings or connections requests a recompute, which updates it. */
@@ -271,7 +271,7 @@ function decidePage(
 }
 
 /**
- * The catalogue item this variant is now, by each connection's item-id template (null
+ * The catalog item this variant is now, by each connection's item-id template (null
  * when the template cannot name it, e.g. {sku} without a SKU: listed as unmatched in the UI).
  */
 function catalogItemKeys(connected: readonly ConnectedChannel[], variant: Variant): CatalogItemKeys {

@@ -1,15 +1,15 @@
 import type { Database, DatabaseProvider } from "~/db.server";
 import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
-import { readCatalogueBulk } from "~/shopify/bulk.server";
+import { readCatalogBulk } from "~/shopify/bulk.server";
 import {
   collect,
-  readCatalogue,
+  readCatalog,
   readInventoryLevels,
   readLocations,
-  type CatalogueVariant,
+  type CatalogVariant,
   type LevelSnapshot,
-} from "~/shopify/catalogue.server";
+} from "~/shopify/catalog.server";
 import { logger } from "~/logger.server";
 import type { LocationNode } from "~/shopify/operations/locations";
 import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pickup.server";
@@ -20,7 +20,7 @@ import { decodeMasterRecord, emptyMasterRecord, saveMasterRecords } from "~/reco
 /**
  * Reads Shopify and folds what it says into the master record, healing whatever
  * webhooks missed. Incremental (changed since the last read) by default; `full` reads
- * the whole catalogue through a bulk operation. Levels carry Shopify's own times, so a
+ * the whole catalog through a bulk operation. Levels carry Shopify's own times, so a
  * read never overwrites a newer webhook; levels without a time (bulk exports) are
  * stamped with the moment the read began, the oldest time they can describe.
  */
@@ -92,15 +92,15 @@ async function saveLocations(database: Database, shop: string, locations: readon
   }
 }
 
-/** Full: the whole catalogue in one bulk operation (which also names the buffer metafields' owners). Incremental: what changed since the last read. */
+/** Full: the whole catalog in one bulk operation (which also names the buffer metafields' owners). Incremental: what changed since the last read. */
 async function readStock(
   client: AdminClient,
   mode: "incremental" | "full",
   since: Date | undefined,
   locations: readonly LocationNode[],
-): Promise<{ variants: CatalogueVariant[]; levels: LevelSnapshot[]; bufferOwners: string[] }> {
-  if (mode === "full") return readCatalogueBulk(client);
-  const variants = await collect(readCatalogue(client, { updatedSince: since }));
+): Promise<{ variants: CatalogVariant[]; levels: LevelSnapshot[]; bufferOwners: string[] }> {
+  if (mode === "full") return readCatalogBulk(client);
+  const variants = await collect(readCatalog(client, { updatedSince: since }));
   const levels: LevelSnapshot[] = [];
   for (const location of locations.filter((candidate) => candidate.isActive)) {
     levels.push(...(await collect(readInventoryLevels(client, location.id, { updatedSince: since }))));
@@ -112,7 +112,7 @@ async function saveVariants(
   database: Database,
   shop: string,
   provider: DatabaseProvider,
-  variants: readonly CatalogueVariant[],
+  variants: readonly CatalogVariant[],
 ): Promise<void> {
   await upsertRows(database, provider, {
     table: "Variant",

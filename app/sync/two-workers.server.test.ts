@@ -27,7 +27,7 @@ beforeAll(async () => {
   world = await startWorld({ variants: 30, stockPerVariant: (index) => 10 + index });
   world.shopify.setFailureModes({ slowMs: 150 });
   await installShop(testDatabase.database, world, KEY);
-  // Drop the catalogue connections: this test is about the Online Store's writer (activated by installShop).
+  // Drop the catalog connections: this test is about the Online Store's writer (activated by installShop).
   await testDatabase.database.channelConnection.deleteMany({
     where: { shop: world.shop, channel: { in: ["meta", "google"] } },
   });

@@ -4,7 +4,7 @@ import { requestOperation, type OperationKind } from "~/records/requests.server"
 
 /**
  * Long operations the merchant (or /api/v1) asks for: resync and "release all holds", and
- * the first full catalogue read. The worker runs them; the pages show their progress.
+ * the first full catalog read. The worker runs them; the pages show their progress.
  */
 
 export async function startOperation(
@@ -23,9 +23,9 @@ export async function startOperation(
 }
 
 /**
- * The first full catalogue read as a tracked operation, so the pages show its progress:
+ * The first full catalog read as a tracked operation, so the pages show its progress:
  * requested when a page opens before the shop has ever been read in full. The worker runs
- * queued operations before its own scheduled reads, so the catalogue is read once. A failed
+ * queued operations before its own scheduled reads, so the catalog is read once. A failed
  * first read is left for the merchant to see (and retry with "Resync now"), not repeated.
  */
 export async function trackFirstFullRead(database: Database, shop: string): Promise<void> {

@@ -34,14 +34,14 @@ beforeAll(async () => {
       },
     });
   }
-  // A variant the catalogues do not have: always unmatched.
+  // A variant the catalogs do not have: always unmatched.
   await db().variant.create({
     data: {
       shop: world.shop,
       gid: "gid://shopify/ProductVariant/99999999999999999",
       productGid: "gid://shopify/Product/1",
       inventoryItemGid: "gid://shopify/InventoryItem/1",
-      title: "Not in any catalogue",
+      title: "Not in any catalog",
       sku: null,
     },
   });
@@ -130,20 +130,20 @@ describe("channels", { shuffle: false }, () => {
     expect(await kinds()).toEqual(["channel_connected:meta", "channel_connected:google"]);
   });
 
-  it("GIVEN connected catalogues WHEN previewing item-id templates THEN the catalogue's items are matched and the others listed as unmatched", async () => {
+  it("GIVEN connected catalogs WHEN previewing item-id templates THEN the catalog's items are matched and the others listed as unmatched", async () => {
     const meta = await previewTemplates(db(), world.shop, "meta", { template: "{variantId}", countryCode: "US" });
-    expect(meta.method).toBe("catalogue");
+    expect(meta.method).toBe("catalog");
     expect(meta.matched.map((entry) => entry.itemId).sort()).toEqual(
       world.variants.map((variant) => variant.metaRetailerId).sort(),
     );
-    expect(meta.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalogue"]);
+    expect(meta.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalog"]);
 
     const google = await previewTemplates(db(), world.shop, "google", { template: "", countryCode: "US" });
     expect(google.method).toBe("read_back");
     expect(google.matched.map((entry) => entry.itemId).sort()).toEqual(
       world.variants.map((variant) => variant.googleOfferId).sort(),
     );
-    expect(google.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalogue"]);
+    expect(google.unmatched.map((entry) => entry.title)).toEqual(["Not in any catalog"]);
 
     // A wrong template matches nothing, and says so rather than guessing.
     const wrong = await previewTemplates(db(), world.shop, "meta", {

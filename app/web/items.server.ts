@@ -351,7 +351,7 @@ export async function loadItem(
   ]);
   if (!variant && !stored) return null;
   const record = stored ? decodeMasterRecord(stored) : null;
-  // No master record yet (the first catalogue read has not reached it): nothing is sellable.
+  // No master record yet (the first catalog read has not reached it): nothing is sellable.
   const master = record ?? createMasterRecord(shop as ShopDomain, variantGid);
   const connections = await database.channelConnection.findMany({
     where: { shop },

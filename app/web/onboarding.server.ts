@@ -58,9 +58,9 @@ export interface OnboardingData {
   timeZone: string | null;
   channels: (ChannelView & { mode: ChannelMode; activatedAt: string | null })[];
   previews: ChannelPreview[];
-  /** Catalogue items Ballast knows (tracked, not deleted). */
-  catalogueItems: number;
-  /** The first catalogue read: the preview is empty until it finishes. */
+  /** Catalog items Ballast knows (tracked, not deleted). */
+  catalogItems: number;
+  /** The first catalog read: the preview is empty until it finishes. */
   firstReadDone: boolean;
   operations: OperationView[];
   /** The Online Store never holds back the last units of an item with this many or fewer (0: off). */
@@ -191,7 +191,7 @@ export async function previewChannels(
         preview.source === "rows"
           ? shownFromRows(channel, rowsOf.get(`${channel}|${variant.gid}`) ?? [])
           : shownFromDecision(channel, decide()[channel]);
-      // An item the worker has not computed for this channel (e.g. no catalogue item id): not counted.
+      // An item the worker has not computed for this channel (e.g. no catalog item id): not counted.
       if (shown === null) continue;
       const withheld = Math.max(0, sellable - Math.max(0, Math.min(shown.shown, sellable)));
       preview.items += 1;
@@ -215,7 +215,7 @@ export async function loadOnboarding(
   nowMs: number,
   options: { currency?: string | null; timeZone?: string | null } = {},
 ): Promise<OnboardingData> {
-  const [row, views, modes, previews, catalogueItems, operations, thinStockUnits] = await Promise.all([
+  const [row, views, modes, previews, catalogItems, operations, thinStockUnits] = await Promise.all([
     database.shop.findUnique({ where: { shop }, select: { onboardedAt: true, lastFullReadAt: true } }),
     loadChannelViews(database, shop),
     channelModes(database, shop),
@@ -230,8 +230,8 @@ export async function loadOnboarding(
     timeZone: options.timeZone ?? null,
     channels: views.map((view) => ({ ...view, ...modes[view.channel] })),
     previews: previews.map((preview) => ({ ...preview, ...modes[preview.channel] })),
-    catalogueItems,
-    firstReadDone: row?.lastFullReadAt != null || catalogueItems > 0,
+    catalogItems,
+    firstReadDone: row?.lastFullReadAt != null || catalogItems > 0,
     operations,
     thinStockUnits,
   };

@@ -17,12 +17,12 @@ import { storedConnector, type ConnectableChannel } from "./channel-connections.
  */
 export interface TemplatePreview {
   templates: string[];
-  /** How the ids were checked: against the whole Meta catalogue, or by reading a sample of Google offers. */
-  method: "catalogue" | "read_back" | "rendered_only";
+  /** How the ids were checked: against the whole Meta catalog, or by reading a sample of Google offers. */
+  method: "catalog" | "read_back" | "rendered_only";
   sampled: number;
   matched: { variantId: string; title: string; itemId: string }[];
   unmatched: { variantId: string; title: string; itemId: string | null; reason: string | null }[];
-  /** Meta only: catalogue items no variant claimed. */
+  /** Meta only: catalog items no variant claimed. */
   unclaimed: number;
   error: string | null;
 }
@@ -86,8 +86,8 @@ async function openStoredConnector(
   }
 }
 
-/** Meta: every retailer id of the catalogue, matched against the rendered ids. */
-async function checkAgainstCatalogue(
+/** Meta: every retailer id of the catalog, matched against the rendered ids. */
+async function checkAgainstCatalog(
   connector: MetaCatalogConnector,
   sample: Sample,
   base: PreviewBase,
@@ -97,7 +97,7 @@ async function checkAgainstCatalogue(
   const report = matchCatalogItems(sample.parts, retailerIds, templates);
   return {
     ...base,
-    method: "catalogue",
+    method: "catalog",
     unclaimed: report.unclaimedItemIds.length,
     matched: report.matched.map((match) => ({
       variantId: match.variantKey,
@@ -168,7 +168,7 @@ export async function previewTemplates(
   const base = { templates, sampled: sample.variants.length, unclaimed: 0 };
   const stored = await openStoredConnector(database, shop, channel);
   try {
-    if (stored instanceof MetaCatalogConnector) return await checkAgainstCatalogue(stored, sample, base, templates);
+    if (stored instanceof MetaCatalogConnector) return await checkAgainstCatalog(stored, sample, base, templates);
     if (stored && channel === "google") return await checkByReadBack(stored, sample, base);
   } catch (error) {
     return renderedOnly(sample, base, error instanceof Error ? error.message : String(error));

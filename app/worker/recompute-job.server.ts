@@ -40,7 +40,7 @@ export class RecomputeJob {
     this.lastFullRecompute.set(shop, now.getTime());
     this.contexts.set(shop, result.context);
     if (result.rowsRetired > 0)
-      logger.info({ shop, rows: result.rowsRetired }, "catalogue rows under old item ids retired");
+      logger.info({ shop, rows: result.rowsRetired }, "catalog rows under old item ids retired");
     // Cleared only if no newer request arrived meanwhile.
     if (requestedAt) {
       await database.shop.updateMany({

@@ -89,7 +89,7 @@ async function openDatabase(databaseUrl: string): Promise<Database> {
   return database;
 }
 
-/** The fakes on the scenario's catalogue, stock and starting lags, on the shared virtual clock. */
+/** The fakes on the scenario's catalog, stock and starting lags, on the shared virtual clock. */
 function startRehearsalWorld(expanded: ExpandedScenario, clock: VirtualClock): Promise<World> {
   const { variants, startMs } = expanded;
   return startWorld({

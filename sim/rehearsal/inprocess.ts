@@ -55,7 +55,7 @@ interface Version {
   value: number;
 }
 
-/** One channel's catalogue: written values become visible at their time (like the fakes). */
+/** One channel's catalog: written values become visible at their time (like the fakes). */
 export class ChannelShadow {
   private readonly versions: Version[][];
   /** When each item's last queued write lands: one item's writes apply in the order sent. */

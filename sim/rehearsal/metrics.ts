@@ -17,7 +17,7 @@ export type PerChannel<T> = Record<BuyerChannel, T>;
 
 export interface TimelinePoint {
   hour: number;
-  /** Units the master can sell, summed over the catalogue. */
+  /** Units the master can sell, summed over the catalog. */
   stock: number;
   /** Units each channel shows (Google: offers in stock). */
   shown: PerChannel<number>;

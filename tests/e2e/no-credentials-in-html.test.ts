@@ -3,7 +3,7 @@
  * Channel credentials never reach the browser (issue 4: "encrypted at rest, never logged,
  * never sent to the browser"). The production build, its in-process worker and the fake
  * world: one shop whose Meta and Google connections work and are then revoked, one whose
- * tokens never worked (a Meta token the catalogue refuses, a Google service-account key
+ * tokens never worked (a Meta token the catalog refuses, a Google service-account key
  * the token endpoint does not know). Every embedded page, the loader data Remix sends on
  * client navigation, the channel page's actions (test, connect with bad credentials) and
  * the /api/v1 routes that carry channel information are read, and no body may contain a

@@ -3,8 +3,8 @@
  * the Catalog Batch API and reads them back from the products edge.
  * Contract: CHANNELS.md "Meta Graph API v26.0 catalog"; contract tests beside this file.
  *
- * - UPDATE only, `allow_upsert=false`: Ballast never creates catalogue items.
- * - At most 3,000 items a call; about 100 calls an hour per catalogue, so callers coalesce.
+ * - UPDATE only, `allow_upsert=false`: Ballast never creates catalog items.
+ * - At most 3,000 items a call; about 100 calls an hour per catalog, so callers coalesce.
  * - Results are asynchronous: poll `check_batch_request_status` for each handle.
  * - `X-Business-Use-Case-Usage` is read on every batch answer: from `slowDownAtPercent`
  *   calls are paced to the hourly budget, at 100% (or error 80014) pushing stops until
@@ -44,7 +44,7 @@ export interface MetaConnectorConfig {
   random?: () => number;
   /** Meta accepts 5,000 and advises 3,000. */
   maxItemsPerCall?: number;
-  /** The catalogue's batch budget per rolling hour (commerce guidance: about 100). */
+  /** The catalog's batch budget per rolling hour (commerce guidance: about 100). */
   batchCallsPerHour?: number;
   /** Usage (percent) from which calls are spaced to the hourly budget. */
   slowDownAtPercent?: number;
@@ -125,7 +125,7 @@ export class MetaCatalogConnector implements ChannelConnector {
       maxBatchSize: this.#config.maxItemsPerCall,
       budget: {
         writeCallsPerHour: this.#config.batchCallsPerHour,
-        summary: `Meta accepts about ${this.#config.batchCallsPerHour} catalogue batch calls an hour of up to ${this.#config.maxItemsPerCall} items each; changes are grouped and may take minutes to show.`,
+        summary: `Meta accepts about ${this.#config.batchCallsPerHour} catalog batch calls an hour of up to ${this.#config.maxItemsPerCall} items each; changes are grouped and may take minutes to show.`,
       },
     };
   }
@@ -208,7 +208,7 @@ export class MetaCatalogConnector implements ChannelConnector {
     });
   }
 
-  /** Every retailer id in the catalogue, to match against item id templates (see item-ids.ts). */
+  /** Every retailer id in the catalog, to match against item id templates (see item-ids.ts). */
   async listRetailerIds(options: { signal?: AbortSignal } = {}): Promise<string[]> {
     const ids: string[] = [];
     for await (const row of this.#products({ fields: "retailer_id" }, options.signal)) {
@@ -232,12 +232,12 @@ export class MetaCatalogConnector implements ChannelConnector {
         return {
           ok: false,
           code: "rate_limited",
-          detail: `Catalogue "${name}" is reachable, but Meta's batch limit is used up until ${new Date(this.#blockedUntil).toISOString()}.`,
+          detail: `Catalog "${name}" is reachable, but Meta's batch limit is used up until ${new Date(this.#blockedUntil).toISOString()}.`,
         };
       }
       return {
         ok: true,
-        detail: `Catalogue "${name}" is reachable; batch usage ${this.#usage?.percent ?? 0}% of the hourly limit.`,
+        detail: `Catalog "${name}" is reachable; batch usage ${this.#usage?.percent ?? 0}% of the hourly limit.`,
       };
     } catch (error) {
       if (!(error instanceof MetaApiError)) throw error;
@@ -247,19 +247,19 @@ export class MetaCatalogConnector implements ChannelConnector {
             ok: false,
             code: "credentials_revoked",
             detail:
-              "Meta refused the access token (revoked or expired). Reconnect the catalogue with a new system-user token.",
+              "Meta refused the access token (revoked or expired). Reconnect the catalog with a new system-user token.",
           };
         case "permission_denied":
           return {
             ok: false,
             code: "misconfigured",
-            detail: "The token has no catalog_management permission on this catalogue.",
+            detail: "The token has no catalog_management permission on this catalog.",
           };
         case "not_found":
           return {
             ok: false,
             code: "misconfigured",
-            detail: `Catalogue ${this.#config.catalogId} does not exist or is not shared with this token.`,
+            detail: `Catalog ${this.#config.catalogId} does not exist or is not shared with this token.`,
           };
         case "rate_limited":
           return {
@@ -284,7 +284,7 @@ export class MetaCatalogConnector implements ChannelConnector {
       return {
         status: "permanent",
         code: "credentials_revoked",
-        reason: "Meta revoked the access token; reconnect the catalogue.",
+        reason: "Meta revoked the access token; reconnect the catalog.",
       };
     }
     const now = this.#clock.now();
@@ -375,7 +375,7 @@ export class MetaCatalogConnector implements ChannelConnector {
           result: {
             status: "permanent",
             code: "credentials_revoked",
-            reason: "Meta revoked the access token; reconnect the catalogue.",
+            reason: "Meta revoked the access token; reconnect the catalog.",
           },
         };
       case "permission_denied":
@@ -498,7 +498,7 @@ export class MetaCatalogConnector implements ChannelConnector {
       (status.errors ?? []).filter((error) => error.id).map((error) => [error.id!, error.message ?? ""]),
     );
     const invalid = new Set([...(status.ids_of_invalid_requests ?? []), ...sample.keys()]);
-    // `errors` is only a sample: an invalid id without a message may be unknown or just failed. Ask the catalogue.
+    // `errors` is only a sample: an invalid id without a message may be unknown or just failed. Ask the catalog.
     const unexplained = [...invalid].filter((id) => !sample.has(id));
     const exists = new Set<string>();
     if (unexplained.length > 0) {
@@ -519,7 +519,7 @@ export class MetaCatalogConnector implements ChannelConnector {
               itemKey: item.itemKey,
               status: "permanent",
               code: "unmatched",
-              reason: `No catalogue item has retailer id ${item.itemKey}; check the item id template.`,
+              reason: `No catalog item has retailer id ${item.itemKey}; check the item id template.`,
             }
           : {
               itemKey: item.itemKey,

@@ -2,7 +2,7 @@
  * Contract suite for the Meta catalog connector. Each case names the documented behaviour
  * it checks and where it is documented. It runs against the fake (sim/fakes/meta) on a
  * free loopback port with a virtual clock; with META_CONTRACT_* set it runs the cases
- * that need no fault injection against a real test catalogue (app/channels/README.md "Meta").
+ * that need no fault injection against a real test catalog (app/channels/README.md "Meta").
  */
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ const STATUS_API =
 const RATE_LIMITS = "https://developers.facebook.com/docs/graph-api/overview/rate-limiting";
 const ERROR_CODES = "https://developers.facebook.com/docs/graph-api/guides/error-handling";
 
-/** A real catalogue, when given: only cases that need no fault injection run against it. */
+/** A real catalog, when given: only cases that need no fault injection run against it. */
 const real =
   process.env.META_CONTRACT_ACCESS_TOKEN && process.env.META_CONTRACT_CATALOG_ID
     ? {
@@ -95,10 +95,10 @@ const item = (itemKey: string, quantity: number): PushItem => ({
 });
 
 describe("Meta catalog connector contract", () => {
-  describe.runIf(real)("against a real catalogue", () => {
+  describe.runIf(real)("against a real catalog", () => {
     const connect = () => createMetaConnector({ ...real!, clock: systemClock });
 
-    it(`health check reads the catalogue node (${CHANNELS_MD})`, async () => {
+    it(`health check reads the catalog node (${CHANNELS_MD})`, async () => {
       expect(await connect().checkHealth()).toMatchObject({ ok: true });
     });
 
@@ -191,7 +191,7 @@ describe("Meta catalog connector contract", () => {
   );
 
   fakeOnly(
-    `errors is only a sample: invalid ids without a message are told apart by reading the catalogue (${STATUS_API})`,
+    `errors is only a sample: invalid ids without a message are told apart by reading the catalog (${STATUS_API})`,
     async () => {
       const { fake, connector } = await setup({ errorSampleSize: 0 });
       fake.control.rejectItems(["1002"]);
@@ -387,7 +387,7 @@ describe("Meta catalog connector contract", () => {
     },
   );
 
-  fakeOnly(`permission error 200 → health reports a misconfigured catalogue (${ERROR_CODES})`, async () => {
+  fakeOnly(`permission error 200 → health reports a misconfigured catalog (${ERROR_CODES})`, async () => {
     const { fake, connector } = await setup();
     expect(await connector.checkHealth()).toMatchObject({ ok: true });
     fake.control.failNext("permission", { endpoint: "catalog" });

@@ -19,7 +19,7 @@ export type GraphErrorClass =
   | "rate_limited" // 4, 17, 32, 613, 80009, 80014
   | "transient" // 1, 2, is_transient, 5xx: retry soon
   | "invalid_request" // 100 and the rest: a bug or a bad configuration, retrying will not help
-  | "not_found"; // 100/33: the catalogue id does not exist for this token
+  | "not_found"; // 100/33: the catalog id does not exist for this token
 
 export const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80009, 80014]);
 
@@ -94,7 +94,7 @@ export function fromMetaAvailability(value: unknown): "in_stock" | "out_of_stock
   }
 }
 
-/** An item failure from check_batch_request_status that says the item is not in the catalogue. */
+/** An item failure from check_batch_request_status that says the item is not in the catalog. */
 export function isUnknownItemMessage(message: string): boolean {
   return /does not exist|not found|no (such )?item|unknown retailer/i.test(message);
 }

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
 import { AdminClient } from "~/shopify/admin-client.server";
-import { readCatalogue, collect } from "~/shopify/catalogue.server";
-import { readCatalogueBulk, BulkOperationError } from "~/shopify/bulk.server";
+import { readCatalog, collect } from "~/shopify/catalog.server";
+import { readCatalogBulk, BulkOperationError } from "~/shopify/bulk.server";
 import { bufferMarker, readBufferMetafields, writeBufferMetafieldPairs } from "~/shopify/metafields.server";
 import type { JournalledMove } from "~/channels/types";
 import { OnlineStoreConnector } from "./connector.server";
@@ -381,7 +381,7 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
 });
 
 fakeOnly("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () => {
-  it("inventory item ids above Number.MAX_SAFE_INTEGER survive push, readBack and catalogue reads as strings", async () => {
+  it("inventory item ids above Number.MAX_SAFE_INTEGER survive push, readBack and catalog reads as strings", async () => {
     const product = fake.addProduct(SHOP, {
       title: "Big id",
       variants: [{ sku: "BIG", inventoryItemId: "271878346596999999", stock: { [location]: { available: 5 } } }],
@@ -395,28 +395,28 @@ fakeOnly("Shopify ids above 2^53 stay exact (CHANNELS.md: Ids above 2^53)", () =
     expect(pushed).toMatchObject({ itemKey, status: "applied" });
     const [read] = await connector().readBack([itemKey]);
     expect(read).toMatchObject({ itemKey, quantity: 2 });
-    const variants = await collect(readCatalogue(client()));
+    const variants = await collect(readCatalog(client()));
     expect(variants.map((variant) => variant.inventoryItemId)).toContain(itemGid);
   });
 });
 
-fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${BULK_DOC})`, () => {
+fakeOnly(`Catalog reads (shopify.dev: pagination, search syntax updated_at; ${BULK_DOC})`, () => {
   it("incremental read with updated_at:> returns only what changed since", async () => {
     for (let index = 0; index < 8; index += 1) seedItem(1, 0, `PAGE-${index}`);
-    const all = await collect(readCatalogue(client(), { pageSize: 7 }));
+    const all = await collect(readCatalog(client(), { pageSize: 7 }));
     expect(all.length).toBeGreaterThan(7);
     const since = all
       .map((variant) => variant.updatedAt)
       .sort()
       .at(-1)!;
     const changed = seedItem(1, 0, "CHANGED-LATER");
-    const incremental = await collect(readCatalogue(client(), { updatedSince: since }));
+    const incremental = await collect(readCatalog(client(), { updatedSince: since }));
     expect(incremental.map((variant) => variant.inventoryItemId)).toEqual([changed.inventoryItemId]);
   });
 
   it(`async handle: a bulk operation is polled until COMPLETED, then its JSONL is parsed and levels attached by __parentId (${BULK_DOC})`, async () => {
     const item = seedItem(12, 3, "BULK");
-    const snapshot = await readCatalogueBulk(client(), { pollIntervalMs: 1 });
+    const snapshot = await readCatalogBulk(client(), { pollIntervalMs: 1 });
     expect(snapshot.complete).toBe(true);
     const variant = snapshot.variants.find((candidate) => candidate.inventoryItemId === item.inventoryItemId);
     expect(variant).toMatchObject({ variantId: item.variantId, productId: item.productId, sku: "BULK" });
@@ -431,11 +431,11 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
   it("a failed bulk operation with partialDataUrl yields partial data marked incomplete; without it, an error", async () => {
     fake.setBulkBehaviour({ failWith: "TIMEOUT", partial: true });
     try {
-      const partial = await readCatalogueBulk(client(), { pollIntervalMs: 1 });
+      const partial = await readCatalogBulk(client(), { pollIntervalMs: 1 });
       expect(partial.complete).toBe(false);
       expect(partial.errorCode).toBe("TIMEOUT");
       fake.setBulkBehaviour({ failWith: "INTERNAL_SERVER_ERROR", partial: false });
-      await expect(readCatalogueBulk(client(), { pollIntervalMs: 1 })).rejects.toMatchObject({
+      await expect(readCatalogBulk(client(), { pollIntervalMs: 1 })).rejects.toMatchObject({
         reason: "failed",
         errorCode: "INTERNAL_SERVER_ERROR",
       });
@@ -449,8 +449,8 @@ fakeOnly(`Catalogue reads (shopify.dev: pagination, search syntax updated_at; ${
       const current = [...fake.shop(SHOP).bulkOperations.values()].at(-1)!;
       fake.expireBulkOperation(SHOP, `gid://shopify/BulkOperation/${current.id}`);
     };
-    await expect(readCatalogueBulk(client(), { sleep: expireCurrent })).rejects.toBeInstanceOf(BulkOperationError);
-    await expect(readCatalogueBulk(client(), { sleep: expireCurrent })).rejects.toMatchObject({ reason: "expired" });
+    await expect(readCatalogBulk(client(), { sleep: expireCurrent })).rejects.toBeInstanceOf(BulkOperationError);
+    await expect(readCatalogBulk(client(), { sleep: expireCurrent })).rejects.toMatchObject({ reason: "expired" });
   });
 });
 

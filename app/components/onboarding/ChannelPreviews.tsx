@@ -106,7 +106,7 @@ function ChannelPreviewCard({ preview, connected, data, actions }: PreviewCardPr
   );
 }
 
-/** The preview of every channel, with the first catalogue read's progress until it is done. */
+/** The preview of every channel, with the first catalog read's progress until it is done. */
 export function ChannelPreviews({ data, actions }: { data: OnboardingData; actions: OnboardingActions }) {
   const t = useT();
   const running = data.operations.filter(isPending);

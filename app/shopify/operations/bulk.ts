@@ -30,12 +30,12 @@ export const BULK_OPERATION_STATUS_QUERY = `#graphql
 `;
 
 /**
- * Full catalogue with levels. Two levels of connections (productVariants → inventoryLevels),
+ * Full catalog with levels. Two levels of connections (productVariants → inventoryLevels),
  * within Shopify's bulk nesting limit. Level lines carry `__parentId` = their variant.
  * The app-owned buffer metafields' ids say which products and variants carry buffer
  * settings, possibly added in Shopify admin (read in full by app/rules/metafield-pickup).
  */
-export const CATALOGUE_BULK_QUERY = `
+export const CATALOG_BULK_QUERY = `
   {
     productVariants {
       edges {

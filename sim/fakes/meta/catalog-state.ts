@@ -1,5 +1,5 @@
 /**
- * State of the fake Meta catalogues: items with a history of values (so read-back shows a
+ * State of the fake Meta catalogs: items with a history of values (so read-back shows a
  * value only after the propagation delay), batches whose status moves with the clock,
  * and a rolling-hour window of batch calls for the business-use-case rate limit.
  */

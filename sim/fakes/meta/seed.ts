@@ -1,6 +1,6 @@
 /**
- * Catalogue items as Shopify's Facebook & Instagram channel names them: bare variant ids
- * in current catalogues, `shopify_<CC>_<productId>_<variantId>` in older ones.
+ * Catalog items as Shopify's Facebook & Instagram channel names them: bare variant ids
+ * in current catalogs, `shopify_<CC>_<productId>_<variantId>` in older ones.
  */
 import type { SeedItem } from "./catalog-state";
 

@@ -2,7 +2,7 @@
  * A fake of the Meta Graph API catalog subset Ballast uses, as a real HTTP server on
  * loopback. Contracts: ../../../../shared/design/CHANNELS.md "Meta Graph API v26.0 catalog".
  *
- *   GET  /{version}/{catalog_id}                              catalogue node (health check)
+ *   GET  /{version}/{catalog_id}                              catalog node (health check)
  *   POST /{version}/{catalog_id}/items_batch                  form or JSON body
  *   GET  /{version}/{catalog_id}/check_batch_request_status   ?handle=…&load_ids_of_invalid_requests=true
  *   GET  /{version}/{catalog_id}/products                     ?fields=…&filter=…&limit=…&after=…
@@ -150,7 +150,7 @@ const FAILURES: Record<Exclude<MetaFailureKind, "http_503">, () => GraphError> =
     new GraphError(403, 200, "(#200) Requires catalog_management permission to manage the object", "OAuthException"),
 };
 
-/** The fake's state: the catalogues, the limits it enforces and what the control API has queued. */
+/** The fake's state: the catalogs, the limits it enforces and what the control API has queued. */
 interface FakeMeta {
   clock: FakeClock;
   apiVersion: string;
@@ -215,7 +215,7 @@ function createFakeMeta(options: MetaFakeOptions): FakeMeta {
   };
 }
 
-/** X-Business-Use-Case-Usage: the catalogue's batch budget used, in percent, and when access returns. */
+/** X-Business-Use-Case-Usage: the catalog's batch budget used, in percent, and when access returns. */
 function usageHeader(fake: FakeMeta, catalogId: string): string {
   const { catalogs, clock, batchCallsPerHour } = fake;
   const catalog = catalogs.catalog(catalogId);
@@ -343,7 +343,7 @@ function validate(entry: unknown, line: number): { request?: BatchRequest; error
   };
 }
 
-/** One call to a catalogue edge: the catalogue, the URL, the parameters sent in the body and the response (for headers). */
+/** One call to a catalog edge: the catalog, the URL, the parameters sent in the body and the response (for headers). */
 interface EdgeCall {
   catalogId: string;
   url: URL;
@@ -351,7 +351,7 @@ interface EdgeCall {
   response: ServerResponse;
 }
 
-/** GET /{catalog_id}: the catalogue node (the connectors' health check). */
+/** GET /{catalog_id}: the catalog node (the connectors' health check). */
 function catalogNode(fake: FakeMeta, { catalogId }: EdgeCall): unknown {
   const catalog = catalogOr404(fake, catalogId);
   fake.counters.catalogReads += 1;
@@ -512,7 +512,7 @@ function products(fake: FakeMeta, { catalogId, url }: EdgeCall): unknown {
   };
 }
 
-/** The edges the fake serves, by method and edge ("" for the catalogue node itself). */
+/** The edges the fake serves, by method and edge ("" for the catalog node itself). */
 const ROUTES = new Map<string, (fake: FakeMeta, call: EdgeCall) => unknown>([
   ["GET ", catalogNode],
   ["POST items_batch", itemsBatch],

@@ -1,6 +1,6 @@
 /**
  * The fake Shopify's control API (README.md, "Control API"), by concern: shops and their
- * catalogue, inventory, orders and webhooks, failure switches, tokens. Called in process
+ * catalog, inventory, orders and webhooks, failure switches, tokens. Called in process
  * and over `POST /_control/<method>`.
  */
 import { randomUUID } from "node:crypto";

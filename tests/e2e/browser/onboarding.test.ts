@@ -51,7 +51,7 @@ const ITEMS = [
 async function seedFreshInstall(shop: string) {
   const database = testDatabase.database;
   await seedOfflineSession(database, shop);
-  // The first catalogue read has finished (the worker is not running here): not onboarded yet.
+  // The first catalog read has finished (the worker is not running here): not onboarded yet.
   await database.shop.create({ data: { shop, lastFullReadAt: new Date() } });
   for (const item of ITEMS) {
     const gid = await seedItem(database, shop, {

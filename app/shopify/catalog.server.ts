@@ -1,6 +1,6 @@
 import type { AdminClient } from "./admin-client.server";
 import { LOCATIONS_QUERY, type LocationNode, type LocationsData } from "./operations/locations";
-import { PRODUCT_VARIANTS_QUERY, type ProductVariantsData, type VariantNode } from "./operations/catalogue";
+import { PRODUCT_VARIANTS_QUERY, type ProductVariantsData, type VariantNode } from "./operations/catalog";
 import { LOCATION_INVENTORY_LEVELS_QUERY, type LocationInventoryLevelsData } from "./operations/inventory-levels";
 
 /** Shopify's largest page. */
@@ -31,7 +31,7 @@ export async function readLocations(
   return locations;
 }
 
-export interface CatalogueVariant {
+export interface CatalogVariant {
   variantId: string;
   productId: string;
   inventoryItemId: string;
@@ -43,7 +43,7 @@ export interface CatalogueVariant {
   updatedAt: string;
 }
 
-function toCatalogueVariant(node: VariantNode): CatalogueVariant {
+function toCatalogVariant(node: VariantNode): CatalogVariant {
   return {
     variantId: node.id,
     productId: node.product.id,
@@ -58,10 +58,10 @@ function toCatalogueVariant(node: VariantNode): CatalogueVariant {
 }
 
 /** Variants page by page (all of them, or those updated since `updatedSince`). */
-export async function* readCatalogue(
+export async function* readCatalog(
   client: AdminClient,
   options: { updatedSince?: Date | string; signal?: AbortSignal; pageSize?: number } = {},
-): AsyncGenerator<CatalogueVariant[]> {
+): AsyncGenerator<CatalogVariant[]> {
   let after: string | null = null;
   const query = updatedSinceQuery(options.updatedSince);
   do {
@@ -70,7 +70,7 @@ export async function* readCatalogue(
       { first: options.pageSize ?? PAGE_SIZE, after, query },
       { signal: options.signal },
     );
-    yield data.productVariants.nodes.map(toCatalogueVariant);
+    yield data.productVariants.nodes.map(toCatalogVariant);
     after = data.productVariants.pageInfo.hasNextPage ? data.productVariants.pageInfo.endCursor : null;
   } while (after);
 }
