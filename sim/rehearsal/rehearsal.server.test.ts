@@ -14,7 +14,7 @@ const tiny = parseScenario({
   name: "tiny",
   durationHours: 0.25,
   stepSeconds: 60,
-  catalog: { generate: { variants: 6, priceRange: [10, 30], zipf: 0.8, stockCoverage: [0.4, 1.2], minStock: 1 } },
+  catalogue: { generate: { variants: 6, priceRange: [10, 30], zipf: 0.8, stockCoverage: [0.4, 1.2], minStock: 1 } },
   demand: {
     orders: 60,
     hourly: [1],
