@@ -101,19 +101,12 @@ export async function saveShopDefaults(
   const at = new Date(nowMs);
   for (const channel of changed) {
     await saveRule(database, { shop, channel, scope: "shop", rule: parsed.rules[channel] });
-    await recordActivity(database, {
-      shop,
-      kind: "rule_changed",
-      channel,
-      at,
-      details: {
-        scope: "shop",
-        target: null,
-        before: before.shopDefaults[channel],
-        after: parsed.rules[channel],
-        source: "admin",
-      },
-    });
+    await recordRuleChange(
+      database,
+      { shop, channel, at, scope: "shop", target: null },
+      before.shopDefaults[channel],
+      parsed.rules[channel],
+    );
   }
   if (changed.length > 0) await requestRecompute(database, shop, at);
   const mirror =
@@ -152,19 +145,12 @@ export async function saveTargetRules(
     changed.push(channel);
     if (next) await saveRule(database, { shop, channel, scope: input.scope, scopeGid: input.gid, rule: next });
     else await deleteRules(database, { shop, scope: input.scope, scopeGid: input.gid, channel });
-    await recordActivity(database, {
-      shop,
-      kind: "rule_changed",
-      channel,
-      at,
-      details: {
-        scope: input.scope,
-        target: input.gid,
-        before: previous[channel] ?? null,
-        after: next ?? null,
-        source: "admin",
-      },
-    });
+    await recordRuleChange(
+      database,
+      { shop, channel, at, scope: input.scope, target: input.gid },
+      previous[channel],
+      next,
+    );
   }
   if (changed.length > 0) await requestRecompute(database, shop, at);
   const mirror =
@@ -199,4 +185,21 @@ export async function removeTargetRules(
   await requestRecompute(database, session.shop, at);
   const mirror = await mirrorBufferMetafield(session, { kind: "resource", id: input.gid }, {});
   return { removed, mirror };
+}
+
+/** The activity entry for a rule the merchant changed on the Buffers page (before and after, null when none). */
+function recordRuleChange(
+  database: Database,
+  change: { shop: string; channel: ChannelId; at: Date; scope: string; target: string | null },
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  const { shop, channel, at, scope, target } = change;
+  return recordActivity(database, {
+    shop,
+    kind: "rule_changed",
+    channel,
+    at,
+    details: { scope, target, before: before ?? null, after: after ?? null, source: "admin" },
+  });
 }

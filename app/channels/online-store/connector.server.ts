@@ -83,12 +83,7 @@ function refuseForGood(
       const move = moves[position];
       if (!move) continue;
       refused.add(position);
-      results.set(move.entry.itemKey, {
-        itemKey: move.entry.itemKey,
-        status: "permanent",
-        code,
-        reason: error.message,
-      });
+      results.set(move.entry.itemKey, refusal(move.entry.itemKey, code, error.message));
     }
   }
   return refused;
@@ -96,6 +91,11 @@ function refuseForGood(
 
 /** What became of a journalled move sent again (see resendMove). */
 export type ResendOutcome = "applied" | "refused" | "unknown";
+
+/** A result the channel will never accept as it is: not retried. */
+function refusal(itemKey: string, code: string, reason: string): PushResult {
+  return { itemKey, status: "permanent", code, reason };
+}
 
 const CAPABILITIES: ChannelCapabilities = {
   channel: "online_store",
@@ -139,12 +139,10 @@ export class OnlineStoreConnector implements ChannelConnector {
     for (const item of batch) {
       const parts = parseItemKey(item.itemKey);
       if (!parts) {
-        results.set(item.itemKey, {
-          itemKey: item.itemKey,
-          status: "permanent",
-          code: "INVALID_ITEM_KEY",
-          reason: "expected `${inventoryItemGid}|${locationGid}`",
-        });
+        results.set(
+          item.itemKey,
+          refusal(item.itemKey, "INVALID_ITEM_KEY", "expected `${inventoryItemGid}|${locationGid}`"),
+        );
         continue;
       }
       entries.set(item.itemKey, {
@@ -240,21 +238,14 @@ export class OnlineStoreConnector implements ChannelConnector {
     for (const entry of pending) {
       const level = levels.get(entry.itemKey);
       if (!level || level.status === "unknown_item") {
-        results.set(entry.itemKey, {
-          itemKey: entry.itemKey,
-          status: "permanent",
-          code: "UNKNOWN_ITEM",
-          reason: "Shopify has no such inventory item",
-        });
+        results.set(entry.itemKey, refusal(entry.itemKey, "UNKNOWN_ITEM", "Shopify has no such inventory item"));
         continue;
       }
       if (level.status === "not_stocked") {
-        results.set(entry.itemKey, {
-          itemKey: entry.itemKey,
-          status: "permanent",
-          code: "ITEM_NOT_STOCKED_AT_LOCATION",
-          reason: "the item is not stocked at this location",
-        });
+        results.set(
+          entry.itemKey,
+          refusal(entry.itemKey, "ITEM_NOT_STOCKED_AT_LOCATION", "the item is not stocked at this location"),
+        );
         continue;
       }
       const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
@@ -378,7 +369,7 @@ export class OnlineStoreConnector implements ChannelConnector {
 
   private failure(itemKey: string, error: unknown): PushResult {
     if (error instanceof AdminApiError && !error.retryable) {
-      return { itemKey, status: "permanent", code: error.code, reason: error.message };
+      return refusal(itemKey, error.code, error.message);
     }
     const retryAfterMs =
       error instanceof AdminApiError ? (error.details.retryAfterMs ?? this.retryAfterMs) : this.retryAfterMs;

@@ -1,21 +1,12 @@
 import { Link } from "@remix-run/react";
-import {
-  BlockStack,
-  Box,
-  Button,
-  InlineStack,
-  ResourceItem,
-  ResourceList,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { BlockStack, Box, Button, InlineStack, ResourceItem, Select, Text, TextField } from "@shopify/polaris";
 import { CHANNELS } from "~/domain";
 import type { ActivityView } from "~/web/activity.server";
 import { numericId } from "~/web/ids";
 import { activityText } from "~/components/activity-text";
 import { channelName, formatDateTime } from "~/components/format";
 import { useLocale, useT } from "~/i18n/react";
+import { ListOrEmpty } from "~/components/ListOrEmpty";
 
 /** The filters: an item id (applied with its button) and a channel. */
 export function ActivityFilters(props: {
@@ -83,18 +74,10 @@ function ActivityEntry({ entry }: { entry: ActivityView }) {
 /** The entries of this page, each in words, with a link to its item; or "nothing yet". */
 export function ActivityList({ entries }: { entries: ActivityView[] }) {
   const t = useT();
-  if (entries.length === 0) {
-    return (
-      <Box padding="400">
-        <Text as="p" tone="subdued">
-          {t("activity.empty")}
-        </Text>
-      </Box>
-    );
-  }
   return (
-    <ResourceList
+    <ListOrEmpty
       items={entries}
+      empty={t("activity.empty")}
       resourceName={{ singular: t("activity.entry"), plural: t("activity.entries") }}
       renderItem={(entry) => <ActivityEntry entry={entry} />}
     />

@@ -1,20 +1,11 @@
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Button,
-  InlineStack,
-  ResourceItem,
-  ResourceList,
-  Select,
-  Text,
-} from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, InlineStack, ResourceItem, Select, Text } from "@shopify/polaris";
 import { CHANNELS } from "~/domain";
 import type { AlertView } from "~/web/alerts.server";
 import { channelName, formatDateTime } from "~/components/format";
 import type { MessageKey } from "~/i18n";
 import { messagesFor } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { ListOrEmpty } from "~/components/ListOrEmpty";
 
 const TONE: Record<string, "critical" | "warning" | "info"> = {
   critical: "critical",
@@ -134,18 +125,10 @@ function AlertItem({ alert, onAcknowledge }: { alert: AlertView; onAcknowledge: 
 /** The alerts that match the filters, or "none". */
 export function AlertList({ alerts, onAcknowledge }: { alerts: AlertView[]; onAcknowledge: (id: string) => void }) {
   const t = useT();
-  if (alerts.length === 0) {
-    return (
-      <Box padding="400">
-        <Text as="p" tone="subdued">
-          {t("alerts.empty")}
-        </Text>
-      </Box>
-    );
-  }
   return (
-    <ResourceList
+    <ListOrEmpty
       items={alerts}
+      empty={t("alerts.empty")}
       resourceName={{ singular: t("alerts.alert"), plural: t("alerts.alerts") }}
       renderItem={(alert) => <AlertItem alert={alert} onAcknowledge={onAcknowledge} />}
     />

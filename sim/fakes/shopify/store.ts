@@ -498,6 +498,21 @@ export class FakeShopState {
     );
   }
 
+  /** A mutation that passed every check: its working quantities become the levels, as one adjustment group. */
+  private commitApiChanges(
+    working: Map<string, Quantities>,
+    reason: string,
+    referenceDocumentUri: string | null,
+    changes: AdjustmentChangeRecord[],
+  ): InventoryPayload {
+    for (const [key, quantities] of working) Object.assign(this.levels.get(key)!.quantities, quantities);
+    const touched = [...working.keys()].map((key) => {
+      const level = this.levels.get(key)!;
+      return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
+    });
+    return { group: this.recordGroup("api", reason, referenceDocumentUri, changes, touched), userErrors: [] };
+  }
+
   private recordGroup(
     actor: string,
     reason: string,
@@ -742,15 +757,7 @@ export class FakeShopState {
       }
     });
     if (errors.length) return { group: null, userErrors: errors };
-    for (const [key, quantities] of working) Object.assign(this.levels.get(key)!.quantities, quantities);
-    const touched = [...working.keys()].map((key) => {
-      const level = this.levels.get(key)!;
-      return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
-    });
-    return {
-      group: this.recordGroup("api", input.reason, input.referenceDocumentUri, changes, touched),
-      userErrors: [],
-    };
+    return this.commitApiChanges(working, input.reason, input.referenceDocumentUri, changes);
   }
 
   // ---- inventoryAdjustQuantities ------------------------------------------------------------
@@ -850,15 +857,7 @@ export class FakeShopState {
         });
       }
       if (errors.length) return { group: null, userErrors: errors };
-      for (const [key, quantities] of working) Object.assign(this.levels.get(key)!.quantities, quantities);
-      const touched = [...working.keys()].map((key) => {
-        const level = this.levels.get(key)!;
-        return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
-      });
-      return {
-        group: this.recordGroup("api", input.reason, input.referenceDocumentUri ?? null, changes, touched),
-        userErrors: [],
-      };
+      return this.commitApiChanges(working, input.reason, input.referenceDocumentUri ?? null, changes);
     });
   }
 
