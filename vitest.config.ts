@@ -21,7 +21,7 @@ export default defineConfig({
     sequence: { shuffle: { files: false, tests: true } },
     // Most test time is waiting (spawned servers and workers, fakes' delays), not CPU: four
     // files at a time on two cores took the SQLite pass from 15m56s to 6m40s, same results.
-    maxWorkers: Number(process.env.BALLAST_TEST_WORKERS ?? 5),
+    maxWorkers: Number(process.env.BALLAST_TEST_WORKERS ?? 4),
     minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 120_000,

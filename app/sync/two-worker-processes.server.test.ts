@@ -288,7 +288,7 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
 
   it(
     "never push the same (channel, item) at once, both push, and the channels converge",
-    { timeout: 90_000 },
+    { timeout: 150_000 },
     async () => {
       // As after an install: the first full read of Shopify, then every channel brought in line.
       await waitFor(converged, "the first full read and pushes", 30_000);
@@ -309,7 +309,7 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
         await new Promise((resolve) => setTimeout(resolve, 400));
       }
 
-      await waitFor(converged, "every channel to show what was decided", 45_000);
+      await waitFor(converged, "every channel to show what was decided", 75_000);
       expect(overlaps).toEqual([]);
       expect(leaseViolations).toEqual([]);
       // Nothing left in flight, so every write was checked against the lease.
