@@ -14,6 +14,7 @@ import {
   collectionGid,
   compileRuleSet,
   DEFAULT_CHANNEL_TIMING,
+  DEFAULT_RULES,
   EMPTY_VELOCITY,
   locationGid,
   orderGid,
@@ -74,18 +75,9 @@ const collections: CollectionGid[] = Array.from({ length: 300 }, (_, n) =>
   collectionGid(`gid://shopify/Collection/4${String(n).padStart(11, "0")}`),
 );
 
+// The shop starts on the default rules; product, variant and collection rules are added below.
 const ruleSetInput: RuleSetInput = {
-  shopDefaults: {
-    online_store: { fixedUnits: 2, lagAware: { confidence: 0.95 } },
-    meta: { percent: 25, lagAware: { confidence: 0.95 } },
-    google: {
-      tiers: [
-        { atOrBelow: 3, hold: "all" },
-        { atOrBelow: 20, hold: 4 },
-      ],
-      lagAware: { confidence: 0.95 },
-    },
-  },
+  shopDefaults: DEFAULT_RULES.shopDefaults,
   collections: {},
   products: {},
   variants: {},
