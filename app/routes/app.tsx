@@ -12,6 +12,7 @@ import { env } from "~/env.server";
 import { refuseForeignShopParameter } from "~/web/context.server";
 import { authenticate, database } from "~/shopify.server";
 import { localeForRequest } from "~/records/shop-locale.server";
+import { shopProfile } from "~/web/shop-profile.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -21,11 +22,12 @@ export const meta = () => [{ title: "Ballast" }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   refuseForeignShopParameter(request, session.shop);
-  const [locale] = await Promise.all([
+  const [locale, { timeZone }] = await Promise.all([
     localeForRequest(database, session.shop, request),
+    shopProfile(session.shop, session.accessToken ?? ""),
     trackFirstFullRead(database, session.shop),
   ]);
-  return { apiKey: env().SHOPIFY_API_KEY, locale };
+  return { apiKey: env().SHOPIFY_API_KEY, locale, timeZone };
 };
 
 function Navigation() {
@@ -45,10 +47,10 @@ function Navigation() {
 }
 
 export default function AppLayout() {
-  const { apiKey, locale } = useLoaderData<typeof loader>();
+  const { apiKey, locale, timeZone } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} i18n={locale === "fr" ? polarisFrench : polarisEnglish}>
-      <I18nProvider locale={locale}>
+      <I18nProvider locale={locale} timeZone={timeZone}>
         <Navigation />
         <Outlet />
       </I18nProvider>
