@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { messagesFor, type MessageKey } from "./index";
+
+const en = messagesFor("en");
+const fr = messagesFor("fr");
+const keys = Object.keys(en) as MessageKey[];
+
+/** Words French writes as English does; any other French text equal to its English is untranslated. */
+const SAME_IN_FRENCH = new Set([
+  "Ballast",
+  "Collection",
+  "collection",
+  "SKU",
+  "Page {page}",
+  "{n} %",
+  "Google",
+  "Meta",
+]);
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+
+describe("message catalogs", () => {
+  it("translates every English message into French", () => {
+    const untranslated = keys.filter(
+      (key) => en[key] === fr[key] && words(en[key]).some((word) => !SAME_IN_FRENCH.has(word)),
+    );
+    expect(untranslated).toEqual([]);
+  });
+
+  it("gives the French message the same placeholders as the English one", () => {
+    const mismatched = keys.filter((key) => placeholders(en[key]).join() !== placeholders(fr[key]).join());
+    expect(mismatched).toEqual([]);
+  });
+
+  it("has no empty message", () => {
+    expect(keys.filter((key) => !en[key].trim() || !fr[key].trim())).toEqual([]);
+  });
+});
