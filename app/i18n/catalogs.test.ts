@@ -5,17 +5,25 @@ const en = messagesFor("en");
 const fr = messagesFor("fr");
 const keys = Object.keys(en) as MessageKey[];
 
-/** Words French writes as English does; any other French text equal to its English is untranslated. */
+/** Words French writes as English does; a French text equal to its English with any other word is untranslated. */
 const SAME_IN_FRENCH = new Set([
-  "Ballast",
-  "Collection",
+  "ballast",
   "collection",
-  "SKU",
-  "Page {page}",
-  "{n} %",
-  "Google",
-  "Meta",
+  "sku",
+  "page",
+  "minute",
+  "minutes",
+  "min",
+  "h",
+  "port",
+  "google",
+  "meta",
 ]);
+const words = (text: string) =>
+  text
+    .replace(/\{\w+\}/g, " ")
+    .toLowerCase()
+    .match(/\p{L}+/gu) ?? [];
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
