@@ -171,6 +171,38 @@ describe("channel alert rules", () => {
     ]);
   });
 
+  it("GIVEN the items behind each count THEN each alert records its own, at most ten", () => {
+    const gids = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, index) => `gid://shopify/ProductVariant/${prefix}${index}`);
+    const items = {
+      drift: gids("1", 12),
+      errors: gids("2", 1),
+      throttled: gids("3", 2),
+      parked: gids("4", 1),
+      credentials: gids("5", 1),
+      competing: gids("6", 1),
+    };
+    const health = quietHealth({ driftItems: 12, errors: 1, throttled: 2, parked: 2, credentialFailures: 1 });
+    const competing = [{ itemKey: "a", episodes: 3, medianSincePushMs: MINUTE }];
+    const recorded = Object.fromEntries(
+      channelAlertDecisions(metaFacts({ health, competing, items }))
+        .filter((decision) => decision.outcome === "raise")
+        .map((decision) => [decision.kind, decision.details?.variants]),
+    );
+    expect(recorded).toEqual({
+      drift_high: items.drift.slice(0, 10),
+      competing_writer: items.competing,
+      push_errors: items.errors,
+      throttled: items.throttled,
+      credentials_revoked: items.credentials,
+      push_parked: items.parked,
+    });
+    // Without the items (facts gathered elsewhere), the alerts name none rather than fail.
+    expect(
+      channelAlertDecisions(metaFacts({ health })).find((d) => d.kind === "drift_high")?.details?.variants,
+    ).toEqual([]);
+  });
+
   it("GIVEN a connection in error for its credentials THEN credentials_revoked opens without a parked item", () => {
     const connection = { state: "error", lastHealthError: "Credentials refused", activatedAt: NOW };
     expect(raised(metaFacts({ connection }))).toEqual(["credentials_revoked"]);

@@ -1,5 +1,6 @@
 import { channelModeOf, type ChannelId } from "~/domain";
 import { GUIDANCE, type ChannelAlertRules } from "~/records/alert-settings";
+import { ALERT_VARIANT_LIMIT } from "~/records/alert-kinds";
 import type { AlertInput, AlertKind } from "~/records/alerts.server";
 import type { ChannelHealth } from "./health.server";
 
@@ -63,6 +64,19 @@ export interface CompetingWriterFinding {
   medianSincePushMs: number;
 }
 
+/**
+ * Variant ids (GIDs) of the items behind each count, at most ALERT_VARIANT_LIMIT each: the
+ * alerts record them (`details.variants`) so the Alerts page and notices can name them.
+ */
+export interface ConcernedItems {
+  drift: readonly string[];
+  errors: readonly string[];
+  throttled: readonly string[];
+  parked: readonly string[];
+  credentials: readonly string[];
+  competing: readonly string[];
+}
+
 export interface ChannelFacts {
   channel: ChannelId;
   health: ChannelHealth;
@@ -70,17 +84,25 @@ export interface ChannelFacts {
   connection: { state: string; lastHealthError: string | null; activatedAt: Date | string | null } | null;
   /** Items another writer keeps overwriting; null where it is not looked for (the Online Store is not read back). */
   competing: readonly CompetingWriterFinding[] | null;
+  /** The items behind the counts; without it the alerts name none. */
+  items?: ConcernedItems;
 }
+
+/** The variant ids an alert records for one of its counts. */
+const variantsOf = (facts: ChannelFacts, group: keyof ConcernedItems): string[] =>
+  (facts.items?.[group] ?? []).slice(0, ALERT_VARIANT_LIMIT);
 
 /** Refused credentials, seen in pushes or in the connection's last health check. */
 const credentialProblem = ({ health, connection }: ChannelFacts) =>
   health.credentialFailures > 0 ||
   (connection?.state === "error" && /credential/i.test(connection.lastHealthError ?? ""));
 
-const competingWriterDetails = ({ channel, competing: found }: ChannelFacts) => {
-  const competing = found ?? [];
+const competingWriterDetails = (facts: ChannelFacts) => {
+  const { channel } = facts;
+  const competing = facts.competing ?? [];
   return {
     items: competing.length,
+    variants: variantsOf(facts, "competing"),
     examples: competing.slice(0, 5).map((item) => item.itemKey),
     episodes: competing.reduce((sum, item) => sum + item.episodes, 0),
     minutesAfterPush: Math.round(Math.min(...competing.map((item) => item.medianSincePushMs)) / 60_000),
@@ -112,11 +134,12 @@ export const CHANNEL_ALERT_RULES: readonly AlertRule<ChannelFacts>[] = [
     opens: ({ health, rules }) =>
       health.driftItems >= rules.driftItems ||
       (health.driftItems > 0 && health.longestDriftMinutes >= rules.driftMinutes),
-    records: ({ health, rules }) => ({
-      items: health.driftItems,
-      longestMinutes: health.longestDriftMinutes,
-      thresholdItems: rules.driftItems,
-      thresholdMinutes: rules.driftMinutes,
+    records: (facts) => ({
+      items: facts.health.driftItems,
+      variants: variantsOf(facts, "drift"),
+      longestMinutes: facts.health.longestDriftMinutes,
+      thresholdItems: facts.rules.driftItems,
+      thresholdMinutes: facts.rules.driftMinutes,
       guidance: GUIDANCE.resyncChannel,
     }),
   },
@@ -131,26 +154,39 @@ export const CHANNEL_ALERT_RULES: readonly AlertRule<ChannelFacts>[] = [
     kind: "push_errors",
     severity: "warning",
     opens: ({ health, rules }) => health.errors >= rules.errorItems,
-    records: ({ health, rules }) => ({ items: health.errors, thresholdItems: rules.errorItems }),
+    records: (facts) => ({
+      items: facts.health.errors,
+      variants: variantsOf(facts, "errors"),
+      thresholdItems: facts.rules.errorItems,
+    }),
   },
   {
     kind: "throttled",
     severity: "warning",
     opens: ({ health }) => health.throttled > 0,
-    records: ({ health }) => ({ items: health.throttled, guidance: GUIDANCE.waitForBudget }),
+    records: (facts) => ({
+      items: facts.health.throttled,
+      variants: variantsOf(facts, "throttled"),
+      guidance: GUIDANCE.waitForBudget,
+    }),
   },
   {
     kind: "credentials_revoked",
     severity: "critical",
     opens: credentialProblem,
-    records: ({ health }) => ({ items: health.credentialFailures, guidance: GUIDANCE.reconnectChannel }),
+    records: (facts) => ({
+      items: facts.health.credentialFailures,
+      variants: variantsOf(facts, "credentials"),
+      guidance: GUIDANCE.reconnectChannel,
+    }),
   },
   {
     kind: "push_parked",
     severity: "critical",
     opens: ({ health }) => health.parked - health.credentialFailures > 0,
-    records: ({ health }) => ({
-      items: health.parked - health.credentialFailures,
+    records: (facts) => ({
+      items: facts.health.parked - facts.health.credentialFailures,
+      variants: variantsOf(facts, "parked"),
       guidance: GUIDANCE.reviewParkedItems,
     }),
   },

@@ -3,15 +3,15 @@
  * Alert delivery over the real protocols: SMTP to a local smtp-server (AUTH PLAIN, the
  * sealed password), and a signed POST to a local HTTP receiver. Each notice goes out
  * once, however many passes run and even after a "restart" (a fresh call with nothing
- * in memory); failures are retried later.
+ * in memory); failures are retried later. Notices carry the Alerts page's words in the
+ * shop's language (title, meaning, recommended action, details as sentences, items named),
+ * times in UTC when the shop's time zone is unknown, said so.
  */
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyring } from "~/security/crypto.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { alertTargets } from "../../tests/support/alert-targets";
 import { raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts } from "./delivery.server";
 import { DEFAULT_ALERT_SETTINGS } from "~/records/alert-settings";
@@ -20,71 +20,48 @@ import { getAlertSettings, setAlertSettings } from "~/records/alert-settings.ser
 const SHOP = "delivery-test.myshopify.com";
 const keyring = createKeyring(Buffer.alloc(32, 3));
 let testDatabase: TestDatabase;
-let smtp: SMTPServer;
-let smtpPort: number;
-let receiver: Server;
-let receiverUrl: string;
-const mails: { from: string; to: string[]; raw: string; user: string | undefined }[] = [];
-const posts: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-let failNextPosts = 0;
 let webhookSecret: string;
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+const SCARF = "gid://shopify/ProductVariant/44960469696645123";
+
+/** The text part of a raw message, decoded (quoted-printable or base64, UTF-8). */
+function bodyOf(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const body = raw.slice(split).trim();
+  const encoding = /Content-Transfer-Encoding: (\S+)/i.exec(raw.slice(0, split))?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding !== "quoted-printable") return body;
+  const bytes = body
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8");
+}
+
+const targets = alertTargets({ login: { user: "alerts", password: "s3cret-pass" } });
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  smtp = new SMTPServer({
-    disabledCommands: ["STARTTLS"],
-    allowInsecureAuth: true,
-    authMethods: ["PLAIN", "LOGIN"],
-    onAuth(auth, _session, callback) {
-      if (auth.username === "alerts" && auth.password === "s3cret-pass") return callback(null, { user: auth.username });
-      return callback(new Error("Invalid username or password"));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          // Long headers are folded on the wire: unfold them.
-          raw: Buffer.concat(chunks)
-            .toString("utf8")
-            .replace(/\r?\n[ \t]+/g, " "),
-          user: session.user as string | undefined,
-        });
-        callback();
-      });
+  await testDatabase.database.variant.create({
+    data: {
+      shop: SHOP,
+      gid: SCARF,
+      productGid: "gid://shopify/Product/8234567890123",
+      inventoryItemGid: "gid://shopify/InventoryItem/1",
+      title: "Wool scarf — Red",
+      sku: "SCARF-RED",
     },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      if (failNextPosts > 0) {
-        failNextPosts -= 1;
-        response.statusCode = 503;
-        return response.end();
-      }
-      posts.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      response.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/ballast`;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
   await testDatabase?.drop();
 });
 
 const db = () => testDatabase.database;
+const mails = () => targets.smtp.mails;
+/** The posts the receiver accepted (a refused one is retried, not delivered). */
+const posts = () => targets.receiver.accepted();
 
 describe("alert delivery", { shuffle: false }, () => {
   it("refuses invalid settings and never shows secrets back", async () => {
@@ -95,16 +72,8 @@ describe("alert delivery", { shuffle: false }, () => {
       SHOP,
       {
         ...DEFAULT_ALERT_SETTINGS,
-        email: {
-          enabled: true,
-          host: "127.0.0.1",
-          port: smtpPort,
-          secure: false,
-          user: "alerts",
-          from: "ballast@example.com",
-          to: ["owner@example.com"],
-        },
-        webhook: { enabled: true, url: receiverUrl },
+        email: targets.emailSettings(["owner@example.com"]),
+        webhook: { enabled: true, url: targets.receiver.url },
         emailPassword: "s3cret-pass",
       },
       keyring,
@@ -127,7 +96,13 @@ describe("alert delivery", { shuffle: false }, () => {
       channel: "meta",
       kind: "competing_writer",
       severity: "critical",
-      details: { guidance: "disable_native_channel_inventory_sync" },
+      details: {
+        items: 2,
+        variants: [SCARF],
+        episodes: 7,
+        minutesAfterPush: 3,
+        guidance: "disable_native_channel_inventory_sync",
+      },
       at: at(0),
     });
     for (const minutes of [0, 1, 2])
@@ -137,18 +112,28 @@ describe("alert delivery", { shuffle: false }, () => {
       channel: "meta",
       kind: "competing_writer",
       severity: "critical",
-      details: { guidance: "disable_native_channel_inventory_sync", items: 2 },
+      details: { guidance: "disable_native_channel_inventory_sync", items: 2, variants: [SCARF] },
       at: at(3),
     });
     await deliverAlerts(db(), SHOP, at(4), { keyring });
 
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ from: "ballast@example.com", to: ["owner@example.com"], user: "alerts" });
-    expect(mails[0]!.raw).toMatch(/Subject: \[Ballast\] Critical: Another app keeps overwriting/);
-    expect(mails[0]!.raw).toContain("disable_native_channel_inventory_sync");
+    expect(mails()).toHaveLength(1);
+    expect(mails()[0]).toMatchObject({ from: "ballast@example.com", to: ["owner@example.com"], user: "alerts" });
+    expect(mails()[0]!.raw).toMatch(/Subject: \[Ballast\] Critical: Another app keeps overwriting quantities - Meta/);
+    const text = bodyOf(mails()[0]!.raw);
+    expect(text).toContain("Soon after each update from Ballast, something else sets these items");
+    expect(text).toContain("What to do: Turn off inventory sync in the channel's own app");
+    expect(text).toContain(
+      "- 2 items were set to another quantity 7 times in all, about 3 minutes after Ballast's update.",
+    );
+    expect(text).toContain("- Wool scarf — Red (SKU SCARF-RED): https://ballast.example/app/items/44960469696645123");
+    expect(text).toContain("- and 1 more item");
+    expect(text).toContain("Opened: 27 Nov 2026, 12:00 UTC");
+    expect(text).toContain("Times are in UTC (the store's time zone is not known to Ballast).");
+    expect(text).not.toMatch(/disable_native_channel_inventory_sync|gid:\/\/|lastSeenAt/);
 
-    expect(posts).toHaveLength(1);
-    const post = posts[0]!;
+    expect(posts()).toHaveLength(1);
+    const post = posts()[0]!;
     const body = JSON.parse(post.body) as {
       text: string;
       blocks: unknown[];
@@ -156,7 +141,29 @@ describe("alert delivery", { shuffle: false }, () => {
     };
     expect(body.text).toContain("Another app keeps overwriting");
     expect(body.blocks.length).toBeGreaterThan(0);
-    expect(body.ballast).toMatchObject({ event: "opened", alert: { kind: "competing_writer" } });
+    expect(body.ballast).toMatchObject({
+      event: "opened",
+      alert: {
+        kind: "competing_writer",
+        severity: "critical",
+        channel: "meta",
+        locale: "en",
+        title: "Another app keeps overwriting quantities",
+        meaning: expect.stringContaining("so your buffers do not hold"),
+        action: expect.stringContaining("Turn off inventory sync"),
+        suggestedAction: "none",
+        items: [
+          {
+            variantId: SCARF,
+            productTitle: "Wool scarf",
+            variantTitle: "Red",
+            sku: "SCARF-RED",
+            url: "https://ballast.example/app/items/44960469696645123",
+          },
+        ],
+        moreItems: 1,
+      },
+    });
     const expected = `sha256=${createHmac("sha256", webhookSecret)
       .update(`${post.headers["x-ballast-timestamp"] as string}.${post.body}`)
       .digest("hex")}`;
@@ -167,15 +174,15 @@ describe("alert delivery", { shuffle: false }, () => {
     await resolveAlert(db(), { shop: SHOP, channel: "meta", kind: "competing_writer", at: at(10) });
     await deliverAlerts(db(), SHOP, at(10), { keyring });
     await deliverAlerts(db(), SHOP, at(11), { keyring });
-    expect(mails).toHaveLength(2);
-    expect(mails[1]!.raw).toMatch(/Subject: \[Ballast\] Resolved:/);
-    expect(posts).toHaveLength(2);
-    expect(JSON.parse(posts[1]!.body)).toMatchObject({ ballast: { event: "resolved" } });
+    expect(mails()).toHaveLength(2);
+    expect(mails()[1]!.raw).toMatch(/Subject: \[Ballast\] Resolved:/);
+    expect(posts()).toHaveLength(2);
+    expect(JSON.parse(posts()[1]!.body)).toMatchObject({ ballast: { event: "resolved" } });
     expect(await db().alertDelivery.count({ where: { state: "sent" } })).toBe(4);
   });
 
   it("GIVEN the receiver fails once WHEN delivery retries after its backoff THEN the notice arrives exactly once", async () => {
-    failNextPosts = 1;
+    targets.receiver.failNext(1);
     await raiseAlert(db(), {
       shop: SHOP,
       channel: "google",
@@ -191,12 +198,73 @@ describe("alert delivery", { shuffle: false }, () => {
     expect(await deliverAlerts(db(), SHOP, at(22), { keyring })).toMatchObject({ sent: 1, failed: 0 });
     await deliverAlerts(db(), SHOP, at(30), { keyring });
     expect(
-      posts.filter(
+      posts().filter(
         (post) =>
           (JSON.parse(post.body) as { ballast: { alert: { kind: string } } }).ballast.alert.kind === "throttled",
       ),
     ).toHaveLength(1);
-    expect(mails.filter((mail) => mail.raw.includes("throttling"))).toHaveLength(1);
+    expect(mails().filter((mail) => mail.raw.includes("A channel asked Ballast to slow down"))).toHaveLength(1);
+  });
+
+  it("GIVEN a French shop with a stored time zone WHEN an alert is delivered THEN its words are French and its times local", async () => {
+    const FRENCH = "delivery-fr.myshopify.com";
+    await db().shop.create({ data: { shop: FRENCH, locale: "fr", timeZone: "Europe/Paris" } });
+    await db().variant.create({
+      data: {
+        shop: FRENCH,
+        gid: SCARF,
+        productGid: "gid://shopify/Product/8234567890123",
+        inventoryItemGid: "gid://shopify/InventoryItem/1",
+        title: "Écharpe en laine — Rouge",
+        sku: "ECH-ROUGE",
+      },
+    });
+    const saved = await setAlertSettings(
+      db(),
+      FRENCH,
+      {
+        ...DEFAULT_ALERT_SETTINGS,
+        webhook: { enabled: true, url: targets.receiver.url },
+        webhookSecret: "x".repeat(32),
+      },
+      keyring,
+    );
+    expect(saved.ok).toBe(true);
+    await raiseAlert(db(), {
+      shop: FRENCH,
+      channel: "meta",
+      kind: "drift_high",
+      severity: "warning",
+      details: { items: 1, variants: [SCARF], longestMinutes: 45, thresholdItems: 5, thresholdMinutes: 30 },
+      at: at(50),
+    });
+    const before = posts().length;
+    await deliverAlerts(db(), FRENCH, at(50), { keyring, appUrl: "https://ballast.example" });
+    expect(posts()).toHaveLength(before + 1);
+    const body = JSON.parse(posts().at(-1)!.body) as {
+      text: string;
+      blocks: { text: { text: string } }[];
+      ballast: { alert: Record<string, unknown> };
+    };
+    expect(body.text).toBe(`[Ballast] Avertissement : Un canal affiche d'autres quantités - Meta (${FRENCH})`);
+    expect(body.ballast.alert).toMatchObject({
+      kind: "drift_high",
+      severity: "warning",
+      locale: "fr",
+      title: "Un canal affiche d'autres quantités",
+      suggestedAction: "resync",
+      facts: expect.arrayContaining([
+        "1 article affiche une autre quantité que celle envoyée par Ballast, depuis 45 minutes.",
+        "Vu pour la dernière fois le 27 nov. 2026, 13:50 UTC+1.",
+      ]),
+      items: [expect.objectContaining({ productTitle: "Écharpe en laine", variantTitle: "Rouge", sku: "ECH-ROUGE" })],
+    });
+    const text = body.blocks[0]!.text.text;
+    expect(text).toContain("Que faire : Resynchronisez maintenant");
+    expect(text).toContain(
+      "- Écharpe en laine — Rouge (SKU ECH-ROUGE): https://ballast.example/app/items/44960469696645123",
+    );
+    expect(text).toContain("Les heures sont données dans le fuseau Europe/Paris.");
   });
 
   it("GIVEN a wrong SMTP password WHEN delivery runs THEN the email is recorded as failing and not marked sent", async () => {

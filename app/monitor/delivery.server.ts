@@ -6,6 +6,8 @@ import type { Keyring } from "~/security/crypto.server";
 import { recordActivity } from "~/records/activity.server";
 import type { AlertSettings } from "~/records/alert-settings";
 import { getAlertSettings, loadAlertSecrets } from "~/records/alert-settings.server";
+import { alertItemsOf, shopLanguage, type AlertItems } from "~/records/alert-items.server";
+import { alertNotice, webhookAlert, type NoticeAlert, type NoticeLanguage } from "./alert-notice";
 
 /**
  * Alert delivery beyond the app (where Alert rows are the banner and the Alerts page):
@@ -15,7 +17,8 @@ import { getAlertSettings, loadAlertSecrets } from "~/records/alert-settings.ser
  * worker finds the row and does not send again. A row is claimed (state "sending", with
  * a lease) before the network call; only a crash during the call itself can repeat a
  * notice after the lease, and each notice carries its delivery id (email Message-ID,
- * `X-Ballast-Delivery` header) so receivers can drop that duplicate.
+ * `X-Ballast-Delivery` header) so receivers can drop that duplicate. Notices carry the
+ * Alerts page's words in the shop's language (alert-notice.ts), items named.
  */
 export type DeliveryTarget = "email" | "webhook";
 export type DeliveryEvent = "opened" | "resolved";
@@ -37,64 +40,8 @@ export interface DeliveryReport {
 const SEND_LEASE_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 8;
 
-const TITLES: Record<string, string> = {
-  push_parked: "Pushes are parked",
-  credentials_revoked: "Channel credentials were revoked",
-  lag_high: "Channel lag is high",
-  drift_high: "Channel shows different quantities",
-  competing_writer: "Another app keeps overwriting Ballast's values",
-  webhook_gap: "No webhooks from Shopify",
-  reconciliation_difference: "Reconciliation found changes webhooks missed",
-  invalid_metafield: "Invalid buffer setting in Shopify admin",
-  shopify_unreachable: "Shopify is unreachable",
-  shopify_auth_failed: "Ballast can no longer reach your store",
-  push_errors: "Pushes keep failing",
-  throttled: "A channel is throttling Ballast",
-};
-
-const CHANNEL_NAMES: Record<string, string> = {
-  online_store: "Online Store",
-  meta: "Facebook & Instagram (Meta)",
-  google: "Google",
-};
-
-interface AlertRow {
-  id: string;
-  shop: string;
-  channel: string | null;
-  kind: string;
-  severity: string;
-  details: unknown;
-  openedAt: Date;
-  resolvedAt: Date | null;
-}
-
-export function alertText(alert: AlertRow, event: DeliveryEvent, appUrl?: string): { subject: string; text: string } {
-  const title = TITLES[alert.kind] ?? alert.kind;
-  const where = alert.channel ? ` - ${CHANNEL_NAMES[alert.channel] ?? alert.channel}` : "";
-  const prefix =
-    event === "resolved"
-      ? "Resolved"
-      : alert.severity === "critical"
-        ? "Critical"
-        : alert.severity === "warning"
-          ? "Warning"
-          : "Info";
-  const subject = `[Ballast] ${prefix}: ${title}${where} (${alert.shop})`;
-  const details =
-    typeof alert.details === "object" && alert.details !== null ? (alert.details as Record<string, unknown>) : {};
-  const lines = [
-    `${prefix}: ${title}${where}`,
-    `Shop: ${alert.shop}`,
-    `Opened: ${alert.openedAt.toISOString()}`,
-    ...(alert.resolvedAt ? [`Resolved: ${alert.resolvedAt.toISOString()}`] : []),
-    ...Object.entries(details)
-      .filter(([key]) => key !== "lastSeenAt")
-      .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`),
-    ...(appUrl ? [`Alerts: ${appUrl.replace(/\/$/, "")}/app/alerts`] : []),
-  ];
-  return { subject, text: lines.join("\n") };
-}
+/** An Alert row as notices read it. */
+type AlertRow = NoticeAlert;
 
 /** `X-Ballast-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`, with `X-Ballast-Timestamp`. */
 export function signWebhookBody(secret: string, timestamp: string, body: string): string {
@@ -150,11 +97,16 @@ export async function deliverAlerts(
     ]),
   );
 
-  const context: SendContext = { database, shop, now, settings, secrets, options };
+  const [language, concerned] = await Promise.all([
+    shopLanguage(database, shop),
+    alertItemsOf(database, shop, [...alerts.values()]),
+  ]);
+  const itemsOf = new Map([...alerts.keys()].map((id, index) => [id, concerned[index]!]));
+  const context: SendContext = { database, shop, now, settings, secrets, options, language };
   for (const delivery of due) {
     const alert = alerts.get(delivery.alertId);
     if (!alert) continue;
-    const outcome = await deliverOne(context, delivery, alert);
+    const outcome = await deliverOne(context, delivery, alert, itemsOf.get(alert.id) ?? { items: [], more: 0 });
     if (outcome === "sent") report.sent += 1;
     else if (outcome === "failed") report.failed += 1;
   }
@@ -213,6 +165,8 @@ interface SendContext {
   settings: AlertSettings;
   secrets: { emailPassword?: string; webhookSecret?: string };
   options: DeliveryOptions;
+  /** The shop's language and time zone, for every notice's words. */
+  language: NoticeLanguage;
 }
 
 /** Claims one notice, sends it and records the outcome; "skipped" when another worker claimed it. */
@@ -220,8 +174,9 @@ async function deliverOne(
   context: SendContext,
   delivery: DeliveryRow,
   alert: AlertRow,
+  concerned: AlertItems,
 ): Promise<"sent" | "failed" | "skipped"> {
-  const { database, now, settings, secrets, options } = context;
+  const { database, now, settings, secrets, options, language } = context;
   // Claim: only one worker sends a given notice.
   const claimed = await database.alertDelivery.updateMany({
     where: { id: delivery.id, state: delivery.state, attempts: delivery.attempts },
@@ -233,15 +188,17 @@ async function deliverOne(
   });
   if (claimed.count === 0) return "skipped";
   try {
+    const event = delivery.event as DeliveryEvent;
+    const notice = alertNotice(alert, event, language, concerned, options.appUrl);
+    const outgoing: Outgoing = { deliveryId: delivery.id, subject: notice.subject, text: notice.text };
     if (delivery.target === "email")
-      await sendEmail(settings, secrets.emailPassword, alert, delivery.event as DeliveryEvent, delivery.id, options);
+      await sendMail(settings, secrets.emailPassword, outgoing, { "X-Ballast-Alert": alert.id }, options);
     else
-      await sendWebhook(
+      await postWebhook(
         settings,
         secrets.webhookSecret,
-        alert,
-        delivery.event as DeliveryEvent,
-        delivery.id,
+        outgoing,
+        { event, alert: webhookAlert(alert, notice, language.locale) },
         now,
         options,
       );
@@ -286,12 +243,19 @@ async function recordFailure(
   }
 }
 
-async function sendEmail(
+/** One notice on its way (an alert's or a test's): its delivery id, by which a receiver drops a repeat, and its words. */
+interface Outgoing {
+  deliveryId: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends a notice through the merchant's SMTP server; `headers` say what it is about (beside X-Ballast-Delivery). */
+async function sendMail(
   settings: AlertSettings,
   password: string | undefined,
-  alert: AlertRow,
-  event: DeliveryEvent,
-  deliveryId: string,
+  { deliveryId, subject, text }: Outgoing,
+  headers: Record<string, string>,
   options: DeliveryOptions,
 ): Promise<void> {
   const email = settings.email;
@@ -306,50 +270,38 @@ async function sendEmail(
     socketTimeout: options.timeoutMs ?? 30_000,
   });
   try {
-    const { subject, text } = alertText(alert, event, options.appUrl);
     await transport.sendMail({
       from: email.from,
       to: email.to,
       subject,
       text,
       messageId: `<${deliveryId}@ballast.alerts>`,
-      headers: { "X-Ballast-Alert": alert.id, "X-Ballast-Delivery": deliveryId },
+      headers: { ...headers, "X-Ballast-Delivery": deliveryId },
     });
   } finally {
     transport.close();
   }
 }
 
-async function sendWebhook(
+/**
+ * POSTs a notice to the merchant's webhook, signed: Slack-compatible `text` and block, and
+ * `ballast` with the delivery id and what the notice is about (`fields`).
+ */
+async function postWebhook(
   settings: AlertSettings,
   secret: string | undefined,
-  alert: AlertRow,
-  event: DeliveryEvent,
-  deliveryId: string,
+  { deliveryId, subject, text }: Outgoing,
+  fields: Record<string, unknown>,
   now: Date,
   options: DeliveryOptions,
 ): Promise<void> {
   const webhook = settings.webhook;
   if (!webhook) throw new Error("webhook delivery is not configured");
   if (!secret) throw new Error("webhook signing secret missing");
-  const { subject, text } = alertText(alert, event, options.appUrl);
   const body = JSON.stringify({
     text: subject,
     blocks: [{ type: "section", text: { type: "mrkdwn", text: text.slice(0, 2_900) } }],
-    ballast: {
-      deliveryId,
-      event,
-      alert: {
-        id: alert.id,
-        shop: alert.shop,
-        channel: alert.channel,
-        kind: alert.kind,
-        severity: alert.severity,
-        details: alert.details,
-        openedAt: alert.openedAt.toISOString(),
-        resolvedAt: alert.resolvedAt?.toISOString() ?? null,
-      },
-    },
+    ballast: { deliveryId, ...fields },
   });
   const timestamp = String(Math.floor(now.getTime() / 1_000));
   const response = await (options.fetch ?? fetch)(webhook.url, {
@@ -366,4 +318,36 @@ async function sendWebhook(
   });
   await response.body?.cancel();
   if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+}
+
+/** What a test notice says, written by the caller in the shop's language. */
+export interface TestNotice {
+  subject: string;
+  text: string;
+}
+
+/**
+ * A test notice (Settings page, /api/v1/settings/test-delivery), sent at once to the configured
+ * SMTP server or webhook with the same transport, headers and signature as an alert's notices,
+ * whether or not the target is switched on; no AlertDelivery row is written. Throws with what
+ * the server or receiver answered.
+ */
+export async function sendTestNotice(
+  database: Database,
+  shop: string,
+  target: DeliveryTarget,
+  notice: TestNotice,
+  now: Date,
+  options: DeliveryOptions,
+): Promise<void> {
+  const settings = await getAlertSettings(database, shop);
+  const secrets = await loadAlertSecrets(database, shop, options.keyring);
+  const outgoing: Outgoing = {
+    deliveryId: `test-${globalThis.crypto.randomUUID()}`,
+    subject: notice.subject,
+    text: notice.text,
+  };
+  if (target === "email")
+    return sendMail(settings, secrets.emailPassword, outgoing, { "X-Ballast-Test": "true" }, options);
+  return postWebhook(settings, secrets.webhookSecret, outgoing, { event: "test", shop }, now, options);
 }

@@ -163,3 +163,24 @@ export async function serveFeed(
   });
   return renderFeed(owner.channel, format as FeedFormat, rows, now);
 }
+
+export interface OpenFeedToken {
+  channel: FeedChannel;
+  createdAt: Date;
+  lastFetchedAt: Date | null;
+}
+
+/** Each channel's open feed URL: when it was issued and last fetched (the token itself is not kept). */
+export async function openFeedTokens(database: Database, shop: string): Promise<OpenFeedToken[]> {
+  const rows = await database.feedToken.findMany({
+    where: { shop, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { channel: true, createdAt: true, lastFetchedAt: true },
+  });
+  const open = new Map<FeedChannel, OpenFeedToken>();
+  for (const row of rows) {
+    if ((row.channel === "meta" || row.channel === "google") && !open.has(row.channel))
+      open.set(row.channel, { channel: row.channel, createdAt: row.createdAt, lastFetchedAt: row.lastFetchedAt });
+  }
+  return [...open.values()];
+}

@@ -184,18 +184,26 @@ function healthOf(
   };
 }
 
+/** What a row with an error or parked counts as (null: a recent error, not yet failing); the alerts name items by it. */
+export function troubleOf(
+  row: Pick<TroubledRow, "parkedAt" | "lastError" | "nextAttemptAt" | "attempts">,
+  now: Date,
+): "credentials" | "parked" | "throttled" | "errors" | null {
+  if (row.parkedAt) return row.lastError && CREDENTIAL_PATTERN.test(row.lastError) ? "credentials" : "parked";
+  const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
+  if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) return "throttled";
+  return row.attempts >= 3 && row.lastError ? "errors" : null;
+}
+
 /** The error and parked rows classified: parked (for credentials or not), throttled, or failing. */
 function troubleCounts(troubled: readonly TroubledRow[], now: Date) {
   const counts = { errors: 0, throttled: 0, parked: 0, credentialFailures: 0 };
   for (const row of troubled) {
-    if (row.parkedAt) {
-      counts.parked += 1;
-      if (row.lastError && CREDENTIAL_PATTERN.test(row.lastError)) counts.credentialFailures += 1;
-      continue;
-    }
-    const waiting = row.nextAttemptAt !== null && row.nextAttemptAt > now;
-    if (waiting && row.lastError && THROTTLE_PATTERN.test(row.lastError)) counts.throttled += 1;
-    else if (row.attempts >= 3 && row.lastError) counts.errors += 1;
+    const trouble = troubleOf(row, now);
+    if (trouble === "credentials" || trouble === "parked") counts.parked += 1;
+    if (trouble === "credentials") counts.credentialFailures += 1;
+    if (trouble === "throttled") counts.throttled += 1;
+    if (trouble === "errors") counts.errors += 1;
   }
   return counts;
 }

@@ -11,6 +11,7 @@ import { alertDedupeKey, raiseAlert, resolveAlert } from "~/records/alerts.serve
 import { deliverAlerts, type DeliveryReport } from "./delivery.server";
 import { DEFAULT_READ_BUDGETS, checkDrift, type DriftCheckResult, type ReadBudget } from "./drift.server";
 import { channelHealth, type ChannelHealth } from "./health.server";
+import { concernedItems } from "./concerned-items.server";
 import { getAlertSettings } from "~/records/alert-settings.server";
 import { recurringDriftItems } from "./stats";
 import {
@@ -82,15 +83,16 @@ export async function monitorShop(
   for (const channel of CHANNELS) {
     const connection = connections.get(channel) ?? null;
     const moot = channelIsMoot(connection);
+    const competing =
+      channel === "online_store" || moot ? null : await competingWriterFindings(database, shop, channel, now, settings);
     const facts: ChannelFacts = {
       channel,
       health: report.health[channel],
       rules: settings.channels[channel],
       connection,
-      competing:
-        channel === "online_store" || moot
-          ? null
-          : await competingWriterFindings(database, shop, channel, now, settings),
+      competing,
+      // The items the alerts name (none on a moot channel, whose alerts all resolve).
+      items: moot ? undefined : await concernedItems(database, shop, channel, report.health[channel], competing, now),
     };
     for (const decision of channelAlertDecisions(facts)) await apply(decision, channel);
     if (moot) continue;

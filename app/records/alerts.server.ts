@@ -1,25 +1,14 @@
 import type { Database } from "~/db.server";
 import type { ChannelId } from "~/domain";
+import type { AlertKind } from "./alert-kinds";
+
+export { ALERT_KINDS, type AlertKind } from "./alert-kinds";
 
 /**
  * Alerts are deduplicated by (shop, channel, kind): raising one that is already open
- * refreshes its details instead of opening another; resolving closes it.
+ * refreshes its details instead of opening another; resolving closes it. The kinds, and
+ * what each means to a merchant, are listed once in alert-kinds.ts.
  */
-export type AlertKind =
-  | "push_parked"
-  | "credentials_revoked"
-  | "lag_high"
-  | "drift_high"
-  | "competing_writer"
-  | "webhook_gap"
-  | "reconciliation_difference"
-  | "invalid_metafield"
-  | "shopify_unreachable"
-  /** Shopify refused to refresh the offline token for good: the shop's Shopify calls stop until the merchant opens Ballast. */
-  | "shopify_auth_failed"
-  | "push_errors"
-  | "throttled";
-
 export interface AlertInput {
   shop: string;
   channel?: ChannelId | null;

@@ -16,6 +16,7 @@ import { pickUpBufferMetafields, type PickupResult } from "~/rules/metafield-pic
 import { upsertRows } from "~/db/bulk-update.server";
 import { levelKeyOf, loadOwnHolds, type OwnHold } from "./holds.server";
 import { decodeMasterRecord, emptyMasterRecord, saveMasterRecords } from "~/records/master-records.server";
+import { ALERT_VARIANT_LIMIT } from "~/records/alert-kinds";
 
 /**
  * Reads Shopify and folds what it says into the master record, healing whatever
@@ -33,6 +34,8 @@ export interface ReconcileResult {
   levels: number;
   /** Levels whose available differed from the master record before the read (missed webhooks). */
   differences: number;
+  /** A few of the variants those levels stock (at most ALERT_VARIANT_LIMIT), for the alert to name. */
+  differentVariants: string[];
   /** Buffer settings edited in Shopify admin (app/rules/metafield-pickup.server.ts); null when they could not be read. */
   metafields: PickupResult | null;
   /** Levels where someone took units out of safety_stock in Shopify admin, below what Ballast held: its own count lowered to match. */
@@ -77,6 +80,7 @@ export async function reconcileShop(
     variants: variants.length,
     levels: levels.length,
     differences: folded.differences,
+    differentVariants: folded.differentVariants,
     metafields,
     ownHoldsLowered: folded.ownHoldsLowered,
   };
@@ -123,6 +127,7 @@ async function saveVariants(
       inventoryItemGid: "text",
       title: "text",
       sku: "text",
+      barcode: "text",
       tracked: "boolean",
       deletedAt: "timestamp",
       updatedAt: "timestamp",
@@ -136,6 +141,7 @@ async function saveVariants(
           ? variant.productTitle
           : `${variant.productTitle} — ${variant.title}`,
       sku: variant.sku,
+      barcode: variant.barcode,
       tracked: variant.tracked,
       deletedAt: null,
       updatedAt: new Date(),
@@ -159,10 +165,11 @@ async function foldLevels(
   shop: string,
   levels: readonly LevelSnapshot[],
   run: FoldRun,
-): Promise<{ differences: number; ownHoldsLowered: number }> {
+): Promise<{ differences: number; differentVariants: string[]; ownHoldsLowered: number }> {
   const variantsOfItem = await trackedVariantsOfItems(database, shop, levels);
   const unsettled = await unsettledLevelKeys(database, shop);
   let differences = 0;
+  const differentVariants = new Set<string>();
   let ownHoldsLowered = 0;
   let done = run.done;
   for (let start = 0; start < levels.length; start += 200) {
@@ -189,7 +196,10 @@ async function foldLevels(
       for (const gid of variantsOfItem.get(level.inventoryItemId) ?? []) {
         const before = storedRecords.get(gid) ?? emptyMasterRecord(shop, gid);
         const folded = foldLevel(before, level, ownUnits, levelStampMs(level, run.startedAtMs));
-        if (folded.missed) differences += 1;
+        if (folded.missed) {
+          differences += 1;
+          if (differentVariants.size < ALERT_VARIANT_LIMIT) differentVariants.add(gid);
+        }
         storedRecords.set(gid, folded.record);
       }
     }
@@ -197,7 +207,7 @@ async function foldLevels(
     done += chunk.length;
     await run.onProgress?.(done, run.total);
   }
-  return { differences, ownHoldsLowered };
+  return { differences, differentVariants: [...differentVariants], ownHoldsLowered };
 }
 
 /** Shopify's time for a level, or the moment the read began for a level without one (the oldest it can describe). */

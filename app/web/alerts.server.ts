@@ -1,6 +1,10 @@
 import type { Database } from "~/db.server";
 import { z } from "zod";
-import { channelIdSchema } from "~/domain";
+import { channelIdSchema, LOCALES, type Locale } from "~/domain";
+import { alertItemsOf, shopLanguage } from "~/records/alert-items.server";
+import { describeAlert, type AlertItem, type AlertText } from "~/records/alert-text";
+import { startOperation } from "./channel-operations.server";
+import { changeChannelState } from "./channels.server";
 
 /** Alerts raised by the monitor, as the Alerts page and GET /api/v1/alerts list them. */
 export const alertFilterSchema = z.object({
@@ -8,6 +12,8 @@ export const alertFilterSchema = z.object({
   severity: z.enum(["info", "warning", "critical"]).optional(),
   channel: channelIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The language of the API's words; by default the shop's. */
+  locale: z.enum(LOCALES).optional(),
 });
 export type AlertFilter = z.output<typeof alertFilterSchema>;
 
@@ -20,6 +26,9 @@ export interface AlertView {
   openedAt: string;
   acknowledgedAt: string | null;
   resolvedAt: string | null;
+  /** The items it concerns, named (at most ALERT_VARIANT_LIMIT), and how many more it counts. */
+  items: AlertItem[];
+  moreItems: number;
 }
 
 export async function listAlerts(database: Database, shop: string, filter: AlertFilter): Promise<AlertView[]> {
@@ -41,7 +50,8 @@ export async function listAlerts(database: Database, shop: string, filter: Alert
     orderBy: { openedAt: "desc" },
     take: filter.limit,
   });
-  return rows.map((row) => ({
+  const concerned = await alertItemsOf(database, shop, rows);
+  return rows.map((row, index) => ({
     id: row.id,
     channel: row.channel,
     kind: row.kind,
@@ -50,6 +60,25 @@ export async function listAlerts(database: Database, shop: string, filter: Alert
     openedAt: row.openedAt.toISOString(),
     acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    items: concerned[index]!.items,
+    moreItems: concerned[index]!.more,
+  }));
+}
+
+export type AlertApiView = AlertView & AlertText & { locale: Locale };
+
+/**
+ * GET /api/v1/alerts: each alert's codes, and beside them the words the Alerts page shows
+ * (title, meaning, recommended action, details as sentences) in the shop's language or the
+ * one asked for, times in the shop's stored time zone or UTC.
+ */
+export async function listAlertsForApi(database: Database, shop: string, filter: AlertFilter): Promise<AlertApiView[]> {
+  const [alerts, language] = await Promise.all([listAlerts(database, shop, filter), shopLanguage(database, shop)]);
+  const locale = filter.locale ?? language.locale;
+  return alerts.map((alert) => ({
+    ...alert,
+    locale,
+    ...describeAlert(alert, { locale, timeZone: language.timeZone }),
   }));
 }
 
@@ -60,4 +89,42 @@ export async function acknowledgeAlert(database: Database, shop: string, id: str
     data: { acknowledgedAt: new Date(nowMs) },
   });
   return result.count > 0;
+}
+
+export type AlertsPageResult =
+  | { intent: "acknowledge"; ok: boolean }
+  | { intent: "resync"; ok: true }
+  | { intent: "pause"; ok: true; channel: string }
+  | { intent: "pause"; ok: false; channel: string; error: "channel_not_connected" | "unknown_channel" };
+
+/**
+ * The Alerts page's buttons, through the same services as the Channels page: acknowledge,
+ * resync (the tracked operation), pause a channel (stop selling; the page asked first).
+ */
+export async function alertsPageAction(
+  database: Database,
+  shop: string,
+  form: FormData,
+  nowMs: number,
+): Promise<AlertsPageResult> {
+  const intent = String(form.get("intent") ?? "acknowledge");
+  if (intent === "resync") {
+    await startOperation(database, { shop, kind: "resync", nowMs, source: "admin" });
+    return { intent, ok: true };
+  }
+  if (intent === "pause") {
+    const channel = channelIdSchema.safeParse(form.get("channel"));
+    if (!channel.success) return { intent, ok: false, channel: "", error: "unknown_channel" };
+    const result = await changeChannelState(database, {
+      shop,
+      channel: channel.data,
+      state: "paused_stop_selling",
+      nowMs,
+      source: "admin",
+    });
+    return result.ok
+      ? { intent, ok: true, channel: channel.data }
+      : { intent, ok: false, channel: channel.data, error: result.error.code };
+  }
+  return { intent: "acknowledge", ok: await acknowledgeAlert(database, shop, String(form.get("id") ?? ""), nowMs) };
 }

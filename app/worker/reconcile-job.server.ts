@@ -78,7 +78,7 @@ export class ReconcileJob {
           shop,
           kind: "reconciliation_difference",
           severity: "warning",
-          details: { levels: result.differences, mode },
+          details: { levels: result.differences, mode, variants: result.differentVariants },
           at: clock(),
         });
       }

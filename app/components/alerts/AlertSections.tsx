@@ -1,24 +1,16 @@
-import { Badge, BlockStack, Box, Button, InlineStack, ResourceItem, Select, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, InlineStack, Modal, Select, Text } from "@shopify/polaris";
 import { CHANNELS } from "~/domain";
-import type { AlertView } from "~/web/alerts.server";
-import { channelName, formatDateTime } from "~/components/format";
-import type { MessageKey } from "~/i18n";
-import { messagesFor } from "~/i18n";
+import type { AlertView, AlertsPageResult } from "~/web/alerts.server";
+import { channelName } from "~/components/format";
 import { useLocale, useT } from "~/i18n/react";
-import { ListOrEmpty } from "~/components/ListOrEmpty";
-
-const TONE: Record<string, "critical" | "warning" | "info"> = {
-  critical: "critical",
-  warning: "warning",
-  info: "info",
-};
+import { AlertCard, type AlertActions } from "./AlertCard";
 
 /** Status, severity and channel filters, kept in the URL. */
 export function AlertFilters({ params, set }: { params: URLSearchParams; set: (key: string, value: string) => void }) {
   const t = useT();
   const locale = useLocale();
   return (
-    <Box padding="400">
+    <Card>
       <InlineStack gap="300">
         <Select
           label={t("alerts.filter.status")}
@@ -51,86 +43,67 @@ export function AlertFilters({ params, set }: { params: URLSearchParams; set: (k
           onChange={(value) => set("channel", value)}
         />
       </InlineStack>
-    </Box>
+    </Card>
   );
 }
 
-/** The alert kind's name and description in the page's language, where the locale has them. */
-function useAlertTexts() {
+/** The alerts that match the filters, one card each, or "none". */
+export function AlertList({ alerts, actions }: { alerts: AlertView[]; actions: AlertActions }) {
+  const t = useT();
+  if (alerts.length === 0)
+    return (
+      <Card>
+        <Box>
+          <Text as="p" tone="subdued">
+            {t("alerts.empty")}
+          </Text>
+        </Box>
+      </Card>
+    );
+  return (
+    <BlockStack gap="400">
+      {alerts.map((alert) => (
+        <AlertCard key={alert.id} alert={alert} actions={actions} />
+      ))}
+    </BlockStack>
+  );
+}
+
+/** Asked before pausing: what the channel will show, and that only a resume undoes it. */
+export function PauseChannelModal(props: { channel: string | null; onCancel: () => void; onConfirm: () => void }) {
   const t = useT();
   const locale = useLocale();
-  const known = (key: string) => key in messagesFor(locale);
-  return {
-    kindText: (kind: string) => (known(`alerts.kind.${kind}`) ? t(`alerts.kind.${kind}` as MessageKey) : kind),
-    /** What the alert means and what to do, in plain words, where the kind has it. */
-    descriptionText: (kind: string) =>
-      known(`alerts.description.${kind}`) ? t(`alerts.description.${kind}` as MessageKey) : null,
-  };
+  const name = props.channel ? channelName(props.channel, locale) : "";
+  return (
+    <Modal
+      open={props.channel !== null}
+      onClose={props.onCancel}
+      title={t("alerts.pause.title", { channel: name })}
+      primaryAction={{
+        content: t("alerts.pause.confirm", { channel: name }),
+        destructive: true,
+        onAction: props.onConfirm,
+      }}
+      secondaryActions={[{ content: t("alerts.cancel"), onAction: props.onCancel }]}
+    >
+      <Modal.Section>
+        <Text as="p">
+          {props.channel === "online_store"
+            ? t("alerts.pause.body.online_store")
+            : t("alerts.pause.body", { channel: name })}
+        </Text>
+      </Modal.Section>
+    </Modal>
+  );
 }
 
-/** When the alert opened, and was acknowledged or resolved. */
-function AlertTimes({ alert }: { alert: AlertView }) {
+/** What the last button did: resync started, channel paused, or why it could not be. */
+export function AlertsFeedback({ result }: { result: AlertsPageResult | undefined }) {
   const t = useT();
   const locale = useLocale();
-  return (
-    <Text as="p" tone="subdued" variant="bodySm">
-      {t("alerts.opened", { at: formatDateTime(alert.openedAt, locale) })}
-      {alert.acknowledgedAt
-        ? ` · ${t("alerts.acknowledgedAt", { at: formatDateTime(alert.acknowledgedAt, locale) })}`
-        : ""}
-      {alert.resolvedAt ? ` · ${t("alerts.resolvedAt", { at: formatDateTime(alert.resolvedAt, locale) })}` : ""}
-    </Text>
-  );
-}
-
-function AlertItem({ alert, onAcknowledge }: { alert: AlertView; onAcknowledge: (id: string) => void }) {
-  const t = useT();
-  const locale = useLocale();
-  const { kindText, descriptionText } = useAlertTexts();
-  return (
-    <ResourceItem id={alert.id} onClick={() => undefined} accessibilityLabel={kindText(alert.kind)}>
-      <InlineStack align="space-between" blockAlign="center" wrap={false} gap="400">
-        <BlockStack gap="100">
-          <InlineStack gap="200" blockAlign="center">
-            <Badge tone={TONE[alert.severity]}>
-              {t(`alerts.severity.${alert.severity in TONE ? alert.severity : "info"}` as MessageKey)}
-            </Badge>
-            <Text as="span" fontWeight="semibold">
-              {kindText(alert.kind)}
-            </Text>
-            {alert.channel ? <Text as="span">{channelName(alert.channel, locale)}</Text> : null}
-          </InlineStack>
-          {descriptionText(alert.kind) ? (
-            <Text as="p" breakWord>
-              {descriptionText(alert.kind)}
-            </Text>
-          ) : null}
-          {alert.details ? (
-            <Text as="p" tone="subdued" variant="bodySm" breakWord>
-              {Object.entries(alert.details as Record<string, unknown>)
-                .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
-                .join(" · ")}
-            </Text>
-          ) : null}
-          <AlertTimes alert={alert} />
-        </BlockStack>
-        {!alert.acknowledgedAt && !alert.resolvedAt ? (
-          <Button onClick={() => onAcknowledge(alert.id)}>{t("alerts.acknowledge")}</Button>
-        ) : null}
-      </InlineStack>
-    </ResourceItem>
-  );
-}
-
-/** The alerts that match the filters, or "none". */
-export function AlertList({ alerts, onAcknowledge }: { alerts: AlertView[]; onAcknowledge: (id: string) => void }) {
-  const t = useT();
-  return (
-    <ListOrEmpty
-      items={alerts}
-      empty={t("alerts.empty")}
-      resourceName={{ singular: t("alerts.alert"), plural: t("alerts.alerts") }}
-      renderItem={(alert) => <AlertItem alert={alert} onAcknowledge={onAcknowledge} />}
-    />
-  );
+  if (!result || result.intent === "acknowledge") return null;
+  if (result.intent === "resync") return <Banner tone="success">{t("alerts.done.resync")}</Banner>;
+  const channel = result.channel ? channelName(result.channel, locale) : "";
+  if (result.ok) return <Banner tone="success">{t("alerts.done.pause", { channel })}</Banner>;
+  return <Banner tone="critical">{t(`alerts.failed.${result.error}`, { channel })}</Banner>;
 }
