@@ -224,7 +224,23 @@ function formatInstant(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-type HoldStep = Extract<ExplanationStep, { kind: "fixed" | "percent" | "tier" | "lag_aware" }>;
+export type HoldStep = Extract<ExplanationStep, { kind: "fixed" | "percent" | "tier" | "lag_aware" }>;
+
+/**
+ * The rule's hold that applies (the largest of its holds, marked `binding`) and the units it
+ * takes: never more than the stock ("3 sellable − 3 (fixed: 5 units)"); undefined for any other step.
+ */
+export function appliedHold(step: ExplanationStep, sellable: number): { step: HoldStep; held: number } | undefined {
+  switch (step.kind) {
+    case "fixed":
+    case "percent":
+    case "tier":
+    case "lag_aware":
+      return step.params.binding ? { step, held: Math.min(step.units, sellable) } : undefined;
+    default:
+      return undefined;
+  }
+}
 
 function describeHold(step: HoldStep, words: Words, locale: Locale): string {
   switch (step.kind) {
@@ -264,18 +280,13 @@ function readFormula(steps: readonly ExplanationStep[], sellable: number, words:
     thinNote: undefined,
   };
   for (const step of steps) {
+    const hold = appliedHold(step, sellable);
+    if (hold) {
+      formula.bindingHold = hold.step;
+      formula.heldUnits = hold.held;
+      formula.quantity = sellable - hold.held;
+    }
     switch (step.kind) {
-      case "fixed":
-      case "percent":
-      case "tier":
-      case "lag_aware":
-        if (step.params.binding) {
-          formula.bindingHold = step;
-          // A hold larger than the stock takes only the stock: "3 sellable − 3 (fixed: 5 units)".
-          formula.heldUnits = Math.min(step.units, sellable);
-          formula.quantity = sellable - formula.heldUnits;
-        }
-        break;
       case "floor":
         formula.adjustments.push(words.floor(step.params.atOrBelow));
         formula.quantity -= step.units;

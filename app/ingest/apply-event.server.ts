@@ -322,6 +322,7 @@ async function applyProduct(tx: DatabaseTransaction, shop: string, payload: unkn
       inventoryItemGid: variant.inventoryItemGid,
       title: variant.title,
       sku: variant.sku,
+      barcode: variant.barcode,
       price: variant.price,
       tracked: variant.tracked,
       deletedAt: null,

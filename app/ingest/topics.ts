@@ -109,6 +109,7 @@ const productPayload = z.object({
         id: shopifyId,
         title: z.string().max(1_000).optional().default(""),
         sku: z.string().max(1_000).nullable().optional(),
+        barcode: z.string().max(1_000).nullable().optional(),
         price: z.union([z.string(), z.number()]).optional(),
         inventory_item_id: shopifyId,
         /** null means Shopify does not track this variant's stock. */
@@ -125,6 +126,7 @@ export interface ParsedVariant {
   inventoryItemGid: string;
   title: string;
   sku: string | null;
+  barcode: string | null;
   price: string;
   tracked: boolean;
 }
@@ -140,6 +142,7 @@ export function parseProduct(payload: unknown): { productGid: string; variants: 
       inventoryItemGid: gid.inventoryItem(variant.inventory_item_id),
       title: variant.title ? `${product.title} — ${variant.title}` : product.title,
       sku: variant.sku ?? null,
+      barcode: variant.barcode || null,
       price: variant.price === undefined ? "0" : String(variant.price),
       tracked: variant.inventory_management !== null && variant.inventory_management !== undefined,
     })),

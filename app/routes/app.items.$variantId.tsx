@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useActionData, useLoaderData } from "@remix-run/react";
-import { Layout, Page } from "@shopify/polaris";
+import { Banner, Layout, Page } from "@shopify/polaris";
 import { channelIdSchema } from "~/domain";
+import { actingAs } from "~/records/activity.server";
 import { pageContext } from "~/web/context.server";
 import { numericId, parseVariantId } from "~/web/ids";
 import { loadItem } from "~/web/items.server";
@@ -13,13 +14,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, database, locale } = await pageContext(request);
   const variantGid = parseVariantId(params.variantId);
   if (!variantGid) throw new Response("Not found", { status: 404 });
-  const item = await loadItem(database, shop, variantGid, Date.now(), locale);
+  const nowMs = Date.now();
+  const item = await loadItem(database, shop, variantGid, nowMs, locale);
   if (!item) throw new Response("Not found", { status: 404 });
-  return { item, nowMs: Date.now() };
+  return { item, nowMs };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
+  const context = await pageContext(request);
+  // Activity recorded while answering names the staff member who acted.
+  return actingAs(context.actor, () => pageAction({ request, params }, context));
+};
+
+async function pageAction(
+  { request, params }: Pick<ActionFunctionArgs, "request" | "params">,
+  { shop, database }: Awaited<ReturnType<typeof pageContext>>,
+) {
   const variantGid = parseVariantId(params.variantId);
   if (!variantGid) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
@@ -52,28 +62,39 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       ...("sellable" in result.error ? { sellable: result.error.sellable } : {}),
     };
   return { ok: true as const, channel: channel.data, intent: "set" };
-};
+}
 
 export default function ItemDetail() {
-  const { item } = useLoaderData<typeof loader>();
+  const { item, nowMs } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const t = useT();
   const id = numericId(item.variantId);
+  const subtitle = [
+    item.sku ? t("item.subtitle.sku", { sku: item.sku }) : null,
+    item.barcode ? t("item.subtitle.barcode", { barcode: item.barcode }) : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 
   return (
     <Page
-      title={item.title || id}
-      subtitle={`${item.sku ? `${t("item.sku")} ${item.sku} · ` : ""}${t("item.variant")} ${id}`}
-      backAction={{ content: t("nav.activity"), url: `/app/activity?item=${id}` }}
+      title={item.title || t("item.untitled")}
+      subtitle={subtitle || undefined}
+      backAction={{ content: t("nav.items"), url: "/app/items" }}
       secondaryActions={[{ content: t("item.activity"), url: `/app/activity?item=${id}` }]}
     >
       <Layout>
+        {item.deleted || !item.tracked ? (
+          <Layout.Section>
+            <Banner tone="warning" title={t(item.deleted ? "item.deleted" : "item.untracked")} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <MasterCard master={item.master} />
         </Layout.Section>
         {item.channels.map((view) => (
           <Layout.Section key={view.channel}>
-            <ItemChannelCard view={view} outcome={outcome} />
+            <ItemChannelCard view={view} locations={item.master.locations} nowMs={nowMs} outcome={outcome} />
           </Layout.Section>
         ))}
         <Layout.Section>

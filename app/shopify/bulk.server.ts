@@ -128,6 +128,7 @@ interface VariantRow extends BulkRow {
   id: string;
   title: string;
   sku: string | null;
+  barcode?: string | null;
   updatedAt: string;
   product: { id: string; title: string; status: CatalogVariant["productStatus"]; metafield?: { id: string } | null };
   inventoryItem: { id: string; tracked: boolean };
@@ -158,6 +159,7 @@ export async function readCatalogBulk(client: AdminClient, options: BulkRunOptio
       productTitle: row.product.title,
       productStatus: row.product.status,
       sku: row.sku,
+      barcode: row.barcode ?? null,
       tracked: row.inventoryItem.tracked,
       updatedAt: row.updatedAt,
     });

@@ -39,6 +39,7 @@ export interface CatalogVariant {
   productTitle: string;
   productStatus: VariantNode["product"]["status"];
   sku: string | null;
+  barcode: string | null;
   tracked: boolean;
   updatedAt: string;
 }
@@ -52,6 +53,7 @@ function toCatalogVariant(node: VariantNode): CatalogVariant {
     productTitle: node.product.title,
     productStatus: node.product.status,
     sku: node.sku,
+    barcode: node.barcode ?? null,
     tracked: node.inventoryItem.tracked,
     updatedAt: node.updatedAt,
   };

@@ -79,6 +79,91 @@ afterAll(async () => {
 });
 
 describe("loadItem", () => {
+  it("GIVEN a Meta row read back showing more than sent, with its drift episode, THEN the page's one truth is drift since the episode began; locations have names", async () => {
+    const shop = "items-truth.myshopify.com";
+    await db().variant.create({
+      data: {
+        shop,
+        gid: VARIANT,
+        productGid: "gid://shopify/Product/7",
+        inventoryItemGid: "gid://shopify/InventoryItem/71",
+        title: "Mug — Blue",
+        sku: "MUG-B",
+        barcode: "4006381333931",
+      },
+    });
+    const record = applyLevelUpdate(createMasterRecord(shop as ShopDomain, VARIANT), {
+      locationId: LOCATION,
+      updatedAtMs: NOW - 10 * MINUTE,
+      available: 10,
+      onHand: 10,
+      committed: 0,
+    });
+    await db().masterRecord.create({ data: { shop, variantGid: VARIANT, record: record as object, dirty: false } });
+    await db().location.create({ data: { shop, gid: LOCATION, name: "Warehouse" } });
+    await db().channelConnection.create({
+      data: { shop, channel: "meta", activatedAt: new Date(NOW - 60 * MINUTE), encryptedCredentials: "k1:x" },
+    });
+    await db().channelItemState.create({
+      data: {
+        shop,
+        channel: "meta",
+        itemKey: "71",
+        variantGid: VARIANT,
+        desired: 7,
+        desiredAvailability: "in_stock",
+        explanation: {},
+        computedAt: new Date(NOW - 3 * MINUTE),
+        pushed: 7,
+        pushedAt: new Date(NOW - 3 * MINUTE),
+        confirmed: 9,
+        confirmedAt: new Date(NOW - 2 * MINUTE),
+      },
+    });
+    await db().driftEpisode.create({
+      data: {
+        shop,
+        channel: "meta",
+        itemKey: "71",
+        variantGid: VARIANT,
+        expected: 7,
+        observed: 9,
+        startedAt: new Date(NOW - 2 * MINUTE),
+      },
+    });
+
+    const item = await loadItem(db(), shop, VARIANT, NOW, "en");
+    expect(item!.barcode).toBe("4006381333931");
+    expect(item!.recalculating).toBe(false);
+    expect(item!.master.locations[0]!.name).toBe("Warehouse");
+    const meta = item!.channels.find((channel) => channel.channel === "meta")!;
+    expect(meta.mode).toBe("active");
+    expect(meta.truth.shows).toMatchObject({ value: 9 });
+    expect(meta.truth.wants).toMatchObject({ value: 7, source: "calculated" });
+    expect(meta.truth.status).toEqual({
+      kind: "drift",
+      since: new Date(NOW - 2 * MINUTE).toISOString(),
+      shownMore: true,
+    });
+    // 10 sellable, Meta's default rule (25 %) gives 7: the live explanation explains the stored 7.
+    expect(meta.truth.explanation).toMatchObject({ channel: "meta", quantity: 7, sellable: 10 });
+    expect(meta.formula).toContain("Meta 7 = 10 sellable");
+    const google = item!.channels.find((channel) => channel.channel === "google")!;
+    expect(google.truth.status).toEqual({ kind: "not_connected" });
+
+    // An override asks the worker to recompute: until it has, Ballast wants what the engine gives now.
+    await db().override.create({
+      data: { shop, channel: "meta", variantGid: VARIANT, quantity: 3, expiresAt: new Date(NOW + 60 * MINUTE) },
+    });
+    await db().shop.create({ data: { shop, recomputeRequestedAt: new Date(NOW) } });
+    const recalculating = await loadItem(db(), shop, VARIANT, NOW, "en");
+    const pending = recalculating!.channels.find((channel) => channel.channel === "meta")!;
+    expect(recalculating!.recalculating).toBe(true);
+    expect(pending.truth.wants).toEqual({ value: 3, source: "recalculating", at: null });
+    // The open drift still speaks for the channel: it shows 9.
+    expect(pending.truth.status.kind).toBe("drift");
+  });
+
   it("GIVEN a variant with a master record, item rows and an override THEN the view shows the stock, each channel's rows and the override", async () => {
     const item = await loadItem(db(), SHOP, VARIANT, NOW, "en");
     expect(item).toMatchObject({

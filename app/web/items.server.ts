@@ -4,27 +4,28 @@ import {
   allocateItem,
   assessStoredRow,
   CHANNELS,
+  channelModeOf,
   MATERIALITY_POLICIES,
   renderDeferral,
-  compileRuleSet,
   createMasterRecord,
   renderExplanation,
   sellableBreakdown,
-  type AllocationItem,
+  syncRowMemory,
   type ChannelDecision,
   type ChannelId,
+  type ChannelMode,
   type CollectionGid,
-  type Explanation,
   type Locale,
+  type ManualOverride,
   type MasterRecord,
   type ProductGid,
   type ShopDomain,
   type VariantGid,
 } from "~/domain";
-import { loadChannelSettings } from "~/channels/connection-store.server";
-import { loadRuleSet } from "~/rules/rule-store.server";
+import { encodeItemValue } from "~/channels/item-value";
+import { loadRecomputeContext, type RecomputeContext } from "~/sync/recompute.server";
 import type { PreviewItem } from "./buffer-preview";
-import { loadChannelTiming } from "~/sync/timing.server";
+import { channelTruth, storedExplanation, type ChannelTruth, type OpenDrift } from "./channel-truth";
 
 /**
  * Items as the admin pages show them: the master record, the variant's placement
@@ -136,6 +137,8 @@ export interface ChannelItemView {
 export interface ItemChannelView {
   channel: ChannelId;
   state: string;
+  /** Observing: Ballast computes and explains, and writes nothing to the channel. */
+  mode: ChannelMode;
   /** What the rules give now, computed live with the same engine (explains the current number). */
   now: {
     quantity: number;
@@ -144,6 +147,13 @@ export interface ItemChannelView {
     sellable: number;
     risk: { aboveTarget: number; aboveSellable: number } | null;
   };
+  /**
+   * The page's one truth for this channel: what it shows now, what Ballast wants and why,
+   * and the status of any difference (app/web/channel-truth.ts). `formula` is the precise
+   * rendering of `truth.explanation`.
+   */
+  truth: ChannelTruth;
+  formula: string | null;
   rows: ChannelItemView[];
   override: { quantity: number; expiresAt: string; reason: string | null; active: boolean } | null;
 }
@@ -153,8 +163,11 @@ export interface ItemView {
   productId: string;
   title: string;
   sku: string | null;
+  barcode: string | null;
   tracked: boolean;
   deleted: boolean;
+  /** A recalculation is pending (stock, rules or an override changed); the worker takes it next. */
+  recalculating: boolean;
   master: {
     known: boolean;
     updatedAt: string | null;
@@ -164,6 +177,8 @@ export interface ItemView {
     orderHolds: number;
     locations: {
       locationId: string;
+      /** The location's name in Shopify; null until the catalog read has stored it. */
+      name: string | null;
       available: number | null;
       onHand: number | null;
       committed: number | null;
@@ -176,14 +191,10 @@ export interface ItemView {
 }
 
 function renderStored(explanation: unknown, locale: Locale): string | null {
-  if (
-    typeof explanation !== "object" ||
-    explanation === null ||
-    !Array.isArray((explanation as { steps?: unknown }).steps)
-  )
-    return null;
+  const stored = storedExplanation(explanation);
+  if (!stored) return null;
   try {
-    return renderExplanation(explanation as Explanation, locale);
+    return renderExplanation(stored, locale);
   } catch {
     return null;
   }
@@ -218,7 +229,12 @@ function deferralOf(
 }
 
 /** The master record as the item page shows it (a default record when none is stored yet). */
-function masterView(master: MasterRecord, known: boolean, updatedAt: Date | undefined): ItemView["master"] {
+function masterView(
+  master: MasterRecord,
+  known: boolean,
+  updatedAt: Date | undefined,
+  locationNames: ReadonlyMap<string, string>,
+): ItemView["master"] {
   const breakdown = sellableBreakdown(master, "all");
   return {
     known,
@@ -229,6 +245,7 @@ function masterView(master: MasterRecord, known: boolean, updatedAt: Date | unde
     orderHolds: breakdown.orderHolds,
     locations: master.locations.map((location) => ({
       locationId: location.locationId,
+      name: locationNames.get(location.locationId) ?? null,
       available: location.available?.value ?? null,
       onHand: location.onHand?.value ?? null,
       committed: location.committed?.value ?? null,
@@ -266,51 +283,74 @@ function channelRowView(channel: ChannelId, row: StoredStateRow, nowMs: number, 
 
 type StoredOverride = Awaited<ReturnType<Database["override"]["findMany"]>>[number];
 
-/** What the engine remembers of this variant per channel: its stored override and the last pushed total. */
-function itemMemory(
-  variantGid: VariantGid,
-  overrides: readonly StoredOverride[],
-  states: readonly StateRow[],
-): AllocationItem["memory"] {
-  return Object.fromEntries(
-    CHANNELS.map((channel) => {
-      const override = overrides.find((entry) => entry.channel === channel);
-      return [
-        channel,
-        {
-          override: override
-            ? {
-                channel,
-                variantId: variantGid,
-                quantity: override.quantity,
-                expiresAtMs: override.expiresAt.getTime(),
-              }
-            : null,
-          lastPushed: lastPushedTotal(states, channel),
-        },
-      ];
-    }),
-  );
+/** What the worker would store for the decision: Google's code; the Online Store's total over the locations it sells from. */
+function liveValue(
+  channel: ChannelId,
+  decision: ChannelDecision,
+  master: MasterRecord,
+  context: RecomputeContext,
+): number {
+  if (channel === "google") return encodeItemValue(channel, decision);
+  if (channel !== "online_store" || !context.holdsReleased) return decision.quantity;
+  // "Release all holds": every unit Ballast may show is shown (app/domain/sync-rows.ts).
+  const scope = context.allocation.settings.online_store.locations;
+  return master.locations
+    .filter((location) => scope === "all" || scope.includes(location.locationId))
+    .reduce(
+      (total, location) =>
+        total + Math.max(0, (location.available?.value ?? 0) + (location.ballastSafetyStock?.value ?? 0)),
+      0,
+    );
 }
 
-/** What the item page shows of one channel: its state, the live decision, each item row, the override. */
+interface ItemInputs {
+  master: MasterRecord;
+  context: RecomputeContext;
+  connections: readonly { channel: string; state: string; activatedAt: Date | null }[];
+  /** Channels with credentials stored. */
+  connected: ReadonlySet<string>;
+  states: readonly StoredStateRow[];
+  overrides: readonly StoredOverride[];
+  drift: readonly (OpenDrift & { channel: string })[];
+  recalculating: boolean;
+}
+
+/** What the item page shows of one channel: its state, the live decision, the one truth, each item row, the override. */
 function itemChannelView(
   channel: ChannelId,
   decision: ChannelDecision,
-  stored: {
-    connections: readonly { channel: string; state: string }[];
-    states: readonly StoredStateRow[];
-    overrides: readonly StoredOverride[];
-  },
+  inputs: ItemInputs,
   nowMs: number,
   locale: Locale,
 ): ItemChannelView {
-  const override = stored.overrides.find((entry) => entry.channel === channel);
+  const override = inputs.overrides.find((entry) => entry.channel === channel);
+  const connection = inputs.connections.find((entry) => entry.channel === channel);
+  const rows = inputs.states.filter((row) => row.channel === channel);
+  const state = connection?.state ?? (channel === "online_store" ? "active" : "not_connected");
+  const mode = channelModeOf(connection);
+  const truth = channelTruth({
+    channel,
+    connected: channel === "online_store" || inputs.connected.has(channel),
+    mode,
+    state,
+    rows,
+    drift: inputs.drift.filter((episode) => episode.channel === channel),
+    shopify: new Map(
+      inputs.master.locations
+        .filter((location) => location.available !== undefined)
+        .map((location) => [
+          location.locationId,
+          { value: location.available!.value, at: new Date(location.available!.updatedAtMs) },
+        ]),
+    ),
+    live: { value: liveValue(channel, decision, inputs.master, inputs.context), explanation: decision.explanation },
+    recalculating: inputs.recalculating,
+    nowMs,
+  });
   return {
     channel,
-    state:
-      stored.connections.find((connection) => connection.channel === channel)?.state ??
-      (channel === "online_store" ? "active" : "not_connected"),
+    state,
+    mode,
     now: {
       quantity: decision.quantity,
       availability: decision.availability,
@@ -318,9 +358,9 @@ function itemChannelView(
       sellable: decision.sellable,
       risk: decision.risk,
     },
-    rows: stored.states
-      .filter((row) => row.channel === channel)
-      .map((row) => channelRowView(channel, row, nowMs, locale)),
+    truth,
+    formula: truth.explanation ? renderExplanation(truth.explanation, locale) : null,
+    rows: rows.map((row) => channelRowView(channel, row, nowMs, locale)),
     override: override
       ? {
           quantity: override.quantity,
@@ -332,6 +372,35 @@ function itemChannelView(
   };
 }
 
+/** The decision the worker would make now: its own inputs, the overrides in force, the damping state stored with the rows. */
+function liveAllocation(
+  variantGid: VariantGid,
+  variant: { productGid: string; collectionGids: unknown } | null,
+  master: MasterRecord,
+  stored: { states: readonly StoredStateRow[]; overrides: readonly StoredOverride[]; context: RecomputeContext },
+  nowMs: number,
+) {
+  const activeOverrides: ManualOverride[] = stored.overrides
+    .filter((override) => override.expiresAt.getTime() > nowMs)
+    .map((override) => ({
+      channel: override.channel as ChannelId,
+      variantId: variantGid,
+      quantity: override.quantity,
+      expiresAtMs: override.expiresAt.getTime(),
+    }));
+  return allocateItem(
+    {
+      variantId: variantGid,
+      productId: (variant?.productGid ?? "gid://shopify/Product/0") as ProductGid,
+      collectionIds: collectionIdsOf(variant?.collectionGids),
+      record: master,
+      memory: syncRowMemory(variantGid, stored.states, activeOverrides),
+    },
+    { ...stored.context.allocation, nowMs },
+    { explain: true },
+  );
+}
+
 /** One variant of one shop; null when the shop has no such variant (another shop's id included). */
 export async function loadItem(
   database: Database,
@@ -340,46 +409,66 @@ export async function loadItem(
   nowMs: number,
   locale: Locale,
 ): Promise<ItemView | null> {
-  const [variant, stored, states, overrides, settings, ruleSet, timing] = await Promise.all([
+  const now = new Date(nowMs);
+  const [variant, stored, states, overrides, drift] = await Promise.all([
     database.variant.findUnique({ where: { shop_gid: { shop, gid: variantGid } } }),
     database.masterRecord.findUnique({ where: { shop_variantGid: { shop, variantGid } } }),
     database.channelItemState.findMany({ where: { shop, variantGid }, orderBy: { itemKey: "asc" } }),
     database.override.findMany({ where: { shop, variantGid } }),
-    loadChannelSettings(database, shop),
-    loadRuleSet(database, shop),
-    loadChannelTiming(database, shop, new Date(nowMs)),
+    database.driftEpisode.findMany({
+      where: { shop, variantGid, endedAt: null },
+      select: { channel: true, itemKey: true, expected: true, observed: true, startedAt: true },
+      orderBy: { startedAt: "desc" },
+    }),
   ]);
   if (!variant && !stored) return null;
   const record = stored ? decodeMasterRecord(stored) : null;
   // No master record yet (the first catalog read has not reached it): nothing is sellable.
   const master = record ?? createMasterRecord(shop as ShopDomain, variantGid);
-  const connections = await database.channelConnection.findMany({
-    where: { shop },
-    select: { channel: true, state: true },
-  });
+  const [context, connections, withCredentials, shopRow, locations] = await Promise.all([
+    // The worker's own inputs (rules, settings, measured lag, the shop's prior sales speed):
+    // the live decision is the one the worker would make now.
+    loadRecomputeContext(database, shop, now),
+    database.channelConnection.findMany({ where: { shop }, select: { channel: true, state: true, activatedAt: true } }),
+    // Connected: credentials stored (never read here) and not disconnected.
+    database.channelConnection.findMany({
+      where: { shop, encryptedCredentials: { not: null }, state: { not: "disconnected" } },
+      select: { channel: true },
+    }),
+    database.shop.findUnique({ where: { shop }, select: { recomputeRequestedAt: true } }),
+    database.location.findMany({
+      where: { shop, gid: { in: master.locations.map((location) => location.locationId) } },
+      select: { gid: true, name: true },
+    }),
+  ]);
 
-  const allocation = allocateItem(
-    {
-      variantId: variantGid,
-      productId: (variant?.productGid ?? "gid://shopify/Product/0") as ProductGid,
-      collectionIds: collectionIdsOf(variant?.collectionGids),
-      record: master,
-      memory: itemMemory(variantGid, overrides, states),
-    },
-    { nowMs, rules: compileRuleSet(ruleSet), settings, timing },
-    { explain: true },
-  );
+  const allocation = liveAllocation(variantGid, variant, master, { states, overrides, context }, nowMs);
+  const inputs: ItemInputs = {
+    master,
+    context,
+    connections,
+    connected: new Set(withCredentials.map((entry) => entry.channel)),
+    states,
+    overrides,
+    drift,
+    recalculating: shopRow?.recomputeRequestedAt != null || stored?.dirty === true,
+  };
 
   return {
     variantId: variantGid,
     productId: variant?.productGid ?? "",
     title: variant?.title ?? "",
     sku: variant?.sku ?? null,
+    barcode: variant?.barcode ?? null,
     tracked: variant?.tracked ?? true,
     deleted: variant?.deletedAt != null,
-    master: masterView(master, record !== null, stored?.updatedAt),
-    channels: CHANNELS.map((channel) =>
-      itemChannelView(channel, allocation.decisions[channel], { connections, states, overrides }, nowMs, locale),
+    recalculating: inputs.recalculating,
+    master: masterView(
+      master,
+      record !== null,
+      stored?.updatedAt,
+      new Map(locations.map((location) => [location.gid, location.name])),
     ),
+    channels: CHANNELS.map((channel) => itemChannelView(channel, allocation.decisions[channel], inputs, nowMs, locale)),
   };
 }

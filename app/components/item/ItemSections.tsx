@@ -1,33 +1,64 @@
-import { Badge, Banner, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
-import type { ItemChannelView, ItemView } from "~/web/items.server";
+import { useId, useState, type ReactNode } from "react";
+import { Badge, Banner, BlockStack, Button, Card, Collapsible, InlineStack, Text } from "@shopify/polaris";
+import type { Explanation } from "~/domain";
+import type { ChannelItemView, ItemChannelView, ItemView } from "~/web/items.server";
+import { locationOfItemKey, type RowTruth } from "~/web/channel-truth";
 import { numericId } from "~/web/ids";
 import { DataTable } from "~/components/DataTable";
+import { ModeBadge } from "~/components/ChannelMode";
 import { StateBadge } from "~/components/StateBadge";
 import { TitledCard } from "~/components/TitledCard";
-import { channelName, formatDateTime } from "~/components/format";
+import { channelName, formatNumber } from "~/components/format";
+import { useDateTime } from "~/components/use-date-time";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
+import { ChannelTruthPanel } from "./ChannelTruthPanel";
 import { OverrideForm, type OverrideOutcome } from "./OverrideForm";
+import { plainExplanation } from "./plain-explanation";
+import { channelValue } from "./truth-words";
 
-const quantity = (value: number | null) => (value === null ? "—" : String(value));
+type Locations = ItemView["master"]["locations"];
 
-/** The master record: sellable and how it is made up, per location, and the orders holding units. */
+/** Table cells wrap instead of widening the table past its card. */
+const Wrap = ({ children }: { children: ReactNode }) => <span style={{ whiteSpace: "normal" }}>{children}</span>;
+
+function useLocationName(locations: Locations) {
+  const t = useT();
+  return (locationId: string) =>
+    locations.find((location) => location.locationId === locationId)?.name ??
+    t("item.location.unnamed", { id: numericId(locationId) });
+}
+
+/** The stock Ballast works from: what can be sold, how it is made up, per location by name, and the orders holding units. */
 export function MasterCard({ master }: { master: ItemView["master"] }) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
+  const locationName = useLocationName(master.locations);
+  const count = (value: number | null) => (value === null ? "—" : formatNumber(value, locale));
   return (
     <TitledCard title={t("item.master")} gap="300">
       {!master.known ? <Banner tone="info" title={t("item.noMaster")} /> : null}
-      <Text as="p">
-        <span data-testid="item-sellable">
-          {t("item.sellableLine", {
-            sellable: master.sellable,
-            available: master.available,
-            safety: master.ballastSafetyStock,
-            holds: master.orderHolds,
+      <BlockStack gap="100">
+        <Text as="p" variant="headingLg">
+          <span data-testid="item-sellable">
+            {t("item.sellableHeadline", { sellable: formatNumber(master.sellable, locale) })}
+          </span>
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("item.sellable.line", {
+            parts: [
+              t("item.sellable.available", { available: formatNumber(master.available, locale) }),
+              master.ballastSafetyStock
+                ? t("item.sellable.safety", { safety: formatNumber(master.ballastSafetyStock, locale) })
+                : null,
+              master.orderHolds ? t("item.sellable.holds", { holds: formatNumber(master.orderHolds, locale) }) : null,
+            ]
+              .filter(Boolean)
+              .join(", "),
           })}
-        </span>
-      </Text>
+        </Text>
+      </BlockStack>
       {master.locations.length ? (
         <DataTable
           label={t("item.master")}
@@ -41,19 +72,21 @@ export function MasterCard({ master }: { master: ItemView["master"] }) {
             t("item.col.updated"),
           ]}
           rows={master.locations.map((location) => [
-            numericId(location.locationId),
-            quantity(location.available),
-            quantity(location.onHand),
-            quantity(location.committed),
-            quantity(location.ballastSafetyStock),
-            formatDateTime(location.updatedAt, locale),
+            <Wrap key="name">{locationName(location.locationId)}</Wrap>,
+            count(location.available),
+            count(location.onHand),
+            count(location.committed),
+            count(location.ballastSafetyStock),
+            <Wrap key="updated">{at(location.updatedAt)}</Wrap>,
           ])}
         />
       ) : null}
       {master.holds.length ? (
         <Text as="p" tone="subdued" variant="bodySm">
           {t("item.holds", {
-            list: master.holds.map((hold) => `${numericId(hold.orderId)} × ${hold.units}`).join(", "),
+            list: master.holds
+              .map((hold) => t("item.holdEntry", { id: numericId(hold.orderId), units: hold.units }))
+              .join(", "),
           })}
         </Text>
       ) : null}
@@ -61,101 +94,149 @@ export function MasterCard({ master }: { master: ItemView["master"] }) {
   );
 }
 
-/** The channel's sync rows: desired, pushed and confirmed, each with its time, and why. */
-function SyncRowsTable({ view }: { view: ItemChannelView }) {
-  const t = useT();
-  const locale = useLocale();
-  // Google shows availability only: its sync rows hold availability codes (app/sync/recompute.server.ts).
-  const shown = (value: number | null) =>
-    view.channel === "google" && value !== null && value >= 0 && value <= 2
-      ? t(`item.googleCode.${value}` as MessageKey)
-      : quantity(value);
-  return (
-    <DataTable
-      label={channelName(view.channel, locale)}
-      columnContentTypes={["text", "numeric", "numeric", "numeric", "text"]}
-      headings={[
-        t("item.col.itemKey"),
-        t("item.col.desired"),
-        t("item.col.pushed"),
-        t("item.col.confirmed"),
-        t("item.col.why"),
-      ]}
-      rows={view.rows.map((row) => [
-        row.itemKey,
-        `${shown(row.desired)} (${formatDateTime(row.computedAt, locale)})`,
-        `${shown(row.pushed)} (${formatDateTime(row.pushedAt, locale)})`,
-        `${shown(row.confirmed)} (${formatDateTime(row.confirmedAt, locale)})`,
-        [
-          row.explanation ?? "—",
-          row.pending?.text ?? "",
-          row.lastError ? t("item.lastError", { error: row.lastError, attempts: row.attempts }) : "",
-          row.parked ? t("item.parked") : "",
-        ]
-          .filter(Boolean)
-          .join(" · "),
-      ])}
-    />
-  );
-}
-
-/** The channel's name, state and override as badges. */
+/** The channel's name, state, mode and override as badges. */
 function ChannelHeading({ view }: { view: ItemChannelView }) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
   return (
     <InlineStack gap="200" blockAlign="center">
       <Text as="h2" variant="headingMd">
         {channelName(view.channel, locale)}
       </Text>
-      <StateBadge state={view.state} />
+      {/* One badge for the channel: paused, failing or not connected; else observing or active. */}
+      {view.state === "active" && view.mode === "observing" ? (
+        <ModeBadge mode="observing" />
+      ) : (
+        <StateBadge state={view.state} />
+      )}
       {view.override ? (
         <Badge tone={view.override.active ? "attention" : undefined}>
           {view.override.active
-            ? t("item.overrideActive", {
-                quantity: view.override.quantity,
-                until: formatDateTime(view.override.expiresAt, locale),
-              })
-            : t("item.overrideExpired", {
-                quantity: view.override.quantity,
-                at: formatDateTime(view.override.expiresAt, locale),
-              })}
+            ? t("item.overrideActive", { quantity: view.override.quantity, until: at(view.override.expiresAt) })
+            : t("item.overrideExpired", { quantity: view.override.quantity, at: at(view.override.expiresAt) })}
         </Badge>
       ) : null}
     </InlineStack>
   );
 }
 
-/** One channel for the item: what it shows now and why, its sync rows, and the override form. */
-export function ItemChannelCard({ view, outcome }: { view: ItemChannelView; outcome: OverrideOutcome | undefined }) {
+/** Each sync row of the channel (a location on the Online Store, the catalog item elsewhere), by name. */
+function SyncRowsTable({ view, locations }: { view: ItemChannelView; locations: Locations }) {
   const t = useT();
+  const locale = useLocale();
+  const at = useDateTime();
+  const locationName = useLocationName(locations);
+  const name = channelName(view.channel, locale);
+  const value = (number: number | null) => channelValue(view.channel, number, t, locale);
+  const where = (row: ChannelItemView) =>
+    view.channel === "online_store"
+      ? locationName(locationOfItemKey(row.itemKey))
+      : t("item.catalogItem", {
+          channel: name,
+          id: row.itemKey.startsWith("gid://") ? numericId(row.itemKey) : row.itemKey,
+        });
+  const truthOf = (row: ChannelItemView): RowTruth | undefined =>
+    view.truth.rows.find((entry) => entry.itemKey === row.itemKey);
+  return (
+    <DataTable
+      label={t("item.rowsCaption", { channel: name })}
+      columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+      headings={[
+        t("item.col.where"),
+        t("item.col.shows"),
+        t("item.col.wants"),
+        t("item.col.sent"),
+        t("item.col.readBack"),
+        t("item.col.state"),
+      ]}
+      rows={view.rows.map((row) => [
+        <Wrap key="where">{where(row)}</Wrap>,
+        <Wrap key="shows">{value(truthOf(row)?.shows.value ?? null)}</Wrap>,
+        <Wrap key="wants">{value(row.desired)}</Wrap>,
+        <Wrap key="sent">
+          {row.pushed === null ? "—" : t("item.valueAt", { value: value(row.pushed), time: at(row.pushedAt) })}
+        </Wrap>,
+        <Wrap key="read">
+          {row.confirmed === null ? "—" : t("item.valueAt", { value: value(row.confirmed), time: at(row.confirmedAt) })}
+        </Wrap>,
+        <Wrap key="state">{t(`items.status.${truthOf(row)?.status.kind ?? "not_synced"}` as MessageKey)}</Wrap>,
+      ])}
+    />
+  );
+}
+
+/** The precise formula and the row-by-row detail, on demand. */
+function CalculationDetails({ view, locations }: { view: ItemChannelView; locations: Locations }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const failures = view.rows.filter((row) => row.lastError);
+  return (
+    <BlockStack gap="200">
+      <InlineStack>
+        <Button variant="plain" disclosure={open ? "up" : "down"} ariaControls={id} onClick={() => setOpen(!open)}>
+          {t("item.howCalculated")}
+        </Button>
+      </InlineStack>
+      <Collapsible id={id} open={open}>
+        <BlockStack gap="200">
+          <Text as="p" tone="subdued">
+            <span data-testid={`formula-${view.channel}`}>
+              {view.formula ? t("item.formula", { formula: view.formula }) : t("item.noExplanation")}
+            </span>
+          </Text>
+          {view.rows.length > 0 ? <SyncRowsTable view={view} locations={locations} /> : null}
+          {failures.map((row) => (
+            <Text key={row.itemKey} as="p" tone="subdued" variant="bodySm" breakWord>
+              {t("item.technical", { error: row.lastError ?? "" })}
+            </Text>
+          ))}
+        </BlockStack>
+      </Collapsible>
+    </BlockStack>
+  );
+}
+
+/**
+ * One channel for the item: what it shows now against what Ballast wants, any difference
+ * flagged with its duration, why in plain words (the formula on demand), and the override form.
+ */
+export function ItemChannelCard({
+  view,
+  locations,
+  nowMs,
+  outcome,
+}: {
+  view: ItemChannelView;
+  locations: Locations;
+  nowMs: number;
+  outcome: OverrideOutcome | undefined;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const at = useDateTime();
+  const explanation = view.truth.explanation as Explanation | null;
+  const plain = explanation
+    ? plainExplanation(explanation, { locale, formatTime: (ms) => at(new Date(ms).toISOString()) })
+    : t("item.noExplanation");
   return (
     <Card>
       <BlockStack gap="300">
         <ChannelHeading view={view} />
-        <BlockStack gap="100">
-          <Text as="p" variant="headingLg">
-            <span data-testid={`now-${view.channel}`}>{view.now.quantity}</span>
+        <ChannelTruthPanel view={view} nowMs={nowMs} />
+        <Text as="p">
+          <span data-testid={`explanation-${view.channel}`}>{plain}</span>
+        </Text>
+        {view.now.risk ? (
+          <Text as="p" tone="critical">
+            {t("channels.freezeRisk", {
+              aboveTarget: view.now.risk.aboveTarget,
+              aboveSellable: view.now.risk.aboveSellable,
+            })}
           </Text>
-          <Text as="p" tone="subdued">
-            <span data-testid={`explanation-${view.channel}`}>{view.now.explanation}</span>
-          </Text>
-          {view.now.risk ? (
-            <Text as="p" tone="critical">
-              {t("channels.freezeRisk", {
-                aboveTarget: view.now.risk.aboveTarget,
-                aboveSellable: view.now.risk.aboveSellable,
-              })}
-            </Text>
-          ) : null}
-        </BlockStack>
-        {view.rows.length === 0 ? (
-          <Text as="p" tone="subdued">
-            {t("item.noSyncState")}
-          </Text>
-        ) : (
-          <SyncRowsTable view={view} />
-        )}
+        ) : null}
+        <CalculationDetails view={view} locations={locations} />
         <OverrideForm view={view} sellable={view.now.sellable} outcome={outcome} />
       </BlockStack>
     </Card>

@@ -43,6 +43,7 @@ export const CATALOG_BULK_QUERY = `
           id
           title
           sku
+          barcode
           updatedAt
           metafield(namespace: "$app", key: "buffer") {
             id

@@ -9,6 +9,7 @@ export const PRODUCT_VARIANTS_QUERY = `#graphql
         id
         title
         sku
+        barcode
         updatedAt
         product {
           id
@@ -32,6 +33,7 @@ export interface VariantNode {
   id: string;
   title: string;
   sku: string | null;
+  barcode: string | null;
   updatedAt: string;
   product: { id: string; title: string; status: "ACTIVE" | "ARCHIVED" | "DRAFT" };
   inventoryItem: { id: string; tracked: boolean };

@@ -1,0 +1,239 @@
+import { describe, expect, it } from "vitest";
+import {
+  allocateItem,
+  EXAMPLE_CONTEXT,
+  EXAMPLE_ITEM,
+  type Explanation,
+  type ExplanationStep,
+  type RuleSource,
+} from "~/domain";
+import { plainDuration, plainExplanation, plainRate } from "./plain-explanation";
+
+const formatTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+const en = { locale: "en" as const, formatTime };
+const fr = { locale: "fr" as const, formatTime };
+const NB = "\u00a0";
+/** ICU puts a regular or a no-break space between a number and its unit, by unit: compare words, not spaces. */
+const spaced = (text: string) => text.replace(/\s/g, " ");
+const RULE: RuleSource = { level: "shop" } as RuleSource;
+
+function explanation(
+  channel: Explanation["channel"],
+  quantity: number,
+  sellable: number,
+  steps: ExplanationStep[],
+  extra: Partial<Explanation> = {},
+): Explanation {
+  return {
+    channel,
+    quantity,
+    availability: quantity > 0 ? "in_stock" : "out_of_stock",
+    sellable,
+    rule: RULE,
+    ruleCandidates: 0,
+    steps: [
+      {
+        kind: "sellable",
+        units: sellable,
+        params: { available: sellable, ballastSafetyStock: 0, orderHolds: 0, locations: "all" },
+      },
+      ...steps,
+    ],
+    ...extra,
+  };
+}
+
+const lagAware = (units: number, ratePerMinute: number, delayMs: number): ExplanationStep => ({
+  kind: "lag_aware",
+  units,
+  params: {
+    ratePerMinute,
+    delayMs,
+    measuredLagMs: delayMs,
+    pushIntervalMs: 0,
+    budgetWaitMs: 0,
+    confidence: 0.95,
+    expectedUnits: units,
+    binding: true,
+  },
+});
+
+describe("plainExplanation", () => {
+  it("says the issue's example: delay and sales speed, then what is kept back", () => {
+    const meta = explanation("meta", 7, 10, [lagAware(3, 0.2, 15 * 60_000)]);
+    expect(plainExplanation(meta, en)).toBe(
+      "Ballast wants Meta to show 7: you have 10 to sell, Meta runs about 15 minutes behind and this item sells about 1 every 5 minutes, so 3 are kept back.",
+    );
+    const french = plainExplanation(meta, fr);
+    expect(spaced(french)).toBe(
+      "Ballast veut que Meta affiche 7 : vous en avez 10 à vendre, Meta a environ 15 minutes de retard et cet article se vend à environ 1 toutes les 5 minutes, donc 3 sont retenus.",
+    );
+    // French typography: a no-break space before the colon.
+    expect(french).toContain(`7${NB}:`);
+  });
+
+  it("reads the engine's own decisions for the seed example (10 sellable → Online Store 8, Meta 7, Google in stock)", () => {
+    const { decisions } = allocateItem(EXAMPLE_ITEM, EXAMPLE_CONTEXT, { explain: true });
+    expect(plainExplanation(decisions.online_store.explanation!, en)).toBe(
+      "Ballast wants the Online Store to show 8: you have 10 to sell, your rule keeps 2 back.",
+    );
+    expect(plainExplanation(decisions.meta.explanation!, en)).toBe(
+      "Ballast wants Meta to show 7: you have 10 to sell, your rule keeps 25% back, rounded up, so 3 are kept back.",
+    );
+    expect(plainExplanation(decisions.google.explanation!, en)).toBe(
+      "Ballast wants Google to show it in stock: you have 10 to sell, with 20 or fewer in stock your rule holds some back, so 4 are kept back.",
+    );
+    expect(spaced(plainExplanation(decisions.meta.explanation!, fr))).toBe(
+      "Ballast veut que Meta affiche 7 : vous en avez 10 à vendre, votre règle en retient 25 %, arrondi au supérieur, donc 3 sont retenus.",
+    );
+  });
+
+  it("says Google's near-sell-out state as a state: in stock with ads paused, or out of stock", () => {
+    const availability = (
+      nearSellout: boolean,
+      inStock: boolean,
+      mode: "pause_ads" | "out_of_stock",
+    ): ExplanationStep => ({
+      kind: "availability",
+      units: 0,
+      params: { availability: inStock ? "in_stock" : "out_of_stock", nearSellout, lowStockMode: mode },
+    });
+    const paused = explanation(
+      "google",
+      0,
+      4,
+      [lagAware(4, 0.01, 13 * 3_600_000), availability(true, true, "pause_ads")],
+      {
+        availability: "in_stock",
+      },
+    );
+    expect(plainExplanation(paused, en)).toBe(
+      "Ballast wants Google to show it in stock with its ads paused: you have 4 to sell, Google runs about 13 hours behind and this item sells about 1 every 2 hours, so 4 are kept back, it is too close to selling out to advertise, so its ads are paused while the offer stays in stock (your store still sells it).",
+    );
+    const out = explanation("google", 0, 4, [
+      lagAware(4, 0.01, 13 * 3_600_000),
+      availability(true, false, "out_of_stock"),
+    ]);
+    expect(plainExplanation(out, en)).toMatch(
+      /^Ballast wants Google to show it out of stock: .*, it is too close to selling out, so Google shows it out of stock\.$/,
+    );
+    expect(plainExplanation(out, fr)).toMatch(/^Ballast veut que Google l'affiche en rupture\u00a0: /);
+  });
+
+  it("names a manual override and its end, and nothing else decides then", () => {
+    const override = explanation(
+      "meta",
+      3,
+      10,
+      [
+        {
+          kind: "override",
+          units: 3,
+          params: { requested: 3, expiresAtMs: Date.UTC(2026, 11, 7, 14, 5), limitedBySellable: false },
+        },
+      ],
+      { rule: null },
+    );
+    expect(plainExplanation(override, en)).toBe(
+      "Ballast wants Meta to show 3: you set a manual override of 3 until 14:05, you have 10 to sell.",
+    );
+    const limited = explanation(
+      "meta",
+      2,
+      2,
+      [{ kind: "override", units: 2, params: { requested: 5, expiresAtMs: 0, limitedBySellable: true } }],
+      { rule: null },
+    );
+    expect(plainExplanation(limited, en)).toContain("you set a manual override of 5, but only 2 can be sold");
+  });
+
+  it("says a pause, a freeze with its risk, and having nothing to sell", () => {
+    const stop = explanation("meta", 0, 6, [{ kind: "paused_stop_selling", units: 0, params: {} }], { rule: null });
+    expect(plainExplanation(stop, en)).toBe(
+      "Ballast wants Meta to show 0: you paused Meta, so it shows none, you have 6 to sell.",
+    );
+    const freeze = explanation(
+      "meta",
+      9,
+      6,
+      [{ kind: "paused_freeze", units: 9, params: { computed: 4, excessOverSellable: 3 } }],
+      { rule: null },
+    );
+    expect(plainExplanation(freeze, en)).toContain(
+      "the quantity on Meta is frozen at the last value sent (the rules would give 4), 3 more than you can sell",
+    );
+    expect(plainExplanation(explanation("meta", 0, 0, []), en)).toBe(
+      "Ballast wants Meta to show 0: you have none left to sell.",
+    );
+  });
+
+  it("adds what adjusted the rule: the floor, the cap, the last units kept selling, a damped rise", () => {
+    const floor = explanation("meta", 0, 3, [
+      { kind: "fixed", units: 1, params: { fixedUnits: 1, binding: true } },
+      { kind: "floor", units: 2, params: { atOrBelow: 2 } },
+    ]);
+    expect(plainExplanation(floor, en)).toBe(
+      "Ballast wants Meta to show 0: you have 3 to sell, your rule keeps 1 back, your rule shows none once 2 or fewer are left.",
+    );
+    const cap = explanation("meta", 5, 20, [
+      { kind: "fixed", units: 0, params: { fixedUnits: 0, binding: true } },
+      { kind: "cap", units: 15, params: { max: 5 } },
+    ]);
+    expect(plainExplanation(cap, en)).toBe(
+      "Ballast wants Meta to show 5: you have 20 to sell, nothing needs to be kept back, your rule never shows more than 5.",
+    );
+    const thin = explanation("online_store", 2, 2, [
+      { kind: "fixed", units: 2, params: { fixedUnits: 2, binding: true } },
+      { kind: "thin_stock", units: 2, params: { keepSellingAtOrBelow: 2, ruleShows: 0 } },
+    ]);
+    expect(plainExplanation(thin, en)).toBe(
+      "Ballast wants the Online Store to show 2: you have 2 to sell, your rule would keep 2 back, but the last 2 are never held back on the Online Store.",
+    );
+    expect(spaced(plainExplanation(thin, fr))).toBe(
+      "Ballast veut que la Boutique en ligne affiche 2 : vous en avez 2 à vendre, votre règle en retiendrait 2, mais les 2 dernières unités ne sont jamais retenues sur la Boutique en ligne.",
+    );
+    // Limited: the last units sell, the rest of the hold stays.
+    const limited = explanation("online_store", 2, 3, [
+      { kind: "fixed", units: 2, params: { fixedUnits: 2, binding: true } },
+      { kind: "thin_stock", units: 2, params: { keepSellingAtOrBelow: 2, ruleShows: 1 } },
+    ]);
+    expect(plainExplanation(limited, en)).toContain(
+      "your rule would keep 2 back, but the last 2 are never held back on the Online Store, so 1 is kept back.",
+    );
+    const damped = explanation("meta", 4, 10, [
+      { kind: "fixed", units: 2, params: { fixedUnits: 2, binding: true } },
+      {
+        kind: "damped_increase",
+        units: 4,
+        params: { target: 8, confirmations: 1, confirmationsNeeded: 2, pendingSinceMs: 0, minHoldMs: 30_000 },
+      },
+    ]);
+    expect(plainExplanation(damped, en)).toBe(
+      "Ballast wants Meta to show 4: you have 10 to sell, your rule keeps 2 back, a rise to 8 waits until 2 calculations in a row agree (1 so far).",
+    );
+  });
+
+  it("never shows a formula, a code or an id", () => {
+    const { decisions } = allocateItem(EXAMPLE_ITEM, EXAMPLE_CONTEXT, { explain: true });
+    for (const decision of Object.values(decisions)) {
+      for (const options of [en, fr]) {
+        const text = plainExplanation(decision.explanation!, options);
+        expect(text).not.toMatch(/gid:\/\/|[=×]|lag-aware|\/min|_/);
+      }
+    }
+  });
+});
+
+describe("plain durations and rates", () => {
+  it("rounds to what a person would say, in both languages", () => {
+    expect(plainDuration(40_000, "en")).toBe("40 seconds");
+    expect(plainDuration(15.4 * 60_000, "en")).toBe("15 minutes");
+    expect(plainDuration(12.6 * 3_600_000, "en")).toBe("13 hours");
+    expect(spaced(plainDuration(3 * 86_400_000, "fr"))).toBe("3 jours");
+    expect(spaced(plainDuration(60 * 60_000, "fr"))).toBe("60 minutes");
+    expect(plainRate(0.2, "en")).toBe("about 1 every 5 minutes");
+    expect(plainRate(3.4, "en")).toBe("about 3 a minute");
+    expect(spaced(plainRate(0.02, "fr"))).toBe("à environ 1 toutes les 50 minutes");
+    expect(plainRate(0, "en")).toBe("rarely");
+  });
+});
