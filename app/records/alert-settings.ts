@@ -189,3 +189,80 @@ export const GUIDANCE = {
   resyncChannel: "resync_channel",
 } as const;
 export type GuidanceCode = (typeof GUIDANCE)[keyof typeof GUIDANCE];
+
+/**
+ * The settings sections the Settings page and /api/v1/settings edit one at a time, cut from
+ * the schemas above so that a section saved alone validates exactly as the whole does.
+ */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * A webhook receives the alert and its signature: https, so neither travels in clear. Plain
+ * http is accepted only on this machine (a receiver on loopback, as in tests and local setups).
+ */
+export function isAllowedWebhookUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.protocol === "https:") return true;
+    return url.protocol === "http:" && (LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+export const WEBHOOK_URL_NOT_HTTPS = "must be an https URL (plain http only to this machine)";
+
+/** Email and webhook delivery. An omitted target (or password) keeps what is stored; null removes it. */
+export const alertDeliveryInputSchema = z
+  .object({
+    email: emailDeliverySchema.nullable().optional(),
+    webhook: webhookDeliverySchema
+      .refine((webhook) => isAllowedWebhookUrl(webhook.url), { message: WEBHOOK_URL_NOT_HTTPS, path: ["url"] })
+      .nullable()
+      .optional(),
+    emailPassword: z.string().min(1).max(1_000).nullable().optional(),
+  })
+  .strict();
+export type AlertDeliveryInput = z.output<typeof alertDeliveryInputSchema>;
+
+export const channelAlertThresholdsSchema = channelAlertRulesSchema.pick({
+  lagMinutes: true,
+  driftItems: true,
+  driftMinutes: true,
+  errorItems: true,
+});
+
+/** When alerts open: per channel, and the shop-wide rules. */
+export const alertThresholdsSchema = alertSettingsSchema
+  .pick({ lagWindowMinutes: true, webhookGapMinutes: true, webhookGapMinDailyEvents: true, competingWriter: true })
+  .extend({
+    channels: z
+      .object({
+        online_store: channelAlertThresholdsSchema,
+        meta: channelAlertThresholdsSchema,
+        google: channelAlertThresholdsSchema,
+      })
+      .strict(),
+  })
+  .strict();
+export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+
+export const channelAutoProtectSchema = channelAlertRulesSchema.pick({
+  autoProtect: true,
+  autoProtectMode: true,
+  pauseAboveLagMinutes: true,
+});
+
+/** What auto-protect does on each channel when lag crosses its threshold. */
+export const autoProtectSettingsSchema = z
+  .object({
+    channels: z
+      .object({
+        online_store: channelAutoProtectSchema,
+        meta: channelAutoProtectSchema,
+        google: channelAutoProtectSchema,
+      })
+      .strict(),
+  })
+  .strict();
+export type AutoProtectSettings = z.output<typeof autoProtectSettingsSchema>;
