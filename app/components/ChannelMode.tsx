@@ -1,5 +1,6 @@
-import { Badge, Banner, BlockStack, Modal, Text } from "@shopify/polaris";
+import { Badge } from "@shopify/polaris";
 import type { ChannelMode } from "~/domain";
+import { ConfirmAction } from "./ConfirmAction";
 import { formatNumber } from "./format";
 import { useLocale, useT } from "~/i18n/react";
 
@@ -28,39 +29,27 @@ export function OnlineStoreActivationModal(props: {
 }) {
   const t = useT();
   const locale = useLocale();
+  const consequences = [
+    ...(props.units !== null ? [t("onboarding.confirm.units", { units: formatNumber(props.units, locale) })] : []),
+    ...(props.thinStockUnits !== null
+      ? [
+          props.thinStockUnits > 0
+            ? t("onboarding.thinStock", { units: formatNumber(props.thinStockUnits, locale) })
+            : t("onboarding.thinStockOff"),
+        ]
+      : []),
+  ];
   return (
-    <Modal
+    <ConfirmAction
       open={props.open}
-      onClose={props.onClose}
       title={t("onboarding.confirm.title")}
-      primaryAction={{
-        content: t("onboarding.confirm.action"),
-        destructive: true,
-        onAction: props.onConfirm,
-        loading: props.loading,
-      }}
-      secondaryActions={[{ content: t("onboarding.cancel"), onAction: props.onClose }]}
-    >
-      <Modal.Section>
-        <BlockStack gap="300">
-          {props.units !== null ? (
-            <Text as="p">{t("onboarding.confirm.units", { units: formatNumber(props.units, locale) })}</Text>
-          ) : null}
-          <Banner tone="warning">
-            <p>{t("onboarding.confirm.everyChannel")}</p>
-          </Banner>
-          {props.thinStockUnits !== null ? (
-            <Text as="p">
-              {props.thinStockUnits > 0
-                ? t("onboarding.thinStock", { units: formatNumber(props.thinStockUnits, locale) })
-                : t("onboarding.thinStockOff")}
-            </Text>
-          ) : null}
-          <Text as="p" tone="subdued">
-            {t("onboarding.confirm.undo")}
-          </Text>
-        </BlockStack>
-      </Modal.Section>
-    </Modal>
+      consequences={consequences}
+      warning={t("onboarding.confirm.everyChannel")}
+      undo={t("onboarding.confirm.undo")}
+      confirmLabel={t("onboarding.confirm.action")}
+      loading={props.loading}
+      onConfirm={props.onConfirm}
+      onCancel={props.onClose}
+    />
   );
 }

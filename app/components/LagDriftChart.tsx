@@ -2,7 +2,8 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { BlockStack, Box, Text } from "@shopify/polaris";
 import type { ChannelId } from "~/domain";
 import type { SeriesPoint } from "~/monitor/stats";
-import { useLocale, useT } from "~/i18n/react";
+import { clockTime, knownTimeZone } from "~/i18n/date-time";
+import { useLocale, useShopTimeZone, useT } from "~/i18n/react";
 import { channelName, formatDuration, formatNumber } from "./format";
 import { Explained } from "./Explained";
 
@@ -11,7 +12,8 @@ import { Explained } from "./Explained";
  * Shopify's Polaris Viz. Two panels on one time axis: a line chart has one y-axis, and
  * durations and item counts do not share a scale. Charts measure the DOM, so they render
  * in the browser only; each panel keeps its height meanwhile (no layout shift) and the
- * library is loaded on demand (it is not needed for the first paint).
+ * library is loaded on demand (it is not needed for the first paint). Hours are the shop's
+ * (the hourly buckets are UTC hours: in a zone a whole number of hours off UTC, its own hours).
  */
 const LineChart = lazy(async () => {
   const viz = await import("@shopify/polaris-viz");
@@ -28,7 +30,6 @@ const LineChart = lazy(async () => {
 const HEIGHT = 220;
 // One colour per channel in both panels, so a channel's lag and drift read together.
 const COLORS: Record<ChannelId, string> = { online_store: "#2c6ecb", meta: "#8051e6", google: "#c05717" };
-const hour = (iso: string) => iso.slice(11, 16);
 
 interface Line {
   name: string;
@@ -67,7 +68,7 @@ function Panel({ id, title, help, lines, empty, format, mounted }: PanelSpec & {
               data={lines}
               theme="Light"
               isAnimated={false}
-              xAxisOptions={{ labelFormatter: (value) => `${String(value)} UTC` }}
+              xAxisOptions={{ labelFormatter: (value) => String(value) }}
               yAxisOptions={{ labelFormatter: (value) => format(Number(value)), integersOnly: id === "drift" }}
             />
           </Suspense>
@@ -86,14 +87,27 @@ function Panel({ id, title, help, lines, empty, format, mounted }: PanelSpec & {
 }
 
 /** The charts' numbers as a table, for screen readers (the charts themselves are hidden from them). */
-function ChartTable({ caption, buckets, panels }: { caption: string; buckets: SeriesPoint[]; panels: PanelSpec[] }) {
+function ChartTable({
+  caption,
+  buckets,
+  panels,
+  hour,
+  zone,
+}: {
+  caption: string;
+  buckets: SeriesPoint[];
+  panels: PanelSpec[];
+  hour: (iso: string) => string;
+  /** The zone the hours are on, named in the first column's heading. */
+  zone: string;
+}) {
   return (
     <Box visuallyHidden>
       <table>
         <caption>{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">UTC</th>
+            <th scope="col">{zone}</th>
             {panels
               .flatMap((panel) => panel.lines)
               .map((line) => (
@@ -130,6 +144,8 @@ export function LagDriftChart({
 }) {
   const t = useT();
   const locale = useLocale();
+  const zone = knownTimeZone(useShopTimeZone()) ?? "UTC";
+  const hour = (iso: string) => clockTime(iso, zone);
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const channels = Object.keys(series) as ChannelId[];
@@ -170,7 +186,13 @@ export function LagDriftChart({
   ];
   return (
     <BlockStack gap="400">
-      <ChartTable caption={t("overview.chart.label")} buckets={series[channels[0]!] ?? []} panels={panels} />
+      <ChartTable
+        caption={t("overview.chart.label")}
+        buckets={series[channels[0]!] ?? []}
+        panels={panels}
+        hour={hour}
+        zone={zone}
+      />
       {panels.map((panel) => (
         <Panel key={panel.id} {...panel} mounted={mounted} />
       ))}

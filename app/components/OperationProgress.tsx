@@ -3,7 +3,8 @@ import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polar
 import type { OperationView } from "~/web/channel-operations.server";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { formatDateTime, formatNumber } from "./format";
+import { formatNumber } from "./format";
+import { useDateTime } from "./use-date-time";
 
 /** Queued or running: the worker has not finished it yet. */
 export const isPending = (operation: OperationView) => operation.state === "queued" || operation.state === "running";
@@ -12,6 +13,7 @@ export const isPending = (operation: OperationView) => operation.state === "queu
 export function OperationProgress({ operation }: { operation: OperationView }) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
   const labelId = useId();
   const percent =
     operation.total && operation.total > 0 ? Math.min(100, Math.round((operation.done / operation.total) * 100)) : null;
@@ -36,8 +38,8 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
         <ProgressBar progress={percent ?? 0} size="small" animated={percent === null} ariaLabelledBy={labelId} />
       ) : null}
       <Text as="span" tone="subdued" variant="bodySm">
-        {t("operation.requestedAt", { at: formatDateTime(operation.createdAt, locale) })}
-        {operation.error ? ` · ${operation.error}` : ""}
+        {t("operation.requestedAt", { at: at(operation.createdAt) })}
+        {operation.error ? ` · ${t("operation.errorDetail", { detail: operation.error })}` : ""}
       </Text>
     </BlockStack>
   );

@@ -1,13 +1,14 @@
 import { useState } from "react";
-import { Banner, Modal, Text } from "@shopify/polaris";
+import { Banner } from "@shopify/polaris";
 import type { StrandedHolds } from "~/web/stranded.server";
 import type { MessageKey } from "~/i18n";
+import { ConfirmAction, useCounted } from "./ConfirmAction";
 import { formatNumber } from "./format";
 import { useLocale, useT } from "~/i18n/react";
 
 /**
  * On reinstall: units Ballast left held in safety stock at the last uninstall, offered for
- * release (after a confirmation). The page's action handles `intent=releaseStranded`.
+ * release after a confirmation that counts them. The page's action handles `intent=releaseStranded`.
  */
 export function StrandedHoldsBanner({
   stranded,
@@ -20,17 +21,18 @@ export function StrandedHoldsBanner({
 }) {
   const t = useT();
   const locale = useLocale();
+  const counted = useCounted();
   const [confirming, setConfirming] = useState(false);
   if (!stranded || stranded.units <= 0) return null;
   const units = formatNumber(stranded.units, locale);
   // "1 unit" / "3 units": the one-form key when there is a single unit.
-  const counted = (key: MessageKey) => t((stranded.units === 1 ? `${key}.one` : key) as MessageKey, { units });
+  const unitsKey = (key: MessageKey) => t((stranded.units === 1 ? `${key}.one` : key) as MessageKey, { units });
   return (
     <>
       <Banner
         tone="warning"
-        title={counted("stranded.title")}
-        action={{ content: counted("stranded.action"), onAction: () => setConfirming(true) }}
+        title={unitsKey("stranded.title")}
+        action={{ content: unitsKey("stranded.action"), onAction: () => setConfirming(true) }}
       >
         <p>
           {t("stranded.body", {
@@ -40,24 +42,27 @@ export function StrandedHoldsBanner({
           })}
         </p>
       </Banner>
-      <Modal
+      <ConfirmAction
         open={confirming}
-        onClose={() => setConfirming(false)}
-        title={counted("stranded.confirmTitle")}
-        primaryAction={{
-          content: t("stranded.confirm"),
-          loading,
-          onAction: () => {
-            setConfirming(false);
-            onRelease();
-          },
+        title={unitsKey("stranded.confirmTitle")}
+        consequences={[
+          t("confirm.stranded.units", {
+            units: counted("units", stranded.units),
+            items: counted("items", stranded.items),
+            locations: counted("locations", stranded.locations),
+          }),
+          t("stranded.confirmBody"),
+          ...(stranded.checked ? [] : [t("confirm.stranded.unchecked")]),
+        ]}
+        confirmLabel={t("stranded.confirm")}
+        destructive={false}
+        loading={loading}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          onRelease();
         }}
-        secondaryActions={[{ content: t("onboarding.cancel"), onAction: () => setConfirming(false) }]}
-      >
-        <Modal.Section>
-          <Text as="p">{t("stranded.confirmBody")}</Text>
-        </Modal.Section>
-      </Modal>
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_THIN_STOCK_UNITS, renderExplanation, type Explanation } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
 import { channelName, formatDateTime, formatDuration } from "./format";
+import { SETTINGS_ACTIVITY_FORMATTERS } from "./settings/activity-text";
 
 /**
  * One activity entry as a sentence in the page's language. `details` is what the
@@ -101,6 +102,8 @@ interface Context {
   d: Details;
   channel: string;
   locale: Locale;
+  /** The shop's time zone for the times a sentence names (null: UTC, said so). */
+  timeZone?: string | null;
   t: Translate;
   /** Appends where the change was made (API, Ballast, Shopify admin) when the writer recorded it. */
   withSource: (text: string) => string;
@@ -170,12 +173,12 @@ function autoProtectText({ d, channel, locale, t }: Context): string {
 /** One sentence per kind the writers record; a kind missing here falls back to its raw details. */
 const FORMATTERS: Record<string, (context: Context) => string> = {
   rule_changed: ruleChangedText,
-  override_set: ({ d, channel, locale, t, withSource }) =>
+  override_set: ({ d, channel, locale, timeZone, t, withSource }) =>
     withSource(
       t("activity.override_set", {
         channel,
         quantity: str(d.quantity),
-        until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale),
+        until: formatDateTime(typeof d.expiresAt === "string" ? d.expiresAt : null, locale, timeZone),
         sellable: str(d.sellable),
       }) + reasonSuffix(d.reason),
     ),
@@ -219,9 +222,10 @@ const FORMATTERS: Record<string, (context: Context) => string> = {
   credentials_revoked: ({ channel, t }) => t("activity.credentials_revoked", { channel }),
   metafield_rejected: ({ d, t }) => t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) }),
   auto_protect: autoProtectText,
+  ...SETTINGS_ACTIVITY_FORMATTERS,
 };
 
-export function activityText(entry: Entry, locale: Locale): string {
+export function activityText(entry: Entry, locale: Locale, timeZone: string | null = null): string {
   const t: Translate = (key, values) => formatMessage(messagesFor(locale)[key], values);
   const d = entry.details;
   // Own keys only: a kind such as "constructor" must not reach Object.prototype.
@@ -232,5 +236,5 @@ export function activityText(entry: Entry, locale: Locale): string {
     typeof d.source === "string" && Object.hasOwn(SOURCE_KEYS, d.source) ? SOURCE_KEYS[d.source] : undefined;
   const source = sourceKey ? t(sourceKey) : "";
   const withSource = (text: string) => (source ? `${text} (${source})` : text);
-  return format({ entry, d, channel, locale, t, withSource });
+  return format({ entry, d, channel, locale, timeZone, t, withSource });
 }

@@ -2,44 +2,14 @@ import { CHANNEL_NAMES, type ChannelId } from "~/domain";
 import type { Locale } from "~/i18n";
 
 /**
- * Display helpers shared by the pages. Times are shown in the shop's time zone where the
- * page knows it (app/web/shop-profile.server.ts), else in UTC, the zone written out
- * either way: the server renders the page and cannot know the browser's zone, and a
- * number that changed on hydration would be worse than an explicit zone.
+ * Display helpers shared by the pages. Times: `formatDateTime` (pure, in app/i18n so the
+ * worker's alert emails share it) takes the shop's time zone; pages get it through
+ * useDateTime() (~/components/use-date-time), which passes the layout's zone.
  */
+export { formatDateTime } from "~/i18n/date-time";
+
 export function channelName(channel: string, locale: Locale): string {
   return channel in CHANNEL_NAMES ? CHANNEL_NAMES[channel as ChannelId][locale] : channel;
-}
-
-export function formatDateTime(iso: string | null | undefined, locale: Locale, timeZone?: string | null): string {
-  if (!iso) return "—";
-  const date = new Date(iso);
-  if (timeZone) {
-    // The shop's own zone (Shopify's ianaTimezone), named in the text; an unknown zone falls back to UTC.
-    try {
-      return new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-GB", {
-        timeZone,
-        timeZoneName: "short",
-        year: "numeric",
-        month: "short",
-        day: "numeric",
-        hour: "2-digit",
-        minute: "2-digit",
-      }).format(date);
-    } catch {
-      // fall through to UTC
-    }
-  }
-  const text = new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-GB", {
-    timeZone: "UTC",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).format(date);
-  return `${text} UTC`;
 }
 
 export function formatDuration(ms: number | null | undefined, locale: Locale): string {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Database, Queryable } from "~/db.server";
 import type { ChannelId } from "~/domain";
 
@@ -25,7 +26,11 @@ export type ActivityKind =
   | "auto_protect"
   | "drift_detected"
   | "credentials_restored"
-  | "alert_delivery_failed";
+  | "alert_delivery_failed"
+  | "alert_settings_changed"
+  | "alert_delivery_tested"
+  | "fallback_feed_issued"
+  | "fallback_feed_revoked";
 
 export interface ActivityEntry {
   shop: string;
@@ -34,6 +39,20 @@ export interface ActivityEntry {
   variantGid?: string | null;
   details: Record<string, unknown>;
   at?: Date;
+  /** The staff member who acted (Shopify user id); unset: whoever `actingAs` names, else nobody. */
+  actor?: string | null;
+}
+
+/**
+ * Who a page request acts for. The services under a page post record activity several calls
+ * deep (activation, connections, rules, operations); the staff member rides along with the
+ * request instead of being threaded through every one of them. The worker never runs inside it.
+ */
+const requestActor = new AsyncLocalStorage<string | null>();
+
+/** Runs `work` on behalf of a staff member: every activity entry it records names them. */
+export function actingAs<T>(actor: string | null, work: () => Promise<T>): Promise<T> {
+  return requestActor.run(actor, work);
 }
 
 /** The row of an entry (without `at`, the row is stamped now). */
@@ -44,6 +63,7 @@ function activityRow(entry: ActivityEntry) {
     channel: entry.channel ?? null,
     variantGid: entry.variantGid ?? null,
     details: entry.details as object,
+    actor: entry.actor ?? requestActor.getStore() ?? null,
     ...(entry.at ? { at: entry.at } : {}),
   };
 }

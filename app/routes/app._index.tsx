@@ -9,6 +9,7 @@ import { channelModes } from "~/web/activation.server";
 import { needsOnboarding } from "~/web/onboarding.server";
 import { releaseStrandedHolds, strandedHolds } from "~/web/stranded.server";
 import { isPending, OperationsCard } from "~/components/OperationProgress";
+import { useKeptResult } from "~/components/use-kept-result";
 import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { ChannelHealthTable, LagDriftCard, observingConnected } from "~/components/overview/ChannelHealth";
 import { ObservingSection, OpenAlertsSection, StrandedSection } from "~/components/overview/OverviewBanners";
@@ -30,16 +31,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
+  const { shop, database, actor } = await pageContext(request);
   const form = await request.formData();
   if (form.get("intent") !== "releaseStranded") return { ok: false as const };
-  await releaseStrandedHolds(database, shop, Date.now());
+  await releaseStrandedHolds(database, shop, Date.now(), actor);
   return { ok: true as const };
 };
 
 export default function Overview() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  // Kept while the page reloads its data for a running operation (the release it just asked for).
+  const [actionData] = useKeptResult(useActionData<typeof action>());
   const submit = useSubmit();
   const navigation = useNavigation();
   const t = useT();

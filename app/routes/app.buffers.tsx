@@ -2,11 +2,9 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Layout, Page } from "@shopify/polaris";
-import { CHANNELS } from "~/domain";
-import { rulesDraftFromJson, type RulesDraft } from "~/web/buffer-form";
-import { loadBuffers, removeTargetRules, saveShopDefaults, saveTargetRules } from "~/web/buffers.server";
+import type { RulesDraft } from "~/web/buffer-form";
+import { buffersPageAction, loadBuffers } from "~/web/buffers.server";
 import { pageContext } from "~/web/context.server";
-import { parseResourceGid } from "~/web/ids";
 import { BuffersFeedback } from "~/components/buffers/BuffersFeedback";
 import { DefaultsCard } from "~/components/buffers/DefaultsCard";
 import { PreviewCard } from "~/components/buffers/PreviewCard";
@@ -20,47 +18,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, database, accessToken } = await pageContext(request);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  const session = { shop, accessToken };
-  const nowMs = Date.now();
-  const json = (name: string): unknown => {
-    try {
-      return JSON.parse(String(form.get(name) ?? "null")) as unknown;
-    } catch {
-      return null;
-    }
-  };
-  if (intent === "defaults") {
-    const drafts = rulesDraftFromJson(json("drafts"));
-    if (!drafts) return { intent, ok: false as const, errors: {}, message: "malformed" };
-    const result = await saveShopDefaults(database, session, drafts, nowMs);
-    return result.ok
-      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
-      : { intent, ok: false as const, errors: result.errors };
-  }
-  if (intent === "target") {
-    const scope = form.get("scope") === "collection" ? "collection" : "product";
-    const gid = parseResourceGid(form.get("gid"), scope === "product" ? "Product" : "Collection");
-    const drafts = rulesDraftFromJson(json("drafts"));
-    const enabled = json("enabled");
-    if (!gid || !drafts || !Array.isArray(enabled))
-      return { intent, ok: false as const, errors: {}, message: "malformed" };
-    const channels = CHANNELS.filter((channel) => enabled.includes(channel));
-    const result = await saveTargetRules(database, session, { scope, gid, drafts, enabled: channels }, nowMs);
-    return result.ok
-      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
-      : { intent, ok: false as const, errors: result.errors };
-  }
-  if (intent === "removeTarget") {
-    const scope = form.get("scope") === "collection" ? "collection" : "product";
-    const gid = parseResourceGid(form.get("gid"), scope === "product" ? "Product" : "Collection");
-    if (!gid) return { intent, ok: false as const, errors: {}, message: "malformed" };
-    const result = await removeTargetRules(database, session, { scope, gid }, nowMs);
-    return { intent, ok: true as const, changed: result.removed > 0 ? [...CHANNELS] : [], mirror: result.mirror };
-  }
-  return { intent, ok: false as const, errors: {}, message: "unknown intent" };
+  const { shop, database, accessToken, actor } = await pageContext(request);
+  return buffersPageAction(database, { shop, accessToken }, await request.formData(), Date.now(), actor);
 };
 
 export default function Buffers() {

@@ -4,29 +4,31 @@ import { useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { Layout, Page } from "@shopify/polaris";
 import { pageContext } from "~/web/context.server";
 import { channelsPageAction, loadChannelsPage } from "~/web/channels-page.server";
-import { OnlineStoreActivationModal } from "~/components/ChannelMode";
 import { isPending, OperationsCard } from "~/components/OperationProgress";
+import { useKeptResult } from "~/components/use-kept-result";
 import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { ChannelCard } from "~/components/channels/ChannelCard";
+import { ChannelsConfirmation } from "~/components/channels/ChannelsConfirmation";
 import { ChannelsFeedback } from "~/components/channels/ChannelsFeedback";
-import { LeavingBallastCard, ReleaseHoldsModal } from "~/components/channels/LeavingBallast";
+import { LeavingBallastCard } from "~/components/channels/LeavingBallast";
 import type { ChannelsConfirm, ChannelsPageActions } from "~/components/channels/page";
 import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, database, accessToken } = await pageContext(request);
-  return loadChannelsPage(database, shop, accessToken);
+  const { shop, database } = await pageContext(request);
+  return loadChannelsPage(database, shop);
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
-  return channelsPageAction(database, shop, await request.formData(), Date.now());
+  const { shop, database, actor } = await pageContext(request);
+  return channelsPageAction(database, shop, await request.formData(), Date.now(), actor);
 };
 
 export default function Channels() {
-  const { channels, operations, risks, holdsReleased, modes, thinStockUnits, timeZone } =
-    useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const data = useLoaderData<typeof loader>();
+  const { channels, operations, holdsReleased, modes } = data;
+  // Kept while the page reloads its data for a running operation, until dismissed or replaced.
+  const [result, dismissResult] = useKeptResult(useActionData<typeof action>());
   const submit = useSubmit();
   const t = useT();
   const [confirm, setConfirm] = useState<ChannelsConfirm>(null);
@@ -49,7 +51,7 @@ export default function Channels() {
       }}
     >
       <Layout>
-        <ChannelsFeedback result={result} />
+        <ChannelsFeedback result={result} onDismiss={dismissResult} />
         {operations.length > 0 ? (
           <Layout.Section>
             <OperationsCard heading={t("channels.operations")} operations={operations} />
@@ -60,10 +62,7 @@ export default function Channels() {
             <ChannelCard
               view={view}
               mode={modes[view.channel]}
-              risk={risks[view.channel]}
               holdsReleased={holdsReleased}
-              timeZone={timeZone}
-              confirm={confirm}
               actions={actions}
               result={result}
             />
@@ -73,14 +72,7 @@ export default function Channels() {
           <LeavingBallastCard holdsReleased={holdsReleased} actions={actions} />
         </Layout.Section>
       </Layout>
-      <OnlineStoreActivationModal
-        open={confirm?.kind === "activateOnlineStore"}
-        units={null}
-        thinStockUnits={thinStockUnits}
-        onClose={() => setConfirm(null)}
-        onConfirm={() => actions.post({ intent: "activate", channel: "online_store" })}
-      />
-      <ReleaseHoldsModal confirm={confirm} actions={actions} />
+      <ChannelsConfirmation confirm={confirm} figures={data} thinStockUnits={data.thinStockUnits} actions={actions} />
     </Page>
   );
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Button, InlineStack, Layout, Page } from "@shopify/polaris";
 import { channelIdSchema } from "~/domain";
+import { actingAs } from "~/records/activity.server";
 import { pageContext } from "~/web/context.server";
 import { previewTemplates } from "~/web/template-preview.server";
 import { loadChannelSettingsPage, saveChannelSettings } from "~/web/channel-settings.server";
@@ -36,7 +37,15 @@ function postedJson(form: FormData, name: string): unknown {
 }
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
+  const context = await pageContext(request);
+  // Activity recorded while answering names the staff member who acted.
+  return actingAs(context.actor, () => pageAction({ request, params }, context));
+};
+
+async function pageAction(
+  { request, params }: Pick<ActionFunctionArgs, "request" | "params">,
+  { shop, database }: Awaited<ReturnType<typeof pageContext>>,
+) {
   const channel = channelIdSchema.safeParse(params.channel);
   if (!channel.success) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
@@ -61,7 +70,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return result.ok
     ? { intent, ok: true as const, changed: result.changed }
     : { intent, ok: false as const, errors: result.errors };
-};
+}
 
 export default function ChannelSettings() {
   const data = useLoaderData<typeof loader>();

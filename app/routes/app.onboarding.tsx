@@ -3,13 +3,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, Layout, Page } from "@shopify/polaris";
-import { channelIdSchema } from "~/domain";
 import { pageContext } from "~/web/context.server";
-import { activateChannel, observeChannel } from "~/web/activation.server";
-import { finishOnboarding, loadOnboarding } from "~/web/onboarding.server";
+import { loadOnboarding, onboardingPageAction } from "~/web/onboarding.server";
 import { shopProfile } from "~/web/shop-profile.server";
-import { releaseStrandedHolds, strandedHolds } from "~/web/stranded.server";
-import { OnlineStoreActivationModal } from "~/components/ChannelMode";
+import { strandedHolds } from "~/web/stranded.server";
+import { ChannelsConfirmation } from "~/components/channels/ChannelsConfirmation";
+import type { ChannelsConfirm } from "~/components/channels/page";
 import { StrandedHoldsBanner } from "~/components/StrandedHoldsBanner";
 import { ChannelPreviews, FinishCard, type OnboardingActions } from "~/components/onboarding/ChannelPreviews";
 import { ConnectionsCard, WhatBallastDoesCard } from "~/components/onboarding/ConnectionsCard";
@@ -18,36 +17,19 @@ import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database, accessToken } = await pageContext(request);
-  const profile = await shopProfile(shop, accessToken);
+  const { currency } = await shopProfile(database, shop, accessToken);
   const [data, stranded] = await Promise.all([
-    loadOnboarding(database, shop, Date.now(), profile),
+    loadOnboarding(database, shop, Date.now(), { currency }),
     strandedHolds(database, shop, accessToken),
   ]);
   return { ...data, stranded };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, database } = await pageContext(request);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const nowMs = Date.now();
-  if (intent === "finish") {
-    await finishOnboarding(database, shop, nowMs);
-    return redirect("/app");
-  }
-  if (intent === "releaseStranded") {
-    await releaseStrandedHolds(database, shop, nowMs);
-    return { intent, ok: true as const, channel: null };
-  }
-  const channel = channelIdSchema.safeParse(form.get("channel"));
-  if (!channel.success || (intent !== "activate" && intent !== "observe"))
-    return { intent, ok: false as const, channel: null, code: "invalid" as const };
-  const change = { shop, channel: channel.data, source: "admin" as const, nowMs };
-  const result =
-    intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
-  return result.ok
-    ? { intent, ok: true as const, channel: channel.data }
-    : { intent, ok: false as const, channel: channel.data, code: result.error.code };
+  const { shop, database, actor } = await pageContext(request);
+  const result = await onboardingPageAction(database, shop, await request.formData(), Date.now(), actor);
+  if (result.intent === "finish" && result.ok) throw redirect("/app");
+  return result;
 };
 
 export default function Onboarding() {
@@ -56,12 +38,15 @@ export default function Onboarding() {
   const navigation = useNavigation();
   const submit = useSubmit();
   const t = useT();
-  const [confirmOnlineStore, setConfirmOnlineStore] = useState(false);
+  const [confirm, setConfirm] = useState<ChannelsConfirm>(null);
   const busy = navigation.state !== "idle";
   const actions: OnboardingActions = {
     busy,
-    post: (values) => submit(values, { method: "post" }),
-    confirmOnlineStore: () => setConfirmOnlineStore(true),
+    post: (values) => {
+      setConfirm(null);
+      submit(values, { method: "post" });
+    },
+    ask: setConfirm,
   };
   const allObserving = data.channels.every((channel) => channel.mode === "observing");
 
@@ -103,16 +88,12 @@ export default function Onboarding() {
           <FinishCard actions={actions} />
         </Layout.Section>
       </Layout>
-      <OnlineStoreActivationModal
-        open={confirmOnlineStore}
-        units={data.previews.find((preview) => preview.channel === "online_store")?.withheldUnits ?? null}
+      <ChannelsConfirmation
+        confirm={confirm}
+        figures={data}
         thinStockUnits={data.thinStockUnits}
-        loading={busy}
-        onClose={() => setConfirmOnlineStore(false)}
-        onConfirm={() => {
-          setConfirmOnlineStore(false);
-          actions.post({ intent: "activate", channel: "online_store" });
-        }}
+        onlineStoreUnits={data.previews.find((preview) => preview.channel === "online_store")?.withheldUnits ?? null}
+        actions={actions}
       />
     </Page>
   );

@@ -24,7 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   refuseForeignShopParameter(request, session.shop);
   const [locale, { timeZone }] = await Promise.all([
     localeForRequest(database, session.shop, request),
-    shopProfile(session.shop, session.accessToken ?? ""),
+    shopProfile(database, session.shop, session.accessToken ?? ""),
     trackFirstFullRead(database, session.shop),
   ]);
   return { apiKey: env().SHOPIFY_API_KEY, locale, timeZone };
@@ -39,9 +39,11 @@ function Navigation() {
       </Link>
       <Link to="/app/buffers">{t("nav.buffers")}</Link>
       <Link to="/app/channels">{t("nav.channels")}</Link>
+      <Link to="/app/items">{t("nav.items")}</Link>
       <Link to="/app/alerts">{t("nav.alerts")}</Link>
       <Link to="/app/activity">{t("nav.activity")}</Link>
       <Link to="/app/onboarding">{t("nav.onboarding")}</Link>
+      <Link to="/app/settings">{t("nav.settings")}</Link>
     </NavMenu>
   );
 }

@@ -2,13 +2,21 @@ import type { Database } from "~/db.server";
 import { CHANNELS, type BufferRule, type ChannelId, type ChannelRules, type RuleSet } from "~/domain";
 import { loadChannelSettings } from "~/channels/connection-store.server";
 import { deleteRules, loadRuleSet, saveRule } from "~/rules/rule-store.server";
-import { recordActivity } from "~/records/activity.server";
+import { actingAs, recordActivity } from "~/records/activity.server";
 import { requestRecompute } from "~/records/requests.server";
-import { draftFromRule, parseDraft, parseRulesDraft, type RulesDraft, type FieldError } from "./buffer-form";
+import {
+  draftFromRule,
+  parseDraft,
+  parseRulesDraft,
+  rulesDraftFromJson,
+  type RulesDraft,
+  type FieldError,
+} from "./buffer-form";
 import type { PreviewInputs } from "./buffer-preview";
 import { loadPreviewItems } from "./items.server";
 import { mirrorBufferMetafield, type MirrorResult } from "./metafield-mirror.server";
 import { loadChannelTiming } from "~/sync/timing.server";
+import { parseResourceGid } from "./ids";
 import { measuredLag, type ChannelLag } from "./timing.server";
 
 /** The Buffers page: shop defaults, per-product and per-collection rules, preview inputs. */
@@ -17,6 +25,8 @@ export interface TargetRules {
   gid: string;
   /** Variant titles of a product known to Ballast (collections have none stored). */
   label: string | null;
+  /** Items (variants) of the product or collection Ballast knows: what removing its rules changes. */
+  items: number;
   drafts: Partial<Record<ChannelId, ReturnType<typeof draftFromRule>>>;
 }
 
@@ -45,21 +55,23 @@ export async function loadBuffers(database: Database, shop: string, nowMs: numbe
         select: { productGid: true, title: true },
       })
     : [];
+  const inCollection = await collectionSizes(database, shop, Object.keys(ruleSet.collections));
   const targets: TargetRules[] = [
-    ...Object.entries(ruleSet.products).map(([gid, rules]) => ({
-      scope: "product" as const,
-      gid,
-      label:
-        variants
-          .filter((variant) => variant.productGid === gid)
-          .map((variant) => variant.title)
-          .join(", ") || null,
-      drafts: draftsOf(rules),
-    })),
+    ...Object.entries(ruleSet.products).map(([gid, rules]) => {
+      const own = variants.filter((variant) => variant.productGid === gid);
+      return {
+        scope: "product" as const,
+        gid,
+        label: own.map((variant) => variant.title).join(", ") || null,
+        items: own.length,
+        drafts: draftsOf(rules),
+      };
+    }),
     ...Object.entries(ruleSet.collections).map(([gid, rules]) => ({
       scope: "collection" as const,
       gid,
       label: null,
+      items: inCollection.get(gid) ?? 0,
       drafts: draftsOf(rules),
     })),
   ];
@@ -69,6 +81,25 @@ export async function loadBuffers(database: Database, shop: string, nowMs: numbe
     preview: { items, stored: ruleSet, settings, timing, nowMs },
     lag,
   };
+}
+
+/** How many items Ballast knows in each collection (read only when some collection has rules of its own). */
+async function collectionSizes(database: Database, shop: string, collections: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (collections.length === 0) return sizes;
+  // Membership is a JSON list per variant: the two databases query JSON differently, so it is counted here.
+  const variants = await database.variant.findMany({
+    where: { shop, deletedAt: null },
+    select: { collectionGids: true },
+  });
+  const wanted = new Set(collections);
+  for (const variant of variants) {
+    if (!Array.isArray(variant.collectionGids)) continue;
+    for (const gid of variant.collectionGids) {
+      if (typeof gid === "string" && wanted.has(gid)) sizes.set(gid, (sizes.get(gid) ?? 0) + 1);
+    }
+  }
+  return sizes;
 }
 
 function draftsOf(rules: ChannelRules | undefined) {
@@ -202,4 +233,58 @@ function recordRuleChange(
     at,
     details: { scope, target, before: before ?? null, after: after ?? null, source: "admin" },
   });
+}
+
+/** A post of the Buffers page (save the defaults, save or remove a product's or collection's rules), on behalf of its staff member. */
+export function buffersPageAction(
+  database: Database,
+  session: { shop: string; accessToken: string },
+  form: FormData,
+  nowMs: number,
+  actor: string | null = null,
+) {
+  return actingAs(actor, () => buffersPagePost(database, session, form, nowMs));
+}
+
+async function buffersPagePost(
+  database: Database,
+  session: { shop: string; accessToken: string },
+  form: FormData,
+  nowMs: number,
+) {
+  const intent = form.get("intent");
+  const json = (name: string): unknown => {
+    try {
+      return JSON.parse(String(form.get(name) ?? "null")) as unknown;
+    } catch {
+      return null;
+    }
+  };
+  const malformed = { intent, ok: false as const, errors: {}, message: "malformed" };
+  if (intent === "defaults") {
+    const drafts = rulesDraftFromJson(json("drafts"));
+    if (!drafts) return malformed;
+    const result = await saveShopDefaults(database, session, drafts, nowMs);
+    return result.ok
+      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
+      : { intent, ok: false as const, errors: result.errors };
+  }
+  const scope = form.get("scope") === "collection" ? "collection" : "product";
+  const gid = parseResourceGid(form.get("gid"), scope === "product" ? "Product" : "Collection");
+  if (intent === "target") {
+    const drafts = rulesDraftFromJson(json("drafts"));
+    const enabled = json("enabled");
+    if (!gid || !drafts || !Array.isArray(enabled)) return malformed;
+    const channels = CHANNELS.filter((channel) => enabled.includes(channel));
+    const result = await saveTargetRules(database, session, { scope, gid, drafts, enabled: channels }, nowMs);
+    return result.ok
+      ? { intent, ok: true as const, changed: result.changed, mirror: result.mirror }
+      : { intent, ok: false as const, errors: result.errors };
+  }
+  if (intent === "removeTarget") {
+    if (!gid) return malformed;
+    const result = await removeTargetRules(database, session, { scope, gid }, nowMs);
+    return { intent, ok: true as const, changed: result.removed > 0 ? [...CHANNELS] : [], mirror: result.mirror };
+  }
+  return { intent, ok: false as const, errors: {}, message: "unknown intent" };
 }

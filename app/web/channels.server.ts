@@ -147,3 +147,48 @@ export async function freezeRisk(database: Database, shop: string, channel: Chan
   }
   return { aboveTarget: above.length, aboveSellable };
 }
+
+/** What pausing, disconnecting or observing a channel would touch, for its confirmation. */
+export interface ChannelImpact {
+  /** Items Ballast keeps a quantity for on the channel: what it stops updating when disconnected or observing. */
+  items: number;
+  /** Of them, the items shown in stock now, and their units: what "stop selling" takes off sale. */
+  itemsOnSale: number;
+  unitsOnSale: number;
+}
+
+/** Every channel's impact in one statement (an item counts once, whatever its number of locations). */
+export async function channelImpacts(database: Database, shop: string): Promise<Record<ChannelId, ChannelImpact>> {
+  const rows = await database.$queryRaw<
+    { channel: string; items: number | bigint; itemsOnSale: number | bigint; unitsOnSale: number | bigint | null }[]
+  >`
+    SELECT "channel",
+      COUNT(DISTINCT "variantGid") AS "items",
+      COUNT(DISTINCT CASE WHEN "desired" > 0 THEN "variantGid" END) AS "itemsOnSale",
+      SUM(CASE WHEN "desired" > 0 THEN "desired" ELSE 0 END) AS "unitsOnSale"
+    FROM "ChannelItemState"
+    WHERE "shop" = ${shop}
+    GROUP BY "channel"`;
+  return Object.fromEntries(
+    CHANNELS.map((channel) => {
+      const row = rows.find((candidate) => candidate.channel === channel);
+      return [
+        channel,
+        {
+          items: Number(row?.items ?? 0),
+          itemsOnSale: Number(row?.itemsOnSale ?? 0),
+          unitsOnSale: Number(row?.unitsOnSale ?? 0),
+        },
+      ];
+    }),
+  ) as Record<ChannelId, ChannelImpact>;
+}
+
+/** Units Ballast holds in safety stock now, and of how many items: what a release gives back. */
+export async function heldByBallast(database: Database, shop: string): Promise<{ units: number; items: number }> {
+  const [row] = await database.$queryRaw<{ units: number | bigint | null; items: number | bigint }[]>`
+    SELECT SUM("units") AS "units", COUNT(DISTINCT "variantGid") AS "items"
+    FROM "HeldStock"
+    WHERE "shop" = ${shop} AND "units" > 0`;
+  return { units: Number(row?.units ?? 0), items: Number(row?.items ?? 0) };
+}

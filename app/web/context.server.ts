@@ -13,6 +13,8 @@ export interface PageContext {
   locale: Locale;
   database: Database;
   accessToken: string;
+  /** The staff member behind the request: the session token's `sub` (their Shopify user id), when it has one. */
+  actor: string | null;
 }
 
 /**
@@ -30,7 +32,7 @@ export function refuseForeignShopParameter(request: Request, sessionShop: string
 export const MAX_PAGE_FORM_BYTES = 256 * 1024;
 
 export async function pageContext(request: Request): Promise<PageContext> {
-  const { session } = await authenticate.admin(request);
+  const { session, sessionToken } = await authenticate.admin(request);
   refuseForeignShopParameter(request, session.shop);
   if (Number(request.headers.get("content-length") ?? "0") > MAX_PAGE_FORM_BYTES) {
     // Drain (discarding) before answering: answering a sender still blocked on its upload, or cutting it off, left it
@@ -45,7 +47,13 @@ export async function pageContext(request: Request): Promise<PageContext> {
     throw new Response("Request body too large", { status: 413, headers: { Connection: "close" } });
   }
   const locale = await localeForRequest(database, session.shop, request);
-  return { shop: session.shop, locale, database, accessToken: session.accessToken ?? "" };
+  return {
+    shop: session.shop,
+    locale,
+    database,
+    accessToken: session.accessToken ?? "",
+    actor: sessionToken?.sub ? String(sessionToken.sub) : null,
+  };
 }
 
 export { database };

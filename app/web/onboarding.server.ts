@@ -13,9 +13,19 @@ import {
 } from "~/domain";
 import { decodeItemValue } from "~/channels/item-value";
 import { loadRecomputeContext } from "~/sync/recompute.server";
-import { channelModes, onlineStoreThinStockUnits } from "./activation.server";
+import { actingAs } from "~/records/activity.server";
+import { activateChannel, channelModes, observeChannel, onlineStoreThinStockUnits } from "./activation.server";
 import { recentOperations, type OperationView } from "./channel-operations.server";
-import { loadChannelViews, type ChannelView } from "./channels.server";
+import {
+  channelImpacts,
+  freezeRisk,
+  heldByBallast,
+  loadChannelViews,
+  type ChannelImpact,
+  type ChannelView,
+  type FreezeRisk,
+} from "./channels.server";
+import { releaseStrandedHolds } from "./stranded.server";
 
 /**
  * The first screen after install: what Ballast does, the channel connections, and per
@@ -54,8 +64,6 @@ export interface ChannelPreview {
 export interface OnboardingData {
   onboardedAt: string | null;
   currency: string | null;
-  /** The shop's IANA time zone for dates (null: UTC, said so). */
-  timeZone: string | null;
   channels: (ChannelView & { mode: ChannelMode; activatedAt: string | null })[];
   previews: ChannelPreview[];
   /** Catalog items Ballast knows (tracked, not deleted). */
@@ -65,6 +73,10 @@ export interface OnboardingData {
   operations: OperationView[];
   /** The Online Store never holds back the last units of an item with this many or fewer (0: off). */
   thinStockUnits: number;
+  /** What going back to observe would leave as it is, per channel, for its confirmation. */
+  impacts: Record<ChannelId, ChannelImpact>;
+  risks: Record<ChannelId, FreezeRisk>;
+  held: { units: number; items: number };
 }
 
 /** While this is true the overview sends the merchant to the onboarding page (a shop without a row is a fresh install). */
@@ -213,26 +225,67 @@ export async function loadOnboarding(
   database: Database,
   shop: string,
   nowMs: number,
-  options: { currency?: string | null; timeZone?: string | null } = {},
+  options: { currency?: string | null } = {},
 ): Promise<OnboardingData> {
-  const [row, views, modes, previews, catalogItems, operations, thinStockUnits] = await Promise.all([
-    database.shop.findUnique({ where: { shop }, select: { onboardedAt: true, lastFullReadAt: true } }),
-    loadChannelViews(database, shop),
-    channelModes(database, shop),
-    previewChannels(database, shop, nowMs),
-    database.variant.count({ where: { shop, deletedAt: null, tracked: true } }),
-    recentOperations(database, shop, 3),
-    onlineStoreThinStockUnits(database, shop),
-  ]);
+  const [row, views, modes, previews, catalogItems, operations, thinStockUnits, impacts, held, ...risks] =
+    await Promise.all([
+      database.shop.findUnique({ where: { shop }, select: { onboardedAt: true, lastFullReadAt: true } }),
+      loadChannelViews(database, shop),
+      channelModes(database, shop),
+      previewChannels(database, shop, nowMs),
+      database.variant.count({ where: { shop, deletedAt: null, tracked: true } }),
+      recentOperations(database, shop, 3),
+      onlineStoreThinStockUnits(database, shop),
+      channelImpacts(database, shop),
+      heldByBallast(database, shop),
+      ...CHANNELS.map((channel) => freezeRisk(database, shop, channel)),
+    ]);
   return {
     onboardedAt: row?.onboardedAt?.toISOString() ?? null,
     currency: options.currency ?? null,
-    timeZone: options.timeZone ?? null,
     channels: views.map((view) => ({ ...view, ...modes[view.channel] })),
     previews: previews.map((preview) => ({ ...preview, ...modes[preview.channel] })),
     catalogItems,
     firstReadDone: row?.lastFullReadAt != null || catalogItems > 0,
     operations,
     thinStockUnits,
+    impacts,
+    held,
+    risks: Object.fromEntries(CHANNELS.map((channel, index) => [channel, risks[index]!])) as Record<
+      ChannelId,
+      FreezeRisk
+    >,
   };
+}
+
+/** A post of the onboarding page (activate, observe, release stranded holds, finish), on behalf of its staff member. */
+export function onboardingPageAction(
+  database: Database,
+  shop: string,
+  form: FormData,
+  nowMs: number,
+  actor: string | null = null,
+) {
+  return actingAs(actor, () => onboardingPagePost(database, shop, form, nowMs));
+}
+
+async function onboardingPagePost(database: Database, shop: string, form: FormData, nowMs: number) {
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "finish") {
+    await finishOnboarding(database, shop, nowMs);
+    return { intent, ok: true as const, channel: null };
+  }
+  if (intent === "releaseStranded") {
+    await releaseStrandedHolds(database, shop, nowMs);
+    return { intent, ok: true as const, channel: null };
+  }
+  const channel = CHANNELS.find((candidate) => candidate === form.get("channel"));
+  if (!channel || (intent !== "activate" && intent !== "observe"))
+    return { intent, ok: false as const, channel: null, code: "invalid" as const };
+  const change = { shop, channel, source: "admin" as const, nowMs };
+  const result =
+    intent === "activate" ? await activateChannel(database, change) : await observeChannel(database, change);
+  return result.ok
+    ? { intent, ok: true as const, channel }
+    : { intent, ok: false as const, channel, code: result.error.code };
 }

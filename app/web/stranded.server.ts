@@ -1,6 +1,7 @@
 import type { Database } from "~/db.server";
 import { channelModeOf } from "~/domain";
 import { logger } from "~/logger.server";
+import { actingAs } from "~/records/activity.server";
 import { checkStrandedHolds } from "~/sync/release-holds.server";
 import { startOperation } from "./channel-operations.server";
 import { pageAdminClient } from "./page-admin.server";
@@ -61,7 +62,16 @@ export async function strandedHolds(
   };
 }
 
-/** The merchant agreed: release exactly Ballast's own units (a tracked operation the worker runs). */
-export async function releaseStrandedHolds(database: Database, shop: string, nowMs: number): Promise<void> {
-  await startOperation(database, { shop, kind: "release_holds", nowMs, source: "admin" });
+/**
+ * The merchant agreed: release exactly Ballast's own units (a tracked operation the worker
+ * runs), in the name of `actor` when given (else of whoever the caller acts for).
+ */
+export async function releaseStrandedHolds(
+  database: Database,
+  shop: string,
+  nowMs: number,
+  actor?: string | null,
+): Promise<void> {
+  const release = () => startOperation(database, { shop, kind: "release_holds", nowMs, source: "admin" });
+  await (actor === undefined ? release() : actingAs(actor, release));
 }

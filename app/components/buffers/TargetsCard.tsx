@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Box, Button, ButtonGroup, Checkbox, InlineStack, Text } from "@shopify/polaris";
@@ -5,6 +6,7 @@ import { CHANNELS } from "~/domain";
 import { EMPTY_DRAFT, type RulesDraft } from "~/web/buffer-form";
 import type { TargetRules } from "~/web/buffers.server";
 import { numericId } from "~/web/ids";
+import { ConfirmAction, useCounted } from "~/components/ConfirmAction";
 import { DataTable } from "~/components/DataTable";
 import { RuleEditor, useRuleSummary } from "~/components/RuleEditor";
 import { TitledCard } from "~/components/TitledCard";
@@ -71,7 +73,42 @@ function TargetEditor({ target, onChange, serverErrors, saving, onSave }: Target
   );
 }
 
-/** The products and collections with rules of their own: a summary per channel, edit and remove. */
+/** The confirmation before a product's or collection's rules go: how many items and channels go back to the shop defaults. */
+function RemoveRulesConfirmation({ target, onClose }: { target: TargetRules | null; onClose: () => void }) {
+  const t = useT();
+  const locale = useLocale();
+  const submit = useSubmit();
+  const counted = useCounted();
+  if (!target) return null;
+  const name = target.label ?? numericId(target.gid);
+  const channels = CHANNELS.filter((entry) => target.drafts[entry]);
+  const which = {
+    channels: counted("channels", channels.length),
+    names: channels.map((entry) => channelName(entry, locale)).join(", "),
+  };
+  return (
+    <ConfirmAction
+      open
+      title={t(target.scope === "product" ? "confirm.removeRule.titleProduct" : "confirm.removeRule.titleCollection", {
+        name,
+      })}
+      consequences={[
+        target.items > 0
+          ? t("confirm.removeRule.items", { items: counted("items", target.items), ...which })
+          : t("confirm.removeRule.noItems", which),
+        t("confirm.removeRule.metafield"),
+      ]}
+      confirmLabel={t("confirm.removeRule.action")}
+      onCancel={onClose}
+      onConfirm={() => {
+        onClose();
+        submit({ intent: "removeTarget", scope: target.scope, gid: target.gid }, { method: "post" });
+      }}
+    />
+  );
+}
+
+/** The products and collections with rules of their own: a summary per channel, edit and remove (after a confirmation). */
 function TargetsTable({
   targets,
   defaults,
@@ -83,40 +120,44 @@ function TargetsTable({
 }) {
   const t = useT();
   const locale = useLocale();
-  const submit = useSubmit();
   const summary = useRuleSummary();
+  const [removing, setRemoving] = useState<TargetRules | null>(null);
   return (
-    <DataTable
-      label={t("buffers.targets")}
-      columnContentTypes={["text", "text", "text", "text", "text"]}
-      headings={[t("buffers.col.target"), ...CHANNELS.map((entry) => channelName(entry, locale)), ""]}
-      rows={targets.map((entry) => [
-        `${t(entry.scope === "product" ? "buffers.product" : "buffers.collection")} ${numericId(entry.gid)}${entry.label ? ` · ${entry.label}` : ""}`,
-        ...CHANNELS.map((value) => summary(entry.drafts[value])),
-        <ButtonGroup key="actions">
-          <Button
-            size="slim"
-            onClick={() =>
-              onEdit({
-                scope: entry.scope,
-                gid: entry.gid,
-                title: entry.label ?? numericId(entry.gid),
-                ...targetDrafts(entry.drafts, defaults),
-              })
-            }
-          >
-            {t("buffers.edit")}
-          </Button>
-          <Button
-            size="slim"
-            tone="critical"
-            onClick={() => submit({ intent: "removeTarget", scope: entry.scope, gid: entry.gid }, { method: "post" })}
-          >
-            {t("buffers.remove")}
-          </Button>
-        </ButtonGroup>,
-      ])}
-    />
+    <>
+      <DataTable
+        label={t("buffers.targets")}
+        columnContentTypes={["text", "text", "text", "text", "text"]}
+        headings={[t("buffers.col.target"), ...CHANNELS.map((entry) => channelName(entry, locale)), ""]}
+        rows={targets.map((entry) => [
+          `${t(entry.scope === "product" ? "buffers.product" : "buffers.collection")} ${numericId(entry.gid)}${entry.label ? ` · ${entry.label}` : ""}`,
+          ...CHANNELS.map((value) => summary(entry.drafts[value])),
+          <ButtonGroup key="actions">
+            <Button
+              size="slim"
+              onClick={() =>
+                onEdit({
+                  scope: entry.scope,
+                  gid: entry.gid,
+                  title: entry.label ?? numericId(entry.gid),
+                  ...targetDrafts(entry.drafts, defaults),
+                })
+              }
+            >
+              {t("buffers.edit")}
+            </Button>
+            <Button
+              size="slim"
+              tone="critical"
+              accessibilityLabel={t("buffers.removeLabel", { name: entry.label ?? numericId(entry.gid) })}
+              onClick={() => setRemoving(entry)}
+            >
+              {t("buffers.removeRules")}
+            </Button>
+          </ButtonGroup>,
+        ])}
+      />
+      <RemoveRulesConfirmation target={removing} onClose={() => setRemoving(null)} />
+    </>
   );
 }
 

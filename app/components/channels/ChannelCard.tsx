@@ -1,21 +1,30 @@
 import { Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
-import type { ChannelView, FreezeRisk } from "~/web/channels.server";
+import type { ChannelView } from "~/web/channels.server";
 import type { ChannelsPageData, ChannelsPageResult } from "~/web/channels-page.server";
 import { ModeBadge } from "~/components/ChannelMode";
 import { StateBadge } from "~/components/StateBadge";
-import { channelName, formatDateTime } from "~/components/format";
+import { channelName } from "~/components/format";
+import { useDateTime } from "~/components/use-date-time";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
-import { ConfirmBanner } from "./ConfirmBanner";
+import { healthReason } from "./ChannelsFeedback";
 import { ConnectionSection } from "./ConnectForm";
-import type { ChannelsConfirm, ChannelsPageActions } from "./page";
+import type { ChannelsPageActions } from "./page";
 
 type ModeView = ChannelsPageData["modes"][ChannelView["channel"]];
 
+/** The stored "code: detail" of the last failed test, its code in words and the channel's own detail kept. */
+function healthErrorText(stored: string, t: ReturnType<typeof useT>): string {
+  const separator = stored.indexOf(": ");
+  if (separator < 0) return stored;
+  return `${healthReason(stored.slice(0, separator), t)}: ${stored.slice(separator + 2)}`;
+}
+
 /** The channel's name, mode and state badges, last push, and the link to its settings. */
-function ChannelHeader({ view, mode, timeZone }: { view: ChannelView; mode: ModeView; timeZone: string | null }) {
+function ChannelHeader({ view, mode }: { view: ChannelView; mode: ModeView }) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
   return (
     <InlineStack align="space-between" blockAlign="center">
       <InlineStack gap="200" blockAlign="center">
@@ -32,7 +41,7 @@ function ChannelHeader({ view, mode, timeZone }: { view: ChannelView; mode: Mode
       </InlineStack>
       <InlineStack gap="300" blockAlign="center">
         <Text as="span" tone="subdued" variant="bodySm">
-          {t("channels.lastPush", { at: formatDateTime(view.lastPushAt, locale, timeZone) })}
+          {t("channels.lastPush", { at: at(view.lastPushAt) })}
         </Text>
         <Button
           url={`/app/channels/${view.channel}`}
@@ -45,26 +54,16 @@ function ChannelHeader({ view, mode, timeZone }: { view: ChannelView; mode: Mode
   );
 }
 
-/** Observing or active since when, and the button to switch (the Online Store asks first). */
-function ModeRow({
-  view,
-  mode,
-  timeZone,
-  actions,
-}: {
-  view: ChannelView;
-  mode: ModeView;
-  timeZone: string | null;
-  actions: ChannelsPageActions;
-}) {
+/** Observing or active since when, and the button to switch (activating the Online Store and going back to observe ask first). */
+function ModeRow({ view, mode, actions }: { view: ChannelView; mode: ModeView; actions: ChannelsPageActions }) {
   const t = useT();
-  const locale = useLocale();
+  const at = useDateTime();
   const onlineStore = view.channel === "online_store";
   return (
     <InlineStack gap="300" blockAlign="center">
       <Text as="p" tone="subdued">
         {mode.mode === "active"
-          ? t("channels.mode.activeHelp", { at: formatDateTime(mode.activatedAt, locale, timeZone) })
+          ? t("channels.mode.activeHelp", { at: at(mode.activatedAt) })
           : t("channels.mode.observingHelp")}
       </Text>
       {mode.mode === "observing" ? (
@@ -79,13 +78,7 @@ function ModeRow({
           {t(onlineStore ? "channels.activateOnlineStore" : "channels.activate")}
         </Button>
       ) : (
-        <Button
-          onClick={() =>
-            onlineStore
-              ? actions.ask({ kind: "observeOnlineStore" })
-              : actions.post({ intent: "observe", channel: view.channel })
-          }
-        >
+        <Button onClick={() => actions.ask({ kind: "observe", channel: view.channel })}>
           {t(onlineStore ? "channels.observeOnlineStore" : "channels.observe")}
         </Button>
       )}
@@ -93,7 +86,7 @@ function ModeRow({
   );
 }
 
-/** Resume, pause (stop selling, or freeze after a warning), and per channel: test and disconnect, or release/resume the Online Store's holds. */
+/** Resume, pause (stop selling or freeze), and per channel: test and disconnect, or release/resume the Online Store's holds; all but resume and test ask first. */
 function StateActions({
   view,
   holdsReleased,
@@ -113,9 +106,7 @@ function StateActions({
         </Button>
       ) : null}
       {view.state !== "paused_stop_selling" ? (
-        <Button onClick={() => actions.post({ intent: "pause", channel: view.channel, mode: "stop_selling" })}>
-          {t("channels.pauseStop")}
-        </Button>
+        <Button onClick={() => actions.ask({ kind: "pause", channel: view.channel })}>{t("channels.pauseStop")}</Button>
       ) : null}
       {view.state !== "paused_freeze" ? (
         <Button onClick={() => actions.ask({ kind: "freeze", channel: view.channel })}>
@@ -125,12 +116,12 @@ function StateActions({
       {view.channel !== "online_store" ? (
         <>
           <Button onClick={() => actions.post({ intent: "test", channel: view.channel })}>{t("channels.test")}</Button>
-          <Button tone="critical" onClick={() => actions.post({ intent: "disconnect", channel: view.channel })}>
+          <Button tone="critical" onClick={() => actions.ask({ kind: "disconnect", channel: view.channel })}>
             {t("channels.disconnect")}
           </Button>
         </>
       ) : holdsReleased ? (
-        <Button variant="primary" onClick={() => actions.post({ intent: "resumeHolds" })}>
+        <Button variant="primary" onClick={() => actions.ask({ kind: "resumeHolds" })}>
           {t("channels.resumeHolds")}
         </Button>
       ) : (
@@ -145,39 +136,24 @@ function StateActions({
 export interface ChannelCardProps {
   view: ChannelView;
   mode: ModeView;
-  risk: FreezeRisk;
   holdsReleased: boolean;
-  timeZone: string | null;
-  confirm: ChannelsConfirm;
   actions: ChannelsPageActions;
   result: ChannelsPageResult | undefined;
 }
 
-/** One channel on the Channels page: its state, mode, pause and connection, with their confirmations. */
-export function ChannelCard({ view, mode, risk, holdsReleased, timeZone, confirm, actions, result }: ChannelCardProps) {
+/** One channel on the Channels page: its state, mode, pause and connection (the page holds the confirmations). */
+export function ChannelCard({ view, mode, holdsReleased, actions, result }: ChannelCardProps) {
   const t = useT();
   const onlineStore = view.channel === "online_store";
-  const cancel = () => actions.ask(null);
   return (
     <Card>
       <BlockStack gap="400">
-        <ChannelHeader view={view} mode={mode} timeZone={timeZone} />
+        <ChannelHeader view={view} mode={mode} />
         <Text as="p" tone="subdued">
           {t(`channels.describe.${view.channel}` as MessageKey)}{" "}
           {t(view.checkoutOn === "channel" ? "channels.checkout.channel" : "channels.checkout.store")}
         </Text>
-        {view.connected ? <ModeRow view={view} mode={mode} timeZone={timeZone} actions={actions} /> : null}
-        {confirm?.kind === "observeOnlineStore" && onlineStore ? (
-          <ConfirmBanner
-            tone="warning"
-            title={t("channels.observeTitle")}
-            confirm={t("channels.confirmObserve")}
-            onConfirm={() => actions.post({ intent: "observe", channel: "online_store" })}
-            onCancel={cancel}
-          >
-            {t("channels.observeWarning")}
-          </ConfirmBanner>
-        ) : null}
+        {view.connected ? <ModeRow view={view} mode={mode} actions={actions} /> : null}
         {onlineStore && holdsReleased ? (
           <Banner tone="warning" title={t("channels.holdsReleasedTitle")}>
             <p>{t("channels.holdsReleasedBody")}</p>
@@ -185,34 +161,12 @@ export function ChannelCard({ view, mode, risk, holdsReleased, timeZone, confirm
         ) : null}
         {view.lastHealthError ? (
           <Banner tone="warning" title={t("channels.lastHealthError")}>
-            <p>{view.lastHealthError}</p>
+            <p>{healthErrorText(view.lastHealthError, t)}</p>
           </Banner>
         ) : null}
         {view.connected ? <StateActions view={view} holdsReleased={holdsReleased} actions={actions} /> : null}
-        {confirm?.kind === "freeze" && confirm.channel === view.channel ? (
-          <ConfirmBanner
-            tone={risk.aboveSellable > 0 ? "critical" : "warning"}
-            title={t("channels.freezeRiskTitle")}
-            confirm={t("channels.confirmFreeze")}
-            onConfirm={() => actions.post({ intent: "pause", channel: view.channel, mode: "freeze" })}
-            onCancel={cancel}
-          >
-            {t("channels.freezeRisk", { aboveTarget: risk.aboveTarget, aboveSellable: risk.aboveSellable })}
-          </ConfirmBanner>
-        ) : null}
-        {confirm?.kind === "release" && onlineStore ? (
-          <ConfirmBanner
-            tone="critical"
-            title={t("channels.releaseTitle")}
-            confirm={t("channels.confirmRelease")}
-            onConfirm={() => actions.post({ intent: "releaseHolds" })}
-            onCancel={cancel}
-          >
-            {t("channels.releaseWarning")}
-          </ConfirmBanner>
-        ) : null}
         {view.channel !== "online_store" ? (
-          <ConnectionSection view={view} channel={view.channel} timeZone={timeZone} result={result} />
+          <ConnectionSection view={view} channel={view.channel} result={result} />
         ) : null}
       </BlockStack>
     </Card>

@@ -5,9 +5,9 @@ import type { ConnectableChannel } from "~/web/channel-connections.server";
 import type { ChannelView } from "~/web/channels.server";
 import type { ChannelsPageResult } from "~/web/channels-page.server";
 import { TemplatePreview } from "~/components/TemplatePreview";
-import { formatDateTime } from "~/components/format";
+import { useDateTime } from "~/components/use-date-time";
 import type { MessageKey } from "~/i18n";
-import { useLocale, useT } from "~/i18n/react";
+import { useT } from "~/i18n/react";
 
 /** The stored connection settings in words (the form's own labels), not their field names. */
 const CONFIG_LABELS: Record<string, MessageKey> = {
@@ -101,12 +101,14 @@ function ConnectForm({
 }: {
   channel: ConnectableChannel;
   view: ChannelView;
-  fieldErrors: Record<string, string>;
+  /** The refused fields by path ("config.catalogId"), each with what to enter. */
+  fieldErrors: Record<string, MessageKey>;
 }) {
   const t = useT();
   const submit = useSubmit();
   const navigation = useNavigation();
   const [values, setValues] = useState<Record<string, string>>(() => initialValues(view));
+  const errorText = (key: MessageKey | undefined) => (key ? t(key) : undefined);
   const input: Input = (name, label, options = {}) => (
     <TextField
       label={t(label)}
@@ -116,7 +118,7 @@ function ConnectForm({
       type={options.secret ? "password" : "text"}
       helpText={options.help ? t(options.help) : undefined}
       multiline={options.multiline ? 2 : undefined}
-      error={fieldErrors[options.path ?? `config.${name}`]}
+      error={errorText(fieldErrors[options.path ?? `config.${name}`])}
     />
   );
   const send = (intent: string) => submit({ intent, channel, ...values }, { method: "post" });
@@ -156,9 +158,9 @@ function ConnectForm({
 }
 
 /** The stored settings as "Catalog ID: 123 · Country: US", with the last health check. */
-function ConnectedConfig({ view, timeZone }: { view: ChannelView; timeZone: string | null }) {
+function ConnectedConfig({ view }: { view: ChannelView }) {
   const t = useT();
-  const locale = useLocale();
+  const at = useDateTime();
   const config = Object.entries(view.config ?? {})
     .map(
       ([key, value]) =>
@@ -167,7 +169,7 @@ function ConnectedConfig({ view, timeZone }: { view: ChannelView; timeZone: stri
     .join(" · ");
   return (
     <Text as="p" tone="subdued" variant="bodySm">
-      {t("channels.connectedConfig", { config, at: formatDateTime(view.lastHealthAt, locale, timeZone) })}
+      {t("channels.connectedConfig", { config, at: at(view.lastHealthAt) })}
     </Text>
   );
 }
@@ -176,21 +178,19 @@ function ConnectedConfig({ view, timeZone }: { view: ChannelView; timeZone: stri
 export function ConnectionSection({
   view,
   channel,
-  timeZone,
   result,
 }: {
   view: ChannelView;
   channel: ConnectableChannel;
-  timeZone: string | null;
   result: ChannelsPageResult | undefined;
 }) {
   const mine = result && "channel" in result && result.channel === channel ? result : null;
-  const fieldErrors = mine && "fields" in mine && mine.intent === "connect" ? mine.fields : {};
+  const fieldErrors = (mine && "fields" in mine && mine.intent === "connect" ? mine.fields : undefined) ?? {};
   const preview = mine && mine.intent === "previewTemplates" && "preview" in mine ? mine.preview : null;
   return (
     <>
       <Divider />
-      {view.connected ? <ConnectedConfig view={view} timeZone={timeZone} /> : null}
+      {view.connected ? <ConnectedConfig view={view} /> : null}
       <ConnectForm channel={channel} view={view} fieldErrors={fieldErrors} />
       {preview ? <TemplatePreview preview={preview} /> : null}
     </>

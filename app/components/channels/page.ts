@@ -1,12 +1,14 @@
 import type { ChannelId } from "~/domain";
 
-/** The confirmation the Channels page has open, if any. */
+/**
+ * The confirmation the Channels page has open, if any: every action that stops, deletes or
+ * releases something, or changes what the whole store sells, asks first.
+ */
 export type ChannelsConfirm =
-  | { kind: "freeze"; channel: ChannelId }
+  | { kind: "pause" | "freeze" | "disconnect" | "observe"; channel: ChannelId }
   | { kind: "release" }
-  | { kind: "leave" }
+  | { kind: "resumeHolds" }
   | { kind: "activateOnlineStore" }
-  | { kind: "observeOnlineStore" }
   | null;
 
 /** What the Channels page's sections do with the merchant's clicks. */

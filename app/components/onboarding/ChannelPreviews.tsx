@@ -3,21 +3,23 @@ import { Banner, BlockStack, Box, Button, Card, InlineStack, Text } from "@shopi
 import type { ChannelPreview, OnboardingData } from "~/web/onboarding.server";
 import { ModeBadge } from "~/components/ChannelMode";
 import { isPending, OperationsCard } from "~/components/OperationProgress";
-import { channelName, formatDateTime, formatNumber } from "~/components/format";
+import { channelName, formatNumber } from "~/components/format";
+import { useDateTime } from "~/components/use-date-time";
+import type { ChannelsPageActions } from "~/components/channels/page";
 import type { MessageKey } from "~/i18n";
 import { useLocale, useT } from "~/i18n/react";
 import { PreviewFigures } from "./PreviewFigures";
 
-/** What the preview cards do with the merchant's clicks. */
-export interface OnboardingActions {
+/** What the preview cards do with the merchant's clicks: post, or open a confirmation first. */
+export interface OnboardingActions extends ChannelsPageActions {
   /** A post is under way: buttons wait. */
   busy: boolean;
-  post: (values: Record<string, string>) => void;
-  /** Opens the Online Store's activation confirmation. */
-  confirmOnlineStore: () => void;
 }
 
-/** Activate, observe, or connect first; the Online Store is activated after a confirmation and observed from the Channels page. */
+/**
+ * Activate, observe, or connect first. Activating the Online Store and going back to observe
+ * ask first; the Online Store is observed from the Channels page.
+ */
 function PreviewAction({
   preview,
   connected,
@@ -35,14 +37,14 @@ function PreviewAction({
     // Back to observe on the Online Store releases holds: confirmed on the Channels page.
     if (onlineStore) return <Link to="/app/channels">{t("channels.observeOnlineStore")}</Link>;
     return (
-      <Button onClick={() => actions.post({ intent: "observe", channel: preview.channel })} disabled={actions.busy}>
+      <Button onClick={() => actions.ask({ kind: "observe", channel: preview.channel })} disabled={actions.busy}>
         {t("channels.observe")}
       </Button>
     );
   }
   if (onlineStore) {
     return (
-      <Button variant="primary" onClick={actions.confirmOnlineStore} disabled={actions.busy}>
+      <Button variant="primary" onClick={() => actions.ask({ kind: "activateOnlineStore" })} disabled={actions.busy}>
         {t("onboarding.activateOnlineStore")}
       </Button>
     );
@@ -70,6 +72,7 @@ type PreviewCardProps = {
 function ChannelPreviewCard({ preview, connected, data, actions }: PreviewCardProps) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
   return (
     <Card>
       <BlockStack gap="300">
@@ -82,7 +85,7 @@ function ChannelPreviewCard({ preview, connected, data, actions }: PreviewCardPr
           </InlineStack>
           {preview.activatedAt ? (
             <Text as="span" tone="subdued" variant="bodySm">
-              {t("onboarding.activeSince", { at: formatDateTime(preview.activatedAt, locale, data.timeZone) })}
+              {t("onboarding.activeSince", { at: at(preview.activatedAt) })}
             </Text>
           ) : null}
         </InlineStack>

@@ -8,7 +8,8 @@ import { LagDriftChart } from "~/components/LagDriftChart";
 import { ModeBadge } from "~/components/ChannelMode";
 import { StateBadge } from "~/components/StateBadge";
 import { TitledCard } from "~/components/TitledCard";
-import { channelName, formatDateTime, formatDuration, formatNumber } from "~/components/format";
+import { channelName, formatDuration, formatNumber } from "~/components/format";
+import { useDateTime } from "~/components/use-date-time";
 import { useLocale, useT } from "~/i18n/react";
 
 type Modes = Awaited<ReturnType<typeof channelModes>>;
@@ -21,6 +22,7 @@ export const observingConnected = (channel: ChannelHealth, modes: Modes) =>
 export function ChannelHealthTable({ channels, modes }: { channels: ChannelHealth[]; modes: Modes }) {
   const t = useT();
   const locale = useLocale();
+  const at = useDateTime();
   const rows = channels.map((channel) => [
     channelName(channel.channel, locale),
     observingConnected(channel, modes) ? (
@@ -28,7 +30,7 @@ export function ChannelHealthTable({ channels, modes }: { channels: ChannelHealt
     ) : (
       <StateBadge key="state" state={channel.state} />
     ),
-    formatDateTime(channel.lastPushAt, locale),
+    at(channel.lastPushAt),
     channel.lag.samples === 0
       ? t("overview.noSamples")
       : t("overview.lagValue", {

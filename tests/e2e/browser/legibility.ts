@@ -40,3 +40,29 @@ export async function legibilityProblems(page: Page, locale: Locale): Promise<Le
 }
 
 export const NO_PROBLEMS: LegibilityProblems = { ids: [], codes: [], untranslated: [] };
+
+/** Tables wider than the box that holds them (their scroll container, else their card): cut off or scrolled sideways. */
+export async function clippedTables(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("table")]
+      // Shown tables only: not a closed disclosure's.
+      .filter((table) => table.getClientRects().length > 0)
+      .flatMap((table) => {
+        let box: HTMLElement | null = table.parentElement;
+        while (
+          box &&
+          box !== document.body &&
+          !["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(box).overflowX)
+        )
+          box = box.parentElement;
+        const container = box ?? document.body;
+        // A table kept for screen readers only sits in a 1 px box: nobody sees it clipped.
+        if (container.clientWidth <= 1) return [];
+        return container.scrollWidth > container.clientWidth + 1 || table.scrollWidth > container.clientWidth + 1
+          ? [
+              `${table.querySelector("th")?.textContent ?? "table"}: ${container.scrollWidth} > ${container.clientWidth}`,
+            ]
+          : [];
+      }),
+  );
+}

@@ -310,8 +310,9 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
           // that says its holds are released; "Release holds" is offered before leaving.
           await page.goto(embeddedUrl(app.url, shop, "/app/channels", locale), { waitUntil: "networkidle" });
           await page.getByText(text.leaving).waitFor();
-          await page.getByRole("button", { name: text.observeStore }).click();
-          await page.getByText(text.observeTitle).waitFor();
+          // The Online Store's card comes first (Meta, active too, has its own "Back to observe…").
+          await page.getByRole("button", { name: text.observeStore }).first().click();
+          await page.getByRole("dialog").getByText(text.observeTitle).waitFor();
           expect(
             (
               await database.channelConnection.findUnique({
@@ -320,7 +321,7 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
             )?.activatedAt,
           ).not.toBeNull();
           await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-channels-${locale}.png`), fullPage: true });
-          await page.getByRole("button", { name: text.confirmObserve, exact: true }).click();
+          await page.getByRole("dialog").getByRole("button", { name: text.confirmObserve, exact: true }).click();
           await page.getByText(text.observeDone).waitFor();
           expect(
             (
