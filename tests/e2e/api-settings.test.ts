@@ -6,13 +6,12 @@
  * are issued, fetched and revoked; another shop's settings are untouched.
  */
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { seedOfflineSession } from "../support/sessions";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp";
+import { startWebhookReceiver, type TestWebhookReceiver } from "../support/webhook-receiver";
 import { BROWSER_USER_AGENT, sessionToken, testServerEnv } from "../support/shopify";
 
 const SHOP = "api-settings-a.myshopify.com";
@@ -21,12 +20,8 @@ const PASSWORD = "smtp-secret-9876";
 
 let testDatabase: TestDatabase;
 let app: RunningApp;
-let smtp: SMTPServer;
-let smtpPort: number;
-let receiver: Server;
-let receiverUrl: string;
-const mails: { to: string[]; user: string | undefined }[] = [];
-const posts: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+let smtp: TestSmtpServer;
+let receiver: TestWebhookReceiver;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
@@ -47,42 +42,16 @@ beforeAll(async () => {
       computedAt: new Date(),
     },
   });
-  smtp = new SMTPServer({
-    disabledCommands: ["STARTTLS"],
-    allowInsecureAuth: true,
-    authMethods: ["PLAIN", "LOGIN"],
-    onAuth(auth, _session, callback) {
-      if (auth.username === "alerts" && auth.password === PASSWORD) return callback(null, { user: "alerts" });
-      return callback(new Error("Invalid username or password"));
-    },
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), user: session.user as string });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      posts.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      response.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ballast`;
+  smtp = await startSmtpServer({ login: { user: "alerts", password: PASSWORD } });
+  receiver = await startWebhookReceiver("/ballast");
   // No worker: the tests read exactly what the API wrote.
   app = await startAppServer(testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external" }));
 });
 
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  await smtp?.close();
+  await receiver?.close();
   await testDatabase?.drop();
 });
 
@@ -105,7 +74,7 @@ async function call(shop: string | null, method: string, path: string, body?: un
 const EMAIL = () => ({
   enabled: true,
   host: "127.0.0.1",
-  port: smtpPort,
+  port: smtp.port,
   secure: false,
   user: "alerts",
   from: "ballast@example.com",
@@ -160,7 +129,7 @@ describe("/api/v1/settings", { shuffle: false }, () => {
     const saved = await call(SHOP, "PUT", "/api/v1/settings/delivery", {
       email: EMAIL(),
       emailPassword: PASSWORD,
-      webhook: { enabled: true, url: receiverUrl },
+      webhook: { enabled: true, url: receiver.url },
     });
     expect(saved.status).toBe(200);
     expect(saved.json.changed).toBe(true);
@@ -183,11 +152,11 @@ describe("/api/v1/settings", { shuffle: false }, () => {
     const email = await call(SHOP, "POST", "/api/v1/settings/test-delivery", { target: "email" });
     expect(email.status).toBe(200);
     expect(email.json).toEqual({ target: "email", delivered: true, recipients: ["owner@example.com"] });
-    expect(mails).toEqual([{ to: ["owner@example.com"], user: "alerts" }]);
+    expect(smtp.mails.map(({ to, user }) => ({ to, user }))).toEqual([{ to: ["owner@example.com"], user: "alerts" }]);
 
     const webhook = await call(SHOP, "POST", "/api/v1/settings/test-delivery", { target: "webhook" });
     expect(webhook.json).toMatchObject({ target: "webhook", delivered: true });
-    const post = posts.at(-1)!;
+    const post = receiver.posts.at(-1)!;
     const signature = createHmac("sha256", webhookSecret)
       .update(`${String(post.headers["x-ballast-timestamp"])}.${post.body}`)
       .digest("hex");
@@ -198,7 +167,7 @@ describe("/api/v1/settings", { shuffle: false }, () => {
     const other = await call(OTHER, "POST", "/api/v1/settings/test-delivery", { target: "email" });
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe("not_configured");
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
   });
 
   it("replaces the webhook signing secret, returned once; a shop without a webhook gets 409", async () => {

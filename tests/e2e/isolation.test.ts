@@ -8,9 +8,6 @@
  * check also finds A's own data, so an empty answer cannot pass for isolation.
  */
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialContext } from "~/channels/connection-config";
 import { deliverAlerts } from "~/monitor/delivery.server";
@@ -20,6 +17,8 @@ import { setAlertSettings } from "../../app/records/alert-settings.server";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import { startAppServer, type RunningApp } from "../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp";
+import { startWebhookReceiver, type TestWebhookReceiver } from "../support/webhook-receiver";
 import { snapshotDatabase } from "../support/db-snapshot";
 import { bearer, openDocument, postWebhook, send } from "../support/http";
 import { seedOfflineSession } from "../support/sessions";
@@ -89,12 +88,8 @@ const markers = (fixture: ShopFixture) => [
 
 let testDatabase: TestDatabase;
 let app: RunningApp;
-let smtp: SMTPServer;
-let smtpPort: number;
-let receiver: Server;
-let receiverUrl: string;
-const mails: { to: string[]; raw: string }[] = [];
-const posts: { path: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+let smtp: TestSmtpServer;
+let receiver: TestWebhookReceiver;
 const webhookSecrets = new Map<string, string>();
 
 async function seedShop(fixture: ShopFixture) {
@@ -164,12 +159,12 @@ async function seedShop(fixture: ShopFixture) {
       email: {
         enabled: true,
         host: "127.0.0.1",
-        port: smtpPort,
+        port: smtp.port,
         secure: false,
         from: "ballast@example.com",
         to: [fixture.email],
       },
-      webhook: { enabled: true, url: `${receiverUrl}/${fixture.shop}` },
+      webhook: { enabled: true, url: `${receiver.url}/${fixture.shop}` },
     },
     keyring,
   );
@@ -179,34 +174,8 @@ async function seedShop(fixture: ShopFixture) {
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  smtp = new SMTPServer({
-    disabledCommands: ["STARTTLS", "AUTH"],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks)
-            .toString("utf8")
-            .replace(/\r?\n[ \t]+/g, " "),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      posts.push({ path: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      response.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
+  smtp = await startSmtpServer();
+  receiver = await startWebhookReceiver("/alerts");
 
   await seedShop(A);
   await seedShop(B);
@@ -216,8 +185,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  await smtp?.close();
+  await receiver?.close();
   await testDatabase?.drop();
 });
 
@@ -360,8 +329,8 @@ describe("shop A's writes change nothing of shop B", () => {
 
 describe("alert delivery", () => {
   it("sends each shop's alerts to its own targets only, signed with its own secret", async () => {
-    mails.length = 0;
-    posts.length = 0;
+    smtp.mails.length = 0;
+    receiver.posts.length = 0;
     const beforeB = await snapshotDatabase(testDatabase.database, { shop: B.shop });
     // Re-open A's alert (acknowledged above) so there is something to send.
     await testDatabase.database.alert.update({ where: { id: A.alertId! }, data: { acknowledgedAt: null } });
@@ -373,14 +342,14 @@ describe("alert delivery", () => {
     expect(report.sent).toBeGreaterThan(0);
     expect(await snapshotDatabase(testDatabase.database, { shop: B.shop })).toEqual(beforeB);
 
-    expect(mails.length).toBeGreaterThan(0);
-    for (const mail of mails) {
+    expect(smtp.mails.length).toBeGreaterThan(0);
+    for (const mail of smtp.mails) {
       expect(mail.to).toEqual([A.email]);
       expect(mail.raw).not.toContain(B.shop);
       expect(mail.raw).not.toContain(B.alertNote);
     }
-    expect(posts.length).toBeGreaterThan(0);
-    for (const post of posts) {
+    expect(receiver.posts.length).toBeGreaterThan(0);
+    for (const post of receiver.posts) {
       expect(post.path).toBe(`/alerts/${A.shop}`);
       expect(post.body).toContain(A.shop);
       expect(post.body).not.toContain(B.shop);

@@ -66,3 +66,16 @@ export async function clippedTables(page: Page): Promise<string[]> {
       }),
   );
 }
+
+/** What must never reach a merchant's screen: message keys, snake_case codes, Shopify ids, JSON. */
+export function rawCodes(text: string): string[] {
+  const patterns = [
+    /\b[a-z]+(?:_[a-z]+)+\b/g,
+    /\b[a-z]+\.[a-z]+(?:\.[a-zA-Z_]+)+\b/g,
+    /gid:\/\//g,
+    /\{[a-z]+\}/gi,
+    /[{}[\]"]{2,}/g,
+    /\bundefined\b|\bnull\b|\bNaN\b/g,
+  ];
+  return patterns.flatMap((pattern) => text.match(pattern) ?? []);
+}

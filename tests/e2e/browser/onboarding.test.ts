@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawCodes } from "./legibility";
 import { credentialContext } from "~/channels/connection-config";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
 import { previewChannels } from "../../../app/web/onboarding.server";
@@ -184,19 +185,6 @@ const TEXT = {
     money: (value: number) => new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(value),
   },
 } as const;
-
-/** What must never reach a merchant's screen: message keys, snake_case codes, Shopify ids, JSON. */
-function rawCodes(text: string): string[] {
-  const patterns = [
-    /\b[a-z]+(?:_[a-z]+)+\b/g,
-    /\b[a-z]+\.[a-z]+(?:\.[a-zA-Z_]+)+\b/g,
-    /gid:\/\//g,
-    /\{[a-z]+\}/gi,
-    /[{}[\]"]{2,}/g,
-    /\bundefined\b|\bnull\b|\bNaN\b/g,
-  ];
-  return patterns.flatMap((pattern) => text.match(pattern) ?? []);
-}
 
 async function visibleText(page: Browser["page"]): Promise<string> {
   return page.evaluate(() => document.body.innerText);

@@ -9,6 +9,7 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawCodes } from "./legibility";
 import enSettings from "~/locales/en/settings.json";
 import frSettings from "~/locales/fr/settings.json";
 import { issueFeedUrl } from "../../../app/web/settings.server";
@@ -46,19 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp?.close();
 });
-
-/** What must never reach a merchant's screen: message keys, snake_case codes, Shopify ids, JSON. */
-function rawCodes(text: string): string[] {
-  const patterns = [
-    /\b[a-z]+(?:_[a-z]+)+\b/g,
-    /\b[a-z]+\.[a-z]+(?:\.[a-zA-Z_]+)+\b/g,
-    /gid:\/\//g,
-    /\{[a-z]+\}/gi,
-    /[{}[\]"]{2,}/g,
-    /\bundefined\b|\bnull\b|\bNaN\b/g,
-  ];
-  return patterns.flatMap((pattern) => text.match(pattern) ?? []);
-}
 
 /** English sentences of this page's catalog (the parts between placeholders) seen on the French page. */
 function untranslated(text: string): string[] {
