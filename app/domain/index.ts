@@ -144,3 +144,5 @@ export { renderExplanation } from "./explain";
 export type { Explanation, ExplanationStep, ExplanationStepKind } from "./explain";
 
 export { DEFAULT_RULES, EXAMPLE_ITEM, EXAMPLE_CONTEXT, EXAMPLE_NOW_MS } from "./default-rules";
+
+export { foldForSearch, variantSearchText, SEARCH_FIELD_SEPARATOR } from "./search-text";

@@ -1,6 +1,14 @@
 import { ZodError } from "zod";
 import type { DatabaseProvider, DatabaseTransaction } from "~/db.server";
-import { applyLevelUpdate, applyOrder, applyOrderCancelled, locationGid, orderGid, type MasterRecord } from "~/domain";
+import {
+  applyLevelUpdate,
+  applyOrder,
+  applyOrderCancelled,
+  locationGid,
+  orderGid,
+  variantSearchText,
+  type MasterRecord,
+} from "~/domain";
 import { emptyMasterRecord, loadMasterRecords, saveMasterRecords } from "~/records/master-records.server";
 import { parseJsonLossless } from "./json";
 import {
@@ -323,6 +331,7 @@ async function applyProduct(tx: DatabaseTransaction, shop: string, payload: unkn
       title: variant.title,
       sku: variant.sku,
       barcode: variant.barcode,
+      searchText: variantSearchText(variant),
       price: variant.price,
       tracked: variant.tracked,
       deletedAt: null,

@@ -1,5 +1,5 @@
 import type { Database, DatabaseProvider } from "~/db.server";
-import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, type MasterRecord } from "~/domain";
+import { applyLevelUpdate, applyOwnSafetyStockMove, locationGid, variantSearchText, type MasterRecord } from "~/domain";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { readCatalogBulk } from "~/shopify/bulk.server";
 import {
@@ -128,24 +128,27 @@ async function saveVariants(
       title: "text",
       sku: "text",
       barcode: "text",
+      searchText: "text",
       tracked: "boolean",
       deletedAt: "timestamp",
       updatedAt: "timestamp",
     },
-    rows: variants.map((variant) => ({
-      gid: variant.variantId,
-      productGid: variant.productId,
-      inventoryItemGid: variant.inventoryItemId,
-      title:
-        variant.productTitle === variant.title || variant.title === "Default Title"
-          ? variant.productTitle
-          : `${variant.productTitle} — ${variant.title}`,
-      sku: variant.sku,
-      barcode: variant.barcode,
-      tracked: variant.tracked,
-      deletedAt: null,
-      updatedAt: new Date(),
-    })),
+    rows: variants
+      .map((variant) => ({
+        gid: variant.variantId,
+        productGid: variant.productId,
+        inventoryItemGid: variant.inventoryItemId,
+        title:
+          variant.productTitle === variant.title || variant.title === "Default Title"
+            ? variant.productTitle
+            : `${variant.productTitle} — ${variant.title}`,
+        sku: variant.sku,
+        barcode: variant.barcode,
+        tracked: variant.tracked,
+        deletedAt: null,
+        updatedAt: new Date(),
+      }))
+      .map((row) => ({ ...row, searchText: variantSearchText(row) })),
   });
 }
 

@@ -1,9 +1,11 @@
 // @database
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyLevelUpdate, createMasterRecord, locationGid, shopDomain, variantGid } from "~/domain";
+import { databaseProvider, databaseUrl } from "~/db.server";
+import { applyEvents } from "~/ingest/apply-event.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { parseItemListQuery, type ItemListQuery } from "./item-list";
-import { caseVariants, listItems } from "./item-list.server";
+import { fillSearchText, listItems } from "./item-list.server";
 
 const SHOP = "item-list.myshopify.com";
 const OTHER_SHOP = "someone-else.myshopify.com";
@@ -17,7 +19,14 @@ const gid = (id: number) => `gid://shopify/ProductVariant/${id}`;
 async function seedVariant(
   shop: string,
   id: number,
-  fields: { title: string; sku?: string; barcode?: string; available?: number; deleted?: boolean },
+  fields: {
+    title: string;
+    sku?: string;
+    barcode?: string;
+    searchText?: string;
+    available?: number;
+    deleted?: boolean;
+  },
 ) {
   await db().variant.create({
     data: {
@@ -28,6 +37,8 @@ async function seedVariant(
       title: fields.title,
       sku: fields.sku ?? null,
       barcode: fields.barcode ?? null,
+      // Left out, as the rows stored before the column existed: the list folds them itself.
+      searchText: fields.searchText ?? null,
       deletedAt: fields.deleted ? new Date(NOW - MINUTE) : null,
     },
   });
@@ -63,6 +74,10 @@ beforeAll(async () => {
   await seedVariant(SHOP, 3, { title: "Écharpe en laine — Rouge", sku: "ECH-R", available: 4 });
   await seedVariant(SHOP, 4, { title: "Mug 100%_cotton sleeve", sku: "MUG_1", available: 1 });
   await seedVariant(SHOP, 5, { title: "Wool scarf — Green (deleted)", sku: "SCARF-GREEN", deleted: true });
+  await seedVariant(SHOP, 7, { title: "Crème brûlée", sku: "CB-01" });
+  await seedVariant(SHOP, 8, { title: "Bœuf bourguignon", sku: "BOEUF_9" });
+  // Folded by its writer: the list keeps that text.
+  await seedVariant(SHOP, 9, { title: "Tarte Tatin", sku: "TT-1", searchText: "tarte tatin\ntt-1\nfolded-by-writer" });
   await seedVariant(OTHER_SHOP, 6, { title: "Wool scarf — Other shop", sku: "SCARF-RED" });
   // Enough items for three pages of 50 when nothing narrows the list.
   for (let index = 0; index < 110; index++) {
@@ -187,10 +202,63 @@ describe("listItems: search", () => {
     expect(await titles({ query: "SCARF-GREEN" })).toEqual([]);
   });
 
-  it("folds the case of letters beyond ASCII (é, É)", async () => {
+  it("ignores case and accents, in the query and in the item", async () => {
     expect(await titles({ query: "écharpe" })).toEqual(["Écharpe en laine — Rouge"]);
     expect(await titles({ query: "ÉCHARPE EN" })).toEqual(["Écharpe en laine — Rouge"]);
-    expect(caseVariants("écharpe")).toEqual(["écharpe", "ÉCHARPE", "Écharpe"]);
+    expect(await titles({ query: "echarpe" })).toEqual(["Écharpe en laine — Rouge"]);
+    expect(await titles({ query: "creme" })).toEqual(["Crème brûlée"]);
+    expect(await titles({ query: "CRÈME" })).toEqual(["Crème brûlée"]);
+    expect(await titles({ query: "Creme   Brulee" })).toEqual(["Crème brûlée"]);
+    expect(await titles({ query: "crême brulée" })).toEqual(["Crème brûlée"]);
+    expect(await titles({ query: "boeuf" })).toEqual(["Bœuf bourguignon"]);
+  });
+
+  it("finds by SKU whatever its case, and never across two fields", async () => {
+    expect(await titles({ query: "cb-01" })).toEqual(["Crème brûlée"]);
+    expect(await titles({ query: "boeuf_9" })).toEqual(["Bœuf bourguignon"]);
+    expect(await titles({ query: "brulee cb" })).toEqual([]);
+  });
+
+  it("finds an item as a products webhook wrote it, accents and all", async () => {
+    const provider = databaseProvider(databaseUrl(db()));
+    const body = {
+      id: 77,
+      title: "Pâte à crêpes",
+      variants: [{ id: 77, title: "Sans gluten", sku: "PÂTE-SG", inventory_item_id: 77 }],
+    };
+    await db().$transaction((tx) =>
+      applyEvents(
+        tx,
+        SHOP,
+        [{ eventId: "p77", shop: SHOP, topic: "products/update", payload: JSON.stringify(body) }],
+        provider,
+      ),
+    );
+    const written = await db().variant.findUnique({ where: { shop_gid: { shop: SHOP, gid: gid(77) } } });
+    expect(written?.searchText).toBe("pate a crepes — sans gluten\npate-sg\n");
+    expect(await titles({ query: "pate a crepes" })).toEqual(["Pâte à crêpes — Sans gluten"]);
+  });
+
+  it("folds the items stored without a search text once, and keeps the text a writer folded", async () => {
+    const provider = databaseProvider(databaseUrl(db()));
+    await titles({ query: "anything" });
+    await seedVariant(SHOP, 10, { title: "Galette des Rois" });
+    expect(await fillSearchText(db(), provider, SHOP)).toBe(1);
+    expect(await fillSearchText(db(), provider, SHOP)).toBe(0);
+    const stored = await db().variant.findMany({
+      where: { shop: SHOP, gid: { in: [gid(10), gid(7), gid(9)] } },
+      select: { searchText: true },
+      orderBy: { gid: "asc" },
+    });
+    expect(stored.map((row) => row.searchText)).toEqual([
+      "galette des rois\n\n",
+      "creme brulee\ncb-01\n",
+      "tarte tatin\ntt-1\nfolded-by-writer",
+    ]);
+    expect(await titles({ query: "folded-by-writer" })).toEqual(["Tarte Tatin"]);
+    // Another shop's items wait for that shop's own search.
+    const other = await db().variant.findFirst({ where: { shop: OTHER_SHOP }, select: { searchText: true } });
+    expect(other?.searchText).toBeNull();
   });
 
   it("takes % and _ literally", async () => {

@@ -1,6 +1,6 @@
 import { databaseProvider, databaseUrl, type Database, type DatabaseProvider } from "~/db.server";
 import { Prisma } from "~/generated/sqlite/client";
-import { CHANNELS, channelModeOf, sellableBreakdown, type ChannelId } from "~/domain";
+import { CHANNELS, channelModeOf, foldForSearch, sellableBreakdown, variantSearchText, type ChannelId } from "~/domain";
 import { decodeMasterRecord } from "~/records/master-records.server";
 import { channelTruth } from "./channel-truth";
 import {
@@ -15,36 +15,52 @@ import {
 /**
  * The item list (/app/items, GET /api/v1/items): variants found by part of their title,
  * their SKU or their barcode, narrowed by a status and a channel, 50 to a page, each with
- * what every channel shows now (app/web/channel-truth.ts). Every query is scoped by `shop`;
- * the query's shape and the answer's types are in ./item-list.ts (shared with the page).
+ * what every channel shows now (app/web/channel-truth.ts). The search ignores case and
+ * accents. Every query is scoped by `shop`; the query's shape and the answer's types are in
+ * ./item-list.ts (shared with the page).
  */
 
 /** `%`, `_` and the escape character itself match literally in a LIKE pattern. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
 /**
- * SQLite's LIKE folds ASCII letters only ("écharpe" would miss "Écharpe"), and PostgreSQL's
- * ILIKE folds by the database's character type: asking for the text as typed, in lower case,
- * in upper case and capitalised as well finds the usual spellings on both.
+ * Search ignores case and accents ("creme" finds "Crème brûlée") the same way on SQLite and
+ * PostgreSQL: neither database folds text here (SQLite's LOWER() folds ASCII only). The app
+ * folds the query and each variant's title, SKU and barcode (Variant.searchText) with one
+ * function, and the database only finds one folded text in the other.
  */
-export function caseVariants(text: string): string[] {
-  const lower = text.toLocaleLowerCase();
-  const capitalised = lower.charAt(0).toLocaleUpperCase() + lower.slice(1);
-  return [...new Set([text, lower, text.toLocaleUpperCase(), capitalised])];
+function textCondition(text: string): Prisma.Sql {
+  return Prisma.sql`v."searchText" LIKE ${likePattern(foldForSearch(text))} ESCAPE '\\'`;
 }
 
-function textCondition(provider: DatabaseProvider, text: string): Prisma.Sql {
-  // PostgreSQL's LIKE is case-sensitive; SQLite has no ILIKE and its LIKE ignores ASCII case.
-  const like = Prisma.raw(provider === "postgresql" ? "ILIKE" : "LIKE");
-  const matches = caseVariants(text).flatMap((variant) => {
-    const pattern = likePattern(variant);
-    return [
-      Prisma.sql`v."title" ${like} ${pattern} ESCAPE '\\'`,
-      Prisma.sql`v."sku" ${like} ${pattern} ESCAPE '\\'`,
-      Prisma.sql`v."barcode" ${like} ${pattern} ESCAPE '\\'`,
-    ];
+/** Rows folded per statement (two parameters each; SQLite allows 32,766). */
+const FOLDS_PER_STATEMENT = 500;
+
+/**
+ * Folds the search text of the shop's variants that have none yet: those stored before the
+ * column existed, or written by something that did not fold it. Every catalog write folds it,
+ * so this nearly always finds nothing, reading the same rows as the search itself (no index
+ * serves a search for part of a text). A row written meanwhile keeps the text its writer
+ * folded.
+ */
+export async function fillSearchText(database: Database, provider: DatabaseProvider, shop: string): Promise<number> {
+  const missing = await database.variant.findMany({
+    where: { shop, searchText: null, deletedAt: null },
+    select: { gid: true, title: true, sku: true, barcode: true },
   });
-  return Prisma.sql`(${Prisma.join(matches, " OR ")})`;
+  const text = (value: string) =>
+    provider === "postgresql" ? Prisma.sql`CAST(${value} AS text)` : Prisma.sql`${value}`;
+  for (let start = 0; start < missing.length; start += FOLDS_PER_STATEMENT) {
+    const tuples = missing
+      .slice(start, start + FOLDS_PER_STATEMENT)
+      .map((variant) => Prisma.sql`(${text(variant.gid)}, ${text(variantSearchText(variant))})`);
+    await database.$executeRaw`
+      WITH "f"("gid", "searchText") AS (VALUES ${Prisma.join(tuples)})
+      UPDATE "Variant" SET "searchText" = "f"."searchText"
+      FROM "f"
+      WHERE "Variant"."shop" = ${shop} AND "Variant"."gid" = "f"."gid" AND "Variant"."searchText" IS NULL`;
+  }
+  return missing.length;
 }
 
 /** A channel row the engine marked near a sell-out: stock remains and the channel is shown none (Google: ads paused). */
@@ -97,7 +113,10 @@ async function findVariants(
 ): Promise<{ variants: FoundVariant[]; total: number }> {
   const provider = databaseProvider(databaseUrl(database));
   const conditions = [Prisma.sql`v."shop" = ${shop}`, Prisma.sql`v."deletedAt" IS NULL`];
-  if (query.query) conditions.push(textCondition(provider, query.query));
+  if (query.query) {
+    await fillSearchText(database, provider, shop);
+    conditions.push(textCondition(query.query));
+  }
   const filter = filterCondition(provider, query.filter, query.channel, now);
   if (filter) conditions.push(filter);
   const where = Prisma.join(conditions, " AND ");
