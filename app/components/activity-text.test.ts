@@ -316,9 +316,52 @@ describe("every kind of activity in words", () => {
     ],
     [
       "metafield_rejected",
-      { kind: "metafield_rejected", channel: null, details: { issues: ["bad"] } },
-      'Buffer metafield rejected: ["bad"]',
-      'Champ méta de réserve refusé : ["bad"]',
+      {
+        kind: "metafield_rejected",
+        channel: null,
+        details: {
+          owner: "gid://shopify/Product/42",
+          ownerType: "product",
+          title: "Wool scarf",
+          problems: [
+            { code: "too_small", channel: "meta", field: "hold", tier: 2, bound: 0, inclusive: true },
+            { code: "unknown_channel", keys: ["tiktok"] },
+          ],
+        },
+      },
+      "Buffer setting edited in Shopify admin ignored for the product “Wool scarf”: Meta, tier 2, units held back: must be at least 0; unknown channel “tiktok”: Ballast knows Online Store, Meta and Google",
+      "Réglage de réserve modifié dans l'admin Shopify ignoré pour le produit « Wool scarf » : Meta, palier 2, unités retenues : doit être au moins 0 ; canal inconnu « tiktok » : Ballast connaît Boutique en ligne, Meta et Google",
+    ],
+    [
+      "metafield_rejected for the shop defaults, JSON unreadable",
+      {
+        kind: "metafield_rejected",
+        channel: null,
+        details: {
+          owner: "gid://shopify/Shop/1",
+          ownerType: "shop",
+          title: null,
+          problems: [{ code: "invalid_json" }],
+        },
+      },
+      "Buffer setting edited in Shopify admin ignored for the shop defaults: the value is not valid JSON, so Ballast cannot read it",
+      "Réglage de réserve modifié dans l'admin Shopify ignoré pour les valeurs par défaut de la boutique : la valeur n'est pas du JSON valide, Ballast ne peut donc pas la lire",
+    ],
+    [
+      "metafield_rejected written before problems were stored (a sentence, shown as it is)",
+      {
+        kind: "metafield_rejected",
+        channel: null,
+        details: { owner: "gid://shopify/Product/42", error: "Product 42 (Mug): the value is not valid JSON" },
+      },
+      "Buffer setting edited in Shopify admin ignored: Product 42 (Mug): the value is not valid JSON",
+      "Réglage de réserve modifié dans l'admin Shopify ignoré : Product 42 (Mug): the value is not valid JSON",
+    ],
+    [
+      "metafield_rejected with a list of older sentences",
+      { kind: "metafield_rejected", channel: null, details: { issues: ["bad", "worse"] } },
+      "Buffer setting edited in Shopify admin ignored: bad; worse",
+      "Réglage de réserve modifié dans l'admin Shopify ignoré : bad; worse",
     ],
     [
       "auto_protect widening while paused",

@@ -1,5 +1,6 @@
 import { DEFAULT_THIN_STOCK_UNITS, renderExplanation, type Explanation } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
+import { asRefusedSetting, settingOwnerText, settingProblemsText } from "~/records/setting-problems";
 import { channelName, formatDateTime, formatDuration } from "./format";
 import { SETTINGS_ACTIVITY_FORMATTERS } from "./settings/activity-text";
 
@@ -170,6 +171,23 @@ function autoProtectText({ d, channel, locale, t }: Context): string {
   return t("activity.auto_protect", { channel, reason: str(d.reason ?? d.cause) });
 }
 
+/**
+ * A buffer setting refused in Shopify admin: whose it is and each problem, put into words
+ * from the codes stored (app/records/setting-problems.ts). Older entries hold a sentence
+ * (`error`), shown as it is.
+ */
+function metafieldRejectedText({ d, locale, t }: Context): string {
+  const setting = asRefusedSetting(d);
+  if (setting)
+    return t("activity.metafield_rejected_problems", {
+      owner: settingOwnerText(setting, locale),
+      problems: settingProblemsText(setting, locale),
+    });
+  const old = d.error ?? d.message ?? d.issues;
+  const texts = Array.isArray(old) ? old.filter((text): text is string => typeof text === "string") : [];
+  return t("activity.metafield_rejected", { error: texts.length > 0 ? texts.join("; ") : str(old) });
+}
+
 /** One sentence per kind the writers record; a kind missing here falls back to its raw details. */
 const FORMATTERS: Record<string, (context: Context) => string> = {
   rule_changed: ruleChangedText,
@@ -220,7 +238,7 @@ const FORMATTERS: Record<string, (context: Context) => string> = {
   push_failed: ({ d, channel, t }) => t("activity.push_failed", { channel, error: str(d.reason ?? d.error ?? d.code) }),
   push_parked: ({ d, channel, t }) => t("activity.push_parked", { channel, error: str(d.code ?? d.reason) }),
   credentials_revoked: ({ channel, t }) => t("activity.credentials_revoked", { channel }),
-  metafield_rejected: ({ d, t }) => t("activity.metafield_rejected", { error: str(d.error ?? d.message ?? d.issues) }),
+  metafield_rejected: metafieldRejectedText,
   auto_protect: autoProtectText,
   ...SETTINGS_ACTIVITY_FORMATTERS,
 };

@@ -10,6 +10,8 @@ import type { ChannelHealth } from "~/monitor/health.server";
 import { LOCALES } from "~/i18n";
 import { ALERT_KINDS } from "./alert-kinds";
 import { alertFacts, alertItemLabel, describeAlert, formatAlertTime, splitVariantTitle } from "./alert-text";
+import { SETTING_PROBLEM_CODES, type SettingProblem, type SettingProblemCode } from "./setting-problems";
+import { SHOPIFY_FAILURES } from "./shopify-failure";
 
 const NOW = new Date(Date.UTC(2026, 10, 27, 12, 0));
 const MINUTE = 60_000;
@@ -74,11 +76,25 @@ const recorded: Record<string, Record<string, unknown>> = {
   reconciliation_difference: { levels: 3, mode: "incremental", variants: [VARIANT] },
   // app/rules/metafield-pickup.server.ts
   invalid_metafield: {
-    settings: ["Product 8234567890123 (Wool scarf): meta: at most two decimals"],
-    action: "Ballast ignored these values.",
+    settings: [
+      {
+        owner: "gid://shopify/Product/8234567890123",
+        ownerType: "product",
+        title: "Wool scarf",
+        problems: [
+          { code: "too_many_decimals", channel: "meta", field: "percent" },
+          { code: "too_small", channel: "meta", field: "hold", tier: 2, bound: 0, inclusive: true },
+        ],
+      },
+    ],
     owners: ["gid://shopify/Product/8234567890123"],
   },
-  shopify_unreachable: { error: "Shopify answered 503 Service Unavailable" },
+  // app/worker/reconcile-job.server.ts
+  shopify_unreachable: {
+    failure: "server_error",
+    status: 503,
+    technical: "Shopify answered 503 Service Unavailable",
+  },
   // app/shopify/offline-token.server.ts
   shopify_auth_failed: { status: 400, error: "invalid_grant", guidance: "open_ballast_in_shopify_admin" },
 };
@@ -152,5 +168,164 @@ describe("alert details as sentences", () => {
     expect(alertItemLabel({ variantId: VARIANT, productTitle: "Mug", variantTitle: null, sku: null }, "en")).toBe(
       "Mug (no SKU)",
     );
+  });
+});
+
+/** One problem of each code, with the values its writer records. */
+const PROBLEMS: Record<SettingProblemCode, SettingProblem> = {
+  invalid_json: { code: "invalid_json" },
+  not_object: { code: "not_object" },
+  unknown_channel: { code: "unknown_channel", keys: ["tiktok", "ebay"] },
+  unknown_setting: { code: "unknown_setting", channel: "online_store", tier: 1, field: "tiers", keys: ["extra"] },
+  too_small: { code: "too_small", channel: "meta", field: "hold", tier: 2, bound: 0, inclusive: true },
+  too_big: { code: "too_big", channel: "google", field: "confidence", bound: 0.9999, inclusive: true },
+  too_many_tiers: { code: "too_many_tiers", channel: "meta", field: "tiers", bound: 20 },
+  not_whole_number: { code: "not_whole_number", channel: "meta", field: "fixedUnits" },
+  wrong_type: { code: "wrong_type", channel: "meta", field: "percent", expected: "number" },
+  missing: { code: "missing", channel: "google", field: "atOrBelow", tier: 3 },
+  too_many_decimals: { code: "too_many_decimals", channel: "meta", field: "percent" },
+  cap_not_above_floor: { code: "cap_not_above_floor", channel: "online_store", field: "cap" },
+  tiers_not_increasing: { code: "tiers_not_increasing", channel: "meta", field: "atOrBelow", tier: 2 },
+  all_only_lowest_tier: { code: "all_only_lowest_tier", channel: "meta", field: "hold", tier: 2 },
+  tiers_show_less: { code: "tiers_show_less", channel: "google", field: "hold", tier: 3 },
+  invalid_value: { code: "invalid_value", channel: "meta", field: "lagAware" },
+};
+/** Words both languages write alike: names, and the values the merchant typed. */
+const SHARED_WORDS = new Set([
+  "meta",
+  "google",
+  "ballast",
+  "json",
+  "all",
+  "tiktok",
+  "ebay",
+  "extra",
+  "wool",
+  "scarf",
+  "stock",
+]);
+const wordsOf = (text: string) => new Set(text.toLowerCase().match(/\p{L}+/gu) ?? []);
+const refused = (problems: SettingProblem[], owner = "gid://shopify/Product/8234567890123") => ({
+  settings: [{ owner, ownerType: owner.includes("/Shop/") ? "shop" : "product", title: "Wool scarf", problems }],
+  owners: [owner],
+});
+
+describe("refused buffer settings in words", () => {
+  it.each(SETTING_PROBLEM_CODES)("puts %s into French with no English word, and into English", (code) => {
+    const details = refused([PROBLEMS[code]]);
+    const [english] = alertFacts("invalid_metafield", details, { locale: "en", timeZone: null });
+    const [french] = alertFacts("invalid_metafield", details, { locale: "fr", timeZone: null });
+    expect(english).toMatch(/^Ignored value for the product “Wool scarf”: /);
+    expect(french).toMatch(/^Valeur ignorée pour le produit « Wool scarf » : /);
+    const englishWords = wordsOf(english!);
+    const shared = [...wordsOf(french!)].filter((word) => englishWords.has(word) && !SHARED_WORDS.has(word));
+    expect(shared, french).toEqual([]);
+    for (const text of [english!, french!]) {
+      expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // no code
+      expect(text).not.toMatch(/\b(fixedUnits|atOrBelow|lagAware|online_store|undefined|null)\b/);
+      expect(text).not.toMatch(/[{}]/);
+    }
+  });
+
+  it("names the channel, the tier and the setting in plain words, with numbers in the reader's format", () => {
+    const details = refused([PROBLEMS.too_small, PROBLEMS.too_big, PROBLEMS.unknown_channel]);
+    expect(alertFacts("invalid_metafield", details, { locale: "fr", timeZone: null })).toEqual([
+      "Valeur ignorée pour le produit « Wool scarf » : Meta, palier 2, unités retenues : doit être au moins 0 ; " +
+        "Google, confiance de la réserve selon le délai : doit être au plus 0,9999 ; " +
+        "canaux inconnus « tiktok » et « ebay » : Ballast connaît Boutique en ligne, Meta et Google.",
+    ]);
+    expect(alertFacts("invalid_metafield", details, { locale: "en", timeZone: null })).toEqual([
+      "Ignored value for the product “Wool scarf”: Meta, tier 2, units held back: must be at least 0; " +
+        "Google, confidence of the lag-aware buffer: must be at most 0.9999; " +
+        "unknown channels “tiktok” and “ebay”: Ballast knows Online Store, Meta and Google.",
+    ]);
+    expect(
+      alertFacts("invalid_metafield", refused([PROBLEMS.invalid_json], "gid://shopify/Shop/1"), {
+        locale: "fr",
+        timeZone: null,
+      }),
+    ).toEqual([
+      "Valeur ignorée pour les valeurs par défaut de la boutique : la valeur n'est pas du JSON valide, Ballast ne peut donc pas la lire.",
+    ]);
+  });
+
+  it("shows rows written before problems were stored as they are, and skips what it cannot read", () => {
+    const old = {
+      settings: ["Product 8234567890123 (Wool scarf): Facebook & Instagram, percent held: at most two decimals", 7],
+      action: "Ballast ignored these values.",
+      owners: ["gid://shopify/Product/8234567890123"],
+    };
+    expect(alertFacts("invalid_metafield", old, { locale: "fr", timeZone: null })).toEqual([
+      "Valeur ignorée : Product 8234567890123 (Wool scarf): Facebook & Instagram, percent held: at most two decimals.",
+    ]);
+    expect(alertFacts("invalid_metafield", old, { locale: "en", timeZone: null })).toEqual([
+      "Ignored value: Product 8234567890123 (Wool scarf): Facebook & Instagram, percent held: at most two decimals.",
+    ]);
+    // A code from a later version still reads as a refused value, never as its code.
+    const later = refused([{ code: "something_new" as SettingProblemCode, channel: "meta", field: "cap" }]);
+    expect(alertFacts("invalid_metafield", later, { locale: "fr", timeZone: null })).toEqual([
+      "Valeur ignorée pour le produit « Wool scarf » : Meta, plafond affiché : valeur refusée.",
+    ]);
+  });
+});
+
+describe("Shopify unreachable in words", () => {
+  const TECHNICAL = "Network error reaching Shopify: getaddrinfo ENOTFOUND shop.myshopify.com";
+  const sentences: Record<string, [Record<string, unknown>, string, string]> = {
+    timeout: [{ failure: "timeout" }, "Shopify took too long to answer.", "Shopify a mis trop de temps à répondre."],
+    network: [
+      { failure: "network" },
+      "Ballast could not connect to Shopify (a network problem between the two).",
+      "Ballast n'a pas pu se connecter à Shopify (un problème de réseau entre les deux).",
+    ],
+    server_error: [
+      { failure: "server_error", status: 502 },
+      "Shopify had a problem on its side (HTTP status 502).",
+      "Shopify a eu un problème de son côté (statut HTTP 502).",
+    ],
+    throttled: [
+      { failure: "throttled", status: 429 },
+      "Shopify asked Ballast to slow down: too many requests at once.",
+      "Shopify a demandé à Ballast de ralentir : trop de requêtes à la fois.",
+    ],
+    other: [{ failure: "other" }, "Shopify did not answer as expected.", "Shopify n'a pas répondu comme prévu."],
+  };
+
+  it.each(SHOPIFY_FAILURES)("says %s plainly in both languages, without the technical message", (failure) => {
+    const [details, english, french] = sentences[failure]!;
+    const stored = { ...details, technical: TECHNICAL };
+    expect(alertFacts("shopify_unreachable", stored, { locale: "en", timeZone: null })).toEqual([english]);
+    expect(alertFacts("shopify_unreachable", stored, { locale: "fr", timeZone: null })).toEqual([french]);
+  });
+
+  it("gives the status when Shopify refused the request, and a server error without one", () => {
+    expect(
+      alertFacts(
+        "shopify_unreachable",
+        { failure: "other", status: 403, technical: "x" },
+        { locale: "fr", timeZone: null },
+      ),
+    ).toEqual(["Shopify a refusé la requête (statut HTTP 403)."]);
+    expect(alertFacts("shopify_unreachable", { failure: "server_error" }, { locale: "en", timeZone: null })).toEqual([
+      "Shopify had a problem on its side.",
+    ]);
+  });
+
+  it("reads rows written before the failure was classified: their message is classified, not shown", () => {
+    const fr = (error: string) => alertFacts("shopify_unreachable", { error }, { locale: "fr", timeZone: null });
+    expect(fr("Shopify answered 503 Service Unavailable")).toEqual([
+      "Shopify a eu un problème de son côté (statut HTTP 503).",
+    ]);
+    expect(fr("Shopify Admin API call timed out")).toEqual(["Shopify a mis trop de temps à répondre."]);
+    expect(fr("Network error reaching Shopify: fetch failed")).toEqual([
+      "Ballast n'a pas pu se connecter à Shopify (un problème de réseau entre les deux).",
+    ]);
+    expect(fr("Shopify throttled the query")).toEqual([
+      "Shopify a demandé à Ballast de ralentir : trop de requêtes à la fois.",
+    ]);
+    expect(fr("bulk operation gid://shopify/BulkOperation/1 was canceled")).toEqual([
+      "Shopify n'a pas répondu comme prévu.",
+    ]);
+    expect(alertFacts("shopify_unreachable", {}, { locale: "en", timeZone: null })).toEqual([]);
   });
 });

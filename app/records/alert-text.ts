@@ -1,6 +1,8 @@
 import { CHANNEL_NAMES, type ChannelId } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
 import { ALERT_CATALOG, alertActionChannel, alertActionFor, isAlertKind, type AlertAction } from "./alert-kinds";
+import { asRefusedSetting, settingOwnerText, settingProblemsText } from "./setting-problems";
+import { storedShopifyFailure } from "./shopify-failure";
 
 /**
  * What a merchant reads about one alert, in their language: its title, what it means,
@@ -116,6 +118,7 @@ function wordsFor(options: AlertTextOptions) {
         : counted("alerts.unit.hours", Math.round(value / 6) / 10);
   return {
     t,
+    locale: options.locale,
     counted,
     items: (count: number) => counted("alerts.unit.items", count),
     minutes,
@@ -228,7 +231,8 @@ function itemCountFacts(kind: string, details: Details, { t, counted, items }: W
   return facts;
 }
 
-function shopFacts(kind: string, details: Details, { t, counted, minutes, time }: Words): string[] {
+function shopFacts(kind: string, details: Details, words: Words): string[] {
+  const { t, counted, minutes, time } = words;
   if (kind === "webhook_gap") {
     const last = str(details, "lastReceivedAt");
     const threshold = num(details, "thresholdMinutes");
@@ -243,22 +247,44 @@ function shopFacts(kind: string, details: Details, { t, counted, minutes, time }
       ? [counted("alerts.fact.reconciliation", levels, { mode: t(`alerts.fact.reconciliation.mode.${mode}`) })]
       : [];
   }
-  if (kind === "invalid_metafield") {
-    const settings = Array.isArray(details.settings) ? details.settings : [];
-    return settings
-      .filter((text): text is string => typeof text === "string" && text.length > 0)
-      .slice(0, 10)
-      .map((text) => t("alerts.fact.invalidSetting", { text: text.replace(/\.$/, "") }));
-  }
+  if (kind === "invalid_metafield") return refusedSettingFacts(details, words);
   if (kind === "shopify_unreachable") {
-    const error = str(details, "error");
-    return error ? [t("alerts.fact.shopifyError", { error: error.replace(/\.$/, "") })] : [];
+    // The plain sentence only: the raw message (`technical`) stays in the details, for the API.
+    const failure = storedShopifyFailure(details);
+    if (!failure) return [];
+    const key = `alerts.fact.shopifyFailure.${failure.failure}` as const;
+    return [
+      failure.status !== undefined && (failure.failure === "server_error" || failure.failure === "other")
+        ? t(`${key}.status` as MessageKey, { status: failure.status })
+        : t(key),
+    ];
   }
   if (kind === "shopify_auth_failed") {
     const status = num(details, "status") ?? str(details, "status");
     return status !== null ? [t("alerts.fact.authStatus", { status })] : [];
   }
   return [];
+}
+
+/**
+ * invalid_metafield: one sentence per refused setting, put into words from its problem
+ * codes; a row written before those were stored holds sentences, shown as they are.
+ */
+function refusedSettingFacts(details: Details, { t, locale }: Words): string[] {
+  const settings = Array.isArray(details.settings) ? details.settings : [];
+  return settings.slice(0, 10).flatMap((value: unknown) => {
+    if (typeof value === "string")
+      return value.length > 0 ? [t("alerts.fact.invalidSetting", { text: value.replace(/\.$/, "") })] : [];
+    const setting = asRefusedSetting(value);
+    return setting
+      ? [
+          t("alerts.fact.refusedSetting", {
+            owner: settingOwnerText(setting, locale),
+            problems: settingProblemsText(setting, locale),
+          }),
+        ]
+      : [];
+  });
 }
 
 /** The details of one alert as sentences, ending with when it was last seen. */

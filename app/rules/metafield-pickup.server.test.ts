@@ -16,7 +16,10 @@ import { installShop, worldConnectors } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
+import { activityText } from "~/components/activity-text";
+import { describeAlert } from "~/records/alert-text";
 import { saveRule } from "./rule-store.server";
+import { validateBufferValue } from "./metafield-pickup.server";
 
 const KEY = Buffer.alloc(32, 5);
 /** A second shop on the same fake Shopify, whose first product has the same id as this shop's. */
@@ -172,13 +175,22 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     expect(await rulesOf(world.shop, product(0))).toEqual({ meta: { fixedUnits: 4 } });
     const alert = await openAlert();
     expect(alert).toMatchObject({ severity: "warning", channel: null });
-    const details = alert!.details as { settings: string[]; owners: string[] };
+    const details = alert!.details as { settings: unknown[]; owners: string[] };
     expect(details.owners).toEqual([product(0)]);
+    // Stored as data (whose setting, what is wrong), put into words in the reader's language.
     expect(details.settings).toEqual([
-      expect.stringMatching(/^Product \d+ \(Product 1\): the value is not valid JSON$/),
+      { owner: product(0), ownerType: "product", title: "Product 1", problems: [{ code: "invalid_json" }] },
     ]);
+    expect(describeAlert(alert!, { locale: "fr", timeZone: null }).facts[0]).toBe(
+      "Valeur ignorée pour le produit « Product 1 » : la valeur n'est pas du JSON valide, Ballast ne peut donc pas la lire.",
+    );
     // Logged once, not on every pass.
-    expect(await db().activity.count({ where: { shop: world.shop, kind: "metafield_rejected" } })).toBe(1);
+    const rejected = await db().activity.findMany({ where: { shop: world.shop, kind: "metafield_rejected" } });
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.details).toEqual(details.settings[0]);
+    expect(activityText({ ...rejected[0]!, details: rejected[0]!.details as Record<string, unknown> }, "en")).toBe(
+      "Buffer setting edited in Shopify admin ignored for the product “Product 1”: the value is not valid JSON, so Ballast cannot read it",
+    );
     // Stock was reconciled in the same passes.
     expect(
       (await db().shop.findUniqueOrThrow({ where: { shop: world.shop } })).lastReconciledAt!.getTime(),
@@ -198,13 +210,25 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
       }),
     );
     await worker.runOnce();
-    const settings = ((await openAlert())!.details as { settings: string[] }).settings;
+    const alert = (await openAlert())!;
+    const settings = (alert.details as { settings: { owner: string; problems: unknown[] }[] }).settings;
     expect(settings).toHaveLength(1);
-    expect(settings[0]).toContain("unknown channel “tiktok”");
-    expect(settings[0]).toContain("Facebook & Instagram, units always held: must be at least 0");
-    expect(settings[0]).toContain("Facebook & Instagram, most shown: cap must be above floor");
-    expect(settings[0]).toContain("Facebook & Instagram, percent held: at most two decimals");
-    expect(settings[0]).toContain("Google, stock-level tiers tier 1 units held: must be a whole number");
+    expect(settings[0]!.owner).toBe(product(0));
+    expect(settings[0]!.problems).toEqual(
+      expect.arrayContaining([
+        { code: "unknown_channel", keys: ["tiktok"] },
+        { code: "too_small", channel: "meta", field: "fixedUnits", bound: 0, inclusive: true },
+        { code: "cap_not_above_floor", channel: "meta", field: "cap" },
+        { code: "too_many_decimals", channel: "meta", field: "percent" },
+        { code: "not_whole_number", channel: "google", field: "hold", tier: 1 },
+      ]),
+    );
+    const [french] = describeAlert(alert, { locale: "fr", timeZone: null }).facts;
+    expect(french).toContain("canal inconnu « tiktok »");
+    expect(french).toContain("Meta, unités fixes retenues : doit être au moins 0");
+    expect(french).toContain("Meta, plafond affiché : doit être au-dessus du seuil de rupture");
+    expect(french).toContain("Meta, pourcentage retenu : deux décimales au plus");
+    expect(french).toContain("Google, palier 1, unités retenues : doit être un nombre entier");
     expect(await rulesOf(world.shop, product(0))).toEqual({ meta: { fixedUnits: 4 } });
     expect(await db().activity.count({ where: { shop: world.shop, kind: "metafield_rejected" } })).toBe(2);
     expect(await db().alert.count({ where: { shop: world.shop, kind: "invalid_metafield" } })).toBe(1);
@@ -286,5 +310,64 @@ describe("buffer settings edited in Shopify admin", { shuffle: false }, () => {
     expect(await rulesOf(OTHER, otherProduct)).toEqual({ meta: { fixedUnits: 9 } });
     expect((await adminActivity(OTHER)).map((row) => row.channel)).toEqual(["meta"]);
     expect((await adminActivity()).filter((row) => JSON.stringify(row.details).includes('"fixedUnits":9'))).toEqual([]);
+  });
+});
+
+describe("a refused value's problems, as codes", () => {
+  const problems = (value: unknown) => {
+    const result = validateBufferValue({ value: value as never, raw: JSON.stringify(value) });
+    return result.ok ? [] : result.problems;
+  };
+
+  it("records each of the domain's checks with the channel, the tier and the bound", () => {
+    expect(validateBufferValue({ value: null, raw: "{" })).toEqual({ ok: false, problems: [{ code: "invalid_json" }] });
+    expect(problems([1])).toEqual([{ code: "not_object" }]);
+    expect(
+      problems({
+        meta: {
+          tiers: [
+            { atOrBelow: 5, hold: 1 },
+            { atOrBelow: 3, hold: 1 },
+          ],
+        },
+      }),
+    ).toEqual([{ code: "tiers_not_increasing", channel: "meta", field: "atOrBelow", tier: 2 }]);
+    expect(
+      problems({
+        meta: {
+          tiers: [
+            { atOrBelow: 5, hold: 1 },
+            { atOrBelow: 8, hold: "all" },
+          ],
+        },
+      }),
+    ).toEqual([{ code: "all_only_lowest_tier", channel: "meta", field: "hold", tier: 2 }]);
+    expect(
+      problems({
+        online_store: {
+          tiers: [
+            { atOrBelow: 5, hold: 0 },
+            { atOrBelow: 10, hold: 9 },
+          ],
+        },
+      }),
+    ).toEqual([{ code: "tiers_show_less", channel: "online_store", field: "hold", tier: 2 }]);
+    expect(
+      problems({
+        google: { tiers: [{ atOrBelow: 5 }, { atOrBelow: 6, hold: "some", extra: 1 }], lagAware: { confidence: 2 } },
+      }),
+    ).toEqual([
+      { code: "missing", channel: "google", field: "hold", tier: 1 },
+      { code: "wrong_type", channel: "google", field: "hold", tier: 2, expected: "number_or_all" },
+      { code: "unknown_setting", channel: "google", field: "tiers", tier: 2, keys: ["extra"] },
+      { code: "too_big", channel: "google", field: "confidence", bound: 0.9999, inclusive: true },
+    ]);
+    expect(
+      problems({ meta: { tiers: Array.from({ length: 21 }, (_, index) => ({ atOrBelow: index, hold: 0 })) } }),
+    ).toEqual([{ code: "too_many_tiers", channel: "meta", field: "tiers", bound: 20 }]);
+    expect(problems({ meta: "x", google: { percent: "5" } })).toEqual([
+      { code: "wrong_type", channel: "meta", expected: "object" },
+      { code: "wrong_type", channel: "google", field: "percent", expected: "number" },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { logger } from "~/logger.server";
 import { recordActivities, type ActivityEntry } from "~/records/activity.server";
 import { alertDedupeKey, raiseAlert, resolveAlert } from "~/records/alerts.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
-import { gidNumericId, gidType } from "~/shopify/gid";
+import { gidType } from "~/shopify/gid";
 import {
   bufferMarker,
   canonicalJson,
@@ -17,6 +17,7 @@ import {
   type BufferPairWrite,
 } from "~/shopify/metafields.server";
 import { requestRecompute } from "~/records/requests.server";
+import type { RefusedSetting, SettingOwnerType, SettingProblem } from "~/records/setting-problems";
 import { DEFAULT_SHOP_RULES, deleteRules, loadRuleSet, saveRule, type RuleScope } from "./rule-store.server";
 
 /**
@@ -34,7 +35,9 @@ import { DEFAULT_SHOP_RULES, deleteRules, loadRuleSet, saveRule, type RuleScope 
  *   domain's schema: valid → saved like the Buffers page saves (activity "changed in
  *   Shopify admin", recompute requested); invalid (not JSON, unknown channel or setting,
  *   negative or impossible numbers) → ignored, the current rules stay, and one
- *   `invalid_metafield` alert lists every such setting until it is fixed or removed.
+ *   `invalid_metafield` alert lists every such setting until it is fixed or removed. What
+ *   is wrong is stored as problem codes with their values (app/records/setting-problems.ts),
+ *   put into words in the reader's language when shown.
  * - A metafield deleted in admin (cleared field) removes the rules it held: the merchant
  *   deleted the setting. For the shop, Ballast's built-in defaults apply again.
  *
@@ -65,29 +68,13 @@ interface Owner {
 
 interface Problem {
   ownerId: string;
-  text: string;
+  problems: SettingProblem[];
 }
 
 const SCOPE_OF_TYPE: Record<string, TargetScope> = {
   Product: "product",
   ProductVariant: "variant",
   Collection: "collection",
-};
-const CHANNEL_LABELS: Record<ChannelId, string> = {
-  online_store: "Online Store",
-  meta: "Facebook & Instagram",
-  google: "Google",
-};
-const FIELD_LABELS: Record<string, string> = {
-  fixedUnits: "units always held",
-  percent: "percent held",
-  tiers: "stock-level tiers",
-  atOrBelow: "stock level",
-  hold: "units held",
-  floor: "out-of-stock floor",
-  cap: "most shown",
-  lagAware: "lag-aware buffer",
-  confidence: "confidence",
 };
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
@@ -145,7 +132,7 @@ export async function pickUpBufferMetafields(
     }
     const desired = editedRules(owner.scope, metafield);
     if (!desired.ok) {
-      problems.push({ ownerId: owner.ownerId, text: desired.text });
+      problems.push({ ownerId: owner.ownerId, problems: desired.problems });
       continue;
     }
     const changes = await saveEditedRules(database, shop, owner, current, desired.rules);
@@ -202,9 +189,9 @@ function mirrorInSync(scope: RuleScope, metafield: BufferMetafield, current: Cha
 function editedRules(
   scope: RuleScope,
   metafield: BufferMetafield,
-): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
+): { ok: true; rules: ChannelRules } | { ok: false; problems: SettingProblem[] } {
   if (metafield.raw === null) return { ok: true, rules: scope === "shop" ? { ...DEFAULT_SHOP_RULES } : {} };
-  const parsed = validate(metafield);
+  const parsed = validateBufferValue(metafield);
   if (!parsed.ok || scope !== "shop") return parsed;
   const rules = parsed.rules;
   return {
@@ -298,38 +285,86 @@ function sameRules(scope: RuleScope, mirrored: unknown, current: ChannelRules): 
   );
 }
 
-function validate(metafield: BufferMetafield): { ok: true; rules: ChannelRules } | { ok: false; text: string } {
+/** A metafield's value checked against the domain's schema: its rules, or every problem found, as codes. */
+export function validateBufferValue(
+  metafield: Pick<BufferMetafield, "value" | "raw">,
+): { ok: true; rules: ChannelRules } | { ok: false; problems: SettingProblem[] } {
   if (metafield.value === null && metafield.raw?.trim() !== "null")
-    return { ok: false, text: "the value is not valid JSON" };
+    return { ok: false, problems: [{ code: "invalid_json" }] };
   const parsed = channelRulesSchema.safeParse(metafield.value);
   if (parsed.success) return { ok: true, rules: parsed.data };
-  return { ok: false, text: [...new Set(parsed.error.issues.map(describeIssue))].join("; ") };
+  const seen = new Set<string>();
+  const problems: SettingProblem[] = [];
+  for (const issue of parsed.error.issues) {
+    const problem = describeIssue(issue, metafield.value);
+    const key = JSON.stringify(problem);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return { ok: false, problems };
 }
 
-/** A schema issue in words a merchant can act on. */
-function describeIssue(issue: ZodIssue): string {
-  const [channel, ...rest] = issue.path.map(String);
-  if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
-    return `unknown channel ${issue.keys.map((key) => `“${key}”`).join(", ")} (channels are online_store, meta and google)`;
+/** The value at a schema issue's path. */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
   }
+  return current;
+}
+
+/**
+ * A schema issue as a problem code with its values (channel, setting, tier number, bound,
+ * names), never a sentence: the reader's language puts it into words.
+ */
+function describeIssue(issue: ZodIssue, value: unknown): SettingProblem {
   if (issue.path.length === 0)
-    return "the value must be a JSON object with one entry per channel (online_store, meta, google)";
-  const where = `${CHANNEL_LABELS[channel as ChannelId] ?? channel}${rest.length ? `, ${rest.map((part) => (/^\d+$/.test(part) ? `tier ${Number(part) + 1}` : (FIELD_LABELS[part] ?? part))).join(" ")}` : ""}`;
+    return issue.code === "unrecognized_keys" ? { code: "unknown_channel", keys: issue.keys } : { code: "not_object" };
+  const [channel, ...rest] = issue.path;
+  const where: SettingProblem = { code: "invalid_value", channel: String(channel) };
+  const tierIndex = rest.findIndex((part) => typeof part === "number");
+  if (tierIndex >= 0) where.tier = (rest[tierIndex] as number) + 1;
+  const field = rest.filter((part): part is string => typeof part === "string").at(-1);
+  if (field !== undefined) where.field = field;
+  const at = (problem: Omit<SettingProblem, "channel" | "field" | "tier">): SettingProblem => ({
+    ...where,
+    ...problem,
+  });
   switch (issue.code) {
     case "unrecognized_keys":
-      return `${where}: unknown setting ${issue.keys.map((key) => `“${key}”`).join(", ")}`;
+      return at({ code: "unknown_setting", keys: issue.keys });
     case "too_small":
-      return `${where}: must be ${issue.inclusive ? "at least" : "more than"} ${String(issue.minimum)}`;
+      return at({ code: "too_small", bound: Number(issue.minimum), inclusive: issue.inclusive });
     case "too_big":
-      return `${where}: must be ${issue.inclusive ? "at most" : "less than"} ${String(issue.maximum)}`;
+      return issue.type === "array"
+        ? at({ code: "too_many_tiers", bound: Number(issue.maximum) })
+        : at({ code: "too_big", bound: Number(issue.maximum), inclusive: issue.inclusive });
     case "invalid_type":
-      return issue.expected === "integer"
-        ? `${where}: must be a whole number`
-        : `${where}: must be ${issue.expected === "object" ? "a set of rules" : `a ${issue.expected}`}`;
+      if (issue.received === "undefined") return at({ code: "missing" });
+      if (issue.expected === "integer") return at({ code: "not_whole_number" });
+      return issue.expected === "number" || issue.expected === "object"
+        ? at({ code: "wrong_type", expected: issue.expected })
+        : issue.expected === "array"
+          ? at({ code: "wrong_type", expected: "list" })
+          : at({ code: "wrong_type" });
+    case "invalid_union":
+    case "invalid_literal":
+      if (valueAt(value, issue.path) === undefined) return at({ code: "missing" });
+      // Only a tier's hold has a choice of kinds: a whole number or "all".
+      return field === "hold" ? at({ code: "wrong_type", expected: "number_or_all" }) : at({ code: "invalid_value" });
     case "not_multiple_of":
-      return `${where}: at most two decimals`;
+      return at({ code: "too_many_decimals" });
+    case "custom":
+      // The domain's own checks (app/domain/rules.ts), told apart by where they point.
+      if (field === "cap") return at({ code: "cap_not_above_floor" });
+      if (tierIndex >= 0 && field === "atOrBelow") return at({ code: "tiers_not_increasing" });
+      if (tierIndex >= 0 && field === "hold")
+        return at({ code: valueAt(value, issue.path) === "all" ? "all_only_lowest_tier" : "tiers_show_less" });
+      return at({ code: "invalid_value" });
     default:
-      return `${where}: ${issue.message}`;
+      return at({ code: "invalid_value" });
   }
 }
 
@@ -337,43 +372,49 @@ function previousProblems(details: unknown): Problem[] {
   if (details === null || typeof details !== "object") return [];
   const { owners, settings } = details as { owners?: unknown; settings?: unknown };
   if (!Array.isArray(owners)) return [];
-  const texts = Array.isArray(settings) ? settings : [];
-  return owners.flatMap((ownerId, index) =>
-    typeof ownerId === "string" ? [{ ownerId, text: typeof texts[index] === "string" ? texts[index] : "" }] : [],
-  );
+  const stored = Array.isArray(settings) ? settings : [];
+  return owners.flatMap((ownerId, index) => {
+    if (typeof ownerId !== "string") return [];
+    // A row written before problems were stored holds a sentence: it matches no new problem.
+    const setting = stored[index] as Partial<RefusedSetting> | undefined;
+    return [{ ownerId, problems: Array.isArray(setting?.problems) ? setting.problems : [] }];
+  });
 }
 
-async function ownerLabels(
+const OWNER_TYPES: Record<string, SettingOwnerType> = {
+  Shop: "shop",
+  Product: "product",
+  ProductVariant: "variant",
+  Collection: "collection",
+};
+
+/** Whose setting each is: its kind and, for a product or variant Ballast knows, its title. */
+async function refusedSettings(
   database: Database,
   shop: string,
-  ownerIds: readonly string[],
-): Promise<Map<string, string>> {
-  const labels = new Map<string, string>();
+  problems: readonly Problem[],
+): Promise<RefusedSetting[]> {
+  const ownerIds = problems.map((problem) => problem.ownerId);
   const variants = await database.variant.findMany({
-    where: { shop, OR: [{ gid: { in: [...ownerIds] } }, { productGid: { in: [...ownerIds] } }] },
+    where: { shop, OR: [{ gid: { in: ownerIds } }, { productGid: { in: ownerIds } }] },
     select: { gid: true, productGid: true, title: true },
   });
-  for (const ownerId of ownerIds) {
-    const type = gidType(ownerId);
-    const id = gidNumericId(ownerId) ?? ownerId;
-    if (type === "Shop") {
-      labels.set(ownerId, "Shop defaults");
-    } else if (type === "ProductVariant") {
-      const title = variants.find((variant) => variant.gid === ownerId)?.title;
-      labels.set(ownerId, `Variant ${id}${title ? ` (${title})` : ""}`);
-    } else if (type === "Product") {
-      const title = variants.find((variant) => variant.productGid === ownerId)?.title.split(" — ")[0];
-      labels.set(ownerId, `Product ${id}${title ? ` (${title})` : ""}`);
-    } else {
-      labels.set(ownerId, `Collection ${id}`);
-    }
-  }
-  return labels;
+  return problems.map((problem) => {
+    const ownerType = OWNER_TYPES[gidType(problem.ownerId) ?? ""] ?? "product";
+    const title =
+      ownerType === "variant"
+        ? variants.find((variant) => variant.gid === problem.ownerId)?.title
+        : ownerType === "product"
+          ? variants.find((variant) => variant.productGid === problem.ownerId)?.title.split(" — ")[0]
+          : undefined;
+    return { owner: problem.ownerId, ownerType, title: title || null, problems: problem.problems };
+  });
 }
 
 /**
- * One alert for the shop lists every refused setting (`settings`, in words, and `owners`,
- * the ids read again next time); each newly refused one is written to the activity log.
+ * One alert for the shop lists every refused setting (`settings`: whose it is and its
+ * problems as codes, and `owners`, the ids read again next time); each newly refused one
+ * is written to the activity log.
  */
 async function reportProblems(
   database: Database,
@@ -386,14 +427,9 @@ async function reportProblems(
     if (previous.length > 0) await resolveAlert(database, { shop, kind: "invalid_metafield", channel: null, at });
     return;
   }
-  const labels = await ownerLabels(
-    database,
-    shop,
-    problems.map((problem) => problem.ownerId),
-  );
-  const settings = problems.map((problem) => `${labels.get(problem.ownerId) ?? problem.ownerId}: ${problem.text}`);
-  const fresh = problems.filter(
-    (problem, index) => !previous.some((old) => old.ownerId === problem.ownerId && old.text === settings[index]),
+  const settings = await refusedSettings(database, shop, problems);
+  const fresh = settings.filter(
+    (setting) => !previous.some((old) => old.ownerId === setting.owner && same(old.problems, setting.problems)),
   );
   await raiseAlert(database, {
     shop,
@@ -402,18 +438,16 @@ async function reportProblems(
     at,
     details: {
       settings,
-      action:
-        "Ballast ignored these values and keeps the current buffer rules. Correct or clear the Ballast buffer field in Shopify admin, or save the rules again in Ballast.",
       owners: problems.map((problem) => problem.ownerId),
     },
   });
   await recordActivities(
     database,
-    fresh.map((problem) => ({
+    fresh.map((setting) => ({
       shop,
       kind: "metafield_rejected" as const,
       at,
-      details: { owner: problem.ownerId, error: `${labels.get(problem.ownerId) ?? problem.ownerId}: ${problem.text}` },
+      details: { ...setting },
     })),
   );
 }

@@ -1,5 +1,6 @@
 import { adminClientFor } from "~/channels/factory.server";
 import { raiseAlert, resolveAlert } from "~/records/alerts.server";
+import { shopifyFailureDetails } from "~/records/shopify-failure";
 import { reconcileShop, type ReconcileProgress } from "~/sync/reconcile.server";
 import type { JobContext } from "./job-context.server";
 
@@ -87,7 +88,9 @@ export class ReconcileJob {
         shop,
         kind: "shopify_unreachable",
         severity: "critical",
-        details: { error: error instanceof Error ? error.message.slice(0, 300) : String(error) },
+        // A stable class (timeout, network, server error with its status, throttled, other) that
+        // the alert puts into words; the raw message is kept only as `technical`, for the API.
+        details: { ...shopifyFailureDetails(error) },
         at: clock(),
       });
       if (operationId) throw error;
