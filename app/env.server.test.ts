@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, parseEnv, prismaPatchesEnabled, pushIntervals } from "./env.server";
+import {
+  ConfigurationError,
+  parseEnv,
+  prismaPatchesEnabled,
+  privateWebhookHostsAllowed,
+  pushIntervals,
+} from "./env.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -58,5 +64,19 @@ describe("parseEnv", () => {
     expect(prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "on" })).toBe(true);
     expect(prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "off" })).toBe(false);
     expect(() => prismaPatchesEnabled({ BALLAST_PRISMA_PATCHES: "no" })).toThrow(ConfigurationError);
+  });
+
+  it("keeps alert webhooks off private addresses unless BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS=1", () => {
+    expect(parseEnv(valid).allowPrivateWebhookHosts).toBe(false);
+    expect(parseEnv({ ...valid, BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "1" }).allowPrivateWebhookHosts).toBe(true);
+    expect(() => parseEnv({ ...valid, BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "yes" })).toThrow(
+      /BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS must be "0" or "1"/,
+    );
+    expect(privateWebhookHostsAllowed({})).toBe(false);
+    expect(privateWebhookHostsAllowed({ BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "0" })).toBe(false);
+    expect(privateWebhookHostsAllowed({ BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "1" })).toBe(true);
+    expect(() => privateWebhookHostsAllowed({ BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "true" })).toThrow(
+      ConfigurationError,
+    );
   });
 });

@@ -16,6 +16,13 @@ const optionalUrl = z
 /** `off` runs Prisma without Ballast's speed patches (app/db/prisma-patches.server.ts, docs/decisions/002). */
 const prismaPatchesSwitch = z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on");
 
+/**
+ * `1` lets alert webhooks reach private, loopback and link-local addresses, over plain http too
+ * (app/security/webhook-address.ts): for tests, the local rehearsal and a receiver on the
+ * operator's own network. Off by default: an App Store shop must not reach internal services.
+ */
+const privateWebhookHostsSwitch = z.enum(["0", "1"], { message: 'must be "0" or "1"' }).default("0");
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
@@ -41,6 +48,8 @@ const envSchema = z.object({
     ),
   /** Ballast's speed patches to Prisma 6.19.3: on by default, and only ever on that exact version. */
   BALLAST_PRISMA_PATCHES: prismaPatchesSwitch,
+  /** Alert webhooks to private addresses and over http: off (0) unless a test or rehearsal says 1. */
+  BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: privateWebhookHostsSwitch,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
   WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
@@ -75,6 +84,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema> & {
   DATABASE_URL: string;
+  allowPrivateWebhookHosts: boolean;
   encryptionKey: Buffer;
   previousEncryptionKeys: Buffer[];
 };
@@ -115,6 +125,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? defaultDatabaseUrl(),
+    allowPrivateWebhookHosts: env.BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS === "1",
     encryptionKey: decodeKey(env.BALLAST_ENCRYPTION_KEY)!,
     previousEncryptionKeys: (env.BALLAST_ENCRYPTION_KEY_PREVIOUS ?? "")
       .split(",")
@@ -134,6 +145,19 @@ export function prismaPatchesEnabled(source: Record<string, string | undefined> 
       'Configuration error: BALLAST_PRISMA_PATCHES must be "on" or "off". See README "Configuration".',
     );
   return result.data === "on";
+}
+
+/**
+ * BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS alone: read where an alert webhook is sent (the worker's
+ * delivery, a test send), which tests do without the app's full configuration.
+ */
+export function privateWebhookHostsAllowed(source: Record<string, string | undefined> = process.env): boolean {
+  const result = privateWebhookHostsSwitch.safeParse(source.BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS);
+  if (!result.success)
+    throw new ConfigurationError(
+      'Configuration error: BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS must be "0" or "1". See README "Configuration".',
+    );
+  return result.data === "1";
 }
 
 let cached: Env | undefined;

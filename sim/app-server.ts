@@ -97,7 +97,16 @@ export async function startAppServer(
     [...clock, path.resolve("server.mjs"), path.join(cwd, "build", "server", "index.js")],
     {
       cwd,
-      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH ?? "",
+        // Alert webhooks go to receivers on loopback here (tests/support/webhook-receiver.ts):
+        // allowed for these servers only; production keeps them off private addresses.
+        BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: "1",
+        ...env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+      },
       stdio: options.clock ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
     },
   );

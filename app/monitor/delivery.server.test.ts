@@ -5,15 +5,18 @@
  * once, however many passes run and even after a "restart" (a fresh call with nothing
  * in memory); failures are retried later. Notices carry the Alerts page's words in the
  * shop's language (title, meaning, recommended action, details as sentences, items named),
- * times in UTC when the shop's time zone is unknown, said so.
+ * times in UTC when the shop's time zone is unknown, said so. A webhook Ballast may not call
+ * (a private or internal address, plain http, credentials) is refused before any connection.
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyring } from "~/security/crypto.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
 import { alertTargets } from "../../tests/support/alert-targets";
+import { startWebhookReceiver, type TestWebhookReceiver } from "../../tests/support/webhook-receiver";
 import { raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts } from "./delivery.server";
+import { refusalText } from "./webhook-target.server";
 import { DEFAULT_ALERT_SETTINGS } from "~/records/alert-settings";
 import { getAlertSettings, setAlertSettings } from "~/records/alert-settings.server";
 
@@ -178,7 +181,7 @@ describe("alert delivery", { shuffle: false }, () => {
     expect(mails()[1]!.raw).toMatch(/Subject: \[Ballast\] Resolved:/);
     expect(posts()).toHaveLength(2);
     expect(JSON.parse(posts()[1]!.body)).toMatchObject({ ballast: { event: "resolved" } });
-    expect(await db().alertDelivery.count({ where: { state: "sent" } })).toBe(4);
+    expect(await db().alertDelivery.count({ where: { shop: SHOP, state: "sent" } })).toBe(4);
   });
 
   it("GIVEN the receiver fails once WHEN delivery retries after its backoff THEN the notice arrives exactly once", async () => {
@@ -297,5 +300,143 @@ describe("alert delivery", { shuffle: false }, () => {
     expect(JSON.stringify(activity[0]!.details)).toContain("webhook_gap");
     // Given up: no further attempt.
     expect(await deliverAlerts(db(), SHOP, at(40 + 9 * 60), { keyring })).toMatchObject({ sent: 0, failed: 0 });
+  });
+});
+
+describe("webhooks only to public addresses (issue #16)", () => {
+  let receiver: TestWebhookReceiver;
+  let shopCount = 0;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver("/private/hook");
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+
+  /** A shop of its own, its webhook at `url`, one alert open. */
+  async function shopWithWebhook(url: string, locale = "en"): Promise<string> {
+    shopCount += 1;
+    const shop = `delivery-guard-${shopCount}.myshopify.com`;
+    await db().shop.create({ data: { shop, locale } });
+    const saved = await setAlertSettings(
+      db(),
+      shop,
+      { ...DEFAULT_ALERT_SETTINGS, webhook: { enabled: true, url }, webhookSecret: "s".repeat(32) },
+      keyring,
+    );
+    expect(saved.ok).toBe(true);
+    await raiseAlert(db(), { shop, channel: "meta", kind: "throttled", severity: "warning", details: {}, at: at(0) });
+    return shop;
+  }
+
+  const deliveryOf = (shop: string) => db().alertDelivery.findFirstOrThrow({ where: { shop, target: "webhook" } });
+  const failures = (shop: string) => db().activity.findMany({ where: { shop, kind: "alert_delivery_failed" } });
+
+  it("GIVEN the switch off WHEN an alert's webhook is on loopback THEN nothing is sent and the notice fails at once, said in the shop's language", async () => {
+    const shop = await shopWithWebhook(receiver.url, "fr");
+    const before = receiver.posts.length;
+    const report = await deliverAlerts(db(), shop, at(1), { keyring, allowPrivateHosts: false });
+    expect(report).toEqual({ sent: 0, failed: 1 });
+    expect(receiver.posts).toHaveLength(before);
+    const delivery = await deliveryOf(shop);
+    expect(delivery).toMatchObject({ state: "failed", attempts: 1, nextAttemptAt: null, sentAt: null });
+    expect(delivery.lastError).toBe(
+      "L'adresse du webhook 127.0.0.1 est une adresse de réseau privé ou interne, que Ballast n'appelle pas. " +
+        "Utilisez l'adresse https:// publique de votre récepteur.",
+    );
+    const [failure] = await failures(shop);
+    expect(failure!.details).toMatchObject({
+      target: "webhook",
+      alertKind: "throttled",
+      refusal: "private_address",
+      host: "127.0.0.1",
+      address: "127.0.0.1",
+      error: delivery.lastError,
+    });
+    // Retrying cannot help: the notice is not tried again.
+    expect(await deliverAlerts(db(), shop, at(120), { keyring, allowPrivateHosts: false })).toEqual({
+      sent: 0,
+      failed: 0,
+    });
+    expect(receiver.posts).toHaveLength(before);
+    expect(await failures(shop)).toHaveLength(1);
+  });
+
+  it("GIVEN a host name WHEN any address it resolves to is private THEN it is refused before any connection", async () => {
+    const resolved: string[] = [];
+    const resolve = (hostname: string) => {
+      resolved.push(hostname);
+      return Promise.resolve(
+        hostname === "metadata.google.internal"
+          ? [{ address: "169.254.169.254", family: 4 }]
+          : [
+              { address: "93.184.215.14", family: 4 },
+              { address: "::ffff:10.0.0.7", family: 6 },
+            ],
+      );
+    };
+    const named = await shopWithWebhook("https://hooks.example.com/alerts");
+    expect(await deliverAlerts(db(), named, at(1), { keyring, allowPrivateHosts: false, resolve })).toEqual({
+      sent: 0,
+      failed: 1,
+    });
+    expect((await deliveryOf(named)).lastError).toBe(
+      "The webhook address hooks.example.com leads to ::ffff:10.0.0.7, a private or internal network address, " +
+        "which Ballast does not call. Use your receiver's public https:// address.",
+    );
+    const metadata = await shopWithWebhook("https://metadata.google.internal/computeMetadata/v1/");
+    await deliverAlerts(db(), metadata, at(1), { keyring, allowPrivateHosts: false, resolve });
+    expect((await failures(metadata))[0]!.details).toMatchObject({
+      refusal: "private_address",
+      address: "169.254.169.254",
+    });
+    expect(resolved).toEqual(["hooks.example.com", "metadata.google.internal"]);
+  });
+
+  it("GIVEN the switch off WHEN the webhook is plain http or carries credentials THEN it is refused, in both languages", async () => {
+    const before = receiver.posts.length;
+    const http = await shopWithWebhook("http://hooks.example.com/alerts");
+    await deliverAlerts(db(), http, at(1), { keyring, allowPrivateHosts: false });
+    expect((await failures(http))[0]!.details).toMatchObject({ refusal: "not_https" });
+    expect(refusalText({ code: "not_https" }, "en")).toMatch(/^The webhook address starts with http:\/\//);
+    expect(refusalText({ code: "not_https" }, "fr")).toMatch(/^L'adresse du webhook commence par http:\/\//);
+    const credentials = await shopWithWebhook("https://user:secret@hooks.example.com/alerts");
+    await deliverAlerts(db(), credentials, at(1), { keyring, allowPrivateHosts: false });
+    const [failure] = await failures(credentials);
+    expect(failure!.details).toMatchObject({ refusal: "credentials" });
+    expect(JSON.stringify(failure!.details)).not.toContain("secret");
+    expect(receiver.posts).toHaveLength(before);
+  });
+
+  it("connects to the address that was checked, whatever the name resolves to afterwards, and follows no redirect", async () => {
+    // The first answer is checked and used; a rebinding resolver would answer the metadata service next.
+    let calls = 0;
+    const resolve = () => {
+      calls += 1;
+      return Promise.resolve([{ address: calls === 1 ? "127.0.0.1" : "169.254.169.254", family: 4 }]);
+    };
+    const port = new URL(receiver.url).port;
+    const shop = await shopWithWebhook(`http://alerts.rebind.test:${port}/private/hook`);
+    const before = receiver.posts.length;
+    expect(await deliverAlerts(db(), shop, at(1), { keyring, allowPrivateHosts: true, resolve })).toEqual({
+      sent: 1,
+      failed: 0,
+    });
+    expect(calls).toBe(1);
+    expect(receiver.posts).toHaveLength(before + 1);
+    expect(receiver.posts.at(-1)!.headers.host).toBe(`alerts.rebind.test:${port}`);
+
+    receiver.answerWith(302);
+    try {
+      const redirected = await shopWithWebhook(receiver.url);
+      expect(await deliverAlerts(db(), redirected, at(1), { keyring, allowPrivateHosts: true })).toEqual({
+        sent: 0,
+        failed: 1,
+      });
+      expect((await deliveryOf(redirected)).lastError).toBe("webhook answered HTTP 302");
+      expect(receiver.posts).toHaveLength(before + 2);
+    } finally {
+      receiver.answerWith(200);
+    }
   });
 });

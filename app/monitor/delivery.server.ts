@@ -8,6 +8,7 @@ import type { AlertSettings } from "~/records/alert-settings";
 import { getAlertSettings, loadAlertSecrets } from "~/records/alert-settings.server";
 import { alertItemsOf, shopLanguage, type AlertItems } from "~/records/alert-items.server";
 import { alertNotice, webhookAlert, type NoticeAlert, type NoticeLanguage } from "./alert-notice";
+import { WebhookRefused, postWebhookRequest, refusalText, type ResolveHost } from "./webhook-target.server";
 
 /**
  * Alert delivery beyond the app (where Alert rows are the banner and the Alerts page):
@@ -18,15 +19,21 @@ import { alertNotice, webhookAlert, type NoticeAlert, type NoticeLanguage } from
  * a lease) before the network call; only a crash during the call itself can repeat a
  * notice after the lease, and each notice carries its delivery id (email Message-ID,
  * `X-Ballast-Delivery` header) so receivers can drop that duplicate. Notices carry the
- * Alerts page's words in the shop's language (alert-notice.ts), items named.
+ * Alerts page's words in the shop's language (alert-notice.ts), items named. A webhook goes
+ * only to public addresses (webhook-target.server.ts, issue #16): one Ballast refuses to call
+ * fails its notice at once, with the reason in the shop's language, and is never retried.
  */
 export type DeliveryTarget = "email" | "webhook";
 export type DeliveryEvent = "opened" | "resolved";
 
 export interface DeliveryOptions {
   keyring: Keyring;
-  /** For the outgoing webhook (tests may pass their own). */
+  /** Tests only: replaces the outgoing webhook's transport (the address checks still run first). */
   fetch?: typeof fetch;
+  /** Webhooks to private addresses and over http; BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS unless given. */
+  allowPrivateHosts?: boolean;
+  /** Tests only: resolves webhook host names in place of the system's DNS. */
+  resolve?: ResolveHost;
   /** Where the merchant reads alerts, linked from notices. */
   appUrl?: string;
   timeoutMs?: number;
@@ -208,9 +215,42 @@ async function deliverOne(
     });
     return "sent";
   } catch (error) {
-    await recordFailure(context, delivery, alert, error);
+    if (error instanceof WebhookRefused) await recordRefusal(context, delivery, alert, error);
+    else await recordFailure(context, delivery, alert, error);
     return "failed";
   }
+}
+
+/**
+ * A webhook Ballast will not call (a private or internal address, plain http, credentials in
+ * the URL): retrying cannot help, so the notice fails now and the merchant reads why in the
+ * activity log, in the shop's language. Nothing was sent.
+ */
+async function recordRefusal(
+  { database, shop, now, language }: SendContext,
+  delivery: DeliveryRow,
+  alert: AlertRow,
+  { refusal }: WebhookRefused,
+): Promise<void> {
+  const message = refusalText(refusal, language.locale);
+  await database.alertDelivery.update({
+    where: { id: delivery.id },
+    data: { state: "failed", lastError: message, nextAttemptAt: null },
+  });
+  logger.warn({ shop, target: delivery.target, refusal: refusal.code }, "alert webhook refused");
+  await recordActivity(database, {
+    shop,
+    kind: "alert_delivery_failed",
+    channel: null,
+    details: {
+      target: delivery.target,
+      alertKind: alert.kind,
+      error: message,
+      refusal: refusal.code,
+      ...(refusal.code === "private_address" ? { host: refusal.host, address: refusal.address } : {}),
+    },
+    at: now,
+  });
 }
 
 /** Retries later with backoff; after MAX_ATTEMPTS gives up and tells the merchant in the activity log. */
@@ -304,8 +344,8 @@ async function postWebhook(
     ballast: { deliveryId, ...fields },
   });
   const timestamp = String(Math.floor(now.getTime() / 1_000));
-  const response = await (options.fetch ?? fetch)(webhook.url, {
-    method: "POST",
+  const status = await postWebhookRequest({
+    url: webhook.url,
     headers: {
       "content-type": "application/json",
       "x-ballast-timestamp": timestamp,
@@ -313,11 +353,12 @@ async function postWebhook(
       "x-ballast-delivery": deliveryId,
     },
     body,
-    redirect: "manual",
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    ...(options.allowPrivateHosts !== undefined ? { allowPrivateHosts: options.allowPrivateHosts } : {}),
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  await response.body?.cancel();
-  if (response.status < 200 || response.status >= 300) throw new Error(`webhook answered HTTP ${response.status}`);
+  if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`);
 }
 
 /** What a test notice says, written by the caller in the shop's language. */
@@ -330,7 +371,8 @@ export interface TestNotice {
  * A test notice (Settings page, /api/v1/settings/test-delivery), sent at once to the configured
  * SMTP server or webhook with the same transport, headers and signature as an alert's notices,
  * whether or not the target is switched on; no AlertDelivery row is written. Throws with what
- * the server or receiver answered.
+ * the server or receiver answered, or WebhookRefused (its reason: refusalText) for a webhook
+ * Ballast does not call.
  */
 export async function sendTestNotice(
   database: Database,

@@ -10,6 +10,7 @@ import {
   type AutoProtectSettings,
 } from "~/records/alert-settings";
 import type { MessageKey } from "~/i18n";
+import { WEBHOOK_URL_ISSUES } from "~/security/webhook-address";
 import type { IssueLike } from "./buffer-form";
 
 /**
@@ -238,6 +239,14 @@ export function unitOf(field: string): SettingsUnit | null {
   return null;
 }
 
+/** A webhook URL's issue (the schema's or the settings service's, app/security/webhook-address.ts) → its words. */
+const URL_ERROR_KEYS: Record<string, MessageKey> = {
+  [WEBHOOK_URL_NOT_HTTPS]: "shopSettings.error.https",
+  [WEBHOOK_URL_ISSUES.not_https]: "shopSettings.error.https",
+  [WEBHOOK_URL_ISSUES.credentials]: "shopSettings.error.webhookCredentials",
+  [WEBHOOK_URL_ISSUES.private_address]: "shopSettings.error.webhookPrivate",
+};
+
 /** zod's English issue → a message key (so the French page says it in French) on the field it concerns. */
 export function settingsFieldError(issue: IssueLike & { type?: unknown; expected?: unknown }): SettingsFieldError {
   const path = issue.path.filter((part) => typeof part === "string");
@@ -250,12 +259,7 @@ export function settingsFieldError(issue: IssueLike & { type?: unknown; expected
   if (leaf === "to" && issue.code === "too_big")
     return { field, key: "shopSettings.error.recipientsMax", values: { max: Number(issue.maximum) } };
   if (leaf === "from") return { field, key: "shopSettings.error.email", values: {} };
-  if (leaf === "url")
-    return {
-      field,
-      key: issue.message === WEBHOOK_URL_NOT_HTTPS ? "shopSettings.error.https" : "shopSettings.error.url",
-      values: {},
-    };
+  if (leaf === "url") return { field, key: URL_ERROR_KEYS[issue.message] ?? "shopSettings.error.url", values: {} };
   if (issue.code === "invalid_type" && issue.expected === "integer")
     return { field, key: "shopSettings.error.wholeNumber", values: {} };
   if (issue.code === "invalid_type") return { field, key: "shopSettings.error.number", values: {} };

@@ -9,6 +9,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createKeyring } from "~/security/crypto.server";
+import { messagesFor } from "~/i18n";
 import { activityText } from "~/components/activity-text";
 import { getAlertSettings } from "~/records/alert-settings.server";
 import { serveFeed } from "~/monitor/feeds.server";
@@ -220,6 +221,125 @@ describe("alert delivery settings", () => {
     expect(await rotateWebhookSecret(db(), { shop, source: "api", nowMs: NOW }, deps)).toEqual({
       ok: false,
       error: "webhook_not_configured",
+    });
+  });
+});
+
+describe("webhook addresses Ballast may call (issue #16)", () => {
+  /** As in production: BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS off. */
+  const closed = () => ({ ...deps, allowPrivateWebhookHosts: false });
+  const pagePost = (url: string, dependencies: SettingsDependencies) => {
+    const form = new FormData();
+    form.set("intent", "saveWebhook");
+    form.set("draft", JSON.stringify({ enabled: true, url }));
+    return settingsPageAction(db(), shop, form, dependencies);
+  };
+
+  it("refuses loopback, private, link-local and metadata addresses, plain http and credentials, field by field, and stores nothing", async () => {
+    const refusals: [string, string][] = [
+      [targets.receiver.url, "shopSettings.error.webhookPrivate"],
+      ["https://localhost/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://10.1.2.3/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://172.16.0.1/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://192.168.1.1/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://169.254.169.254/latest/meta-data/", "shopSettings.error.webhookPrivate"],
+      ["https://0.0.0.0/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://[::1]/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://[fd00::1]/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://[fe80::1]/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://[::ffff:169.254.169.254]/hooks", "shopSettings.error.webhookPrivate"],
+      ["https://ops:hunter2@hooks.example.com/hooks", "shopSettings.error.webhookCredentials"],
+      ["http://hooks.example.com/hooks", "shopSettings.error.https"],
+    ];
+    for (const [url, key] of refusals) {
+      const refused = await pagePost(url, closed());
+      expect(refused, url).toEqual({
+        intent: "saveWebhook",
+        ok: false,
+        errors: [{ field: "webhook.url", key, values: {} }],
+      });
+    }
+    const api = await saveDelivery(db(), input({ webhook: { enabled: true, url: "https://10.0.0.1/x" } }), closed());
+    expect(api).toEqual({
+      ok: false,
+      issues: [
+        {
+          code: "custom",
+          path: ["webhook", "url"],
+          message: "must not point to a private, loopback, link-local or reserved network address",
+        },
+      ],
+    });
+    // With another field wrong too, both are named at once.
+    const both = await saveDelivery(
+      db(),
+      input({ email: { ...EMAIL(), port: 0 }, webhook: { enabled: true, url: "https://192.168.0.10/x" } }),
+      closed(),
+    );
+    expect(both.ok).toBe(false);
+    if (!both.ok)
+      expect(both.issues.map((issue) => issue.path.join(".")).sort()).toEqual(["email.port", "webhook.url"]);
+    expect(await storedSettings()).toBe("null");
+    expect(await activity()).toHaveLength(0);
+    // A public https address is saved.
+    expect(await pagePost("https://hooks.example.com/alerts", closed())).toMatchObject({ ok: true, changed: true });
+  });
+
+  it("says each refusal in English and in French", () => {
+    const en = messagesFor("en");
+    const fr = messagesFor("fr");
+    expect(en["shopSettings.error.webhookPrivate"]).toContain("private or internal network");
+    expect(fr["shopSettings.error.webhookPrivate"]).toContain("réseau privé ou interne");
+    expect(en["shopSettings.error.webhookCredentials"]).toContain("user name and password");
+    expect(fr["shopSettings.error.webhookCredentials"]).toContain("nom d'utilisateur et le mot de passe");
+  });
+
+  it("accepts a loopback receiver over http only with the switch on", async () => {
+    expect(await pagePost(targets.receiver.url, { ...deps, allowPrivateWebhookHosts: true })).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await pagePost("https://user@hooks.example.com/x", { ...deps, allowPrivateWebhookHosts: true }),
+    ).toMatchObject({ ok: false, errors: [{ field: "webhook.url", key: "shopSettings.error.webhookCredentials" }] });
+  });
+
+  it("refuses a test delivery to a private address (saved while the switch was on), sends nothing and says why in the shop's language", async () => {
+    await db().shop.create({ data: { shop, locale: "fr" } });
+    expect(
+      await saveDelivery(db(), input({ webhook: { enabled: true, url: targets.receiver.url } }), deps),
+    ).toMatchObject({
+      ok: true,
+    });
+    const before = posts().length;
+    const refused = await sendTestDelivery(db(), { shop, target: "webhook", source: "admin", nowMs: NOW }, closed());
+    expect(refused).toEqual({
+      ok: true,
+      target: "webhook",
+      delivered: false,
+      reason:
+        "L'adresse du webhook 127.0.0.1 est une adresse de réseau privé ou interne, que Ballast n'appelle pas. " +
+        "Utilisez l'adresse https:// publique de votre récepteur.",
+    });
+    expect(posts()).toHaveLength(before);
+    const tested = (await activity()).find((entry) => entry.kind === "alert_delivery_tested")!;
+    expect(tested.details).toMatchObject({ delivered: false, refusal: "private_address" });
+    expect(
+      activityText({ kind: tested.kind, channel: null, details: tested.details as Record<string, unknown> }, "fr"),
+    ).toContain("Envoi de test du webhook refusé : L'adresse du webhook 127.0.0.1 est une adresse de réseau privé");
+
+    // A name resolving to the metadata service is refused the same way, in English for an English shop.
+    await db().shop.update({ where: { shop }, data: { locale: "en" } });
+    await saveDelivery(db(), input({ webhook: { enabled: true, url: "https://metadata.example.com/hook" } }), deps);
+    const metadata = await sendTestDelivery(
+      db(),
+      { shop, target: "webhook", source: "api", nowMs: NOW },
+      { ...closed(), resolve: () => Promise.resolve([{ address: "169.254.169.254", family: 4 }]) },
+    );
+    expect(metadata).toMatchObject({
+      delivered: false,
+      reason: expect.stringMatching(
+        /^The webhook address metadata\.example\.com leads to 169\.254\.169\.254, a private/,
+      ),
     });
   });
 });

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "~/db.server";
 import { CHANNELS } from "~/domain";
-import { env } from "~/env.server";
+import { env, privateWebhookHostsAllowed } from "~/env.server";
 import { formatMessage, messagesFor, resolveLocale, type MessageKey } from "~/i18n";
 import { createKeyring, type Keyring } from "~/security/crypto.server";
+import { WEBHOOK_URL_ISSUES, webhookUrlRefusal } from "~/security/webhook-address";
 import { recordActivity } from "~/records/activity.server";
 import type { AlertSettings, AlertThresholds, AutoProtectSettings } from "~/records/alert-settings";
 import { getAlertSettings, setAlertSettings, type AlertSettingsView } from "~/records/alert-settings.server";
 import { sendTestNotice, type DeliveryTarget } from "~/monitor/delivery.server";
+import { WebhookRefused, refusalText, type ResolveHost } from "~/monitor/webhook-target.server";
 import {
   FEED_FORMATS,
   openFeedTokens,
@@ -25,14 +27,20 @@ import { SECTION_SCHEMAS } from "./settings-form";
  * alerts open, what auto-protect does, and fallback feed URLs. Each change is validated with
  * the schemas of app/records/alert-settings.ts, saved whole or not at all, and written to
  * Activity with what changed. Secrets (SMTP password, webhook signing secret, feed tokens)
- * are never read back: a generated one is returned once, to the request that made it.
+ * are never read back: a generated one is returned once, to the request that made it. A
+ * webhook URL must also be one Ballast may call (app/security/webhook-address.ts, issue #16):
+ * https, no user name or password, no private or internal address.
  */
 export interface SettingsDependencies {
   keyring: Keyring;
   /** The app's public URL, where fallback feeds are fetched. */
   appUrl: string;
-  /** For the test webhook delivery (tests may pass their own). */
+  /** Tests only: the test webhook delivery's transport (the address checks still run first). */
   fetch?: typeof fetch;
+  /** Webhooks to private addresses and over http; BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS unless given. */
+  allowPrivateWebhookHosts?: boolean;
+  /** Tests only: resolves webhook host names in place of the system's DNS. */
+  resolve?: ResolveHost;
   /** Per test send; a page waits for it. */
   timeoutMs?: number;
 }
@@ -42,8 +50,12 @@ export function settingsDependencies(): SettingsDependencies {
   return {
     keyring: createKeyring(config.encryptionKey, config.previousEncryptionKeys),
     appUrl: config.SHOPIFY_APP_URL.replace(/\/+$/, ""),
+    allowPrivateWebhookHosts: config.allowPrivateWebhookHosts,
   };
 }
+
+const allowsPrivateHosts = (deps: SettingsDependencies) =>
+  deps.allowPrivateWebhookHosts ?? privateWebhookHostsAllowed();
 
 export type SettingsSource = "admin" | "api";
 
@@ -204,6 +216,18 @@ async function store(
   };
 }
 
+/**
+ * The webhook URL's issue when Ballast may not call it (plain http, a user name or password,
+ * a private or internal address), on `webhook.url`; what it resolves to is checked at delivery.
+ */
+function webhookUrlIssue(body: unknown, deps: SettingsDependencies): IssueLike | null {
+  const webhook = typeof body === "object" && body !== null ? (body as { webhook?: unknown }).webhook : undefined;
+  const url = typeof webhook === "object" && webhook !== null ? (webhook as { url?: unknown }).url : undefined;
+  if (typeof url !== "string") return null;
+  const refusal = webhookUrlRefusal(url, { allowPrivate: allowsPrivateHosts(deps) });
+  return refusal ? { code: "custom", path: ["webhook", "url"], message: WEBHOOK_URL_ISSUES[refusal.code] } : null;
+}
+
 /** Email and webhook delivery (`alertDeliveryInputSchema`): an omitted target keeps what is stored. */
 export async function saveDelivery(
   database: Database,
@@ -211,7 +235,13 @@ export async function saveDelivery(
   deps: SettingsDependencies,
 ): Promise<SaveSettingsResult> {
   const parsed = SECTION_SCHEMAS.delivery.safeParse(input.body);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues };
+  const urlIssue = webhookUrlIssue(input.body, deps);
+  if (!parsed.success) {
+    // Every field named at once; the URL's own issue only where the schema found none on it.
+    const urlNamed = parsed.error.issues.some((issue) => issue.path.join(".") === "webhook.url");
+    return { ok: false, issues: [...parsed.error.issues, ...(urlIssue && !urlNamed ? [urlIssue] : [])] };
+  }
+  if (urlIssue) return { ok: false, issues: [urlIssue] };
   const current = await getAlertSettings(database, input.shop);
   const { email, webhook, emailPassword } = parsed.data;
   const next: AlertSettings = {
@@ -289,10 +319,15 @@ export type TestDeliveryResult =
   | { ok: true; target: DeliveryTarget; delivered: false; reason: string }
   | { ok: false; target: DeliveryTarget; error: "not_configured" };
 
-/** The test notice's words, in the shop's language (the one alert notices use). */
-async function testNotice(database: Database, shop: string, target: DeliveryTarget, deps: SettingsDependencies) {
+/** The shop's language, the one alert notices (and test notices) use. */
+async function shopLocale(database: Database, shop: string) {
   const row = await database.shop.findUnique({ where: { shop }, select: { locale: true } });
-  const messages = messagesFor(resolveLocale(row?.locale));
+  return resolveLocale(row?.locale);
+}
+
+/** The test notice's words, in the shop's language. */
+async function testNotice(database: Database, shop: string, target: DeliveryTarget, deps: SettingsDependencies) {
+  const messages = messagesFor(await shopLocale(database, shop));
   const t = (key: MessageKey) => formatMessage(messages[key], { shop });
   return {
     subject: `[Ballast] ${t("shopSettings.test.subject")} (${shop})`,
@@ -318,16 +353,23 @@ export async function sendTestDelivery(
   if (!configured) return { ok: false, target, error: "not_configured" };
   const now = new Date(input.nowMs);
   let result: TestDeliveryResult;
+  let refusal: WebhookRefused["refusal"] | null = null;
   try {
     await sendTestNotice(database, shop, target, await testNotice(database, shop, target, deps), now, {
       keyring: deps.keyring,
       timeoutMs: deps.timeoutMs ?? 10_000,
+      allowPrivateHosts: allowsPrivateHosts(deps),
+      ...(deps.resolve ? { resolve: deps.resolve } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
     const recipients = settings.email && target === "email" ? settings.email.to : [];
     result = { ok: true, target, delivered: true, recipients };
   } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+    // A webhook Ballast will not call: nothing was sent, and the reason is said in plain words.
+    if (error instanceof WebhookRefused) refusal = error.refusal;
+    const reason = refusal
+      ? refusalText(refusal, await shopLocale(database, shop))
+      : (error instanceof Error ? error.message : String(error)).slice(0, 300);
     result = { ok: true, target, delivered: false, reason };
   }
   await recordActivity(database, {
@@ -339,6 +381,7 @@ export async function sendTestDelivery(
       target,
       delivered: result.delivered,
       ...(result.delivered ? {} : { reason: result.reason }),
+      ...(refusal ? { refusal: refusal.code } : {}),
     },
   });
   return result;

@@ -139,6 +139,9 @@ function rehearsalWorker(context: {
   profiling: boolean;
 }): SyncWorker {
   const { expanded, world, database, clock, phaseTimings } = context;
+  // This process's worker delivers alerts: a webhook set on the rehearsal's dashboard points
+  // at a receiver on this machine, which production refuses (app/security/webhook-address.ts).
+  process.env.BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS ??= "1";
   return new SyncWorker({
     phaseTimings,
     ...(context.profiling ? { onPhase: setProfiledPhase } : {}),

@@ -28,6 +28,9 @@ export interface TestWebhookReceiver {
 }
 
 export async function startWebhookReceiver(pathname = "/hooks/ballast"): Promise<TestWebhookReceiver> {
+  // This receiver is on loopback, where production never delivers (app/security/webhook-address.ts):
+  // the test process's deliveries may reach it. Tests of the refusal pass allowPrivateHosts: false.
+  process.env.BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS ??= "1";
   const posts: ReceivedPost[] = [];
   let status = 200;
   let failures = 0;
