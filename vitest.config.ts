@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 import { markedTestFiles, TEST_ROOTS } from "./tests/support/database-marker";
+import { LongestFirstSequencer } from "./tests/support/longest-first";
 
 // Kept apart from vite.config.ts so tests never load the Remix plugin. Every test file
 // gets its own database (tests/support/database.ts), so files run in parallel and in
@@ -15,10 +16,10 @@ export default defineConfig({
   test: {
     globalSetup: ["sim/build-once.ts", "tests/support/log-capture.ts"],
     setupFiles: ["tests/support/quiet-logs.ts", "tests/support/verify-query-plans.ts"],
-    // Tests run in random order within each file; files start longest first (by last run's
-    // time, else by size), so a long browser or crash test does not start last and hold the
-    // run open.
-    sequence: { shuffle: { files: false, tests: true } },
+    // Tests run in random order within each file; files start longest first (by this
+    // machine's last run, else tests/durations.json), so a long browser or crash test does
+    // not start last and hold the run open.
+    sequence: { shuffle: { files: false, tests: true }, sequencer: LongestFirstSequencer },
     // Most test time is waiting (spawned servers and workers, fakes' delays), not CPU: four
     // files at a time on two cores took the SQLite pass from 15m56s to 6m40s, same results.
     maxWorkers: Number(process.env.BALLAST_TEST_WORKERS ?? 4),

@@ -34,6 +34,9 @@ const serverEnv = () =>
     DATABASE_URL: testDatabase.url,
     WORKER_MODE: "inprocess",
     SYNC_IDLE_MS: "50",
+    // A killed worker's leases expire after this; at the 60 s default every restart waited a
+    // minute of real time for its own lanes.
+    SYNC_LEASE_TTL_MS: "3000",
     SYNC_PUSH_INTERVALS: "online_store=0,meta=0,google=0",
     ...world.env,
   });
