@@ -333,9 +333,11 @@ async function applyProduct(tx: DatabaseTransaction, shop: string, payload: unkn
       barcode: variant.barcode,
       searchText: variantSearchText(variant),
       price: variant.price,
-      tracked: variant.tracked,
       deletedAt: null,
     };
+    // `tracked` is left alone: the payload does not say (app/ingest/topics.ts parseProduct).
+    // A new variant starts tracked, as most are; inventory_items/update or the next catalog
+    // read corrects an untracked one.
     await tx.variant.upsert({
       where: { shop_gid: { shop, gid: variant.gid } },
       create: { shop, gid: variant.gid, ...fields },
@@ -347,7 +349,7 @@ async function applyProduct(tx: DatabaseTransaction, shop: string, payload: unkn
     where: {
       shop,
       productGid: product.productGid,
-      gid: { notIn: product.variants.map((variant) => variant.gid) },
+      gid: { notIn: product.keptVariantGids },
       deletedAt: null,
     },
     data: { deletedAt: new Date() },

@@ -100,9 +100,15 @@ export function parseInventoryLevel(payload: unknown): ParsedLevel {
   };
 }
 
+const variantGid = z
+  .string()
+  .regex(/^gid:\/\/shopify\/ProductVariant\/\d+$/)
+  .max(100);
+
 const productPayload = z.object({
   id: shopifyId,
   title: z.string().max(1_000).optional().default(""),
+  /** The first 100 variants in full. */
   variants: z
     .array(
       z.object({
@@ -111,13 +117,17 @@ const productPayload = z.object({
         sku: z.string().max(1_000).nullable().optional(),
         barcode: z.string().max(1_000).nullable().optional(),
         price: z.union([z.string(), z.number()]).optional(),
-        inventory_item_id: shopifyId,
-        /** null means Shopify does not track this variant's stock. */
-        inventory_management: z.string().nullable().optional(),
+        /** null in Shopify's own example payload: that variant is skipped, not its product. */
+        inventory_item_id: nullableId,
       }),
     )
     .max(2_048)
     .default([]),
+  /** Every variant, the 101st and later included (those are left out of `variants`). */
+  variant_gids: z
+    .array(z.object({ admin_graphql_api_id: variantGid }))
+    .max(2_048)
+    .optional(),
 });
 
 export interface ParsedVariant {
@@ -128,15 +138,32 @@ export interface ParsedVariant {
   sku: string | null;
   barcode: string | null;
   price: string;
-  tracked: boolean;
 }
 
-export function parseProduct(payload: unknown): { productGid: string; variants: ParsedVariant[] } {
+export interface ParsedProduct {
+  productGid: string;
+  /** The variants to write: those the payload lists in full, with an inventory item. */
+  variants: ParsedVariant[];
+  /**
+   * Every variant the product still has: those written, those skipped (no inventory item),
+   * and those past the first 100 that the payload names only in `variant_gids`. A variant
+   * of the product missing from this list was removed.
+   */
+  keptVariantGids: string[];
+}
+
+/**
+ * Since API 2024-07 the payload no longer says whether Shopify tracks a variant's stock
+ * (`inventory_management` was removed): that comes from inventory_items/update and the
+ * catalog reads, so a product update leaves it as it is.
+ */
+export function parseProduct(payload: unknown): ParsedProduct {
   const product = productPayload.parse(payload);
   const productGid = gid.product(product.id);
-  return {
-    productGid,
-    variants: product.variants.map((variant) => ({
+  const variants: ParsedVariant[] = [];
+  for (const variant of product.variants) {
+    if (variant.inventory_item_id === null) continue;
+    variants.push({
       gid: gid.variant(variant.id),
       productGid,
       inventoryItemGid: gid.inventoryItem(variant.inventory_item_id),
@@ -144,13 +171,19 @@ export function parseProduct(payload: unknown): { productGid: string; variants: 
       sku: variant.sku ?? null,
       barcode: variant.barcode || null,
       price: variant.price === undefined ? "0" : String(variant.price),
-      tracked: variant.inventory_management !== null && variant.inventory_management !== undefined,
-    })),
-  };
+    });
+  }
+  const kept = new Set([
+    ...product.variants.map((variant) => gid.variant(variant.id)),
+    ...(product.variant_gids ?? []).map((listed) => listed.admin_graphql_api_id),
+  ]);
+  return { productGid, variants, keptVariantGids: [...kept] };
 }
 
+const productDeletedPayload = z.object({ id: shopifyId });
+
 export function parseProductDeleted(payload: unknown): { productGid: string } {
-  return { productGid: gid.product(z.object({ id: shopifyId }).parse(payload).id) };
+  return { productGid: gid.product(productDeletedPayload.parse(payload).id) };
 }
 
 const inventoryItemPayload = z.object({ id: shopifyId, tracked: z.boolean() });
@@ -172,6 +205,24 @@ export const STOCK_TOPICS = [
   "PRODUCTS_DELETE",
 ] as const;
 export type StockTopic = (typeof STOCK_TOPICS)[number];
+
+/**
+ * What Ballast reads of each stock topic's payload (null: nothing, the topic is ignored on
+ * purpose; app/ingest/apply-event.server.ts says why). Tests hold every field read here
+ * against Shopify's JSON schema and example payload of the topic
+ * (app/ingest/shopify-payload-schemas.test.ts), so a new field read is checked as it is added.
+ */
+export const STOCK_PAYLOADS: Record<StockTopic, z.ZodTypeAny | null> = {
+  ORDERS_CREATE: orderPayload,
+  ORDERS_UPDATED: orderPayload,
+  ORDERS_EDITED: null,
+  ORDERS_CANCELLED: orderPayload,
+  REFUNDS_CREATE: null,
+  INVENTORY_LEVELS_UPDATE: inventoryLevelPayload,
+  INVENTORY_ITEMS_UPDATE: inventoryItemPayload,
+  PRODUCTS_UPDATE: productPayload,
+  PRODUCTS_DELETE: productDeletedPayload,
+};
 
 /** "orders/create", "ORDERS_CREATE" → "ORDERS_CREATE"; unknown → null. */
 export function stockTopic(topic: string): StockTopic | null {

@@ -1,10 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
 import { verifyWebhook, webhookLoader } from "~/web/webhook-request.server";
 import { database } from "~/shopify.server";
 import { updateGrantedScopes } from "~/records/shop-lifecycle.server";
-
-const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
+import { scopesUpdatePayload } from "~/ingest/lifecycle-topics";
 
 export const loader = webhookLoader;
 

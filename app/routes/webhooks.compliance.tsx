@@ -1,12 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
 import { parseJsonLossless } from "~/ingest/json";
+import { customersRedactPayload } from "~/ingest/lifecycle-topics";
 import { verifyWebhook, webhookLoader } from "~/web/webhook-request.server";
 import { logger } from "~/logger.server";
 import { database } from "~/shopify.server";
 import { purgeShopData } from "~/records/shop-lifecycle.server";
-
-const redactPayload = z.object({ orders_to_redact: z.array(z.union([z.string(), z.number()])).optional() });
 
 /**
  * Mandatory compliance topics. Ballast keeps no customer personal data (orders are
@@ -22,7 +20,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       logger.info({ shop }, "customers/data_request: no customer personal data is stored");
       break;
     case "CUSTOMERS_REDACT": {
-      const parsed = redactPayload.safeParse(parseJsonLossless(rawBody));
+      const parsed = customersRedactPayload.safeParse(parseJsonLossless(rawBody));
       if (!parsed.success) return new Response("orders_to_redact must be a list of order ids", { status: 422 });
       const orderIds = parsed.data.orders_to_redact ?? [];
       const orderGids = orderIds.map((id) => `gid://shopify/Order/${String(id)}`);
