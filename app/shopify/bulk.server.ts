@@ -2,13 +2,13 @@ import type { AdminClient } from "./admin-client.server";
 import { AdminApiError } from "./admin-errors";
 import { groupByParent, parseBulkJsonl, type BulkRow } from "./bulk-jsonl";
 import { quantitiesToSnapshot, type CatalogVariant, type LevelSnapshot } from "./catalog.server";
-import {
-  BULK_OPERATION_STATUS_QUERY,
-  BULK_RUN_QUERY_MUTATION,
-  CATALOG_BULK_QUERY,
-  type BulkRunData,
-  type BulkStatusData,
-} from "./operations/bulk";
+import type {
+  BallastBulkOperationStatusQuery,
+  BallastBulkOperationStatusQueryVariables,
+  BallastBulkRunQueryMutation,
+  BallastBulkRunQueryMutationVariables,
+} from "./generated/admin-types";
+import { BULK_OPERATION_STATUS_QUERY, BULK_RUN_QUERY_MUTATION, CATALOG_BULK_QUERY } from "./operations/bulk";
 
 export class BulkOperationError extends Error {
   override name = "BulkOperationError";
@@ -46,7 +46,11 @@ export async function runBulkQuery(
   options: BulkRunOptions = {},
 ): Promise<BulkResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const { data } = await client.request<BulkRunData>(BULK_RUN_QUERY_MUTATION, { query }, { signal: options.signal });
+  const { data } = await client.request<BallastBulkRunQueryMutation, BallastBulkRunQueryMutationVariables>(
+    BULK_RUN_QUERY_MUTATION,
+    { query },
+    { signal: options.signal },
+  );
   const payload = data.bulkOperationRunQuery;
   if (!payload?.bulkOperation) {
     throw new BulkOperationError(
@@ -58,11 +62,10 @@ export async function runBulkQuery(
   const maxPolls = options.maxPolls ?? 720;
   for (let poll = 0; poll < maxPolls; poll += 1) {
     if (poll > 0) await sleep(options.pollIntervalMs ?? 1000);
-    const { data: status } = await client.request<BulkStatusData>(
-      BULK_OPERATION_STATUS_QUERY,
-      { id },
-      { signal: options.signal },
-    );
+    const { data: status } = await client.request<
+      BallastBulkOperationStatusQuery,
+      BallastBulkOperationStatusQueryVariables
+    >(BULK_OPERATION_STATUS_QUERY, { id }, { signal: options.signal });
     const operation = status.node;
     if (!operation) throw new BulkOperationError(`bulk operation ${id} not found`, "failed");
     switch (operation.status) {

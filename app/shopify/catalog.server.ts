@@ -1,7 +1,15 @@
 import type { AdminClient } from "./admin-client.server";
-import { LOCATIONS_QUERY, type LocationNode, type LocationsData } from "./operations/locations";
-import { PRODUCT_VARIANTS_QUERY, type ProductVariantsData, type VariantNode } from "./operations/catalog";
-import { LOCATION_INVENTORY_LEVELS_QUERY, type LocationInventoryLevelsData } from "./operations/inventory-levels";
+import type {
+  BallastLocationInventoryLevelsQuery,
+  BallastLocationInventoryLevelsQueryVariables,
+  BallastLocationsQuery,
+  BallastLocationsQueryVariables,
+  BallastProductVariantsQuery,
+  BallastProductVariantsQueryVariables,
+} from "./generated/admin-types";
+import { LOCATIONS_QUERY, type LocationNode } from "./operations/locations";
+import { PRODUCT_VARIANTS_QUERY, type VariantNode } from "./operations/catalog";
+import { LOCATION_INVENTORY_LEVELS_QUERY } from "./operations/inventory-levels";
 
 /** Shopify's largest page. */
 export const PAGE_SIZE = 250;
@@ -20,11 +28,10 @@ export async function readLocations(
   const locations: LocationNode[] = [];
   let after: string | null = null;
   do {
-    const { data }: { data: LocationsData } = await client.request<LocationsData>(
-      LOCATIONS_QUERY,
-      { first: PAGE_SIZE, after },
-      options,
-    );
+    const { data }: { data: BallastLocationsQuery } = await client.request<
+      BallastLocationsQuery,
+      BallastLocationsQueryVariables
+    >(LOCATIONS_QUERY, { first: PAGE_SIZE, after }, options);
     locations.push(...data.locations.nodes);
     after = data.locations.pageInfo.hasNextPage ? data.locations.pageInfo.endCursor : null;
   } while (after);
@@ -67,11 +74,10 @@ export async function* readCatalog(
   let after: string | null = null;
   const query = updatedSinceQuery(options.updatedSince);
   do {
-    const { data }: { data: ProductVariantsData } = await client.request<ProductVariantsData>(
-      PRODUCT_VARIANTS_QUERY,
-      { first: options.pageSize ?? PAGE_SIZE, after, query },
-      { signal: options.signal },
-    );
+    const { data }: { data: BallastProductVariantsQuery } = await client.request<
+      BallastProductVariantsQuery,
+      BallastProductVariantsQueryVariables
+    >(PRODUCT_VARIANTS_QUERY, { first: options.pageSize ?? PAGE_SIZE, after, query }, { signal: options.signal });
     yield data.productVariants.nodes.map(toCatalogVariant);
     after = data.productVariants.pageInfo.hasNextPage ? data.productVariants.pageInfo.endCursor : null;
   } while (after);
@@ -114,13 +120,16 @@ export async function* readInventoryLevels(
   let after: string | null = null;
   const query = updatedSinceQuery(options.updatedSince);
   do {
-    const { data }: { data: LocationInventoryLevelsData } = await client.request<LocationInventoryLevelsData>(
+    const { data }: { data: BallastLocationInventoryLevelsQuery } = await client.request<
+      BallastLocationInventoryLevelsQuery,
+      BallastLocationInventoryLevelsQueryVariables
+    >(
       LOCATION_INVENTORY_LEVELS_QUERY,
       { locationId, first: options.pageSize ?? PAGE_SIZE, after, query },
       { signal: options.signal },
     );
     if (!data.location) return;
-    const connection: NonNullable<LocationInventoryLevelsData["location"]>["inventoryLevels"] =
+    const connection: NonNullable<BallastLocationInventoryLevelsQuery["location"]>["inventoryLevels"] =
       data.location.inventoryLevels;
     yield connection.nodes.map((node) =>
       quantitiesToSnapshot(node.item.id, locationId, node.quantities, node.updatedAt),

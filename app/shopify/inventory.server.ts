@@ -1,9 +1,13 @@
 import type { AdminClient } from "./admin-client.server";
 import { AdminApiError } from "./admin-errors";
-import { ITEM_LEVELS_AT_LOCATION_QUERY, type ItemLevelsAtLocationData } from "./operations/inventory-levels";
+import type {
+  BallastInventoryMoveMutation,
+  BallastItemLevelsAtLocationQuery,
+  BallastItemLevelsAtLocationQueryVariables,
+} from "./generated/admin-types";
+import { ITEM_LEVELS_AT_LOCATION_QUERY } from "./operations/inventory-levels";
 import {
   INVENTORY_MOVE_MUTATION,
-  type InventoryMoveData,
   type InventoryMoveUserError,
   type InventoryMoveVariables,
 } from "./operations/inventory-move";
@@ -32,11 +36,10 @@ export async function readItemLevels(
   for (const [locationId, itemIds] of byLocation) {
     for (let start = 0; start < itemIds.length; start += MAX_IDS_PER_READ) {
       const chunk = itemIds.slice(start, start + MAX_IDS_PER_READ);
-      const { data } = await client.request<ItemLevelsAtLocationData>(
-        ITEM_LEVELS_AT_LOCATION_QUERY,
-        { itemIds: chunk, locationId },
-        options,
-      );
+      const { data } = await client.request<
+        BallastItemLevelsAtLocationQuery,
+        BallastItemLevelsAtLocationQueryVariables
+      >(ITEM_LEVELS_AT_LOCATION_QUERY, { itemIds: chunk, locationId }, options);
       chunk.forEach((inventoryItemId, index) => {
         const node = data.nodes[index];
         const key = levelKey(inventoryItemId, locationId);
@@ -81,7 +84,7 @@ export async function moveQuantities(
       false,
     );
   }
-  const { data } = await client.request<InventoryMoveData, InventoryMoveVariables>(
+  const { data } = await client.request<BallastInventoryMoveMutation, InventoryMoveVariables>(
     INVENTORY_MOVE_MUTATION,
     variables,
     options,

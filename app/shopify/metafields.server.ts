@@ -1,16 +1,22 @@
 import { createHash } from "node:crypto";
 import type { AdminClient } from "./admin-client.server";
 import { AdminApiError } from "./admin-errors";
+import type {
+  BallastBufferMetafieldsQuery,
+  BallastBufferMetafieldsQueryVariables,
+  BallastMetafieldsSetMutation,
+  BallastMetafieldsSetMutationVariables,
+  BallastShopBufferMetafieldQuery,
+  BallastShopBufferMetafieldQueryVariables,
+  MetafieldsSetInput,
+} from "./generated/admin-types";
 import {
   BUFFER_METAFIELD,
   BUFFER_METAFIELDS_READ_QUERY,
   BUFFER_SYNCED_METAFIELD,
   METAFIELDS_SET_MUTATION,
   SHOP_BUFFER_METAFIELD_QUERY,
-  type BufferMetafieldsReadData,
   type BufferOwnerNode,
-  type MetafieldsSetData,
-  type ShopBufferMetafieldData,
 } from "./operations/metafields";
 
 export const MAX_METAFIELDS_PER_SET = 25;
@@ -32,7 +38,7 @@ export interface BufferMetafield {
 
 function toBufferMetafield(
   ownerId: string,
-  node: BufferOwnerNode | Record<string, never> | null | undefined,
+  node: BallastBufferMetafieldsQuery["nodes"][number] | BufferOwnerNode | undefined,
 ): BufferMetafield {
   const owner = node && "id" in node ? node : null;
   const raw = owner?.buffer?.value ?? null;
@@ -62,7 +68,7 @@ export async function readBufferMetafields(
   const results: BufferMetafield[] = [];
   for (let start = 0; start < ownerIds.length; start += MAX_IDS_PER_READ) {
     const chunk = ownerIds.slice(start, start + MAX_IDS_PER_READ);
-    const { data } = await client.request<BufferMetafieldsReadData>(
+    const { data } = await client.request<BallastBufferMetafieldsQuery, BallastBufferMetafieldsQueryVariables>(
       BUFFER_METAFIELDS_READ_QUERY,
       { ownerIds: chunk },
       options,
@@ -77,7 +83,11 @@ export async function readShopBufferMetafield(
   client: AdminClient,
   options: { signal?: AbortSignal } = {},
 ): Promise<BufferMetafield> {
-  const { data } = await client.request<ShopBufferMetafieldData>(SHOP_BUFFER_METAFIELD_QUERY, {}, options);
+  const { data } = await client.request<BallastShopBufferMetafieldQuery, BallastShopBufferMetafieldQueryVariables>(
+    SHOP_BUFFER_METAFIELD_QUERY,
+    {},
+    options,
+  );
   return toBufferMetafield(data.shop.id, data.shop);
 }
 
@@ -137,7 +147,7 @@ export async function writeBufferMetafieldPairs(
   const ownersPerCall = Math.floor(MAX_METAFIELDS_PER_SET / 2);
   for (let start = 0; start < writes.length; start += ownersPerCall) {
     const chunk = writes.slice(start, start + ownersPerCall);
-    const metafields: Record<string, unknown>[] = [];
+    const metafields: MetafieldsSetInput[] = [];
     const ownerOfEntry: number[] = [];
     chunk.forEach((write, index) => {
       if (write.value !== undefined) {
@@ -154,7 +164,11 @@ export async function writeBufferMetafieldPairs(
       metafields.push({ ownerId: write.ownerId, ...BUFFER_SYNCED_METAFIELD, value: write.synced });
       ownerOfEntry.push(index);
     });
-    const { data } = await client.request<MetafieldsSetData>(METAFIELDS_SET_MUTATION, { metafields }, options);
+    const { data } = await client.request<BallastMetafieldsSetMutation, BallastMetafieldsSetMutationVariables>(
+      METAFIELDS_SET_MUTATION,
+      { metafields },
+      options,
+    );
     const payload = data.metafieldsSet;
     if (!payload) throw new AdminApiError("metafieldsSet returned no payload", "GRAPHQL", false);
     if (payload.userErrors.length) {

@@ -1,6 +1,7 @@
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { AdminClient } from "~/shopify/admin-client.server";
+import type { BallastShopIdQuery, BallastShopIdQueryVariables } from "~/shopify/generated/admin-types";
 import { bufferMarker, writeBufferMetafieldPairs } from "~/shopify/metafields.server";
 
 /**
@@ -33,7 +34,11 @@ export async function mirrorBufferMetafield(
   try {
     let ownerId: string;
     if (owner.kind === "shop") {
-      const { data } = await client.request<{ shop: { id: string } }>(SHOP_ID_QUERY, {}, { retries: 1 });
+      const { data } = await client.request<BallastShopIdQuery, BallastShopIdQueryVariables>(
+        SHOP_ID_QUERY,
+        {},
+        { retries: 1 },
+      );
       ownerId = data.shop.id;
     } else {
       ownerId = owner.id;

@@ -1,5 +1,6 @@
 import type { Database } from "~/db.server";
 import { logger } from "~/logger.server";
+import type { BallastShopProfileQuery } from "~/shopify/generated/admin-types";
 import { pageAdminClient } from "./page-admin.server";
 
 /**
@@ -40,9 +41,7 @@ async function askShopify(database: Database, shop: string, accessToken: string,
   let keepMs = KEEP_FAILED_MS;
   if (client) {
     try {
-      const { data } = await client.request<{
-        shop: { currencyCode: string | null; ianaTimezone: string | null } | null;
-      }>(SHOP_PROFILE_QUERY);
+      const { data } = await client.request<BallastShopProfileQuery>(SHOP_PROFILE_QUERY);
       profile = { currency: data.shop?.currencyCode ?? null, timeZone: data.shop?.ianaTimezone ?? null };
       keepMs = KEEP_MS;
     } catch (error) {

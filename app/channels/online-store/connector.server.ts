@@ -20,7 +20,8 @@ import {
   type ItemLevel,
   type MoveOutcome,
 } from "~/shopify/inventory.server";
-import { SHOP_HEALTH_QUERY, type ShopHealthData } from "~/shopify/operations/shop";
+import type { BallastShopHealthQuery, BallastShopHealthQueryVariables } from "~/shopify/generated/admin-types";
+import { SHOP_HEALTH_QUERY } from "~/shopify/operations/shop";
 import type { InventoryMoveUserError, MoveChangeInput } from "~/shopify/operations/inventory-move";
 import { logger } from "~/logger.server";
 import {
@@ -398,7 +399,7 @@ export class OnlineStoreConnector implements ChannelConnector {
 
   async checkHealth(options: { signal?: AbortSignal } = {}): Promise<HealthResult> {
     try {
-      const { data } = await this.client.request<ShopHealthData>(
+      const { data } = await this.client.request<BallastShopHealthQuery, BallastShopHealthQueryVariables>(
         SHOP_HEALTH_QUERY,
         {},
         { signal: options.signal, retries: 1 },

@@ -79,23 +79,3 @@ export const CATALOG_BULK_QUERY = `
     }
   }
 `;
-
-export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
-
-export interface BulkRunData {
-  bulkOperationRunQuery: {
-    bulkOperation: { id: string; status: BulkOperationStatus } | null;
-    userErrors: { field: string[] | null; message: string }[];
-  } | null;
-}
-
-export interface BulkStatusData {
-  node: {
-    id: string;
-    status: BulkOperationStatus;
-    errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
-    objectCount: string;
-    url: string | null;
-    partialDataUrl: string | null;
-  } | null;
-}

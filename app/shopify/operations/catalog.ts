@@ -1,3 +1,5 @@
+import type { BallastProductVariantsQuery } from "../generated/admin-types";
+
 /**
  * Variants with their product and inventory item: one connection, so a page of 250
  * stays under the 1,000-point single-query limit (2 + 250 × 3 = 752).
@@ -29,16 +31,4 @@ export const PRODUCT_VARIANTS_QUERY = `#graphql
   }
 `;
 
-export interface VariantNode {
-  id: string;
-  title: string;
-  sku: string | null;
-  barcode: string | null;
-  updatedAt: string;
-  product: { id: string; title: string; status: "ACTIVE" | "ARCHIVED" | "DRAFT" };
-  inventoryItem: { id: string; tracked: boolean };
-}
-
-export interface ProductVariantsData {
-  productVariants: { nodes: VariantNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
+export type VariantNode = BallastProductVariantsQuery["productVariants"]["nodes"][number];

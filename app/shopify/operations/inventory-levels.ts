@@ -44,26 +44,3 @@ export const ITEM_LEVELS_AT_LOCATION_QUERY = `#graphql
     }
   }
 `;
-
-export interface QuantityNode {
-  name: string;
-  quantity: number;
-}
-
-export interface LocationInventoryLevelsData {
-  location: {
-    id: string;
-    inventoryLevels: {
-      nodes: { id: string; updatedAt: string; item: { id: string }; quantities: QuantityNode[] }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    };
-  } | null;
-}
-
-export interface ItemLevelsAtLocationData {
-  nodes: (
-    | { id: string; tracked: boolean; inventoryLevel: { quantities: QuantityNode[] } | null }
-    | Record<string, never>
-    | null
-  )[];
-}

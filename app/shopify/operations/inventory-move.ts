@@ -1,3 +1,10 @@
+import type {
+  BallastInventoryMoveMutation,
+  BallastInventoryMoveMutationVariables,
+  InventoryMoveQuantityChange,
+  InventoryMoveQuantityTerminalInput,
+} from "../generated/admin-types";
+
 /**
  * inventoryMoveQuantities (2026-10): every terminal carries `changeFromQuantity`
  * (compare-and-swap) and the mutation the required `@idempotent(key:)` directive.
@@ -29,44 +36,26 @@ export const INVENTORY_MOVE_MUTATION = `#graphql
   }
 `;
 
-export interface MoveTerminalInput {
-  locationId: string;
+/**
+ * One side of a move as Ballast sends it: Shopify's input, narrowed to the two quantities
+ * Ballast moves between, with `changeFromQuantity` always given (Shopify rejects a terminal
+ * without it; null skips the check) and `ledgerDocumentUri` always spelt out.
+ */
+export type MoveTerminalInput = InventoryMoveQuantityTerminalInput & {
   name: "available" | "safety_stock";
   ledgerDocumentUri: string | null;
   changeFromQuantity: number | null;
-}
+};
 
-export interface MoveChangeInput {
-  inventoryItemId: string;
-  quantity: number;
+export type MoveChangeInput = Omit<InventoryMoveQuantityChange, "from" | "to"> & {
   from: MoveTerminalInput;
   to: MoveTerminalInput;
-}
+};
 
-export interface InventoryMoveVariables {
-  [key: string]: unknown;
-  input: { reason: string; referenceDocumentUri: string; changes: MoveChangeInput[] };
-  idempotencyKey: string;
-}
+export type InventoryMoveVariables = BallastInventoryMoveMutationVariables & {
+  input: { changes: MoveChangeInput[] };
+};
 
-export interface InventoryMoveUserError {
-  field: string[] | null;
-  message: string;
-  code: string | null;
-}
-
-export interface InventoryMoveData {
-  inventoryMoveQuantities: {
-    inventoryAdjustmentGroup: {
-      id: string;
-      changes: {
-        name: string;
-        delta: number;
-        quantityAfterChange: number | null;
-        item: { id: string } | null;
-        location: { id: string } | null;
-      }[];
-    } | null;
-    userErrors: InventoryMoveUserError[];
-  } | null;
-}
+export type InventoryMoveUserError = NonNullable<
+  BallastInventoryMoveMutation["inventoryMoveQuantities"]
+>["userErrors"][number];

@@ -1,3 +1,5 @@
+import type { BallastLocationsQuery } from "../generated/admin-types";
+
 export const LOCATIONS_QUERY = `#graphql
   query BallastLocations($first: Int!, $after: String, $query: String) {
     locations(first: $first, after: $after, query: $query, includeInactive: false) {
@@ -16,14 +18,4 @@ export const LOCATIONS_QUERY = `#graphql
   }
 `;
 
-export interface LocationNode {
-  id: string;
-  name: string;
-  isActive: boolean;
-  fulfillsOnlineOrders: boolean;
-  updatedAt: string;
-}
-
-export interface LocationsData {
-  locations: { nodes: LocationNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
+export type LocationNode = BallastLocationsQuery["locations"]["nodes"][number];

@@ -1,3 +1,5 @@
+import type { BallastShopBufferMetafieldQuery } from "../generated/admin-types";
+
 /**
  * App-owned buffer configuration: namespace `$app` (Shopify stores it as `app--<api client id>`),
  * key `buffer`, type json. metafieldsSet takes ≤ 25 metafields, is atomic, and honours
@@ -68,23 +70,5 @@ export const SHOP_BUFFER_METAFIELD_QUERY = `#graphql
   }
 `;
 
-export interface MetafieldsSetData {
-  metafieldsSet: {
-    metafields: { id: string; key: string; namespace: string; value: string; compareDigest: string }[] | null;
-    userErrors: { field: string[] | null; message: string; code: string | null; elementIndex: number | null }[];
-  } | null;
-}
-
-export interface BufferOwnerNode {
-  id: string;
-  buffer: { value: string; compareDigest: string } | null;
-  synced: { value: string } | null;
-}
-
-export interface BufferMetafieldsReadData {
-  nodes: (BufferOwnerNode | Record<string, never> | null)[];
-}
-
-export interface ShopBufferMetafieldData {
-  shop: BufferOwnerNode;
-}
+/** A product, variant, collection or the shop, with its buffer metafield and marker (OWNER_FIELDS). */
+export type BufferOwnerNode = BallastShopBufferMetafieldQuery["shop"];

@@ -7,7 +7,3 @@ export const SHOP_HEALTH_QUERY = `#graphql
     }
   }
 `;
-
-export interface ShopHealthData {
-  shop: { name: string; myshopifyDomain: string };
-}
