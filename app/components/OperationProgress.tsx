@@ -2,6 +2,7 @@ import { useId, type ReactNode } from "react";
 import { BlockStack, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import type { OperationView } from "~/web/channel-operations.server";
 import type { MessageKey } from "~/i18n";
+import { operationFailureText, storedOperationFailure } from "~/records/operation-failure";
 import { useLocale, useT } from "~/i18n/react";
 import { formatNumber } from "./format";
 import { useDateTime } from "./use-date-time";
@@ -18,6 +19,8 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
   const percent =
     operation.total && operation.total > 0 ? Math.min(100, Math.round((operation.done / operation.total) * 100)) : null;
   const label = t(`operation.${operation.kind}` as MessageKey);
+  // Why it stopped, in words: the stored code, never the raw error (kept for support).
+  const failure = storedOperationFailure(operation.error);
   return (
     <BlockStack gap="100">
       <InlineStack align="space-between">
@@ -39,7 +42,7 @@ export function OperationProgress({ operation }: { operation: OperationView }) {
       ) : null}
       <Text as="span" tone="subdued" variant="bodySm">
         {t("operation.requestedAt", { at: at(operation.createdAt) })}
-        {operation.error ? ` · ${t("operation.errorDetail", { detail: operation.error })}` : ""}
+        {failure ? ` · ${operationFailureText(failure, locale)}` : ""}
       </Text>
     </BlockStack>
   );

@@ -432,3 +432,167 @@ describe("every kind of activity in words", () => {
     expect(activityText(activity, "fr")).toBe(french);
   });
 });
+
+describe("alert notices that did not arrive (alert_delivery_failed)", () => {
+  const failed = (details: Record<string, unknown>) => ({ kind: "alert_delivery_failed", channel: null, details });
+  /** No code, raw error, snake_case word or English left in what a merchant reads. */
+  const expectPlain = (text: string, raw: readonly string[]) => {
+    for (const code of ["alert_delivery_failed", "private_address", "not_https", "lag_high", "drift_high", ...raw])
+      expect(text, code).not.toContain(code);
+    expect(text.match(/\b[a-z]+_[a-z_]+\b/g)).toBeNull();
+    expect(text).not.toMatch(/\{\w+\}/);
+  };
+
+  it("says why Ballast refused to call a private address, naming the host and the address it led to (English and French)", () => {
+    const entry = failed({
+      target: "webhook",
+      alertKind: "lag_high",
+      error: "L'adresse du webhook hooks.internal mène à 10.0.0.7, une adresse…",
+      refusal: "private_address",
+      host: "hooks.internal",
+      address: "10.0.0.7",
+    });
+    expect(activityText(entry, "en")).toBe(
+      "Alert “Channel lag is high” was not sent to your webhook. The webhook address hooks.internal leads to 10.0.0.7, a private or internal network address, which Ballast does not call. Use your receiver's public https:// address.",
+    );
+    expect(activityText(entry, "fr")).toBe(
+      "L'alerte « Le délai du canal est élevé » n'a pas été envoyée à votre webhook. L'adresse du webhook hooks.internal mène à 10.0.0.7, une adresse de réseau privé ou interne, que Ballast n'appelle pas. Utilisez l'adresse https:// publique de votre récepteur.",
+    );
+    // The stored sentence (in the shop's language when it was written) is not what the reader gets.
+    expect(activityText(entry, "en")).not.toContain("mène");
+    const literal = failed({
+      target: "webhook",
+      alertKind: "drift_high",
+      refusal: "private_address",
+      host: "169.254.169.254",
+      address: "169.254.169.254",
+    });
+    expect(activityText(literal, "en")).toBe(
+      "Alert “A channel shows different quantities” was not sent to your webhook. The webhook address 169.254.169.254 is a private or internal network address, which Ballast does not call. Use your receiver's public https:// address.",
+    );
+    for (const locale of ["en", "fr"] as const) {
+      expectPlain(activityText(entry, locale), []);
+      expectPlain(activityText(literal, locale), []);
+    }
+  });
+
+  it("words every refusal code, and one it does not know, without the code", () => {
+    const texts = ["not_https", "credentials", "invalid", "private_address", "something_new"].map((refusal) =>
+      activityText(failed({ target: "webhook", alertKind: "lag_high", refusal }), "fr"),
+    );
+    expect(texts[0]).toContain("L'adresse du webhook commence par http://");
+    expect(texts[1]).toContain("nom d'utilisateur ou un mot de passe");
+    expect(texts[2]).toContain("n'est pas une adresse web complète");
+    // A private address recorded without its host, and an unknown code: said plainly, no placeholder.
+    expect(texts[3]).toContain("Ballast n'appelle pas cette adresse de webhook.");
+    expect(texts[4]).toContain("Ballast n'appelle pas cette adresse de webhook.");
+    for (const text of texts) expectPlain(text, ["something_new"]);
+  });
+
+  it("says plainly what an ordinary failed delivery met, from the raw error, which it never shows", () => {
+    const cases: [target: string, error: string, english: string, french: string][] = [
+      [
+        "webhook",
+        "webhook answered HTTP 500",
+        "Your receiver answered with HTTP status 500 instead of accepting the notice.",
+        "Votre récepteur a répondu avec le statut HTTP 500 au lieu d'accepter la notification.",
+      ],
+      [
+        "webhook",
+        "webhook answered HTTP 302",
+        "Your receiver answered with a redirection (HTTP status 302), which Ballast does not follow: enter the final address.",
+        "Votre récepteur a répondu par une redirection (statut HTTP 302), que Ballast ne suit pas : saisissez l'adresse finale.",
+      ],
+      [
+        "webhook",
+        "webhook did not answer within 10 s",
+        "Your receiver did not answer in time.",
+        "Votre récepteur n'a pas répondu à temps.",
+      ],
+      [
+        "webhook",
+        "getaddrinfo ENOTFOUND hooks.exmaple.com",
+        "The webhook address's host name could not be found: check it for typos.",
+        "Le nom d'hôte de l'adresse du webhook est introuvable : vérifiez qu'il ne contient pas de faute de frappe.",
+      ],
+      [
+        "webhook",
+        "connect ECONNREFUSED 93.184.215.14:443",
+        "Ballast could not connect to your receiver, or the connection was cut.",
+        "Ballast n'a pas pu se connecter à votre récepteur, ou la connexion a été coupée.",
+      ],
+      [
+        "webhook",
+        "certificate has expired",
+        "Your receiver's security certificate is not valid (expired, self-signed or issued for another name).",
+        "Le certificat de sécurité de votre récepteur n'est pas valide (expiré, auto-signé ou émis pour un autre nom).",
+      ],
+      [
+        "email",
+        "Invalid login: 535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+        "The mail server refused the user name or password.",
+        "Le serveur d'envoi a refusé le nom d'utilisateur ou le mot de passe.",
+      ],
+      [
+        "email",
+        "Can't send mail - all recipients were rejected: 550 5.1.1 <ops@example.com>: Recipient address rejected",
+        "The mail server refused the message or its recipients.",
+        "Le serveur d'envoi a refusé le message ou ses destinataires.",
+      ],
+      [
+        "email",
+        "Greeting never received",
+        "The mail server did not answer in time.",
+        "Le serveur d'envoi n'a pas répondu à temps.",
+      ],
+      [
+        "email",
+        "email delivery is not configured",
+        "The email settings were removed or are incomplete.",
+        "Les réglages d'e-mail ont été supprimés ou sont incomplets.",
+      ],
+      [
+        "email",
+        "Unexpected socket close",
+        "The mail server did not accept the notice.",
+        "Le serveur d'envoi n'a pas accepté la notification.",
+      ],
+    ];
+    for (const [target, error, english, french] of cases) {
+      const entry = failed({ target, alertKind: "shopify_unreachable", error });
+      const en = activityText(entry, "en");
+      const fr = activityText(entry, "fr");
+      const route = target === "email" ? "by email" : "to your webhook";
+      const trajet = target === "email" ? "par e-mail" : "à votre webhook";
+      expect(en, error).toBe(
+        `Alert “Shopify could not be reached” was not sent ${route}. ${english} Ballast tried several times, then gave up: check these settings on the Settings page, then send a test.`,
+      );
+      expect(fr, error).toBe(
+        `L'alerte « Shopify est injoignable » n'a pas été envoyée ${trajet}. ${french} Ballast a essayé plusieurs fois, puis a abandonné : vérifiez ces réglages sur la page Paramètres, puis envoyez un test.`,
+      );
+      for (const text of [en, fr]) {
+        expect(text, error).not.toContain(error);
+        expectPlain(text, ["ECONNREFUSED", "ENOTFOUND", "535", "550", "shopify_unreachable"]);
+      }
+    }
+  });
+
+  it("reads a stored failure code first, and names an alert it does not know in words", () => {
+    const entry = failed({ target: "webhook", alertKind: "retired_kind", failure: "http_status", status: 503 });
+    expect(activityText(entry, "en")).toMatch(
+      /^Alert “Ballast noticed a problem” was not sent to your webhook\. Your receiver answered with HTTP status 503 /,
+    );
+    // A code the other route cannot meet, or a status missing, is said as "could not be reached".
+    expect(activityText(failed({ target: "webhook", failure: "login_refused" }), "en")).toContain(
+      "Your receiver could not be reached.",
+    );
+    expect(activityText(failed({ target: "webhook", failure: "http_status" }), "fr")).toContain(
+      "Votre récepteur n'a pas pu être joint.",
+    );
+    expect(activityText(failed({ target: "email", error: "webhook answered HTTP 500" }), "en")).toContain(
+      "The mail server did not accept the notice.",
+    );
+    for (const locale of ["en", "fr"] as const)
+      expectPlain(activityText(entry, locale), ["retired_kind", "http_status"]);
+  });
+});

@@ -1,6 +1,7 @@
 import { DEFAULT_THIN_STOCK_UNITS, renderExplanation, type Explanation } from "~/domain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
 import { asRefusedSetting, settingOwnerText, settingProblemsText } from "~/records/setting-problems";
+import { deliveryFailureText, deliveryRefusalText, storedDeliveryFailure } from "~/records/delivery-failure";
 import { channelName, formatDateTime, formatDuration } from "./format";
 import { SETTINGS_ACTIVITY_FORMATTERS } from "./settings/activity-text";
 
@@ -188,6 +189,24 @@ function metafieldRejectedText({ d, locale, t }: Context): string {
   return t("activity.metafield_rejected", { error: texts.length > 0 ? texts.join("; ") : str(old) });
 }
 
+/**
+ * An alert notice that did not reach the merchant (app/monitor/delivery.server.ts): which
+ * alert, by which route, and why in plain words — a webhook Ballast refuses to call from its
+ * `refusal` code (the words the delivery used, in the reader's language), a delivery that
+ * kept failing from the class of its raw `error`, which is never shown itself.
+ */
+function alertDeliveryFailedText({ d, locale, t }: Context): string {
+  const target = d.target === "email" ? "email" : "webhook";
+  const titleKey = `alerts.kind.${typeof d.alertKind === "string" ? d.alertKind : "unknown"}.title`;
+  const alert = t(
+    Object.hasOwn(messagesFor(locale), titleKey) ? (titleKey as MessageKey) : "alerts.kind.unknown.title",
+  );
+  if (typeof d.refusal === "string")
+    return t(`activity.alert_delivery_failed.${target}`, { alert, reason: deliveryRefusalText(d, locale) });
+  const reason = deliveryFailureText(storedDeliveryFailure(d), target, locale);
+  return `${t(`activity.alert_delivery_failed.${target}`, { alert, reason })} ${t("activity.alert_delivery_failed.gaveUp")}`;
+}
+
 /** One sentence per kind the writers record; a kind missing here falls back to its raw details. */
 const FORMATTERS: Record<string, (context: Context) => string> = {
   rule_changed: ruleChangedText,
@@ -240,6 +259,7 @@ const FORMATTERS: Record<string, (context: Context) => string> = {
   credentials_revoked: ({ channel, t }) => t("activity.credentials_revoked", { channel }),
   metafield_rejected: metafieldRejectedText,
   auto_protect: autoProtectText,
+  alert_delivery_failed: alertDeliveryFailedText,
   ...SETTINGS_ACTIVITY_FORMATTERS,
 };
 

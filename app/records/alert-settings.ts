@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ChannelId } from "~/domain";
+import { WEBHOOK_URL_ISSUES, webhookUrlRefusal, type WebhookUrlPolicy } from "~/security/webhook-address";
 
 /**
  * Alert rules and delivery settings, stored in Shop.settings JSON under `alerts`.
@@ -60,6 +61,13 @@ export const emailDeliverySchema = z
   })
   .strict();
 
+/**
+ * A stored webhook: any http(s) URL with a host. What Ballast may call (https, no credentials,
+ * no private address) is one rule, app/security/webhook-address.ts: it refuses a URL when it is
+ * saved (alertDeliveryInputSchemaFor) and again at delivery. Stored settings are not held to
+ * it, so a URL saved while BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS was on still reads back; the
+ * delivery refuses it, with the reason in the shop's language.
+ */
 export const webhookDeliverySchema = z
   .object({
     enabled: z.boolean(),
@@ -67,7 +75,10 @@ export const webhookDeliverySchema = z
       .string()
       .url()
       .max(2_000)
-      .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL"),
+      .refine(
+        (value) => webhookUrlRefusal(value, { allowPrivate: true })?.code !== "invalid",
+        "must be an http(s) URL",
+      ),
   })
   .strict();
 
@@ -190,39 +201,55 @@ export const GUIDANCE = {
 } as const;
 export type GuidanceCode = (typeof GUIDANCE)[keyof typeof GUIDANCE];
 
-/**
- * The settings sections the Settings page and /api/v1/settings edit one at a time, cut from
- * the schemas above so that a section saved alone validates exactly as the whole does.
- */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+// The settings sections the Settings page and /api/v1/settings edit one at a time, cut from
+// the schemas above so that a section saved alone validates exactly as the whole does.
+
+/** The policy of production: https only, no private, loopback or internal address. */
+export const PUBLIC_WEBHOOKS_ONLY: WebhookUrlPolicy = { allowPrivate: false };
 
 /**
- * A webhook receives the alert and its signature: https, so neither travels in clear. Plain
- * http is accepted only on this machine (a receiver on loopback, as in tests and local setups).
+ * The webhook URL as a merchant or an API client sends it, held to the one rule of what
+ * Ballast may call (app/security/webhook-address.ts) under `policy`; a refusal is an issue on
+ * `webhook.url` with WEBHOOK_URL_ISSUES' message, which the Settings page words per locale.
  */
-export function isAllowedWebhookUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    if (url.protocol === "https:") return true;
-    return url.protocol === "http:" && (LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname));
-  } catch {
-    return false;
-  }
+function webhookInputSchema(policy: WebhookUrlPolicy) {
+  const { url } = webhookDeliverySchema.shape;
+  return webhookDeliverySchema.extend({
+    url: url.superRefine((value, context) => {
+      const refusal = webhookUrlRefusal(value, policy);
+      // A URL that is not one at all is already named by the format checks.
+      if (refusal && refusal.code !== "invalid")
+        context.addIssue({ code: "custom", message: WEBHOOK_URL_ISSUES[refusal.code] });
+    }),
+  });
 }
 
-export const WEBHOOK_URL_NOT_HTTPS = "must be an https URL (plain http only to this machine)";
+function deliveryInputSchema(policy: WebhookUrlPolicy) {
+  return z
+    .object({
+      email: emailDeliverySchema.nullable().optional(),
+      webhook: webhookInputSchema(policy).nullable().optional(),
+      emailPassword: z.string().min(1).max(1_000).nullable().optional(),
+    })
+    .strict();
+}
 
-/** Email and webhook delivery. An omitted target (or password) keeps what is stored; null removes it. */
-export const alertDeliveryInputSchema = z
-  .object({
-    email: emailDeliverySchema.nullable().optional(),
-    webhook: webhookDeliverySchema
-      .refine((webhook) => isAllowedWebhookUrl(webhook.url), { message: WEBHOOK_URL_NOT_HTTPS, path: ["url"] })
-      .nullable()
-      .optional(),
-    emailPassword: z.string().min(1).max(1_000).nullable().optional(),
-  })
-  .strict();
+const DELIVERY_INPUT_SCHEMAS = {
+  publicOnly: deliveryInputSchema(PUBLIC_WEBHOOKS_ONLY),
+  privateAllowed: deliveryInputSchema({ allowPrivate: true }),
+};
+
+/**
+ * Email and webhook delivery as saved, under the deployment's webhook policy
+ * (BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS: the settings service on the server, the Settings page
+ * told by its loader). An omitted target (or password) keeps what is stored; null removes it.
+ */
+export function alertDeliveryInputSchemaFor(policy: WebhookUrlPolicy) {
+  return policy.allowPrivate ? DELIVERY_INPUT_SCHEMAS.privateAllowed : DELIVERY_INPUT_SCHEMAS.publicOnly;
+}
+
+/** Email and webhook delivery under production's policy (PUBLIC_WEBHOOKS_ONLY). */
+export const alertDeliveryInputSchema = DELIVERY_INPUT_SCHEMAS.publicOnly;
 export type AlertDeliveryInput = z.output<typeof alertDeliveryInputSchema>;
 
 export const channelAlertThresholdsSchema = channelAlertRulesSchema.pick({

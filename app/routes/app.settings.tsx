@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Layout, Page } from "@shopify/polaris";
 import { actingAs } from "~/records/activity.server";
 import { pageContext } from "~/web/context.server";
-import { loadSettings, settingsDependencies } from "~/web/settings.server";
+import { loadSettings, settingsDependencies, webhookUrlPolicy } from "~/web/settings.server";
 import { settingsPageAction } from "~/web/settings-page.server";
 import { EmailSection } from "~/components/settings/EmailSection";
 import { WebhookSection } from "~/components/settings/WebhookSection";
@@ -14,7 +14,7 @@ import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database } = await pageContext(request);
-  return loadSettings(database, shop);
+  return { ...(await loadSettings(database, shop)), webhookUrlPolicy: webhookUrlPolicy() };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -30,7 +30,7 @@ export default function Settings() {
     <Page title={t("shopSettings.title")} subtitle={t("shopSettings.subtitle")}>
       <Layout>
         <EmailSection delivery={settings.delivery} />
-        <WebhookSection delivery={settings.delivery} />
+        <WebhookSection delivery={settings.delivery} policy={settings.webhookUrlPolicy} />
         <ThresholdsSection thresholds={settings.thresholds} />
         <AutoProtectSection autoProtect={settings.autoProtect} />
         <FeedsSection feeds={settings.feeds} />

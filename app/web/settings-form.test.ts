@@ -3,7 +3,7 @@
  * schemas; each refusal names its field and a message key (so French reads French).
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ALERT_SETTINGS, isAllowedWebhookUrl } from "~/records/alert-settings";
+import { DEFAULT_ALERT_SETTINGS } from "~/records/alert-settings";
 import {
   autoProtectBody,
   autoProtectDraftFrom,
@@ -30,12 +30,21 @@ const draft = (changes: Partial<EmailDraft> = {}): EmailDraft => ({
 });
 
 describe("webhook addresses", () => {
-  it("takes https anywhere and plain http only on this machine", () => {
-    expect(isAllowedWebhookUrl("https://hooks.slack.com/services/T/B/x")).toBe(true);
-    for (const local of ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:9/x", "http://127.1.2.3/"])
-      expect(isAllowedWebhookUrl(local), local).toBe(true);
-    for (const refused of ["http://hooks.example.com/x", "http://127.0.0.1.example.com/", "ftp://host/", "nope"])
-      expect(isAllowedWebhookUrl(refused), refused).toBe(false);
+  it("takes public https; private addresses and plain http only where the deployment allows them", () => {
+    const urlKey = (url: string, allowPrivate = false) => {
+      const checked = checkDelivery(webhookBody({ enabled: true, url }), { allowPrivate });
+      return checked.ok ? null : checked.errors.find((error) => error.field === "webhook.url")?.key;
+    };
+    expect(urlKey("https://hooks.slack.com/services/T/B/x")).toBeNull();
+    for (const local of ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:9/x", "http://10.1.2.3/"]) {
+      expect(urlKey(local), local).toBe("shopSettings.error.webhookPrivate");
+      expect(urlKey(local, true), local).toBeNull();
+    }
+    expect(urlKey("http://127.0.0.1.example.com/")).toBe("shopSettings.error.https");
+    for (const refused of ["ftp://host/", "nope"]) {
+      expect(urlKey(refused), refused).toBe("shopSettings.error.url");
+      expect(urlKey(refused, true), refused).toBe("shopSettings.error.url");
+    }
     expect(checkDelivery(webhookBody({ enabled: true, url: "http://hooks.example.com/x" }))).toEqual({
       ok: false,
       errors: [{ field: "webhook.url", key: "shopSettings.error.https", values: {} }],

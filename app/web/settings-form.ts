@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { CHANNELS, type ChannelId } from "~/domain";
 import {
-  WEBHOOK_URL_NOT_HTTPS,
-  alertDeliveryInputSchema,
+  PUBLIC_WEBHOOKS_ONLY,
+  alertDeliveryInputSchemaFor,
   alertThresholdsSchema,
   autoProtectSettingsSchema,
   type AlertSettings,
@@ -10,7 +10,7 @@ import {
   type AutoProtectSettings,
 } from "~/records/alert-settings";
 import type { MessageKey } from "~/i18n";
-import { WEBHOOK_URL_ISSUES } from "~/security/webhook-address";
+import { WEBHOOK_URL_ISSUES, type WebhookUrlPolicy } from "~/security/webhook-address";
 import type { IssueLike } from "./buffer-form";
 
 /**
@@ -239,9 +239,8 @@ export function unitOf(field: string): SettingsUnit | null {
   return null;
 }
 
-/** A webhook URL's issue (the schema's or the settings service's, app/security/webhook-address.ts) → its words. */
+/** A webhook URL's issue (app/security/webhook-address.ts, through the delivery schema) → its words. */
 const URL_ERROR_KEYS: Record<string, MessageKey> = {
-  [WEBHOOK_URL_NOT_HTTPS]: "shopSettings.error.https",
   [WEBHOOK_URL_ISSUES.not_https]: "shopSettings.error.https",
   [WEBHOOK_URL_ISSUES.credentials]: "shopSettings.error.webhookCredentials",
   [WEBHOOK_URL_ISSUES.private_address]: "shopSettings.error.webhookPrivate",
@@ -294,11 +293,13 @@ function check<Body>(
  * with it on every keystroke, the settings service validates a body with it before saving.
  */
 export const SECTION_SCHEMAS = {
-  delivery: alertDeliveryInputSchema,
+  delivery: alertDeliveryInputSchemaFor(PUBLIC_WEBHOOKS_ONLY),
   thresholds: alertThresholdsSchema,
   autoProtect: autoProtectSettingsSchema,
 } as const;
 
-export const checkDelivery = (body: unknown) => check(SECTION_SCHEMAS.delivery, body);
+/** `policy`: which webhook URLs the deployment saves (the page's loader says); production's unless given. */
+export const checkDelivery = (body: unknown, policy: WebhookUrlPolicy = PUBLIC_WEBHOOKS_ONLY) =>
+  check(alertDeliveryInputSchemaFor(policy), body);
 export const checkThresholds = (body: unknown) => check(SECTION_SCHEMAS.thresholds, body);
 export const checkAutoProtect = (body: unknown) => check(SECTION_SCHEMAS.autoProtect, body);

@@ -77,8 +77,12 @@ describe("alert delivery settings", () => {
     expect(bad.issues.map((issue) => issue.path.join("."))).toEqual(
       expect.arrayContaining(["email.to.1", "email.port"]),
     );
+    // As in production (BALLAST_ALLOW_PRIVATE_WEBHOOK_HOSTS off): the switch lets plain http through.
     for (const url of ["http://hooks.example.com/alerts", "ftp://example.com/x", "not a url"]) {
-      const refused = await saveDelivery(db(), input({ webhook: { enabled: true, url } }), deps);
+      const refused = await saveDelivery(db(), input({ webhook: { enabled: true, url } }), {
+        ...deps,
+        allowPrivateWebhookHosts: false,
+      });
       expect(refused.ok, url).toBe(false);
     }
     expect(await saveDelivery(db(), input({ email: EMAIL(), surprise: 1 }), deps)).toMatchObject({ ok: false });

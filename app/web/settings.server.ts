@@ -4,9 +4,14 @@ import { CHANNELS } from "~/domain";
 import { env, privateWebhookHostsAllowed } from "~/env.server";
 import { formatMessage, messagesFor, resolveLocale, type MessageKey } from "~/i18n";
 import { createKeyring, type Keyring } from "~/security/crypto.server";
-import { WEBHOOK_URL_ISSUES, webhookUrlRefusal } from "~/security/webhook-address";
+import type { WebhookUrlPolicy } from "~/security/webhook-address";
 import { recordActivity } from "~/records/activity.server";
-import type { AlertSettings, AlertThresholds, AutoProtectSettings } from "~/records/alert-settings";
+import {
+  alertDeliveryInputSchemaFor,
+  type AlertSettings,
+  type AlertThresholds,
+  type AutoProtectSettings,
+} from "~/records/alert-settings";
 import { getAlertSettings, setAlertSettings, type AlertSettingsView } from "~/records/alert-settings.server";
 import { sendTestNotice, type DeliveryTarget } from "~/monitor/delivery.server";
 import { WebhookRefused, refusalText, type ResolveHost } from "~/monitor/webhook-target.server";
@@ -54,8 +59,19 @@ export function settingsDependencies(): SettingsDependencies {
   };
 }
 
-const allowsPrivateHosts = (deps: SettingsDependencies) =>
+const allowsPrivateHosts = (deps: Pick<SettingsDependencies, "allowPrivateWebhookHosts">) =>
   deps.allowPrivateWebhookHosts ?? privateWebhookHostsAllowed();
+
+/**
+ * Which webhook URLs this deployment saves (app/security/webhook-address.ts): the Settings
+ * page checks a draft under the same policy the save applies, so it flags as you type exactly
+ * what saving would refuse.
+ */
+export const webhookUrlPolicy = (
+  deps: Pick<SettingsDependencies, "allowPrivateWebhookHosts"> = {},
+): WebhookUrlPolicy => ({
+  allowPrivate: allowsPrivateHosts(deps),
+});
 
 export type SettingsSource = "admin" | "api";
 
@@ -217,31 +233,18 @@ async function store(
 }
 
 /**
- * The webhook URL's issue when Ballast may not call it (plain http, a user name or password,
- * a private or internal address), on `webhook.url`; what it resolves to is checked at delivery.
+ * Email and webhook delivery (`alertDeliveryInputSchemaFor` this deployment's webhook policy,
+ * which refuses a webhook URL Ballast may not call: plain http, a user name or password, a
+ * private or internal address; what a name resolves to is checked at delivery). An omitted
+ * target keeps what is stored.
  */
-function webhookUrlIssue(body: unknown, deps: SettingsDependencies): IssueLike | null {
-  const webhook = typeof body === "object" && body !== null ? (body as { webhook?: unknown }).webhook : undefined;
-  const url = typeof webhook === "object" && webhook !== null ? (webhook as { url?: unknown }).url : undefined;
-  if (typeof url !== "string") return null;
-  const refusal = webhookUrlRefusal(url, { allowPrivate: allowsPrivateHosts(deps) });
-  return refusal ? { code: "custom", path: ["webhook", "url"], message: WEBHOOK_URL_ISSUES[refusal.code] } : null;
-}
-
-/** Email and webhook delivery (`alertDeliveryInputSchema`): an omitted target keeps what is stored. */
 export async function saveDelivery(
   database: Database,
   input: SaveInput,
   deps: SettingsDependencies,
 ): Promise<SaveSettingsResult> {
-  const parsed = SECTION_SCHEMAS.delivery.safeParse(input.body);
-  const urlIssue = webhookUrlIssue(input.body, deps);
-  if (!parsed.success) {
-    // Every field named at once; the URL's own issue only where the schema found none on it.
-    const urlNamed = parsed.error.issues.some((issue) => issue.path.join(".") === "webhook.url");
-    return { ok: false, issues: [...parsed.error.issues, ...(urlIssue && !urlNamed ? [urlIssue] : [])] };
-  }
-  if (urlIssue) return { ok: false, issues: [urlIssue] };
+  const parsed = alertDeliveryInputSchemaFor(webhookUrlPolicy(deps)).safeParse(input.body);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues };
   const current = await getAlertSettings(database, input.shop);
   const { email, webhook, emailPassword } = parsed.data;
   const next: AlertSettings = {

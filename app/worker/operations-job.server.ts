@@ -1,5 +1,7 @@
-import { connectorFor, isConnector } from "~/channels/factory.server";
+import { adminClientFor, connectorFor, isConnector } from "~/channels/factory.server";
 import { channelModeOf } from "~/domain";
+import { logger } from "~/logger.server";
+import { OperationFailed, operationFailureOf, operationFailureRecord } from "~/records/operation-failure";
 import { setHoldsReleased } from "~/records/shop-settings.server";
 import { releaseOwnHolds, type ReleaseSummary } from "~/sync/release-holds.server";
 import { noteHoldsReleased } from "./holds-released.server";
@@ -13,8 +15,10 @@ type Outcome = "done" | "requeued";
 /**
  * The operations merchants queue from the admin (app/records/requests.server.ts), oldest
  * first: a full read of Shopify ("resync", "full_read") and "release_holds". Each ends
- * succeeded or failed with its error; a release the Online Store's push lane is in the way
- * of waits in the queue for the next pass. The caller holds the shop's stored lease.
+ * succeeded or failed; a failure is stored as a code with its values and the raw message as
+ * `technical` (app/records/operation-failure.ts), which the pages put into plain words. A
+ * release the Online Store's push lane is in the way of waits in the queue for the next
+ * pass. The caller holds the shop's stored lease.
  */
 export class OperationsJob {
   constructor(
@@ -49,19 +53,23 @@ export class OperationsJob {
         data: { state: "succeeded", finishedAt: clock() },
       });
     } catch (error) {
+      const failure = operationFailureOf(error);
+      logger.warn(
+        { shop, operation: operation.kind, failure: failure.code, err: failure.technical },
+        "operation failed",
+      );
       await database.operation.update({
         where: { id: operation.id },
-        data: {
-          state: "failed",
-          finishedAt: clock(),
-          error: error instanceof Error ? error.message.slice(0, 500) : String(error),
-        },
+        data: { state: "failed", finishedAt: clock(), error: operationFailureRecord(failure) },
       });
     }
   }
 
   private async perform(shop: string, operation: Operation): Promise<Outcome> {
     if (operation.kind === "resync" || operation.kind === "full_read") {
+      // Without access to the store (no session, or refused for good) there is nothing to read.
+      if (!(await adminClientFor(this.context.connectors, shop)))
+        throw new OperationFailed("shopify_disconnected", "Shopify cannot be reached for this shop: no access");
       await this.reconcile.run(shop, "full", operation.id);
       await this.context.database.shop.update({
         where: { shop },
@@ -83,8 +91,10 @@ export class OperationsJob {
       return "requeued";
     }
     if (released.remaining > 0) {
-      throw new Error(
-        `${released.remaining} held units could not be released yet (Shopify unreachable or the levels kept changing): try again`,
+      throw new OperationFailed(
+        "holds_remaining",
+        `${released.remaining} held units could not be released yet (Shopify unreachable or the levels kept changing)`,
+        released.remaining,
       );
     }
     // Activated: the Online Store shows every unit until holds are resumed. Observed (a
@@ -105,7 +115,8 @@ export class OperationsJob {
   private releaseOwnHoldsNow(shop: string): Promise<ReleaseSummary | null> {
     return this.context.withLease(shop, "online_store", "release_holds", async (signal) => {
       const connector = await connectorFor(this.context.connectors, shop, "online_store");
-      if (!isConnector(connector)) throw new Error(`the Online Store cannot be reached: ${connector.detail}`);
+      if (!isConnector(connector))
+        throw new OperationFailed("shopify_disconnected", `the Online Store cannot be reached: ${connector.detail}`);
       return releaseOwnHolds(this.context.database, shop, connector, this.context.clock(), {
         provider: this.context.provider,
         signal,

@@ -5,14 +5,19 @@ import { useT } from "~/i18n/react";
 import { checkDelivery, webhookBody, webhookDraftFrom, type WebhookDraft } from "~/web/settings-form";
 import type { SettingsPageResult } from "~/web/settings-page.server";
 import type { DeliveryView } from "~/web/settings.server";
+import type { WebhookUrlPolicy } from "~/security/webhook-address";
 import { DeliverySection } from "./DeliverySection";
 import { CopyField } from "./SectionFeedback";
 import { useSectionForm } from "./use-section-form";
 
 /** The signed alert webhook: its address, its signing secret (shown once, replaced after a confirmation) and a test delivery. */
-export function WebhookSection({ delivery }: { delivery: DeliveryView }) {
+export function WebhookSection({ delivery, policy }: { delivery: DeliveryView; policy: WebhookUrlPolicy }) {
   const t = useT();
-  const check = useCallback((draft: WebhookDraft) => checkDelivery(webhookBody(draft)), []);
+  const { allowPrivate } = policy;
+  const check = useCallback(
+    (draft: WebhookDraft) => checkDelivery(webhookBody(draft), { allowPrivate }),
+    [allowPrivate],
+  );
   const form = useSectionForm({ intent: "saveWebhook", initial: webhookDraftFrom(delivery.webhook), check });
   const savedSecret =
     form.result && form.result.ok && "generatedWebhookSecret" in form.result

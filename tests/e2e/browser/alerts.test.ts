@@ -26,6 +26,8 @@ const MINUTE = 60_000;
 const RED = `gid://shopify/ProductVariant/${BIG_VARIANT_ID}`;
 const BLUE = "gid://shopify/ProductVariant/44960469696700";
 const MUG = "gid://shopify/ProductVariant/44960469696711";
+/** The raw message a `shopify_unreachable` alert keeps for the API: never on the page. */
+const SHOPIFY_TECHNICAL = "Shopify answered 503";
 
 type Seeded = { channel: ChannelId | null; severity: AlertInput["severity"]; details: Record<string, unknown> };
 
@@ -94,19 +96,37 @@ function alertsOfEveryKind(now: Date): Record<AlertKind, Seeded> {
     severity: "warning",
     details: { levels: 3, mode: "incremental", variants: [MUG, RED] },
   };
+  // As app/rules/metafield-pickup.server.ts records it: each refused setting's owner and its
+  // problems as codes (app/records/setting-problems.ts), worded on the page.
   seeded.invalid_metafield = {
     channel: null,
     severity: "warning",
     details: {
-      settings: ["Product 8234567890999 (Enamel mug): meta: at most two decimals"],
-      action: "Ballast ignored these values and keeps the current buffer rules.",
-      owners: ["gid://shopify/Product/8234567890999"],
+      settings: [
+        {
+          owner: "gid://shopify/Product/8234567890999",
+          ownerType: "product",
+          title: "Enamel mug",
+          problems: [{ code: "too_many_decimals", channel: "meta", field: "percent" }],
+        },
+        {
+          owner: "gid://shopify/Shop/1",
+          ownerType: "shop",
+          title: null,
+          problems: [
+            { code: "too_small", channel: "google", field: "hold", tier: 2, bound: 0, inclusive: true },
+            { code: "unknown_setting", channel: "meta", keys: ["holdback"] },
+          ],
+        },
+      ],
+      owners: ["gid://shopify/Product/8234567890999", "gid://shopify/Shop/1"],
     },
   };
+  // As app/worker/reconcile-job.server.ts records it: the class and status, the raw message for the API only.
   seeded.shopify_unreachable = {
     channel: null,
     severity: "critical",
-    details: { error: "Shopify answered 503 Service Unavailable" },
+    details: { failure: "server_error", status: 503, technical: SHOPIFY_TECHNICAL },
   };
   seeded.shopify_auth_failed = {
     channel: null,
@@ -168,6 +188,7 @@ async function expectEveryAlertReadable(locale: "en" | "fr") {
   for (const kind of ALERT_KINDS) expect(body, `code ${kind} visible`).not.toContain(kind);
   expect(body).not.toContain("gid://");
   expect(body.match(/\b[a-z]+_[a-z_]+\b/g)).toBeNull();
+  expect(body).not.toContain(SHOPIFY_TECHNICAL);
   expect(await page.getByRole("article").count()).toBe(ALERT_KINDS.length);
   const where = (channel: ChannelId | null) =>
     channel ? channelLabel(channel, locale) : messagesFor(locale)["alerts.shopWide"];
@@ -180,6 +201,11 @@ async function expectEveryAlertReadable(locale: "en" | "fr") {
     expect(content, `${kind}: title`).toContain(words.title);
     expect(content, `${kind}: meaning`).toContain(words.meaning);
     expect(content, `${kind}: action`).toContain(words.action);
+    // Details stored as codes are said in words: each refused setting, and why Shopify failed.
+    if (kind === "invalid_metafield" || kind === "shopify_unreachable") {
+      expect(words.facts.length, `${kind}: facts`).toBeGreaterThan(0);
+      for (const fact of words.facts) expect(content, `${kind}: ${fact}`).toContain(fact);
+    }
     if (ALERT_CATALOG[kind].concernsItems) {
       const items = article.getByRole("link", { name: /^(Wool scarf|Enamel mug) — / });
       expect(await items.count(), `${kind}: named items`).toBeGreaterThan(0);
