@@ -8,14 +8,25 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Browser as Chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeShopify, type FakeShopify } from "../../../sim/fakes/shopify";
 import { startAppServer, type RunningApp } from "../../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
 import { markOnboarded, seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, testServerEnv } from "../../support/shopify";
-import { CHROMIUM, embeddedUrl, openBrowser, seriousViolations, webVitals, type Browser } from "./harness";
+import {
+  CHROMIUM,
+  embeddedUrl,
+  launchChromium,
+  openBrowser,
+  openPage,
+  seriousViolations,
+  webVitals,
+  type Browser,
+} from "./harness";
 import { clippedTables, legibilityProblems, NO_PROBLEMS } from "./legibility";
+import { stopIdleServer } from "./world";
 import { BIG_VARIANT_ID, seedItem } from "./seed";
 
 const SHOP = "browser-shop.myshopify.com";
@@ -32,6 +43,7 @@ const onPostgres = process.env.BALLAST_TEST_DB === "postgresql";
 let testDatabase: TestDatabase;
 let shopify: FakeShopify;
 let app: RunningApp;
+let chromium: Chromium;
 let browser: Browser;
 let variantGid: string;
 
@@ -166,18 +178,27 @@ beforeAll(async () => {
   shopify = await startFakeShopify({
     shops: [{ domain: SHOP, accessToken: `shpat_test_${SHOP}`, appId: TEST_API_KEY }],
   });
-  app = await startAppServer(
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }),
-    // Its own copy of the build: a rebuild by another run cannot take its chunks away mid-test.
-    // A clock the tests move forward (an override's expiry), so none waits for real time.
-    { privateBuild: true, clock: true },
-  );
-  browser = await openBrowser({ appUrl: app.url, shop: SHOP, picked: { id: PRODUCT, title: "Wool scarf" } });
+  [app, chromium] = await Promise.all([
+    startAppServer(
+      testServerEnv({
+        DATABASE_URL: testDatabase.url,
+        WORKER_MODE: "external",
+        SHOPIFY_ADMIN_API_BASE_URL: shopify.url,
+      }),
+      // Its own copy of the build: a rebuild by another run cannot take its chunks away mid-test.
+      // A clock the tests move forward (an override's expiry), so none waits for real time.
+      { privateBuild: true, clock: true },
+    ),
+    // Chromium starts while the server does.
+    launchChromium(),
+  ]);
+  browser = await openBrowser({ appUrl: app.url, shop: SHOP, picked: { id: PRODUCT, title: "Wool scarf" }, chromium });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
+  await chromium?.close();
+  await stopIdleServer(app);
   await shopify?.close();
   await testDatabase?.drop();
 });
@@ -194,7 +215,7 @@ async function chartsDrawn(page: Browser["page"]) {
 }
 
 const open = async (pathname: string, locale: "en" | "fr" = "en") => {
-  await browser.page.goto(embeddedUrl(app.url, SHOP, pathname, locale), { waitUntil: "networkidle" });
+  await openPage(browser.page, embeddedUrl(app.url, SHOP, pathname, locale));
 };
 
 describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {

@@ -5,9 +5,10 @@
  * numbers), the outcome stays on screen while the page reloads its data for a running
  * operation, and Activity says who did it. Times are in the shop's time zone (the fake
  * Shopify's shop is in Europe/Paris), which is also kept on the Shop row. English and
- * French, axe-clean with the confirmation open.
+ * French, axe-clean with the confirmation open. One Chromium for the file, a context per shop.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type { Browser as Chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialContext } from "~/channels/connection-config";
 import { createKeyring, encryptSecret } from "~/security/crypto.server";
@@ -16,8 +17,17 @@ import { startAppServer, type RunningApp } from "../../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
 import { markOnboarded, seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, TEST_ENCRYPTION_KEY, testServerEnv } from "../../support/shopify";
-import { CHROMIUM, embeddedUrl, openBrowser, seriousViolations, type Browser } from "./harness";
+import {
+  CHROMIUM,
+  embeddedUrl,
+  launchChromium,
+  openBrowser,
+  openPage,
+  seriousViolations,
+  type Browser,
+} from "./harness";
 import { legibilityProblems, NO_PROBLEMS } from "./legibility";
+import { stopIdleServer } from "./world";
 import { BIG_VARIANT_ID, LOCATION, seedItem } from "./seed";
 
 const SHOPS = { en: "confirm-en.myshopify.com", fr: "confirm-fr.myshopify.com" } as const;
@@ -29,6 +39,7 @@ const hasChromium = existsSync(CHROMIUM);
 let testDatabase: TestDatabase;
 let shopify: FakeShopify;
 let app: RunningApp;
+let chromium: Chromium;
 const db = () => testDatabase.database;
 
 /** A shop past onboarding: two items, Meta connected and active, a resync queued (the worker is not running). */
@@ -92,10 +103,17 @@ beforeAll(async () => {
   shopify = await startFakeShopify({
     shops: Object.values(SHOPS).map((domain) => ({ domain, accessToken: `shpat_test_${domain}`, appId: TEST_API_KEY })),
   });
-  app = await startAppServer(
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }),
-    { privateBuild: true },
-  );
+  [app, chromium] = await Promise.all([
+    startAppServer(
+      testServerEnv({
+        DATABASE_URL: testDatabase.url,
+        WORKER_MODE: "external",
+        SHOPIFY_ADMIN_API_BASE_URL: shopify.url,
+      }),
+      { privateBuild: true },
+    ),
+    launchChromium(),
+  ]);
   // The pages give Shopify 3 s for the shop's zone (then show UTC for five minutes): the fake's
   // first answer is not left to a page on a loaded machine.
   for (const shop of Object.values(SHOPS)) {
@@ -108,7 +126,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await chromium?.close();
+  await stopIdleServer(app);
   await shopify?.close();
   await testDatabase?.drop();
 });
@@ -127,12 +146,13 @@ describe.skipIf(!hasChromium)("confirmations in Chromium", () => {
         appUrl: app.url,
         shop,
         picked: { id: "gid://shopify/Product/1", title: "unused" },
+        chromium,
       });
       try {
         const page = browser.page;
         // Time flows as usual; the test moves it on where the page waits (its 2-second reloads).
         await page.clock.install();
-        await page.goto(embeddedUrl(app.url, shop, "/app/channels", "en"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, shop, "/app/channels", "en"));
         // The layout asked Shopify for the shop's zone and kept it for the worker's emails.
         expect(
           (await db().shop.findUnique({ where: { shop } }))?.timeZone,
@@ -165,16 +185,24 @@ describe.skipIf(!hasChromium)("confirmations in Chromium", () => {
 
         // The queued resync keeps the page reloading its data every 2 s: the message outlives the reloads.
         const reload = (response: { url(): string }) => new URL(response.url()).pathname.endsWith(".data");
+        const revalidation = () =>
+          page.evaluate(
+            () =>
+              (window as unknown as { __remixRouter: { state: { revalidation: string } } }).__remixRouter.state
+                .revalidation,
+          );
         for (let tick = 0; tick < 2; tick++) {
-          await Promise.all([page.waitForResponse(reload), page.clock.runFor(2_100)]);
-          await page.waitForLoadState("networkidle");
+          const [response] = await Promise.all([page.waitForResponse(reload), page.clock.runFor(2_100)]);
+          // The reloaded data is in and rendered: the response read to its end, Remix's router idle again.
+          await response.finished();
+          await expect.poll(revalidation, { timeout: 15_000 }).toBe("idle");
         }
         expect(await done.isVisible()).toBe(true);
         await page.getByRole("button", { name: "Dismiss notification" }).first().click();
         await done.waitFor({ state: "detached" });
 
         // Activity: who disconnected (the session token's user), times in Paris, search by SKU.
-        await page.goto(embeddedUrl(app.url, shop, "/app/activity", "en"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, shop, "/app/activity", "en"));
         await page.getByText("Meta disconnected; credentials deleted").waitFor();
         expect(await page.getByText("by staff member 42").count()).toBe(1);
         await page.getByText("7 Dec 2026, 12:46 CET").first().waitFor();
@@ -212,10 +240,11 @@ describe.skipIf(!hasChromium)("confirmations in Chromium", () => {
         appUrl: app.url,
         shop,
         picked: { id: "gid://shopify/Product/1", title: "unused" },
+        chromium,
       });
       try {
         const page = browser.page;
-        await page.goto(embeddedUrl(app.url, shop, "/app/channels", "fr"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, shop, "/app/channels", "fr"));
         await page.getByText("Dernier envoi : 7 déc. 2026, 12:46 UTC+1").first().waitFor();
         const online = () =>
           db().channelConnection.findUnique({ where: { shop_channel: { shop, channel: "online_store" } } });
@@ -243,7 +272,7 @@ describe.skipIf(!hasChromium)("confirmations in Chromium", () => {
           actor: "42",
         });
 
-        await page.goto(embeddedUrl(app.url, shop, "/app/activity", "fr"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, shop, "/app/activity", "fr"));
         await page.getByText("7 déc. 2026, 12:46 UTC+1").first().waitFor();
         await page.getByText("par membre du personnel 42").first().waitFor();
         expect(await seriousViolations(page)).toEqual([]);

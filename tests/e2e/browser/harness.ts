@@ -3,15 +3,28 @@
  * embedded the way Shopify admin embeds it: a valid session token in the first URL, and
  * App Bridge's CDN script replaced by a small stub that does what the real one does for
  * the app (adds the session token to same-origin fetches, answers the resource picker).
- * Every other request leaving the machine is aborted.
+ * Every request leaving the machine fails.
+ *
+ * No request is intercepted (Playwright's routing turns the HTTP cache off: every page load
+ * fetched, unzipped and compiled the app's 2 MB of scripts again): the stub is an init script,
+ * run before the page's own, and every host but loopback is sent to a proxy that cannot be
+ * reached.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser as Chromium, type BrowserContext, type Page } from "playwright-core";
 import { sessionToken, TEST_API_KEY, BROWSER_USER_AGENT } from "../../support/shopify";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/**
+ * Debian's headless shell of Chromium (package chromium-headless-shell: the same Blink, without
+ * the browser's own UI) when installed, else Debian's Chromium. The full browser in headless
+ * mode still builds its UI: a launch costs it ~1.3 s of CPU, the shell ~0.2 s, and each page
+ * costs it less too (Playwright prefers the shell for headless runs for the same reason).
+ */
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+export const CHROMIUM = existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : "/usr/bin/chromium";
 
 export interface Browser {
   context: BrowserContext;
@@ -52,47 +65,67 @@ function appBridgeStub(shop: string, token: string, picked: { id: string; title:
   `;
 }
 
+/**
+ * Chromium for one test file: several tests (shops) share it, each in a context of its own
+ * (openBrowser's `chromium`): a context costs milliseconds, a launch far more. Playwright
+ * already passes the flags that keep a test browser quiet (no extensions, sync, component
+ * updates, background networking or first-run, /dev/shm unused); no GPU here, no QUIC needed.
+ */
+export function launchChromium(): Promise<Chromium> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Loopback (the app) bypasses a proxy; everything else is sent to one at port 0, which fails at once.
+    args: ["--disable-gpu", "--disable-quic", "--proxy-server=http://0.0.0.0:0"],
+  });
+}
+
+/**
+ * A browser context embedded for `shop`: App Bridge stubbed with the shop's session token (the
+ * CDN's script itself fails, like every request off the machine). In `chromium` when given
+ * (closing the context leaves that browser open), else in a Chromium of its own that closing
+ * it closes.
+ */
 export async function openBrowser(options: {
+  /** The app's URL (on loopback, so reachable; every other host fails). */
   appUrl: string;
   shop: string;
   picked: { id: string; title: string };
+  chromium?: Chromium;
 }): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), "ballast-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  const own = options.chromium ? null : await launchChromium();
+  const context = await (options.chromium ?? own!).newContext({
     userAgent: BROWSER_USER_AGENT,
     viewport: { width: 1280, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
   });
   const token = sessionToken(options.shop, { expiresInSeconds: 3600 });
-  const stub = appBridgeStub(options.shop, token, options.picked);
-  const appOrigin = new URL(options.appUrl).origin;
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith("https://cdn.shopify.com/shopifycloud/app-bridge.js")) {
-      return route.fulfill({ status: 200, contentType: "text/javascript", body: stub });
-    }
-    if (url.startsWith(appOrigin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    return route.abort();
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  await context.addInitScript({ content: appBridgeStub(options.shop, token, options.picked) });
+  const page = await context.newPage();
   return {
     context,
     page,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await own?.close();
     },
   };
+}
+
+/**
+ * Polaris's AppProvider (the app layout's) styles <body> when it mounts: React has committed
+ * the hydrated page, its handlers are attached. Server HTML never carries that style.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.style.backgroundColor !== "");
+}
+
+/**
+ * Opens a page of the app (a full load, as Shopify admin does) and waits until it is
+ * hydrated: a specific signal, not 500 ms of network quiet ("networkidle").
+ */
+export async function openPage(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await hydrated(page);
 }
 
 /** The URL Shopify admin opens: embedded, with host, locale and a fresh session token. */
@@ -109,6 +142,30 @@ export function embeddedUrl(appUrl: string, shop: string, pathname: string, loca
 }
 
 const AXE_SOURCE = readFileSync(path.join(process.cwd(), "node_modules/axe-core/axe.min.js"), "utf8");
+let axeServer: Promise<string> | undefined;
+
+/**
+ * axe-core as a cacheable script on loopback, for this test process: added by URL, Chromium
+ * compiles its 0.5 MB once and reuses the code on every later page (added inline, it was
+ * compiled again each time: about a third of each accessibility check).
+ */
+function axeUrl(): Promise<string> {
+  axeServer ??= new Promise((resolve) => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, {
+        "Content-Type": "text/javascript",
+        "Cache-Control": "public, max-age=31536000, immutable",
+        Connection: "close",
+      });
+      response.end(AXE_SOURCE);
+    });
+    server.listen(0, "127.0.0.1", () => {
+      server.unref();
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/axe.min.js`);
+    });
+  });
+  return axeServer;
+}
 
 export interface AxeViolation {
   id: string;
@@ -118,9 +175,13 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** axe-core in the page: serious and critical violations (WCAG 2 A/AA rules). */
+/**
+ * axe-core in the page: serious and critical violations (WCAG 2 A/AA rules). axe is added once
+ * per document (axeUrl); only violations are collected in full (`resultTypes`: passes and the rest keep
+ * one node each, which nobody reads, and skipping their selectors is most of axe's time).
+ */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ url: await axeUrl() });
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as {
@@ -136,6 +197,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     ).axe;
     const result = await axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      resultTypes: ["violations"],
     });
     return result.violations.map((violation) => ({
       id: violation.id,

@@ -6,7 +6,7 @@
  * Google's wait for its update allowance as a state), with no raw id or field name on
  * screen, no table wider than its card, and nothing axe calls serious.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "~/db.server";
 import { seriousViolations } from "./harness";
 import { clippedTables } from "./legibility";
@@ -103,6 +103,12 @@ const world = browserWorld(SHOP, async (database) => {
   await seedChannels(database, red, blue);
 });
 
+// The search box waits for typing to pause before it searches: the page's clock, moved on by
+// the test, does the waiting (time otherwise flows as usual). Installed before the first load.
+beforeAll(async () => {
+  if (hasChromium) await world.browser.page.clock.install();
+});
+
 /** The item titles in the list's rows, once the list shows exactly `count` of them. */
 async function rowsOnceThere(count: number): Promise<string[]> {
   const rows = world.browser.page.locator("tbody tr");
@@ -111,8 +117,18 @@ async function rowsOnceThere(count: number): Promise<string[]> {
 }
 
 async function search(label: string, text: string, expected: string[]) {
-  await world.browser.page.getByLabel(label).fill(text);
-  await expect.poll(() => new URL(world.browser.page.url()).searchParams.get("query"), { timeout: 15_000 }).toBe(text);
+  const page = world.browser.page;
+  await page.getByLabel(label).fill(text);
+  // Each look moves the page's clock on past the typing pause, until the search is in the URL.
+  await expect
+    .poll(
+      async () => {
+        await page.clock.runFor(500);
+        return new URL(page.url()).searchParams.get("query");
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(text);
   expect(await rowsOnceThere(expected.length)).toEqual(expected);
 }
 

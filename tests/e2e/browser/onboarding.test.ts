@@ -5,12 +5,11 @@
  * shows the engine's figures per channel, Meta is activated, then the Online Store through
  * its confirmation (which says plainly that holding lowers every Shopify channel at the
  * location, POS included), and "Go to dashboard" lands on the overview. In English and in
- * French, with no raw code on screen. Screenshots: docs/screenshots/onboarding-*.png when
- * BALLAST_UPDATE_SCREENSHOTS=1, a temporary folder otherwise.
+ * French, with no raw code on screen. Screenshots (docs/screenshots/onboarding-*.png) only
+ * when asked: BALLAST_UPDATE_SCREENSHOTS=1. One Chromium for the file, a context per shop.
  */
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { existsSync } from "node:fs";
+import type { Browser as Chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawCodes } from "./legibility";
 import { credentialContext } from "~/channels/connection-config";
@@ -22,23 +21,29 @@ import { startAppServer, type RunningApp } from "../../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
 import { seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, TEST_ENCRYPTION_KEY, testServerEnv } from "../../support/shopify";
-import { CHROMIUM, embeddedUrl, openBrowser, seriousViolations, type Browser } from "./harness";
+import {
+  CHROMIUM,
+  embeddedUrl,
+  launchChromium,
+  openBrowser,
+  openPage,
+  seriousViolations,
+  type Browser,
+} from "./harness";
 import { LOCATION, seedItem } from "./seed";
+import { screenshotWhenAsked, stopIdleServer } from "./world";
 
 const SHOPS = { en: "onboarding-en.myshopify.com", fr: "onboarding-fr.myshopify.com" } as const;
 // Reinstalled after an uninstall that left 3 of Ballast's units in safety stock; since then the merchant moved one
 // back by hand in Shopify admin, so Shopify shows 2 there: 2 are offered (checked against Shopify, not the record alone).
 const REINSTALLED = "onboarding-reinstalled.myshopify.com";
 const STRANDED_ITEM = "73000000000000001";
-const SCREENSHOTS =
-  process.env.BALLAST_UPDATE_SCREENSHOTS === "1"
-    ? path.join(process.cwd(), "docs", "screenshots")
-    : mkdtempSync(path.join(tmpdir(), "ballast-screenshots-"));
 const hasChromium = existsSync(CHROMIUM);
 
 let testDatabase: TestDatabase;
 let shopify: FakeShopify;
 let app: RunningApp;
+let chromium: Chromium;
 
 // A small shop with thin stock: a 10-unit item, two- and one-unit items, one sold out.
 const ITEMS = [
@@ -128,14 +133,22 @@ beforeAll(async () => {
     })),
   });
   await seedReinstalled();
-  app = await startAppServer(
-    testServerEnv({ DATABASE_URL: testDatabase.url, WORKER_MODE: "external", SHOPIFY_ADMIN_API_BASE_URL: shopify.url }),
-    { privateBuild: true },
-  );
+  [app, chromium] = await Promise.all([
+    startAppServer(
+      testServerEnv({
+        DATABASE_URL: testDatabase.url,
+        WORKER_MODE: "external",
+        SHOPIFY_ADMIN_API_BASE_URL: shopify.url,
+      }),
+      { privateBuild: true },
+    ),
+    launchChromium(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await chromium?.close();
+  await stopIdleServer(app);
   await shopify?.close();
   await testDatabase?.drop();
 });
@@ -199,16 +212,16 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
         const shop = SHOPS[locale];
         const text = TEXT[locale];
         const database = testDatabase.database;
-        mkdirSync(SCREENSHOTS, { recursive: true });
         const browser = await openBrowser({
           appUrl: app.url,
           shop,
           picked: { id: "gid://shopify/Product/1", title: "unused" },
+          chromium,
         });
         try {
           const page = browser.page;
           // The overview is not the first screen of a fresh install: it sends the merchant to onboarding.
-          await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
+          await openPage(page, embeddedUrl(app.url, shop, "/app", locale));
           await page.getByRole("heading", { name: text.title }).waitFor();
           expect(new URL(page.url()).pathname).toBe("/app/onboarding");
 
@@ -234,7 +247,7 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
           const onboardingText = await visibleText(page);
           expect(rawCodes(onboardingText)).toEqual([]);
           expect(await seriousViolations(page)).toEqual([]);
-          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-${locale}.png`), fullPage: true });
+          await screenshotWhenAsked(page, `onboarding-${locale}.png`, { fullPage: true });
 
           // Nothing was written by looking: every channel still observes.
           expect(
@@ -265,7 +278,7 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
           expect(dialogText).toContain(formatNumber(store.withheldUnits, locale));
           expect(dialogText).toContain(text.thin);
           expect(rawCodes(dialogText)).toEqual([]);
-          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-confirm-${locale}.png`) });
+          await screenshotWhenAsked(page, `onboarding-confirm-${locale}.png`);
           await dialog.getByRole("button", { name: text.confirm, exact: true }).click();
           await page.getByText(text.storeDone).waitFor();
           expect(
@@ -286,17 +299,17 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
           await page.getByText(text.dashboard).first().waitFor();
           expect(new URL(page.url()).pathname).toBe("/app");
           expect((await database.shop.findUnique({ where: { shop } }))?.onboardedAt).not.toBeNull();
-          await page.goto(embeddedUrl(app.url, shop, "/app", locale), { waitUntil: "networkidle" });
+          await openPage(page, embeddedUrl(app.url, shop, "/app", locale));
           await page.getByText(text.dashboard).first().waitFor();
           expect(new URL(page.url()).pathname).toBe("/app");
           // The onboarding page stays reachable (the navigation's "Get started"), showing both channels active.
-          await page.goto(embeddedUrl(app.url, shop, "/app/onboarding", locale), { waitUntil: "networkidle" });
+          await openPage(page, embeddedUrl(app.url, shop, "/app/onboarding", locale));
           await page.getByRole("heading", { name: text.title }).waitFor();
           expect(await page.getByText(text.active, { exact: true }).count()).toBeGreaterThanOrEqual(2);
 
           // The Channels page: each channel's mode; the Online Store goes back to observe mode only after a confirmation
           // that says its holds are released; "Release holds" is offered before leaving.
-          await page.goto(embeddedUrl(app.url, shop, "/app/channels", locale), { waitUntil: "networkidle" });
+          await openPage(page, embeddedUrl(app.url, shop, "/app/channels", locale));
           await page.getByText(text.leaving).waitFor();
           // The Online Store's card comes first (Meta, active too, has its own "Back to observe…").
           await page.getByRole("button", { name: text.observeStore }).first().click();
@@ -308,7 +321,7 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
               })
             )?.activatedAt,
           ).not.toBeNull();
-          await page.screenshot({ path: path.join(SCREENSHOTS, `onboarding-channels-${locale}.png`), fullPage: true });
+          await screenshotWhenAsked(page, `onboarding-channels-${locale}.png`, { fullPage: true });
           await page.getByRole("dialog").getByRole("button", { name: text.confirmObserve, exact: true }).click();
           await page.getByText(text.observeDone).waitFor();
           expect(
@@ -337,15 +350,16 @@ describe.skipIf(!hasChromium)("onboarding and activation in Chromium", () => {
         appUrl: app.url,
         shop: REINSTALLED,
         picked: { id: "gid://shopify/Product/1", title: "unused" },
+        chromium,
       });
       try {
         const page = browser.page;
-        await page.goto(embeddedUrl(app.url, REINSTALLED, "/app", "fr"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, REINSTALLED, "/app", "fr"));
         await page.getByText("2 unités sont encore mises de côté depuis une installation précédente").waitFor();
         expect(rawCodes(await visibleText(page))).toEqual([]);
-        await page.screenshot({ path: path.join(SCREENSHOTS, "onboarding-stranded-fr.png") });
+        await screenshotWhenAsked(page, "onboarding-stranded-fr.png");
 
-        await page.goto(embeddedUrl(app.url, REINSTALLED, "/app/onboarding", "en"), { waitUntil: "networkidle" });
+        await openPage(page, embeddedUrl(app.url, REINSTALLED, "/app/onboarding", "en"));
         await page.getByText("2 units are still held from an earlier installation").waitFor();
         await page.getByText("(1 item)", { exact: false }).first().waitFor();
         await page.getByRole("button", { name: "Release 2 units…" }).click();

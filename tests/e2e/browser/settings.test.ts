@@ -5,9 +5,8 @@
  * server receives, issues Meta's fallback feed URL and fetches the feed with it, then revokes
  * it through a confirmation (cancelled once, then confirmed) after which the URL answers 404.
  * The page in English and French: no untranslated string, no raw code, nothing axe calls
- * serious. Screenshots: docs/screenshots/settings-*.png when BALLAST_UPDATE_SCREENSHOTS=1.
+ * serious. Screenshots (docs/screenshots/settings-*.png) only when asked: BALLAST_UPDATE_SCREENSHOTS=1.
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawCodes } from "./legibility";
 import enSettings from "~/locales/en/settings.json";
@@ -17,10 +16,9 @@ import { createKeyring } from "~/security/crypto.server";
 import { startSmtpServer, type TestSmtpServer } from "../../support/smtp";
 import { TEST_ENCRYPTION_KEY } from "../../support/shopify";
 import { seriousViolations, type Browser } from "./harness";
-import { browserWorld, hasChromium, screenshotFolder } from "./world";
+import { browserWorld, hasChromium, screenshotWhenAsked } from "./world";
 
 const SHOP = "settings-browser.myshopify.com";
-const SCREENSHOTS = screenshotFolder();
 
 const world = browserWorld(SHOP, async (database) => {
   // Meta is active and has one item, so its fallback feed has a line to fetch.
@@ -115,7 +113,7 @@ describe.skipIf(!hasChromium)("the Settings page in Chromium", { shuffle: false 
       await page.getByText("URL issued", { exact: false }).first().waitFor();
       expect(rawCodes(await visibleText(page))).toEqual([]);
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, "settings-en.png"), fullPage: true });
+      await screenshotWhenAsked(page, "settings-en.png", { fullPage: true });
 
       // Revoke asks first: cancelled once (the URL still works), then confirmed (it answers 404).
       await page.getByRole("button", { name: "Revoke the URL…" }).click();
@@ -170,7 +168,7 @@ describe.skipIf(!hasChromium)("the Settings page in Chromium", { shuffle: false 
       expect(untranslated(text)).toEqual([]);
       expect(rawCodes(text)).toEqual([]);
       expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, "settings-fr.png"), fullPage: true });
+      await screenshotWhenAsked(page, "settings-fr.png", { fullPage: true });
     },
   );
 });

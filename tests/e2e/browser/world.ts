@@ -16,7 +16,8 @@ import { startAppServer, type RunningApp } from "../../../sim/app-server";
 import { createTestDatabase, type TestDatabase } from "../../support/database";
 import { markOnboarded, seedOfflineSession } from "../../support/sessions";
 import { TEST_API_KEY, testServerEnv } from "../../support/shopify";
-import { CHROMIUM, embeddedUrl, openBrowser, type Browser } from "./harness";
+import type { Browser as Chromium, Page } from "playwright-core";
+import { CHROMIUM, embeddedUrl, launchChromium, openBrowser, openPage, type Browser } from "./harness";
 
 export const hasChromium = existsSync(CHROMIUM);
 
@@ -26,16 +27,17 @@ export interface BrowserWorld {
   shopify: FakeShopify;
   app: RunningApp;
   browser: Browser;
-  /** Opens one of the app's pages the way Shopify admin does, and waits until the network is quiet. */
+  /** Opens one of the app's pages the way Shopify admin does (a full load), and waits until it is hydrated. */
   open(pathname: string, locale?: "en" | "fr"): Promise<void>;
 }
 
 export function browserWorld(shop: string, seed?: (database: Database) => Promise<void>): BrowserWorld {
   const world = {
     async open(pathname: string, locale: "en" | "fr" = "en") {
-      await world.browser.page.goto(embeddedUrl(world.app.url, shop, pathname, locale), { waitUntil: "networkidle" });
+      await openPage(world.browser.page, embeddedUrl(world.app.url, shop, pathname, locale));
     },
   } as BrowserWorld;
+  let launched: Chromium | undefined;
   beforeAll(async () => {
     if (!hasChromium) return;
     world.testDatabase = await createTestDatabase();
@@ -46,28 +48,48 @@ export function browserWorld(shop: string, seed?: (database: Database) => Promis
     world.shopify = await startFakeShopify({
       shops: [{ domain: shop, accessToken: `shpat_test_${shop}`, appId: TEST_API_KEY }],
     });
-    world.app = await startAppServer(
-      testServerEnv({
-        DATABASE_URL: world.testDatabase.url,
-        WORKER_MODE: "external",
-        SHOPIFY_ADMIN_API_BASE_URL: world.shopify.url,
-      }),
-      { privateBuild: true },
-    );
+    // Chromium starts while the server does.
+    const chromium = launchChromium();
+    try {
+      world.app = await startAppServer(
+        testServerEnv({
+          DATABASE_URL: world.testDatabase.url,
+          WORKER_MODE: "external",
+          SHOPIFY_ADMIN_API_BASE_URL: world.shopify.url,
+        }),
+        { privateBuild: true },
+      );
+    } finally {
+      launched = await chromium;
+    }
     // The resource picker is not used by these pages; the stub needs an answer all the same.
     world.browser = await openBrowser({
       appUrl: world.app.url,
       shop,
       picked: { id: "gid://shopify/Product/1", title: "unused" },
+      chromium: launched,
     });
   }, 120_000);
   afterAll(async () => {
     await world.browser?.close();
-    await world.app?.stop();
+    await launched?.close();
+    await stopIdleServer(world.app);
     await world.shopify?.close();
     await world.testDatabase?.drop();
   });
   return world;
+}
+
+/**
+ * Stops a server with nothing in flight (the browser closed, no worker inside) at once. Stopped
+ * gracefully, it would live on until the stream timers Remix arms for every response run out
+ * (app/entry.server.tsx's abort and single fetch's own: 5-6 s after the last request), which
+ * is only waiting.
+ */
+export async function stopIdleServer(app: RunningApp | undefined): Promise<void> {
+  if (!app) return;
+  app.process.kill("SIGKILL");
+  await app.stop();
 }
 
 /** Where screenshots go: docs/screenshots with BALLAST_UPDATE_SCREENSHOTS=1, a fresh temporary folder otherwise. */
@@ -76,4 +98,13 @@ export function screenshotFolder(): string {
   const folder = path.join(process.cwd(), "docs", "screenshots");
   mkdirSync(folder, { recursive: true });
   return folder;
+}
+
+/**
+ * A screenshot for the README (docs/screenshots), taken only when asked with
+ * BALLAST_UPDATE_SCREENSHOTS=1: a full-page one costs the browser more than the checks around it.
+ */
+export async function screenshotWhenAsked(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  if (process.env.BALLAST_UPDATE_SCREENSHOTS !== "1") return;
+  await page.screenshot({ path: path.join(screenshotFolder(), name), fullPage: options.fullPage ?? false });
 }
