@@ -39,6 +39,16 @@ const onListen = () => console.log(`[ballast] listening on http://${host ?? "loc
 if (host) server.listen(port, host, onListen);
 else server.listen(port, onListen);
 
+// Graceful stop: no new connections, requests in flight answered, the in-process worker's
+// current step finished (app/shopify.server.ts), then exit. Exiting explicitly matters:
+// React's and Remix's render timers (5 s) would otherwise hold the process open.
+const SHUTDOWN_DEADLINE_MS = 25_000;
+async function shutDown() {
+  setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+  await new Promise((resolve) => server.close(resolve));
+  await globalThis.ballastWorker?.stop();
+  process.exit(0);
+}
 for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.once(signal, () => server.close());
+  process.once(signal, () => void shutDown());
 }
