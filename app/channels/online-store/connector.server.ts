@@ -29,6 +29,7 @@ import {
   idempotencyKeyFor,
   itemKeyOf,
   moveChange,
+  moveErrorVerdict,
   ownEffectOf,
   parseItemKey,
   planMove,
@@ -65,29 +66,43 @@ interface PlannedMove {
 }
 
 /**
- * Marks the moves Shopify refuses for good (a user error on their change, or on the whole
- * move) as permanent failures and returns their positions; stale quantities and
- * idempotency errors are passing, so those moves are tried again.
+ * Settles the moves a refused mutation cannot simply send again (a user error on their
+ * change, or on the whole move; plan.ts MOVE_ERROR_VERDICTS): refused for good → permanent,
+ * "try again later" → retryable. Returns their positions; the other moves (stale
+ * quantities, idempotency errors, or another change's error) are re-read and tried again.
  */
-function refuseForGood(
+function settleRefusedMoves(
   moves: readonly PlannedMove[],
   userErrors: readonly InventoryMoveUserError[],
   results: Map<string, PushResult>,
+  retryAfterMs: number,
 ): Set<number> {
-  const refused = new Set<number>();
+  const settled = new Set<number>();
+  const refusedForGood = new Set<number>();
   for (const error of userErrors) {
+    const verdict = moveErrorVerdict(error.code);
+    if (verdict === "reread") continue;
     const code = error.code ?? "UNKNOWN";
-    if (code === "CHANGE_FROM_QUANTITY_STALE" || code.startsWith("IDEMPOTENCY_")) continue;
     const index = changeIndexOf(error.field);
     const targets = index === null ? moves.map((_, position) => position) : [index];
     for (const position of targets) {
       const move = moves[position];
       if (!move) continue;
-      refused.add(position);
-      results.set(move.entry.itemKey, refusal(move.entry.itemKey, code, error.message));
+      settled.add(position);
+      if (verdict === "refused") {
+        refusedForGood.add(position);
+        results.set(move.entry.itemKey, refusal(move.entry.itemKey, code, error.message));
+      } else if (!refusedForGood.has(position)) {
+        results.set(move.entry.itemKey, {
+          itemKey: move.entry.itemKey,
+          status: "retryable",
+          retryAfterMs,
+          reason: `${code}: ${error.message}`,
+        });
+      }
     }
   }
-  return refused;
+  return settled;
 }
 
 /** What became of a journalled move sent again (see resendMove). */
@@ -210,9 +225,10 @@ export class OnlineStoreConnector implements ChannelConnector {
         return;
       }
 
-      // The mutation is atomic: nothing moved. Drop items Shopify refuses for good, re-read and retry the rest.
+      // The mutation is atomic: nothing moved. Settle items Shopify refuses for good or asks to
+      // send later, re-read and retry the rest.
       generation += 1;
-      const refused = refuseForGood(moves, outcome.userErrors, results);
+      const refused = settleRefusedMoves(moves, outcome.userErrors, results, this.retryAfterMs);
       this.log.info(
         { shop: this.client.shop, round, codes: outcome.userErrors.map((error) => error.code) },
         "inventoryMoveQuantities refused; re-reading and retrying",
@@ -242,6 +258,8 @@ export class OnlineStoreConnector implements ChannelConnector {
         results.set(entry.itemKey, refusal(entry.itemKey, "UNKNOWN_ITEM", "Shopify has no such inventory item"));
         continue;
       }
+      // Ballast's own verdict from its read (no active level here), not a Shopify userError:
+      // since 2026-10 Shopify would accept the move and keep the units on an inactive level.
       if (level.status === "not_stocked") {
         results.set(
           entry.itemKey,

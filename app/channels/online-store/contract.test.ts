@@ -337,13 +337,39 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     expect(results[2]).toMatchObject({ status: "permanent", code: "INVALID_ITEM_KEY" });
   });
 
-  it(`unknown item: not stocked at the location → permanent ITEM_NOT_STOCKED_AT_LOCATION (${MOVE_DOC}; ${CHANNELS_MD})`, async () => {
+  it(`unknown item: not stocked at the location → permanent ITEM_NOT_STOCKED_AT_LOCATION, Ballast's own verdict from its read: no move is sent (Shopify would accept it since 2026-10: shopify.dev/changelog/removal-of-itemnotstockedatlocation-error; ${CHANNELS_MD})`, async () => {
     const item = seedItem(10);
     const otherLocation = fake.addLocation(SHOP, { name: "Pop-up" });
+    const movesBefore = fake.apiAdjustmentCount(SHOP);
     const [result] = await connector().push([
       { itemKey: `${item.inventoryItemId}|${otherLocation}`, quantity: 1, availability: "in_stock" },
     ]);
     expect(result).toMatchObject({ status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
+    expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(0);
+  });
+
+  it(`Shopify asks to try again later (SERVICE_UNAVAILABLE, MOVE_QUANTITIES_FAILED; nothing moved) → retryable, not refused and not re-sent at once (${MOVE_DOC}: InventoryMoveQuantitiesUserErrorCode)`, async () => {
+    for (const code of ["SERVICE_UNAVAILABLE", "MOVE_QUANTITIES_FAILED"]) {
+      const item = seedItem(10);
+      let movesSent = 0;
+      // The fake never answers these: the move's answer is Shopify's, canned; reads go to the fake.
+      const later: typeof fetch = async (input, init) => {
+        if (typeof init?.body === "string" && init.body.includes("BallastInventoryMove")) {
+          movesSent += 1;
+          const userErrors = [
+            { field: null, message: "The service is temporarily unavailable. Try again later.", code },
+          ];
+          return Response.json({ data: { inventoryMoveQuantities: { inventoryAdjustmentGroup: null, userErrors } } });
+        }
+        return fetch(input, init);
+      };
+      const [result] = await connector({ fetch: later }).push([
+        { itemKey: item.itemKey, quantity: 7, availability: "in_stock" },
+      ]);
+      expect(result).toMatchObject({ status: "retryable", retryAfterMs: 1000, reason: expect.stringContaining(code) });
+      expect(movesSent).toBe(1);
+      expect(levelOf(item.itemKey)).toMatchObject({ available: 10, safety_stock: 0 });
+    }
   });
 
   it(`revoked token → 401, terminal (not retried), health reports credentials_revoked (shopify.dev/docs/api/admin-graphql, status and error codes: 401 Unauthorized)`, async () => {

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { changeIndexOf, idempotencyKeyFor, moveChange, ownEffectOf, ownUnitsIn, parseItemKey, planMove } from "./plan";
+import { isEnumType } from "graphql";
+import { loadRealAdminSchema } from "../../../sim/fakes/shopify/schema-contract";
+import {
+  changeIndexOf,
+  idempotencyKeyFor,
+  MOVE_ERROR_VERDICTS,
+  moveChange,
+  moveErrorVerdict,
+  ownEffectOf,
+  ownUnitsIn,
+  parseItemKey,
+  planMove,
+} from "./plan";
 
 describe("planning the Online Store move", () => {
   it("holds the surplus when available is above the wanted quantity, as Ballast's own units", () => {
@@ -127,5 +139,31 @@ describe("item keys and idempotency keys", () => {
     expect(changeIndexOf(["input", "changes", "3", "from", "changeFromQuantity"])).toBe(3);
     expect(changeIndexOf(["input", "reason"])).toBeNull();
     expect(changeIndexOf(null)).toBeNull();
+  });
+});
+
+describe("what a push does with each inventoryMoveQuantities userError code", () => {
+  it("has a verdict for exactly the codes of Shopify's 2026-10 InventoryMoveQuantitiesUserErrorCode (the vendored introspection)", () => {
+    const codes = loadRealAdminSchema().getType("InventoryMoveQuantitiesUserErrorCode");
+    if (!isEnumType(codes))
+      throw new Error("InventoryMoveQuantitiesUserErrorCode is not an enum in the vendored schema");
+    expect(Object.keys(MOVE_ERROR_VERDICTS).sort()).toEqual(
+      codes
+        .getValues()
+        .map((value) => value.name)
+        .sort(),
+    );
+    // Removed in 2026-10 (shopify.dev/changelog/removal-of-itemnotstockedatlocation-error).
+    expect(MOVE_ERROR_VERDICTS).not.toHaveProperty("ITEM_NOT_STOCKED_AT_LOCATION");
+  });
+  it("re-reads after a stale quantity or an idempotency refusal, tries later when Shopify says so, refuses the rest", () => {
+    expect(moveErrorVerdict("CHANGE_FROM_QUANTITY_STALE")).toBe("reread");
+    expect(moveErrorVerdict("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED")).toBe("reread");
+    expect(moveErrorVerdict("SERVICE_UNAVAILABLE")).toBe("later");
+    expect(moveErrorVerdict("MOVE_QUANTITIES_FAILED")).toBe("later");
+    expect(moveErrorVerdict("NON_MUTABLE_INVENTORY_ITEM")).toBe("refused");
+    expect(moveErrorVerdict("A_CODE_SHOPIFY_ADDS_LATER")).toBe("refused");
+    expect(moveErrorVerdict("constructor")).toBe("refused");
+    expect(moveErrorVerdict(null)).toBe("refused");
   });
 });

@@ -134,3 +134,50 @@ export function changeIndexOf(field: readonly string[] | null): number | null {
   const index = Number(field[2]);
   return Number.isInteger(index) && index >= 0 ? index : null;
 }
+
+/**
+ * What a push does after Shopify refuses a move (the mutation is atomic: nothing moved):
+ * `reread` the levels and send it again with a new key, try it `later` (Shopify says so),
+ * or take it as `refused` for good.
+ */
+export type MoveErrorVerdict = "reread" | "later" | "refused";
+
+/**
+ * Every InventoryMoveQuantitiesUserErrorCode of Admin API 2026-10 and what a push does with
+ * it (plan.test.ts holds this list to Shopify's own schema, sim/fakes/shopify/artifacts).
+ * 2026-10 removed ITEM_NOT_STOCKED_AT_LOCATION: quantities can be changed at any location
+ * (shopify.dev/changelog/removal-of-itemnotstockedatlocation-error); a level Ballast's read
+ * does not find is refused before any move (connector.server.ts), not by Shopify.
+ */
+export const MOVE_ERROR_VERDICTS: Readonly<Record<string, MoveErrorVerdict>> = {
+  // The level changed between read and write: read again.
+  CHANGE_FROM_QUANTITY_STALE: "reread",
+  // The key is still in flight, was used for other changes, or failed once: a new key.
+  IDEMPOTENCY_CONCURRENT_REQUEST: "reread",
+  IDEMPOTENCY_KEY_PARAMETER_MISMATCH: "reread",
+  IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: "reread",
+  // "The quantities couldn't be moved. Try again." / "temporarily unavailable. Try again later."
+  MOVE_QUANTITIES_FAILED: "later",
+  SERVICE_UNAVAILABLE: "later",
+  // The move itself is wrong, or the item cannot be changed through the API (a bundle, say).
+  DIFFERENT_LOCATIONS: "refused",
+  INTERNAL_LEDGER_DOCUMENT: "refused",
+  INVALID_AVAILABLE_DOCUMENT: "refused",
+  INVALID_INVENTORY_ITEM: "refused",
+  INVALID_LEDGER_DOCUMENT: "refused",
+  INVALID_LOCATION: "refused",
+  INVALID_QUANTITY_DOCUMENT: "refused",
+  INVALID_QUANTITY_NAME: "refused",
+  INVALID_QUANTITY_NEGATIVE: "refused",
+  INVALID_QUANTITY_TOO_HIGH: "refused",
+  INVALID_REASON: "refused",
+  INVALID_REFERENCE_DOCUMENT: "refused",
+  MAXIMUM_LEDGER_DOCUMENT_URIS: "refused",
+  NON_MUTABLE_INVENTORY_ITEM: "refused",
+  SAME_QUANTITY_NAME: "refused",
+};
+
+/** A code Shopify adds later, or none, is refused: the merchant is told rather than the move retried blindly. */
+export function moveErrorVerdict(code: string | null): MoveErrorVerdict {
+  return code !== null && Object.hasOwn(MOVE_ERROR_VERDICTS, code) ? MOVE_ERROR_VERDICTS[code]! : "refused";
+}

@@ -156,6 +156,28 @@ describe("fake Shopify Admin GraphQL", () => {
     expect(fake.quantities(SHOP, item, location)).toMatchObject({ available: 10, safety_stock: 0 });
   });
 
+  it("2026-10: a move where the item is not stocked applies to an inactive level, left out of reads unless includeInactive (shopify.dev/changelog/removal-of-itemnotstockedatlocation-error)", async () => {
+    const item = seed(10);
+    const popUp = fake.addLocation(SHOP, { name: "Pop-up (not stocked)" });
+    const input = holdInput(item, 1, 0, 0);
+    for (const change of input.changes) {
+      change.from["locationId"] = popUp;
+      change.to.locationId = popUp;
+    }
+    const moved = await gql(MOVE, { input, key: "k-not-stocked" });
+    expect(moved.body.data.inventoryMoveQuantities.userErrors).toEqual([]);
+    expect(fake.quantities(SHOP, item, popUp)).toMatchObject({ available: -1, safety_stock: 1 });
+    const read = `query($item: ID!, $at: ID!) { inventoryItem(id: $item) {
+      active: inventoryLevel(locationId: $at) { id }
+      any: inventoryLevel(locationId: $at, includeInactive: true) { isActive quantities(names: ["safety_stock"]) { quantity } }
+    } }`;
+    const { body } = await gql(read, { item, at: popUp });
+    expect(body.data.inventoryItem).toEqual({
+      active: null,
+      any: { isActive: false, quantities: [{ quantity: 1 }] },
+    });
+  });
+
   it("needs a ledgerDocumentUri for safety_stock that is not a gid://shopify/ URI", async () => {
     const item = seed(10);
     const missing = await gql(MOVE, { input: holdInput(item, 1, 10, 0, null), key: "k-stored-1" });

@@ -52,6 +52,21 @@ interface ConnectionArgs {
   reverse?: boolean | null;
 }
 
+/** Inventory level reads leave inactive levels out unless asked (since 2026-04). */
+interface LevelArgs {
+  includeInactive?: boolean | null;
+}
+
+const shown = (level: LevelRecord, args: LevelArgs) => level.isActive || args.includeInactive === true;
+
+/** Shopify's MetafieldOwnerType for the owners the fake has. */
+const OWNER_TYPES: Readonly<Record<string, string>> = {
+  Product: "PRODUCT",
+  ProductVariant: "PRODUCTVARIANT",
+  Collection: "COLLECTION",
+  Shop: "SHOP",
+};
+
 function encodeCursor(id: string): string {
   return Buffer.from(JSON.stringify({ last_id: id })).toString("base64");
 }
@@ -157,7 +172,7 @@ export function metafieldNode(context: ResolverContext, record: MetafieldRecord)
     value: record.value,
     type: record.type,
     compareDigest: metafieldDigest(record.value),
-    ownerType: context.shop.ownerExists(record.ownerGid) ?? "UNKNOWN",
+    ownerType: OWNER_TYPES[parseGid(record.ownerGid)?.type ?? ""] ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -173,15 +188,15 @@ export function locationNode(context: ResolverContext, location: LocationRecord)
     isActive: location.isActive,
     fulfillsOnlineOrders: location.fulfillsOnlineOrders,
     updatedAt: location.updatedAt,
-    inventoryLevel: (args: { inventoryItemId: string }) => {
+    inventoryLevel: (args: { inventoryItemId: string } & LevelArgs) => {
       const itemId = parseGidOf("InventoryItem", args.inventoryItemId);
       const level = itemId === null ? undefined : context.shop.level(itemId, location.id);
-      return level ? levelNode(context, level) : null;
+      return level && shown(level, args) ? levelNode(context, level) : null;
     },
-    inventoryLevels: (args: ConnectionArgs) =>
+    inventoryLevels: (args: ConnectionArgs & LevelArgs) =>
       connection(
         context,
-        levels(),
+        levels().filter((level) => shown(level, args)),
         (level) => level.inventoryItemId.toString(),
         args,
         (level) => levelNode(context, level),
@@ -232,7 +247,7 @@ export function variantNode(context: ResolverContext, variant: VariantRecord) {
     sku: variant.sku,
     barcode: variant.barcode,
     inventoryQuantity: [...context.shop.levels.values()]
-      .filter((level) => level.inventoryItemId === variant.inventoryItemId)
+      .filter((level) => level.inventoryItemId === variant.inventoryItemId && level.isActive)
       .reduce((sum, level) => sum + level.quantities.available, 0),
     createdAt: variant.createdAt,
     updatedAt: variant.updatedAt,
@@ -266,15 +281,15 @@ export function itemNode(context: ResolverContext, item: InventoryItemRecord) {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
     variant: () => variantNode(context, context.shop.variants.get(item.variantId)!),
-    inventoryLevel: (args: { locationId: string }) => {
+    inventoryLevel: (args: { locationId: string } & LevelArgs) => {
       const locationId = parseGidOf("Location", args.locationId);
       const level = locationId === null ? undefined : context.shop.level(item.id, locationId);
-      return level ? levelNode(context, level) : null;
+      return level && shown(level, args) ? levelNode(context, level) : null;
     },
-    inventoryLevels: (args: ConnectionArgs) =>
+    inventoryLevels: (args: ConnectionArgs & LevelArgs) =>
       connection(
         context,
-        levels(),
+        levels().filter((level) => shown(level, args)),
         (level) => level.locationId.toString(),
         args,
         (level) => levelNode(context, level),
@@ -292,6 +307,7 @@ export function levelNode(context: ResolverContext, level: LevelRecord) {
     __typename: "InventoryLevel",
     id: levelGid,
     canDeactivate: onHand(level.quantities) === 0,
+    isActive: level.isActive,
     createdAt: level.createdAt,
     updatedAt: level.updatedAt,
     item: () => itemNode(context, context.shop.inventoryItems.get(level.inventoryItemId)!),

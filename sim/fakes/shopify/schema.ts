@@ -10,8 +10,8 @@ const METAFIELD_FIELDS = `
     metafield(namespace: String, key: String!): Metafield
     metafields(namespace: String, ${PAGE}): MetafieldConnection!`;
 
-/** The inventory levels of an item or a location. */
-const INVENTORY_LEVELS = `inventoryLevels(${PAGE}, query: String, reverse: Boolean): InventoryLevelConnection!`;
+/** The inventory levels of an item or a location (active ones unless includeInactive, since 2026-04). */
+const INVENTORY_LEVELS = `inventoryLevels(${PAGE}, query: String, reverse: Boolean = false, includeInactive: Boolean = false): InventoryLevelConnection!`;
 
 /** The identity every resource node starts with. */
 const RESOURCE_ID = `
@@ -38,7 +38,11 @@ const payload = (name: string, result: string, errorType: string) => `
     userErrors: [${errorType}!]!
   }`;
 
-/** The user error codes both inventory mutations share (Shopify lists each enum in alphabetical order). */
+/**
+ * The user error codes both inventory mutations share in 2026-10 (Shopify lists each enum in
+ * alphabetical order). ITEM_NOT_STOCKED_AT_LOCATION is gone from both as of 2026-10: quantities
+ * can be changed at any location (shopify.dev/changelog/removal-of-itemnotstockedatlocation-error).
+ */
 const INVENTORY_ERROR_CODES = [
   "CHANGE_FROM_QUANTITY_STALE",
   "IDEMPOTENCY_CONCURRENT_REQUEST",
@@ -54,8 +58,8 @@ const INVENTORY_ERROR_CODES = [
   "INVALID_QUANTITY_TOO_HIGH",
   "INVALID_REASON",
   "INVALID_REFERENCE_DOCUMENT",
-  "ITEM_NOT_STOCKED_AT_LOCATION",
   "NON_MUTABLE_INVENTORY_ITEM",
+  "SERVICE_UNAVAILABLE",
 ];
 
 /** An inventory mutation's error-code enum: the shared codes and its own, in alphabetical order. */
@@ -65,10 +69,50 @@ const inventoryErrorCodes = (name: string, own: string[]) => `
   }`;
 
 /**
+ * Enums the fake models with fewer values than Shopify, and why. Every other enum holds all
+ * of Shopify's values (schema-contract.test.ts checks both).
+ */
+export const PARTIAL_ENUMS: Readonly<Record<string, string>> = {
+  CurrencyCode: "the fake's shops all trade in euros; the other ISO 4217 codes would only be listed, never returned",
+};
+
+/** Shopify's MetafieldOwnerType (2026-10), in its order. */
+const METAFIELD_OWNER_TYPES = [
+  "API_PERMISSION",
+  "ARTICLE",
+  "BLOG",
+  "CARTTRANSFORM",
+  "COLLECTION",
+  "COMPANY",
+  "COMPANY_LOCATION",
+  "CUSTOMER",
+  "DELIVERY_CUSTOMIZATION",
+  "DISCOUNT",
+  "DRAFTORDER",
+  "FULFILLMENT_CONSTRAINT_RULE",
+  "GIFT_CARD_TRANSACTION",
+  "LOCATION",
+  "MARKET",
+  "MEDIA_IMAGE",
+  "ORDER",
+  "ORDER_ROUTING_LOCATION_RULE",
+  "PAGE",
+  "PAYMENT_CUSTOMIZATION",
+  "PRODUCT",
+  "PRODUCTVARIANT",
+  "SELLING_PLAN",
+  "SHOP",
+  "TRANSFER",
+  "VALIDATION",
+];
+
+/**
  * The subset of the Shopify Admin GraphQL 2026-10 schema that Ballast uses, written with
  * the real type, field and argument names so real query documents parse and validate.
  * Anything outside this subset fails validation with graphql-js's real error shapes
- * ("Cannot query field … on type …"), exactly like an unknown field on Shopify.
+ * ("Cannot query field … on type …"), exactly like an unknown field on Shopify. Every
+ * type, field, argument (type, nullability, default), input field and enum value is
+ * checked against Shopify's own introspection (artifacts/, schema-contract.test.ts).
  */
 export const ADMIN_SDL = /* GraphQL */ `
   "Required on inventory mutations since 2026-04 (shopify.dev/docs/api/usage/idempotent-requests)."
@@ -95,11 +139,18 @@ export const ADMIN_SDL = /* GraphQL */ `
     publicDisplayName: String!
   }
 
+  enum CurrencyCode {
+    CAD
+    EUR
+    GBP
+    USD
+  }
+
   type Shop implements Node {
     id: ID!
     name: String!
     myshopifyDomain: String!
-    currencyCode: String!
+    currencyCode: CurrencyCode!
     ianaTimezone: String!
     plan: ShopPlan!
     ${METAFIELD_FIELDS}
@@ -111,7 +162,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     isActive: Boolean!
     fulfillsOnlineOrders: Boolean!
     updatedAt: DateTime!
-    inventoryLevel(inventoryItemId: ID!): InventoryLevel
+    inventoryLevel(inventoryItemId: ID!, includeInactive: Boolean = false): InventoryLevel
     ${INVENTORY_LEVELS}
   }
 
@@ -119,6 +170,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     ACTIVE
     ARCHIVED
     DRAFT
+    UNLISTED
   }
 
   type Product implements Node {
@@ -129,7 +181,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     tracksInventory: Boolean!
     createdAt: DateTime!
     updatedAt: DateTime!
-    variants(${PAGE}, reverse: Boolean): ProductVariantConnection!
+    variants(${PAGE}, reverse: Boolean = false): ProductVariantConnection!
     ${METAFIELD_FIELDS}
   }
 
@@ -161,7 +213,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     createdAt: DateTime!
     updatedAt: DateTime!
     variant: ProductVariant!
-    inventoryLevel(locationId: ID!): InventoryLevel
+    inventoryLevel(locationId: ID!, includeInactive: Boolean = false): InventoryLevel
     ${INVENTORY_LEVELS}
   }
 
@@ -177,9 +229,15 @@ export const ADMIN_SDL = /* GraphQL */ `
     canDeactivate: Boolean!
     createdAt: DateTime!
     updatedAt: DateTime!
+    "Since 2026-04; an inactive level keeps its quantities and can still be changed."
+    isActive: Boolean!
     item: InventoryItem!
     location: Location!
     quantities(names: [String!]!): [InventoryQuantity!]!
+  }
+
+  enum MetafieldOwnerType {
+    ${METAFIELD_OWNER_TYPES.join("\n    ")}
   }
 
   type Metafield implements Node {
@@ -189,7 +247,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     value: String!
     type: String!
     compareDigest: String!
-    ownerType: String!
+    ownerType: MetafieldOwnerType!
     createdAt: DateTime!
     updatedAt: DateTime!
   }
@@ -242,17 +300,17 @@ export const ADMIN_SDL = /* GraphQL */ `
     node(id: ID!): Node
     nodes(ids: [ID!]!): [Node]!
     location(id: ID): Location
-    locations(${PAGE}, query: String, includeInactive: Boolean, reverse: Boolean): LocationConnection!
+    locations(${PAGE}, query: String, includeInactive: Boolean = false, reverse: Boolean = false): LocationConnection!
     product(id: ID!): Product
-    products(${PAGE}, query: String, reverse: Boolean): ProductConnection!
+    products(${PAGE}, query: String, reverse: Boolean = false): ProductConnection!
     productVariant(id: ID!): ProductVariant
     collection(id: ID!): Collection
-    productVariants(${PAGE}, query: String, reverse: Boolean): ProductVariantConnection!
+    productVariants(${PAGE}, query: String, reverse: Boolean = false): ProductVariantConnection!
     inventoryItem(id: ID!): InventoryItem
-    inventoryItems(${PAGE}, query: String, reverse: Boolean): InventoryItemConnection!
+    inventoryItems(${PAGE}, query: String, reverse: Boolean = false): InventoryItemConnection!
     inventoryLevel(id: ID!): InventoryLevel
     bulkOperation(id: ID!): BulkOperation
-    currentBulkOperation(type: BulkOperationType): BulkOperation
+    currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   }
 
   input InventoryMoveQuantityTerminalInput {
@@ -307,13 +365,13 @@ export const ADMIN_SDL = /* GraphQL */ `
     changes(inventoryItemIds: [ID!], locationIds: [ID!], quantityNames: [String!]): [InventoryChange!]!
   }
 
-  ${inventoryErrorCodes("InventoryMoveQuantitiesUserErrorCode", ["DIFFERENT_LOCATIONS", "INVALID_QUANTITY_NEGATIVE", "MAXIMUM_LEDGER_DOCUMENT_URIS", "MOVE_QUANTITIES_FAILED", "SAME_QUANTITY_NAME", "SERVICE_UNAVAILABLE"])}
+  ${inventoryErrorCodes("InventoryMoveQuantitiesUserErrorCode", ["DIFFERENT_LOCATIONS", "INVALID_QUANTITY_NEGATIVE", "MAXIMUM_LEDGER_DOCUMENT_URIS", "MOVE_QUANTITIES_FAILED", "SAME_QUANTITY_NAME"])}
 
   ${userError("InventoryMoveQuantitiesUserError", "InventoryMoveQuantitiesUserErrorCode")}
 
   ${payload("InventoryMoveQuantitiesPayload", "inventoryAdjustmentGroup: InventoryAdjustmentGroup", "InventoryMoveQuantitiesUserError")}
 
-  ${inventoryErrorCodes("InventoryAdjustQuantitiesUserErrorCode", ["INVALID_QUANTITY_TOO_LOW", "MAX_ONE_LEDGER_DOCUMENT"])}
+  ${inventoryErrorCodes("InventoryAdjustQuantitiesUserErrorCode", ["ADJUST_QUANTITIES_FAILED", "INVALID_QUANTITY_TOO_LOW", "MAX_ONE_LEDGER_DOCUMENT"])}
 
   ${userError("InventoryAdjustQuantitiesUserError", "InventoryAdjustQuantitiesUserErrorCode")}
 
@@ -331,12 +389,17 @@ export const ADMIN_SDL = /* GraphQL */ `
   enum MetafieldsSetUserErrorCode {
     APP_NOT_AUTHORIZED
     BLANK
+    CAPABILITY_VIOLATION
     INCLUSION
+    INTERNAL_ERROR
+    INVALID
+    INVALID_COMPARE_DIGEST
     INVALID_TYPE
     INVALID_VALUE
     LESS_THAN_OR_EQUAL_TO
     PRESENT
     STALE_OBJECT
+    TAKEN
     TOO_LONG
     TOO_SHORT
   }
@@ -345,7 +408,13 @@ export const ADMIN_SDL = /* GraphQL */ `
 
   ${payload("MetafieldsSetPayload", "metafields: [Metafield!]", "MetafieldsSetUserError")}
 
-  ${userError("BulkOperationUserError", "String")}
+  enum BulkOperationUserErrorCode {
+    INVALID
+    LIMIT_REACHED
+    OPERATION_IN_PROGRESS
+  }
+
+  ${userError("BulkOperationUserError", "BulkOperationUserErrorCode")}
 
   ${payload("BulkOperationRunQueryPayload", "bulkOperation: BulkOperation", "BulkOperationUserError")}
 
@@ -353,7 +422,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     inventoryMoveQuantities(input: InventoryMoveQuantitiesInput!): InventoryMoveQuantitiesPayload
     inventoryAdjustQuantities(input: InventoryAdjustQuantitiesInput!): InventoryAdjustQuantitiesPayload
     metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
-    bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
+    bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false): BulkOperationRunQueryPayload
   }
 
   schema {

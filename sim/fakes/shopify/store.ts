@@ -44,6 +44,22 @@ const VALID_REASONS = new Set([
 export const MAX_INPUT_ARRAY = 250;
 export const MAX_METAFIELDS_PER_SET = 25;
 
+/** Every quantity at zero: a level nothing was ever stocked at. */
+function noQuantities(): Quantities {
+  return {
+    available: 0,
+    committed: 0,
+    reserved: 0,
+    damaged: 0,
+    safety_stock: 0,
+    quality_control: 0,
+    incoming: 0,
+  };
+}
+
+/** What an inventory mutation changes, per level key, until it commits. */
+type Working = Map<string, { inventoryItemId: bigint; locationId: bigint; quantities: Quantities }>;
+
 export function onHand(quantities: Quantities): number {
   return (
     quantities.available +
@@ -111,6 +127,12 @@ export interface LevelRecord {
   inventoryItemId: bigint;
   locationId: bigint;
   quantities: Quantities;
+  /**
+   * False for a level an inventory mutation created where the item was not stocked: since
+   * 2026-10 quantities can be changed at any location (ITEM_NOT_STOCKED_AT_LOCATION is gone),
+   * and reads leave inactive levels out unless `includeInactive: true` (since 2026-04).
+   */
+  isActive: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -390,7 +412,7 @@ export class FakeShopState {
     return { product, variants, items };
   }
 
-  /** Stocks an item at a location (creating the level) or overwrites some of its quantities. */
+  /** Stocks an item at a location (creating or activating the level) or overwrites some of its quantities. */
   stock(inventoryItemId: bigint, locationId: bigint, quantities: Partial<Quantities>): LevelRecord {
     if (!this.inventoryItems.has(inventoryItemId)) throw new Error(`unknown inventory item ${inventoryItemId}`);
     if (!this.locations.has(locationId)) throw new Error(`unknown location ${locationId}`);
@@ -400,18 +422,12 @@ export class FakeShopState {
     const level: LevelRecord = existing ?? {
       inventoryItemId,
       locationId,
-      quantities: {
-        available: 0,
-        committed: 0,
-        reserved: 0,
-        damaged: 0,
-        safety_stock: 0,
-        quality_control: 0,
-        incoming: 0,
-      },
+      quantities: noQuantities(),
+      isActive: true,
       createdAt: at,
       updatedAt: at,
     };
+    level.isActive = true;
     Object.assign(level.quantities, quantities);
     level.updatedAt = at;
     this.levels.set(key, level);
@@ -498,17 +514,46 @@ export class FakeShopState {
     );
   }
 
+  /**
+   * The quantities a mutation works on at a level: a copy, so several changes to one level
+   * see each other and nothing is kept unless all pass. Where the item is not stocked the
+   * level starts at zero and is created inactive on commit (2026-10: no more
+   * ITEM_NOT_STOCKED_AT_LOCATION; shopify.dev/changelog/removal-of-itemnotstockedatlocation-error).
+   */
+  private workingQuantities(working: Working, inventoryItemId: bigint, locationId: bigint): Quantities {
+    const key = levelKey(inventoryItemId, locationId);
+    let entry = working.get(key);
+    if (!entry) {
+      const level = this.levels.get(key);
+      entry = { inventoryItemId, locationId, quantities: level ? { ...level.quantities } : noQuantities() };
+      working.set(key, entry);
+    }
+    return entry.quantities;
+  }
+
   /** A mutation that passed every check: its working quantities become the levels, as one adjustment group. */
   private commitApiChanges(
-    working: Map<string, Quantities>,
+    working: Working,
     reason: string,
     referenceDocumentUri: string | null,
     changes: AdjustmentChangeRecord[],
   ): InventoryPayload {
-    for (const [key, quantities] of working) Object.assign(this.levels.get(key)!.quantities, quantities);
-    const touched = [...working.keys()].map((key) => {
-      const level = this.levels.get(key)!;
-      return { inventoryItemId: level.inventoryItemId, locationId: level.locationId };
+    const touched = [...working].map(([key, { inventoryItemId, locationId, quantities }]) => {
+      let level = this.levels.get(key);
+      if (!level) {
+        const at = this.timestamp();
+        level = {
+          inventoryItemId,
+          locationId,
+          quantities: noQuantities(),
+          isActive: false,
+          createdAt: at,
+          updatedAt: at,
+        };
+        this.levels.set(key, level);
+      }
+      Object.assign(level.quantities, quantities);
+      return { inventoryItemId, locationId };
     });
     return { group: this.recordGroup("api", reason, referenceDocumentUri, changes, touched), userErrors: [] };
   }
@@ -641,7 +686,7 @@ export class FakeShopState {
       });
     }
     // Validate on a working copy so several changes to one level see each other, then commit all or nothing.
-    const working = new Map<string, Quantities>();
+    const working: Working = new Map();
     const changes: AdjustmentChangeRecord[] = [];
     input.changes.forEach((change, index) => {
       const path = ["input", "changes", String(index)];
@@ -716,16 +761,7 @@ export class FakeShopState {
         { side: "to" as const, terminal: change.to, locationId: toLocation, delta: change.quantity },
       ];
       for (const { side, terminal, locationId } of sides) {
-        const key = levelKey(item.id, locationId);
-        const level = this.levels.get(key);
-        if (!level)
-          return fail(
-            [side, "locationId"],
-            "ITEM_NOT_STOCKED_AT_LOCATION",
-            "The specified inventory item is not stocked at the location.",
-          );
-        const quantities = working.get(key) ?? { ...level.quantities };
-        working.set(key, quantities);
+        const quantities = this.workingQuantities(working, item.id, locationId);
         const current = quantities[terminal.name as StoredQuantityName];
         if (
           terminal.changeFromQuantity !== null &&
@@ -740,7 +776,7 @@ export class FakeShopState {
         }
       }
       for (const { terminal, locationId, delta } of sides) {
-        const quantities = working.get(levelKey(item.id, locationId))!;
+        const quantities = this.workingQuantities(working, item.id, locationId);
         const name = terminal.name as StoredQuantityName;
         quantities[name] += delta;
         // available may go negative on Shopify (overselling); the held names may not.
@@ -793,7 +829,7 @@ export class FakeShopState {
           code: "INVALID_REASON",
           message: "The specified reason is invalid.",
         });
-      const working = new Map<string, Quantities>();
+      const working: Working = new Map();
       const changes: AdjustmentChangeRecord[] = [];
       if (!errors.length) {
         input.changes.forEach((change, index) => {
@@ -824,16 +860,7 @@ export class FakeShopState {
               "INTERNAL_LEDGER_DOCUMENT",
               "Internal (gid://shopify/) stored documents are not allowed to be adjusted via API.",
             );
-          const key = levelKey(itemId, locationId);
-          const level = this.levels.get(key);
-          if (!level)
-            return fail(
-              "locationId",
-              "ITEM_NOT_STOCKED_AT_LOCATION",
-              "The specified inventory item is not stocked at the location.",
-            );
-          const quantities = working.get(key) ?? { ...level.quantities };
-          working.set(key, quantities);
+          const quantities = this.workingQuantities(working, itemId, locationId);
           if (
             change.changeFromQuantity !== null &&
             change.changeFromQuantity !== undefined &&
