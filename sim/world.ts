@@ -1,8 +1,9 @@
 /**
  * A fake world for Ballast: Shopify, Meta and Google fakes on loopback, one shop with a
- * catalog, stock at one location, a Meta catalog and a Google Merchant account whose
- * items match the shop's variants by Shopify's own channel conventions. Used by the
- * pipeline tests, the peak rehearsal and the benchmarks; the app only sees base URLs.
+ * catalog, stock at one location ("Warehouse"; `extraLocations` adds more), a Meta catalog
+ * and a Google Merchant account whose items match the shop's variants by Shopify's own
+ * channel conventions. Used by the pipeline tests, the peak rehearsal and the benchmarks;
+ * the app only sees base URLs.
  */
 import { startGoogleFake, type GoogleFake } from "./fakes/google/server";
 import { startMetaFake, type MetaFake } from "./fakes/meta/server";
@@ -28,6 +29,22 @@ export interface WorldOptions {
   countryCode?: string;
   /** The app's client id and secret, which the fake's token endpoint checks (default: the tests' app, DEFAULT_FAKE_APP). */
   app?: AppCredentials;
+  /**
+   * More locations after the Warehouse, each stocking every variant with its own figure
+   * (default: none, the one-location world the rehearsal and most tests use). The Meta and
+   * Google catalogs are seeded as before, from `stockPerVariant`.
+   */
+  extraLocations?: readonly WorldLocationSpec[];
+}
+
+export interface WorldLocationSpec {
+  name: string;
+  stockPerVariant: (index: number) => number;
+}
+
+export interface WorldLocation {
+  name: string;
+  gid: string;
 }
 
 export interface WorldVariant {
@@ -49,7 +66,10 @@ export interface World {
   app: AppCredentials;
   /** The fakes' time (the world's clock, or the system clock). */
   now(): number;
+  /** The Warehouse, the world's first location. */
   locationGid: string;
+  /** Every location in order: the Warehouse, then `extraLocations`. */
+  locations: WorldLocation[];
   variants: WorldVariant[];
   shopify: FakeShopify;
   meta: MetaFake;
@@ -88,22 +108,23 @@ function googleAccount(): World["google_"] {
   };
 }
 
-/** The catalog: one product of one variant per index, stocked at the location, with the ids Shopify's own channels give it. */
+/** The catalog: one product of one variant per index, stocked at every location, with the ids Shopify's own channels give it. */
 function addCatalog(
   shopify: FakeShopify,
   shop: string,
-  locationGid: string,
+  locations: readonly { gid: string; stockPerVariant: (index: number) => number }[],
   options: WorldOptions,
   countryCode: string,
 ): WorldVariant[] {
   const variants: WorldVariant[] = [];
   for (let index = 0; index < options.variants; index++) {
     const sku = `BAL-${String(index + 1).padStart(5, "0")}`;
+    const stock = Object.fromEntries(
+      locations.map((location) => [location.gid, { available: location.stockPerVariant(index) }]),
+    );
     const product = shopify.addProduct(shop, {
       title: `Product ${index + 1}`,
-      variants: [
-        { title: "Default Title", sku, stock: { [locationGid]: { available: options.stockPerVariant(index) } } },
-      ],
+      variants: [{ title: "Default Title", sku, stock }],
     });
     const variant = product.variants[0]!;
     variants.push({
@@ -188,9 +209,17 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   const locationGid = shopify.addLocation(shop, { name: "Warehouse" });
+  const stocked = [
+    { name: "Warehouse", gid: locationGid, stockPerVariant: options.stockPerVariant },
+    ...(options.extraLocations ?? []).map((spec) => ({
+      name: spec.name,
+      gid: shopify.addLocation(shop, { name: spec.name }),
+      stockPerVariant: spec.stockPerVariant,
+    })),
+  ];
   // Expiring offline tokens, as every public app gets from 2027-01-01: 60 minutes, then refresh.
   const offlineToken = shopify.issueOfflineToken(shop);
-  const variants = addCatalog(shopify, shop, locationGid, options, countryCode);
+  const variants = addCatalog(shopify, shop, stocked, options, countryCode);
   const meta = await startWorldMeta(variants, options);
   const google_ = googleAccount();
   const google = await startWorldGoogle(variants, options, google_, countryCode);
@@ -202,6 +231,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     app,
     now: () => options.clock?.now() ?? Date.now(),
     locationGid,
+    locations: stocked.map(({ name, gid }) => ({ name, gid })),
     variants,
     shopify,
     meta,

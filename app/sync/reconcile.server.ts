@@ -94,6 +94,14 @@ async function saveLocations(database: Database, shop: string, locations: readon
       update: { name: location.name, active: location.isActive },
     });
   }
+  // Shopify lists active locations only (BallastLocations): one stored as active and no
+  // longer listed was deactivated (or deleted), and the settings pages say so.
+  if (locations.length > 0) {
+    await database.location.updateMany({
+      where: { shop, active: true, gid: { notIn: locations.map((location) => location.id) } },
+      data: { active: false },
+    });
+  }
 }
 
 /** Full: the whole catalog in one bulk operation (which also names the buffer metafields' owners). Incremental: what changed since the last read. */

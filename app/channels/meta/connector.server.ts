@@ -3,6 +3,10 @@
  * the Catalog Batch API and reads them back from the products edge.
  * Contract: CHANNELS.md "Meta Graph API v26.0 catalog"; contract tests beside this file.
  *
+ * - Both fields in every UPDATE, never contradicting each other: the quantity decides
+ *   (0 → "out of stock"). Meta's ads and shop pages go by `availability`; the quantity only
+ *   counted for Meta's own checkout, gone since 2025 (README.md beside this file).
+ * - Read back, an item Meta shows "out of stock" counts as 0, whatever its quantity says.
  * - UPDATE only, `allow_upsert=false`: Ballast never creates catalog items.
  * - At most 3,000 items a call; about 100 calls an hour per catalog, so callers coalesce.
  * - Results are asynchronous: poll `check_batch_request_status` for each handle.
@@ -196,10 +200,11 @@ export class MetaCatalogConnector implements ChannelConnector {
       )) {
         const retailerId = String(row.retailer_id ?? "");
         const quantity = Number(row.quantity_to_sell_on_facebook);
-        found.set(retailerId, {
-          quantity: row.quantity_to_sell_on_facebook === undefined || !Number.isFinite(quantity) ? null : quantity,
-          availability: fromMetaAvailability(row.availability),
-        });
+        const availability = fromMetaAvailability(row.availability);
+        const counted = row.quantity_to_sell_on_facebook === undefined || !Number.isFinite(quantity) ? null : quantity;
+        // Marked out of stock (by another writer, or in Commerce Manager), the item is out of
+        // the ads and shows as sold out, whatever its quantity: for Ballast it shows 0.
+        found.set(retailerId, { quantity: availability === "out_of_stock" ? 0 : counted, availability });
       }
     }
     return itemKeys.map((itemKey) => {
@@ -323,7 +328,8 @@ export class MetaCatalogConnector implements ChannelConnector {
         data: {
           id: item.itemKey,
           quantity_to_sell_on_facebook: item.quantity,
-          availability: toMetaAvailability(item.availability),
+          // From the quantity, so the two never contradict (see the header).
+          availability: toMetaAvailability(item.quantity > 0 ? "in_stock" : "out_of_stock"),
         },
       })),
     };

@@ -22,6 +22,7 @@ const STATUS_API =
   "https://developers.facebook.com/docs/marketing-api/reference/product-catalog/check_batch_request_status/";
 const RATE_LIMITS = "https://developers.facebook.com/docs/graph-api/overview/rate-limiting";
 const ERROR_CODES = "https://developers.facebook.com/docs/graph-api/guides/error-handling";
+const AVAILABILITY = "README.md beside this file: ads and shop pages go by availability";
 
 /** A real catalog, when given: only cases that need no fault injection run against it. */
 const real =
@@ -454,6 +455,50 @@ describe("Meta catalog connector contract", () => {
         `shopify_us_${variants[4]!.productId}_${variants[4]!.variantId}`,
       ]);
       expect(report.unmatched).toEqual([variants[5]!.variantId]);
+    },
+  );
+
+  fakeOnly(
+    `availability: every update sends it with the quantity, the quantity deciding, so a sold-out item leaves the ads (${AVAILABILITY})`,
+    async () => {
+      const { fake, clock, connector } = await setup();
+      // A caller's availability that contradicts its quantity is not sent as such.
+      const results = await connector.push([
+        item("1001", 0),
+        { itemKey: "1002", quantity: 3, availability: "out_of_stock" },
+      ]);
+      expect(results.map((result) => result.status)).toEqual(["applied", "applied"]);
+      clock.advance(60_000);
+
+      expect(fake.control.trueItem(CATALOG, "1001")).toMatchObject({ quantity: 0, availability: "out of stock" });
+      expect(fake.control.trueItem(CATALOG, "1002")).toMatchObject({ quantity: 3, availability: "in stock" });
+      expect(fake.control.advertised(CATALOG, "1001")).toBe(false);
+      expect(fake.control.advertised(CATALOG, "1002")).toBe(true);
+      expect(fake.control.incoherentWrites()).toEqual([]);
+    },
+  );
+
+  fakeOnly(
+    `availability: an item marked out of stock by someone else reads back as 0, whatever its quantity (${AVAILABILITY})`,
+    async () => {
+      const { fake, clock, connector } = await setup();
+      // Commerce Manager, or another app, sets availability alone.
+      const answer = await fetch(`${fake.url}/v26.0/${CATALOG}/items_batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          item_type: "PRODUCT_ITEM",
+          requests: [{ method: "UPDATE", data: { id: "1001", availability: "out of stock" } }],
+        }),
+      });
+      expect(answer.status).toBe(200);
+      clock.advance(120_000);
+
+      expect(fake.control.shownItem(CATALOG, "1001")).toEqual({ quantity: 5, availability: "out of stock" });
+      expect(await connector.readBack(["1001", "1002"])).toEqual([
+        { itemKey: "1001", found: true, quantity: 0, availability: "out_of_stock" },
+        { itemKey: "1002", found: true, quantity: 5, availability: "in_stock" },
+      ]);
     },
   );
 

@@ -84,6 +84,23 @@ export function availabilityFor(quantity: number): MetaAvailability {
   return quantity > 0 ? "in stock" : "out of stock";
 }
 
+/**
+ * Whether Meta's catalog ads and shop pages offer the item: by `availability` alone. Since
+ * Meta's own checkout closed (2025-09-04) nothing reads `quantity_to_sell_on_facebook` for
+ * that, so an item at quantity 0 still "in stock" stays in the ads (app/channels/meta/README.md).
+ */
+export function advertises(availability: MetaAvailability): boolean {
+  return availability === "in stock" || availability === "available for order" || availability === "preorder";
+}
+
+/** A batch write that left an item's two stock fields contradicting each other. */
+export interface IncoherentWrite {
+  catalogId: string;
+  retailerId: string;
+  quantity: number;
+  availability: MetaAvailability;
+}
+
 export class Catalog {
   readonly items = new Map<string, CatalogItem>();
   readonly batchCallTimes: number[] = [];
@@ -127,6 +144,12 @@ export class MetaCatalogState {
   #timers: Array<{ at: number; run: () => void }> = [];
   /** Items Meta refuses in the next batches: partial batch failures on demand. */
   readonly rejectedItems = new Map<string, string>();
+  /**
+   * Batch writes after which an item's availability contradicts its quantity (0 yet offered,
+   * or stock yet "out of stock"). An update carrying only the quantity keeps the availability
+   * the item had (*unverified*: the strict reading), which is how a sold-out item stays in the ads.
+   */
+  readonly incoherentWrites: IncoherentWrite[] = [];
 
   constructor(readonly options: CatalogStateOptions) {}
 
@@ -227,10 +250,18 @@ export class MetaCatalogState {
       }
       const previous = versionAt(item)!;
       const quantity = request.quantity ?? previous.quantity;
+      const availability = request.availability ?? previous.availability;
+      if (quantity > 0 ? !advertises(availability) : availability === "in stock")
+        this.incoherentWrites.push({
+          catalogId: batch.catalogId,
+          retailerId: request.retailerId,
+          quantity,
+          availability,
+        });
       this.#write(item, {
         visibleAt: inOrder(item, batch.finishesAt + this.options.propagationDelayMs),
         quantity,
-        availability: request.availability ?? previous.availability,
+        availability,
         writer: "ballast",
       });
       this.#scheduleCompetingWriter(item, batch.finishesAt);

@@ -157,6 +157,32 @@ describe("Meta fake", () => {
     }
   });
 
+  it("offers an item in ads and shop pages by its availability: a quantity-only update to 0 leaves it in stock, and is recorded as incoherent", async () => {
+    fake.control.seedItems("47", [
+      { retailerId: "quantity-only", quantity: 4 },
+      { retailerId: "both", quantity: 4 },
+    ]);
+    const response = await graph(`/47/items_batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        item_type: "PRODUCT_ITEM",
+        requests: [
+          { method: "UPDATE", data: { id: "quantity-only", quantity_to_sell_on_facebook: 0 } },
+          { method: "UPDATE", data: { id: "both", quantity_to_sell_on_facebook: 0, availability: "out of stock" } },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    clock.advance(60_000); // finished and propagated
+    expect(fake.control.shownItem("47", "quantity-only")).toEqual({ quantity: 0, availability: "in stock" });
+    expect(fake.control.advertised("47", "quantity-only")).toBe(true);
+    expect(fake.control.advertised("47", "both")).toBe(false);
+    expect(fake.control.incoherentWrites().filter((write) => write.catalogId === "47")).toEqual([
+      { catalogId: "47", retailerId: "quantity-only", quantity: 0, availability: "in stock" },
+    ]);
+  });
+
   it("pages the products edge with cursors", async () => {
     fake.control.seedItems("44", [
       { retailerId: "1", quantity: 1 },

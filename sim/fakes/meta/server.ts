@@ -10,12 +10,14 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import {
+  advertises,
   META_AVAILABILITY,
   MetaCatalogState,
   versionAt,
   type BatchRequest,
   type CatalogItem,
   type CompetingWriter,
+  type IncoherentWrite,
   type MetaAvailability,
   type SeedItem,
 } from "./catalog-state";
@@ -81,6 +83,13 @@ export interface MetaFakeControl extends FakeControlBase<Counters> {
   ): { quantity: number; availability: MetaAvailability; writer: string } | undefined;
   /** What a buyer on Meta sees now (the propagation delay applied), as the products endpoint answers; undefined before the item is visible. */
   shownItem(catalogId: string, retailerId: string): { quantity: number; availability: MetaAvailability } | undefined;
+  /**
+   * Whether Meta's catalog ads and shop pages offer the item now (the propagation delay
+   * applied): by its availability, not its quantity (catalog-state.ts `advertises`).
+   */
+  advertised(catalogId: string, retailerId: string): boolean | undefined;
+  /** Batch writes that left an item's availability contradicting its quantity, oldest first. */
+  incoherentWrites(): readonly IncoherentWrite[];
   /** shownItem's quantity for every item of the catalog, by retailer id (0 while not yet visible). */
   shownQuantities(catalogId: string): Map<string, number>;
   /** Meta's own checkout sold units; returns the new quantity. */
@@ -630,6 +639,16 @@ function metaControl(fake: FakeMeta): MetaFakeControl {
       const item = catalogs.catalog(catalogId)?.items.get(retailerId);
       const version = item && versionAt(item, clock.now());
       return version ? { quantity: version.quantity, availability: version.availability } : undefined;
+    },
+    advertised(catalogId, retailerId) {
+      catalogs.settle();
+      const item = catalogs.catalog(catalogId)?.items.get(retailerId);
+      const version = item && versionAt(item, clock.now());
+      return version ? advertises(version.availability) : undefined;
+    },
+    incoherentWrites() {
+      catalogs.settle();
+      return [...catalogs.incoherentWrites];
     },
     shownQuantities(catalogId) {
       catalogs.settle();
