@@ -16,7 +16,8 @@ import { alertTargets } from "../../tests/support/alert-targets";
 import { startWebhookReceiver, type TestWebhookReceiver } from "../../tests/support/webhook-receiver";
 import { raiseAlert, resolveAlert } from "~/records/alerts.server";
 import { deliverAlerts } from "./delivery.server";
-import { refusalText } from "./webhook-target.server";
+import { deliveryRefusalText } from "~/records/delivery-failure";
+import { activityText } from "~/components/activity-text";
 import { DEFAULT_ALERT_SETTINGS } from "~/records/alert-settings";
 import { getAlertSettings, setAlertSettings } from "~/records/alert-settings.server";
 
@@ -297,7 +298,23 @@ describe("alert delivery", { shuffle: false }, () => {
     expect(delivery?.lastError).toMatch(/auth|Invalid/i);
     const activity = await db().activity.findMany({ where: { shop: SHOP, kind: "alert_delivery_failed" } });
     expect(activity).toHaveLength(1);
-    expect(JSON.stringify(activity[0]!.details)).toContain("webhook_gap");
+    // The cause as a code beside the raw message; the merchant reads the code in words.
+    const details = activity[0]!.details as Record<string, unknown>;
+    expect(details).toMatchObject({
+      target: "email",
+      alertKind: "webhook_gap",
+      failure: "login_refused",
+      error: expect.stringMatching(/auth|Invalid/i),
+    });
+    const entry = { kind: "alert_delivery_failed", channel: null, details };
+    expect(activityText(entry, "en")).toContain(
+      "was not sent by email. The mail server refused the user name or password.",
+    );
+    expect(activityText(entry, "fr")).toContain("Le serveur d'envoi a refusé le nom d'utilisateur ou le mot de passe.");
+    for (const locale of ["en", "fr"] as const) {
+      expect(activityText(entry, locale)).not.toContain(details.error as string);
+      expect(activityText(entry, locale)).not.toMatch(/login_refused|EAUTH|535/);
+    }
     // Given up: no further attempt.
     expect(await deliverAlerts(db(), SHOP, at(40 + 9 * 60), { keyring })).toMatchObject({ sent: 0, failed: 0 });
   });
@@ -348,6 +365,7 @@ describe("webhooks only to public addresses (issue #16)", () => {
     expect(failure!.details).toMatchObject({
       target: "webhook",
       alertKind: "throttled",
+      failure: "refused",
       refusal: "private_address",
       host: "127.0.0.1",
       address: "127.0.0.1",
@@ -398,14 +416,48 @@ describe("webhooks only to public addresses (issue #16)", () => {
     const http = await shopWithWebhook("http://hooks.example.com/alerts");
     await deliverAlerts(db(), http, at(1), { keyring, allowPrivateHosts: false });
     expect((await failures(http))[0]!.details).toMatchObject({ refusal: "not_https" });
-    expect(refusalText({ code: "not_https" }, "en")).toMatch(/^The webhook address starts with http:\/\//);
-    expect(refusalText({ code: "not_https" }, "fr")).toMatch(/^L'adresse du webhook commence par http:\/\//);
+    expect(deliveryRefusalText({ refusal: "not_https" }, "en")).toMatch(/^The webhook address starts with http:\/\//);
+    expect(deliveryRefusalText({ refusal: "not_https" }, "fr")).toMatch(/^L'adresse du webhook commence par http:\/\//);
     const credentials = await shopWithWebhook("https://user:secret@hooks.example.com/alerts");
     await deliverAlerts(db(), credentials, at(1), { keyring, allowPrivateHosts: false });
     const [failure] = await failures(credentials);
     expect(failure!.details).toMatchObject({ refusal: "credentials" });
     expect(JSON.stringify(failure!.details)).not.toContain("secret");
     expect(receiver.posts).toHaveLength(before);
+  });
+
+  it("GIVEN the receiver keeps answering HTTP 500 WHEN the notice is given up THEN its failure code and status are stored, said without the raw error", async () => {
+    const shop = await shopWithWebhook(receiver.url, "fr");
+    receiver.answerWith(500);
+    try {
+      for (const hours of [0, 1, 2, 3, 4, 5, 6, 7])
+        await deliverAlerts(db(), shop, at(1 + hours * 60), { keyring, allowPrivateHosts: true });
+    } finally {
+      receiver.answerWith(200);
+    }
+    expect(await deliveryOf(shop)).toMatchObject({
+      state: "failed",
+      attempts: 8,
+      lastError: "webhook answered HTTP 500",
+    });
+    const [failure] = await failures(shop);
+    const details = failure!.details as Record<string, unknown>;
+    expect(details).toEqual({
+      target: "webhook",
+      alertKind: "throttled",
+      failure: "http_status",
+      status: 500,
+      error: "webhook answered HTTP 500",
+    });
+    const entry = { kind: "alert_delivery_failed", channel: null, details };
+    expect(activityText(entry, "fr")).toContain(
+      "Votre récepteur a répondu avec le statut HTTP 500 au lieu d'accepter la notification.",
+    );
+    expect(activityText(entry, "en")).toContain(
+      "Your receiver answered with HTTP status 500 instead of accepting the notice.",
+    );
+    for (const locale of ["en", "fr"] as const)
+      expect(activityText(entry, locale)).not.toMatch(/webhook answered|http_status/);
   });
 
   it("connects to the address that was checked, whatever the name resolves to afterwards, and follows no redirect", async () => {

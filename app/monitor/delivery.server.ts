@@ -8,7 +8,8 @@ import type { AlertSettings } from "~/records/alert-settings";
 import { getAlertSettings, loadAlertSecrets } from "~/records/alert-settings.server";
 import { alertItemsOf, shopLanguage, type AlertItems } from "~/records/alert-items.server";
 import { alertNotice, webhookAlert, type NoticeAlert, type NoticeLanguage } from "./alert-notice";
-import { WebhookRefused, postWebhookRequest, refusalText, type ResolveHost } from "./webhook-target.server";
+import { classifyDeliveryError, deliveryRefusalText, refusalDetails } from "~/records/delivery-failure";
+import { WebhookRefused, postWebhookRequest, type ResolveHost } from "./webhook-target.server";
 
 /**
  * Alert delivery beyond the app (where Alert rows are the banner and the Alerts page):
@@ -22,6 +23,9 @@ import { WebhookRefused, postWebhookRequest, refusalText, type ResolveHost } fro
  * Alerts page's words in the shop's language (alert-notice.ts), items named. A webhook goes
  * only to public addresses (webhook-target.server.ts, issue #16): one Ballast refuses to call
  * fails its notice at once, with the reason in the shop's language, and is never retried.
+ * A notice given up is recorded in Activity (`alert_delivery_failed`) with its cause as codes
+ * (app/records/delivery-failure.ts: `failure`, and `refusal` for a refused webhook), which
+ * the pages word in the reader's language; the raw message is kept as `error` for support.
  */
 export type DeliveryTarget = "email" | "webhook";
 export type DeliveryEvent = "opened" | "resolved";
@@ -232,7 +236,8 @@ async function recordRefusal(
   alert: AlertRow,
   { refusal }: WebhookRefused,
 ): Promise<void> {
-  const message = refusalText(refusal, language.locale);
+  const details = refusalDetails(refusal);
+  const message = deliveryRefusalText({ ...details }, language.locale);
   await database.alertDelivery.update({
     where: { id: delivery.id },
     data: { state: "failed", lastError: message, nextAttemptAt: null },
@@ -242,13 +247,7 @@ async function recordRefusal(
     shop,
     kind: "alert_delivery_failed",
     channel: null,
-    details: {
-      target: delivery.target,
-      alertKind: alert.kind,
-      error: message,
-      refusal: refusal.code,
-      ...(refusal.code === "private_address" ? { host: refusal.host, address: refusal.address } : {}),
-    },
+    details: { target: delivery.target, alertKind: alert.kind, error: message, ...details },
     at: now,
   });
 }
@@ -260,7 +259,7 @@ async function recordFailure(
   alert: AlertRow,
   error: unknown,
 ): Promise<void> {
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  const { technical: message, ...failure } = classifyDeliveryError(error);
   const attempts = delivery.attempts + 1;
   const giveUp = attempts >= MAX_ATTEMPTS;
   await database.alertDelivery.update({
@@ -271,13 +270,16 @@ async function recordFailure(
       nextAttemptAt: giveUp ? null : new Date(now.getTime() + Math.min(3_600_000, 60_000 * 2 ** (attempts - 1))),
     },
   });
-  logger.warn({ shop, target: delivery.target, attempts, err: message }, "alert delivery failed");
+  logger.warn(
+    { shop, target: delivery.target, attempts, failure: failure.failure, err: message },
+    "alert delivery failed",
+  );
   if (giveUp) {
     await recordActivity(database, {
       shop,
       kind: "alert_delivery_failed",
       channel: null,
-      details: { target: delivery.target, alertKind: alert.kind, error: message },
+      details: { target: delivery.target, alertKind: alert.kind, ...failure, error: message },
       at: now,
     });
   }
@@ -371,7 +373,7 @@ export interface TestNotice {
  * A test notice (Settings page, /api/v1/settings/test-delivery), sent at once to the configured
  * SMTP server or webhook with the same transport, headers and signature as an alert's notices,
  * whether or not the target is switched on; no AlertDelivery row is written. Throws with what
- * the server or receiver answered, or WebhookRefused (its reason: refusalText) for a webhook
+ * the server or receiver answered (classifyDeliveryError), or WebhookRefused for a webhook
  * Ballast does not call.
  */
 export async function sendTestNotice(

@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { privateWebhookHostsAllowed } from "~/env.server";
-import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
+import { deliveryRefusalText, refusalDetails } from "~/records/delivery-failure";
 import {
   checkResolvedAddresses,
   webhookUrlRefusal,
@@ -43,31 +43,15 @@ export interface WebhookPost {
   fetch?: typeof fetch;
 }
 
-/** A webhook Ballast will not call, and why; recorded as a failed delivery in the shop's words (refusalText). */
+/**
+ * A webhook Ballast will not call, and why; recorded as a failed delivery (refusalDetails) and
+ * worded in the reader's language by deliveryRefusalText (app/records/delivery-failure.ts).
+ */
 export class WebhookRefused extends Error {
   override name = "WebhookRefused";
   constructor(readonly refusal: WebhookRefusal) {
-    super(refusalText(refusal, "en"));
+    super(deliveryRefusalText({ ...refusalDetails(refusal) }, "en"));
   }
-}
-
-const REFUSAL_KEYS: Record<WebhookRefusal["code"], MessageKey> = {
-  invalid: "alerts.delivery.refused.invalid",
-  credentials: "alerts.delivery.refused.credentials",
-  not_https: "alerts.delivery.refused.not_https",
-  private_address: "alerts.delivery.refused.private_address",
-};
-
-/** Why a webhook was not called, in plain words in `locale`. */
-export function refusalText(refusal: WebhookRefusal, locale: Locale): string {
-  const messages = messagesFor(locale);
-  if (refusal.code !== "private_address") return messages[REFUSAL_KEYS[refusal.code]];
-  // A name is said with the address it led to; an address alone, once.
-  const key: MessageKey =
-    refusal.host === refusal.address
-      ? "alerts.delivery.refused.private_address"
-      : "alerts.delivery.refused.private_name";
-  return formatMessage(messages[key], { host: refusal.host, address: refusal.address });
 }
 
 const systemResolve: ResolveHost = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });

@@ -1,4 +1,5 @@
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
+import type { WebhookRefusal } from "~/security/webhook-address";
 
 /**
  * Why an alert notice did not reach the merchant's mail server or webhook, as a stable code
@@ -12,6 +13,9 @@ import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n
  * - a delivery that kept failing: recorded as `error`, the raw message of the mail server,
  *   the socket or the receiver; classified here by its shape (the raw text is never shown).
  *   A `failure` code stored beside it (DELIVERY_FAILURES) is read first.
+ *
+ * A test send (Settings page, /api/v1/settings/test-delivery, the `alert_delivery_tested`
+ * entry) says either the same way: a DeliveryProblem, worded by deliveryProblemText.
  *
  * Pure and isomorphic: the pages and the worker alike may word a failure.
  */
@@ -67,7 +71,7 @@ export function classifyDeliveryMessage(message: string): DeliveryFailure {
   if (/recipients? (were |was )?rejected|EENVELOPE|EMESSAGE|message failed|\b55\d\b/i.test(message))
     return { failure: "message_refused" };
   if (
-    /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EPIPE|ESOCKET|socket hang up|fetch failed|connection (closed|refused|reset)|network/i.test(
+    /ECONNREFUSED|ECONNRESET|ECONNECTION|EHOSTUNREACH|ENETUNREACH|EPIPE|ESOCKET|socket hang up|fetch failed|connection (closed|refused|reset)|network/i.test(
       message,
     )
   )
@@ -85,6 +89,18 @@ export function storedDeliveryFailure(details: Record<string, unknown>): Deliver
       : { failure: failure as DeliveryFailureCode, status };
   }
   return typeof details.error === "string" ? classifyDeliveryMessage(details.error) : { failure: "other" };
+}
+
+/**
+ * Why a failed delivery of `error` failed: the class of its message (and of its `code`, where
+ * nodemailer and Node put EAUTH, ETIMEDOUT and the like), with the raw message as `technical`
+ * (for logs and the API, never for the screen).
+ */
+export function classifyDeliveryError(error: unknown): DeliveryFailure & { technical: string } {
+  const technical = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  const failure = classifyDeliveryMessage(typeof code === "string" ? `${code} ${technical}` : technical);
+  return { ...failure, technical };
 }
 
 /** Codes only a webhook or only a mail server can meet; the other target words them as "other". */
@@ -129,4 +145,46 @@ export function deliveryRefusalText(details: Record<string, unknown>, locale: Lo
     return formatMessage(messages[key], { host, address });
   }
   return messages["alerts.delivery.refused.other"];
+}
+
+/** A refusal as failed deliveries and test sends record it: `host` and `address` only for a private address. */
+export interface DeliveryRefusal {
+  failure: "refused";
+  refusal: WebhookRefusal["code"];
+  host?: string;
+  address?: string;
+}
+
+/** Why a notice did not arrive: Ballast refused the webhook, or the delivery failed. */
+export type DeliveryProblem = DeliveryRefusal | DeliveryFailure;
+
+/** The details to record for a webhook Ballast refused (`deliveryRefusalText` words them). */
+export function refusalDetails(refusal: WebhookRefusal): DeliveryRefusal {
+  return refusal.code === "private_address"
+    ? { failure: "refused", refusal: refusal.code, host: refusal.host, address: refusal.address }
+    : { failure: "refused", refusal: refusal.code };
+}
+
+/**
+ * A stored problem read back: a refusal when `refusal` was recorded, else the failure's code
+ * (or, for older rows, the class of the raw message in `error`).
+ */
+export function storedDeliveryProblem(details: Record<string, unknown>): DeliveryProblem {
+  if (typeof details.refusal !== "string") return storedDeliveryFailure(details);
+  const code = details.refusal as WebhookRefusal["code"];
+  const host = typeof details.host === "string" ? details.host : undefined;
+  const address = typeof details.address === "string" ? details.address : undefined;
+  return {
+    failure: "refused",
+    refusal: code,
+    ...(host !== undefined ? { host } : {}),
+    ...(address !== undefined ? { address } : {}),
+  };
+}
+
+/** Why the notice did not arrive, as one sentence in `locale`, whichever the cause. */
+export function deliveryProblemText(problem: DeliveryProblem, target: DeliveryTargetName, locale: Locale): string {
+  return problem.failure === "refused"
+    ? deliveryRefusalText({ ...problem }, locale)
+    : deliveryFailureText(problem, target, locale);
 }

@@ -137,22 +137,40 @@ describe("alert delivery settings", () => {
     );
     expect(mails().at(-1)!.raw).toContain("X-Ballast-Test: true");
 
+    // Refused: why as a code, said in the shop's language; the server's answer for support only.
     await saveDelivery(db(), input({ emailPassword: "wrong-password" }), deps);
     const refused = await sendTestDelivery(db(), { shop, target: "email", source: "api", nowMs: NOW }, deps);
-    expect(refused).toMatchObject({
+    expect(refused).toEqual({
       ok: true,
+      target: "email",
       delivered: false,
-      reason: expect.stringMatching(/Invalid username or password/),
+      failure: "login_refused",
+      message: "The mail server refused the user name or password.",
+      technical: expect.stringMatching(/Invalid username or password/),
     });
     expect(mails()).toHaveLength(before + 1);
     const tests = (await activity()).filter((entry) => entry.kind === "alert_delivery_tested");
     expect(tests.map((entry) => (entry.details as { delivered: boolean }).delivered)).toEqual([true, false]);
-    expect(
-      activityText(
-        { kind: "alert_delivery_tested", channel: null, details: tests[1]!.details as Record<string, unknown> },
-        "en",
-      ),
-    ).toMatch(/^Test email refused: .*Invalid username or password.* \(through the API\)$/);
+    expect(tests[1]!.details).toEqual({
+      source: "api",
+      target: "email",
+      delivered: false,
+      failure: "login_refused",
+      technical: expect.stringMatching(/Invalid username or password/),
+    });
+    const tested = {
+      kind: "alert_delivery_tested",
+      channel: null,
+      details: tests[1]!.details as Record<string, unknown>,
+    };
+    expect(activityText(tested, "en")).toBe(
+      "Test email did not get through. The mail server refused the user name or password. (through the API)",
+    );
+    expect(activityText(tested, "fr")).toMatch(
+      /^L'e-mail de test n'est pas passé\. Le serveur d'envoi a refusé le nom d'utilisateur ou le mot de passe\./,
+    );
+    for (const locale of ["en", "fr"] as const)
+      expect(activityText(tested, locale)).not.toMatch(/Invalid username|login_refused|535|EAUTH/);
   });
 
   it("answers not configured for a target never set up, and sends nothing", async () => {
@@ -204,7 +222,15 @@ describe("alert delivery settings", () => {
     expect(rotated.webhookSecret).not.toBe(secret);
     targets.receiver.answerWith(500);
     const refused = await sendTestDelivery(db(), { shop, target: "webhook", source: "admin", nowMs: NOW }, deps);
-    expect(refused).toMatchObject({ delivered: false, reason: "webhook answered HTTP 500" });
+    expect(refused).toEqual({
+      ok: true,
+      target: "webhook",
+      delivered: false,
+      failure: "http_status",
+      status: 500,
+      message: "Your receiver answered with HTTP status 500 instead of accepting the notice.",
+      technical: "webhook answered HTTP 500",
+    });
     const resigned = posts().at(-1)!;
     expect(resigned.headers["x-ballast-signature"]).toBe(
       `sha256=${createHmac("sha256", rotated.webhookSecret)
@@ -320,16 +346,25 @@ describe("webhook addresses Ballast may call (issue #16)", () => {
       ok: true,
       target: "webhook",
       delivered: false,
-      reason:
+      failure: "refused",
+      refusal: "private_address",
+      host: "127.0.0.1",
+      address: "127.0.0.1",
+      message:
         "L'adresse du webhook 127.0.0.1 est une adresse de réseau privé ou interne, que Ballast n'appelle pas. " +
         "Utilisez l'adresse https:// publique de votre récepteur.",
     });
     expect(posts()).toHaveLength(before);
     const tested = (await activity()).find((entry) => entry.kind === "alert_delivery_tested")!;
-    expect(tested.details).toMatchObject({ delivered: false, refusal: "private_address" });
-    expect(
-      activityText({ kind: tested.kind, channel: null, details: tested.details as Record<string, unknown> }, "fr"),
-    ).toContain("Envoi de test du webhook refusé : L'adresse du webhook 127.0.0.1 est une adresse de réseau privé");
+    expect(tested.details).toMatchObject({ delivered: false, failure: "refused", refusal: "private_address" });
+    const entry = { kind: tested.kind, channel: null, details: tested.details as Record<string, unknown> };
+    expect(activityText(entry, "fr")).toContain(
+      "L'envoi de test du webhook n'est pas passé. L'adresse du webhook 127.0.0.1 est une adresse de réseau privé",
+    );
+    // Read by an English-speaking viewer: in English, whatever the shop's language.
+    expect(activityText(entry, "en")).toContain(
+      "Test webhook delivery did not get through. The webhook address 127.0.0.1 is a private or internal network address",
+    );
 
     // A name resolving to the metadata service is refused the same way, in English for an English shop.
     await db().shop.update({ where: { shop }, data: { locale: "en" } });
@@ -341,7 +376,10 @@ describe("webhook addresses Ballast may call (issue #16)", () => {
     );
     expect(metadata).toMatchObject({
       delivered: false,
-      reason: expect.stringMatching(
+      failure: "refused",
+      host: "metadata.example.com",
+      address: "169.254.169.254",
+      message: expect.stringMatching(
         /^The webhook address metadata\.example\.com leads to 169\.254\.169\.254, a private/,
       ),
     });

@@ -14,7 +14,13 @@ import {
 } from "~/records/alert-settings";
 import { getAlertSettings, setAlertSettings, type AlertSettingsView } from "~/records/alert-settings.server";
 import { sendTestNotice, type DeliveryTarget } from "~/monitor/delivery.server";
-import { WebhookRefused, refusalText, type ResolveHost } from "~/monitor/webhook-target.server";
+import { WebhookRefused, type ResolveHost } from "~/monitor/webhook-target.server";
+import {
+  classifyDeliveryError,
+  deliveryProblemText,
+  refusalDetails,
+  type DeliveryProblem,
+} from "~/records/delivery-failure";
 import {
   FEED_FORMATS,
   openFeedTokens,
@@ -317,9 +323,15 @@ export async function rotateWebhookSecret(
 
 // ---------------------------------------------------------------- test sends
 
+/**
+ * A test send's outcome. Not delivered: why as codes (DeliveryProblem: `failure`, with
+ * `status`, or `refusal` with `host` and `address` for a webhook Ballast does not call), which
+ * the page words in the viewer's language; `message`, the same in the shop's language, for
+ * the API; `technical`, what the server or receiver answered (support only, never shown).
+ */
 export type TestDeliveryResult =
   | { ok: true; target: DeliveryTarget; delivered: true; recipients: string[] }
-  | { ok: true; target: DeliveryTarget; delivered: false; reason: string }
+  | ({ ok: true; target: DeliveryTarget; delivered: false; message: string; technical?: string } & DeliveryProblem)
   | { ok: false; target: DeliveryTarget; error: "not_configured" };
 
 /** The shop's language, the one alert notices (and test notices) use. */
@@ -343,7 +355,8 @@ async function testNotice(database: Database, shop: string, target: DeliveryTarg
 
 /**
  * Sends a test notice now through the stored email or webhook settings (saved changes only),
- * the way alert notices go, and records the outcome in Activity.
+ * the way alert notices go, and records the outcome in Activity (`alert_delivery_tested`:
+ * why not delivered as codes, the raw answer as `technical`).
  */
 export async function sendTestDelivery(
   database: Database,
@@ -355,8 +368,7 @@ export async function sendTestDelivery(
   const configured = target === "email" ? settings.email : settings.webhook;
   if (!configured) return { ok: false, target, error: "not_configured" };
   const now = new Date(input.nowMs);
-  let result: TestDeliveryResult;
-  let refusal: WebhookRefused["refusal"] | null = null;
+  let problem: (DeliveryProblem & { technical?: string }) | null = null;
   try {
     await sendTestNotice(database, shop, target, await testNotice(database, shop, target, deps), now, {
       keyring: deps.keyring,
@@ -365,29 +377,24 @@ export async function sendTestDelivery(
       ...(deps.resolve ? { resolve: deps.resolve } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
-    const recipients = settings.email && target === "email" ? settings.email.to : [];
-    result = { ok: true, target, delivered: true, recipients };
   } catch (error) {
-    // A webhook Ballast will not call: nothing was sent, and the reason is said in plain words.
-    if (error instanceof WebhookRefused) refusal = error.refusal;
-    const reason = refusal
-      ? refusalText(refusal, await shopLocale(database, shop))
-      : (error instanceof Error ? error.message : String(error)).slice(0, 300);
-    result = { ok: true, target, delivered: false, reason };
+    // A webhook Ballast will not call (nothing was sent), or what the server or receiver did.
+    problem = error instanceof WebhookRefused ? refusalDetails(error.refusal) : classifyDeliveryError(error);
   }
+  // As codes, worded by whoever reads the entry; the raw answer (`technical`) for support only.
   await recordActivity(database, {
     shop,
     kind: "alert_delivery_tested",
     at: now,
-    details: {
-      source: input.source,
-      target,
-      delivered: result.delivered,
-      ...(result.delivered ? {} : { reason: result.reason }),
-      ...(refusal ? { refusal: refusal.code } : {}),
-    },
+    details: { source: input.source, target, delivered: problem === null, ...(problem ?? {}) },
   });
-  return result;
+  if (!problem) {
+    const recipients = settings.email && target === "email" ? settings.email.to : [];
+    return { ok: true, target, delivered: true, recipients };
+  }
+  const { technical, ...cause } = problem;
+  const message = deliveryProblemText(cause, target, await shopLocale(database, shop));
+  return { ok: true, target, delivered: false, ...cause, message, ...(technical ? { technical } : {}) };
 }
 
 // ---------------------------------------------------------------- fallback feeds

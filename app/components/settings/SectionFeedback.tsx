@@ -1,7 +1,8 @@
 import { Link } from "@remix-run/react";
 import { Banner, Button, InlineStack, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { useT } from "~/i18n/react";
+import { useLocale, useT } from "~/i18n/react";
+import { deliveryProblemText } from "~/records/delivery-failure";
 import type { SettingsPageResult } from "~/web/settings-page.server";
 import type { TestDeliveryResult } from "~/web/settings.server";
 
@@ -71,13 +72,22 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** What a test send came to: delivered (to whom), refused (with what came back), or not set up yet. */
+/**
+ * What a test send came to: delivered (to whom), not delivered (why, worded from its codes in
+ * the viewer's language: never the server's raw answer), or not set up yet.
+ */
 export function TestFeedback({ test }: { test: TestDeliveryResult | null }) {
   const t = useT();
+  const locale = useLocale();
   if (!test) return null;
   if (!test.ok) return <Banner tone="warning" title={t("shopSettings.test.notConfigured")} />;
   if (!test.delivered)
-    return <Banner tone="critical" title={t("shopSettings.test.refused", { reason: test.reason })} />;
+    return (
+      <Banner
+        tone="critical"
+        title={t("shopSettings.test.failed", { reason: deliveryProblemText(test, test.target, locale) })}
+      />
+    );
   return (
     <Banner
       tone="success"

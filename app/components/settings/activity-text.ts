@@ -1,6 +1,7 @@
 import { messagesFor, type Locale, type MessageKey } from "~/i18n";
 import { channelName, formatNumber } from "~/components/format";
 import { unitOf } from "~/web/settings-form";
+import { deliveryProblemText, storedDeliveryProblem } from "~/records/delivery-failure";
 
 /**
  * The Settings page's Activity entries in words (kinds `alert_settings_changed`,
@@ -68,11 +69,13 @@ export const SETTINGS_ACTIVITY_FORMATTERS: Record<string, (context: Context) => 
       }),
     );
   },
-  alert_delivery_tested: ({ d, t, withSource }) => {
+  alert_delivery_tested: ({ d, locale, t, withSource }) => {
     const target = d.target === "webhook" ? "webhook" : "email";
     if (d.delivered === true) return withSource(t(`activity.alert_delivery_tested.${target}`));
+    // Why, from the codes recorded (entries recorded before them: the class of their raw `reason`).
+    const problem = storedDeliveryProblem({ error: d.reason, ...d });
     return withSource(
-      t(`activity.alert_delivery_tested.${target}Refused`, { reason: typeof d.reason === "string" ? d.reason : "—" }),
+      t(`activity.alert_delivery_tested.${target}Failed`, { reason: deliveryProblemText(problem, target, locale) }),
     );
   },
   fallback_feed_issued: ({ d, channel, t, withSource }) =>
