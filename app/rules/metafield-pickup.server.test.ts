@@ -15,6 +15,7 @@ import { bufferMarker } from "~/shopify/metafields.server";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
 import { activityText } from "~/components/activity-text";
 import { describeAlert } from "~/records/alert-text";
@@ -68,6 +69,7 @@ const metafieldWrites = (from: number, shop = world.shop) =>
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 4, stockPerVariant: () => 10 });
+  finishBulkAtOnce(world);
   // The Buffers page mirrors through app/env.server.ts (read once, on first use).
   Object.assign(process.env, {
     SHOPIFY_API_KEY: TEST_API_KEY,
@@ -100,7 +102,8 @@ beforeAll(async () => {
   worker = new SyncWorker({
     database: db(),
     provider: testDatabase.provider,
-    connectors: worldConnectors(world, db(), KEY),
+    // Meta's batch polling takes no real time (its fake finishes batches at once).
+    connectors: worldConnectors(world, db(), KEY, { clock: skippingClock() }),
     pushIntervalMs: { online_store: 0, meta: 0, google: 0 },
     // Every pass reconciles (incremental after the first, full, read).
     reconcileEveryMs: 0,

@@ -19,6 +19,7 @@ import { checkStrandedHolds, releaseOwnHolds } from "./release-holds.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 7);
@@ -76,12 +77,14 @@ beforeAll(async () => {
   world = await startWorld({ shop: "held-stock.myshopify.com", variants: 2, stockPerVariant: () => 10 });
   // The merchant keeps 5 units of item A in safety_stock for reasons of their own.
   setLevel(0, { available: 10, safety_stock: 5 });
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, KEY);
   await activateOnlineStore();
   worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
-    connectors: worldConnectors(world, testDatabase.database, KEY),
+    // Meta's batch polling takes no real time (its fake finishes batches at once).
+    connectors: worldConnectors(world, testDatabase.database, KEY, { clock: skippingClock() }),
     pushIntervalMs: { online_store: 0, meta: 0, google: 0 },
     reconcileEveryMs: 0,
     random: () => 0.5,

@@ -12,6 +12,7 @@ import { channelHealth } from "~/monitor/health.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 5);
@@ -27,6 +28,7 @@ let nowMs = Date.now();
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: STOCK.length, stockPerVariant: (index) => STOCK[index]! });
+  finishBulkAtOnce(world);
   for (const [index, units] of Object.entries(MERCHANT_SAFETY)) {
     world.shopify.setQuantities(world.shop, world.variants[Number(index)]!.inventoryItemGid, world.locationGid, {
       safety_stock: units,
@@ -36,7 +38,8 @@ beforeAll(async () => {
   worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
-    connectors: worldConnectors(world, testDatabase.database, KEY),
+    // Meta's batch polling takes no real time (its fake finishes batches at once).
+    connectors: worldConnectors(world, testDatabase.database, KEY, { clock: skippingClock() }),
     clock: () => new Date(nowMs),
     pushIntervalMs: { online_store: 0, meta: 0, google: 0 },
     random: () => 0.5,

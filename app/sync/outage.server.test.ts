@@ -11,6 +11,7 @@ import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 6);
@@ -24,13 +25,15 @@ let nowMs = Date.now();
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 2, stockPerVariant: () => 10 });
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, KEY);
   worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
     // One quick retry: the client's default backoff would make each pass of the outage last a minute.
     connectors: {
-      ...worldConnectors(world, testDatabase.database, KEY),
+      // Meta's batch polling takes no real time (its fake finishes batches at once).
+      ...worldConnectors(world, testDatabase.database, KEY, { clock: skippingClock() }),
       adminRetries: { retries: 1, backoffBaseMs: 5, backoffCapMs: 10 },
     },
     clock: () => new Date(nowMs),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 import { recomputeShop } from "./recompute.server";
 
@@ -20,6 +21,7 @@ let testDatabase: TestDatabase;
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 3, stockPerVariant: () => 50 });
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, KEY);
 });
 
@@ -42,7 +44,8 @@ describe("override scope", () => {
     const worker = new SyncWorker({
       database: testDatabase.database,
       provider: testDatabase.provider,
-      connectors: worldConnectors(world, testDatabase.database, KEY),
+      // Meta's batch polling takes no real time (its fake finishes batches at once).
+      connectors: worldConnectors(world, testDatabase.database, KEY, { clock: skippingClock() }),
       clock: () => new Date(nowMs),
       random: () => 0.5,
     });

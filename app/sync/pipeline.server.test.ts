@@ -8,6 +8,7 @@ import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce, skippingClock } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 9);
@@ -18,11 +19,13 @@ let worker: SyncWorker;
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 3, stockPerVariant: () => 10 });
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, KEY);
   worker = new SyncWorker({
     database: testDatabase.database,
     provider: testDatabase.provider,
-    connectors: worldConnectors(world, testDatabase.database, KEY),
+    // Meta's batch polling takes no real time (its fake finishes batches at once).
+    connectors: worldConnectors(world, testDatabase.database, KEY, { clock: skippingClock() }),
     pushIntervalMs: { online_store: 0, meta: 0, google: 0 },
     random: () => 0.5,
   });

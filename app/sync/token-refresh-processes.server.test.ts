@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installShop } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, testDatabaseProvider, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce } from "../../tests/support/instant-waits";
 import { testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
 import { forwardedHeaders, readBody, startWebhookReceiver, stopProcess } from "../../tests/support/worker-processes";
 
@@ -247,6 +248,8 @@ describe.skipIf(!onPostgres)("two worker processes refreshing one shop's token",
       stockPerVariant: () => 200,
       webhooks: { url: webhooks.url, secret: TEST_API_SECRET },
     });
+    // The first full read's bulk operation is done by its first status read: no one-second poll.
+    finishBulkAtOnce(world);
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     // Not installed yet as far as the workers can tell: the session appears once both run.
     await testDatabase.database.session.deleteMany({ where: { shop: world.shop } });

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorld, type World } from "../../sim/world";
 import { installShop } from "../../sim/install-shop";
 import { createTestDatabase, testDatabaseProvider, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce } from "../../tests/support/instant-waits";
 import { testServerEnv, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "../../tests/support/shopify";
 import { forwardedHeaders, readBody, startWebhookReceiver, stopProcess } from "../../tests/support/worker-processes";
 
@@ -223,7 +224,7 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -270,6 +271,8 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
       stockPerVariant: () => STOCK,
       webhooks: { url: webhooks.url, secret: TEST_API_SECRET },
     });
+    // The first full read's bulk operation is done by its first status read: no one-second poll.
+    finishBulkAtOnce(world);
     await installShop(testDatabase.database, world, Buffer.from(TEST_ENCRYPTION_KEY, "base64"));
     for (const worker of WORKER_INDEXES) {
       const proxy = await startProxy(worker);

@@ -11,6 +11,7 @@ import { recordWebhookEvent } from "~/ingest/webhook-event.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
+import { finishBulkAtOnce } from "../../tests/support/instant-waits";
 import { SyncWorker } from "~/worker/worker.server";
 
 const KEY = Buffer.alloc(32, 3);
@@ -26,6 +27,7 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   world = await startWorld({ variants: 30, stockPerVariant: (index) => 10 + index });
   world.shopify.setFailureModes({ slowMs: 150 });
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, KEY);
   // Drop the catalog connections: this test is about the Online Store's writer (activated by installShop).
   await testDatabase.database.channelConnection.deleteMany({

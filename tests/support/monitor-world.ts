@@ -9,6 +9,7 @@ import { VirtualClock } from "../../sim/fakes/meta/clock";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { startWorld, type World } from "../../sim/world";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { finishBulkAtOnce } from "./instant-waits";
 import type { ConnectorDependencies } from "../../app/channels/factory.server";
 
 export const TEST_KEY = Buffer.alloc(32, 7);
@@ -38,6 +39,8 @@ export async function startMonitorWorld(options: { variants?: number; stock?: nu
     stockPerVariant: () => options.stock ?? 10,
     clock,
   });
+  // A full read's bulk operation is done by its first status read: no real one-second poll.
+  finishBulkAtOnce(world);
   await installShop(testDatabase.database, world, TEST_KEY);
   // The connectors' own waits and budgets run on the same virtual clock as the worker.
   const connectors: ConnectorDependencies = worldConnectors(world, testDatabase.database, TEST_KEY, { clock });
