@@ -16,11 +16,26 @@ export const MAX_IDS_PER_READ = 250;
 export const MAX_CHANGES_PER_MOVE = 250;
 
 export type ItemLevel =
-  | { status: "found"; inventoryItemId: string; locationId: string; available: number; safetyStock: number }
+  | {
+      status: "found";
+      inventoryItemId: string;
+      locationId: string;
+      available: number;
+      safetyStock: number;
+      /**
+       * False when the merchant deactivated the level (since 2026-04 it keeps its quantities):
+       * Ballast's own units there can still be released, but nothing new is held there.
+       */
+      active: boolean;
+    }
   | { status: "unknown_item"; inventoryItemId: string; locationId: string }
+  /** No level at all, active or not. */
   | { status: "not_stocked"; inventoryItemId: string; locationId: string };
 
-/** Current available and safety_stock for (item, location) pairs, grouped per location, ≤ 250 ids a call. */
+/**
+ * Current available and safety_stock for (item, location) pairs, grouped per location, ≤ 250
+ * ids a call. Inactive levels are found too (`active: false`).
+ */
 export async function readItemLevels(
   client: AdminClient,
   pairs: readonly { inventoryItemId: string; locationId: string }[],
@@ -56,6 +71,7 @@ export async function readItemLevels(
             locationId,
             available: of("available"),
             safetyStock: of("safety_stock"),
+            active: node.inventoryLevel.isActive,
           });
         }
       });

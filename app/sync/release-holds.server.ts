@@ -16,7 +16,9 @@ import {
 /**
  * Releasing exactly what Ballast held: its own units in safety_stock (HeldStock) go back to
  * available, with compare-and-swap and journalled like every move; the merchant's own
- * safety stock is never touched, and nothing is ever held here.
+ * safety stock is never touched, and nothing is ever held here. Levels the merchant
+ * deactivated are released too: since Admin API 2026-04 they keep their quantities, and the
+ * connector reads them (`includeInactive: true`) like any other.
  */
 export interface ReleaseSummary {
   /** Units moved safety_stock → available. */
@@ -80,7 +82,8 @@ export async function releaseOwnHolds(
     const holds: { itemKey: string; variantGid: string; units: number }[] = [];
     const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
     for (const result of results) {
-      // The item or its level is gone from Shopify: so are the units Ballast held there.
+      // The item or its level is gone from Shopify (not merely inactive: an inactive level is
+      // read and released like any other): so are the units Ballast held there.
       if (
         result.status === "permanent" &&
         (result.code === "UNKNOWN_ITEM" || result.code === "ITEM_NOT_STOCKED_AT_LOCATION")
@@ -122,7 +125,7 @@ export interface StrandedLevel {
   variantGid: string;
   /** Ballast's own units as recorded. */
   recorded: number;
-  /** Shopify's safety_stock there now (the merchant's included); null when the level is gone. */
+  /** Shopify's safety_stock there now (the merchant's included; an inactive level's too); null when the level is gone. */
   safetyStock: number | null;
   /** What a release would return: min(recorded, safety_stock). */
   offered: number;
@@ -139,7 +142,8 @@ export interface StrandedHoldsCheck {
 /**
  * Units Ballast left held (an uninstall: Shopify revokes the token before app/uninstalled
  * arrives, so nothing could be released then), checked against Shopify now: per level at
- * most min(Ballast's record, Shopify's safety_stock) is offered. Reads only; the release is
+ * most min(Ballast's record, Shopify's safety_stock) is offered, on inactive levels too
+ * (they keep their quantities since 2026-04). Reads only; the release is
  * `releaseOwnHolds` (the release_holds operation), with compare-and-swap.
  */
 export async function checkStrandedHolds(

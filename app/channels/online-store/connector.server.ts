@@ -258,7 +258,7 @@ export class OnlineStoreConnector implements ChannelConnector {
         results.set(entry.itemKey, refusal(entry.itemKey, "UNKNOWN_ITEM", "Shopify has no such inventory item"));
         continue;
       }
-      // Ballast's own verdict from its read (no active level here), not a Shopify userError:
+      // Ballast's own verdict from its read (no level here at all), not a Shopify userError:
       // since 2026-10 Shopify would accept the move and keep the units on an inactive level.
       if (level.status === "not_stocked") {
         results.set(
@@ -269,6 +269,19 @@ export class OnlineStoreConnector implements ChannelConnector {
       }
       const current = { available: level.available, safetyStock: level.safetyStock, own: entry.ownHeld };
       const plan = planMove(current, entry.quantity);
+      // A level the merchant deactivated keeps its quantities (since 2026-04): Ballast's own
+      // units there are released as anywhere else, but no new hold is ever placed on it.
+      if (!level.active && plan.kind === "hold") {
+        results.set(
+          entry.itemKey,
+          refusal(
+            entry.itemKey,
+            "ITEM_NOT_STOCKED_AT_LOCATION",
+            "the item's level at this location is inactive: Ballast holds nothing new there",
+          ),
+        );
+        continue;
+      }
       if (plan.kind === "none") {
         results.set(entry.itemKey, {
           itemKey: entry.itemKey,
@@ -373,7 +386,10 @@ export class OnlineStoreConnector implements ChannelConnector {
     }
   }
 
-  /** Shopify's available and safety_stock now, per itemKey (levels not found are left out). */
+  /**
+   * Shopify's available and safety_stock now, per itemKey (levels not found are left out;
+   * inactive levels are in: Ballast's own units may still be held there).
+   */
   async readLevels(
     itemKeys: readonly string[],
     options: { signal?: AbortSignal } = {},
@@ -405,7 +421,9 @@ export class OnlineStoreConnector implements ChannelConnector {
     );
     return parsed.map(({ itemKey, parts }) => {
       const level = parts ? levels.get(itemKeyOf(parts)) : undefined;
-      if (!level || level.status !== "found") return { itemKey, quantity: null, availability: null, found: false };
+      // An inactive level sells nothing: the channel does not show it.
+      if (!level || level.status !== "found" || !level.active)
+        return { itemKey, quantity: null, availability: null, found: false };
       return {
         itemKey,
         quantity: level.available,

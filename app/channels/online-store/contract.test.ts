@@ -348,6 +348,26 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
     expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(0);
   });
 
+  it(`an inactive level (it keeps its quantities since 2026-04; read with includeInactive) → no hold is placed there (permanent ITEM_NOT_STOCKED_AT_LOCATION, no move sent), Ballast's own units are released with compare-and-swap, and read-back does not show it`, async () => {
+    const item = seedItem(8, 5);
+    fake.deactivateLevel(SHOP, item.inventoryItemId, location);
+    const movesBefore = fake.apiAdjustmentCount(SHOP);
+    const [hold] = await connector().push([
+      { itemKey: item.itemKey, quantity: 6, availability: "in_stock", ownHeld: 2 },
+    ]);
+    expect(hold).toMatchObject({ status: "permanent", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
+    expect(fake.apiAdjustmentCount(SHOP) - movesBefore).toBe(0);
+
+    // Of the 5 in safety_stock, 2 are Ballast's: asked for everything, it takes back exactly those.
+    const [release] = await connector().push([
+      { itemKey: item.itemKey, quantity: 100, availability: "in_stock", ownHeld: 2 },
+    ]);
+    expect(release).toMatchObject({ status: "applied", quantity: 10, held: 3, ownHeld: 0 });
+    expect(fake.quantities(SHOP, item.inventoryItemId, location)).toMatchObject({ available: 10, safety_stock: 3 });
+    const [readBack] = await connector().readBack([item.itemKey]);
+    expect(readBack).toMatchObject({ found: false, quantity: null });
+  });
+
   it(`Shopify asks to try again later (SERVICE_UNAVAILABLE, MOVE_QUANTITIES_FAILED; nothing moved) → retryable, not refused and not re-sent at once (${MOVE_DOC}: InventoryMoveQuantitiesUserErrorCode)`, async () => {
     for (const code of ["SERVICE_UNAVAILABLE", "MOVE_QUANTITIES_FAILED"]) {
       const item = seedItem(10);

@@ -699,7 +699,11 @@ export type BallastItemLevelsAtLocationQueryVariables = Exact<{
 
 export type BallastItemLevelsAtLocationQuery = {
   nodes: Array<
-    | { id: string; tracked: boolean; inventoryLevel: { quantities: Array<{ name: string; quantity: number }> } | null }
+    | {
+        id: string;
+        tracked: boolean;
+        inventoryLevel: { isActive: boolean; quantities: Array<{ name: string; quantity: number }> } | null;
+      }
     | Record<PropertyKey, never>
     | null
   >;

@@ -27,14 +27,20 @@ export const LOCATION_INVENTORY_LEVELS_QUERY = `#graphql
   }
 `;
 
-/** Current quantities of given items at one location (read before a move, and read-back). */
+/**
+ * Current quantities of given items at one location (read before a move, read-back, and
+ * wherever Ballast looks for its own held units). Inactive levels too: since 2026-04 a level
+ * the merchant deactivated keeps its quantities (Ballast's held units included) and reads
+ * leave it out unless `includeInactive: true`; `isActive` tells them apart.
+ */
 export const ITEM_LEVELS_AT_LOCATION_QUERY = `#graphql
   query BallastItemLevelsAtLocation($itemIds: [ID!]!, $locationId: ID!) {
     nodes(ids: $itemIds) {
       ... on InventoryItem {
         id
         tracked
-        inventoryLevel(locationId: $locationId) {
+        inventoryLevel(locationId: $locationId, includeInactive: true) {
+          isActive
           quantities(names: ["available", "safety_stock"]) {
             name
             quantity

@@ -19,6 +19,7 @@ type InventoryControls = Pick<
   FakeShopify,
   | "setQuantities"
   | "quantities"
+  | "deactivateLevel"
   | "competeOnNextMutation"
   | "setCompetingWriter"
   | "apiAdjustmentCount"
@@ -44,6 +45,7 @@ export const REMOTE_CONTROLS: ReadonlySet<string> = new Set([
   "editMetafieldInAdmin",
   "setQuantities",
   "quantities",
+  "deactivateLevel",
   "placeOrder",
   "competeOnNextMutation",
   "setCompetingWriter",
@@ -156,6 +158,14 @@ function inventoryControls(state: ServerState): InventoryControls {
     quantities(domain, inventoryItemId, locationId) {
       const level = getShop(state, domain).level(idOf("InventoryItem", inventoryItemId), idOf("Location", locationId));
       return level ? { ...level.quantities, on_hand: onHand(level.quantities) } : null;
+    },
+    deactivateLevel(domain, inventoryItemId, locationId) {
+      const shop = getShop(state, domain);
+      const level = shop.level(idOf("InventoryItem", inventoryItemId), idOf("Location", locationId));
+      if (!level) throw new Error(`fake Shopify: ${inventoryItemId} is not stocked at ${locationId}`);
+      // Since 2026-04 the level keeps its quantities; only reads without includeInactive lose it.
+      level.isActive = false;
+      level.updatedAt = shop.timestamp();
     },
     competeOnNextMutation(domain, change) {
       const shop = getShop(state, domain);

@@ -102,6 +102,12 @@ export interface FakeShopify {
   ): void;
   setQuantities(domain: string, inventoryItemId: string, locationId: string, quantities: Partial<Quantities>): void;
   quantities(domain: string, inventoryItemId: string, locationId: string): (Quantities & { on_hand: number }) | null;
+  /**
+   * The merchant deactivates an item's level at a location: since 2026-04 it keeps its
+   * quantities, and reads leave it out unless `includeInactive: true`. `setQuantities`
+   * activates it again.
+   */
+  deactivateLevel(domain: string, inventoryItemId: string, locationId: string): void;
   /** An order: available → committed, plus orders/create and inventory_levels/update webhooks when `webhooks` is on. */
   placeOrder(
     domain: string,
