@@ -58,6 +58,8 @@ export type PushResult =
       held?: number;
       /** Online Store: Ballast's own units in safety_stock after the write (never more than `held`). */
       ownHeld?: number;
+      /** Online Store: `available` as read just before the write, the state the move started from. */
+      availableBefore?: number;
     }
   | { itemKey: string; status: "retryable"; retryAfterMs: number; reason: string }
   | { itemKey: string; status: "permanent"; code: string; reason: string };

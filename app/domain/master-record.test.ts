@@ -153,4 +153,30 @@ describe("Ballast's own safety_stock moves", () => {
     const sold = applyLevelUpdate(moved, { locationId: WAREHOUSE, available: 7, updatedAtMs: T + 2_000 });
     expect(sellableUnits(sold)).toBe(9);
   });
+
+  it("a sale recorded while the move was on its way is kept: the move's answer is older", () => {
+    // Planned at T+1s on available 10; a sale after Shopify applied it (8 → 7) reached the
+    // record first, stamped by Shopify after the read. The answer (available 8) is older.
+    const soldFirst = applyLevelUpdate(stocked(10), { locationId: WAREHOUSE, available: 7, updatedAtMs: T + 1_500 });
+    const recorded = applyOwnSafetyStockMove(soldFirst, {
+      locationId: WAREHOUSE,
+      ballastSafetyStock: 2,
+      available: 8,
+      updatedAtMs: T + 2_000,
+      startedFrom: { available: 10, atMs: T + 1_000 },
+    });
+    expect(sellableBreakdown(recorded)).toMatchObject({ available: 7, ballastSafetyStock: 2, sellable: 9 });
+  });
+
+  it("a level stamped after the plan with the value it was planned on is the state the move started from", () => {
+    const readState = applyLevelUpdate(stocked(12), { locationId: WAREHOUSE, available: 10, updatedAtMs: T + 1_200 });
+    const recorded = applyOwnSafetyStockMove(readState, {
+      locationId: WAREHOUSE,
+      ballastSafetyStock: 2,
+      available: 8,
+      updatedAtMs: T + 2_000,
+      startedFrom: { available: 10, atMs: T + 1_000 },
+    });
+    expect(sellableBreakdown(recorded)).toMatchObject({ available: 8, ballastSafetyStock: 2, sellable: 10 });
+  });
 });

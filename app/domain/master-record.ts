@@ -136,13 +136,24 @@ export interface OwnSafetyStockMove {
   readonly updatedAtMs: number;
   readonly ballastSafetyStock: number;
   readonly available: number;
+  /**
+   * The `available` the move was planned on, and a time no later than that read. A level
+   * Shopify stamped after it with another value is a change made after the move (a sale
+   * during the round trip): it already counts the move, and is kept.
+   */
+  readonly startedFrom?: { readonly available: number; readonly atMs: number };
 }
 
 export function applyOwnSafetyStockMove(record: MasterRecord, move: OwnSafetyStockMove): MasterRecord {
   const current = findLocation(record, move.locationId);
+  const changedSince =
+    move.startedFrom !== undefined &&
+    current.available !== null &&
+    current.available.updatedAtMs > move.startedFrom.atMs &&
+    current.available.value !== move.startedFrom.available;
   const next: LocationLevels = {
     ...current,
-    available: newer(current.available, move.available, move.updatedAtMs),
+    available: changedSince ? current.available : newer(current.available, move.available, move.updatedAtMs),
     ballastSafetyStock: newer(current.ballastSafetyStock, move.ballastSafetyStock, move.updatedAtMs),
   };
   return releaseReflectedOrders(replaceLocation(record, next));

@@ -13,6 +13,9 @@ import type { ChannelConnector } from "~/channels/types";
 import { resumeHolds } from "~/web/channels.server";
 import { markShopUninstalled } from "~/records/shop-lifecycle.server";
 import { requestOperation } from "~/records/requests.server";
+import { processPendingEvents } from "~/ingest/process-events.server";
+import { recordWebhookEvent } from "~/ingest/webhook-event.server";
+import { jsonWithBigInts } from "../../sim/fakes/shopify/webhooks";
 import { pushChannel } from "./push.server";
 import { reconcileShop } from "./reconcile.server";
 import { checkStrandedHolds, releaseOwnHolds } from "./release-holds.server";
@@ -57,6 +60,14 @@ async function recordedOwn(index: 0 | 1): Promise<number | null> {
   return (
     record?.locations.find((location) => location.locationId === world.locationGid)?.ballastSafetyStock?.value ?? null
   );
+}
+async function recordedAvailable(index: 0 | 1): Promise<number | null> {
+  const row = await db().masterRecord.findUnique({
+    where: { shop_variantGid: { shop: world.shop, variantGid: item(index).variantGid } },
+  });
+  const record = row?.record as
+    { locations: { locationId: string; available: { value: number } | null }[] } | undefined;
+  return record?.locations.find((location) => location.locationId === world.locationGid)?.available?.value ?? null;
 }
 async function onlineStoreConnector(): Promise<ChannelConnector> {
   const connector = await connectorFor(worldConnectors(world, db(), KEY), world.shop, "online_store");
@@ -409,5 +420,47 @@ describe("Ballast's own holds", { shuffle: false }, () => {
       }),
     ).toEqual({ released: 0, items: 0, remaining: 0 });
     expect(world.shopify.apiAdjustmentCount(world.shop)).toBe(movesBefore);
+  });
+
+  it("a sale made while the move's answer was on its way, and recorded first, is not undone by that answer", async () => {
+    const connector = await onlineStoreConnector();
+    const before = level(1);
+    await db().channelItemState.update({
+      where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(1) } },
+      data: { desired: before.available - 2 },
+    });
+    await pause();
+    await pushChannel(db(), world.shop, "online_store", connector, new Date(), {
+      provider: testDatabase.provider,
+      maxCalls: 5,
+      retryBaseMs: 1_000,
+      random: () => 0.5,
+      materiality: null,
+      // Shopify applied the move; before Ballast records its answer, a buyer takes 1 unit and
+      // the ingest lane records Shopify's level update for it.
+      beforeRecordingResults: async () => {
+        await pause();
+        await world.shopify.placeOrder(world.shop, {
+          lines: [{ inventoryItemId: item(1).inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
+          webhooks: false,
+        });
+        await recordWebhookEvent(db(), {
+          shop: world.shop,
+          topic: "inventory_levels/update",
+          webhookId: "sale-during-move",
+          eventId: "sale-during-move",
+          apiVersion: "2026-10",
+          triggeredAt: new Date(),
+          rawBody: jsonWithBigInts(
+            world.shopify.inventoryLevelUpdatePayload(world.shop, item(1).inventoryItemGid, world.locationGid),
+          ),
+        });
+        await processPendingEvents(db(), world.shop, { now: new Date(), provider: testDatabase.provider });
+      },
+    });
+    expect(level(1)).toMatchObject({ available: before.available - 3, safety_stock: before.safety_stock + 2 });
+    // The record shows Shopify's available after the sale, with Ballast's 2 units beside it.
+    expect(await recordedAvailable(1)).toBe(before.available - 3);
+    expect(await recordedOwn(1)).toBe(2);
   });
 });

@@ -140,17 +140,27 @@ export async function deleteJournalled(database: Queryable, shop: string, keys: 
   if (keys.length) await database.holdMove.deleteMany({ where: { shop, idempotencyKey: { in: [...keys] } } });
 }
 
+/** One level after Ballast's move there, as the connector answered. */
+export interface OwnHoldMove {
+  variantGid: string;
+  locationId: string;
+  ownHeld: number;
+  available: number;
+  availableBefore?: number;
+}
+
 /**
  * Ballast's own units after a move, into the master record: held units stay part of the
  * sellable stock (the Online Store pool is available + Ballast's own safety stock, never the
- * merchant's). `available` is what Shopify shows after the move. Inside the caller's transaction.
+ * merchant's). `available` is what Shopify shows after the move; `availableBefore`, what the
+ * move was planned on (read after `now`). Inside the caller's transaction.
  */
 export async function applyOwnHoldsToRecords(
   database: Queryable,
   shop: string,
   provider: DatabaseProvider,
   now: Date,
-  moves: readonly { variantGid: string; locationId: string; ownHeld: number; available: number }[],
+  moves: readonly OwnHoldMove[],
   options: { markDirty?: boolean } = {},
 ): Promise<void> {
   if (!moves.length) return;
@@ -174,6 +184,9 @@ export async function applyOwnHoldsToRecords(
       updatedAtMs: Math.max(now.getTime(), newest + 1),
       ballastSafetyStock: move.ownHeld,
       available: move.available,
+      ...(move.availableBefore === undefined
+        ? {}
+        : { startedFrom: { available: move.availableBefore, atMs: now.getTime() } }),
     });
     storedRecords.set(move.variantGid, record);
     changed.set(move.variantGid, record);
@@ -277,7 +290,7 @@ export async function replayPendingMoves(
         units.set(effect.itemKey, { units: Math.max(0, current.units + effect.delta), variantGid: current.variantGid });
       }
     }
-    const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
+    const recordMoves: OwnHoldMove[] = [];
     for (const [itemKey, hold] of units) {
       const level = levels?.get(itemKey);
       // Never more than Shopify holds now (read after the replay).

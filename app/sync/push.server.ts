@@ -236,6 +236,7 @@ interface HeldMove {
   locationId: string;
   ownHeld: number;
   available: number;
+  availableBefore?: number;
 }
 
 /** One batch's answers as writes: applied, retried and parked rows (one bulk update each), activity, own holds. */
@@ -357,6 +358,7 @@ function addApplied(
         locationId,
         ownHeld: result.ownHeld,
         available: result.quantity,
+        ...(result.availableBefore === undefined ? {} : { availableBefore: result.availableBefore }),
       });
   }
 }

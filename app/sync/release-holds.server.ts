@@ -8,6 +8,7 @@ import {
   HoldMoveJournal,
   isHoldMoveSender,
   levelKeyOf,
+  type OwnHoldMove,
   replayPendingMoves,
   splitLevelKey,
   writeOwnHolds,
@@ -80,7 +81,7 @@ export async function releaseOwnHolds(
     const results = await connector.push(batch, { ...(options.signal ? { signal: options.signal } : {}), journal });
 
     const holds: { itemKey: string; variantGid: string; units: number }[] = [];
-    const recordMoves: { variantGid: string; locationId: string; ownHeld: number; available: number }[] = [];
+    const recordMoves: OwnHoldMove[] = [];
     for (const result of results) {
       // The item or its level is gone from Shopify (not merely inactive: an inactive level is
       // read and released like any other): so are the units Ballast held there.
@@ -100,7 +101,14 @@ export async function releaseOwnHolds(
         summary.released += before - result.ownHeld;
         summary.items += 1;
       }
-      if (locationId) recordMoves.push({ variantGid, locationId, ownHeld: result.ownHeld, available: result.quantity });
+      if (locationId)
+        recordMoves.push({
+          variantGid,
+          locationId,
+          ownHeld: result.ownHeld,
+          available: result.quantity,
+          ...(result.availableBefore === undefined ? {} : { availableBefore: result.availableBefore }),
+        });
     }
     await database.$transaction(async (tx) => {
       await writeOwnHolds(tx, shop, now, holds, options.provider);

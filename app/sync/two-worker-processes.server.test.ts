@@ -220,31 +220,39 @@ function startWorker(worker: Worker, proxyUrl: string): void {
   children[worker] = child;
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+/** Waits until `differences` finds none; on timeout, says what still differed. */
+async function waitFor(differences: () => Promise<string[]>, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  for (let left = await differences(); left.length > 0; left = await differences()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; still:\n${left.join("\n")}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-/** Every row pushed as decided, and every channel showing it. */
-async function converged(): Promise<boolean> {
+/** What keeps the shop from being converged: every row pushed as decided, every channel showing it. */
+async function unconverged(): Promise<string[]> {
   const { database } = testDatabase;
-  if ((await database.webhookEvent.count({ where: { shop: world.shop, processedAt: null } })) > 0) return false;
+  const pending = await database.webhookEvent.count({ where: { shop: world.shop, processedAt: null } });
+  if (pending > 0) return [`${pending} webhook events not processed`];
   const states = await database.channelItemState.findMany({ where: { shop: world.shop } });
-  if (states.length < VARIANTS * 3) return false;
-  return states.every((state) => {
-    if (state.pushed !== state.desired || state.parkedAt !== null) return false;
-    if (state.channel === "online_store") {
-      const [inventoryItem, location] = state.itemKey.split("|");
-      return world.shopify.quantities(world.shop, inventoryItem!, location!)?.available === state.desired;
-    }
-    if (state.channel === "meta")
-      return world.meta.control.trueItem(world.catalogId, state.itemKey)?.quantity === state.desired;
-    const shown = world.google.control.trueProduct(state.itemKey)?.availability;
-    return shown === (state.desired === 0 ? "OUT_OF_STOCK" : "IN_STOCK");
+  if (states.length < VARIANTS * 3) return [`${states.length} of ${VARIANTS * 3} channel rows`];
+  return states.flatMap((state) => {
+    const row = `${state.channel} ${state.itemKey}: desired ${state.desired}, pushed ${state.pushed}`;
+    if (state.pushed !== state.desired || state.parkedAt !== null)
+      return [`${row}, parked ${String(state.parkedAt)}, last error ${state.lastError ?? "none"}`];
+    const shown = shownOn(state.channel as Channel, state.itemKey);
+    const expected = state.channel === "google" ? (state.desired === 0 ? "OUT_OF_STOCK" : "IN_STOCK") : state.desired;
+    return shown === expected ? [] : [`${row}, shown ${String(shown)}`];
   });
+}
+
+function shownOn(channel: Channel, itemKey: string): number | string | undefined {
+  if (channel === "online_store") {
+    const [inventoryItem, location] = itemKey.split("|");
+    return world.shopify.quantities(world.shop, inventoryItem!, location!)?.available;
+  }
+  if (channel === "meta") return world.meta.control.trueItem(world.catalogId, itemKey)?.quantity;
+  return world.google.control.trueProduct(itemKey)?.availability;
 }
 
 /** The last units sold elsewhere (POS, say): Shopify's level update is all Ballast hears. */
@@ -294,7 +302,7 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
     { timeout: 150_000 },
     async () => {
       // As after an install: the first full read of Shopify, then every channel brought in line.
-      await waitFor(converged, "the first full read and pushes", 30_000);
+      await waitFor(unconverged, "the first full read and pushes", 30_000);
       // Orders keep coming while both processes push: whoever releases a lane finds the
       // other waiting for it. Two items sell out, which gives Google work too.
       for (let round = 0; round < FEED_ROUNDS.max; round++) {
@@ -312,7 +320,7 @@ describe.skipIf(!onPostgres)("two worker processes on PostgreSQL", () => {
         await new Promise((resolve) => setTimeout(resolve, 400));
       }
 
-      await waitFor(converged, "every channel to show what was decided", 75_000);
+      await waitFor(unconverged, "every channel to show what was decided", 75_000);
       expect(overlaps).toEqual([]);
       expect(leaseViolations).toEqual([]);
       // Nothing left in flight, so every write was checked against the lease.

@@ -62,6 +62,8 @@ interface PlannedMove {
   /** safety_stock after the move. */
   held: number;
   ownHeld: number;
+  /** `available` as read when the move was planned. */
+  availableBefore: number;
   change: MoveChangeInput;
 }
 
@@ -220,6 +222,7 @@ export class OnlineStoreConnector implements ChannelConnector {
             quantity: move.plan.reached,
             held: move.held,
             ownHeld: move.ownHeld,
+            availableBefore: move.availableBefore,
           });
         }
         return;
@@ -289,6 +292,7 @@ export class OnlineStoreConnector implements ChannelConnector {
           quantity: plan.reached,
           held: current.safetyStock,
           ownHeld: plan.ownAfter,
+          availableBefore: current.available,
         });
         continue;
       }
@@ -298,6 +302,7 @@ export class OnlineStoreConnector implements ChannelConnector {
         plan,
         held,
         ownHeld: plan.ownAfter,
+        availableBefore: current.available,
         change: moveChange(entry.parts, current, plan, this.ledgerDocumentUri(entry.parts.locationId)),
       });
     }

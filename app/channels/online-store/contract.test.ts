@@ -151,7 +151,14 @@ fakeOnly(`Online Store push (${CHANNELS_MD}, inventoryMoveQuantities)`, () => {
   it("holds units back by moving available → safety_stock; on_hand is unchanged (quantity names: on_hand = sum)", async () => {
     const item = seedItem(10);
     const [result] = await connector().push([{ itemKey: item.itemKey, quantity: 7, availability: "in_stock" }]);
-    expect(result).toEqual({ itemKey: item.itemKey, status: "applied", quantity: 7, held: 3, ownHeld: 3 });
+    expect(result).toEqual({
+      itemKey: item.itemKey,
+      status: "applied",
+      quantity: 7,
+      held: 3,
+      ownHeld: 3,
+      availableBefore: 10,
+    });
     expect(levelOf(item.itemKey)).toMatchObject({ available: 7, safety_stock: 3, on_hand: 10 });
   });
 
