@@ -9,14 +9,12 @@
 //
 // scripts/generate-graphql-types.test.ts regenerates in memory and fails when the committed
 // file differs (a document changed without running this).
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gunzipSync } from "node:zlib";
 import { codegen } from "@graphql-codegen/core";
 import * as typescriptOperations from "@graphql-codegen/typescript-operations";
 import {
-  buildClientSchema,
   GraphQLError,
   Kind,
   parse,
@@ -24,11 +22,11 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
-  type IntrospectionQuery,
   type OperationDefinitionNode,
 } from "graphql";
 import * as prettier from "prettier";
-import ts from "typescript";
+import { loadRealAdminSchema, realSchemaSource } from "../sim/fakes/shopify/schema-contract";
+import { graphqlDocumentsIn, sourceFilesUnder } from "./graphql-documents";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ADMIN_TYPES_FILE = "app/shopify/generated/admin-types.ts";
@@ -77,91 +75,28 @@ export class DocumentProblem extends Error {
   override name = "DocumentProblem";
 }
 
-function sourceFiles(root: string, folder: string): string[] {
-  const files: string[] = [];
-  const walk = (relative: string) => {
-    if (SKIPPED.includes(relative)) return;
-    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
-      const child = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) walk(child);
-      else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts"))
-        files.push(child);
-    }
-  };
-  walk(folder);
-  return files.sort();
-}
-
-const TAG = /^\s*#graphql\b/;
 /** An operation written out in a string: `query Name(…) {`, `mutation {`… */
 const UNTAGGED_OPERATION = /^\s*(query|mutation|subscription)\b\s*[A-Za-z_]?\w*\s*(\([^)]*\))?\s*\{/;
 
-/** The text of a string or template literal, with `${NAME}` replaced by same-file string constants. */
-function literalText(node: ts.Node, constants: Map<string, ts.Expression>, where: string, seen: string[]): string {
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) {
-    let text = node.head.text;
-    for (const span of node.templateSpans) {
-      text += substitution(span.expression, constants, where, seen) + span.literal.text;
-    }
-    return text;
-  }
-  throw new DocumentProblem(`${where}: a GraphQL document must be a string or template literal`);
-}
-
-function substitution(expression: ts.Expression, constants: Map<string, ts.Expression>, where: string, seen: string[]) {
-  const name = ts.isIdentifier(expression) ? expression.text : null;
-  const initializer = name === null ? undefined : constants.get(name);
-  if (name === null || initializer === undefined || seen.includes(name)) {
+/** The `#graphql` documents of one file; a splice that cannot be read, or an operation string not tagged, is refused. */
+export function documentsInSource(file: string, text: string): AdminDocument[] {
+  const { found, problems } = graphqlDocumentsIn(file, text);
+  if (problems.length > 0) throw new DocumentProblem(problems.join("\n"));
+  const untagged = found.find((document) => !document.tagged && UNTAGGED_OPERATION.test(document.text));
+  if (untagged) {
     throw new DocumentProblem(
-      `${where}: \${${expression.getText()}} is not a string constant declared in the same file; ` +
-        "a document may only splice in same-file `const` strings (so it can be read without running the app)",
+      `${untagged.file}:${untagged.line}: a GraphQL operation without the #graphql tag; start the literal with #graphql so its types are generated`,
     );
   }
-  return literalText(initializer, constants, where, [...seen, name]);
-}
-
-/** The `#graphql` documents of one file, and a complaint for any operation string not tagged. */
-export function documentsInSource(file: string, text: string): AdminDocument[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const constants = new Map<string, ts.Expression>();
-  for (const statement of source.statements) {
-    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (ts.isIdentifier(declaration.name) && declaration.initializer) {
-        constants.set(declaration.name.text, declaration.initializer);
-      }
-    }
-  }
-  const documents: AdminDocument[] = [];
-  const visit = (node: ts.Node): void => {
-    const head = ts.isTemplateExpression(node)
-      ? node.head.text
-      : ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)
-        ? node.text
-        : null;
-    if (head !== null) {
-      const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      const where = `${file}:${line}`;
-      if (TAG.test(head)) {
-        documents.push({ file, line, source: literalText(node, constants, where, []) });
-        return;
-      }
-      if (UNTAGGED_OPERATION.test(head)) {
-        throw new DocumentProblem(
-          `${where}: a GraphQL operation without the #graphql tag; start the literal with #graphql so its types are generated`,
-        );
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return documents;
+  // Untagged documents left are bulk queries: a string argument, not a request, not typed.
+  return found
+    .filter((document) => document.tagged)
+    .map((document) => ({ file: document.file, line: document.line, source: document.text }));
 }
 
 /** Every document the app sends to Shopify, file by file in path order. */
 export function findAdminDocuments(root = ROOT): AdminDocument[] {
-  return sourceFiles(root, "app").flatMap((file) => {
+  return sourceFilesUnder(root, "app", SKIPPED).flatMap((file) => {
     const text = readFileSync(path.join(root, file), "utf8");
     return text.includes("#graphql") || /\b(query|mutation)\b/.test(text) ? documentsInSource(file, text) : [];
   });
@@ -172,18 +107,13 @@ export function loadAdminSchema(root = ROOT): { schema: GraphQLSchema; apiVersio
   const client = readFileSync(path.join(root, ADMIN_CLIENT), "utf8");
   const apiVersion = /export const ADMIN_API_VERSION = "([^"]+)"/.exec(client)?.[1];
   if (!apiVersion) throw new Error(`ADMIN_API_VERSION not found in ${ADMIN_CLIENT}`);
-  const file = `${ARTIFACTS}/admin_${apiVersion}.json.gz`;
-  let introspection: { data: IntrospectionQuery };
-  try {
-    introspection = JSON.parse(gunzipSync(readFileSync(path.join(root, file))).toString("utf8")) as {
-      data: IntrospectionQuery;
-    };
-  } catch (error) {
+  const source = realSchemaSource();
+  if (source.apiVersion !== apiVersion) {
     throw new Error(
-      `${file}: no Admin introspection for ${apiVersion} (node scripts/update-shopify-schema.mjs <dev-mcp version> ${apiVersion}): ${String(error)}`,
+      `${ARTIFACTS}/source.json vendors Admin ${source.apiVersion}, the app calls ${apiVersion} (node scripts/update-shopify-schema.mjs <dev-mcp version> ${apiVersion})`,
     );
   }
-  return { schema: buildClientSchema(introspection.data), apiVersion, file };
+  return { schema: loadRealAdminSchema(), apiVersion, file: `${ARTIFACTS}/${source.file}` };
 }
 
 /** Parses the documents and checks each holds named operations only, unique across the app, valid against the schema. */

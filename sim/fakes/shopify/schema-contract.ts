@@ -22,7 +22,6 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
-import ts from "typescript";
 
 /**
  * The fake Shopify's contract: Shopify's own Admin GraphQL introspection (artifacts/, see
@@ -223,90 +222,6 @@ export function schemaDifferences(fake: GraphQLSchema, real: GraphQLSchema, opti
       if (!locations.has(location)) out.push(`@${directive.name}: location ${location} is not one of Shopify's`);
   }
   return out;
-}
-
-/** A GraphQL document found in a source file, interpolations resolved. */
-export interface FoundDocument {
-  file: string;
-  line: number;
-  /** The constant it is assigned to, when it is. */
-  name: string | null;
-  tagged: boolean;
-  text: string;
-}
-
-const GRAPHQL_TAG = /^\s*(#graphql\b|\/\*\s*GraphQL\s*\*\/)/;
-
-/**
- * Template literals in a TypeScript source that hold GraphQL documents: every one marked
- * `#graphql`, and untagged ones that parse as an executable document (a bulk query sent
- * as a string, say). `${NAME}` interpolations of string constants declared in the same
- * file are resolved; an interpolation that cannot be resolved is reported, not guessed.
- */
-export function graphqlDocumentsIn(file: string, source: string): { found: FoundDocument[]; problems: string[] } {
-  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
-  const constants = new Map<string, ts.Expression>();
-  const visitDeclarations = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
-      constants.set(node.name.text, node.initializer);
-    ts.forEachChild(node, visitDeclarations);
-  };
-  visitDeclarations(sourceFile);
-
-  const problems: string[] = [];
-  const resolve = (expression: ts.Expression, seen: Set<string>): string | null => {
-    if (ts.isNoSubstitutionTemplateLiteral(expression) || ts.isStringLiteral(expression)) return expression.text;
-    if (ts.isParenthesizedExpression(expression) || ts.isAsExpression(expression))
-      return resolve(expression.expression, seen);
-    if (ts.isTemplateExpression(expression)) {
-      let text = expression.head.text;
-      for (const span of expression.templateSpans) {
-        const part = resolve(span.expression, seen);
-        if (part === null) return null;
-        text += part + span.literal.text;
-      }
-      return text;
-    }
-    if (ts.isIdentifier(expression) && !seen.has(expression.text)) {
-      const initializer = constants.get(expression.text);
-      return initializer ? resolve(initializer, new Set([...seen, expression.text])) : null;
-    }
-    return null;
-  };
-
-  const found: FoundDocument[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
-      const raw = ts.isTemplateExpression(node) ? node.head.text : node.text;
-      const tagged = GRAPHQL_TAG.test(raw);
-      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      const parent = node.parent;
-      const name = ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : null;
-      const text = resolve(node, new Set());
-      if (text === null) {
-        if (tagged)
-          problems.push(
-            `${file}:${line}: a #graphql document with an interpolation that is not a constant of this file`,
-          );
-      } else if (tagged || looksLikeOperation(text)) {
-        found.push({ file, line, name, tagged, text });
-      }
-      return; // a template's own spans are resolved with it
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return { found, problems };
-}
-
-/** An untagged string is taken for a GraphQL operation when it parses as one and starts like one. */
-function looksLikeOperation(text: string): boolean {
-  if (!/^\s*(\{|query\b|mutation\b)/.test(text)) return false;
-  try {
-    return parse(text).definitions.some((definition) => definition.kind === "OperationDefinition");
-  } catch {
-    return false;
-  }
 }
 
 /** graphql-js's validation of one document against a schema: the messages, empty when valid. */
