@@ -1,12 +1,13 @@
 /**
- * `npm run rehearse [-- --scenario black-friday | --scenario path.json] [--speed N]
- *   [--json PATH] [--seed N] [--keep-open]`
+ * `npm run rehearse [-- --scenario black-friday|flash-drop|holiday-week|channel-outage|small|path.json]
+ *   [--checkout meta=store,google=channel] [--speed N] [--json PATH] [--seed N] [--keep-open]`
  * `npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json`
  *
- * Replays a peak day against three strategies on the same demand: native sync and
- * static tiers simulated in-process, Ballast adaptive with the real app over HTTP (see
- * docs/rehearsal.md). Prints progress, a summary table, and writes a JSON and an HTML
- * report under rehearsals/.
+ * Replays a scenario against three strategies on the same demand: native sync and static
+ * tiers simulated in-process, Ballast adaptive with the real app over HTTP, and beside them
+ * the oracle (the physical limit, in-process; see docs/rehearsal.md). Prints progress, a
+ * summary table with what each strategy cost, the family's goal lines, and writes a JSON and
+ * an HTML report under rehearsals/.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,11 +16,43 @@ import { pathToFileURL } from "node:url";
 import buildOnce from "./build-once";
 import { importShopifyCsv } from "./rehearsal/import-csv";
 import { simulateInProcess } from "./rehearsal/inprocess";
-import { evaluateGoal, htmlReport, summaryTable, type RehearsalReport } from "./rehearsal/report";
-import { expandScenario, generateDemand, loadScenario } from "./rehearsal/scenario";
+import { withCost } from "./rehearsal/metrics";
+import { outageFloors, simulateOracle } from "./rehearsal/oracle";
+import {
+  cheapestStrategy,
+  evaluateGoal,
+  goalText,
+  htmlReport,
+  oracleMultiple,
+  summaryLines,
+  summaryTable,
+  type RehearsalReport,
+} from "./rehearsal/report";
+import {
+  BUILT_IN_SCENARIOS,
+  expandScenario,
+  generateDemand,
+  loadScenario,
+  parseCheckoutOverride,
+  withCheckout,
+  type CheckoutOverride,
+} from "./rehearsal/scenario";
+
+/** A mistake in the command line or the scenario file: reported without a stack. */
+class UsageError extends Error {}
+
+/** What `action` returns; any error it throws becomes a UsageError. */
+function asUsage<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
 
 interface Arguments {
   scenario: string;
+  checkout: CheckoutOverride;
   seed: number;
   speed: number;
   json: string | null;
@@ -32,6 +65,7 @@ interface Arguments {
 function parseArguments(argv: string[]): Arguments {
   const args: Arguments = {
     scenario: "black-friday",
+    checkout: {},
     seed: 1,
     speed: 0,
     json: null,
@@ -48,6 +82,7 @@ function parseArguments(argv: string[]): Arguments {
       return next;
     };
     if (flag === "--scenario") args.scenario = value();
+    else if (flag === "--checkout") args.checkout = parseCheckoutOverride(value());
     else if (flag === "--seed") args.seed = Number.parseInt(value(), 10);
     else if (flag === "--speed") args.speed = Number(value());
     else if (flag === "--json") args.json = value();
@@ -57,7 +92,7 @@ function parseArguments(argv: string[]): Arguments {
     else if (flag === "--out") args.out = value();
     else if (flag === "--help" || flag === "-h") {
       console.log(
-        "usage: npm run rehearse [-- --scenario black-friday|path.json] [--seed N] [--speed N] [--json PATH] [--keep-open]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json",
+        `usage: npm run rehearse [-- --scenario ${Object.keys(BUILT_IN_SCENARIOS).join("|")}|path.json] [--checkout meta=channel|store,google=channel|store] [--seed N] [--speed N] [--json PATH] [--keep-open]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json`,
       );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
@@ -93,7 +128,7 @@ function stamp(): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArguments(process.argv.slice(2));
+  const args = asUsage(() => parseArguments(process.argv.slice(2)));
   if (args.importOrders || args.importProducts) {
     if (!args.importOrders || !args.importProducts || !args.out)
       throw new Error("the importer needs --import-orders, --import-products and --out");
@@ -107,14 +142,14 @@ async function main(): Promise<void> {
   }
 
   const wallStart = performance.now();
-  const scenario = loadScenario(args.scenario);
+  const scenario = asUsage(() => withCheckout(loadScenario(args.scenario), args.checkout));
   const expanded = expandScenario(scenario, args.seed);
   const buyers = generateDemand(expanded);
   const fileStamp = stamp();
   const jsonPath = args.json ?? path.join("rehearsals", `${fileStamp}.json`);
   const htmlPath = jsonPath.replace(/\.json$/i, "") + ".html";
   console.log(
-    `Ballast peak rehearsal: ${scenario.name} · ${expanded.variants.length} variants · ${buyers.length} orders over ${scenario.durationHours} h · seed ${args.seed}`,
+    `Ballast peak rehearsal: ${scenario.name} (${expanded.family}) · ${expanded.variants.length} variants · ${buyers.length} orders over ${scenario.durationHours} h · seed ${args.seed} · checkout Meta: ${scenario.channels.meta.checkout}, Google: ${scenario.channels.google.checkout}`,
   );
 
   let lastLine = 0;
@@ -125,8 +160,13 @@ async function main(): Promise<void> {
     console.log(`  ${strategy.padEnd(8)} ${(fraction * 100).toFixed(0).padStart(3)}%  ${line}`);
   };
 
-  const native = simulateInProcess("native", expanded, buyers, progress);
-  const fixed = simulateInProcess("static", expanded, buyers, progress);
+  const weights = scenario.costs;
+  const native = withCost(simulateInProcess("native", expanded, buyers, progress), weights);
+  const fixed = withCost(simulateInProcess("static", expanded, buyers, progress), weights);
+  const outageStarts = [...expanded.outages.meta, ...expanded.outages.google].map((outage) => outage.fromMs);
+  const oracleRun = simulateOracle(expanded, buyers, { progress, snapshotAt: outageStarts });
+  const oracle = withCost(oracleRun.result, weights);
+  const floors = outageFloors(expanded, buyers, oracleRun.snapshots);
 
   console.log("  adaptive: building the app if needed, starting it on a fresh SQLite file with the fakes…");
   buildOnce();
@@ -147,22 +187,36 @@ async function main(): Promise<void> {
     },
   });
   try {
+    const adaptive = withCost(run.result, weights);
+    const results = { native, static: fixed, adaptive, oracle };
+    const outages = (["meta", "google"] as const).flatMap((channel) =>
+      scenario.channels[channel].outages.map((outage) => ({ channel, atHour: outage.atHour, minutes: outage.minutes })),
+    );
+    const checkout = { meta: scenario.channels.meta.checkout, google: scenario.channels.google.checkout };
     const report: RehearsalReport = {
       scenario: {
         name: scenario.name,
         description: scenario.description,
+        family: expanded.family,
         variants: expanded.variants.length,
         orders: buyers.length,
         durationHours: scenario.durationHours,
         stepSeconds: scenario.stepSeconds,
+        checkout,
+        outages,
       },
       seed: args.seed,
       generatedBy: "npm run rehearse",
       wallMs: Math.round(performance.now() - wallStart),
-      goal: evaluateGoal(native, fixed, run.result),
-      native,
-      static: fixed,
-      adaptive: run.result,
+      costWeights: weights,
+      cheapest: cheapestStrategy(results),
+      adaptiveOverOracle: {
+        withheldUnits: oracleMultiple(adaptive.withheldUnits, oracle.withheldUnits),
+        failedCheckouts: oracleMultiple(adaptive.failedCheckoutBuyers, oracle.failedCheckoutBuyers),
+      },
+      outageFloors: floors,
+      goal: evaluateGoal({ family: expanded.family, checkout, outages, floors, ...results }),
+      ...results,
     };
     const table = summaryTable(report);
     mkdirSync(path.dirname(path.resolve(jsonPath)), { recursive: true });
@@ -170,9 +224,8 @@ async function main(): Promise<void> {
     writeFileSync(htmlPath, htmlReport(report, table));
     console.log(`\n${table}\n`);
     for (const note of run.result.notes) console.log(`  adaptive: ${note}`);
-    console.log(
-      `goal: adaptive oversells 0 where native oversells: ${report.goal.adaptiveOversoldZeroWhereNativeOversells ? "met" : "NOT met"}; adaptive withholds ≤ 1/3 of static: ${report.goal.adaptiveWithheldAtMostThirdOfStatic ? "met" : "NOT met"}`,
-    );
+    for (const line of summaryLines(report)) console.log(line);
+    console.log(`goal (${report.goal.family} family, issue 19):\n${goalText(report.goal)}`);
     console.log(`JSON report: ${jsonPath}`);
     console.log(`HTML report: ${pathToFileURL(path.resolve(htmlPath)).href}`);
     console.log(`total wall time: ${(report.wallMs / 1000).toFixed(1)} s`);
@@ -186,6 +239,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad option or scenario: the message says what to fix; no stack.
+  if (error instanceof UsageError) {
+    console.error(`rehearse: ${error.message}`);
+    process.exit(2);
+  }
   // fetch's "fetch failed" says why only in its cause.
   const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
   console.error(error instanceof Error ? `${error.message}${cause}\n${error.stack ?? ""}` : error);

@@ -10,7 +10,7 @@ import type { VirtualClock } from "../fakes/meta/clock";
 import { deliverWebhook, jsonWithBigInts, type WebhookTarget } from "../fakes/shopify/webhooks";
 import type { World, WorldVariant } from "../world";
 import type { ProgressReporter } from "./inprocess";
-import type { Accounting, PerChannel } from "./metrics";
+import { ExposureCadence, ExposureSample, type Accounting, type PerChannel } from "./metrics";
 import { stream, type Random } from "./random";
 import type { Buyer, ExpandedScenario } from "./scenario";
 
@@ -91,21 +91,24 @@ class WebhookQueue {
   }
 }
 
-/** What Google shows, rebuilt from the inserts the fake received: each visible after the processing delay, one offer's in the order received (as the fake). */
+/** What Google shows, rebuilt from the inserts the fake received: each visible after the processing delay (and any outage), one offer's in the order received (as the fake). */
 class GoogleShown {
-  readonly #versions: { visibleAt: number; inStock: boolean }[][];
+  readonly #versions: { visibleAt: number; inStock: boolean; paused: boolean }[][];
   readonly #offerIndex: Map<string, number>;
   #insertsSeen = 0;
 
   constructor(world: World, initialStock: readonly number[]) {
     this.#offerIndex = new Map(world.variants.map((variant, index) => [variant.googleOfferId.toLowerCase(), index]));
-    this.#versions = initialStock.map((stock) => [{ visibleAt: -Infinity, inStock: stock > 0 }]);
+    this.#versions = initialStock.map((stock) => [{ visibleAt: -Infinity, inStock: stock > 0, paused: false }]);
   }
 
   /** Takes the inserts received since the last call, visible from `visibleAt` at the earliest. */
   observe(inserted: readonly unknown[], visibleAt: number): void {
     for (; this.#insertsSeen < inserted.length; this.#insertsSeen += 1) {
-      const body = inserted[this.#insertsSeen] as { offerId?: string; productAttributes?: { availability?: string } };
+      const body = inserted[this.#insertsSeen] as {
+        offerId?: string;
+        productAttributes?: { availability?: string; pause?: string };
+      };
       const item = this.#offerIndex.get(String(body.offerId).toLowerCase());
       if (item === undefined) continue;
       const versions = this.#versions[item]!;
@@ -113,16 +116,26 @@ class GoogleShown {
       versions.push({
         visibleAt: Math.max(visibleAt, queueEnd),
         inStock: body.productAttributes?.availability !== "OUT_OF_STOCK",
+        // An insert replaces the source's input: no `pause` un-pauses.
+        paused: body.productAttributes?.pause !== undefined,
       });
       versions.sort((a, b) => a.visibleAt - b.visibleAt);
     }
   }
 
   visible(item: number, at: number): boolean {
+    return this.#at(item, at)?.inStock ?? false;
+  }
+
+  /** Ads paused on the offer (`pause: ads`): still listed, not advertised. */
+  paused(item: number, at: number): boolean {
+    return this.#at(item, at)?.paused ?? false;
+  }
+
+  #at(item: number, at: number) {
     const list = this.#versions[item]!;
-    for (let index = list.length - 1; index >= 0; index -= 1)
-      if (list[index]!.visibleAt <= at) return list[index]!.inStock;
-    return false;
+    for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]!.visibleAt <= at) return list[index];
+    return undefined;
   }
 }
 
@@ -168,6 +181,7 @@ export class AdaptiveDay {
   #orderSeq = 0;
   #buyerIndex = 0;
   #nextSample: number;
+  readonly #exposure: ExposureCadence;
   #inFlight: Promise<void> = Promise.resolve();
 
   constructor(private readonly setting: AdaptiveDaySetting) {
@@ -180,6 +194,7 @@ export class AdaptiveDay {
     this.#webhookRandom = stream(expanded.seed, "webhooks");
     this.#chaosRandom = stream(expanded.seed, "webhook-chaos");
     this.#nextSample = expanded.startMs;
+    this.#exposure = new ExposureCadence(expanded.startMs, expanded.endMs);
   }
 
   /** The whole day: a first full pass, every step, then what is still in flight so the app's record ends complete. */
@@ -232,7 +247,7 @@ export class AdaptiveDay {
     this.#inFlight = this.webhooks.deliverDue(now);
     await worker.runOnce("rest");
     this.times.lap("worker");
-    this.#google.observe(world.google.control.insertedBodies, now + expanded.lagMs("google", now));
+    this.#google.observe(world.google.control.insertedBodies, expanded.landsAt("google", now));
 
     const stepEnd = now + expanded.stepMs;
     const { buyers } = this.setting;
@@ -242,6 +257,13 @@ export class AdaptiveDay {
       await this.serve(buyer);
     }
     this.times.lap("buyers");
+    // Exposure at the step's end every 5 minutes, as in-process: the clock moves there (nothing
+    // else runs before the next step).
+    const minutes = this.#exposure.due(stepEnd);
+    if (minutes !== null) {
+      if (clock.now() < stepEnd) clock.advance(stepEnd - clock.now());
+      this.exposure(stepEnd, minutes);
+    }
     while (this.#nextSample <= stepEnd && this.#nextSample < expanded.endMs) {
       this.sample(this.#nextSample);
       this.#nextSample += SAMPLE_EVERY_MS;
@@ -335,6 +357,24 @@ export class AdaptiveDay {
       sendOrder(buyer.atMs + orderDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
     if (this.#chaosRandom() < chaos.duplicateRate)
       sendLevel(buyer.atMs + levelDelay + expanded.webhookDelayMs(buyer.atMs, this.#webhookRandom));
+  }
+
+  /** Every item's exposure at `at` (advertised while sold out, hidden while sellable), standing for `minutes`. */
+  exposure(at: number, minutes: number): void {
+    const { world, accounting, expanded } = this.setting;
+    const metaQuantities = world.meta.control.shownQuantities(world.catalogId);
+    const sample = new ExposureSample();
+    for (let item = 0; item < expanded.variants.length; item += 1) {
+      const { available, sellable } = this.master(item);
+      sample.add({
+        sellable,
+        store: Math.max(0, available),
+        meta: metaQuantities.get(world.variants[item]!.metaRetailerId) ?? 0,
+        googleInStock: this.#google.visible(item, at),
+        googlePaused: this.#google.paused(item, at),
+      });
+    }
+    accounting.exposure(sample, minutes);
   }
 
   /** Stock, what each channel shows, and drift (items shown beyond what can be sold) at one moment. */

@@ -19,7 +19,7 @@ import { VirtualClock } from "../fakes/meta/clock";
 import { installShop, worldConnectors } from "../install-shop";
 import { startWorld, type World } from "../world";
 import { AdaptiveDay } from "./adaptive-day";
-import { Accounting, type PerChannel, type StrategyResult } from "./metrics";
+import { Accounting, type AlertEvent, type PerChannel, type StrategyResult } from "./metrics";
 import { stream } from "./random";
 import type { Buyer, ExpandedScenario } from "./scenario";
 import type { ProgressReporter } from "./inprocess";
@@ -90,9 +90,9 @@ async function openDatabase(databaseUrl: string): Promise<Database> {
 }
 
 /** The fakes on the scenario's catalog, stock and starting lags, on the shared virtual clock. */
-function startRehearsalWorld(expanded: ExpandedScenario, clock: VirtualClock): Promise<World> {
+async function startRehearsalWorld(expanded: ExpandedScenario, clock: VirtualClock): Promise<World> {
   const { variants, startMs } = expanded;
-  return startWorld({
+  const world = await startWorld({
     variants: variants.length,
     stockPerVariant: (index) => variants[index]!.stock,
     metaPropagationDelayMs: expanded.lagMs("meta", startMs),
@@ -102,6 +102,10 @@ function startRehearsalWorld(expanded: ExpandedScenario, clock: VirtualClock): P
     // The fake Shopify's token endpoint checks the app's client credentials.
     app: { clientId: REHEARSAL_API_KEY, clientSecret: REHEARSAL_API_SECRET },
   });
+  // The scenario's outages: the fakes apply nothing while one lasts, as the in-process model.
+  world.meta.control.setOutages(expanded.outages.meta);
+  world.google.control.setOutages(expanded.outages.google);
+  return world;
 }
 
 /** The production build on the rehearsal database, pointed at the world; the worker runs here, not in the server. */
@@ -172,18 +176,18 @@ function printGoogleRequests(world: World): void {
 async function alertSummary(database: Database, world: World, startMs: number): Promise<StrategyResult["alerts"]> {
   const alerts = await database.alert.findMany({
     where: { shop: world.shop },
-    select: { kind: true, openedAt: true },
+    select: { kind: true, channel: true, openedAt: true },
     orderBy: { openedAt: "asc" },
   });
   const byKind: StrategyResult["alerts"]["byKind"] = {};
+  const events: AlertEvent[] = [];
   for (const alert of alerts) {
-    const entry = (byKind[alert.kind] ??= {
-      count: 0,
-      firstAtHour: Math.round(((alert.openedAt.getTime() - startMs) / 3_600_000) * 100) / 100,
-    });
+    const atHour = Math.round(((alert.openedAt.getTime() - startMs) / 3_600_000) * 1000) / 1000;
+    const entry = (byKind[alert.kind] ??= { count: 0, firstAtHour: Math.round(atHour * 100) / 100 });
     entry.count += 1;
+    events.push({ kind: alert.kind, channel: alert.channel, atHour });
   }
-  return { total: alerts.length, byKind };
+  return { total: alerts.length, byKind, events };
 }
 
 /** Quantities the app recorded as pushed, per channel. */

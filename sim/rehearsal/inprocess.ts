@@ -9,6 +9,10 @@
  * - static: an app with the seed's fixed 8/7/6 rules (Online Store hold 2, Meta 25%,
  *   Google tiers) and no lag-awareness. It learns levels from webhooks (same delays),
  *   and pushes once per step (Google every 5 minutes), through the real engine.
+ *
+ * A write lands when `expanded.landsAt` says (the lag in force when it was sent, pushed
+ * past any outage of the channel), one item's writes in the order sent. The oracle
+ * (oracle.ts) runs on the same shelves, buyers and sampling.
  */
 import {
   allocateItem,
@@ -25,9 +29,9 @@ import {
   type AllocationContext,
   type RuleSet,
 } from "~/domain";
-import { Accounting, type PerChannel, type StrategyResult } from "./metrics";
+import { Accounting, ExposureCadence, ExposureSample, type PerChannel, type StrategyResult } from "./metrics";
 import { stream, type Random } from "./random";
-import type { Buyer, ExpandedScenario } from "./scenario";
+import type { Buyer, Checkout, ExpandedScenario } from "./scenario";
 
 /** The seed's shop defaults without the lag-aware part: the 8 / 7 / 6 approach. */
 export const STATIC_RULES: RuleSet = ruleSetSchema.parse({
@@ -50,7 +54,7 @@ export const STATIC_RULES: RuleSet = ruleSetSchema.parse({
  */
 const STATIC_SETTINGS = shopChannelSettingsSchema.parse({ online_store: { thinStock: { keepSellingAtOrBelow: 0 } } });
 
-interface Version {
+export interface Version {
   visibleAt: number;
   value: number;
 }
@@ -59,16 +63,17 @@ interface Version {
 export class ChannelShadow {
   private readonly versions: Version[][];
   /** When each item's last queued write lands: one item's writes apply in the order sent. */
-  private readonly queueEnd: number[];
+  private readonly queueEnd_: number[];
   constructor(initial: readonly number[]) {
     this.versions = initial.map((value) => [{ visibleAt: -Infinity, value }]);
-    this.queueEnd = initial.map(() => -Infinity);
+    this.queueEnd_ = initial.map(() => -Infinity);
   }
-  /** A write that lands after the channel's delay, never before an earlier write of the item. */
-  write(item: number, visibleAt: number, value: number): void {
-    const landsAt = Math.max(visibleAt, this.queueEnd[item]!);
-    this.queueEnd[item] = landsAt;
+  /** A write that lands after the channel's delay, never before an earlier write of the item. Returns when it lands. */
+  write(item: number, visibleAt: number, value: number): number {
+    const landsAt = Math.max(visibleAt, this.queueEnd_[item]!);
+    this.queueEnd_[item] = landsAt;
     this.insert(item, landsAt, value);
+    return landsAt;
   }
   private insert(item: number, visibleAt: number, value: number): void {
     const list = this.versions[item]!;
@@ -80,6 +85,17 @@ export class ChannelShadow {
     for (let index = list.length - 1; index >= 0; index -= 1)
       if (list[index]!.visibleAt <= now) return list[index]!.value;
     return 0;
+  }
+  /** When the item's last queued write lands (-Infinity before any write): a new write lands no earlier. */
+  queueEnd(item: number): number {
+    return this.queueEnd_[item]!;
+  }
+  /** Versions of the item that become visible after `now`, earliest first. */
+  pendingAfter(item: number, now: number): readonly Version[] {
+    const list = this.versions[item]!;
+    let first = list.length;
+    while (first > 0 && list[first - 1]!.visibleAt > now) first -= 1;
+    return list.slice(first);
   }
   /** Meta's own checkout: lowers the figure shown now, at once (queued writes land later as sent, as in the fake). */
   sell(item: number, units: number, now: number): void {
@@ -95,7 +111,7 @@ const SAMPLE_EVERY_MS = 5 * 60_000;
 const GOOGLE_PUSH_EVERY_MS = 5 * 60_000;
 
 /** The shop and the channels as buyers see them. */
-interface Shelves {
+export interface Shelves {
   /** Per item: available + the app's safety stock. */
   physical: number[];
   /** Per item: the units the app moved to safety_stock to hold them from the Online Store. */
@@ -207,13 +223,13 @@ class StaticApp {
       }
       if (decisions.meta.quantity !== this.#pushedMeta[item]) {
         this.#pushedMeta[item] = decisions.meta.quantity;
-        shelves.meta.write(item, now + this.expanded.lagMs("meta", now), decisions.meta.quantity);
+        shelves.meta.write(item, this.expanded.landsAt("meta", now), decisions.meta.quantity);
         metaItems += 1;
       }
       const inStock = decisions.google.quantity > 0 ? 1 : 0;
       if (googleDue && inStock !== this.#pushedGoogle[item]) {
         this.#pushedGoogle[item] = inStock;
-        shelves.google.write(item, now + this.expanded.lagMs("google", now), inStock);
+        shelves.google.write(item, this.expanded.landsAt("google", now), inStock);
         googleItems += 1;
       }
       if (googleDue || inStock === this.#pushedGoogle[item]) this.#dirty.delete(item);
@@ -227,17 +243,25 @@ class StaticApp {
 }
 
 /** Where each channel's buyers check out. */
-type Checkouts = PerChannel<"channel" | "store">;
+export type Checkouts = PerChannel<Checkout>;
 
-/** One buyer: buys what the channel shows; native mirrors the new level after the channel's delay, static hears of it by webhook. */
-function serveBuyer(
+export function checkoutsOf(expanded: ExpandedScenario): Checkouts {
+  const { channels } = expanded.scenario;
+  return { online_store: "store", meta: channels.meta.checkout, google: channels.google.checkout };
+}
+
+/** What happens after a sale, per strategy: native mirrors the level, static hears of it by webhook, the oracle knew. */
+export type AfterSale = (item: number, physicalAfter: number, at: number) => void;
+
+/** One buyer: buys what the channel shows (counted by the shared accounting); Meta's own checkout lowers Meta's figure. */
+export function serveBuyer(
   buyer: Buyer,
   shelves: Shelves,
   accounting: Accounting,
-  run: { expanded: ExpandedScenario; checkout: Checkouts; staticApp: StaticApp | null },
+  checkout: Checkouts,
+  afterSale: AfterSale,
 ): void {
   const { physical, safety, meta, google } = shelves;
-  const { checkout } = run;
   const at = buyer.atMs;
   const item = buyer.variant;
   const storeAvailable = physical[item]! - safety[item]!;
@@ -261,13 +285,64 @@ function serveBuyer(
   if (bought <= 0) return;
   if (buyer.channel === "meta" && checkout.meta === "channel") meta.sell(item, bought, at);
   physical[item] = physical[item]! - bought;
-  if (run.staticApp) return run.staticApp.orderPlaced(item, physical[item]!, at);
-  // Shopify's own channel apps mirror available after their delay.
-  const available = Math.max(0, physical[item]!);
-  meta.write(item, at + run.expanded.lagMs("meta", at), available);
-  google.write(item, at + run.expanded.lagMs("google", at), available > 0 ? 1 : 0);
-  accounting.push("meta", 1, 1);
-  accounting.push("google", 1, 1);
+  afterSale(item, physical[item]!, at);
+}
+
+/** Shopify's own channel apps mirror available after their delay (one call per item update). */
+function nativeMirror(expanded: ExpandedScenario, shelves: Shelves, accounting: Accounting): AfterSale {
+  return (item, physicalAfter, at) => {
+    const available = Math.max(0, physicalAfter);
+    shelves.meta.write(item, expanded.landsAt("meta", at), available);
+    shelves.google.write(item, expanded.landsAt("google", at), available > 0 ? 1 : 0);
+    accounting.push("meta", 1, 1);
+    accounting.push("google", 1, 1);
+  };
+}
+
+/** The shelves at the start: every channel shows the starting stock (Google: in stock when there is some). */
+export function openShelves(expanded: ExpandedScenario): Shelves {
+  const { variants } = expanded;
+  return {
+    physical: variants.map((variant) => variant.stock),
+    safety: new Array<number>(variants.length).fill(0),
+    meta: new ChannelShadow(variants.map((variant) => variant.stock)),
+    google: new ChannelShadow(variants.map((variant) => (variant.stock > 0 ? 1 : 0))),
+  };
+}
+
+/**
+ * After a step's buyers: the exposure of every item at the step's end when due (every 5
+ * minutes, standing for the minutes since the last), and the timeline and drift samples due by then. The same for every
+ * in-process strategy; the HTTP run samples the fakes the same way (adaptive-day.ts).
+ */
+export function sampleStep(
+  accounting: Accounting,
+  expanded: ExpandedScenario,
+  shelves: Shelves,
+  stepEnd: number,
+  sampling: { nextSample: number; exposure: ExposureCadence },
+): number {
+  const { physical, safety, meta, google } = shelves;
+  const minutes = sampling.exposure.due(stepEnd);
+  if (minutes !== null) {
+    const exposure = new ExposureSample();
+    for (let item = 0; item < physical.length; item += 1) {
+      exposure.add({
+        sellable: physical[item]!,
+        store: Math.max(0, physical[item]! - safety[item]!),
+        meta: meta.visible(item, stepEnd),
+        googleInStock: google.visible(item, stepEnd) > 0,
+        googlePaused: false,
+      });
+    }
+    accounting.exposure(exposure, minutes);
+  }
+  let next = sampling.nextSample;
+  while (next <= stepEnd && next < expanded.endMs) {
+    sampleInProcess(accounting, next, shelves);
+    next += SAMPLE_EVERY_MS;
+  }
+  return next;
 }
 
 export function simulateInProcess(
@@ -279,31 +354,26 @@ export function simulateInProcess(
   const started = performance.now();
   const { variants, startMs, stepMs, steps } = expanded;
   const accounting = new Accounting(strategy, "in-process", variants, startMs);
-  const shelves: Shelves = {
-    physical: variants.map((variant) => variant.stock),
-    safety: new Array<number>(variants.length).fill(0),
-    meta: new ChannelShadow(variants.map((variant) => variant.stock)),
-    google: new ChannelShadow(variants.map((variant) => (variant.stock > 0 ? 1 : 0))),
-  };
+  const shelves = openShelves(expanded);
   const staticApp = strategy === "static" ? new StaticApp(expanded) : null;
-  const { channels } = expanded.scenario;
-  const checkout: Checkouts = { online_store: "store", meta: channels.meta.checkout, google: channels.google.checkout };
+  const checkout = checkoutsOf(expanded);
+  const afterSale: AfterSale = staticApp
+    ? (item, physicalAfter, at) => staticApp.orderPlaced(item, physicalAfter, at)
+    : nativeMirror(expanded, shelves, accounting);
 
   let buyerIndex = 0;
   let nextSample = startMs;
+  const exposure = new ExposureCadence(startMs, expanded.endMs);
   for (let step = 0; step < steps; step += 1) {
     const now = startMs + step * stepMs;
     staticApp?.receive(now);
     staticApp?.push(now, shelves, accounting);
     const stepEnd = now + stepMs;
     while (buyerIndex < buyers.length && buyers[buyerIndex]!.atMs < stepEnd) {
-      serveBuyer(buyers[buyerIndex]!, shelves, accounting, { expanded, checkout, staticApp });
+      serveBuyer(buyers[buyerIndex]!, shelves, accounting, checkout, afterSale);
       buyerIndex += 1;
     }
-    while (nextSample <= stepEnd && nextSample < expanded.endMs) {
-      sampleInProcess(accounting, nextSample, shelves.physical, shelves.safety, shelves.meta, shelves.google);
-      nextSample += SAMPLE_EVERY_MS;
-    }
+    nextSample = sampleStep(accounting, expanded, shelves, stepEnd, { nextSample, exposure });
     if (progress && (step % 60 === 0 || step === steps - 1)) {
       progress(strategy, (step + 1) / steps, `oversold ${accountingSnapshot(accounting)}`);
     }
@@ -317,19 +387,13 @@ export function simulateInProcess(
   return result;
 }
 
-function accountingSnapshot(accounting: Accounting): string {
+export function accountingSnapshot(accounting: Accounting): string {
   const now = accounting.current;
   return `${now.oversoldUnits} · withheld ${now.withheldUnits} · failed checkouts ${now.failedCheckoutUnits}`;
 }
 
-function sampleInProcess(
-  accounting: Accounting,
-  at: number,
-  physical: number[],
-  safety: number[],
-  meta: ChannelShadow,
-  google: ChannelShadow,
-): void {
+function sampleInProcess(accounting: Accounting, at: number, shelves: Shelves): void {
+  const { physical, safety, meta, google } = shelves;
   const shown: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
   const drift: PerChannel<number> = { online_store: 0, meta: 0, google: 0 };
   let stock = 0;

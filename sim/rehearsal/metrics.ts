@@ -8,12 +8,34 @@
  * - the channel shows less than the buyer wants while the master could sell it →
  *   withheld units (lost sales caused by buffers).
  * Drift: items a channel shows as available beyond what the master can sell.
+ * Exposure, sampled every 5 minutes for every item: item-minutes a channel advertised an
+ * item while the master had none to sell, and item-minutes it showed the item out of
+ * stock (or paused) while the master could sell it (lost exposure).
+ * Cost: every harm above in money, with the scenario's cost weights (`costOf`).
  */
-import type { BuyerChannel, ScenarioVariant } from "./scenario";
+import type { BuyerChannel, CostWeights, ScenarioVariant } from "./scenario";
 
 export const CHANNEL_IDS: readonly BuyerChannel[] = ["online_store", "meta", "google"];
-export type StrategyId = "native" | "static" | "adaptive";
+export type StrategyId = "native" | "static" | "adaptive" | "oracle";
 export type PerChannel<T> = Record<BuyerChannel, T>;
+
+/** The money figure of one strategy, part by part (scenario `costs`, docs/rehearsal.md). */
+export interface CostBreakdown {
+  oversold: number;
+  withheld: number;
+  failedCheckouts: number;
+  advertisedSoldOut: number;
+  lostExposure: number;
+  apiCalls: number;
+  total: number;
+}
+
+/** One alert the app opened, for the outage goal (alerts within minutes of an outage). */
+export interface AlertEvent {
+  kind: string;
+  channel: string | null;
+  atHour: number;
+}
 
 export interface TimelinePoint {
   hour: number;
@@ -51,13 +73,24 @@ export interface StrategyResult {
   failedCheckoutUnits: number;
   failedCheckoutValue: number;
   failedCheckoutByChannel: PerChannel<number>;
+  /** Buyers sent to a sold-out page (store checkout): each counts once, whatever the units. */
+  failedCheckoutBuyers: number;
+  /** Item-minutes a channel showed an item in stock while the master had none to sell. */
+  advertisedSoldOutItemMinutes: PerChannel<number>;
+  /** Item-minutes a channel showed an item out of stock (or paused) while the master could sell it. */
+  lostExposureItemMinutes: PerChannel<number>;
   withheldUnits: number;
   withheldValue: number;
   withheldByChannel: PerChannel<number>;
   maxDriftItems: number;
   p95DriftItems: number;
   maxDriftByChannel: PerChannel<number>;
-  alerts: { total: number; byKind: Record<string, { count: number; firstAtHour: number }> };
+  alerts: {
+    total: number;
+    byKind: Record<string, { count: number; firstAtHour: number }>;
+    /** Every alert opened, in order (HTTP runs). */
+    events?: AlertEvent[];
+  };
   pushes: PerChannel<number>;
   apiCalls: PerChannel<number> & { total: number };
   /**
@@ -66,6 +99,8 @@ export interface StrategyResult {
    */
   shopify?: { tokenRefreshes: number; authFailures: number };
   timeline: TimelinePoint[];
+  /** Set by `withCost` once the run is over. */
+  cost?: CostBreakdown;
   wallMs: number;
   notes: string[];
 }
@@ -102,6 +137,9 @@ export class Accounting {
       failedCheckoutUnits: 0,
       failedCheckoutValue: 0,
       failedCheckoutByChannel: zero(),
+      failedCheckoutBuyers: 0,
+      advertisedSoldOutItemMinutes: zero(),
+      lostExposureItemMinutes: zero(),
       withheldUnits: 0,
       withheldValue: 0,
       withheldByChannel: zero(),
@@ -160,6 +198,7 @@ export class Accounting {
       r.failedCheckoutUnits += failed;
       r.failedCheckoutValue += failed * price;
       r.failedCheckoutByChannel[channel] += failed;
+      if (failed > 0) r.failedCheckoutBuyers += 1;
     }
     const withheld = Math.max(
       0,
@@ -173,6 +212,14 @@ export class Accounting {
     r.soldUnits += bought;
     r.soldValue += bought * price;
     return bought;
+  }
+
+  /** One step's exposure sample (every item seen at one moment) stands for `minutes`. */
+  exposure(sample: ExposureSample, minutes: number): void {
+    for (const channel of CHANNEL_IDS) {
+      this.result.advertisedSoldOutItemMinutes[channel] += sample.advertisedSoldOut[channel] * minutes;
+      this.result.lostExposureItemMinutes[channel] += sample.lostExposure[channel] * minutes;
+    }
   }
 
   /** Items each channel shows beyond what the master can sell, at one moment. */
@@ -223,6 +270,100 @@ export class Accounting {
     r.oversoldValue = round2(r.oversoldValue);
     r.withheldValue = round2(r.withheldValue);
     r.failedCheckoutValue = round2(r.failedCheckoutValue);
+    for (const channel of CHANNEL_IDS) {
+      r.advertisedSoldOutItemMinutes[channel] = round2(r.advertisedSoldOutItemMinutes[channel]);
+      r.lostExposureItemMinutes[channel] = round2(r.lostExposureItemMinutes[channel]);
+    }
     return r;
   }
+}
+
+/** How often every item's exposure is sampled (at the end of the step that reaches each mark). */
+export const EXPOSURE_EVERY_MS = 5 * 60_000;
+
+/**
+ * When exposure is due: at the end of the first step that reaches each 5-minute mark (and of
+ * the last step), the sample standing for the minutes since the previous one. The same for
+ * every strategy; one sample every 5 minutes keeps it off the HTTP run's time.
+ */
+export class ExposureCadence {
+  #last: number;
+  #next: number;
+
+  constructor(
+    startMs: number,
+    private readonly endMs: number,
+  ) {
+    this.#last = startMs;
+    this.#next = startMs + EXPOSURE_EVERY_MS;
+  }
+
+  /** The minutes the sample at `stepEnd` stands for, or null when none is due. */
+  due(stepEnd: number): number | null {
+    const end = Math.min(stepEnd, this.endMs);
+    if (end < this.#next && end < this.endMs) return null;
+    const minutes = (end - this.#last) / 60_000;
+    this.#last = end;
+    while (this.#next <= end) this.#next += EXPOSURE_EVERY_MS;
+    return minutes > 0 ? minutes : null;
+  }
+}
+
+/** What one item looks like at one moment: what the master can sell and what each channel shows. */
+export interface ItemView {
+  /** Available + the app's safety stock (what the master could still sell). */
+  sellable: number;
+  /** What the Online Store offers (Shopify's available). */
+  store: number;
+  /** Meta's quantity (an item with a positive quantity is advertised). */
+  meta: number;
+  googleInStock: boolean;
+  /** Google ads paused on the offer (`pause: ads`): still listed, not advertised. */
+  googlePaused: boolean;
+}
+
+/** Items advertised while sold out and items hidden while sellable, per channel, at one moment. */
+export class ExposureSample {
+  readonly advertisedSoldOut: PerChannel<number> = zero();
+  readonly lostExposure: PerChannel<number> = zero();
+
+  add(view: ItemView): void {
+    if (view.sellable <= 0) {
+      if (view.store > 0) this.advertisedSoldOut.online_store += 1;
+      if (view.meta > 0) this.advertisedSoldOut.meta += 1;
+      if (view.googleInStock) this.advertisedSoldOut.google += 1;
+      return;
+    }
+    if (view.store <= 0) this.lostExposure.online_store += 1;
+    if (view.meta <= 0) this.lostExposure.meta += 1;
+    if (!view.googleInStock || view.googlePaused) this.lostExposure.google += 1;
+  }
+}
+
+const sum = (perChannel: PerChannel<number>) => perChannel.online_store + perChannel.meta + perChannel.google;
+
+/** The money figure of a result with the scenario's weights: every strategy priced the same way. */
+export function costOf(result: StrategyResult, weights: CostWeights): CostBreakdown {
+  const part = {
+    oversold:
+      result.oversoldUnits * weights.oversoldUnit.fixed + result.oversoldValue * weights.oversoldUnit.priceShare,
+    withheld:
+      result.withheldUnits * weights.withheldUnit.fixed + result.withheldValue * weights.withheldUnit.priceShare,
+    failedCheckouts:
+      result.failedCheckoutBuyers * weights.failedCheckout.fixed +
+      result.failedCheckoutValue * weights.failedCheckout.priceShare,
+    advertisedSoldOut: sum(result.advertisedSoldOutItemMinutes) * weights.advertisedSoldOutItemMinute,
+    lostExposure: sum(result.lostExposureItemMinutes) * weights.lostExposureItemMinute,
+    apiCalls: result.apiCalls.total * weights.apiCall,
+  };
+  const rounded = Object.fromEntries(Object.entries(part).map(([key, value]) => [key, round2(value)])) as Omit<
+    CostBreakdown,
+    "total"
+  >;
+  return { ...rounded, total: round2(Object.values(part).reduce((total, value) => total + value, 0)) };
+}
+
+/** The result with its money figure set. */
+export function withCost(result: StrategyResult, weights: CostWeights): StrategyResult {
+  return { ...result, cost: costOf(result, weights) };
 }

@@ -109,6 +109,33 @@ describe("Google fake", () => {
     }
   });
 
+  it("processes nothing during an outage: inputs due then show when it ends", async () => {
+    const insertZ = (availability: string) =>
+      insert("2", { offerId: "z", contentLanguage: "en", feedLabel: "US", productAttributes: { availability } });
+    const start = clock.now();
+    fake.control.setPrimaryAvailability("z", "IN_STOCK");
+    clock.advance(60_000);
+    try {
+      fake.control.setOutages([{ fromMs: start + 90_000, toMs: start + 3_600_000 }]);
+      expect((await insertZ("OUT_OF_STOCK")).status).toBe(200); // due at +120 s: inside the outage
+      clock.advance(30 * 60_000);
+      expect(fake.control.trueProduct("z")).toMatchObject({ availability: "OUT_OF_STOCK" });
+      const shown = async () =>
+        (
+          (await (
+            await fetch(`${fake.url}/products/v1/accounts/${ACCOUNT}/products/en~US~z`, {
+              headers: { authorization: "Bearer t" },
+            })
+          ).json()) as { productAttributes: { availability: string } }
+        ).productAttributes.availability;
+      expect(await shown()).toBe("IN_STOCK");
+      clock.advance(start + 3_600_000 - clock.now());
+      expect(await shown()).toBe("OUT_OF_STOCK");
+    } finally {
+      fake.control.setOutages([]);
+    }
+  });
+
   it("refuses inserts into a primary source and bad enums with AIP-193 errors", async () => {
     const primary = await insert("1", {
       offerId: "x",

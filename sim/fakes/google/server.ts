@@ -11,6 +11,7 @@ import { createVerify, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { answerJson, closeServer, listen, logRequest, readText, SlowAnswers, type FakeControlBase } from "../http";
 import { systemClock, type FakeClock } from "../meta/clock";
+import { deferPastOutages, type OutageWindow } from "../meta/outages";
 
 export const GOOGLE_AVAILABILITY = [
   "AVAILABILITY_UNSPECIFIED",
@@ -98,6 +99,11 @@ export interface GoogleFakeControl extends FakeControlBase<Counters> {
   ): void;
   setDefaultRule(primaryDataSourceId: string, takeFromDataSources: Array<"self" | string>): void;
   setProcessingDelay(ms: number): void;
+  /**
+   * Outages on the fake's clock: while one lasts Google processes nothing (inserts are still
+   * accepted, reads show what was processed before), and every input due then shows when it ends.
+   */
+  setOutages(outages: readonly OutageWindow[]): void;
   /** Updates per product over the rolling day, and those beyond Google's guidance. */
   updateCounts(): Map<string, number>;
   productsOverPolicy(): string[];
@@ -149,6 +155,8 @@ interface FakeGoogle {
   clock: FakeClock;
   accountId: string;
   processingDelayMs: number;
+  /** While one lasts nothing is processed: inputs due then show when it ends. */
+  outages: OutageWindow[];
   requestsPerMinute: number;
   requestsPerDay: number;
   updatesPerProductPerDay: number;
@@ -197,6 +205,7 @@ function createFakeGoogle(options: GoogleFakeOptions): FakeGoogle {
     clock: options.clock ?? systemClock,
     accountId: options.accountId ?? "123456789",
     processingDelayMs: options.processingDelayMs ?? 5 * 60_000,
+    outages: [],
     requestsPerMinute: options.requestsPerMinute ?? 60,
     requestsPerDay: options.requestsPerDay ?? 10_000,
     updatesPerProductPerDay: options.updatesPerProductPerDay ?? 2,
@@ -235,6 +244,11 @@ function createFakeGoogle(options: GoogleFakeOptions): FakeGoogle {
 
 const productKey = (contentLanguage: string, feedLabel: string, offerId: string) =>
   `${contentLanguage}~${feedLabel}~${offerId}`;
+
+/** When an input written at `at` shows: after the processing delay, and after any outage it falls in. */
+function processedAt(fake: FakeGoogle, at: number): number {
+  return deferPastOutages(fake.outages, at + fake.processingDelayMs);
+}
 
 function write(fake: FakeGoogle, dataSourceId: string, key: string, version: InputVersion): void {
   const versions = fake.inputs.get(`${dataSourceId}|${key}`) ?? [];
@@ -458,7 +472,7 @@ function queueCompetingWrite(fake: FakeGoogle, offerId: string, key: string, now
       const primary = processed(fake, key);
       if (!primaryAvailability || !primary) return;
       write(fake, primary.dataSourceId, key, {
-        visibleAt: at + fake.processingDelayMs,
+        visibleAt: processedAt(fake, at),
         writtenAt: at,
         attributes: { availability: primaryAvailability },
         writer: "competing_writer",
@@ -488,7 +502,7 @@ function insert(fake: FakeGoogle, query: URLSearchParams, body: Record<string, u
   }
   const now = fake.clock.now();
   write(fake, source.dataSourceId, key, {
-    visibleAt: now + fake.processingDelayMs,
+    visibleAt: processedAt(fake, now),
     writtenAt: now,
     attributes,
     writer: "api",
@@ -737,7 +751,7 @@ function googleControl(fake: FakeGoogle): GoogleFakeControl {
       const primary = primaryFor(fake, dataSourceId);
       const now = fake.clock.now();
       write(fake, primary.dataSourceId, productKey(primary.contentLanguage, primary.feedLabel, offerId), {
-        visibleAt: now + fake.processingDelayMs,
+        visibleAt: processedAt(fake, now),
         writtenAt: now,
         attributes: { availability },
         writer: "competing_writer",
@@ -751,6 +765,9 @@ function googleControl(fake: FakeGoogle): GoogleFakeControl {
     },
     setProcessingDelay(ms) {
       fake.processingDelayMs = ms;
+    },
+    setOutages(outages) {
+      fake.outages = [...outages];
     },
     updateCounts() {
       const since = fake.clock.now() - 86_400_000;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FakeClock } from "./clock";
+import { deferPastOutages, type OutageWindow } from "./outages";
 
 export const META_AVAILABILITY = [
   "in stock",
@@ -76,6 +77,8 @@ export interface CatalogStateOptions {
   itemFailureRate: number;
   random: () => number;
   competingWriter: CompetingWriter | null;
+  /** While one lasts nothing is applied: writes due then show when it ends (outages.ts). */
+  outages: OutageWindow[];
 }
 
 let nextProductId = 7_100_000_000_000_000n;
@@ -259,7 +262,10 @@ export class MetaCatalogState {
           availability,
         });
       this.#write(item, {
-        visibleAt: inOrder(item, batch.finishesAt + this.options.propagationDelayMs),
+        visibleAt: inOrder(
+          item,
+          deferPastOutages(this.options.outages, batch.finishesAt + this.options.propagationDelayMs),
+        ),
         quantity,
         availability,
         writer: "ballast",
@@ -297,7 +303,7 @@ export class MetaCatalogState {
         if (quantity === undefined) return;
         const at = landedAt + writer.afterMs;
         this.#write(item, {
-          visibleAt: inOrder(item, at + this.options.propagationDelayMs),
+          visibleAt: inOrder(item, deferPastOutages(this.options.outages, at + this.options.propagationDelayMs)),
           quantity,
           availability: availabilityFor(quantity),
           writer: "competing_writer",

@@ -121,6 +121,40 @@ describe("Meta fake", () => {
     }
   });
 
+  it("applies nothing during an outage: writes due then, sent before it or during it, show when it ends", async () => {
+    fake.control.seedItems("46", [{ retailerId: "out", quantity: 10 }]);
+    const push = async (quantity: number) => {
+      const response = await graph(`/46/items_batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          item_type: "PRODUCT_ITEM",
+          requests: [{ method: "UPDATE", data: { id: "out", quantity_to_sell_on_facebook: quantity } }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      clock.advance(4_000); // the batch finishes
+    };
+    const shown = () => fake.control.shownItem("46", "out")!.quantity;
+    const start = clock.now();
+    try {
+      fake.control.setOutages([{ fromMs: start + 8_000, toMs: start + 3_600_000 }]);
+      await push(7); // finishes at +4 s, due at +14 s: inside the outage
+      clock.advance(60_000);
+      expect(shown()).toBe(10);
+      await push(3); // sent during the outage
+      clock.advance(3_600_000 - (clock.now() - start) - 1);
+      expect(shown()).toBe(10);
+      clock.advance(1);
+      expect(shown()).toBe(3); // both landed at the end, in the order sent
+      await push(2); // after the outage: the usual delay
+      clock.advance(10_000);
+      expect(shown()).toBe(2);
+    } finally {
+      fake.control.setOutages([]);
+    }
+  });
+
   it("Meta's own checkout lowers the figure shown now; a write still propagating lands later as sent", async () => {
     fake.control.seedItems("46", [{ retailerId: "shop", quantity: 10 }]);
     const shown = async () => {

@@ -22,6 +22,7 @@ import {
   type SeedItem,
 } from "./catalog-state";
 import { systemClock, type FakeClock } from "./clock";
+import type { OutageWindow } from "./outages";
 import { answerJson, closeServer, listen, logRequest, readText, SlowAnswers, type FakeControlBase } from "../http";
 
 export interface MetaFakeOptions {
@@ -108,6 +109,11 @@ export interface MetaFakeControl extends FakeControlBase<Counters> {
   slowNext(ms: number, count?: number): void;
   setBatchTiming(timing: { startAfterMs: number; finishAfterMs: number }): void;
   setPropagationDelay(ms: number): void;
+  /**
+   * Outages on the fake's clock: while one lasts Meta applies nothing (batches still finish,
+   * reads show the values visible before), and every write due then shows when it ends.
+   */
+  setOutages(outages: readonly OutageWindow[]): void;
   /** Catalog batch usage in percent of the hourly limit. */
   usagePercent(catalogId: string): number;
 }
@@ -191,6 +197,7 @@ function createFakeMeta(options: MetaFakeOptions): FakeMeta {
     itemFailureRate: options.itemFailureRate ?? 0,
     random: options.random ?? Math.random,
     competingWriter: options.competingWriter ?? null,
+    outages: [],
   });
   for (const catalog of options.catalogs ?? [])
     catalogs.addCatalog(catalog.id, catalog.name ?? `Catalog ${catalog.id}`, catalog.items);
@@ -685,6 +692,9 @@ function metaControl(fake: FakeMeta): MetaFakeControl {
     },
     setPropagationDelay(ms) {
       catalogs.options.propagationDelayMs = ms;
+    },
+    setOutages(outages) {
+      catalogs.options.outages = [...outages];
     },
     usagePercent(catalogId) {
       const catalog = catalogs.catalog(catalogId);
