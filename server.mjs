@@ -39,14 +39,21 @@ const onListen = () => console.log(`[ballast] listening on http://${host ?? "loc
 if (host) server.listen(port, host, onListen);
 else server.listen(port, onListen);
 
-// Graceful stop: no new connections, requests in flight answered, the in-process worker's
-// current step finished (app/shopify.server.ts), then exit. Exiting explicitly matters:
-// React's and Remix's render timers (5 s) would otherwise hold the process open.
+// Graceful stop (docs/deploy.md): /readyz answers 503 at once (app/web/health.server.ts), no
+// new connections, requests in flight answered, the in-process worker's current step
+// finished, or past 15 s aborted with its leases handed back
+// (app/worker/worker.server.ts stop), then exit. Exiting explicitly matters: React's and
+// Remix's render timers (5 s) would otherwise hold the process open. Past the deadline, exit
+// anyway: a container host kills the process soon after (give it 30 s: docs/deploy.md).
 const SHUTDOWN_DEADLINE_MS = 25_000;
+const WORKER_STOP_GRACE_MS = 15_000;
 async function shutDown() {
   setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-  await new Promise((resolve) => server.close(resolve));
-  await globalThis.ballastWorker?.stop();
+  globalThis.ballastStopping = true;
+  await Promise.all([
+    new Promise((resolve) => server.close(resolve)),
+    globalThis.ballastWorker?.stop({ graceMs: WORKER_STOP_GRACE_MS }),
+  ]);
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"]) {

@@ -53,6 +53,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** in-process worker (one machine) or none here, when `npm run worker` runs apart. */
   WORKER_MODE: z.enum(["inprocess", "external"]).default("inprocess"),
+  /**
+   * `npm run worker` only: serve the worker's /healthz and /readyz on this port
+   * (app/worker/worker-health.server.ts, docs/deploy.md). Unset: no port is opened.
+   */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   /** Pause between sync passes. */
   SYNC_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /**

@@ -24,6 +24,15 @@ export function formatDuration(ms: number | null | undefined, locale: Locale): s
   return `${number(minutes / 60, 1)} h`;
 }
 
+/** A number of days in words: "90 days", "90 jours", "1 day". */
+export function formatDays(days: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-US", {
+    style: "unit",
+    unit: "day",
+    unitDisplay: "long",
+  }).format(days);
+}
+
 export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-US").format(value);
 }

@@ -9,22 +9,31 @@ import enAlerts from "~/locales/en/alerts.json";
 import enItems from "~/locales/en/items.json";
 import enSettings from "~/locales/en/settings.json";
 import enConfirm from "~/locales/en/confirm.json";
+import enRetention from "~/locales/en/retention.json";
 import frCommon from "~/locales/fr/common.json";
 import frAlerts from "~/locales/fr/alerts.json";
 import frItems from "~/locales/fr/items.json";
 import frSettings from "~/locales/fr/settings.json";
 import frConfirm from "~/locales/fr/confirm.json";
+import frRetention from "~/locales/fr/retention.json";
 
 import { LOCALES, type Locale } from "~/domain/channels";
 
 export { LOCALES, type Locale };
 
-const en = { ...enCommon, ...enAlerts, ...enItems, ...enSettings, ...enConfirm };
+const en = { ...enCommon, ...enAlerts, ...enItems, ...enSettings, ...enConfirm, ...enRetention };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
 // French must define every English key: the compiler checks it here.
-const fr = { ...frCommon, ...frAlerts, ...frItems, ...frSettings, ...frConfirm } satisfies Messages;
+const fr = {
+  ...frCommon,
+  ...frAlerts,
+  ...frItems,
+  ...frSettings,
+  ...frConfirm,
+  ...frRetention,
+} satisfies Messages;
 const catalogs: Record<Locale, Messages> = { en, fr };
 
 /** "fr-CA" → "fr"; anything unsupported → "en". */

@@ -79,6 +79,24 @@ export class LeaseLostError extends Error {
 }
 
 /**
+ * The reason work under a lease is aborted when its worker stops past its grace period
+ * (SyncWorker.stop): the lease is handed back, and what the work did not record is redone by
+ * the next holder, as after a crash. Not a failure of the channel: nothing is retried later
+ * for it (app/sync/push.server.ts).
+ */
+export class LeaseHandedBackError extends Error {
+  override name = "LeaseHandedBackError";
+  constructor() {
+    super("the worker is stopping: work in progress handed back");
+  }
+}
+
+/** Whether `signal` was aborted because its worker is stopping (not because the lease was lost). */
+export function handedBack(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && signal.reason instanceof LeaseHandedBackError;
+}
+
+/**
  * Runs `work` while holding the lease; returns null when another worker holds it.
  *
  * The lease is renewed every third of its TTL while `work` runs: a push can outlast the
@@ -86,18 +104,25 @@ export class LeaseLostError extends Error {
  * expired lease let a second worker push the same items while the first was still
  * writing them (seen with two worker processes, app/sync/two-worker-processes.server.test.ts).
  * If the lease is lost anyway (this process stalled past the TTL, or could not reach the
- * database to renew it), `signal` aborts so the work stops writing.
+ * database to renew it), `signal` aborts so the work stops writing. It aborts too when
+ * `options.stop` does (a worker shutting down hands its lanes back rather than finishing).
  */
 export async function withLease<T>(
   database: Database,
   provider: DatabaseProvider,
   request: LeaseRequest,
   work: (signal: AbortSignal) => Promise<T>,
-  options: { clock?: () => Date } = {},
+  options: { clock?: () => Date; stop?: AbortSignal } = {},
 ): Promise<T | null> {
+  if (options.stop?.aborted) return null;
   if (!(await acquireLease(database, provider, request))) return null;
   const clock = options.clock ?? (() => new Date());
   const controller = new AbortController();
+  // The worker is stopping past its grace period: the work stops writing and unwinds, and
+  // the lease is released below, so another worker takes the lane at once.
+  const onStop = () => controller.abort(options.stop?.reason);
+  if (options.stop?.aborted) onStop();
+  else options.stop?.addEventListener("abort", onStop, { once: true });
   let heldSince = performance.now();
   let renewal: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(
@@ -125,6 +150,7 @@ export async function withLease<T>(
   try {
     return await work(controller.signal);
   } finally {
+    options.stop?.removeEventListener("abort", onStop);
     clearInterval(heartbeat);
     // A renewal landing after the release would hold the lane for another TTL.
     await renewal;

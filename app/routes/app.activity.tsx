@@ -5,7 +5,9 @@ import { Banner, Box, Card, InlineStack, Page, Pagination } from "@shopify/polar
 import { activityItem, activityQuery, listActivity } from "~/web/activity.server";
 import { pageContext } from "~/web/context.server";
 import { shopProfile } from "~/web/shop-profile.server";
+import { activityRetentionDays } from "~/web/retention.server";
 import { ActivityFilters, ActivityList } from "~/components/activity/ActivitySections";
+import { ActivityRetentionNote } from "~/components/activity/ActivityRetentionNote";
 import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -16,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     listActivity(database, shop, { ...query.filter, page: query.page }),
     activityItem(database, shop, query.filter.variantGid),
   ]);
-  return { ...result, invalid: query.invalid, item };
+  return { ...result, invalid: query.invalid, item, retentionDays: activityRetentionDays() };
 };
 
 /** Fetches the export with the page's session token (App Bridge adds it) and saves it as a file. */
@@ -33,7 +35,7 @@ async function downloadCsv(params: URLSearchParams): Promise<void> {
 }
 
 export default function Activity() {
-  const { entries, page, hasNext, invalid, item } = useLoaderData<typeof loader>();
+  const { entries, page, hasNext, invalid, item, retentionDays } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const t = useT();
@@ -65,6 +67,9 @@ export default function Activity() {
           <Banner tone="critical" title={t("activity.exportFailed")} onDismiss={() => setExportFailed(false)} />
         </Box>
       ) : null}
+      <Box paddingBlockEnd="400">
+        <ActivityRetentionNote days={retentionDays} />
+      </Box>
       <Card padding="0">
         <ActivityFilters state={{ params, invalid, item, go }} onExport={exportCsv} exporting={exporting} />
         <ActivityList entries={entries} />

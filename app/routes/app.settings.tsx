@@ -5,16 +5,22 @@ import { actingAs } from "~/records/activity.server";
 import { pageContext } from "~/web/context.server";
 import { loadSettings, settingsDependencies, webhookUrlPolicy } from "~/web/settings.server";
 import { settingsPageAction } from "~/web/settings-page.server";
+import { retentionPeriods } from "~/web/retention.server";
 import { EmailSection } from "~/components/settings/EmailSection";
 import { WebhookSection } from "~/components/settings/WebhookSection";
 import { ThresholdsSection } from "~/components/settings/ThresholdsSection";
 import { AutoProtectSection } from "~/components/settings/AutoProtectSection";
 import { FeedsSection } from "~/components/settings/FeedsSection";
+import { RetentionSection } from "~/components/settings/RetentionSection";
 import { useT } from "~/i18n/react";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, database } = await pageContext(request);
-  return { ...(await loadSettings(database, shop)), webhookUrlPolicy: webhookUrlPolicy() };
+  return {
+    ...(await loadSettings(database, shop)),
+    webhookUrlPolicy: webhookUrlPolicy(),
+    retention: retentionPeriods(),
+  };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -34,6 +40,7 @@ export default function Settings() {
         <ThresholdsSection thresholds={settings.thresholds} />
         <AutoProtectSection autoProtect={settings.autoProtect} />
         <FeedsSection feeds={settings.feeds} />
+        <RetentionSection periods={settings.retention} />
       </Layout>
     </Page>
   );

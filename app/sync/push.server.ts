@@ -3,6 +3,7 @@ import type { Database, DatabaseProvider, DatabaseTransaction } from "~/db.serve
 import { assessStoredRow, MATERIALITY_POLICIES, type ChannelId, type MaterialityPolicy } from "~/domain";
 import { recordActivities, type ActivityEntry } from "~/records/activity.server";
 import { raiseAlert } from "~/records/alerts.server";
+import { handedBack } from "~/records/lease.server";
 import { updateRows } from "~/db/bulk-update.server";
 import {
   applyOwnHoldsToRecords,
@@ -291,6 +292,9 @@ function sortResults(
       summary.applied += 1;
       addApplied(outcome, shop, channel, now, row, result, policy.retryBaseMs);
     } else if (result.status === "retryable") {
+      // Cut short by the worker stopping: not the channel's failure. Nothing is recorded, as
+      // after a crash; the lane's next holder pushes the row at once.
+      if (handedBack(policy.signal)) continue;
       summary.retryable += 1;
       const attempts = row.attempts + 1;
       // Exponential backoff with full jitter, never sooner than the channel asked.

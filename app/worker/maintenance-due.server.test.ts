@@ -3,10 +3,11 @@
  * Maintenance (queued operations, reconciliation with Shopify, retention) takes the shop's
  * stored lease only when it has something to do: most passes have nothing, and claiming and
  * releasing the lease to find that out cost two statements a pass. What must not change: a
- * queued operation is run on the next pass, and reconciliation still happens when due.
+ * queued operation is run on the next pass, and reconciliation and retention still happen when due.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestOperation } from "~/records/requests.server";
+import { RETENTION } from "~/sync/retention.server";
 import { startWorld, type World } from "../../sim/world";
 import { installShop, worldConnectors } from "../../sim/install-shop";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database";
@@ -85,5 +86,28 @@ describe("maintenance lane", { shuffle: false }, () => {
     nowMs = before! + 10 * MINUTE;
     await worker.runOnce("rest");
     expect(await lastReconciledAt()).toBe(nowMs);
+  });
+
+  it("prunes what is past its retention once the hour since the last prune has passed", async () => {
+    const { database } = testDatabase;
+    // The first pass pruned at T0: the next prune is due an hour later.
+    const dueAt = T0 + 60 * MINUTE;
+    const entry = (id: string, ageMs: number) => ({
+      id,
+      shop: world.shop,
+      kind: "quantity_pushed",
+      details: {},
+      at: new Date(dueAt - ageMs),
+    });
+    await database.activity.createMany({
+      data: [entry("expired", RETENTION.activityMs + MINUTE), entry("kept", RETENTION.activityMs - MINUTE)],
+    });
+    nowMs = dueAt - 1;
+    await worker.runOnce("rest");
+    expect(await database.activity.count({ where: { id: { in: ["expired", "kept"] } } })).toBe(2);
+    nowMs = dueAt;
+    await worker.runOnce("rest");
+    const left = await database.activity.findMany({ where: { id: { in: ["expired", "kept"] } }, select: { id: true } });
+    expect(left.map((row) => row.id)).toEqual(["kept"]);
   });
 });

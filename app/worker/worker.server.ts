@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { connectorFor, isConnector } from "~/channels/factory.server";
 import { CHANNELS, channelModeOf, type ChannelId } from "~/domain";
 import { logger } from "~/logger.server";
-import { withLease, type LeaseRequest } from "~/records/lease.server";
+import { LeaseHandedBackError, withLease, type LeaseRequest } from "~/records/lease.server";
 import type { PushSummary } from "~/sync/push.server";
 import { IngestJob, OverrideExpiryJob } from "./ingest-jobs.server";
 import { messageOf, type JobContext } from "./job-context.server";
@@ -25,6 +25,13 @@ export interface PassReport {
   eventsProcessed: number;
   rowsWritten: number;
   pushes: Partial<Record<ChannelId, PushSummary>>;
+}
+
+/** What `health()` reports: the worker-health server (worker-health.server.ts) judges liveness from it. */
+export interface WorkerHealth {
+  running: boolean;
+  /** Per lane (ingest, each channel, maintenance): when it last finished a shop's step or a pass. */
+  lanes: Record<string, Date>;
 }
 
 /** The jobs the lanes run, one module each (or per family); each keeps its own cadence state. */
@@ -72,6 +79,10 @@ export class SyncWorker {
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
+  /** Aborted when a stop's grace period ends: the work under every lease unwinds and hands it back. */
+  private stopping = new AbortController();
+  /** Per lane, when it last finished a shop's step or a pass, failed or not (this worker's clock, ms): its liveness. */
+  private readonly progress = new Map<string, number>();
 
   constructor(private readonly options: WorkerOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -89,6 +100,7 @@ export class SyncWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     const { idleMs, maintenancePauseMs } = this.schedule;
     this.loops = [
       this.repeat("ingest", idleMs, (shop) => this.ingestLane(shop)),
@@ -99,10 +111,42 @@ export class SyncWorker {
     ];
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work, and lets each lane finish the step it is in (its lease released as the
+   * step ends). With `graceMs`, a step still running after that long is aborted instead:
+   * requests in flight are cancelled, the work unwinds (level-triggered: the next holder of
+   * the lane redoes what was not recorded) and each lease is released as it unwinds, so
+   * another worker takes the lane at once rather than after the lease's TTL. "finished" or
+   * "handed_back" says which happened; a caller with a hard deadline (worker-main.ts) exits
+   * anyway, and a lease whose work ignored the abort then expires after its TTL.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<"finished" | "handed_back"> {
     this.running = false;
     for (const wake of this.sleepers) wake();
-    await Promise.all(this.loops);
+    const loops = Promise.all(this.loops);
+    const graceMs = options.graceMs;
+    if (graceMs === undefined) {
+      await loops;
+      return "finished";
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      loops.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (finished) return "finished";
+    this.stopping.abort(new LeaseHandedBackError());
+    await loops;
+    return "handed_back";
+  }
+
+  /** Whether the lanes are running, and when each last made progress (a shop's step or a pass). */
+  health(): WorkerHealth {
+    return {
+      running: this.running,
+      lanes: Object.fromEntries([...this.progress].map(([lane, atMs]) => [lane, new Date(atMs)])),
+    };
   }
 
   /**
@@ -135,14 +179,21 @@ export class SyncWorker {
 
   /** Each lane passes over every installed shop in turn, then pauses; a failed pass is logged and retried. */
   private async repeat(name: string, pauseMs: number, work: (shop: string) => Promise<unknown>): Promise<void> {
+    const progressed = () => this.progress.set(name, this.clock().getTime());
+    progressed();
     while (this.running) {
       try {
         for (const shop of await this.installedShops()) {
           if (!this.running) break;
           await work(shop);
+          progressed();
         }
+        progressed();
       } catch (error) {
+        if (!this.running) break;
         logger.error({ lane: name, err: messageOf(error) }, "sync lane failed; retrying");
+        // A failed pass (the database down, say) is a loop still turning, not a stuck one.
+        progressed();
       }
       if (!this.running) break;
       await this.pause(pauseMs);
@@ -255,7 +306,10 @@ export class SyncWorker {
 
   /** Holds the lease while `work` runs (renewed on this worker's clock); null when another worker holds it. */
   private withLease<T>(request: LeaseRequest, work: (signal: AbortSignal) => Promise<T>): Promise<T | null> {
-    return withLease(this.options.database, this.options.provider, request, work, { clock: this.clock });
+    return withLease(this.options.database, this.options.provider, request, work, {
+      clock: this.clock,
+      stop: this.stopping.signal,
+    });
   }
 
   private jobContext(random: () => number): JobContext {
