@@ -99,7 +99,7 @@ describe("lag-aware allocation", () => {
     expect(renderExplanation(decision.explanation!, "fr")).toMatch(/\(délai\u00a0: \d,\d\/min × 90 s à 95\u00a0%\)$/);
   });
 
-  it("raises a channel only as far as is safe at the day's longest lag; lowers it at once whatever that lag", () => {
+  it("raises a channel that takes orders itself only as far as is safe at the day's longest lag; lowers it at once whatever that lag", () => {
     let record = recordWith(12);
     for (let minute = 0; minute < 60; minute += 6)
       record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
@@ -107,18 +107,23 @@ describe("lag-aware allocation", () => {
     const at99: RuleSetInput = {
       shopDefaults: { ...lagAwareRules.shopDefaults, meta: { lagAware: { confidence: 0.99 } } },
     };
-    const decide = (timing: ChannelTiming, shownBefore: number, rulesInput: RuleSetInput = lagAwareRules) =>
+    const decide = (
+      timing: ChannelTiming,
+      shownBefore: number,
+      rulesInput: RuleSetInput = lagAwareRules,
+      checkoutOn: "channel" | "store" = "channel",
+    ) =>
       allocateItem(
         item(record, { meta: { damping: { shown: shownBefore, pending: null } } }),
         contextWith({
           timing: { ...DEFAULT_CHANNEL_TIMING, meta: timing },
           rulesInput,
           // No damping: this is about the guard alone.
-          settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
+          settingsInput: { meta: { checkoutOn, damping: { confirmations: 1, minHoldMs: 0 } } },
         }),
         { explain: true },
       ).decisions.meta;
-    const unguarded = decide(usual, 0).quantity;
+    const unguarded = decide(usual, 0, lagAwareRules, "store").quantity;
     // What the rule allows at 35 minutes, at its own 95% and at the increase's 99% (decreases from 12: never guarded).
     const atLongest = decide({ ...usual, measuredLagMs: 35 * 60_000 }, 12).quantity;
     const atLongestSure = decide({ ...usual, measuredLagMs: 35 * 60_000 }, 12, at99).quantity;
@@ -144,10 +149,13 @@ describe("lag-aware allocation", () => {
 
     // A decrease (shown 12 → target) is not held back.
     expect(decide({ ...usual, increaseLagMs: 35 * 60_000 }, 12).quantity).toBe(unguarded);
-    // A channel slower now than its longest lag so far: the increase is sized for now, at 99%.
-    expect(decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity).toBe(
-      decide({ ...usual, inFlightLagMs: 40 * 60_000 }, 12, at99).quantity,
-    );
+    // A push in flight for 40 minutes: the lag is at least that, so the increase is sized for it, at 99%.
+    const stillInFlight = { ...usual, measuredLagMs: 40 * 60_000 };
+    expect(
+      decide({ ...usual, inFlightLagMs: 40 * 60_000, increaseLagMs: 35 * 60_000 }, 0).quantity,
+    ).toBeLessThanOrEqual(decide(stillInFlight, 12, at99).quantity);
+    // Checkout on the store: a unit re-listed late is a refused checkout, not an oversell; no guard.
+    expect(decide({ ...usual, increaseLagMs: 35 * 60_000 }, 0, lagAwareRules, "store").quantity).toBe(unguarded);
   });
 
   it("holds a static rule's increases to the rule alone: no lag-aware part is added", () => {
@@ -161,7 +169,7 @@ describe("lag-aware allocation", () => {
           meta: { measuredLagMs: 10 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0, increaseLagMs: 35 * 60_000 },
         },
         rulesInput: staticRules,
-        settingsInput: { meta: { damping: { confirmations: 1, minHoldMs: 0 } } },
+        settingsInput: { meta: { checkoutOn: "channel", damping: { confirmations: 1, minHoldMs: 0 } } },
       }),
     ).decisions.meta;
     expect(decision.quantity).toBe(10);
@@ -182,6 +190,82 @@ describe("lag-aware allocation", () => {
     const { online_store, meta, google } = allocateItem(item(record), context).decisions;
     expect(online_store.quantity).toBeGreaterThanOrEqual(meta.quantity);
     expect(meta.quantity).toBeGreaterThan(google.quantity);
+  });
+});
+
+describe("the Online Store leaves units to a channel that takes orders itself", () => {
+  const rules: RuleSetInput = {
+    shopDefaults: {
+      online_store: { lagAware: { confidence: 0.95 } },
+      meta: { lagAware: { confidence: 0.95 } },
+      google: {},
+    },
+  };
+  const usual: ChannelTiming = { measuredLagMs: 8 * 60_000, pushIntervalMs: 60_000, budgetWaitMs: 0 };
+  // One unit every two minutes over the last hour.
+  let record = recordWith(12);
+  for (let minute = 0; minute < 60; minute += 2)
+    record = { ...record, velocity: recordSale(record.velocity, 1, T - (60 - minute) * 60_000) };
+  const decide = (meta: ChannelTiming, mayShow: number | null, checkoutOn: "channel" | "store" = "channel") =>
+    allocateItem(
+      item(record, { meta: { mayShow } }),
+      contextWith({
+        timing: { ...DEFAULT_CHANNEL_TIMING, meta },
+        rulesInput: rules,
+        settingsInput: { meta: { checkoutOn }, online_store: { thinStock: { keepSellingAtOrBelow: 0 } } },
+      }),
+      { explain: true },
+    ).decisions;
+
+  it("nothing while the channel is as fast as the figures it shows were sized for", () => {
+    const { online_store, meta } = decide(usual, 12);
+    expect(meta.quantity).toBeLessThan(12);
+    expect(online_store.explanation?.steps.some((step) => step.kind === "reserved_for_channel")).toBe(false);
+  });
+
+  it("during a spike, what it may show beyond what Ballast wants, at most what it can sell before its lower figure lands", () => {
+    // A push waiting 20 minutes on a channel measured at 8: a spike, the lag counted as 30 minutes.
+    const spike = { ...usual, inFlightLagMs: 20 * 60_000 };
+    const { online_store, meta } = decide(spike, 11);
+    const reserve = online_store.explanation?.steps.find((step) => step.kind === "reserved_for_channel");
+    expect(reserve?.params).toMatchObject({ channel: "meta", mayShow: 11, wants: meta.quantity });
+    const reserved = reserve?.kind === "reserved_for_channel" ? reserve.params.reserved : 0;
+    expect(reserved).toBeGreaterThan(0);
+    expect(reserved).toBeLessThanOrEqual(11 - meta.quantity);
+    expect(online_store.quantity).toBe(12 - reserved);
+    expect(renderExplanation(online_store.explanation!, "en")).toMatch(
+      new RegExp(
+        `^Online Store ${12 - reserved}: ${reserved} left to Meta, which takes orders itself and may show 11 \\(not ${meta.quantity}\\) until its lower figure lands in about \\d+ min`,
+      ),
+    );
+    expect(renderExplanation(online_store.explanation!, "fr")).toMatch(
+      new RegExp(`${reserved} laissé\\(s\\) à Meta, qui prend les commandes lui-même et peut afficher 11`),
+    );
+    // The catalog's own hold says why its delay is long.
+    expect(renderExplanation(meta.explanation!, "en")).toMatch(/\(a change sent 20 min ago has not shown yet\)/);
+  });
+
+  it("not for a channel whose buyers check out on the store, nor when what it may show is unknown", () => {
+    const spike = { ...usual, inFlightLagMs: 20 * 60_000 };
+    for (const decisions of [decide(spike, 11, "store"), decide(spike, null)])
+      expect(decisions.online_store.explanation?.steps.some((step) => step.kind === "reserved_for_channel")).toBe(
+        false,
+      );
+  });
+
+  it("even the last units the Online Store would keep selling under thin stock", () => {
+    const decisions = allocateItem(
+      item(recordWith(3), { meta: { mayShow: 3 } }),
+      contextWith({
+        timing: { ...DEFAULT_CHANNEL_TIMING, meta: { ...usual, surgeLagMs: 20 * 60_000 } },
+        rulesInput: rules,
+        priorRatePerMs: 1 / 60_000,
+        settingsInput: { meta: { checkoutOn: "channel" } },
+      }),
+      { explain: true },
+    ).decisions;
+    expect(decisions.meta.quantity).toBe(0);
+    expect(decisions.online_store.quantity).toBe(0);
   });
 });
 

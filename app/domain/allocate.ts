@@ -2,6 +2,9 @@ import { evaluateRule } from "./buffer";
 import {
   CHANNELS,
   DEFAULT_THIN_STOCK_UNITS,
+  effectiveDelayMs,
+  slowerThanMeasured,
+  surgeTiming,
   type ChannelId,
   type ChannelSettings,
   type ChannelTiming,
@@ -14,6 +17,7 @@ import type { Explanation, ExplanationStep } from "./explain";
 import type { VariantGid } from "./ids";
 import { sellableBreakdown, sellableUnits, type LocationScope, type MasterRecord } from "./master-record";
 import { isOverrideActive, type ManualOverride } from "./override";
+import { poissonQuantile } from "./poisson";
 import { candidateRules, type CompiledRule, type CompiledRuleSet, type ItemPlacement } from "./rules";
 import { DEFAULT_VELOCITY_CONFIG, salesRateEstimatePerMs, type VelocityConfig } from "./velocity";
 
@@ -32,6 +36,12 @@ export interface AllocationContext {
    * Ignored once the item has its own velocity.
    */
   readonly priorRatePerMs?: number;
+  /**
+   * How many times its usual rate the whole shop sells now (velocity.ts demandLift; 1 or
+   * absent when as usual): multiplies every item's long-horizon rate and the prior, so a
+   * rush raises holds within minutes, before each item's own count shows it.
+   */
+  readonly demandLift?: number;
 }
 
 /** What the caller persisted for one (channel, item) since the last computation. */
@@ -40,6 +50,12 @@ export interface ItemChannelMemory {
   readonly damping?: DampingState;
   /** The quantity last pushed to the channel; a frozen channel keeps showing it. */
   readonly lastPushed?: number | null;
+  /**
+   * The most the channel may show now or once its pushes in flight land: the larger of what
+   * it was last seen showing and what was last pushed (null: unknown). Used for channels that
+   * take orders themselves (see exposureReserves).
+   */
+  readonly mayShow?: number | null;
 }
 
 export interface AllocationItem extends ItemPlacement {
@@ -89,12 +105,65 @@ const scratchCandidates: CompiledRule[] = [];
 
 /**
  * How sure an increase must be to still be safe when it lands, on a channel whose increases
- * are guarded (Meta: it takes orders at its own checkout, so a unit re-listed late is an
- * oversell, not a refused checkout). Measured on the Black Friday rehearsal: at the rule's
- * 95%, an item re-listed during the evening peak sold its last unit on Meta after it was
- * gone; at 99% none did, for 37 more units withheld over the day (652 → 689).
+ * are guarded (one that takes orders at its own checkout, `checkoutOn: "channel"`: a unit
+ * re-listed late is an oversell, not a refused checkout). Measured on the Black Friday
+ * rehearsal (Meta with its own checkout): at the rule's 95%, an item re-listed during the
+ * evening peak sold its last unit on Meta after it was gone; at 99% none did, for 37 more
+ * units withheld over the day (652 → 689).
  */
 export const INCREASE_CONFIDENCE = 0.99;
+
+/**
+ * The quantile of the item's sales (all channels) during the channel's delay that caps the
+ * Online Store's reserve for a channel with its own checkout (see exposureReserves): the
+ * median, which covers that channel's own share of them most of the time. Measured on the
+ * flash-drop rehearsal (seeds 1–3, Meta with its own checkout): without the reserve 43 / 46 /
+ * 19 units oversold and 41 / 72 / 49 units left unsold at the end; at the median 16 / 6 / 7
+ * oversold and 50 / 82 / 73 unsold; at 95%, 13 / 1 / 7 oversold for 76 / 91 / 79 unsold (and
+ * more buyers turned away on the Online Store meanwhile). The median avoids nearly as many
+ * oversells for half the unsold stock the 95% quantile added.
+ */
+export const RESERVE_CONFIDENCE = 0.5;
+
+/** Channels other than the Online Store, which can take orders themselves. */
+const CATALOG_CHANNELS = ["meta", "google"] as const;
+
+/** What the item's decisions share: its sales speed, the shop's lift behind it, the channels' timing. */
+interface ItemInputs {
+  readonly ratePerMs: number;
+  /** The shop-wide demand lift applied (1: none). */
+  readonly demandLift: number;
+  /** The context's timings, with each channel's surge lag during a rush (surgeTiming). */
+  readonly timing: Readonly<Record<ChannelId, ChannelTiming>>;
+}
+
+// The last context's timings during a rush: computed once per computation, not per item.
+let surgeMemo: {
+  timing: Readonly<Record<ChannelId, ChannelTiming>>;
+  demandLift: number;
+  lifted: Readonly<Record<ChannelId, ChannelTiming>>;
+} | null = null;
+
+function timingDuring(
+  timing: Readonly<Record<ChannelId, ChannelTiming>>,
+  demandLift: number,
+): Readonly<Record<ChannelId, ChannelTiming>> {
+  if (surgeMemo === null || surgeMemo.timing !== timing || surgeMemo.demandLift !== demandLift)
+    surgeMemo = { timing, demandLift, lifted: surgeTiming(timing, demandLift) };
+  return surgeMemo.lifted;
+}
+
+/** The item's sales speed: its own (or the shop's prior before its first sale), lifted by a shop-wide rush. */
+function itemSpeed(item: AllocationItem, context: AllocationContext): ItemInputs {
+  const velocity = item.record.velocity;
+  const neverSold = velocity.short === 0 && velocity.long === 0;
+  const demandLift = context.demandLift !== undefined && context.demandLift > 1 ? context.demandLift : 1;
+  const ratePerMs =
+    neverSold && context.priorRatePerMs !== undefined && context.priorRatePerMs > 0
+      ? context.priorRatePerMs * demandLift
+      : salesRateEstimatePerMs(velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG, demandLift);
+  return { ratePerMs, demandLift, timing: timingDuring(context.timing, demandLift) };
+}
 
 /** Desired quantities for every channel of one item. */
 export function allocateItem(
@@ -102,22 +171,73 @@ export function allocateItem(
   context: AllocationContext,
   options: AllocateOptions = {},
 ): ItemAllocation {
-  const velocity = item.record.velocity;
-  const neverSold = velocity.short === 0 && velocity.long === 0;
-  const ratePerMs =
-    neverSold && context.priorRatePerMs !== undefined && context.priorRatePerMs > 0
-      ? context.priorRatePerMs
-      : salesRateEstimatePerMs(velocity, context.nowMs, context.velocityConfig ?? DEFAULT_VELOCITY_CONFIG);
+  const speed = itemSpeed(item, context);
   const sellableEverywhere = sellableUnits(item.record, "all");
   const explain = options.explain === true;
+  // The catalogs first: what the Online Store leaves depends on what they may still show.
+  const meta = decideChannel(item, "meta", sellableEverywhere, speed, context, explain, NO_RESERVES);
+  const google = decideChannel(item, "google", sellableEverywhere, speed, context, explain, NO_RESERVES);
+  const reserves = exposureReserves(item, { meta, google }, speed, context);
   return {
     variantId: item.variantId,
     decisions: {
-      online_store: decideChannel(item, "online_store", sellableEverywhere, ratePerMs, context, explain),
-      meta: decideChannel(item, "meta", sellableEverywhere, ratePerMs, context, explain),
-      google: decideChannel(item, "google", sellableEverywhere, ratePerMs, context, explain),
+      online_store: decideChannel(item, "online_store", sellableEverywhere, speed, context, explain, reserves),
+      meta,
+      google,
     },
   };
+}
+
+/** Units the Online Store leaves for one channel that takes orders itself. */
+export interface ChannelReserve {
+  readonly channel: ChannelId;
+  readonly units: number;
+  /** The most the channel may show until its pushes land (ItemChannelMemory.mayShow). */
+  readonly mayShow: number;
+  /** What Ballast wants it to show now. */
+  readonly wants: number;
+  /** The channel's effective delay: how long its lower figure takes to reach buyers. */
+  readonly delayMs: number;
+  /** Units expected to sell during that delay (all channels), whose quantile caps the reserve. */
+  readonly expectedUnits: number;
+}
+
+const NO_RESERVES: readonly ChannelReserve[] = [];
+
+/**
+ * A channel that takes orders at its own checkout and may still show more than Ballast now
+ * wants (a lower figure is on its way but has not landed: a rush began or its lag grew
+ * after the last figure was sent) sells units that other channels may sell first: an
+ * oversell. Its figure cannot be lowered faster than its lag, but the Online Store's can
+ * (Shopify's available, which every store checkout goes through, changes at once). So the
+ * Online Store leaves it the excess it shows, `mayShow − wants`, at most the units it can
+ * sell before its lower figure lands (the RESERVE_CONFIDENCE quantile of the item's sales
+ * during the channel's effective delay). Only while the channel is slower than the lag its
+ * figures were sized for (slowerThanMeasured: a rush, or a push waiting well beyond the
+ * measured lag): otherwise its own lag-aware hold already covers what the other channels sell
+ * before its next figure lands (in the Black Friday rehearsal, reserving at every sale cost
+ * 74 more units withheld on the Online Store for no oversell avoided).
+ */
+function exposureReserves(
+  item: AllocationItem,
+  decisions: Readonly<Record<(typeof CATALOG_CHANNELS)[number], ChannelDecision>>,
+  speed: ItemInputs,
+  context: AllocationContext,
+): readonly ChannelReserve[] {
+  const { ratePerMs } = speed;
+  let reserves: ChannelReserve[] | null = null;
+  for (const channel of CATALOG_CHANNELS) {
+    if (context.settings[channel].checkoutOn !== "channel" || !slowerThanMeasured(speed.timing[channel])) continue;
+    const mayShow = item.memory?.[channel]?.mayShow;
+    const wants = decisions[channel].quantity;
+    if (mayShow === undefined || mayShow === null || !(mayShow > wants)) continue;
+    const delayMs = effectiveDelayMs(speed.timing[channel]);
+    const expectedUnits = ratePerMs * delayMs;
+    const units = Math.min(mayShow - wants, poissonQuantile(expectedUnits, RESERVE_CONFIDENCE));
+    if (units <= 0) continue;
+    (reserves ??= []).push({ channel, units, mayShow, wants, delayMs, expectedUnits });
+  }
+  return reserves ?? NO_RESERVES;
 }
 
 /**
@@ -157,9 +277,10 @@ function decideChannel(
   item: AllocationItem,
   channel: ChannelId,
   sellableEverywhere: number,
-  ratePerMs: number,
+  speed: ItemInputs,
   context: AllocationContext,
   explain: boolean,
+  reserves: readonly ChannelReserve[],
 ): ChannelDecision {
   const settings: ChannelSettings = context.settings[channel];
   const sellable = settings.locations === "all" ? sellableEverywhere : sellableUnits(item.record, settings.locations);
@@ -182,7 +303,7 @@ function decideChannel(
   let target =
     activeOverride !== null
       ? overrideTarget(activeOverride, sellable, draft)
-      : rulesTarget(item, channel, sellable, ratePerMs, context, thinStockUnits, thinFloor, draft);
+      : rulesTarget(item, channel, sellable, speed, context, thinStockUnits, thinFloor, draft);
 
   if (settings.state === "paused_freeze") {
     return frozenDecision(channel, context, sellable, target, memory?.lastPushed ?? target, previousDamping, draft);
@@ -200,17 +321,8 @@ function decideChannel(
       draft,
     );
   }
-  target = guardedIncrease(
-    item,
-    channel,
-    target,
-    previousDamping.shown,
-    thinFloor,
-    sellable,
-    ratePerMs,
-    context,
-    draft,
-  );
+  target = reservedTarget(target, sellable, reserves, draft);
+  target = guardedIncrease(item, channel, target, previousDamping.shown, thinFloor, sellable, speed, context, draft);
   const damping = dampIncrease(previousDamping, target, context.nowMs, settings.damping);
   const quantity = damping.shown ?? target;
   const pending = damping.pending;
@@ -275,20 +387,55 @@ function overrideTarget(override: ManualOverride, sellable: number, draft: Expla
   return target;
 }
 
+/**
+ * What the channel leaves for channels that take orders themselves (exposureReserves), even
+ * below the thin-stock floor: those last units are not held back, they sell there.
+ */
+function reservedTarget(
+  target: number,
+  sellable: number,
+  reserves: readonly ChannelReserve[],
+  draft: ExplanationDraft | null,
+): number {
+  let shown = target;
+  let left = sellable;
+  for (const reserve of reserves) {
+    left -= reserve.units;
+    const limit = left > 0 ? left : 0;
+    if (shown <= limit) continue;
+    shown = limit;
+    draft?.steps.push({
+      kind: "reserved_for_channel",
+      units: shown,
+      params: {
+        channel: reserve.channel,
+        reserved: reserve.units,
+        mayShow: reserve.mayShow,
+        wants: reserve.wants,
+        delayMs: reserve.delayMs,
+        expectedUnits: reserve.expectedUnits,
+        confidence: RESERVE_CONFIDENCE,
+      },
+    });
+  }
+  return shown;
+}
+
 /** What the rule in force shows at the channel's usual timing, never below the thin-stock floor. */
 function rulesTarget(
   item: AllocationItem,
   channel: ChannelId,
   sellable: number,
-  ratePerMs: number,
+  speed: ItemInputs,
   context: AllocationContext,
   thinStockUnits: number,
   thinFloor: number,
   draft: ExplanationDraft | null,
 ): number {
-  const timing = context.timing[channel];
+  const { ratePerMs } = speed;
+  const timing = speed.timing[channel];
   const rule = ruleInForce(item, channel, sellable, ratePerMs, context, timing, draft);
-  const target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null);
+  const target = evaluateRule(rule, sellable, ratePerMs, timing, draft?.steps ?? null, speed.demandLift);
   if (target < thinFloor) {
     draft?.steps.push({
       kind: "thin_stock",
@@ -325,8 +472,9 @@ function ruleInForce(
 /**
  * An increase must still be safe when it lands, which during a lag spike is much later than
  * usual: it goes only as high as the rule allows at the day's longest lag (or the current
- * one, if longer), at INCREASE_CONFIDENCE. Only on a channel that measures that lag
- * (`timing.increaseLagMs`); anything else passes unchanged.
+ * one, or the age of the oldest push in flight, if longer), at INCREASE_CONFIDENCE. Only on
+ * a channel that takes orders itself (`checkoutOn: "channel"`, where a unit re-listed late
+ * is an oversell); elsewhere a late unit is a refused checkout and the increase passes.
  */
 function guardedIncrease(
   item: AllocationItem,
@@ -335,13 +483,18 @@ function guardedIncrease(
   shownBefore: number | null,
   thinFloor: number,
   sellable: number,
-  ratePerMs: number,
+  speed: ItemInputs,
   context: AllocationContext,
   draft: ExplanationDraft | null,
 ): number {
-  const timing = context.timing[channel];
-  if (shownBefore === null || target <= shownBefore || timing.increaseLagMs === undefined) return target;
-  const slowTiming = { ...timing, measuredLagMs: Math.max(timing.increaseLagMs, timing.measuredLagMs) };
+  const { ratePerMs } = speed;
+  const timing = speed.timing[channel];
+  if (shownBefore === null || target <= shownBefore || context.settings[channel].checkoutOn !== "channel")
+    return target;
+  const slowTiming = {
+    ...timing,
+    measuredLagMs: Math.max(timing.increaseLagMs ?? 0, timing.measuredLagMs, timing.inFlightLagMs ?? 0),
+  };
   const chosen = ruleInForce(item, channel, sellable, ratePerMs, context, slowTiming, null);
   // A lag-aware rule is held to INCREASE_CONFIDENCE for increases; a static one stays static.
   const confidence = chosen.lagConfidence > 0 ? Math.max(chosen.lagConfidence, INCREASE_CONFIDENCE) : 0;

@@ -15,6 +15,7 @@ import type { CompiledRule } from "./rules";
  * expected to sell during the channel's effective delay (ratePerMs × delay).
  *
  * Pass `steps` to collect the explanation; the hot loop passes null and allocates nothing.
+ * `demandLift` is only told (the shop-wide lift already in `ratePerMs`, 1 for none).
  */
 export function evaluateRule(
   rule: CompiledRule,
@@ -22,6 +23,7 @@ export function evaluateRule(
   ratePerMs: number,
   timing: ChannelTiming,
   steps: ExplanationStep[] | null,
+  demandLift = 1,
 ): number {
   const tierIndex = tierIndexOf(rule, sellable);
   const lagHold =
@@ -32,7 +34,7 @@ export function evaluateRule(
   const shown = rule.cap >= 0 && afterFloor > rule.cap ? rule.cap : afterFloor;
 
   if (steps !== null) {
-    explainHolds(rule, sellable, ratePerMs, timing, tierIndex, lagHold, held, steps);
+    explainHolds(rule, sellable, { ratePerMs, demandLift }, timing, tierIndex, lagHold, held, steps);
     if (afterFloor !== afterHolds) {
       steps.push({ kind: "floor", units: afterHolds - afterFloor, params: { atOrBelow: rule.floor } });
     }
@@ -70,7 +72,7 @@ function tierHoldOf(rule: CompiledRule, tierIndex: number, sellable: number): nu
 function explainHolds(
   rule: CompiledRule,
   sellable: number,
-  ratePerMs: number,
+  speed: { readonly ratePerMs: number; readonly demandLift: number },
   timing: ChannelTiming,
   tierIndex: number,
   lagHold: number,
@@ -106,6 +108,7 @@ function explainHolds(
     });
   }
   if (source.lagAware !== undefined) {
+    const { ratePerMs, demandLift } = speed;
     const delayMs = rule.lagConfidence > 0 ? effectiveDelayMs(timing) : 0;
     steps.push({
       kind: "lag_aware",
@@ -115,6 +118,8 @@ function explainHolds(
         delayMs,
         measuredLagMs: timing.measuredLagMs,
         ...(timing.inFlightLagMs !== undefined ? { inFlightLagMs: timing.inFlightLagMs } : {}),
+        ...(demandLift > 1 ? { demandLift } : {}),
+        ...(timing.surgeLagMs !== undefined ? { surgeLagMs: timing.surgeLagMs } : {}),
         pushIntervalMs: timing.pushIntervalMs,
         budgetWaitMs: timing.budgetWaitMs,
         confidence: source.lagAware.confidence,

@@ -117,15 +117,14 @@ export const DEFAULT_CHANNEL_SETTINGS: ShopChannelSettings = shopChannelSettings
 
 /**
  * How late a channel is, measured or derived from its budget. The lag-aware buffer
- * covers sales during effectiveDelayMs = max(measuredLagMs, inFlightLagMs) +
- * pushIntervalMs + budgetWaitMs.
+ * covers sales during effectiveDelayMs = channelLagMs + pushIntervalMs + budgetWaitMs.
  */
 export interface ChannelTiming {
   /** Observed time from push to the channel showing the value (monitor's read-back). */
   readonly measuredLagMs: number;
   /**
    * Age of the oldest push the channel has not shown yet. It grows with a lag spike as it
-   * happens, before any slow sample is measured; the larger of the two is used.
+   * happens, before any slow sample is measured: the lag is at least this (see channelLagMs).
    */
   readonly inFlightLagMs?: number;
   /** How often the worker pushes this channel. */
@@ -133,17 +132,95 @@ export interface ChannelTiming {
   /** Extra wait the channel's update budget imposes (see metaBudgetWaitMs, googleBudgetWaitMs). */
   readonly budgetWaitMs: number;
   /**
-   * The longest lag measured over the last day. A decrease is safe whenever it lands; an
-   * increase pushed just before a spike lands half an hour later, when the stock it
-   * offers may be gone, so increases are sized for this lag (see allocate.ts).
+   * The longest lag measured over the last day (or the age of the oldest push in flight, if
+   * longer). A decrease is safe whenever it lands; an increase pushed just before a spike
+   * lands half an hour later, when the stock it offers may be gone, so on a channel that
+   * takes orders itself increases are sized for this lag (see allocate.ts).
    */
   readonly increaseLagMs?: number;
+  /**
+   * The lag assumed while the shop sells far above its usual pace (surgeTiming): a rush
+   * slows channels down, and the pushes sent since it began are not confirmed yet, so the
+   * lag measured before it says little. Absent when the shop sells as usual.
+   */
+  readonly surgeLagMs?: number;
+  /**
+   * The lag measured when the oldest push still in flight was sent: what the figures the
+   * channel has yet to show were sized for (see slowerThanMeasured). Absent when unknown.
+   */
+  readonly sizedForLagMs?: number;
+}
+
+/**
+ * How far a push may wait beyond the measured lag before it counts as a spike: the
+ * read-back's own delay (a channel is read back every minute or two, so its pushes in flight
+ * look a little older than its p95) — a quarter of the lag, at least two minutes.
+ */
+export const spikeSlackMs = (lagMs: number): number => Math.max(2 * 60_000, lagMs / 4);
+
+/**
+ * The channel's lag as the buffers size it: the measured p95, or more when a push has been
+ * waiting longer (a spike in progress). The oldest unconfirmed push is a lower bound of the
+ * lag. Once it is late beyond the read-back's own delay (spikeSlackMs), how much longer it
+ * will wait is unknown, and it is assumed to wait as much again as it is late: a push
+ * 15 minutes old on a channel measured at 8 counts as 15 + 5 = 20 minutes, one 20 minutes
+ * old as 30. Continuous, and never below the in-flight age. During a rush, at least the
+ * channel's surge lag.
+ */
+export function channelLagMs(timing: ChannelTiming): number {
+  const measured = timing.measuredLagMs > 0 ? timing.measuredLagMs : 0;
+  const inFlight = timing.inFlightLagMs !== undefined && timing.inFlightLagMs > 0 ? timing.inFlightLagMs : 0;
+  const late = inFlight - measured - spikeSlackMs(measured);
+  const spike = inFlight + (late > 0 ? late : 0);
+  const surge = timing.surgeLagMs !== undefined && timing.surgeLagMs > 0 ? timing.surgeLagMs : 0;
+  return Math.max(measured, spike, surge);
+}
+
+/**
+ * The channel is slower now than the lag its figures were sized for: its lag as the buffers
+ * size it (channelLagMs: a spike in progress, a rush) exceeds, beyond the read-back's delay,
+ * the lag measured now or when the oldest figure still in flight was pushed
+ * (`sizedForLagMs`). What it shows, or will show when those figures land, was decided for a
+ * quicker channel, so it may sell what other channels sell too.
+ */
+export function slowerThanMeasured(timing: ChannelTiming): boolean {
+  const measured = timing.measuredLagMs > 0 ? timing.measuredLagMs : 0;
+  const reference =
+    timing.sizedForLagMs !== undefined && timing.sizedForLagMs < measured ? timing.sizedForLagMs : measured;
+  return channelLagMs(timing) > reference + spikeSlackMs(reference);
 }
 
 export const effectiveDelayMs = (timing: ChannelTiming): number =>
-  Math.max(0, timing.measuredLagMs, timing.inFlightLagMs ?? 0) +
-  Math.max(0, timing.pushIntervalMs) +
-  Math.max(0, timing.budgetWaitMs);
+  channelLagMs(timing) + Math.max(0, timing.pushIntervalMs) + Math.max(0, timing.budgetWaitMs);
+
+/** Meta's lag at peak in 2026: 15–20 minutes (the design brief's CHANNELS.md); the upper end. */
+const META_PEAK_LAG_MS = 20 * 60_000;
+
+/** A shop selling at least this many times its usual pace is in a rush (surgeTiming). */
+export const SURGE_LAG_LIFT = 2;
+
+/**
+ * Each channel's lag during a rush, when the shop's demand lift reaches SURGE_LAG_LIFT: the
+ * peak lag the channel is known for (Meta: META_COLD_START_LAG_MS, its peak in 2026). The
+ * Online Store applies a move at once and Google's delay is its update budget: no change.
+ */
+export const SURGE_LAG_MS: Readonly<Partial<Record<ChannelId, number>>> = {
+  meta: META_PEAK_LAG_MS,
+};
+
+/** The timings with each channel's surge lag set when `demandLift` says the shop is in a rush (else unchanged). */
+export function surgeTiming(
+  timing: Readonly<Record<ChannelId, ChannelTiming>>,
+  demandLift: number,
+): Readonly<Record<ChannelId, ChannelTiming>> {
+  if (!(demandLift >= SURGE_LAG_LIFT)) return timing;
+  const lifted = { ...timing };
+  for (const channel of CHANNELS) {
+    const surgeLagMs = SURGE_LAG_MS[channel];
+    if (surgeLagMs !== undefined) lifted[channel] = { ...timing[channel], surgeLagMs };
+  }
+  return lifted;
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -170,12 +247,23 @@ export function googleBudgetWaitMs(budget: { readonly updatesPerDay?: number } =
   return DAY_MS / (budget.updatesPerDay ?? 2);
 }
 
+/**
+ * Meta's catalog applies an update 15–20 minutes after it is sent at peak (measured by
+ * merchants in 2026, the design brief's CHANNELS.md): until Ballast has measured a shop's own
+ * lag, it assumes the peak's upper end rather than a quiet night's few minutes.
+ */
+export const META_COLD_START_LAG_MS = META_PEAK_LAG_MS;
+
 /** Conservative starting values until the monitor has measured each channel. */
 export const DEFAULT_CHANNEL_TIMING: Readonly<Record<ChannelId, ChannelTiming>> = {
   online_store: { measuredLagMs: 5_000, pushIntervalMs: 10_000, budgetWaitMs: 0 },
   // Meta: every minute (the rehearsal loses fewer sales than with 2 or 3; many orders still
   // share a call, and ~100 calls an hour stays the cap);
   // sell-outs go out at once (the worker's urgent push).
-  meta: { measuredLagMs: 300_000, pushIntervalMs: 60_000, budgetWaitMs: metaBudgetWaitMs({ pendingItems: 1 }) },
+  meta: {
+    measuredLagMs: META_COLD_START_LAG_MS,
+    pushIntervalMs: 60_000,
+    budgetWaitMs: metaBudgetWaitMs({ pendingItems: 1 }),
+  },
   google: { measuredLagMs: 1_800_000, pushIntervalMs: 300_000, budgetWaitMs: googleBudgetWaitMs() },
 };

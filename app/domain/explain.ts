@@ -1,4 +1,11 @@
-import { CHANNEL_NAMES, type Availability, type ChannelId, type GoogleLowStockMode, type Locale } from "./channels";
+import {
+  CHANNEL_NAMES,
+  channelLagMs,
+  type Availability,
+  type ChannelId,
+  type GoogleLowStockMode,
+  type Locale,
+} from "./channels";
 import type { RuleSource } from "./rules";
 
 /**
@@ -9,8 +16,8 @@ import type { RuleSource } from "./rules";
  * - floor, cap: the units they removed from what the channel would show;
  * - thin_stock: what the Online Store shows instead of what the rule showed (`ruleShows`):
  *   never less than min(sellable, keepSellingAtOrBelow);
- * - override, paused_stop_selling, paused_freeze, damped_increase, increase_guarded, availability:
- *   the quantity the channel is shown after the step.
+ * - override, paused_stop_selling, paused_freeze, damped_increase, increase_guarded,
+ *   reserved_for_channel, availability: the quantity the channel is shown after the step.
  */
 export type ExplanationStep =
   | {
@@ -45,7 +52,12 @@ export type ExplanationStep =
         readonly ratePerMinute: number;
         readonly delayMs: number;
         readonly measuredLagMs: number;
+        /** Age of the oldest push the channel has not shown yet: the lag is at least this. */
         readonly inFlightLagMs?: number;
+        /** The shop sells this many times its usual pace: already in `ratePerMinute` (absent: 1). */
+        readonly demandLift?: number;
+        /** The lag assumed during that rush (channels.ts surgeTiming), when the shop is in one. */
+        readonly surgeLagMs?: number;
         readonly pushIntervalMs: number;
         readonly budgetWaitMs: number;
         readonly confidence: number;
@@ -97,6 +109,23 @@ export type ExplanationStep =
       };
     }
   | {
+      /**
+       * The Online Store leaves `reserved` units to a channel that takes orders itself and may
+       * still show `mayShow` where Ballast wants `wants`, until its lower figure lands (`delayMs`).
+       */
+      readonly kind: "reserved_for_channel";
+      readonly units: number;
+      readonly params: {
+        readonly channel: ChannelId;
+        readonly reserved: number;
+        readonly mayShow: number;
+        readonly wants: number;
+        readonly delayMs: number;
+        readonly expectedUnits: number;
+        readonly confidence: number;
+      };
+    }
+  | {
       readonly kind: "availability";
       readonly units: number;
       readonly params: {
@@ -129,7 +158,15 @@ interface Words {
   percent: (percent: string, of: number) => string;
   tierHold: (atOrBelow: number, hold: number) => string;
   tierAll: (atOrBelow: number) => string;
-  lagAware: (rate: string, delay: string, confidence: string) => string;
+  /** `rateNote` and `delayNote` (possibly empty) follow the rate and the delay. */
+  lagAware: (rate: string, delay: string, confidence: string, rateNote: string, delayNote: string) => string;
+  /** Appended to the rate when a shop-wide rush lifts it. */
+  lagAwareLift: (lift: string) => string;
+  /** Appended to the delay when a push still unconfirmed sets it. */
+  lagAwareInFlight: (age: string) => string;
+  /** Appended to the delay when the rush's assumed lag sets it. */
+  lagAwareSurge: string;
+  reserved: (units: number, channel: string, mayShow: number, wants: number, delay: string) => string;
   floor: (atOrBelow: number) => string;
   cap: (max: number) => string;
   thinAll: (units: number, atOrBelow: number) => string;
@@ -153,7 +190,13 @@ const WORDS: Record<Locale, Words> = {
     percent: (percent, of) => `${percent}% of ${of}, rounded up`,
     tierHold: (atOrBelow, hold) => `tier ≤ ${atOrBelow}: hold ${hold}`,
     tierAll: (atOrBelow) => `tier ≤ ${atOrBelow}: show none`,
-    lagAware: (rate, delay, confidence) => `lag-aware: ${rate}/min × ${delay} at ${confidence}%`,
+    lagAware: (rate, delay, confidence, rateNote, delayNote) =>
+      `lag-aware: ${rate}/min${rateNote} × ${delay}${delayNote} at ${confidence}%`,
+    lagAwareLift: (lift) => ` (shop selling ×${lift} its usual pace)`,
+    lagAwareInFlight: (age) => ` (a change sent ${age} ago has not shown yet)`,
+    lagAwareSurge: " (in a rush, as slow as at its peak)",
+    reserved: (units, channel, mayShow, wants, delay) =>
+      `${units} left to ${channel}, which takes orders itself and may show ${mayShow} (not ${wants}) until its lower figure lands in about ${delay}`,
     floor: (atOrBelow) => `out of stock at or below ${atOrBelow}`,
     cap: (max) => `capped at ${max}`,
     thinAll: (units, atOrBelow) =>
@@ -179,7 +222,13 @@ const WORDS: Record<Locale, Words> = {
     percent: (percent, of) => `${percent}${NBSP}% de ${of}, arrondi au supérieur`,
     tierHold: (atOrBelow, hold) => `palier ≤ ${atOrBelow}${NBSP}: retenir ${hold}`,
     tierAll: (atOrBelow) => `palier ≤ ${atOrBelow}${NBSP}: ne rien montrer`,
-    lagAware: (rate, delay, confidence) => `délai${NBSP}: ${rate}/min × ${delay} à ${confidence}${NBSP}%`,
+    lagAware: (rate, delay, confidence, rateNote, delayNote) =>
+      `délai${NBSP}: ${rate}/min${rateNote} × ${delay}${delayNote} à ${confidence}${NBSP}%`,
+    lagAwareLift: (lift) => ` (boutique à ×${lift} son rythme habituel)`,
+    lagAwareInFlight: (age) => ` (un changement envoyé il y a ${age} n’est pas encore affiché)`,
+    lagAwareSurge: " (en plein rush, aussi lent qu’à son pic)",
+    reserved: (units, channel, mayShow, wants, delay) =>
+      `${units} laissé(s) à ${channel}, qui prend les commandes lui-même et peut afficher ${mayShow} (au lieu de ${wants}) jusqu’à ce que son chiffre plus bas arrive, dans environ ${delay}`,
     floor: (atOrBelow) => `rupture à ${atOrBelow} ou moins`,
     cap: (max) => `plafonné à ${max}`,
     thinAll: (units, atOrBelow) =>
@@ -252,13 +301,40 @@ function describeHold(step: HoldStep, words: Words, locale: Locale): string {
       return step.params.hold === "all"
         ? words.tierAll(step.params.atOrBelow)
         : words.tierHold(step.params.atOrBelow, step.params.hold);
-    case "lag_aware":
+    case "lag_aware": {
+      const { demandLift } = step.params;
       return words.lagAware(
         formatRate(step.params.ratePerMinute, locale),
         formatDuration(step.params.delayMs, locale),
         formatNumber(step.params.confidence * 100, 2, locale),
+        demandLift !== undefined && demandLift > 1 ? words.lagAwareLift(formatNumber(demandLift, 1, locale)) : "",
+        lagReason(step.params, words, locale),
       );
+    }
   }
+}
+
+/**
+ * Why a lag-aware hold's delay is longer than the lag measured, when it is: a push still
+ * unconfirmed (`in_flight`, channels.ts channelLagMs) or the rush's assumed lag (`surge`).
+ */
+export function lagAwareCause(
+  params: Extract<ExplanationStep, { kind: "lag_aware" }>["params"],
+): "in_flight" | "surge" | null {
+  const { inFlightLagMs, measuredLagMs, surgeLagMs } = params;
+  const withoutSurge = channelLagMs({ measuredLagMs, inFlightLagMs, pushIntervalMs: 0, budgetWaitMs: 0 });
+  if (surgeLagMs !== undefined && surgeLagMs > withoutSurge) return "surge";
+  return inFlightLagMs !== undefined && withoutSurge > measuredLagMs ? "in_flight" : null;
+}
+
+function lagReason(
+  params: Extract<ExplanationStep, { kind: "lag_aware" }>["params"],
+  words: Words,
+  locale: Locale,
+): string {
+  const cause = lagAwareCause(params);
+  if (cause === "surge") return words.lagAwareSurge;
+  return cause === "in_flight" ? words.lagAwareInFlight(formatDuration(params.inFlightLagMs ?? 0, locale)) : "";
 }
 
 /** What the rule's steps come to: `sellable − held (binding hold), adjustments`. */
@@ -343,6 +419,14 @@ function describeDecision(step: ExplanationStep, sellable: number, words: Words,
         : words.freeze(step.params.computed);
     case "damped_increase":
       return words.damped(step.params.target, step.params.confirmations, step.params.confirmationsNeeded);
+    case "reserved_for_channel":
+      return words.reserved(
+        step.params.reserved,
+        CHANNEL_NAMES[step.params.channel][locale],
+        step.params.mayShow,
+        step.params.wants,
+        formatDuration(step.params.delayMs, locale),
+      );
     case "increase_guarded":
       return words.increaseGuarded(
         step.params.target,

@@ -39,6 +39,12 @@ export {
   shopChannelSettingsSchema,
   dampingParamsSchema,
   effectiveDelayMs,
+  channelLagMs,
+  slowerThanMeasured,
+  surgeTiming,
+  spikeSlackMs,
+  SURGE_LAG_LIFT,
+  META_COLD_START_LAG_MS,
   metaBudgetWaitMs,
   googleBudgetWaitMs,
   staleSaleCost,
@@ -88,14 +94,16 @@ export {
   EMPTY_VELOCITY,
   DEFAULT_RATE_CONFIDENCE,
   DEFAULT_VELOCITY_CONFIG,
+  DEFAULT_SURGE_CONFIG,
+  demandLift,
   recordSale,
   salesRateEstimatePerMs,
   salesRatePerMs,
   salesRatePerMinute,
 } from "./velocity";
-export type { VelocityState, VelocityConfig } from "./velocity";
+export type { VelocityState, VelocityConfig, ShopDemandSample, SurgeConfig } from "./velocity";
 
-export { poissonMeanUpperBound, poissonQuantile } from "./poisson";
+export { poissonMeanLowerBound, poissonMeanUpperBound, poissonQuantile } from "./poisson";
 
 export { bufferRuleSchema, bufferTierSchema, channelRulesSchema, ruleSetSchema, compileRuleSet } from "./rules";
 export type {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { allocateItem } from "./allocate";
 import { evaluateRule } from "./buffer";
 import { CHANNELS, DEFAULT_CHANNEL_TIMING, shopChannelSettingsSchema, type ChannelTiming } from "./channels";
-import { renderExplanation } from "./explain";
+import { appliedHold, renderExplanation } from "./explain";
 import type { LocationGid, OrderGid } from "./ids";
 import {
   applyLevelUpdate,
@@ -57,11 +57,19 @@ const settingsArb = fc
   .record({
     metaState: fc.constantFrom("active", "paused_stop_selling"),
     metaLocations: fc.constantFrom<"all" | LocationGid[]>("all", [LOCATIONS[1]!], [LOCATIONS[0]!, LOCATIONS[2]!]),
+    metaCheckout: fc.constantFrom("channel", "store"),
     lowStock: fc.constantFrom("pause_ads", "out_of_stock"),
   })
-  .map(({ metaState, metaLocations, lowStock }) =>
-    shopChannelSettingsSchema.parse({ meta: { state: metaState, locations: metaLocations }, google: { lowStock } }),
+  .map(({ metaState, metaLocations, metaCheckout, lowStock }) =>
+    shopChannelSettingsSchema.parse({
+      meta: { state: metaState, locations: metaLocations, checkoutOn: metaCheckout },
+      google: { lowStock },
+    }),
   );
+/** What a catalog may still show (pushed or last seen), when known. */
+const mayShowArb = fc.option(fc.integer({ min: 0, max: 300 }), { nil: null });
+/** The shop's demand lift: as usual, or a rush up to the cap. */
+const liftArb = fc.oneof(fc.constant(1), fc.double({ min: 1, max: 20, noNaN: true }));
 
 describe("invariants", () => {
   it("no channel is shown more than its sellable quantity, and nothing is negative", () => {
@@ -90,6 +98,63 @@ describe("invariants", () => {
             expect(Number.isInteger(decision.quantity)).toBe(true);
             if (decision.availability === "in_stock") expect(decision.sellable).toBeGreaterThan(0);
           }
+        },
+      ),
+    );
+  });
+
+  it("holds never exceed sellable: in a rush, a lag spike, with units left to a channel that takes orders itself", () => {
+    fc.assert(
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        settingsArb,
+        dampingArb,
+        mayShowArb,
+        liftArb,
+        (rules, timing, record, settings, damping, mayShow, demandLift) => {
+          const memory = { online_store: { damping }, meta: { damping, mayShow }, google: { damping } };
+          const allocation = allocateItem(
+            itemFor(record, memory),
+            { ...contextFor(rules, timing, settings), demandLift },
+            { explain: true },
+          );
+          for (const channel of CHANNELS) {
+            const decision = allocation.decisions[channel];
+            expect(decision.quantity).toBeGreaterThanOrEqual(0);
+            expect(decision.quantity).toBeLessThanOrEqual(decision.sellable);
+            for (const step of decision.explanation!.steps) {
+              const hold = appliedHold(step, decision.sellable);
+              if (hold) expect(hold.held).toBeLessThanOrEqual(Math.max(0, decision.sellable));
+              if (step.kind === "reserved_for_channel") {
+                expect(step.units).toBeGreaterThanOrEqual(0);
+                expect(step.params.reserved).toBeLessThanOrEqual(step.params.mayShow - step.params.wants);
+              }
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it("a rush never shows any channel more, and neither does a channel that may still show more", () => {
+    fc.assert(
+      fc.property(
+        ruleSetArb,
+        timingsArb,
+        masterRecordArb,
+        settingsArb,
+        mayShowArb,
+        liftArb,
+        (rules, timing, record, settings, mayShow, demandLift) => {
+          const calm = allocateItem(itemFor(record, { meta: { mayShow: null } }), contextFor(rules, timing, settings));
+          const rush = allocateItem(itemFor(record, { meta: { mayShow } }), {
+            ...contextFor(rules, timing, settings),
+            demandLift,
+          });
+          for (const channel of CHANNELS)
+            expect(rush.decisions[channel].quantity).toBeLessThanOrEqual(calm.decisions[channel].quantity);
         },
       ),
     );

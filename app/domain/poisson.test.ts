@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { logFactorial, normalQuantile, poissonMeanUpperBound, poissonQuantile } from "./poisson";
+import { logFactorial, normalQuantile, poissonMeanLowerBound, poissonMeanUpperBound, poissonQuantile } from "./poisson";
 
 /** Straight summation, fine for small means: the reference. */
 function referenceQuantile(mean: number, confidence: number): number {
@@ -95,6 +95,41 @@ describe("poissonMeanUpperBound", () => {
   it("refuses a confidence outside (0, 1)", () => {
     expect(() => poissonMeanUpperBound(1, 1)).toThrow(RangeError);
     expect(() => poissonMeanUpperBound(1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("poissonMeanLowerBound", () => {
+  it("is close to the exact Jeffreys bound (Gamma(n + ½) quantiles)", () => {
+    // Reference quantiles of Gamma(n + 0.5, 1) at 10% and 20% (bisection on the regularized gamma).
+    expect(poissonMeanLowerBound(1, 0.9)).toBeCloseTo(0.292, 2);
+    expect(poissonMeanLowerBound(5, 0.9)).toBeCloseTo(2.789, 2);
+    expect(poissonMeanLowerBound(10, 0.9)).toBeCloseTo(6.62, 2);
+    expect(poissonMeanLowerBound(30, 0.8)).toBeCloseTo(25.782, 2);
+    expect(poissonMeanLowerBound(100, 0.9)).toBeCloseTo(87.886, 2);
+    expect(poissonMeanLowerBound(0, 0.9)).toBe(0);
+  });
+
+  it("is at most the count and at least 0, grows with it, falls with the confidence", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1_000, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.98, noNaN: true }),
+        (count, more, confidence) => {
+          const bound = poissonMeanLowerBound(count, confidence);
+          expect(bound).toBeGreaterThanOrEqual(0);
+          expect(bound).toBeLessThanOrEqual(count);
+          const rounding = Math.max(bound, 1) * 1e-12;
+          expect(poissonMeanLowerBound(count + more, confidence)).toBeGreaterThanOrEqual(bound - rounding);
+          expect(poissonMeanLowerBound(count, confidence + 0.01)).toBeLessThanOrEqual(bound + rounding);
+        },
+      ),
+    );
+  });
+
+  it("refuses a confidence outside (0, 1)", () => {
+    expect(() => poissonMeanLowerBound(1, 1)).toThrow(RangeError);
+    expect(() => poissonMeanLowerBound(1, 0)).toThrow(RangeError);
   });
 });
 

@@ -62,6 +62,22 @@ export function poissonMeanUpperBound(count: number, confidence: number): number
   return bound > observed ? bound : observed;
 }
 
+/**
+ * Lower confidence bound on a Poisson mean after observing `count` events: the Jeffreys
+ * bound, the (1 − `confidence`) quantile of Gamma(count + ½, 1), by the same
+ * Wilson–Hilferty approximation (0 for no event, never above the count). Few
+ * observations give a low bound, so a handful of orders is not taken for a rush.
+ */
+export function poissonMeanLowerBound(count: number, confidence: number): number {
+  if (!(confidence > 0) || confidence >= 1) throw new RangeError("confidence must be in (0, 1)");
+  if (!(count > 0)) return 0;
+  const degrees = 2 * count + 1;
+  const spread = 2 / (9 * degrees);
+  const cube = 1 - spread - normalQuantile(confidence) * Math.sqrt(spread);
+  const bound = cube > 0 ? (degrees * cube * cube * cube) / 2 : 0;
+  return bound < count ? bound : count;
+}
+
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0) || !(p < 1)) throw new RangeError("p must be in (0, 1)");

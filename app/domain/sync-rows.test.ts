@@ -187,9 +187,25 @@ describe("syncRowMemory", () => {
       ],
       [override],
     );
-    expect(memory.online_store).toEqual({ override: null, damping, lastPushed: 5 });
-    expect(memory.meta).toEqual({ override, damping: undefined, lastPushed: null });
-    expect(memory.google).toEqual({ override: null, damping: undefined, lastPushed: null });
+    expect(memory.online_store).toEqual({ override: null, damping, lastPushed: 5, mayShow: 5 });
+    expect(memory.meta).toEqual({ override, damping: undefined, lastPushed: null, mayShow: null });
+    expect(memory.google).toEqual({ override: null, damping: undefined, lastPushed: null, mayShow: null });
+  });
+
+  it("knows the most a channel may show: the larger of what was pushed and what it was last seen showing; never for Google's availability codes", () => {
+    const memory = syncRowMemory(
+      EXAMPLE_ITEM.variantId,
+      [
+        // A decrease on its way: Meta still shows 7.
+        row("meta", "meta-1", { pushed: 2, confirmed: 7 }),
+        row("google", "offer-1", { pushed: 1, confirmed: 2 }),
+      ],
+      [],
+    );
+    expect(memory.meta?.mayShow).toBe(7);
+    expect(memory.google?.mayShow).toBeNull();
+    // Seen but never pushed: what it shows.
+    expect(syncRowMemory(EXAMPLE_ITEM.variantId, [row("meta", "meta-1", { confirmed: 4 })], []).meta?.mayShow).toBe(4);
   });
 
   it("applies only the variant's own overrides: another item's override on the page changes nothing", () => {

@@ -28,6 +28,8 @@ export interface StoredSyncRow<Stamp> {
   readonly pushed: number | null;
   /** Since when desired has differed from pushed (app/domain/materiality.ts). */
   readonly pendingSince: Stamp | null;
+  /** What the channel was last seen showing (read-back); absent when not loaded. */
+  readonly confirmed?: number | null;
 }
 
 export type CatalogChannel = "meta" | "google";
@@ -72,8 +74,10 @@ export function currentSyncRows<Row extends { readonly channel: string; readonly
  * What the engine remembers of each channel of one variant (allocateItem's `memory`): the
  * variant's override in force (the first of `overrides` for this variant and channel; others
  * are ignored, so a page's overrides can be passed whole), the damping state stored with the
- * channel's first row, and the quantity last pushed (the sum over the channel's rows, known
- * only when every row was pushed).
+ * channel's first row, the quantity last pushed (the sum over the channel's rows, known
+ * only when every row was pushed) and, for a channel that stores quantities, the most it may
+ * show (the larger of what was pushed and what it was last seen showing, summed; null when
+ * neither is known).
  */
 export function syncRowMemory(
   variantId: VariantGid,
@@ -97,12 +101,15 @@ function channelMemory(
   let seen = false;
   let pushedSum = 0;
   let allPushed = true;
+  let mayShow: number | null = null;
   for (const row of rows) {
     if (row.channel !== channel) continue;
     if (!seen) damping = (row.dampingState as DampingState | null) ?? undefined;
     seen = true;
     if (row.pushed === null) allPushed = false;
     else pushedSum += row.pushed;
+    const shown = Math.max(row.pushed ?? -1, row.confirmed ?? -1);
+    if (shown >= 0) mayShow = (mayShow ?? 0) + shown;
   }
   let override: ManualOverride | null = null;
   for (const candidate of overrides) {
@@ -111,7 +118,14 @@ function channelMemory(
       break;
     }
   }
-  return { override, damping, lastPushed: seen && allPushed ? pushedSum : null };
+  // Google's rows store availability codes, not quantities (app/channels/item-value.ts).
+  const quantities = channel !== "google";
+  return {
+    override,
+    damping,
+    lastPushed: seen && allPushed ? pushedSum : null,
+    mayShow: quantities ? mayShow : null,
+  };
 }
 
 /** A row to write: every column a decision sets. */

@@ -1,4 +1,4 @@
-import { poissonMeanUpperBound } from "./poisson";
+import { poissonMeanLowerBound, poissonMeanUpperBound } from "./poisson";
 
 /**
  * Sales velocity as two exponentially weighted moving averages (a short and a long
@@ -78,6 +78,7 @@ function largerHorizonRatePerMs(
   atMs: number,
   config: VelocityConfig,
   longConfidence: number | null,
+  longLift = 1,
 ): number {
   if (state.short === 0 && state.long === 0) return 0;
   // A clock slightly behind the last event must not inflate the rate.
@@ -85,7 +86,8 @@ function largerHorizonRatePerMs(
   const shortRate = (state.short * Math.exp(-elapsed / config.shortHorizonMs)) / config.shortHorizonMs;
   const longCount = state.long * Math.exp(-elapsed / config.longHorizonMs);
   const longRate =
-    (longConfidence === null ? longCount : poissonMeanUpperBound(longCount, longConfidence)) / config.longHorizonMs;
+    ((longConfidence === null ? longCount : poissonMeanUpperBound(longCount, longConfidence)) * longLift) /
+    config.longHorizonMs;
   return shortRate > longRate ? shortRate : longRate;
 }
 
@@ -106,7 +108,8 @@ export const salesRatePerMinute = (
 
 /**
  * The sales speed buffers are sized with (units per ms): the larger of the short-horizon
- * rate (bursts) and an upper confidence bound on the long-horizon rate. The long horizon's
+ * rate (bursts) and an upper confidence bound on the long-horizon rate, the latter
+ * multiplied by the shop's demand lift (`demandLift`, 1 when the shop sells as usual). The long horizon's
  * decayed count is the number of units seen over about `longHorizonMs`; reading it as a
  * Poisson count and taking its upper bound at `rateConfidence` makes a few sales count for
  * more than their average (a count of 2 over 2 h: 0.017/min on average, 0.030/min at 80%), while a
@@ -117,6 +120,67 @@ export function salesRateEstimatePerMs(
   state: VelocityState,
   atMs: number,
   config: VelocityConfig = DEFAULT_VELOCITY_CONFIG,
+  demandLift = 1,
 ): number {
-  return largerHorizonRatePerMs(state, atMs, config, config.rateConfidence ?? DEFAULT_RATE_CONFIDENCE);
+  return largerHorizonRatePerMs(state, atMs, config, config.rateConfidence ?? DEFAULT_RATE_CONFIDENCE, demandLift);
+}
+
+/**
+ * Surge awareness, shop-wide. An item sells a few units an hour: its own count takes a
+ * quarter of an hour or more to tell a rush from chance. The shop's orders tell within
+ * minutes: a flash sale multiplies them all at once. The lift is the shop's recent order
+ * rate over its usual one, read cautiously on both sides (a lower confidence bound on the
+ * recent count, an upper one on the baseline), so a few orders close together are not a
+ * rush; it multiplies every item's long-horizon rate (the short horizon already follows
+ * the item's own recent sales).
+ */
+export interface ShopDemandSample {
+  /** Orders placed in the recent window (the last `recentWindowMs`). */
+  readonly recentOrders: number;
+  readonly recentWindowMs: number;
+  /** Orders placed in the baseline window just before it. */
+  readonly baselineOrders: number;
+  /** How long the baseline window really covers (shorter when the shop's first order is recent). */
+  readonly baselineWindowMs: number;
+}
+
+export interface SurgeConfig {
+  readonly recentWindowMs: number;
+  readonly baselineWindowMs: number;
+  /** Confidence of both bounds (0.5–0.99). */
+  readonly confidence: number;
+  /** A shorter baseline says too little about the usual rate: no lift. */
+  readonly minBaselineMs: number;
+  /** Fewer recent orders say too little about a rush (a quiet shop's three orders after two empty hours): no lift. */
+  readonly minRecentOrders: number;
+  readonly maxLift: number;
+}
+
+/**
+ * Five minutes: at a tenfold rush the lift passes 3 within about three minutes and 6
+ * within five; a quiet shop's five minutes (a dozen orders) stays at 1 (see velocity.test.ts).
+ */
+export const DEFAULT_SURGE_CONFIG: SurgeConfig = {
+  recentWindowMs: 5 * 60_000,
+  // With the recent window, the long horizon's two hours.
+  baselineWindowMs: 2 * 3_600_000 - 5 * 60_000,
+  confidence: 0.9,
+  minBaselineMs: 30 * 60_000,
+  minRecentOrders: 8,
+  maxLift: 20,
+};
+
+/** How many times its usual rate the shop is selling now, ≥ 1 (see ShopDemandSample). */
+export function demandLift(sample: ShopDemandSample, config: SurgeConfig = DEFAULT_SURGE_CONFIG): number {
+  if (
+    !(sample.recentWindowMs > 0) ||
+    !(sample.baselineWindowMs >= config.minBaselineMs) ||
+    !(sample.recentOrders >= config.minRecentOrders)
+  )
+    return 1;
+  const recentRate = poissonMeanLowerBound(sample.recentOrders, config.confidence) / sample.recentWindowMs;
+  const usualRate = poissonMeanUpperBound(sample.baselineOrders, config.confidence) / sample.baselineWindowMs;
+  if (!(usualRate > 0)) return 1;
+  const lift = recentRate / usualRate;
+  return lift > 1 ? Math.min(config.maxLift, lift) : 1;
 }

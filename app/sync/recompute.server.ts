@@ -7,7 +7,6 @@ import { encodeItemValue } from "~/channels/item-value";
 import {
   allocateItem,
   collectionGid,
-  DEFAULT_VELOCITY_CONFIG,
   compileRuleSet,
   currentSyncRows,
   planSyncRows,
@@ -27,6 +26,7 @@ import { loadRuleSet } from "~/rules/rule-store.server";
 import { updateRows } from "~/db/bulk-update.server";
 import { decodeMasterRecord, emptyMasterRecord } from "~/records/master-records.server";
 import { holdsReleasedIn, shopSettingsOf } from "~/records/shop-settings.server";
+import { loadShopSignals, refreshSignals } from "./recompute-signals.server";
 import { loadChannelTiming } from "./timing.server";
 
 /**
@@ -74,6 +74,10 @@ export interface RecomputeContext {
   /** The shop row's updatedAt when loaded: every change to rules, settings or connections requests a recompute, which updates it. */
   shopVersion: number | null;
   loadedAtMs: number;
+  /** When the fast signals (demand lift, prior, in-flight lag, queues) were last brought up to date (recompute-signals.server.ts). */
+  signalsAtMs: number;
+  /** Tracked items when loaded: the prior's divisor. */
+  trackedItems: number;
   allocation: Omit<AllocationContext, "nowMs">;
   connected: ConnectedChannel[];
   holdsReleased: boolean;
@@ -85,18 +89,21 @@ export async function loadRecomputeContext(
   now: Date,
   options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
 ): Promise<RecomputeContext> {
-  const [ruleSet, settings, timing, connected, shopRow, priorRatePerMs] = await Promise.all([
+  const [ruleSet, settings, timing, connected, shopRow, trackedItems] = await Promise.all([
     loadRuleSet(database, shop),
     loadChannelSettings(database, shop),
     loadChannelTiming(database, shop, now, { pushIntervalMs: options.pushIntervalMs }),
     connectedCatalogs(database, shop),
     database.shop.findUnique({ where: { shop }, select: { settings: true, updatedAt: true } }),
-    shopPriorRatePerMs(database, shop, now),
+    database.variant.count({ where: { shop, deletedAt: null, tracked: true } }),
   ]);
+  const signals = await loadShopSignals(database, shop, now, trackedItems);
   return {
     shopVersion: shopRow?.updatedAt.getTime() ?? null,
     loadedAtMs: now.getTime(),
-    allocation: { rules: compileRuleSet(ruleSet), settings, timing, priorRatePerMs },
+    signalsAtMs: now.getTime(),
+    trackedItems,
+    allocation: { rules: compileRuleSet(ruleSet), settings, timing, ...signals },
     connected,
     // "Release all holds": the Online Store shows every unit until the merchant resumes holds.
     holdsReleased: holdsReleasedIn(shopSettingsOf(shopRow?.settings)),
@@ -123,9 +130,10 @@ export async function recomputeShop(
   ) {
     return { items: 0, rowsWritten: 0, rowsRetired: 0 };
   }
-  const loaded =
-    options.context ??
-    (await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs }));
+  // A context kept from the last full recompute: its rush and lag signals brought up to now.
+  const loaded = options.context
+    ? await refreshSignals(database, shop, options.now, options.context)
+    : await loadRecomputeContext(database, shop, options.now, { pushIntervalMs: options.pushIntervalMs });
   const decide: PageDecision = {
     shop,
     connected: loaded.connected,
@@ -206,7 +214,8 @@ async function loadPageState(
       SELECT "variantGid", "record" FROM "MasterRecord" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
     database.override.findMany({ where: { shop, variantGid: { in: gids }, expiresAt: { gt: now } } }),
     database.$queryRaw<SyncRow[]>`
-      SELECT "variantGid", "channel", "itemKey", "desired", "desiredAvailability", "dampingState", "pushed", "pendingSince"
+      SELECT "variantGid", "channel", "itemKey", "desired", "desiredAvailability", "dampingState", "pushed", "pendingSince",
+        "confirmed"
       FROM "ChannelItemState" WHERE "shop" = ${shop} AND "variantGid" IN (${inPage})`,
   ]);
   return {
@@ -344,20 +353,6 @@ async function writePage(
   });
 }
 
-/**
- * The sales speed assumed for an item before its first sale: the shop's orders over the
- * velocity's long horizon, per tracked item. A store selling 100 orders an hour over 500
- * items gives each unsold item 0.2 an hour until it has a speed of its own.
- */
-async function shopPriorRatePerMs(database: Database, shop: string, now: Date): Promise<number> {
-  const horizonMs = DEFAULT_VELOCITY_CONFIG.longHorizonMs;
-  const [orders, items] = await Promise.all([
-    database.orderRecord.count({ where: { shop, placedAt: { gte: new Date(now.getTime() - horizonMs), lte: now } } }),
-    database.variant.count({ where: { shop, deletedAt: null, tracked: true } }),
-  ]);
-  return items > 0 ? orders / items / horizonMs : 0;
-}
-
 /** What the recompute reads of a ChannelItemState row. */
 interface SyncRow {
   variantGid: string;
@@ -368,6 +363,8 @@ interface SyncRow {
   dampingState: unknown;
   pushed: number | null;
   pendingSince: Date | null;
+  /** What the channel was last seen showing: with pushed, the most it may show (syncRowMemory). */
+  confirmed: number | null;
 }
 
 async function dirtyVariantGids(database: Database, shop: string, take: number, after?: string): Promise<string[]> {

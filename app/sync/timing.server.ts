@@ -8,31 +8,36 @@ import {
   type ChannelId,
   type ChannelTiming,
 } from "~/domain";
+import { nearestRank } from "~/domain/percentile";
 
 const DAY_MS = 86_400_000;
 /**
- * The lag p95 is taken over the last hour when it has enough samples, so buffers shrink
- * back within the hour once a spike is over (over a day, one spike kept them wide all day);
- * otherwise over the day, otherwise the default.
+ * The lag p95 is taken over the samples observed in the last 20 minutes when there are
+ * enough, otherwise over the LATEST_SAMPLES latest pushes of the day that were seen landing,
+ * otherwise the default: buffers shrink back soon after a spike is over. Over a day, one
+ * spike kept them wide all day; over an hour, a 30-minute spike kept Meta at 0 for most items
+ * an hour after it ended in the flash-drop rehearsal, and so did falling back to the day's
+ * latest *observations* when a quiet channel (showing 0, so pushed rarely) had few samples
+ * in the window: the last ones observed were the spike's own pushes, landing late. The
+ * latest pushes say how fast the channel is now. A spike in progress is seen sooner by the
+ * pushes still in flight (channelLagMs), not by this.
  */
-const RECENT_MS = 3_600_000;
+const RECENT_MS = 20 * 60_000;
+const LATEST_SAMPLES = 10;
 /** Fewer samples than this and the measured figure is noise: keep the conservative default. */
 const MIN_SAMPLES = 5;
-/**
- * Channels whose increases must survive the day's longest lag: Meta takes orders at its own
- * checkout, so an increase that lands after the stock is gone is an oversell. Google sends
- * buyers to the store (a refused checkout, not an oversell); the Online Store applies a
- * move at once. In the rehearsal, guarding all three withheld four times the units.
- */
-const INCREASE_GUARD_CHANNELS: readonly ChannelId[] = ["meta"];
 /** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
 const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
+/** Channels whose figures in flight are compared with the lag they were sized for (slowerThanMeasured). */
+const SIZED_FOR_CHANNELS: readonly ChannelId[] = ["meta"];
 
 /**
  * Each channel's effective delay inputs: the p95 propagation lag the monitor measured
- * (last hour, else the last 24 hours, else the default until there are enough samples),
- * the age of the oldest push the channel has not shown yet (a spike in progress), the push
- * interval, and the wait the channel's budget imposes given what is queued for it.
+ * (last 20 minutes, else the day's latest pushes seen landing, else the default until there are enough),
+ * the age of the oldest push the channel has not shown yet (a spike in progress: the lag is
+ * at least that), the push interval, the wait the channel's budget imposes given what is
+ * queued for it, and the longest lag seen today (what an increase must survive on a channel
+ * that takes orders itself; the engine applies it by the channel's checkout place).
  */
 export async function loadChannelTiming(
   database: Database,
@@ -41,43 +46,79 @@ export async function loadChannelTiming(
   options: { pushIntervalMs?: Partial<Record<ChannelId, number>> } = {},
 ): Promise<Record<ChannelId, ChannelTiming>> {
   const recent = await p95ByChannel(database, shop, new Date(now.getTime() - RECENT_MS), now);
-  // The day's samples (tens of thousands of rows to rank) only for a channel quiet this hour.
+  // The day's latest samples (an indexed read of a few rows) only for a channel quiet lately.
   const quiet = CHANNELS.filter((channel) => !recent.has(channel));
-  const day =
-    quiet.length > 0
-      ? await p95ByChannel(database, shop, new Date(now.getTime() - DAY_MS), now, quiet)
-      : new Map<string, number>();
-  const queues = await syncQueues(database, shop, new Date(now.getTime() - DAY_MS), now);
+  const latest = await Promise.all(
+    quiet.map((channel) => latestP95(database, shop, channel, new Date(now.getTime() - DAY_MS), now)),
+  );
+  const day = new Map<string, number>();
+  quiet.forEach((channel, index) => {
+    const p95 = latest[index];
+    if (p95 !== undefined) day.set(channel, p95);
+  });
   const longest = await longestLagByChannel(database, shop, new Date(now.getTime() - DAY_MS), now);
-  const measuredP95 = {} as Record<ChannelId, number | null>;
-  const inFlight = {} as Record<ChannelId, number | undefined>;
-  for (const channel of CHANNELS) {
-    measuredP95[channel] = recent.get(channel) ?? day.get(channel) ?? null;
-    if (!IN_FLIGHT_CHANNELS.includes(channel)) continue;
-    const oldest = queues.get(channel)?.oldestInFlight;
-    inFlight[channel] = oldest ? now.getTime() - oldest.getTime() : 0;
-  }
-  const queuedForMeta = queues.get("meta")?.queued ?? 0;
   const timing = {} as Record<ChannelId, ChannelTiming>;
   for (const channel of CHANNELS) {
     const fallback = DEFAULT_CHANNEL_TIMING[channel];
-    const inFlightLagMs = inFlight[channel];
+    const longestLagMs = longest.get(channel);
     timing[channel] = {
-      measuredLagMs: measuredP95[channel] ?? fallback.measuredLagMs,
-      ...(inFlightLagMs !== undefined ? { inFlightLagMs } : {}),
+      measuredLagMs: recent.get(channel) ?? day.get(channel) ?? fallback.measuredLagMs,
       pushIntervalMs: options.pushIntervalMs?.[channel] ?? fallback.pushIntervalMs,
-      ...(INCREASE_GUARD_CHANNELS.includes(channel) && longest.has(channel)
-        ? { increaseLagMs: longest.get(channel)! }
-        : {}),
+      budgetWaitMs: fallback.budgetWaitMs,
+      ...(longestLagMs !== undefined ? { increaseLagMs: longestLagMs } : {}),
+    };
+  }
+  return refreshChannelTiming(database, shop, now, timing);
+}
+
+/**
+ * The parts of a timing that move within minutes, brought up to `now`: the age of the
+ * oldest push each channel has not shown yet, and the budget wait of what is queued. A
+ * recompute between two full loads calls it (at most once a minute; the measured p95 and
+ * the day's longest lag stay as loaded), so a spike raises buffers as it happens rather than
+ * at the next full load. The in-flight age is a lower bound of the lag, so it also raises
+ * the lag an increase must survive.
+ */
+export async function refreshChannelTiming(
+  database: Database,
+  shop: string,
+  now: Date,
+  timing: Readonly<Record<ChannelId, ChannelTiming>>,
+): Promise<Record<ChannelId, ChannelTiming>> {
+  const queues = await syncQueues(database, shop, new Date(now.getTime() - DAY_MS), now);
+  const sizedFor = new Map<ChannelId, number>();
+  for (const channel of SIZED_FOR_CHANNELS) {
+    const oldest = queues.get(channel)?.oldestInFlight;
+    if (!oldest) continue;
+    const lag = await lagAt(database, shop, channel, oldest);
+    if (lag !== undefined) sizedFor.set(channel, lag);
+  }
+  const refreshed = {} as Record<ChannelId, ChannelTiming>;
+  for (const channel of CHANNELS) {
+    const previous = timing[channel];
+    const { inFlightLagMs: _previousInFlight, sizedForLagMs: _previousSizedFor, ...kept } = previous;
+    const sizedForLagMs = sizedFor.get(channel);
+    const oldest = queues.get(channel)?.oldestInFlight;
+    const inFlightLagMs = IN_FLIGHT_CHANNELS.includes(channel)
+      ? oldest
+        ? Math.max(0, now.getTime() - oldest.getTime())
+        : 0
+      : undefined;
+    const increaseLagMs = Math.max(previous.increaseLagMs ?? 0, inFlightLagMs ?? 0);
+    refreshed[channel] = {
+      ...kept,
+      ...(inFlightLagMs !== undefined ? { inFlightLagMs } : {}),
+      ...(increaseLagMs > 0 ? { increaseLagMs } : {}),
+      ...(sizedForLagMs !== undefined ? { sizedForLagMs } : {}),
       budgetWaitMs:
         channel === "meta"
-          ? metaBudgetWaitMs({ pendingItems: queuedForMeta })
+          ? metaBudgetWaitMs({ pendingItems: queues.get("meta")?.queued ?? 0 })
           : channel === "google"
             ? googleBudgetWaitMs()
             : 0,
     };
   }
-  return timing;
+  return refreshed;
 }
 
 /**
@@ -106,14 +147,45 @@ async function p95ByChannel(
   return p95;
 }
 
+/** The channel's measured lag as it stood at `at` (as loadChannelTiming measures it then), if there were samples. */
+async function lagAt(database: Database, shop: string, channel: ChannelId, at: Date): Promise<number | undefined> {
+  const recent = await p95ByChannel(database, shop, new Date(at.getTime() - RECENT_MS), at, [channel]);
+  return recent.get(channel) ?? (await latestP95(database, shop, channel, new Date(at.getTime() - DAY_MS), at));
+}
+
 /**
- * Per channel, in one statement: the oldest push the channel has not shown yet (last seen
- * showing more than pushed — a decrease on its way, the risky kind — or never read; Meta's
- * own checkout leaves rows showing *less* than pushed, which is not lag; older than a day
- * is drift, not lag), and how many items wait for a push. The monitor's lag figures
- * (app/monitor/health.server.ts) also count a push shown less than pushed, since an increase
- * in flight is lag too, and so count the checkout-lowered rows as well (given this test
- * instead, the monitor missed a 45-minute lag seen only on increases).
+ * Nearest-rank p95 of the lags of the channel's LATEST_SAMPLES latest pushes seen landing
+ * in [since, now], if at least MIN_SAMPLES.
+ */
+async function latestP95(
+  database: Database,
+  shop: string,
+  channel: ChannelId,
+  since: Date,
+  now: Date,
+): Promise<number | undefined> {
+  const rows = await database.lagSample.findMany({
+    where: { shop, channel, observedAt: { gte: since, lte: now } },
+    orderBy: { pushedAt: "desc" },
+    take: LATEST_SAMPLES,
+    select: { lagMs: true },
+  });
+  if (rows.length < MIN_SAMPLES) return undefined;
+  return nearestRank(
+    rows.map((row) => row.lagMs).sort((a, b) => a - b),
+    0.95,
+  );
+}
+
+/**
+ * Per channel, in one statement: the oldest push the channel has not shown yet, and how many
+ * items wait for a push. Not shown yet: never read; not read since the push (the read-back
+ * writes only what changed, so a channel still showing its older figure keeps the older
+ * confirmation time); or last seen showing more than pushed (a decrease on its way, the
+ * risky kind). A row read since the push showing *less* than pushed is not counted: Meta's
+ * own checkout lowers the figure it shows, which is not lag. Older than a day is drift, not
+ * lag. The monitor's lag figures (app/monitor/health.server.ts) count every push shown
+ * otherwise than pushed, the checkout-lowered rows too.
  */
 export async function syncQueues(
   database: Database,
@@ -126,7 +198,8 @@ export async function syncQueues(
   >`
     SELECT "channel",
       MIN(CASE WHEN "pushed" IS NOT NULL AND "pushedAt" >= ${since} AND "pushedAt" <= ${now}
-                AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmed" > "pushed")
+                AND ("confirmed" IS NULL OR "confirmedAt" IS NULL OR "confirmedAt" < "pushedAt"
+                     OR "confirmed" > "pushed")
           THEN "pushedAt" END) AS "oldestInFlight",
       SUM(CASE WHEN "pushed" IS NULL OR "pushed" <> "desired" THEN 1 ELSE 0 END) AS "queued"
     FROM "ChannelItemState"

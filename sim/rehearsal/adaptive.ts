@@ -19,10 +19,10 @@ import { VirtualClock } from "../fakes/meta/clock";
 import { installShop, worldConnectors } from "../install-shop";
 import { startWorld, type World } from "../world";
 import { AdaptiveDay } from "./adaptive-day";
-import { Accounting, type AlertEvent, type PerChannel, type StrategyResult } from "./metrics";
-import { stream } from "./random";
-import type { Buyer, ExpandedScenario } from "./scenario";
-import type { ProgressReporter } from "./inprocess";
+import { Accounting, type AlertEvent, type PerChannel, type StrategyResult } from "~/rehearsal/metrics";
+import { stream } from "~/rehearsal/random";
+import type { Buyer, ExpandedScenario } from "~/rehearsal/scenario";
+import type { ProgressReporter } from "~/rehearsal/channel-model";
 import { printSqlProfile, setProfiledPhase, sqlProfile, type SqlCounts } from "./sql-profile";
 
 /**
@@ -124,8 +124,22 @@ function startRehearsalApp(databaseUrl: string, world: World): Promise<RunningAp
 }
 
 /** The shop installed with the strategy's rules as shop defaults; then the dashboard link. */
-async function prepareShop(database: Database, world: World, app: RunningApp, options: AdaptiveOptions): Promise<void> {
+async function prepareShop(
+  database: Database,
+  world: World,
+  app: RunningApp,
+  options: AdaptiveOptions,
+  expanded: ExpandedScenario,
+): Promise<void> {
   await installShop(database, world, ENCRYPTION_KEY);
+  // Where each channel's buyers check out, as the merchant sets it on the Channels page:
+  // the engine guards the channels that take orders themselves.
+  for (const channel of ["meta", "google"] as const) {
+    await database.channelConnection.update({
+      where: { shop_channel: { shop: world.shop, channel } },
+      data: { settings: { checkoutOn: expanded.scenario.channels[channel].checkout } },
+    });
+  }
   const rules = options.rules ?? ADAPTIVE_RULES;
   for (const channel of CHANNELS) {
     const rule = rules.shopDefaults[channel];
@@ -272,7 +286,7 @@ export async function runAdaptive(
   };
 
   try {
-    await prepareShop(database, world, app, options);
+    await prepareShop(database, world, app, options, expanded);
     // The worker's info lines (one per batch) would drown the progress and cost time.
     logger.level = process.env.LOG_LEVEL ?? "warn";
     const phaseTimings = new Map<string, { ms: number; count: number }>();

@@ -72,6 +72,54 @@ describe("plainExplanation", () => {
     expect(french).toContain(`7${NB}:`);
   });
 
+  it("says why the delay is long (a change still on its way, a rush) and that the shop sells faster than usual", () => {
+    const base = lagAware(6, 0.5, 31 * 60_000);
+    const spike: ExplanationStep =
+      base.kind === "lag_aware"
+        ? {
+            ...base,
+            params: { ...base.params, measuredLagMs: 8 * 60_000, inFlightLagMs: 20 * 60_000, demandLift: 4.2 },
+          }
+        : base;
+    const meta = explanation("meta", 4, 10, [spike]);
+    expect(plainExplanation(meta, en)).toBe(
+      "Ballast wants Meta to show 4: you have 10 to sell, Meta runs about 30 minutes behind (a change sent 20 minutes ago has not shown yet) and this item sells about 1 every 2 minutes while your shop sells 4.2 times its usual pace, so 6 are kept back.",
+    );
+    expect(spaced(plainExplanation(meta, fr))).toContain(
+      "Meta a environ 30 minutes de retard (un changement envoyé il y a 20 minutes n'est pas encore affiché) et cet article se vend à environ 1 toutes les 2 minutes pendant que votre boutique vend 4,2 fois plus qu'à l'habitude",
+    );
+    const rush: ExplanationStep =
+      base.kind === "lag_aware"
+        ? { ...base, params: { ...base.params, measuredLagMs: 8 * 60_000, surgeLagMs: 20 * 60_000 } }
+        : base;
+    expect(plainExplanation(explanation("meta", 4, 10, [rush]), en)).toContain(
+      "Meta runs about 30 minutes behind (in a rush, Ballast assumes it is as slow as at its busiest)",
+    );
+  });
+
+  it("says what the Online Store leaves to a channel that takes orders itself", () => {
+    const reserved: ExplanationStep = {
+      kind: "reserved_for_channel",
+      units: 3,
+      params: {
+        channel: "meta",
+        reserved: 7,
+        mayShow: 9,
+        wants: 2,
+        delayMs: 31 * 60_000,
+        expectedUnits: 4,
+        confidence: 0.95,
+      },
+    };
+    const store = explanation("online_store", 3, 10, [reserved]);
+    expect(plainExplanation(store, en)).toBe(
+      "Ballast wants the Online Store to show 3: you have 10 to sell, nothing needs to be kept back, 7 are left for Meta, which takes orders at its own checkout and may still show 9 (Ballast wants 2) until its lower number arrives, in about 30 minutes.",
+    );
+    expect(spaced(plainExplanation(store, fr))).toContain(
+      "7 sont laissés à Meta, qui prend les commandes à sa propre caisse et peut encore en afficher 9 (Ballast en veut 2)",
+    );
+  });
+
   it("reads the engine's own decisions for the seed example (10 sellable → Online Store 8, Meta 7, Google in stock)", () => {
     const { decisions } = allocateItem(EXAMPLE_ITEM, EXAMPLE_CONTEXT, { explain: true });
     expect(plainExplanation(decisions.online_store.explanation!, en)).toBe(

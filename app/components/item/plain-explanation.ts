@@ -1,5 +1,5 @@
 import type { Explanation, ExplanationStep } from "~/domain";
-import { appliedHold, type HoldStep } from "~/domain/explain";
+import { appliedHold, lagAwareCause, type HoldStep } from "~/domain/explain";
 import { formatMessage, messagesFor, type Locale, type MessageKey } from "~/i18n";
 
 /**
@@ -79,10 +79,26 @@ function holdClause(step: HoldStep, held: number, channel: string, words: Words,
       return words("item.plain.lagAware", {
         channel,
         delay: plainDuration(step.params.delayMs, locale),
+        lagNote: lagNote(step, words, locale),
         rate: plainRate(step.params.ratePerMinute, locale),
+        paceNote:
+          step.params.demandLift !== undefined && step.params.demandLift > 1
+            ? words("item.plain.paceNote", {
+                lift: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(step.params.demandLift),
+              })
+            : "",
         keptBack,
       });
   }
+}
+
+/** Why the channel's delay is longer than measured: a change still on its way, or a rush. */
+function lagNote(step: Extract<HoldStep, { kind: "lag_aware" }>, words: Words, locale: Locale): string {
+  const cause = lagAwareCause(step.params);
+  if (cause === "surge") return words("item.plain.lagNote.surge");
+  if (cause === "in_flight")
+    return words("item.plain.lagNote.inFlight", { age: plainDuration(step.params.inFlightLagMs ?? 0, locale) });
+  return "";
 }
 
 interface RuleReading {
@@ -157,6 +173,14 @@ function decisionClause(
           target: number(step.params.target, locale),
           confirmations: number(step.params.confirmations, locale),
           needed: number(step.params.confirmationsNeeded, locale),
+        });
+        break;
+      case "reserved_for_channel":
+        clause = plural(words, locale, "item.plain.reserved", step.params.reserved, {
+          other: words(`item.subject.${step.params.channel}`),
+          mayShow: number(step.params.mayShow, locale),
+          wants: number(step.params.wants, locale),
+          delay: plainDuration(step.params.delayMs, locale),
         });
         break;
       case "increase_guarded":

@@ -64,6 +64,8 @@ export const timingArb: fc.Arbitrary<ChannelTiming> = fc.record(
     pushIntervalMs: fc.integer({ min: 0, max: 600_000 }),
     budgetWaitMs: fc.integer({ min: 0, max: 43_200_000 }),
     increaseLagMs: fc.integer({ min: 0, max: 7_200_000 }),
+    surgeLagMs: fc.integer({ min: 0, max: 3_600_000 }),
+    sizedForLagMs: fc.integer({ min: 0, max: 3_600_000 }),
   },
   { requiredKeys: ["measuredLagMs", "pushIntervalMs", "budgetWaitMs"] },
 );
