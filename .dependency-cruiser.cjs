@@ -6,18 +6,20 @@
 const LAYERS = [
   // [rank, name, path pattern]
   [0, "domain", "^app/domain/"],
-  [1, "base", "^app/(env|logger|db)\\.server\\.ts$|^app/(db|i18n|locales|generated|security)/"],
-  [2, "records", "^app/records/"],
-  [3, "shopify", "^app/shopify/"],
-  [4, "channels", "^app/channels/"],
-  [5, "ingest", "^app/ingest/"],
-  [5, "rules", "^app/rules/"],
-  [6, "sync", "^app/sync/"],
-  [6, "monitor", "^app/monitor/"],
-  [7, "worker", "^app/worker/"],
-  [8, "web", "^app/web/|^app/shopify\\.server\\.ts$|^app/entry\\.server\\.tsx$"],
-  [9, "components", "^app/components/"],
-  [10, "routes", "^app/routes/|^app/root\\.tsx$"],
+  // The rehearsal's core (scenarios, channel model, strategies, accounting): pure, on the domain only.
+  [1, "rehearsal", "^app/rehearsal/"],
+  [2, "base", "^app/(env|logger|db)\\.server\\.ts$|^app/(db|i18n|locales|generated|security)/"],
+  [3, "records", "^app/records/"],
+  [4, "shopify", "^app/shopify/"],
+  [5, "channels", "^app/channels/"],
+  [6, "ingest", "^app/ingest/"],
+  [6, "rules", "^app/rules/"],
+  [7, "sync", "^app/sync/"],
+  [7, "monitor", "^app/monitor/"],
+  [8, "worker", "^app/worker/"],
+  [9, "web", "^app/web/|^app/shopify\\.server\\.ts$|^app/entry\\.server\\.tsx$"],
+  [10, "components", "^app/components/"],
+  [11, "routes", "^app/routes/|^app/root\\.tsx$"],
 ];
 
 const TESTS = "\\.test\\.tsx?$|/testing/";

@@ -63,4 +63,41 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The rehearsal's core is pure like the domain, and stands on it alone: the worker and
+    // `npm run rehearse` do the I/O (database, files, the real app over HTTP).
+    files: ["app/rehearsal/**/*.ts"],
+    ignores: ["app/rehearsal/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "http", "https", "net", "child_process"],
+              message: "The rehearsal's core does no I/O.",
+            },
+            {
+              group: ["@prisma/*", "~/generated/*", "~/db.server", "*.server"],
+              message: "The rehearsal's core has no database.",
+            },
+            {
+              group: ["@remix-run/*", "@shopify/*", "react", "react-dom"],
+              message: "The rehearsal's core imports no framework.",
+            },
+            {
+              regex: "^~/(?!domain(/|$)|rehearsal/)",
+              message: "The rehearsal's core imports the domain only (app/domain).",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "Time is a parameter in a rehearsal." },
+        { object: "Math", property: "random", message: "A rehearsal draws from its seeded streams (random.ts)." },
+        { object: "performance", property: "now", message: "The caller times a rehearsal (a clock parameter)." },
+      ],
+    },
+  },
 );

@@ -37,7 +37,7 @@ import {
   type OrderHold,
   type RuleSetInput,
 } from "../app/domain/index";
-import { seededRandom } from "../sim/rehearsal/random";
+import { seededRandom } from "~/rehearsal/random";
 
 const VARIANTS = 100_000;
 const RUNS = 5;

@@ -1,13 +1,15 @@
 /**
  * `npm run rehearse [-- --scenario black-friday|flash-drop|holiday-week|channel-outage|small|path.json]
- *   [--checkout meta=store,google=channel] [--speed N] [--json PATH] [--seed N] [--keep-open]`
+ *   [--checkout meta=store,google=channel] [--speed N] [--json PATH] [--seed N] [--keep-open] [--in-process]`
  * `npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json`
  *
  * Replays a scenario against three strategies on the same demand: native sync and static
  * tiers simulated in-process, Ballast adaptive with the real app over HTTP, and beside them
  * the oracle (the physical limit, in-process; see docs/rehearsal.md). Prints progress, a
  * summary table with what each strategy cost, the family's goal lines, and writes a JSON and
- * an HTML report under rehearsals/.
+ * an HTML report under rehearsals/. `--in-process` adds a fifth column: the same adaptive
+ * rules run in-process by the app's "your settings" strategy (app/rehearsal/settings-strategy.ts),
+ * to see how close it is to the real app.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,9 +17,18 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import buildOnce from "./build-once";
 import { importShopifyCsv } from "./rehearsal/import-csv";
-import { simulateInProcess } from "./rehearsal/inprocess";
-import { withCost } from "./rehearsal/metrics";
-import { outageFloors, simulateOracle } from "./rehearsal/oracle";
+import { FAMILY_NAMES } from "~/rehearsal/families";
+import { simulateInProcess } from "~/rehearsal/inprocess";
+import { withCost } from "~/rehearsal/metrics";
+import { simulateSettings } from "~/rehearsal/settings-strategy";
+import { outageFloors, simulateOracle } from "~/rehearsal/oracle";
+import {
+  expandScenario,
+  generateDemand,
+  parseCheckoutOverride,
+  withCheckout,
+  type CheckoutOverride,
+} from "~/rehearsal/scenario";
 import {
   cheapestStrategy,
   evaluateGoal,
@@ -28,15 +39,7 @@ import {
   summaryTable,
   type RehearsalReport,
 } from "./rehearsal/report";
-import {
-  BUILT_IN_SCENARIOS,
-  expandScenario,
-  generateDemand,
-  loadScenario,
-  parseCheckoutOverride,
-  withCheckout,
-  type CheckoutOverride,
-} from "./rehearsal/scenario";
+import { loadScenario } from "./rehearsal/scenario-file";
 
 /** A mistake in the command line or the scenario file: reported without a stack. */
 class UsageError extends Error {}
@@ -57,6 +60,7 @@ interface Arguments {
   speed: number;
   json: string | null;
   keepOpen: boolean;
+  inProcess: boolean;
   importOrders: string | null;
   importProducts: string | null;
   out: string | null;
@@ -70,6 +74,7 @@ function parseArguments(argv: string[]): Arguments {
     speed: 0,
     json: null,
     keepOpen: false,
+    inProcess: false,
     importOrders: null,
     importProducts: null,
     out: null,
@@ -87,12 +92,13 @@ function parseArguments(argv: string[]): Arguments {
     else if (flag === "--speed") args.speed = Number(value());
     else if (flag === "--json") args.json = value();
     else if (flag === "--keep-open") args.keepOpen = true;
+    else if (flag === "--in-process") args.inProcess = true;
     else if (flag === "--import-orders") args.importOrders = value();
     else if (flag === "--import-products") args.importProducts = value();
     else if (flag === "--out") args.out = value();
     else if (flag === "--help" || flag === "-h") {
       console.log(
-        `usage: npm run rehearse [-- --scenario ${Object.keys(BUILT_IN_SCENARIOS).join("|")}|path.json] [--checkout meta=channel|store,google=channel|store] [--seed N] [--speed N] [--json PATH] [--keep-open]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json`,
+        `usage: npm run rehearse [-- --scenario ${FAMILY_NAMES.join("|")}|path.json] [--checkout meta=channel|store,google=channel|store] [--seed N] [--speed N] [--json PATH] [--keep-open] [--in-process]\n       npm run rehearse -- --import-orders orders.csv --import-products products.csv --out scenario.json`,
       );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
@@ -161,10 +167,11 @@ async function main(): Promise<void> {
   };
 
   const weights = scenario.costs;
-  const native = withCost(simulateInProcess("native", expanded, buyers, progress), weights);
-  const fixed = withCost(simulateInProcess("static", expanded, buyers, progress), weights);
+  const clock = () => performance.now();
+  const native = withCost(simulateInProcess("native", expanded, buyers, progress, clock), weights);
+  const fixed = withCost(simulateInProcess("static", expanded, buyers, progress, clock), weights);
   const outageStarts = [...expanded.outages.meta, ...expanded.outages.google].map((outage) => outage.fromMs);
-  const oracleRun = simulateOracle(expanded, buyers, { progress, snapshotAt: outageStarts });
+  const oracleRun = simulateOracle(expanded, buyers, { progress, snapshotAt: outageStarts, clock });
   const oracle = withCost(oracleRun.result, weights);
   const floors = outageFloors(expanded, buyers, oracleRun.snapshots);
 
@@ -172,7 +179,11 @@ async function main(): Promise<void> {
   buildOnce();
   // The app's JSON logs would drown the progress lines: warnings and errors only, unless asked.
   process.env.LOG_LEVEL ??= "warn";
-  const { runAdaptive } = await import("./rehearsal/adaptive");
+  const { adaptiveSetup, runAdaptive } = await import("./rehearsal/adaptive");
+  // `--in-process`: the same rules, run by the app's "your settings" strategy, to set beside the real app.
+  const inProcess = args.inProcess
+    ? withCost(simulateSettings(expanded, buyers, adaptiveSetup(expanded), { progress, clock }), weights)
+    : null;
   const run = await runAdaptive(expanded, buyers, {
     // The process id too: two rehearsals started in the same second must not share a database.
     databaseFile: path.join("rehearsals", `${fileStamp}-${process.pid}.sqlite`),
@@ -217,6 +228,7 @@ async function main(): Promise<void> {
       outageFloors: floors,
       goal: evaluateGoal({ family: expanded.family, checkout, outages, floors, ...results }),
       ...results,
+      ...(inProcess ? { settings: inProcess } : {}),
     };
     const table = summaryTable(report);
     mkdirSync(path.dirname(path.resolve(jsonPath)), { recursive: true });

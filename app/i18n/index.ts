@@ -10,18 +10,20 @@ import enItems from "~/locales/en/items.json";
 import enSettings from "~/locales/en/settings.json";
 import enConfirm from "~/locales/en/confirm.json";
 import enRetention from "~/locales/en/retention.json";
+import enRehearsal from "~/locales/en/rehearsal.json";
 import frCommon from "~/locales/fr/common.json";
 import frAlerts from "~/locales/fr/alerts.json";
 import frItems from "~/locales/fr/items.json";
 import frSettings from "~/locales/fr/settings.json";
 import frConfirm from "~/locales/fr/confirm.json";
 import frRetention from "~/locales/fr/retention.json";
+import frRehearsal from "~/locales/fr/rehearsal.json";
 
 import { LOCALES, type Locale } from "~/domain/channels";
 
 export { LOCALES, type Locale };
 
-const en = { ...enCommon, ...enAlerts, ...enItems, ...enSettings, ...enConfirm, ...enRetention };
+const en = { ...enCommon, ...enAlerts, ...enItems, ...enSettings, ...enConfirm, ...enRetention, ...enRehearsal };
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
@@ -33,6 +35,7 @@ const fr = {
   ...frSettings,
   ...frConfirm,
   ...frRetention,
+  ...frRehearsal,
 } satisfies Messages;
 const catalogs: Record<Locale, Messages> = { en, fr };
 

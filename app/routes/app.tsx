@@ -42,6 +42,7 @@ function Navigation() {
       <Link to="/app/items">{t("nav.items")}</Link>
       <Link to="/app/alerts">{t("nav.alerts")}</Link>
       <Link to="/app/activity">{t("nav.activity")}</Link>
+      <Link to="/app/rehearsal">{t("rehearsal.nav")}</Link>
       <Link to="/app/onboarding">{t("nav.onboarding")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
     </NavMenu>

@@ -9,7 +9,12 @@ import { requestOperation, type OperationKind } from "~/records/requests.server"
 
 export async function startOperation(
   database: Database,
-  input: { shop: string; kind: Exclude<OperationKind, "full_read">; nowMs: number; source: "admin" | "api" },
+  input: {
+    shop: string;
+    kind: Exclude<OperationKind, "full_read" | "rehearsal">;
+    nowMs: number;
+    source: "admin" | "api";
+  },
 ): Promise<string> {
   const id = await requestOperation(database, input.shop, input.kind);
   await recordActivity(database, {
@@ -46,8 +51,13 @@ export interface OperationView {
   finishedAt: string | null;
 }
 
+/** The channel operations (a rehearsal has its own page: app/web/rehearsal.server.ts). */
 export async function recentOperations(database: Database, shop: string, take = 5): Promise<OperationView[]> {
-  const rows = await database.operation.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take });
+  const rows = await database.operation.findMany({
+    where: { shop, kind: { not: "rehearsal" } },
+    orderBy: { createdAt: "desc" },
+    take,
+  });
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,

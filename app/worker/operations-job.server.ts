@@ -14,7 +14,8 @@ type Outcome = "done" | "requeued";
 
 /**
  * The operations merchants queue from the admin (app/records/requests.server.ts), oldest
- * first: a full read of Shopify ("resync", "full_read") and "release_holds". Each ends
+ * first: a full read of Shopify ("resync", "full_read") and "release_holds" (a "rehearsal"
+ * runs in a lane of its own, outside the shop's stored lease: rehearsal-job.server.ts). Each ends
  * succeeded or failed; a failure is stored as a code with its values and the raw message as
  * `technical` (app/records/operation-failure.ts), which the pages put into plain words. A
  * release the Online Store's push lane is in the way of waits in the queue for the next
@@ -28,7 +29,7 @@ export class OperationsJob {
 
   async hasQueued(shop: string): Promise<boolean> {
     const queued = await this.context.database.operation.findFirst({
-      where: { shop, state: { in: ["queued", "running"] } },
+      where: { shop, state: { in: ["queued", "running"] }, kind: { not: "rehearsal" } },
       select: { id: true },
     });
     return queued !== null;
@@ -37,7 +38,7 @@ export class OperationsJob {
   async run(shop: string): Promise<void> {
     const { database } = this.context;
     const queued = await database.operation.findMany({
-      where: { shop, state: { in: ["queued", "running"] } },
+      where: { shop, state: { in: ["queued", "running"] }, kind: { not: "rehearsal" } },
       orderBy: { createdAt: "asc" },
     });
     for (const operation of queued) await this.runOne(shop, operation);

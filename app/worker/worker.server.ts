@@ -15,6 +15,7 @@ import { PushJob } from "./push-job.server";
 import { ReadBackJob } from "./read-back-job.server";
 import { RecomputeJob } from "./recompute-job.server";
 import { ReconcileJob } from "./reconcile-job.server";
+import { RehearsalJob } from "./rehearsal-job.server";
 import { RetentionJob } from "./retention-job.server";
 import { scheduleOf, type Schedule } from "./schedule";
 
@@ -43,6 +44,7 @@ interface Jobs {
   readBack: ReadBackJob;
   observe: ObserveJob;
   operations: OperationsJob;
+  rehearsals: RehearsalJob;
   reconcile: ReconcileJob;
   retention: RetentionJob;
   monitor: MonitorJob;
@@ -67,6 +69,7 @@ const UNPUSHED_STATES = new Set(["paused_freeze", "disconnected", "error"]);
  * | <channel> (one per channel) | <channel>/<channel> | observe; or push when due, then read-back when due |
  * | maintenance (only when due) | stored/maintenance | operations (release_holds nests online_store/release_holds), reconcile, retention |
  * | maintenance, then | monitor/monitor | monitor |
+ * | rehearsal (only when one is queued) | rehearsal/rehearsal | a rehearsal of the shop's settings (no channel is called) |
  */
 export class SyncWorker {
   readonly owner = `worker-${randomUUID()}`;
@@ -108,6 +111,7 @@ export class SyncWorker {
         this.repeat(channel, idleMs, (shop) => this.channelLane(shop, channel).then(() => undefined)),
       ),
       this.repeat("maintenance", maintenancePauseMs, (shop) => this.maintenanceLane(shop)),
+      this.repeat("rehearsal", maintenancePauseMs, (shop) => this.rehearsalLane(shop)),
     ];
   }
 
@@ -168,6 +172,7 @@ export class SyncWorker {
       }
       if (part === "ingest") continue;
       await this.phases.timed("maintenance", () => this.maintenanceLane(shop, { monitor: false }));
+      await this.rehearsalLane(shop);
       for (const channel of CHANNELS) {
         const summary = await this.channelLane(shop, channel);
         if (summary) report.pushes[channel] = summary;
@@ -273,6 +278,15 @@ export class SyncWorker {
   }
 
   /**
+   * A queued rehearsal, under a lease of its own: seconds of CPU that must not hold the shop's
+   * stored lease (ingest waits on it). Most passes find none, known without the lease.
+   */
+  private async rehearsalLane(shop: string): Promise<void> {
+    if (!(await this.jobs.rehearsals.hasQueued(shop))) return;
+    await this.withLease(this.lease(shop, "rehearsal"), (signal) => this.jobs.rehearsals.run(shop, signal));
+  }
+
+  /**
    * Whether maintenance has anything to do, known without the lease: most passes have
    * nothing, and claiming and releasing the lease to find that out cost two statements.
    */
@@ -338,6 +352,7 @@ function createJobs(context: JobContext, options: WorkerOptions): Jobs {
     readBack,
     observe: new ObserveJob(context, readBack),
     operations: new OperationsJob(context, reconcile),
+    rehearsals: new RehearsalJob(context),
     reconcile,
     retention: new RetentionJob(context),
     monitor: new MonitorJob(context),

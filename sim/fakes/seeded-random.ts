@@ -1,14 +1,5 @@
 /**
  * mulberry32: a small, fast seeded PRNG, so the fakes' failure rates and the rehearsal
- * repeat between runs (the rehearsal's per-purpose streams are built on it).
+ * repeat between runs. It lives with the rehearsal's core (app/rehearsal/random.ts).
  */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "~/rehearsal/random";

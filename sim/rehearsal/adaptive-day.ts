@@ -9,10 +9,10 @@ import type { SyncWorker } from "../../app/worker/worker.server";
 import type { VirtualClock } from "../fakes/meta/clock";
 import { deliverWebhook, jsonWithBigInts, type WebhookTarget } from "../fakes/shopify/webhooks";
 import type { World, WorldVariant } from "../world";
-import type { ProgressReporter } from "./inprocess";
-import { ExposureCadence, ExposureSample, type Accounting, type PerChannel } from "./metrics";
-import { stream, type Random } from "./random";
-import type { Buyer, ExpandedScenario } from "./scenario";
+import type { ProgressReporter } from "~/rehearsal/channel-model";
+import { ExposureCadence, ExposureSample, type Accounting, type PerChannel } from "~/rehearsal/metrics";
+import { stream, type Random } from "~/rehearsal/random";
+import type { Buyer, ExpandedScenario } from "~/rehearsal/scenario";
 
 const SAMPLE_EVERY_MS = 5 * 60_000;
 const DELIVERY_CONCURRENCY = Number(process.env.REHEARSAL_DELIVERY_CONCURRENCY ?? 16);

@@ -10,7 +10,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createDatabase, type Database } from "~/db.server";
-import { CHANNELS, ruleSetSchema, type RuleSet } from "~/domain";
+import { CHANNELS, compileRuleSet, ruleSetSchema, shopChannelSettingsSchema, type RuleSet } from "~/domain";
+import type { ShopSetup } from "~/rehearsal/settings-strategy";
 import { saveRule } from "~/rules/rule-store.server";
 import { logger } from "~/logger.server";
 import { SyncWorker } from "../../app/worker/worker.server";
@@ -38,6 +39,22 @@ export const ADAPTIVE_RULES: RuleSet = ruleSetSchema.parse({
     google: { lagAware: { confidence: 0.95 } },
   },
 });
+
+/**
+ * The HTTP run's shop as the in-process "your settings" strategy takes it (`--in-process`):
+ * ADAPTIVE_RULES as shop defaults, default channel settings, each channel's checkout place
+ * as the scenario says (what prepareShop stores).
+ */
+export function adaptiveSetup(expanded: ExpandedScenario, rules: RuleSet = ADAPTIVE_RULES): ShopSetup {
+  const { channels } = expanded.scenario;
+  return {
+    rules: compileRuleSet(rules),
+    settings: shopChannelSettingsSchema.parse({
+      meta: { checkoutOn: channels.meta.checkout },
+      google: { checkoutOn: channels.google.checkout },
+    }),
+  };
+}
 
 export const REHEARSAL_API_KEY = "ballast-rehearsal-api-key";
 export const REHEARSAL_API_SECRET = "ballast-rehearsal-api-secret";

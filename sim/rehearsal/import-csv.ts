@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseScenario, type Scenario } from "./scenario";
+import { builtInScenario } from "~/rehearsal/families";
+import { parseScenario, type Scenario } from "~/rehearsal/scenario";
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, a header row. */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -138,7 +139,7 @@ function demandFrom(orders: ReturnType<typeof readOrderLines>, variants: Map<str
 }
 
 export function scenarioFromCsv(ordersText: string, productsText: string, name = "imported"): Scenario {
-  const builtIn = JSON.parse(readFileSync(path.resolve("sim/scenarios/black-friday.json"), "utf8")) as Scenario;
+  const builtIn = builtInScenario("black-friday");
   const variants = readVariants(parseCsv(productsText));
   const orders = readOrderLines(parseCsv(ordersText), variants);
   const { hourStart, durationHours, hourly, unitsHistogram, mix, mixKnown } = demandFrom(orders, variants);

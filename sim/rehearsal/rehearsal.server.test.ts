@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runAdaptive } from "./adaptive";
-import { simulateInProcess } from "./inprocess";
-import { expandScenario, generateDemand, parseScenario } from "./scenario";
+import { simulateInProcess } from "~/rehearsal/inprocess";
+import { expandScenario, generateDemand, parseScenario } from "~/rehearsal/scenario";
 
 const tiny = parseScenario({
   name: "tiny",

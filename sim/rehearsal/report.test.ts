@@ -1,6 +1,6 @@
 /** The goal lines per family (issue 19 "Done when") and the cost summary, on hand-made results. */
 import { describe, expect, it } from "vitest";
-import { Accounting, type StrategyResult } from "./metrics";
+import { Accounting, type StrategyResult } from "~/rehearsal/metrics";
 import { cheapestStrategy, evaluateGoal, formatMultiple, oracleMultiple, type GoalInput } from "./report";
 
 const variants = [{ index: 0, sku: "A", title: "A", price: 10, stock: 5, weight: 1 }];

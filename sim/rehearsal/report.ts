@@ -3,9 +3,12 @@
  * table, the JSON report and a self-contained HTML report whose charts are inline SVG
  * drawn here (no CDN, no script: opens offline).
  */
-import type { CostBreakdown, StrategyId, StrategyResult, TimelinePoint } from "./metrics";
-import type { OutageFloor } from "./oracle";
-import type { Checkout, CostWeights, LagChannel, ScenarioFamily } from "./scenario";
+import type { CostBreakdown, StrategyId as AnyStrategyId, StrategyResult, TimelinePoint } from "~/rehearsal/metrics";
+import type { OutageFloor } from "~/rehearsal/oracle";
+import type { Checkout, CostWeights, LagChannel, ScenarioFamily } from "~/rehearsal/scenario";
+
+/** The strategies of `npm run rehearse` (the app's "your settings" is not among them). */
+type StrategyId = Exclude<AnyStrategyId, "settings">;
 
 export interface GoalLine {
   text: string;
@@ -53,12 +56,18 @@ export interface RehearsalReport {
   static: StrategyResult;
   adaptive: StrategyResult;
   oracle: StrategyResult;
+  /**
+   * `--in-process`: the adaptive rules run by the app's in-process "your settings" strategy
+   * (app/rehearsal/settings-strategy.ts) on the same day, beside the real app over HTTP.
+   */
+  settings?: StrategyResult;
 }
 
-export const STRATEGY_LABEL: Record<StrategyId, string> = {
+export const STRATEGY_LABEL: Record<AnyStrategyId, string> = {
   native: "Native sync",
   static: "Static tiers",
   adaptive: "Ballast adaptive",
+  settings: "Adaptive, in-process",
   oracle: "Oracle (limit)",
 };
 const ORDER: StrategyId[] = ["native", "static", "adaptive", "oracle"];
@@ -255,8 +264,9 @@ export function summaryTable(report: RehearsalReport): string {
     ["COST TOTAL", costCell((cost) => cost.total)],
     ["wall time", (r) => `${(r.wallMs / 1000).toFixed(1)} s`],
   ];
-  const header = ["", ...ORDER.map((id) => STRATEGY_LABEL[id])];
-  const body = rows.map(([label, cell]) => [label, ...ORDER.map((id) => cell(report[id]))]);
+  const columns = [...ORDER.map((id) => report[id]), ...(report.settings ? [report.settings] : [])];
+  const header = ["", ...columns.map((result) => STRATEGY_LABEL[result.strategy])];
+  const body = rows.map(([label, cell]) => [label, ...columns.map((result) => cell(result))]);
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
   const line = (row: string[]) =>
     row
@@ -371,7 +381,7 @@ function costTable(report: RehearsalReport): string {
 }
 
 export function htmlReport(report: RehearsalReport, terminalTable: string): string {
-  const strategies = ORDER.map((id) => report[id]);
+  const strategies = [...ORDER.map((id) => report[id]), ...(report.settings ? [report.settings] : [])];
   const perStrategy = strategies
     .map((result) => {
       const charts = [

@@ -16,7 +16,12 @@
 import type { BuyerChannel, CostWeights, ScenarioVariant } from "./scenario";
 
 export const CHANNEL_IDS: readonly BuyerChannel[] = ["online_store", "meta", "google"];
-export type StrategyId = "native" | "static" | "adaptive" | "oracle";
+/**
+ * native, static and oracle run in-process everywhere; adaptive is the real app over HTTP
+ * (`npm run rehearse`); settings is the real engine with a shop's own rules and channel
+ * settings, in-process (the app's "rehearse my settings", settings-strategy.ts).
+ */
+export type StrategyId = "native" | "static" | "adaptive" | "settings" | "oracle";
 export type PerChannel<T> = Record<BuyerChannel, T>;
 
 /** The money figure of one strategy, part by part (scenario `costs`, docs/rehearsal.md). */
@@ -46,6 +51,8 @@ export interface TimelinePoint {
   oversoldUnits: number;
   withheldUnits: number;
   failedCheckoutUnits: number;
+  /** Items the master could sell (at least one unit), to set beside Google's offers in stock. */
+  itemsInStock?: number;
 }
 
 /** One oversell, so the number can be explained item by item (the first 100 are kept). */
@@ -231,7 +238,7 @@ export class Accounting {
     }
   }
 
-  sample(atMs: number, stock: number, shown: PerChannel<number>): void {
+  sample(atMs: number, stock: number, shown: PerChannel<number>, itemsInStock?: number): void {
     const r = this.result;
     r.timeline.push({
       hour: Math.round(((atMs - this.startMs) / 3_600_000) * 1000) / 1000,
@@ -240,6 +247,7 @@ export class Accounting {
       oversoldUnits: r.oversoldUnits,
       withheldUnits: r.withheldUnits,
       failedCheckoutUnits: r.failedCheckoutUnits,
+      ...(itemsInStock === undefined ? {} : { itemsInStock }),
     });
   }
 

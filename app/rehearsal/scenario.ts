@@ -3,12 +3,12 @@
  * spikes, outages), webhook behaviour, the demand curve (hourly, or finer) and the cost
  * weights. JSON, validated with zod; the format is documented in docs/rehearsal.md.
  * `expandScenario` turns it into concrete variants, a lag per time window and per channel
- * and when a write sent at a given time lands, deterministically from the seed.
+ * and when a write sent at a given time lands, deterministically from the seed. Pure: the
+ * built-in families are JSON beside this file (families.ts); reading a scenario from a file
+ * is the command line's business (sim/rehearsal/scenario-file.ts).
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
-import { deferPastOutages, type OutageWindow } from "../fakes/meta/outages";
+import { deferPastOutages, type OutageWindow } from "./outages";
 import { stream, uniform, weightedPicker, type Random } from "./random";
 
 const lagWindowSchema = z
@@ -216,35 +216,6 @@ export interface ExpandedScenario {
   family: ScenarioFamily;
   /** A webhook's delivery delay drawn for one event. */
   webhookDelayMs(atMs: number, random: Random): number;
-}
-
-/** The families of issue 19, built in: `--scenario <name>`. */
-export const BUILT_IN_SCENARIOS: Record<string, string> = {
-  "black-friday": "sim/scenarios/black-friday.json",
-  "flash-drop": "sim/scenarios/flash-drop.json",
-  "holiday-week": "sim/scenarios/holiday-week.json",
-  "channel-outage": "sim/scenarios/channel-outage.json",
-  small: "sim/scenarios/small.json",
-};
-
-export function loadScenario(nameOrPath: string, root = process.cwd()): Scenario {
-  const file = BUILT_IN_SCENARIOS[nameOrPath] ?? nameOrPath;
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(root, file), "utf8");
-  } catch (error) {
-    const known = Object.keys(BUILT_IN_SCENARIOS).join(", ");
-    throw new Error(
-      `cannot read scenario "${nameOrPath}" (${error instanceof Error ? error.message : String(error)}); built-in scenarios: ${known}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return parseScenario(value, file);
 }
 
 export type CheckoutOverride = Partial<Record<LagChannel, Checkout>>;

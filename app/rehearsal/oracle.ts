@@ -3,7 +3,7 @@
  * come and every channel's future lag and outages, and shows each channel the most it can
  * without a channel selling what the shop does not have (checkout on the channel) or
  * sending a buyer to a sold-out page (checkout on the store). It faces the same physics as
- * the others, on the same shelves, buyers, accounting and sampling (inprocess.ts):
+ * the others, on the same shelves, buyers, accounting and sampling (channel-model.ts):
  *
  * - it writes at most once per step per channel (Meta: at most 100 batch calls an hour),
  *   a write lands when `expanded.landsAt` says, one item's writes in the order sent;
@@ -22,18 +22,17 @@
  * of that channel in [L, N) is oversold or sent to a sold-out page, capped by what the
  * master will have at L. Then the step's buyers are served for real, by the shared code.
  */
-import { Accounting, ExposureCadence, type StrategyResult } from "./metrics";
+import type { StrategyResult } from "./metrics";
 import {
-  accountingSnapshot,
   checkoutsOf,
-  openShelves,
-  sampleStep,
-  serveBuyer,
+  runToEnd,
+  ShelfSimulation,
   type ChannelShadow,
   type Checkouts,
   type ProgressReporter,
   type Shelves,
-} from "./inprocess";
+  type StrategySimulation,
+} from "./channel-model";
 import type { Buyer, ExpandedScenario, LagChannel } from "./scenario";
 
 const DAY_MS = 86_400_000;
@@ -294,34 +293,32 @@ class OraclePlanner {
 }
 
 /** The oracle over the scenario: decisions at each step, then the step's buyers served by the shared code. */
-export function simulateOracle(
-  expanded: ExpandedScenario,
-  buyers: readonly Buyer[],
-  options: { progress?: ProgressReporter; snapshotAt?: readonly number[] } = {},
-): OracleRun {
-  const started = performance.now();
-  const { variants, startMs, stepMs, steps } = expanded;
-  const accounting = new Accounting("oracle", "in-process", variants, startMs);
-  const shelves = openShelves(expanded);
-  const planner = new OraclePlanner(expanded, buyers, shelves);
-  const checkout = checkoutsOf(expanded);
-  const snapshots = new Map<number, number[]>();
-  const pendingSnapshots = [...(options.snapshotAt ?? [])].sort((a, b) => a - b);
-  const takeSnapshots = (before: number) => {
-    while (pendingSnapshots.length > 0 && pendingSnapshots[0]! <= before)
-      snapshots.set(pendingSnapshots.shift()!, [...shelves.physical]);
-  };
+class OracleSimulation extends ShelfSimulation {
+  readonly #planner: OraclePlanner;
+  readonly snapshots = new Map<number, number[]>();
+  readonly #pendingSnapshots: number[];
 
-  let buyerIndex = 0;
-  let nextSample = startMs;
-  const exposure = new ExposureCadence(startMs, expanded.endMs);
-  for (let step = 0; step < steps; step += 1) {
-    const now = startMs + step * stepMs;
+  constructor(expanded: ExpandedScenario, buyers: readonly Buyer[], snapshotAt: readonly number[]) {
+    super("oracle", expanded, buyers);
+    this.#planner = new OraclePlanner(expanded, buyers, this.shelves);
+    this.#pendingSnapshots = [...snapshotAt].sort((a, b) => a - b);
+  }
+
+  #takeSnapshots(before: number): void {
+    const pending = this.#pendingSnapshots;
+    while (pending.length > 0 && pending[0]! <= before)
+      this.snapshots.set(pending.shift()!, [...this.shelves.physical]);
+  }
+
+  protected plan(now: number): void {
+    const { expanded, shelves, accounting } = this;
+    const planner = this.#planner;
+    const step = this.done;
     planner.advance(now);
     let metaItems = 0;
     let googleItems = 0;
     let storeMoves = 0;
-    for (let item = 0; item < variants.length; item += 1) {
+    for (let item = 0; item < expanded.variants.length; item += 1) {
       const hold = Math.max(0, Math.min(planner.holdAt(item, now), shelves.physical[item]!));
       if (hold !== shelves.safety[item]) {
         shelves.safety[item] = hold;
@@ -342,23 +339,41 @@ export function simulateOracle(
     accounting.push("online_store", storeMoves, Math.ceil(storeMoves / 250));
     accounting.push("meta", metaItems, Math.ceil(metaItems / 3000) * 2);
     accounting.push("google", googleItems, googleItems);
-
-    const stepEnd = now + stepMs;
-    while (buyerIndex < buyers.length && buyers[buyerIndex]!.atMs < stepEnd) {
-      takeSnapshots(buyers[buyerIndex]!.atMs);
-      serveBuyer(buyers[buyerIndex]!, shelves, accounting, checkout, () => undefined);
-      buyerIndex += 1;
-    }
-    nextSample = sampleStep(accounting, expanded, shelves, stepEnd, { nextSample, exposure });
-    if (options.progress && (step % 60 === 0 || step === steps - 1))
-      options.progress("oracle", (step + 1) / steps, `oversold ${accountingSnapshot(accounting)}`);
   }
-  takeSnapshots(Infinity);
-  const result = accounting.finish({ wallMs: Math.round(performance.now() - started) });
-  result.notes.push(
-    "Simulated in-process, knowing every buyer and every lag and outage to come: shows each channel the most it can without overselling or failing a checkout, within the same lags, write cadence and Google update allowance; holds units on the Online Store only to keep what channels show before its first writes land. The floor for oversells, failed checkouts and withheld units, not a strategy anyone can run.",
-  );
-  return { result, snapshots };
+
+  protected override beforeBuyer(buyer: Buyer): void {
+    this.#takeSnapshots(buyer.atMs);
+  }
+
+  protected afterSale(): void {}
+
+  finish(wallMs: number): StrategyResult {
+    this.#takeSnapshots(Infinity);
+    const result = this.accounting.finish({ wallMs });
+    result.notes.push(
+      "Simulated in-process, knowing every buyer and every lag and outage to come: shows each channel the most it can without overselling or failing a checkout, within the same lags, write cadence and Google update allowance; holds units on the Online Store only to keep what channels show before its first writes land. The floor for oversells, failed checkouts and withheld units, not a strategy anyone can run.",
+    );
+    return result;
+  }
+}
+
+/** The oracle a step at a time; `snapshots` holds what the master could sell at each `snapshotAt` once finished. */
+export function oracleSimulation(
+  expanded: ExpandedScenario,
+  buyers: readonly Buyer[],
+  snapshotAt: readonly number[] = [],
+): StrategySimulation & { readonly snapshots: Map<number, number[]> } {
+  return new OracleSimulation(expanded, buyers, snapshotAt);
+}
+
+export function simulateOracle(
+  expanded: ExpandedScenario,
+  buyers: readonly Buyer[],
+  options: { progress?: ProgressReporter; snapshotAt?: readonly number[]; clock?: () => number } = {},
+): OracleRun {
+  const simulation = oracleSimulation(expanded, buyers, options.snapshotAt);
+  const result = runToEnd(simulation, options);
+  return { result, snapshots: simulation.snapshots };
 }
 
 /** The outage family's physical floor for one outage (issue 19). */

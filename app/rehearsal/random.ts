@@ -2,12 +2,22 @@
  * Seeded randomness for the rehearsal: the simulation path never calls Math.random or
  * Date.now, so the same scenario and seed replay the same day.
  */
-import { seededRandom } from "../fakes/seeded-random";
-
 export type Random = () => number;
 
-/** mulberry32, shared with the fakes' seeded failure rates. */
-export { seededRandom };
+/**
+ * mulberry32: a small, fast seeded PRNG, shared with the fakes' seeded failure rates
+ * (sim/fakes/seeded-random.ts re-exports it), so they and the rehearsal repeat between runs.
+ */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** An independent stream per purpose, so adding draws to one never shifts another. */
 export function stream(seed: number, purpose: string): Random {
