@@ -54,6 +54,21 @@ describe("Accounting", () => {
     expect(result.soldUnits).toBe(1);
   });
 
+  it("counts a withheld unit as a lost sale only when no other buyer bought it before the end", () => {
+    const accounting = fresh();
+    // Item A, 3 sellable: Meta shows 0 to a buyer of 2 (2 withheld)…
+    accounting.buyer("meta", 0, 2, { shown: 0, checkout: "channel" }, 3, 3);
+    // …then an Online Store buyer takes 2 of the 3: 1 unit is left, so 1 of the 2 was lost.
+    accounting.buyer("online_store", 0, 2, { shown: 3, checkout: "store" }, 3, 3);
+    // Item B, 1 sellable: withheld from one buyer, sold to the next: no sale lost.
+    accounting.buyer("google", 1, 1, { shown: 0, checkout: "store" }, 1, 1);
+    accounting.buyer("online_store", 1, 1, { shown: 1, checkout: "store" }, 1, 1);
+    const result = accounting.finish({});
+    expect(result.withheldUnits).toBe(3);
+    expect(result.lostSalesUnits).toBe(1);
+    expect(result.lostSalesValue).toBe(20);
+  });
+
   it("adds up exposure: item-minutes advertised while sold out and hidden (or paused) while sellable, per channel", () => {
     const accounting = fresh();
     const sample = new ExposureSample();
@@ -92,7 +107,7 @@ describe("costOf", () => {
     const accounting = fresh();
     accounting.buyer("meta", 1, 3, { shown: 3, checkout: "channel" }, 1, 1); // 2 oversold (value 100)
     accounting.buyer("meta", 0, 3, { shown: 1, checkout: "channel" }, 4, 4); // 2 withheld (value 40)
-    accounting.buyer("google", 0, 2, { shown: Infinity, checkout: "store" }, 0, 0); // 1 failed buyer, 2 units (40)
+    accounting.buyer("google", 1, 2, { shown: Infinity, checkout: "store" }, 0, 0); // 1 failed buyer, 2 units (100)
     const sample = new ExposureSample();
     sample.add({ sellable: 0, store: 0, meta: 1, googleInStock: false, googlePaused: false });
     sample.add({ sellable: 2, store: 2, meta: 0, googleInStock: false, googlePaused: false });

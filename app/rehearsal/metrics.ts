@@ -6,7 +6,9 @@
  * - checkout on the store (Google Shopping by default): Shopify refuses what it does not
  *   have → failed checkouts, counted apart and never called oversells;
  * - the channel shows less than the buyer wants while the master could sell it →
- *   withheld units (lost sales caused by buffers).
+ *   withheld units (buyers turned away by buffers); of those, the units still unsold
+ *   after the item's last buyer are lost sales, the ones that cost the merchant a sale
+ *   (a unit refused to one buyer and sold to the next was not lost).
  * Drift: items a channel shows as available beyond what the master can sell.
  * Exposure, sampled every 5 minutes for every item: item-minutes a channel advertised an
  * item while the master had none to sell, and item-minutes it showed the item out of
@@ -89,6 +91,9 @@ export interface StrategyResult {
   withheldUnits: number;
   withheldValue: number;
   withheldByChannel: PerChannel<number>;
+  /** Withheld units still sellable after the item's last buyer, summed per item: sales lost for good. */
+  lostSalesUnits: number;
+  lostSalesValue: number;
   maxDriftItems: number;
   p95DriftItems: number;
   maxDriftByChannel: PerChannel<number>;
@@ -124,6 +129,9 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 export class Accounting {
   private readonly result: StrategyResult;
   private readonly driftSamples: number[] = [];
+  /** Per variant: units withheld, and what the master could still sell after its latest buyer. */
+  private readonly withheldOf = new Map<number, number>();
+  private readonly sellableAfter = new Map<number, number>();
 
   constructor(
     strategy: StrategyId,
@@ -150,6 +158,8 @@ export class Accounting {
       withheldUnits: 0,
       withheldValue: 0,
       withheldByChannel: zero(),
+      lostSalesUnits: 0,
+      lostSalesValue: 0,
       maxDriftItems: 0,
       p95DriftItems: 0,
       maxDriftByChannel: zero(),
@@ -216,6 +226,8 @@ export class Accounting {
     r.withheldUnits += withheld;
     r.withheldValue += withheld * price;
     r.withheldByChannel[channel] += withheld;
+    if (withheld > 0) this.withheldOf.set(variant, (this.withheldOf.get(variant) ?? 0) + withheld);
+    this.sellableAfter.set(variant, Math.max(0, sellable - bought));
     r.soldUnits += bought;
     r.soldValue += bought * price;
     return bought;
@@ -277,6 +289,14 @@ export class Accounting {
     r.soldValue = round2(r.soldValue);
     r.oversoldValue = round2(r.oversoldValue);
     r.withheldValue = round2(r.withheldValue);
+    r.lostSalesUnits = 0;
+    r.lostSalesValue = 0;
+    for (const [variant, withheld] of this.withheldOf) {
+      const lost = Math.min(withheld, this.sellableAfter.get(variant) ?? 0);
+      r.lostSalesUnits += lost;
+      r.lostSalesValue += lost * this.variants[variant]!.price;
+    }
+    r.lostSalesValue = round2(r.lostSalesValue);
     r.failedCheckoutValue = round2(r.failedCheckoutValue);
     for (const channel of CHANNEL_IDS) {
       r.advertisedSoldOutItemMinutes[channel] = round2(r.advertisedSoldOutItemMinutes[channel]);
@@ -355,8 +375,9 @@ export function costOf(result: StrategyResult, weights: CostWeights): CostBreakd
   const part = {
     oversold:
       result.oversoldUnits * weights.oversoldUnit.fixed + result.oversoldValue * weights.oversoldUnit.priceShare,
+    // A buyer turned away costs a sale only if the unit never sold to anyone else.
     withheld:
-      result.withheldUnits * weights.withheldUnit.fixed + result.withheldValue * weights.withheldUnit.priceShare,
+      result.lostSalesUnits * weights.withheldUnit.fixed + result.lostSalesValue * weights.withheldUnit.priceShare,
     failedCheckouts:
       result.failedCheckoutBuyers * weights.failedCheckout.fixed +
       result.failedCheckoutValue * weights.failedCheckout.priceShare,

@@ -50,7 +50,10 @@ export const costWeightsSchema = z
   .object({
     /** A unit a channel sold that the shop did not have: refunded (its price) plus the penalty of a cancelled order. */
     oversoldUnit: unitCostSchema.default({ priceShare: 1, fixed: 10 }),
-    /** A unit a buyer wanted and the shop could have sold, but no channel offered: the lost margin. */
+    /**
+     * A unit a buyer wanted and the shop could have sold, but no channel offered, and that no
+     * other buyer bought before the end (a lost sale): the lost margin.
+     */
     withheldUnit: unitCostSchema.default({ priceShare: 0.4, fixed: 0 }),
     /** A buyer sent to a sold-out page (store checkout): `fixed` per buyer, `priceShare` of the units' value. */
     failedCheckout: unitCostSchema.default({ priceShare: 0, fixed: 3 }),

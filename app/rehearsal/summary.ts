@@ -24,6 +24,8 @@ export interface CostRow {
   failedCheckoutUnits: number;
   withheldUnits: number;
   withheldValue: number;
+  /** Withheld units never sold to anyone (what the withheld cost is counted on). */
+  lostSalesUnits: number;
   /** Item-minutes, all channels: shown in stock while the shop had none. */
   advertisedSoldOutItemMinutes: number;
   /** Item-minutes, all channels: shown out of stock (or ads paused) while the shop could sell. */
@@ -82,6 +84,7 @@ export function costRow(result: StrategyResult): CostRow {
     failedCheckoutUnits: result.failedCheckoutUnits,
     withheldUnits: result.withheldUnits,
     withheldValue: result.withheldValue,
+    lostSalesUnits: result.lostSalesUnits,
     advertisedSoldOutItemMinutes: round2(sum(result.advertisedSoldOutItemMinutes)),
     lostExposureItemMinutes: round2(sum(result.lostExposureItemMinutes)),
     apiCalls: result.apiCalls.total,

@@ -233,6 +233,7 @@ export function summaryTable(report: RehearsalReport): string {
     ["failed checkouts (units)", (r) => String(r.failedCheckoutUnits)],
     ["withheld units", (r) => String(r.withheldUnits)],
     ["withheld value", (r) => money(r.withheldValue)],
+    ["  of which never sold (lost sales)", (r) => String(r.lostSalesUnits)],
     [
       "  withheld OS/Meta/Google",
       (r) => `${r.withheldByChannel.online_store}/${r.withheldByChannel.meta}/${r.withheldByChannel.google}`,

@@ -79,8 +79,8 @@ function useCostRows(currency: string | null): [MessageKey, MessageKey, Cell][] 
       "rehearsal.row.withheld",
       "rehearsal.row.withheld.help",
       (row) =>
-        t(`rehearsal.cell.unitsMoney.${form(row.withheldUnits)}`, {
-          units: count(row.withheldUnits),
+        t(`rehearsal.cell.unitsMoney.${form(row.lostSalesUnits)}`, {
+          units: count(row.lostSalesUnits),
           money: money(row.cost.withheld),
         }),
     ],
