@@ -55,6 +55,9 @@ const PAGES = [
   "/app/channels",
   "/app/channels/meta",
   `/app/items/${VARIANT}`,
+  "/app/items",
+  "/app/rehearsal",
+  "/app/settings",
 ];
 
 describe("session tokens on every embedded request", () => {

@@ -219,6 +219,7 @@ describe("shop A's reads show nothing of shop B", () => {
     ["/app/channels", [A.catalogId]],
     ["/app/channels/meta", [A.catalogId]],
     [`/app/items/${A.variant}`, [A.title, A.sku]],
+    ["/app/rehearsal", []],
   ])("page %s", async (path, own) => {
     const page = await openDocument(app.url, A.shop, path);
     expect(page.status).toBe(200);

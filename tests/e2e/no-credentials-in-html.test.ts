@@ -291,6 +291,7 @@ describe("no channel credential in what the app sends to the browser", () => {
         "/app/buffers",
         "/app/alerts",
         "/app/activity",
+        "/app/rehearsal",
         `/app/items/${variantGid.split("/").pop()}`,
       ]) {
         bodies.push({ where: `${shop} ${path}`, ...(await page(shop, path)) });

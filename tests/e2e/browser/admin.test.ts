@@ -482,6 +482,11 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
         { name: "activity", path: "/app/activity", ready: (locale) => (locale === "fr" ? "Activité" : "Activity") },
         { name: "items", path: "/app/items", ready: () => "SCARF-BLUE" },
         {
+          name: "rehearsal",
+          path: "/app/rehearsal",
+          ready: (locale) => (locale === "fr" ? "Répéter mes réglages" : "Rehearse my settings"),
+        },
+        {
           name: "settings",
           path: "/app/settings",
           ready: (locale) => (locale === "fr" ? "Quand les alertes s'ouvrent" : "When alerts open"),
@@ -529,7 +534,7 @@ describe.skipIf(!hasChromium)("embedded admin in Chromium", () => {
       }
       expect(violations).toEqual({});
       expect(illegible).toEqual({});
-      expect(visited).toHaveLength(18);
+      expect(visited).toHaveLength(pages.length * 2);
     },
   );
 });
