@@ -7,9 +7,11 @@ import {
   locationGid,
   orderGid,
   variantSearchText,
+  type LocationGid,
   type MasterRecord,
 } from "~/domain";
 import { emptyMasterRecord, loadMasterRecords, saveMasterRecords } from "~/records/master-records.server";
+import { followOnlineStoreLevels, type OnlineStoreLevel } from "~/records/online-store-shown.server";
 import { parseJsonLossless } from "./json";
 import {
   parseInventoryItem,
@@ -241,6 +243,8 @@ async function applyStockSegment(
     records.set(variant, next);
     changed.add(variant);
   };
+  /** The levels Shopify reported, by Online Store item key: their rows follow what the record now holds. */
+  const reported = new Map<string, { variants: readonly string[]; locationId: LocationGid }>();
   const orderWrites = new Map<string, OrderWrite>(
     knownOrders.map((row) => [row.orderGid, { exists: true, update: {} }]),
   );
@@ -251,6 +255,10 @@ async function applyStockSegment(
       const variants = variantsOfItem.get(level.inventoryItemGid) ?? [];
       // Not in the catalog yet (or untracked): the next reconciliation reads it.
       if (variants.length === 0) return { kind: "ignored", reason: `unknown inventory item ${level.inventoryItemGid}` };
+      reported.set(`${level.inventoryItemGid}|${level.locationGid}`, {
+        variants,
+        locationId: locationGid(level.locationGid),
+      });
       for (const variant of variants) {
         update(
           variant,
@@ -291,7 +299,19 @@ async function applyStockSegment(
     [...changed].map((variant) => records.get(variant)!),
     provider,
   );
+  await followOnlineStoreLevels(tx, shop, provider, shownLevels(reported, records));
   return outcomes;
+}
+
+/** Shopify's available at each reported level, as the (newest-wins) record holds it now. */
+function shownLevels(
+  reported: ReadonlyMap<string, { variants: readonly string[]; locationId: LocationGid }>,
+  records: ReadonlyMap<string, MasterRecord>,
+): OnlineStoreLevel[] {
+  return [...reported].flatMap(([itemKey, { variants, locationId }]) => {
+    const location = records.get(variants[0] ?? "")?.locations.find((entry) => entry.locationId === locationId);
+    return location?.available ? [{ itemKey, available: location.available.value }] : [];
+  });
 }
 
 function recordOrder(writes: Map<string, OrderWrite>, order: ParsedOrder): void {

@@ -462,5 +462,41 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     // The record shows Shopify's available after the sale, with Ballast's 2 units beside it.
     expect(await recordedAvailable(1)).toBe(before.available - 3);
     expect(await recordedOwn(1)).toBe(2);
+    // The row says what the Online Store shows, one short of the target: the next pass
+    // releases the unit, since the engine still wants it shown.
+    const state = () =>
+      db().channelItemState.findUnique({
+        where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(1) } },
+      });
+    expect(await state()).toMatchObject({ desired: before.available - 2, pushed: before.available - 3 });
+    await pushChannel(db(), world.shop, "online_store", connector, new Date(), {
+      provider: testDatabase.provider,
+      maxCalls: 5,
+      retryBaseMs: 1_000,
+      random: () => 0.5,
+      materiality: null,
+    });
+    expect(level(1)).toMatchObject({ available: before.available - 2, safety_stock: before.safety_stock + 1 });
+    expect(await state()).toMatchObject({ pushed: before.available - 2 });
+
+    // A sale Shopify reports later moves the row with it, whatever the engine decides next.
+    await pause();
+    await world.shopify.placeOrder(world.shop, {
+      lines: [{ inventoryItemId: item(1).inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
+      webhooks: false,
+    });
+    await recordWebhookEvent(db(), {
+      shop: world.shop,
+      topic: "inventory_levels/update",
+      webhookId: "sale-after-move",
+      eventId: "sale-after-move",
+      apiVersion: "2026-10",
+      triggeredAt: new Date(),
+      rawBody: jsonWithBigInts(
+        world.shopify.inventoryLevelUpdatePayload(world.shop, item(1).inventoryItemGid, world.locationGid),
+      ),
+    });
+    await processPendingEvents(db(), world.shop, { now: new Date(), provider: testDatabase.provider });
+    expect(await state()).toMatchObject({ pushed: before.available - 3 });
   });
 });

@@ -153,7 +153,8 @@ export interface OwnHoldMove {
  * Ballast's own units after a move, into the master record: held units stay part of the
  * sellable stock (the Online Store pool is available + Ballast's own safety stock, never the
  * merchant's). `available` is what Shopify shows after the move; `availableBefore`, what the
- * move was planned on (read after `now`). Inside the caller's transaction.
+ * move was planned on (read after `now`). Inside the caller's transaction. Returns, per move,
+ * the available the record holds afterwards (null when the variant has no record).
  */
 export async function applyOwnHoldsToRecords(
   database: Queryable,
@@ -162,8 +163,8 @@ export async function applyOwnHoldsToRecords(
   now: Date,
   moves: readonly OwnHoldMove[],
   options: { markDirty?: boolean } = {},
-): Promise<void> {
-  if (!moves.length) return;
+): Promise<(number | null)[]> {
+  if (!moves.length) return [];
   const storedRecords = await loadMasterRecords(database, shop, [...new Set(moves.map((move) => move.variantGid))], {
     lockFor: provider,
   });
@@ -201,6 +202,13 @@ export async function applyOwnHoldsToRecords(
     set,
     rows: [...changed].map(([variantGid, record]) => ({ variantGid, record, dirty: true, updatedAt: new Date() })),
   });
+  // What Shopify shows at each level now, by the record: a later sale may have been kept.
+  return moves.map(
+    (move) =>
+      storedRecords
+        .get(move.variantGid)
+        ?.locations.find((location) => location.locationId === locationGid(move.locationId))?.available?.value ?? null,
+  );
 }
 
 /** What the Online Store connector offers for journalled moves (app/channels/online-store/connector.server.ts). */

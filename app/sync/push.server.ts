@@ -5,6 +5,7 @@ import { recordActivities, type ActivityEntry } from "~/records/activity.server"
 import { raiseAlert } from "~/records/alerts.server";
 import { handedBack } from "~/records/lease.server";
 import { updateRows } from "~/db/bulk-update.server";
+import { followOnlineStoreLevels } from "~/records/online-store-shown.server";
 import {
   applyOwnHoldsToRecords,
   deleteJournalled,
@@ -422,7 +423,17 @@ async function recordOutcome(
     provider,
   );
   await deleteJournalled(tx, shop, holds.journalKeys);
-  await applyOwnHoldsToRecords(tx, shop, provider, now, heldMoves);
+  const shown = await applyOwnHoldsToRecords(tx, shop, provider, now, heldMoves);
+  // A sale recorded while the move was on its way left Shopify below what was reached.
+  await followOnlineStoreLevels(
+    tx,
+    shop,
+    provider,
+    heldMoves.flatMap((move, index) => {
+      const available = shown[index];
+      return available === null || available === undefined ? [] : [{ itemKey: move.itemKey, available }];
+    }),
+  );
   await recordActivities(tx, outcome.activities);
 }
 
