@@ -17,7 +17,7 @@
  * webhook signed by the fake Shopify is received by the web process and pushed to the
  * channels by the worker, and SIGTERM stops both cleanly, the worker's leases released.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import {
   appendFileSync,
@@ -32,6 +32,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "~/db.server";
@@ -136,7 +137,7 @@ function linkCopy(from: string, to: string): void {
  * copies, whose better-sqlite3 is built: the stage's `npm rebuild`), then its RUN line's
  * @prisma/client install script.
  */
-function productionDependencies(stage: string): void {
+async function productionDependencies(stage: string): Promise<void> {
   mkdirSync(stage);
   for (const file of ["package.json", "package-lock.json"]) cpSync(file, path.join(stage, file));
   const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as {
@@ -158,20 +159,24 @@ function productionDependencies(stage: string): void {
   }
   const install = readFileSync("Dockerfile", "utf8").match(/node (node_modules\/@prisma\/client\/\S+)/);
   expect(install, "the Dockerfile runs @prisma/client's install script").not.toBeNull();
-  run(process.execPath, [install![1]!], stage);
+  await run(process.execPath, [install![1]!], stage);
   expect(existsSync(path.join(stage, "node_modules", ".prisma", "client", "default.js"))).toBe(true);
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): void {
-  execFileSync(command, args, {
+/**
+ * A command as the Docker build would run it. Asynchronous: a build takes minutes, and a
+ * test worker blocked that long misses vitest's own calls (an unhandled RPC timeout).
+ */
+async function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
+  await promisify(execFile)(command, args, {
     cwd,
     // The Docker build's environment: nothing of this test run's (NODE_ENV, vitest's variables).
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as Record<
       string,
       string
     > as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
     timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
 }
 
@@ -289,15 +294,15 @@ beforeAll(async () => {
   // The build stage: the context, its `npm ci` (this install, dev dependencies included), its RUN line.
   cpSync(context, build, { recursive: true });
   symlinkSync(path.join(REPOSITORY, "node_modules"), path.join(build, "node_modules"));
-  run(process.execPath, ["scripts/setup.mjs", "--generate-only"], build);
-  run("npm", ["run", "build", "--silent"], build);
-  productionDependencies(dependencies);
+  await run(process.execPath, ["scripts/setup.mjs", "--generate-only"], build);
+  await run("npm", ["run", "build", "--silent"], build);
+  await productionDependencies(dependencies);
   assembleImage({ context, build, dependencies }, image);
 
   const created = await emptyDatabase(image);
   databaseUrl = created.url;
   dropDatabase = created.drop;
-  run("npx", ["--no-install", "prisma", "migrate", "deploy"], image, { DATABASE_URL: databaseUrl });
+  await run("npx", ["--no-install", "prisma", "migrate", "deploy"], image, { DATABASE_URL: databaseUrl });
   database = createDatabase(databaseUrl);
 }, 600_000);
 
@@ -366,8 +371,8 @@ describe.skipIf(builtOnTheOtherProject)("the production image", { shuffle: false
       ).catch((error: Error) => Promise.reject(new Error(`${error.message}:\n${worker!.output()}`)));
       expect(await send(`${workerHealthUrl}/healthz`)).toMatchObject({ status: 200, json: { status: "ok" } });
       // The Dockerfile's HEALTHCHECK, as Docker would run it in each container.
-      run(process.execPath, healthCheck.slice(1), image, { PORT: String(port) });
-      run(process.execPath, healthCheck.slice(1), image, { WORKER_HEALTH_PORT: String(healthPort) });
+      await run(process.execPath, healthCheck.slice(1), image, { PORT: String(port) });
+      await run(process.execPath, healthCheck.slice(1), image, { WORKER_HEALTH_PORT: String(healthPort) });
     },
   );
 
