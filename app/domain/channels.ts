@@ -254,6 +254,28 @@ export function googleBudgetWaitMs(budget: { readonly updatesPerDay?: number } =
  */
 export const META_COLD_START_LAG_MS = META_PEAK_LAG_MS;
 
+/**
+ * How measured timing is chosen, by the worker (app/sync/timing.server.ts, over stored rows)
+ * and by the in-app rehearsal (app/rehearsal/settings-timing.ts, over arrays) alike. The lag
+ * p95 is taken over the samples observed in the last `recentMs` when there are at least
+ * `minSamples`, otherwise over the `latestSamples` latest pushes of the day seen landing,
+ * otherwise the default: buffers shrink back soon after a spike is over. Over a day, one
+ * spike kept them wide all day; over an hour, a 30-minute spike kept Meta at 0 for most items
+ * an hour after it ended in the flash-drop rehearsal, and so did falling back to the day's
+ * latest *observations* when a quiet channel had few samples in the window. A spike in
+ * progress is seen sooner by the pushes still in flight.
+ */
+export const TIMING_SELECTION = {
+  recentMs: 20 * 60_000,
+  latestSamples: 10,
+  /** Fewer samples than this and the measured figure is noise: keep the conservative default. */
+  minSamples: 5,
+  /** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
+  inFlightChannels: ["online_store", "meta"] as readonly ChannelId[],
+  /** Channels whose figures in flight are compared with the lag they were sized for (slowerThanMeasured). */
+  sizedForChannels: ["meta"] as readonly ChannelId[],
+} as const;
+
 /** Conservative starting values until the monitor has measured each channel. */
 export const DEFAULT_CHANNEL_TIMING: Readonly<Record<ChannelId, ChannelTiming>> = {
   online_store: { measuredLagMs: 5_000, pushIntervalMs: 10_000, budgetWaitMs: 0 },

@@ -6,13 +6,14 @@
  * else the default), the longest lag of the day, the age of the oldest push not shown yet
  * (Online Store and Meta), the lag Meta's figures in flight were sized for, and the budget
  * waits of what is queued. The rules behind the figures are the worker's; the figures
- * themselves come from the domain (nearestRank, metaBudgetWaitMs, googleBudgetWaitMs).
- * Keep the two in step: the worker's is SQL over stored rows, this is the same selection
- * over arrays.
+ * themselves come from the domain (nearestRank, metaBudgetWaitMs, googleBudgetWaitMs), and
+ * so do the selection's windows and channels (TIMING_SELECTION). Only the selection itself is
+ * written twice: the worker's is SQL over stored rows, this one walks arrays.
  */
 import {
   CHANNELS,
   DEFAULT_CHANNEL_TIMING,
+  TIMING_SELECTION,
   googleBudgetWaitMs,
   metaBudgetWaitMs,
   type ChannelId,
@@ -21,11 +22,13 @@ import {
 import { nearestRank } from "~/domain/percentile";
 
 const DAY_MS = 86_400_000;
-const RECENT_MS = 20 * 60_000;
-const LATEST_SAMPLES = 10;
-const MIN_SAMPLES = 5;
-const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
-const SIZED_FOR_CHANNELS: readonly ChannelId[] = ["meta"];
+const {
+  recentMs: RECENT_MS,
+  latestSamples: LATEST_SAMPLES,
+  minSamples: MIN_SAMPLES,
+  inFlightChannels: IN_FLIGHT_CHANNELS,
+  sizedForChannels: SIZED_FOR_CHANNELS,
+} = TIMING_SELECTION;
 
 /** One push seen landing by the read-back: what the worker stores as a LagSample. */
 export interface LagSample {

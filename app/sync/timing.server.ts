@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/sqlite/client";
 import {
   CHANNELS,
   DEFAULT_CHANNEL_TIMING,
+  TIMING_SELECTION,
   googleBudgetWaitMs,
   metaBudgetWaitMs,
   type ChannelId,
@@ -11,25 +12,13 @@ import {
 import { nearestRank } from "~/domain/percentile";
 
 const DAY_MS = 86_400_000;
-/**
- * The lag p95 is taken over the samples observed in the last 20 minutes when there are
- * enough, otherwise over the LATEST_SAMPLES latest pushes of the day that were seen landing,
- * otherwise the default: buffers shrink back soon after a spike is over. Over a day, one
- * spike kept them wide all day; over an hour, a 30-minute spike kept Meta at 0 for most items
- * an hour after it ended in the flash-drop rehearsal, and so did falling back to the day's
- * latest *observations* when a quiet channel (showing 0, so pushed rarely) had few samples
- * in the window: the last ones observed were the spike's own pushes, landing late. The
- * latest pushes say how fast the channel is now. A spike in progress is seen sooner by the
- * pushes still in flight (channelLagMs), not by this.
- */
-const RECENT_MS = 20 * 60_000;
-const LATEST_SAMPLES = 10;
-/** Fewer samples than this and the measured figure is noise: keep the conservative default. */
-const MIN_SAMPLES = 5;
-/** Channels whose in-flight lag counts: Google's delay is dominated by its 12-h budget wait. */
-const IN_FLIGHT_CHANNELS: readonly ChannelId[] = ["online_store", "meta"];
-/** Channels whose figures in flight are compared with the lag they were sized for (slowerThanMeasured). */
-const SIZED_FOR_CHANNELS: readonly ChannelId[] = ["meta"];
+const {
+  recentMs: RECENT_MS,
+  latestSamples: LATEST_SAMPLES,
+  minSamples: MIN_SAMPLES,
+  inFlightChannels: IN_FLIGHT_CHANNELS,
+  sizedForChannels: SIZED_FOR_CHANNELS,
+} = TIMING_SELECTION;
 
 /**
  * Each channel's effective delay inputs: the p95 propagation lag the monitor measured
