@@ -69,6 +69,32 @@ async function recordedAvailable(index: 0 | 1): Promise<number | null> {
     { locations: { locationId: string; available: { value: number } | null }[] } | undefined;
   return record?.locations.find((location) => location.locationId === world.locationGid)?.available?.value ?? null;
 }
+/** A buyer takes one unit in Shopify, and the ingest lane records Shopify's level update for it. */
+async function sellOneAndIngest(index: 0 | 1, eventId: string): Promise<void> {
+  await world.shopify.placeOrder(world.shop, {
+    lines: [{ inventoryItemId: item(index).inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
+    webhooks: false,
+  });
+  await recordWebhookEvent(db(), {
+    shop: world.shop,
+    topic: "inventory_levels/update",
+    webhookId: eventId,
+    eventId,
+    apiVersion: "2026-10",
+    triggeredAt: new Date(),
+    rawBody: jsonWithBigInts(
+      world.shopify.inventoryLevelUpdatePayload(world.shop, item(index).inventoryItemGid, world.locationGid),
+    ),
+  });
+  await processPendingEvents(db(), world.shop, { now: new Date(), provider: testDatabase.provider });
+}
+const pushPolicy = () => ({
+  provider: testDatabase.provider,
+  maxCalls: 5,
+  retryBaseMs: 1_000,
+  random: () => 0.5,
+  materiality: null,
+});
 async function onlineStoreConnector(): Promise<ChannelConnector> {
   const connector = await connectorFor(worldConnectors(world, db(), KEY), world.shop, "online_store");
   if (!isConnector(connector)) throw new Error(connector.detail);
@@ -431,31 +457,12 @@ describe("Ballast's own holds", { shuffle: false }, () => {
     });
     await pause();
     await pushChannel(db(), world.shop, "online_store", connector, new Date(), {
-      provider: testDatabase.provider,
-      maxCalls: 5,
-      retryBaseMs: 1_000,
-      random: () => 0.5,
-      materiality: null,
+      ...pushPolicy(),
       // Shopify applied the move; before Ballast records its answer, a buyer takes 1 unit and
       // the ingest lane records Shopify's level update for it.
       beforeRecordingResults: async () => {
         await pause();
-        await world.shopify.placeOrder(world.shop, {
-          lines: [{ inventoryItemId: item(1).inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
-          webhooks: false,
-        });
-        await recordWebhookEvent(db(), {
-          shop: world.shop,
-          topic: "inventory_levels/update",
-          webhookId: "sale-during-move",
-          eventId: "sale-during-move",
-          apiVersion: "2026-10",
-          triggeredAt: new Date(),
-          rawBody: jsonWithBigInts(
-            world.shopify.inventoryLevelUpdatePayload(world.shop, item(1).inventoryItemGid, world.locationGid),
-          ),
-        });
-        await processPendingEvents(db(), world.shop, { now: new Date(), provider: testDatabase.provider });
+        await sellOneAndIngest(1, "sale-during-move");
       },
     });
     expect(level(1)).toMatchObject({ available: before.available - 3, safety_stock: before.safety_stock + 2 });
@@ -469,34 +476,13 @@ describe("Ballast's own holds", { shuffle: false }, () => {
         where: { shop_channel_itemKey: { shop: world.shop, channel: "online_store", itemKey: keyOf(1) } },
       });
     expect(await state()).toMatchObject({ desired: before.available - 2, pushed: before.available - 3 });
-    await pushChannel(db(), world.shop, "online_store", connector, new Date(), {
-      provider: testDatabase.provider,
-      maxCalls: 5,
-      retryBaseMs: 1_000,
-      random: () => 0.5,
-      materiality: null,
-    });
+    await pushChannel(db(), world.shop, "online_store", connector, new Date(), pushPolicy());
     expect(level(1)).toMatchObject({ available: before.available - 2, safety_stock: before.safety_stock + 1 });
     expect(await state()).toMatchObject({ pushed: before.available - 2 });
 
     // A sale Shopify reports later moves the row with it, whatever the engine decides next.
     await pause();
-    await world.shopify.placeOrder(world.shop, {
-      lines: [{ inventoryItemId: item(1).inventoryItemGid, locationId: world.locationGid, quantity: 1 }],
-      webhooks: false,
-    });
-    await recordWebhookEvent(db(), {
-      shop: world.shop,
-      topic: "inventory_levels/update",
-      webhookId: "sale-after-move",
-      eventId: "sale-after-move",
-      apiVersion: "2026-10",
-      triggeredAt: new Date(),
-      rawBody: jsonWithBigInts(
-        world.shopify.inventoryLevelUpdatePayload(world.shop, item(1).inventoryItemGid, world.locationGid),
-      ),
-    });
-    await processPendingEvents(db(), world.shop, { now: new Date(), provider: testDatabase.provider });
+    await sellOneAndIngest(1, "sale-after-move");
     expect(await state()).toMatchObject({ pushed: before.available - 3 });
   });
 });
